@@ -1,0 +1,51 @@
+#ifndef FAZHI_SERVICES_COMMON_LOGGING_H_
+#define FAZHI_SERVICES_COMMON_LOGGING_H_
+
+// spdlog set-up shared by every binary: human text for terminals or one JSON
+// object per line for containers, each line carrying the request id of the
+// call the logging thread is serving.
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/status.h"
+#include "fmt/format.h"
+
+namespace fazhi {
+
+enum class LogFormat { kText, kJson };
+
+// Configures the default spdlog logger, named after the service.
+absl::Status InitLogging(absl::string_view service, absl::string_view format, absl::string_view level);
+
+// The request id of the call this thread is serving ("" outside calls).
+const std::string& CurrentRequestId();
+
+// Sets the thread's request id for its lifetime, restoring the old one.
+class ScopedRequestId {
+ public:
+  explicit ScopedRequestId(std::string id);
+  ~ScopedRequestId();
+  ScopedRequestId(const ScopedRequestId&) = delete;
+  ScopedRequestId& operator=(const ScopedRequestId&) = delete;
+
+ private:
+  std::string previous_;
+};
+
+// JSON string escaping for log fields.
+std::string JsonEscape(absl::string_view text);
+
+}  // namespace fazhi
+
+// Debian's Abseil has its own string_view type; let log lines take it.
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
+  template <typename Context>
+  auto format(absl::string_view text, Context& ctx) const {
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(text.data(), text.size()), ctx);
+  }
+};
+
+#endif  // FAZHI_SERVICES_COMMON_LOGGING_H_

@@ -1,0 +1,131 @@
+#include "absl/strings/string_view.h"
+#include "services/common/resource.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace fazhi {
+namespace {
+
+constexpr absl::string_view kTokenVersion = "p1";
+constexpr char kTokenSeparator = '\x1f';
+
+bool IsSlug(absl::string_view id) {
+  if (id.empty() || id.size() > 63 || id.back() == '-') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return id.front() != '-';
+}
+
+std::string RandomHex() {
+  static thread_local absl::BitGen gen;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+}
+
+}  // namespace
+
+bool IsValidOrgId(absl::string_view id) { return IsSlug(id) && id.front() >= 'a' && id.front() <= 'z'; }
+bool IsValidResourceId(absl::string_view id) { return IsSlug(id); }
+
+std::optional<std::string> ParseOrgName(absl::string_view name, absl::string_view field,
+                                        FieldViolations& violations) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (name.empty()) {
+    violations.Add(std::string(field), "is required (orgs/{org})");
+  } else if (parts.size() != 2 || parts[0] != "orgs" || !IsValidOrgId(parts[1])) {
+    violations.Add(std::string(field),
+                   "must be orgs/{org} with {org} a lowercase slug like lushan-minzheng");
+  } else {
+    return std::string(parts[1]);
+  }
+  return std::nullopt;
+}
+
+std::optional<ChildName> ParseChildName(absl::string_view name, absl::string_view collection,
+                                        absl::string_view field, FieldViolations& violations) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (name.empty()) {
+    violations.Add(std::string(field), absl::StrCat("is required (orgs/{org}/", collection, "/{id})"));
+  } else if (parts.size() != 4 || parts[0] != "orgs" || !IsValidOrgId(parts[1]) ||
+             parts[2] != collection || !IsValidResourceId(parts[3])) {
+    violations.Add(std::string(field), absl::StrCat("must be orgs/{org}/", collection, "/{id}"));
+  } else {
+    return ChildName{std::string(parts[1]), std::string(parts[3])};
+  }
+  return std::nullopt;
+}
+
+std::string OrgName(absl::string_view org) { return absl::StrCat("orgs/", org); }
+
+std::string ChildResourceName(absl::string_view org, absl::string_view collection,
+                              absl::string_view id) {
+  return absl::StrCat("orgs/", org, "/", collection, "/", id);
+}
+
+std::string NewResourceId() { return RandomHex(); }
+std::string NewRequestId() { return RandomHex(); }
+
+std::string Fingerprint(absl::string_view bytes) {
+  uint64_t hash = 14695981039346656037ULL;
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return absl::StrFormat("%016x", hash);
+}
+
+std::string MakeEtag(int64_t revision) { return absl::StrCat("W/\"", revision, "\""); }
+
+std::optional<int64_t> ParseEtag(absl::string_view etag) {
+  int64_t revision;
+  if (etag.size() < 5 || etag.substr(0, 3) != "W/\"" || etag.back() != '"' ||
+      !absl::SimpleAtoi(etag.substr(3, etag.size() - 4), &revision)) {
+    return std::nullopt;
+  }
+  return revision;
+}
+
+int ResolvePageSize(int requested, absl::string_view field, FieldViolations& violations) {
+  if (requested == 0) return kDefaultPageSize;
+  if (requested < 0 || requested > kMaxPageSize) {
+    violations.Add(std::string(field),
+                   absl::StrCat("must be between 0 and ", kMaxPageSize, " (got ", requested, ")"));
+    return kDefaultPageSize;
+  }
+  return requested;
+}
+
+std::string EncodePageToken(absl::string_view query, const std::vector<std::string>& position) {
+  std::string raw = absl::StrCat(kTokenVersion, std::string(1, kTokenSeparator), query,
+                                 std::string(1, kTokenSeparator),
+                                 absl::StrJoin(position, std::string(1, kTokenSeparator)));
+  return absl::WebSafeBase64Escape(raw);
+}
+
+std::vector<std::string> DecodePageToken(absl::string_view token, absl::string_view query,
+                                         absl::string_view field, FieldViolations& violations) {
+  if (token.empty()) return {};
+  std::string raw;
+  if (token.size() > 4096 || !absl::WebSafeBase64Unescape(token, &raw)) {
+    violations.Add(std::string(field), "is not a page token issued by this service");
+    return {};
+  }
+  std::vector<std::string> parts = absl::StrSplit(raw, kTokenSeparator);
+  if (parts.size() < 3 || parts[0] != kTokenVersion) {
+    violations.Add(std::string(field), "is not a page token issued by this service");
+    return {};
+  }
+  if (parts[1] != query) {
+    violations.Add(std::string(field), "was issued for a different query; keep the same filters");
+    return {};
+  }
+  return std::vector<std::string>(parts.begin() + 2, parts.end());
+}
+
+}  // namespace fazhi

@@ -1,0 +1,70 @@
+#ifndef FAZHI_SERVICES_COMMON_RESOURCE_H_
+#define FAZHI_SERVICES_COMMON_RESOURCE_H_
+
+// Resource names (AIP-122), ids, etags and page tokens shared by every
+// service.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "services/common/validation.h"
+
+namespace fazhi {
+
+// A name of the form orgs/{org}/{collection}/{id}.
+struct ChildName {
+  std::string org;
+  std::string id;
+};
+
+// Org slugs and client-chosen ids: [a-z0-9][a-z0-9-]{0,62}, org starting
+// with a letter; neither may end with '-'.
+bool IsValidOrgId(absl::string_view id);
+bool IsValidResourceId(absl::string_view id);
+
+// Parses "orgs/{org}"; adds a violation for `field` when malformed.
+std::optional<std::string> ParseOrgName(absl::string_view name, absl::string_view field,
+                                        FieldViolations& violations);
+// Parses "orgs/{org}/{collection}/{id}".
+std::optional<ChildName> ParseChildName(absl::string_view name, absl::string_view collection,
+                                        absl::string_view field, FieldViolations& violations);
+
+std::string OrgName(absl::string_view org);
+std::string ChildResourceName(absl::string_view org, absl::string_view collection,
+                              absl::string_view id);
+
+// A fresh server-side id: 16 lowercase hex characters (64 random bits).
+std::string NewResourceId();
+// A fresh request id for logs: 16 lowercase hex characters.
+std::string NewRequestId();
+
+// Etags are opaque to callers; inside they carry the row's revision.
+std::string MakeEtag(int64_t revision);
+std::optional<int64_t> ParseEtag(absl::string_view etag);
+
+// A stable 64-bit fingerprint (FNV-1a) of a request, as 16 hex characters;
+// the same on every replica and release.
+std::string Fingerprint(absl::string_view bytes);
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// 0 → default; negative or above kMaxPageSize → violation.
+int ResolvePageSize(int requested, absl::string_view field, FieldViolations& violations);
+
+// A page token binds the position after the last row returned (the sort
+// key parts) to the query it came from: a token replayed with different
+// filters is rejected.
+std::string EncodePageToken(absl::string_view query, const std::vector<std::string>& position);
+// Empty token → empty position. Malformed or foreign → violation.
+std::vector<std::string> DecodePageToken(absl::string_view token, absl::string_view query,
+                                         absl::string_view field, FieldViolations& violations);
+
+}  // namespace fazhi
+
+#endif  // FAZHI_SERVICES_COMMON_RESOURCE_H_

@@ -1,0 +1,63 @@
+#include "absl/strings/string_view.h"
+#include "services/common/rpc.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/grpc_status.h"
+#include "services/common/logging.h"
+#include "services/common/resource.h"
+#include "spdlog/spdlog.h"
+
+namespace fazhi {
+
+std::string RequestIdFor(const grpc::ServerContext& context) {
+  auto it = context.client_metadata().find(kRequestIdHeader);
+  if (it != context.client_metadata().end()) {
+    absl::string_view id(it->second.data(), it->second.size());
+    bool printable = !id.empty() && id.size() <= 64;
+    for (char c : id) printable = printable && c > 0x20 && c < 0x7f;
+    if (printable) return std::string(id);
+  }
+  return NewRequestId();
+}
+
+CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy)
+    : readiness_(readiness), policy_(policy) {}
+
+grpc::Status CallHandler::Run(grpc::ServerContext* context, absl::string_view method,
+                              absl::FunctionRef<absl::Status()> body) const {
+  const absl::Time start = absl::Now();
+  ScopedRequestId request_id(RequestIdFor(*context));
+  context->AddInitialMetadata(kRequestIdHeader, CurrentRequestId());
+
+  absl::Status status;
+  if (readiness_ != nullptr && readiness_->state() == Readiness::State::kStarting) {
+    status = absl::UnavailableError("the service is starting: its store is not open yet");
+  } else if (context->IsCancelled()) {
+    status = absl::CancelledError("the caller cancelled the call");
+  } else {
+    const std::string peer = context->peer();
+    if (policy_ != nullptr) status = policy_->Admit(CallInfo{method, peer, context});
+    if (status.ok()) status = body();
+  }
+
+  const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
+  const bool server_fault = status.code() == absl::StatusCode::kInternal ||
+                            status.code() == absl::StatusCode::kUnknown ||
+                            status.code() == absl::StatusCode::kDataLoss;
+  if (server_fault) {
+    // The detail may name tables or files: log it, tell the caller less.
+    spdlog::error("{} failed after {:.1f} ms: {}", method, millis, status.ToString());
+    status = absl::Status(status.code(),
+                          absl::StrCat("internal error; quote request id ", CurrentRequestId(),
+                                       " to the operators"));
+  } else if (status.ok()) {
+    spdlog::info("{} OK in {:.1f} ms", method, millis);
+  } else {
+    spdlog::info("{} {} in {:.1f} ms: {}", method, absl::StatusCodeToString(status.code()), millis,
+                 status.message());
+  }
+  return ToGrpcStatus(status);
+}
+
+}  // namespace fazhi

@@ -1,0 +1,92 @@
+#include "services/common/server.h"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+
+namespace fazhi {
+
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
+Server::~Server() { Drain(); }
+
+void Server::AddService(grpc::Service* service, const std::string& service_name) {
+  services_.emplace_back(service, service_name);
+}
+
+absl::Status Server::Start() {
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // Credentials become configurable with transport security.
+  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  // Keepalive: ping idle connections every 2 minutes, and let clients ping
+  // every 20 s so load balancers do not cut quiet streams.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 120000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+
+  health_.AddService("");
+  builder.RegisterService(&health_);
+  for (auto& [service, name] : services_) {
+    health_.AddService(name);
+    builder.RegisterService(service);
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
+  }
+  spdlog::info("listening on {} (port {}), not serving until the store is ready",
+               options_.listen, port_);
+  return absl::OkStatus();
+}
+
+void Server::MarkServing() {
+  readiness_.Set(Readiness::State::kServing);
+  health_.SetAll(true);
+  spdlog::info("serving");
+}
+
+void Server::Drain() {
+  if (drained_ || server_ == nullptr) return;
+  drained_ = true;
+  readiness_.Set(Readiness::State::kDraining);
+  health_.Shutdown();
+  spdlog::info("draining: in-flight calls have {} to finish",
+               absl::FormatDuration(options_.shutdown_grace));
+  const auto deadline = std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(options_.shutdown_grace);
+  server_->Shutdown(deadline);
+  server_->Wait();
+  spdlog::info("stopped");
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+}  // namespace fazhi

@@ -1,0 +1,69 @@
+#ifndef FAZHI_SERVICES_COMMON_SERVER_H_
+#define FAZHI_SERVICES_COMMON_SERVER_H_
+
+// The gRPC server every fazhi service runs: health that tells the truth,
+// reflection, keepalive, message limits, and a graceful drain on shutdown.
+//
+// Start-up order in a main.cc:
+//   BlockTerminationSignals();          // before any thread exists
+//   Server server(options); server.AddService(&svc); server.Start();
+//   open + migrate the store;  server.MarkServing();
+//   WaitForTerminationSignal(); server.Drain();
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/server.h>
+#include <grpcpp/impl/codegen/service_type.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "services/common/health.h"
+#include "services/common/rpc.h"
+
+namespace fazhi {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:0";
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  int max_message_bytes = 4 << 20;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // `service_name` is its full proto name, reported by health checks.
+  void AddService(grpc::Service* service, const std::string& service_name);
+  // Binds and starts serving; health reports NOT_SERVING and handlers
+  // answer UNAVAILABLE until MarkServing.
+  absl::Status Start();
+  void MarkServing();
+  // Health turns NOT_SERVING, in-flight calls get shutdown_grace to finish,
+  // then the rest are cancelled. Idempotent.
+  void Drain();
+
+  int port() const { return port_; }
+  const Readiness* readiness() const { return &readiness_; }
+
+ private:
+  ServerOptions options_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  HealthService health_;
+  Readiness readiness_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool drained_ = false;
+};
+
+// Blocks SIGINT and SIGTERM in the calling thread and in every thread it
+// starts afterwards, so WaitForTerminationSignal can take them.
+void BlockTerminationSignals();
+// Waits for SIGINT or SIGTERM and returns which.
+int WaitForTerminationSignal();
+
+}  // namespace fazhi
+
+#endif  // FAZHI_SERVICES_COMMON_SERVER_H_

@@ -1,0 +1,52 @@
+#include "absl/strings/string_view.h"
+#include "services/common/sql/database.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/sql/sqlite_database.h"
+
+namespace fazhi::sql {
+
+int64_t Row::Int(size_t i) const {
+  const Value& v = values_[i];
+  if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  int64_t parsed = 0;
+  if (const auto* s = std::get_if<std::string>(&v)) return absl::SimpleAtoi(*s, &parsed) ? parsed : 0;
+  return 0;
+}
+
+double Row::Double(size_t i) const {
+  const Value& v = values_[i];
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* n = std::get_if<int64_t>(&v)) return static_cast<double>(*n);
+  double parsed = 0;
+  if (const auto* s = std::get_if<std::string>(&v)) return absl::SimpleAtod(*s, &parsed) ? parsed : 0;
+  return 0;
+}
+
+std::string Row::Text(size_t i) const {
+  const Value& v = values_[i];
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) return absl::StrCat(*d);
+  return "";
+}
+
+absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url) {
+  if (absl::StartsWith(url, "sqlite:")) {
+    std::string path(url.substr(7));
+    if (path.empty()) return absl::InvalidArgumentError("db: sqlite URL needs a path, e.g. sqlite:study.db");
+    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path));
+  }
+  if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
+    return absl::UnimplementedError("db: the PostgreSQL driver is not built in this version");
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("db: unsupported database URL \"", url, "\"; use sqlite:PATH"));
+}
+
+}  // namespace fazhi::sql

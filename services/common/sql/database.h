@@ -1,0 +1,106 @@
+#ifndef FAZHI_SERVICES_COMMON_SQL_DATABASE_H_
+#define FAZHI_SERVICES_COMMON_SQL_DATABASE_H_
+
+// The small SQL interface every store is written against. A driver (SQLite
+// now, PostgreSQL later) implements Database and Transaction; stores never
+// see which one they run on.
+//
+// SQL text uses PostgreSQL-style positional parameters ($1, $2, …), which
+// both drivers accept, and only portable syntax: TEXT/BIGINT/DOUBLE
+// PRECISION columns, INSERT … ON CONFLICT, no AUTOINCREMENT.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace fazhi::sql {
+
+// A parameter or column value. NULL is std::monostate.
+using Value = std::variant<std::monostate, int64_t, double, std::string>;
+
+inline Value Null() { return std::monostate{}; }
+
+// One result row. Accessors coerce NULL to the zero value.
+class Row {
+ public:
+  explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return std::holds_alternative<std::monostate>(values_[i]); }
+  int64_t Int(size_t i) const;
+  double Double(size_t i) const;
+  bool Bool(size_t i) const { return Int(i) != 0; }
+  // Text of a TEXT column; numbers are formatted.
+  std::string Text(size_t i) const;
+  const Value& operator[](size_t i) const { return values_[i]; }
+
+ private:
+  std::vector<Value> values_;
+};
+
+enum class TxMode {
+  kReadOnly,
+  kReadWrite,
+};
+
+// Statements run inside one transaction. Errors map to absl codes:
+// unique/primary key violations → ALREADY_EXISTS, lock or connection
+// trouble → UNAVAILABLE, anything else → INTERNAL.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // Runs one statement; returns the number of rows it changed.
+  virtual absl::StatusOr<int64_t> Execute(absl::string_view sql,
+                                          absl::Span<const Value> params = {}) = 0;
+  // Runs one query and returns all its rows.
+  virtual absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                                 absl::Span<const Value> params = {}) = 0;
+  // Runs a script of several statements without parameters (migrations).
+  virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+};
+
+enum class Dialect {
+  kSqlite,
+  kPostgres,
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Opens the file or connects; called once before any Transact.
+  virtual absl::Status Open() = 0;
+  virtual Dialect dialect() const = 0;
+  // A description safe to log (no passwords).
+  virtual std::string Describe() const = 0;
+
+  // Runs `body` in a transaction: commits when it returns OK, rolls back
+  // otherwise. A driver may run `body` again after a serialization failure,
+  // so `body` must only touch the transaction and its own locals. Returns
+  // body's error, or the commit's.
+  virtual absl::Status Transact(TxMode mode,
+                                absl::FunctionRef<absl::Status(Transaction&)> body) = 0;
+
+  // Runs `body` holding a lock that other processes migrating the same
+  // database also take (SQLite: the write lock; PostgreSQL: an advisory
+  // lock), so concurrent replicas migrate once.
+  virtual absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) = 0;
+};
+
+// Opens a database from a URL: "sqlite:PATH" (PATH may be relative) or,
+// when a driver for it is built, "postgresql://…". Does not connect yet.
+absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url);
+
+}  // namespace fazhi::sql
+
+#endif  // FAZHI_SERVICES_COMMON_SQL_DATABASE_H_

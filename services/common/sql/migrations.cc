@@ -1,0 +1,68 @@
+#include "services/common/sql/migrations.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "services/common/status_macros.h"
+
+namespace fazhi::sql {
+namespace {
+
+constexpr char kCreateTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version BIGINT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL)";
+
+absl::StatusOr<int> MaxVersion(Transaction& tx) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return static_cast<int>(rows.at(0).Int(0));
+}
+
+}  // namespace
+
+absl::StatusOr<int> SchemaVersion(Database& db) {
+  int version = 0;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.ExecuteScript(kCreateTable));
+    ASSIGN_OR_RETURN(version, MaxVersion(tx));
+    return absl::OkStatus();
+  }));
+  return version;
+}
+
+absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
+  std::vector<Migration> ordered = migrations;
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  const int newest_known = ordered.empty() ? 0 : ordered.back().version;
+  return db.WithMigrationLock([&]() -> absl::Status {
+    for (const Migration& migration : ordered) {
+      RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+        RETURN_IF_ERROR(tx.ExecuteScript(kCreateTable));
+        ASSIGN_OR_RETURN(int current, MaxVersion(tx));
+        if (current > newest_known) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "database schema is at version ", current, " but this binary knows only up to ",
+              newest_known, "; run a newer release"));
+        }
+        if (migration.version <= current) return absl::OkStatus();
+        absl::Status applied = tx.ExecuteScript(migration.sql);
+        if (!applied.ok()) {
+          return absl::Status(applied.code(), absl::StrCat("migration ", migration.version, "_",
+                                                           migration.name, ": ", applied.message()));
+        }
+        return tx
+            .Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                     {Value(int64_t{migration.version}), Value(migration.name),
+                      Value(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()))})
+            .status();
+      }));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace fazhi::sql

@@ -1,0 +1,228 @@
+#include "absl/strings/string_view.h"
+#include "services/common/sql/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+
+namespace fazhi::sql {
+namespace {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  std::string message = absl::StrCat(what, ": ", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: {
+      int extended = db ? sqlite3_extended_errcode(db) : rc;
+      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    }
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+      return absl::UnavailableError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+}  // namespace
+
+class SqliteDatabase::Connection : public Transaction {
+ public:
+  Connection() = default;
+  ~Connection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+  }
+
+  absl::Status Open(const std::string& path, const SqliteOptions& options) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("open ", path));
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);
+    RETURN_IF_ERROR(ExecuteScript(
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=FULL;"
+        "PRAGMA foreign_keys=ON;"));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<int64_t> Execute(absl::string_view sql, absl::Span<const Value> params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "execute");
+    return sqlite3_changes64(db_);
+  }
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         absl::Span<const Value> params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    std::vector<Row> rows;
+    const int columns = sqlite3_column_count(stmt);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<Value> values;
+      values.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_INTEGER:
+            values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+            break;
+          case SQLITE_FLOAT:
+            values.emplace_back(sqlite3_column_double(stmt, c));
+            break;
+          case SQLITE_NULL:
+            values.emplace_back(std::monostate{});
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_blob(stmt, c));
+            values.emplace_back(std::string(text ? text : "", sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+      rows.emplace_back(std::move(values));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    return rows;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    std::string script(sql);
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      absl::Status status = SqliteError(db_, rc, absl::StrCat("script: ", error ? error : ""));
+      sqlite3_free(error);
+      return status;
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  // Returns the cached statement for `sql`, reset and bound to `params`.
+  // $N in the text binds params[N-1], wherever and however often it occurs.
+  absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql, absl::Span<const Value> params) {
+    auto it = statements_.find(sql);
+    sqlite3_stmt* stmt = nullptr;
+    if (it != statements_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("prepare ", sql));
+      statements_.emplace(std::string(sql), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    const int declared = sqlite3_bind_parameter_count(stmt);
+    for (int index = 1; index <= declared; ++index) {
+      const char* name = sqlite3_bind_parameter_name(stmt, index);
+      int position = 0;
+      if (name == nullptr || name[0] != '$' || !absl::SimpleAtoi(name + 1, &position) ||
+          position < 1 || position > static_cast<int>(params.size())) {
+        return absl::InternalError(
+            absl::StrCat("statement parameter ", name ? name : "?", " has no value: ", sql));
+      }
+      const Value& value = params[position - 1];
+      int rc = SQLITE_OK;
+      if (const auto* n = std::get_if<int64_t>(&value)) {
+        rc = sqlite3_bind_int64(stmt, index, *n);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        rc = sqlite3_bind_double(stmt, index, *d);
+      } else if (const auto* s = std::get_if<std::string>(&value)) {
+        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_null(stmt, index);
+      }
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    return stmt;
+  }
+
+  sqlite3* db_ = nullptr;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+};
+
+SqliteDatabase::SqliteDatabase(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(options) {}
+
+SqliteDatabase::~SqliteDatabase() = default;
+
+std::string SqliteDatabase::Describe() const { return absl::StrCat("sqlite:", path_); }
+
+absl::Status SqliteDatabase::Open() {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  if (opened_) return absl::OkStatus();
+  for (int i = 0; i < std::max(1, options_.pool_size); ++i) {
+    auto connection = std::make_unique<Connection>();
+    RETURN_IF_ERROR(connection->Open(path_, options_));
+    idle_.push_back(std::move(connection));
+  }
+  opened_ = true;
+  return absl::OkStatus();
+}
+
+std::unique_ptr<SqliteDatabase::Connection> SqliteDatabase::Acquire() {
+  std::unique_lock<std::mutex> lock(pool_mutex_);
+  pool_cv_.wait(lock, [this] { return !idle_.empty(); });
+  auto connection = std::move(idle_.back());
+  idle_.pop_back();
+  return connection;
+}
+
+void SqliteDatabase::Release(std::unique_ptr<Connection> connection) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    idle_.push_back(std::move(connection));
+  }
+  pool_cv_.notify_one();
+}
+
+absl::Status SqliteDatabase::Transact(TxMode mode,
+                                      absl::FunctionRef<absl::Status(Transaction&)> body) {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!opened_) return absl::FailedPreconditionError("database is not open");
+  }
+  std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
+  if (mode == TxMode::kReadWrite) write_lock.lock();
+  std::unique_ptr<Connection> connection = Acquire();
+  // IMMEDIATE takes the write lock up front so a writer never fails midway
+  // on a lock upgrade; readers see one snapshot for the whole transaction.
+  absl::Status status = connection->ExecuteScript(
+      mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  if (status.ok()) {
+    status = body(*connection);
+    if (status.ok()) {
+      status = connection->ExecuteScript("COMMIT");
+    }
+    if (!status.ok()) {
+      // Fails harmlessly when COMMIT already ended the transaction.
+      connection->ExecuteScript("ROLLBACK").IgnoreError();
+    }
+  }
+  Release(std::move(connection));
+  return status;
+}
+
+absl::Status SqliteDatabase::WithMigrationLock(absl::FunctionRef<absl::Status()> body) {
+  // Each migration step re-reads the applied versions inside its own
+  // BEGIN IMMEDIATE transaction, which already excludes other processes.
+  return body();
+}
+
+}  // namespace fazhi::sql

@@ -1,0 +1,54 @@
+#ifndef FAZHI_SERVICES_COMMON_SQL_SQLITE_DATABASE_H_
+#define FAZHI_SERVICES_COMMON_SQL_SQLITE_DATABASE_H_
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "services/common/sql/database.h"
+
+namespace fazhi::sql {
+
+struct SqliteOptions {
+  // Readers run concurrently on their own connections (WAL); writers are
+  // serialized by one in-process mutex before SQLite's own lock.
+  int pool_size = 4;
+  int busy_timeout_ms = 5000;
+};
+
+// SQLite driver: one file, WAL journal, synchronous=FULL (an acknowledged
+// commit survives a crash of the process or the machine), foreign keys on,
+// a prepared-statement cache per connection.
+class SqliteDatabase : public Database {
+ public:
+  explicit SqliteDatabase(std::string path, SqliteOptions options = {});
+  ~SqliteDatabase() override;
+
+  absl::Status Open() override;
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  std::string Describe() const override;
+  absl::Status Transact(TxMode mode,
+                        absl::FunctionRef<absl::Status(Transaction&)> body) override;
+  absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) override;
+
+  class Connection;
+
+ private:
+  std::unique_ptr<Connection> Acquire();
+  void Release(std::unique_ptr<Connection> connection);
+
+  const std::string path_;
+  const SqliteOptions options_;
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  bool opened_ = false;
+  // Serializes write transactions of this process (SQLite allows one writer).
+  std::mutex write_mutex_;
+};
+
+}  // namespace fazhi::sql
+
+#endif  // FAZHI_SERVICES_COMMON_SQL_SQLITE_DATABASE_H_

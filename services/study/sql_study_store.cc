@@ -1,0 +1,406 @@
+#include "services/study/sql_study_store.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
+#include "services/common/resource.h"
+#include "services/common/sql/record_table.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+
+namespace fazhi::study {
+namespace {
+
+using sql::Row;
+using sql::Transaction;
+using sql::TxMode;
+using sql::Value;
+using Json = nlohmann::json;
+
+std::string ListToJson(const std::vector<std::string>& items) { return Json(items).dump(); }
+
+std::vector<std::string> ListFromJson(const std::string& text) {
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> items;
+  if (!parsed.is_array()) return items;
+  for (const auto& item : parsed) {
+    if (item.is_string()) items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+absl::CivilDay DayFromText(const std::string& text) {
+  absl::CivilDay day;
+  ParseDate(text, &day);
+  return day;
+}
+
+Value OptionalText(const std::string& text) { return text.empty() ? sql::Null() : Value(text); }
+
+struct SessionCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "sessions",
+        "session",
+        {"date", "kind", "title", "laws", "duration_minutes", "location", "attendees",
+         "attendee_count", "head_attended", "external_id", "evidence", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const Session& s) {
+    Json attendees = Json::array();
+    for (const Attendee& a : s.attendees) {
+      attendees.push_back({{"person_id", a.person_id}, {"name", a.display_name}, {"head", a.is_head}});
+    }
+    return {Value(FormatDate(s.date)), Value(int64_t{static_cast<int>(s.kind)}), Value(s.title),
+            Value(ListToJson(s.laws)), Value(int64_t{s.duration_minutes}), Value(s.location),
+            Value(attendees.dump()), Value(int64_t{s.attendee_count}),
+            Value(int64_t{s.head_attended ? 1 : 0}), OptionalText(s.external_id),
+            Value(ListToJson(s.evidence)), Value(s.notes)};
+  }
+  static Session FromRow(const Row& row, size_t c) {
+    Session s;
+    s.date = DayFromText(row.Text(c));
+    s.kind = static_cast<StudyKind>(row.Int(c + 1));
+    s.title = row.Text(c + 2);
+    s.laws = ListFromJson(row.Text(c + 3));
+    s.duration_minutes = static_cast<int32_t>(row.Int(c + 4));
+    s.location = row.Text(c + 5);
+    Json attendees = Json::parse(row.Text(c + 6), nullptr, false);
+    if (attendees.is_array()) {
+      for (const auto& a : attendees) {
+        s.attendees.push_back(Attendee{a.value("person_id", ""), a.value("name", ""),
+                                       a.value("head", false)});
+      }
+    }
+    s.attendee_count = static_cast<int32_t>(row.Int(c + 7));
+    s.head_attended = row.Bool(c + 8);
+    s.external_id = row.Text(c + 9);
+    s.evidence = ListFromJson(row.Text(c + 10));
+    s.notes = row.Text(c + 11);
+    return s;
+  }
+};
+
+struct EventCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "publicity_events",
+        "publicity event",
+        {"date", "kind", "title", "place", "laws", "display_boards", "leaflets", "people_reached",
+         "consultations", "external_id", "evidence", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const PublicityEvent& e) {
+    return {Value(FormatDate(e.date)), Value(int64_t{static_cast<int>(e.kind)}), Value(e.title),
+            Value(e.place), Value(ListToJson(e.laws)), Value(int64_t{e.display_boards}),
+            Value(int64_t{e.leaflets}), Value(int64_t{e.people_reached}),
+            Value(int64_t{e.consultations}), OptionalText(e.external_id),
+            Value(ListToJson(e.evidence)), Value(e.notes)};
+  }
+  static PublicityEvent FromRow(const Row& row, size_t c) {
+    PublicityEvent e;
+    e.date = DayFromText(row.Text(c));
+    e.kind = static_cast<PublicityKind>(row.Int(c + 1));
+    e.title = row.Text(c + 2);
+    e.place = row.Text(c + 3);
+    e.laws = ListFromJson(row.Text(c + 4));
+    e.display_boards = static_cast<int32_t>(row.Int(c + 5));
+    e.leaflets = static_cast<int32_t>(row.Int(c + 6));
+    e.people_reached = static_cast<int32_t>(row.Int(c + 7));
+    e.consultations = static_cast<int32_t>(row.Int(c + 8));
+    e.external_id = row.Text(c + 9);
+    e.evidence = ListFromJson(row.Text(c + 10));
+    e.notes = row.Text(c + 11);
+    return e;
+  }
+};
+
+struct PlanCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "study_plans",
+        "study plan",
+        {"year", "adopted_date", "title", "rules", "eligible_staff", "planned_laws", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const StudyPlan& p) {
+    Json rules = Json::array();
+    for (const StudyRule& r : p.rules) {
+      rules.push_back({{"kind", static_cast<int>(r.kind)},
+                       {"period", static_cast<int>(r.period)},
+                       {"min_sessions", r.min_sessions},
+                       {"min_minutes", r.min_minutes}});
+    }
+    return {Value(int64_t{p.year}),
+            p.has_adopted_date ? Value(FormatDate(p.adopted_date)) : sql::Null(),
+            Value(p.title),
+            Value(rules.dump()),
+            Value(int64_t{p.eligible_staff}),
+            Value(ListToJson(p.planned_laws)),
+            Value(p.notes)};
+  }
+  static StudyPlan FromRow(const Row& row, size_t c) {
+    StudyPlan p;
+    p.year = static_cast<int32_t>(row.Int(c));
+    p.has_adopted_date = !row.IsNull(c + 1);
+    if (p.has_adopted_date) p.adopted_date = DayFromText(row.Text(c + 1));
+    p.title = row.Text(c + 2);
+    Json rules = Json::parse(row.Text(c + 3), nullptr, false);
+    if (rules.is_array()) {
+      for (const auto& r : rules) {
+        p.rules.push_back(StudyRule{static_cast<StudyKind>(r.value("kind", 0)),
+                                    static_cast<RulePeriod>(r.value("period", 0)),
+                                    r.value("min_sessions", 0), r.value("min_minutes", 0)});
+      }
+    }
+    p.eligible_staff = static_cast<int32_t>(row.Int(c + 4));
+    p.planned_laws = ListFromJson(row.Text(c + 5));
+    p.notes = row.Text(c + 6);
+    return p;
+  }
+};
+
+// Operations shared by the dated, externally identified records.
+template <typename T, typename Codec>
+struct DatedRecords {
+  using Table = sql::RecordTable<T, Codec>;
+
+  static absl::StatusOr<std::vector<T>> List(Transaction& tx, const std::string& org,
+                                             const DatedFilter& filter,
+                                             const std::optional<DatedPosition>& after,
+                                             int limit) {
+    std::string where = "org = $1";
+    std::vector<Value> params = {Value(org)};
+    auto add = [&](const std::string& condition, Value value) {
+      params.push_back(std::move(value));
+      absl::StrAppend(&where, " AND ", absl::StrReplaceAll(condition, {{"?", absl::StrCat("$", params.size())}}));
+    };
+    if (filter.start) add("date >= ?", Value(FormatDate(*filter.start)));
+    if (filter.end) add("date <= ?", Value(FormatDate(*filter.end)));
+    if (filter.kind != 0) add("kind = ?", Value(int64_t{filter.kind}));
+    if (after) {
+      // Keyset pagination: (date, id) > (last date, last id).
+      params.push_back(Value(FormatDate(after->date)));
+      params.push_back(Value(after->id));
+      const size_t d = params.size() - 1, i = params.size();
+      absl::StrAppend(&where, " AND (date > $", d, " OR (date = $", d, " AND id > $", i, "))");
+    }
+    return Table::Select(tx, where, params, "date, id", limit);
+  }
+
+  static absl::StatusOr<T> Create(sql::Database& db, T record, const IdempotencyKey& key) {
+    T stored;
+    RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+      if (!key.request_id.empty()) {
+        ASSIGN_OR_RETURN(auto previous, sql::FindRequest(tx, record.meta.org, key.request_id));
+        if (previous.has_value()) {
+          if (previous->fingerprint != key.fingerprint) {
+            return absl::AlreadyExistsError(
+                "request_id was already used for a different request; use a new request_id");
+          }
+          ASSIGN_OR_RETURN(stored, Table::Get(tx, record.meta.org, previous->resource_id));
+          return absl::OkStatus();
+        }
+      }
+      ASSIGN_OR_RETURN(stored, Table::Insert(tx, record, absl::Now()));
+      if (!key.request_id.empty()) {
+        RETURN_IF_ERROR(sql::RememberRequest(tx, record.meta.org, key.request_id,
+                                             {key.fingerprint, stored.meta.id}, absl::Now()));
+      }
+      return absl::OkStatus();
+    }));
+    return stored;
+  }
+
+  static absl::StatusOr<std::vector<ImportOutcome>> Import(sql::Database& db,
+                                                           const std::string& org,
+                                                           std::vector<T> rows, ImportMode mode) {
+    std::vector<ImportOutcome> outcomes;
+    RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+      outcomes.clear();
+      const absl::Time now = absl::Now();
+      for (const T& row : rows) {
+        T record = row;
+        record.meta.org = org;
+        ImportOutcome outcome;
+        std::vector<T> existing;
+        if (!record.external_id.empty()) {
+          ASSIGN_OR_RETURN(existing,
+                           Table::Select(tx, "org = $1 AND external_id = $2",
+                                         {Value(org), Value(record.external_id)}, "id", 1));
+        }
+        if (!existing.empty() && mode == ImportMode::kCreateOnly) {
+          outcome.status = absl::AlreadyExistsError(absl::StrCat(
+              "external_id \"", record.external_id, "\" is already stored as ", existing[0].meta.id));
+        } else if (!existing.empty()) {
+          record.meta.id = existing[0].meta.id;
+          ASSIGN_OR_RETURN(T updated, Table::Update(tx, record, existing[0].meta.revision, now));
+          outcome.id = updated.meta.id;
+          outcome.replaced = true;
+        } else {
+          if (record.meta.id.empty()) record.meta.id = NewResourceId();
+          absl::StatusOr<T> inserted = Table::Insert(tx, record, now);
+          if (absl::IsAlreadyExists(inserted.status())) {
+            outcome.status = inserted.status();
+          } else {
+            RETURN_IF_ERROR(inserted.status());
+            outcome.id = inserted->meta.id;
+          }
+        }
+        outcomes.push_back(std::move(outcome));
+      }
+      return absl::OkStatus();
+    }));
+    return outcomes;
+  }
+};
+
+using SessionRecords = DatedRecords<Session, SessionCodec>;
+using EventRecords = DatedRecords<PublicityEvent, EventCodec>;
+using PlanTable = sql::RecordTable<StudyPlan, PlanCodec>;
+
+// Runs `body` in a read-only transaction and returns what it produced.
+template <typename Result, typename Body>
+absl::StatusOr<Result> Read(sql::Database& db, Body body) {
+  Result result;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(result, body(tx));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+template <typename Result, typename Body>
+absl::StatusOr<Result> Write(sql::Database& db, Body body) {
+  Result result;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(result, body(tx));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+}  // namespace
+
+SqlStudyStore::SqlStudyStore(sql::Database* db) : db_(db) {}
+
+absl::StatusOr<Session> SqlStudyStore::GetSession(const std::string& org, const std::string& id) {
+  return Read<Session>(*db_, [&](Transaction& tx) { return SessionRecords::Table::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
+    const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
+    int limit) {
+  return Read<std::vector<Session>>(
+      *db_, [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
+}
+
+absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const IdempotencyKey& key) {
+  return SessionRecords::Create(*db_, std::move(session), key);
+}
+
+absl::StatusOr<Session> SqlStudyStore::UpdateSession(Session session, int64_t expected_revision) {
+  return Write<Session>(*db_, [&](Transaction& tx) {
+    return SessionRecords::Table::Update(tx, session, expected_revision, absl::Now());
+  });
+}
+
+absl::Status SqlStudyStore::DeleteSession(const std::string& org, const std::string& id,
+                                          std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+    return SessionRecords::Table::Delete(tx, org, id, expected_revision);
+  });
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportSessions(
+    const std::string& org, std::vector<Session> rows, ImportMode mode) {
+  return SessionRecords::Import(*db_, org, std::move(rows), mode);
+}
+
+absl::StatusOr<PublicityEvent> SqlStudyStore::GetEvent(const std::string& org,
+                                                       const std::string& id) {
+  return Read<PublicityEvent>(*db_,
+                              [&](Transaction& tx) { return EventRecords::Table::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
+    const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
+    int limit) {
+  return Read<std::vector<PublicityEvent>>(
+      *db_, [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
+}
+
+absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,
+                                                          const IdempotencyKey& key) {
+  return EventRecords::Create(*db_, std::move(event), key);
+}
+
+absl::StatusOr<PublicityEvent> SqlStudyStore::UpdateEvent(PublicityEvent event,
+                                                          int64_t expected_revision) {
+  return Write<PublicityEvent>(*db_, [&](Transaction& tx) {
+    return EventRecords::Table::Update(tx, event, expected_revision, absl::Now());
+  });
+}
+
+absl::Status SqlStudyStore::DeleteEvent(const std::string& org, const std::string& id,
+                                        std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+    return EventRecords::Table::Delete(tx, org, id, expected_revision);
+  });
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportEvents(
+    const std::string& org, std::vector<PublicityEvent> rows, ImportMode mode) {
+  return EventRecords::Import(*db_, org, std::move(rows), mode);
+}
+
+absl::StatusOr<StudyPlan> SqlStudyStore::GetPlan(const std::string& org, int32_t year) {
+  return Read<StudyPlan>(
+      *db_, [&](Transaction& tx) { return PlanTable::Get(tx, org, absl::StrCat(year)); });
+}
+
+absl::StatusOr<std::vector<StudyPlan>> SqlStudyStore::ListPlans(const std::string& org,
+                                                                int32_t after_year, int limit) {
+  return Read<std::vector<StudyPlan>>(*db_, [&](Transaction& tx) {
+    return PlanTable::Select(tx, "org = $1 AND year > $2", {Value(org), Value(int64_t{after_year})},
+                             "year", limit);
+  });
+}
+
+absl::StatusOr<StudyPlan> SqlStudyStore::PutPlan(StudyPlan plan,
+                                                 std::optional<int64_t> expected_revision) {
+  plan.meta.id = absl::StrCat(plan.year);
+  return Write<StudyPlan>(*db_, [&](Transaction& tx) -> absl::StatusOr<StudyPlan> {
+    if (!expected_revision.has_value()) return PlanTable::Insert(tx, plan, absl::Now());
+    return PlanTable::Update(tx, plan, *expected_revision, absl::Now());
+  });
+}
+
+absl::Status SqlStudyStore::DeletePlan(const std::string& org, int32_t year,
+                                       std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+    return PlanTable::Delete(tx, org, absl::StrCat(year), expected_revision);
+  });
+}
+
+absl::StatusOr<YearRecords> SqlStudyStore::LoadYear(const std::string& org, int32_t year) {
+  return Read<YearRecords>(*db_, [&](Transaction& tx) -> absl::StatusOr<YearRecords> {
+    YearRecords records;
+    DatedFilter filter{absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31), 0};
+    ASSIGN_OR_RETURN(records.sessions, SessionRecords::List(tx, org, filter, std::nullopt, 0));
+    ASSIGN_OR_RETURN(records.events, EventRecords::List(tx, org, filter, std::nullopt, 0));
+    absl::StatusOr<StudyPlan> plan = PlanTable::Get(tx, org, absl::StrCat(year));
+    if (plan.ok()) {
+      records.plan = *std::move(plan);
+    } else if (!absl::IsNotFound(plan.status())) {
+      return plan.status();
+    }
+    return records;
+  });
+}
+
+}  // namespace fazhi::study
