@@ -1,0 +1,90 @@
+#include "services/common/validation.h"
+
+#include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+#include "services/common/grpc_status.h"
+
+namespace fazhi {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+
+google::type::Date D(int y, int m, int d) {
+  google::type::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+TEST(Utf8LengthTest, CountsCodePointsAndRejectsMalformed) {
+  EXPECT_EQ(Utf8Length(""), 0);
+  EXPECT_EQ(Utf8Length("abc"), 3);
+  EXPECT_EQ(Utf8Length("民法典"), 3);
+  EXPECT_EQ(Utf8Length("😀"), 1);
+  EXPECT_EQ(Utf8Length("\xff"), -1);
+  EXPECT_EQ(Utf8Length("\xe6\xb0"), -1);        // truncated 民
+  EXPECT_EQ(Utf8Length("\xc0\xaf"), -1);        // overlong '/'
+  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), -1);    // surrogate
+  EXPECT_EQ(Utf8Length("\xf4\x90\x80\x80"), -1);  // past U+10FFFF
+}
+
+TEST(FieldViolationsTest, EmptyIsOk) {
+  FieldViolations v;
+  EXPECT_TRUE(v.ToStatus().ok());
+}
+
+TEST(FieldViolationsTest, StatusNamesEveryFieldInBadRequestDetails) {
+  FieldViolations v;
+  v.CheckText("session.title", "", 200, /*required=*/true);
+  v.CheckDate("session.date", D(2024, 2, 30), true);
+  v.CheckRange("session.duration_minutes", -5, 1, 1440);
+  absl::Status status = v.ToStatus();
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), ::testing::HasSubstr("session.title"));
+  google::rpc::BadRequest bad_request;
+  ASSERT_TRUE(ReadDetail(status, bad_request));
+  std::vector<std::string> fields;
+  for (const auto& fv : bad_request.field_violations()) fields.push_back(fv.field());
+  EXPECT_THAT(fields, ElementsAre("session.title", "session.date", "session.duration_minutes"));
+}
+
+TEST(FieldViolationsTest, TextRules) {
+  FieldViolations v;
+  v.CheckText("a", "好好好", 3);
+  v.CheckText("b", "好好好好", 3);
+  v.CheckText("c", "line\nbreak", 100);
+  v.CheckText("d", "line\nbreak", 100, false, /*multiline=*/true);
+  v.CheckText("e", "\xff", 100);
+  v.CheckText("f", "   ", 100, /*required=*/true);
+  std::vector<std::string> fields;
+  for (const auto& violation : v.violations()) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ElementsAre("b", "c", "e", "f"));
+}
+
+TEST(FieldViolationsTest, DateRules) {
+  FieldViolations v;
+  v.CheckDate("ok", D(2024, 2, 29), true);
+  v.CheckDate("not_leap", D(2023, 2, 29), true);
+  v.CheckDate("month", D(2024, 13, 1), true);
+  v.CheckDate("too_old", D(1800, 1, 1), true);
+  v.CheckDate("missing", google::type::Date(), true);
+  v.CheckDate("optional", google::type::Date(), false);
+  std::vector<std::string> fields;
+  for (const auto& violation : v.violations()) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ElementsAre("not_leap", "month", "too_old", "missing"));
+}
+
+TEST(DateTextTest, RoundTrips) {
+  absl::CivilDay day;
+  ASSERT_TRUE(ParseDate("2024-12-04", &day));
+  EXPECT_EQ(day, absl::CivilDay(2024, 12, 4));
+  EXPECT_EQ(FormatDate(day), "2024-12-04");
+  EXPECT_FALSE(ParseDate("2024-02-30", &day));
+  EXPECT_FALSE(ParseDate("2024-2-3", &day));
+}
+
+}  // namespace
+}  // namespace fazhi

@@ -1,0 +1,222 @@
+#include "services/study/sql_study_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/sql/sqlite_database.h"
+#include "tests/testing/temp_dir.h"
+
+namespace fazhi::study {
+namespace {
+
+using ::testing::ElementsAre;
+
+class SqlStudyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("study.db"));
+    ASSERT_TRUE(db_->Open().ok());
+    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
+    store_ = std::make_unique<SqlStudyStore>(db_.get());
+  }
+
+  static Session NewSession(const std::string& org, absl::CivilDay date, std::string external_id = "") {
+    Session s;
+    s.meta.org = org;
+    s.meta.id = NewId();
+    s.date = date;
+    s.kind = StudyKind::kAllStaff;
+    s.title = "集中学习";
+    s.laws = {"民法典"};
+    s.duration_minutes = 60;
+    s.attendees = {{"p1", "张三", true}};
+    s.head_attended = true;
+    s.external_id = std::move(external_id);
+    return s;
+  }
+  static std::string NewId() {
+    static int n = 0;
+    return "s" + std::to_string(++n);
+  }
+
+  fazhi::testing::TempDir dir_;
+  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<SqlStudyStore> store_;
+};
+
+TEST_F(SqlStudyStoreTest, CreateGetRoundTripsEveryField) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1), "oa-1");
+  s.evidence = {"minutes.pdf"};
+  s.notes = "第一行\n第二行";
+  s.attendee_count = 12;
+  auto created = store_->CreateSession(s, {});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->meta.revision, 1);
+  auto got = store_->GetSession("org-a", s.meta.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->date, absl::CivilDay(2024, 3, 1));
+  EXPECT_EQ(got->title, "集中学习");
+  EXPECT_THAT(got->laws, ElementsAre("民法典"));
+  ASSERT_EQ(got->attendees.size(), 1u);
+  EXPECT_EQ(got->attendees[0].display_name, "张三");
+  EXPECT_TRUE(got->attendees[0].is_head);
+  EXPECT_EQ(got->attendee_count, 12);
+  EXPECT_EQ(got->external_id, "oa-1");
+  EXPECT_EQ(got->notes, "第一行\n第二行");
+  EXPECT_THAT(got->evidence, ElementsAre("minutes.pdf"));
+}
+
+TEST_F(SqlStudyStoreTest, OrganizationsNeverSeeEachOthersRows) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
+  ASSERT_TRUE(store_->CreateSession(s, {}).ok());
+  EXPECT_EQ(store_->GetSession("org-b", s.meta.id).status().code(), absl::StatusCode::kNotFound);
+  auto listed = store_->ListSessions("org-b", {}, std::nullopt, 10);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+}
+
+TEST_F(SqlStudyStoreTest, DuplicateIdOrExternalIdIsAlreadyExists) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1), "oa-1");
+  ASSERT_TRUE(store_->CreateSession(s, {}).ok());
+  EXPECT_EQ(store_->CreateSession(s, {}).status().code(), absl::StatusCode::kAlreadyExists);
+  Session other = NewSession("org-a", absl::CivilDay(2024, 3, 2), "oa-1");
+  EXPECT_EQ(store_->CreateSession(other, {}).status().code(), absl::StatusCode::kAlreadyExists);
+  // The same external id in another organization is fine.
+  Session elsewhere = NewSession("org-b", absl::CivilDay(2024, 3, 2), "oa-1");
+  EXPECT_TRUE(store_->CreateSession(elsewhere, {}).ok());
+}
+
+TEST_F(SqlStudyStoreTest, IdempotentCreateReturnsTheFirstResult) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
+  auto first = store_->CreateSession(s, {"req-1", "fp"});
+  ASSERT_TRUE(first.ok());
+  Session retry = s;
+  retry.meta.id = "another-id";
+  auto second = store_->CreateSession(retry, {"req-1", "fp"});
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->meta.id, first->meta.id);
+  EXPECT_EQ(store_->CreateSession(retry, {"req-1", "other"}).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->ListSessions("org-a", {}, std::nullopt, 10)->size(), 1u);
+}
+
+TEST_F(SqlStudyStoreTest, UpdateChecksRevision) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
+  auto created = store_->CreateSession(s, {});
+  ASSERT_TRUE(created.ok());
+  Session changed = *created;
+  changed.title = "改";
+  auto updated = store_->UpdateSession(changed, 1);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->meta.revision, 2);
+  EXPECT_EQ(updated->title, "改");
+  EXPECT_EQ(store_->UpdateSession(changed, 1).status().code(), absl::StatusCode::kAborted);
+  changed.meta.id = "missing";
+  EXPECT_EQ(store_->UpdateSession(changed, 1).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqlStudyStoreTest, DeleteChecksRevisionWhenGiven) {
+  Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
+  ASSERT_TRUE(store_->CreateSession(s, {}).ok());
+  EXPECT_EQ(store_->DeleteSession("org-a", s.meta.id, 7).code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(store_->DeleteSession("org-a", s.meta.id, 1).ok());
+  EXPECT_EQ(store_->DeleteSession("org-a", s.meta.id, std::nullopt).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqlStudyStoreTest, ListIsKeysetPagedByDateThenIdWithFilters) {
+  for (int day = 1; day <= 9; ++day) {
+    Session s = NewSession("org-a", absl::CivilDay(2024, 1, day));
+    if (day % 3 == 0) s.kind = StudyKind::kLeadershipGroup;
+    ASSERT_TRUE(store_->CreateSession(s, {}).ok());
+  }
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2023, 12, 31)), {}).ok());
+  DatedFilter year{absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31), 0};
+  auto page1 = store_->ListSessions("org-a", year, std::nullopt, 4);
+  ASSERT_TRUE(page1.ok());
+  ASSERT_EQ(page1->size(), 4u);
+  EXPECT_EQ(page1->front().date, absl::CivilDay(2024, 1, 1));
+  auto page2 = store_->ListSessions("org-a", year,
+                                    DatedPosition{page1->back().date, page1->back().meta.id}, 10);
+  ASSERT_EQ(page2->size(), 5u);
+  EXPECT_EQ(page2->front().date, absl::CivilDay(2024, 1, 5));
+
+  DatedFilter leadership = year;
+  leadership.kind = static_cast<int>(StudyKind::kLeadershipGroup);
+  EXPECT_EQ(store_->ListSessions("org-a", leadership, std::nullopt, 10)->size(), 3u);
+}
+
+TEST_F(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1), "dup"), {}).ok());
+  std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1), "x1"),
+                               NewSession("", absl::CivilDay(2024, 2, 2), "dup"),
+                               NewSession("", absl::CivilDay(2024, 2, 3), "x3")};
+  auto outcomes = store_->ImportSessions("org-a", rows, ImportMode::kCreateOnly);
+  ASSERT_TRUE(outcomes.ok());
+  ASSERT_EQ(outcomes->size(), 3u);
+  EXPECT_TRUE((*outcomes)[0].status.ok());
+  EXPECT_EQ((*outcomes)[1].status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE((*outcomes)[2].status.ok());
+  EXPECT_EQ(store_->ListSessions("org-a", {}, std::nullopt, 100)->size(), 3u);
+
+  rows[1].title = "替换";
+  outcomes = store_->ImportSessions("org-a", {rows[1]}, ImportMode::kUpsert);
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_TRUE((*outcomes)[0].replaced);
+  auto replaced = store_->GetSession("org-a", (*outcomes)[0].id);
+  EXPECT_EQ(replaced->title, "替换");
+  EXPECT_EQ(replaced->meta.revision, 2);
+}
+
+TEST_F(SqlStudyStoreTest, FailedImportBatchStoresNothing) {
+  // Make the third insert fail inside the store with a trigger: the first
+  // two of the batch must not survive.
+  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
+                   return tx.ExecuteScript(
+                       "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.title = 'boom' "
+                       "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+                 }).ok());
+  std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1)), NewSession("", absl::CivilDay(2024, 2, 2)),
+                               NewSession("", absl::CivilDay(2024, 2, 3))};
+  rows[2].title = "boom";
+  auto outcomes = store_->ImportSessions("org-a", rows, ImportMode::kCreateOnly);
+  EXPECT_FALSE(outcomes.ok());
+  EXPECT_TRUE(store_->ListSessions("org-a", {}, std::nullopt, 100)->empty());
+}
+
+TEST_F(SqlStudyStoreTest, PlansAreKeyedByYear) {
+  StudyPlan plan;
+  plan.meta.org = "org-a";
+  plan.year = 2024;
+  plan.rules = {{StudyKind::kLeadershipGroup, RulePeriod::kQuarter, 1, 30}};
+  plan.eligible_staff = 40;
+  plan.has_adopted_date = true;
+  plan.adopted_date = absl::CivilDay(2024, 2, 1);
+  ASSERT_TRUE(store_->PutPlan(plan, std::nullopt).ok());
+  EXPECT_EQ(store_->PutPlan(plan, std::nullopt).status().code(), absl::StatusCode::kAlreadyExists);
+  auto got = store_->GetPlan("org-a", 2024);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->meta.id, "2024");
+  ASSERT_EQ(got->rules.size(), 1u);
+  EXPECT_EQ(got->rules[0].period, RulePeriod::kQuarter);
+  EXPECT_EQ(got->adopted_date, absl::CivilDay(2024, 2, 1));
+  plan.year = 2025;
+  plan.has_adopted_date = false;
+  ASSERT_TRUE(store_->PutPlan(plan, std::nullopt).ok());
+  auto listed = store_->ListPlans("org-a", 0, 10);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_FALSE((*listed)[1].has_adopted_date);
+  EXPECT_EQ(store_->ListPlans("org-a", 2024, 10)->size(), 1u);
+}
+
+TEST_F(SqlStudyStoreTest, LoadYearReadsOnlyThatYear) {
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1)), {}).ok());
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 12, 31)), {}).ok());
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2025, 1, 1)), {}).ok());
+  auto year = store_->LoadYear("org-a", 2024);
+  ASSERT_TRUE(year.ok());
+  EXPECT_EQ(year->sessions.size(), 2u);
+  EXPECT_FALSE(year->plan.has_value());
+}
+
+}  // namespace
+}  // namespace fazhi::study
