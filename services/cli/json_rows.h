@@ -1,0 +1,28 @@
+#ifndef FAZHI_SERVICES_CLI_JSON_ROWS_H_
+#define FAZHI_SERVICES_CLI_JSON_ROWS_H_
+
+// Reading records for bulk import from JSON files: either one JSON array of
+// objects or JSON Lines (one object per line). Objects use the protobuf
+// JSON mapping of the row message (e.g. "date": {"year": 2024, …},
+// "kind": "STUDY_KIND_ALL_STAFF").
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+
+namespace fazhi::cli {
+
+// The JSON text of every record in `content`, in order.
+absl::StatusOr<std::vector<std::string>> SplitJsonRecords(absl::string_view content);
+
+// Parses one record into `message`; the error names the record.
+absl::Status ParseJsonRecord(const std::string& json, size_t index, google::protobuf::Message& message);
+
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+}  // namespace fazhi::cli
+
+#endif  // FAZHI_SERVICES_CLI_JSON_ROWS_H_
