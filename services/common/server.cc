@@ -27,6 +27,9 @@ absl::Status Server::Start() {
   grpc::ServerBuilder builder;
   // Credentials become configurable with transport security.
   builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  // No SO_REUSEPORT: a second process on a taken port must fail, not
+  // silently share the port with the first.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Keepalive: ping idle connections every 2 minutes, and let clients ping
