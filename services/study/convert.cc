@@ -49,12 +49,14 @@ Session FromProto(const v1::Session& p) {
   s.laws = Laws(p.laws());
   s.duration_minutes = p.duration_minutes();
   s.location = p.location();
+  // With named attendees the head's presence follows from them; the flag
+  // speaks only for head-count-only records.
+  s.head_attended = p.attendees().empty() && p.head_attended();
   for (const auto& a : p.attendees()) {
     s.attendees.push_back(Attendee{a.person_id(), a.display_name(), a.is_head()});
     if (a.is_head()) s.head_attended = true;
   }
   s.attendee_count = p.attendee_count();
-  s.head_attended = s.head_attended || p.head_attended();
   s.external_id = p.external_id();
   s.evidence = ToVector(p.evidence());
   s.notes = p.notes();

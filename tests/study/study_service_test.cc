@@ -195,6 +195,26 @@ TEST_F(StudyServiceTest, UpdateWithMaskAndEtag) {
   }
 }
 
+TEST_F(StudyServiceTest, HeadAttendanceFollowsNamedAttendees) {
+  v1::Session created = Create(ValidSession());
+  ASSERT_TRUE(created.head_attended());
+  v1::UpdateSessionRequest request;
+  request.mutable_session()->set_name(created.name());
+  auto* deputy = request.mutable_session()->add_attendees();
+  deputy->set_person_id("p-deputy");
+  request.mutable_update_mask()->add_paths("attendees");
+  v1::Session updated;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->UpdateSession(&context, request, &updated).ok());
+  EXPECT_FALSE(updated.head_attended());
+
+  v1::Session count_only = ValidSession();
+  count_only.clear_attendees();
+  count_only.set_attendee_count(30);
+  count_only.set_head_attended(true);
+  EXPECT_TRUE(Create(count_only).head_attended());
+}
+
 TEST_F(StudyServiceTest, DeleteThenGetIsNotFound) {
   v1::Session created = Create(ValidSession());
   {
