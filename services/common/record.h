@@ -28,6 +28,14 @@ struct ImportOutcome {
   bool replaced = false;
 };
 
+// An idempotent create (AIP-155): a retry with the same request id and
+// fingerprint gets the first result; the same id with another fingerprint
+// is refused.
+struct IdempotencyKey {
+  std::string request_id;   // empty: not idempotent
+  std::string fingerprint;  // of the request without its request id
+};
+
 }  // namespace fazhi
 
 #endif  // FAZHI_SERVICES_COMMON_RECORD_H_

@@ -192,30 +192,6 @@ struct DatedRecords {
     return Table::Select(tx, where, params, "date, id", limit);
   }
 
-  static absl::StatusOr<T> Create(sql::Database& db, T record, const IdempotencyKey& key) {
-    T stored;
-    RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-      if (!key.request_id.empty()) {
-        ASSIGN_OR_RETURN(auto previous, sql::FindRequest(tx, record.meta.org, key.request_id));
-        if (previous.has_value()) {
-          if (previous->fingerprint != key.fingerprint) {
-            return absl::AlreadyExistsError(
-                "request_id was already used for a different request; use a new request_id");
-          }
-          ASSIGN_OR_RETURN(stored, Table::Get(tx, record.meta.org, previous->resource_id));
-          return absl::OkStatus();
-        }
-      }
-      ASSIGN_OR_RETURN(stored, Table::Insert(tx, record, absl::Now()));
-      if (!key.request_id.empty()) {
-        RETURN_IF_ERROR(sql::RememberRequest(tx, record.meta.org, key.request_id,
-                                             {key.fingerprint, stored.meta.id}, absl::Now()));
-      }
-      return absl::OkStatus();
-    }));
-    return stored;
-  }
-
   static absl::StatusOr<std::vector<ImportOutcome>> Import(sql::Database& db,
                                                            const std::string& org,
                                                            std::vector<T> rows, ImportMode mode) {
@@ -263,25 +239,14 @@ using SessionRecords = DatedRecords<Session, SessionCodec>;
 using EventRecords = DatedRecords<PublicityEvent, EventCodec>;
 using PlanTable = sql::RecordTable<StudyPlan, PlanCodec>;
 
-// Runs `body` in a read-only transaction and returns what it produced.
 template <typename Result, typename Body>
 absl::StatusOr<Result> Read(sql::Database& db, Body body) {
-  Result result;
-  RETURN_IF_ERROR(db.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(result, body(tx));
-    return absl::OkStatus();
-  }));
-  return result;
+  return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
 }
 
 template <typename Result, typename Body>
 absl::StatusOr<Result> Write(sql::Database& db, Body body) {
-  Result result;
-  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(result, body(tx));
-    return absl::OkStatus();
-  }));
-  return result;
+  return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
 }
 
 }  // namespace
@@ -300,7 +265,7 @@ absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
 }
 
 absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const IdempotencyKey& key) {
-  return SessionRecords::Create(*db_, std::move(session), key);
+  return SessionRecords::Table::CreateIdempotent(*db_, std::move(session), key);
 }
 
 absl::StatusOr<Session> SqlStudyStore::UpdateSession(Session session, int64_t expected_revision) {
@@ -336,7 +301,7 @@ absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,
                                                           const IdempotencyKey& key) {
-  return EventRecords::Create(*db_, std::move(event), key);
+  return EventRecords::Table::CreateIdempotent(*db_, std::move(event), key);
 }
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::UpdateEvent(PublicityEvent event,

@@ -15,6 +15,8 @@
 
 namespace fazhi::study {
 
+using ::fazhi::IdempotencyKey;
+
 // Filter for dated records (sessions, publicity events). `kind` is the
 // enum's integer value; 0 means any.
 struct DatedFilter {
@@ -27,13 +29,6 @@ struct DatedFilter {
 struct DatedPosition {
   absl::CivilDay date;
   std::string id;
-};
-
-// An idempotent create: a retry with the same request id and fingerprint
-// gets the first result; the same id with another fingerprint is refused.
-struct IdempotencyKey {
-  std::string request_id;   // empty: not idempotent
-  std::string fingerprint;  // of the request without its request id
 };
 
 // Everything the summary of one year needs, read in one snapshot.

@@ -108,6 +108,10 @@ class RecordTable {
     return record;
   }
 
+  // Inserts `record` in its own transaction, honouring an idempotency key:
+  // a retry returns what the first call stored.
+  static absl::StatusOr<T> CreateIdempotent(Database& db, T record, const IdempotencyKey& key);
+
   // Replaces the data columns of an existing record whose revision is
   // `expected_revision`; bumps the revision.
   static absl::StatusOr<T> Update(Transaction& tx, T record, int64_t expected_revision,
@@ -159,6 +163,18 @@ class RecordTable {
   }
 };
 
+// Runs `body(tx)`, which returns StatusOr<Result>, in one transaction and
+// returns its value.
+template <typename Result, typename Body>
+absl::StatusOr<Result> TransactValue(Database& db, TxMode mode, Body body) {
+  Result result;
+  RETURN_IF_ERROR(db.Transact(mode, [&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(result, body(tx));
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
 // Idempotency keys (AIP-155): the first create with a request id records
 // the resource it made; a retry finds it. Each service's schema has the
 // table:  request_ids(org, request_id, fingerprint, resource_id, created_at),
@@ -173,6 +189,30 @@ absl::StatusOr<std::optional<RequestRecord>> FindRequest(Transaction& tx, const 
 absl::Status RememberRequest(Transaction& tx, const std::string& org,
                              const std::string& request_id, const RequestRecord& record,
                              absl::Time now);
+
+template <typename T, typename Codec>
+absl::StatusOr<T> RecordTable<T, Codec>::CreateIdempotent(Database& db, T record,
+                                                          const IdempotencyKey& key) {
+  return TransactValue<T>(db, TxMode::kReadWrite, [&](Transaction& tx) -> absl::StatusOr<T> {
+    const std::string& org = record.meta.org;
+    if (!key.request_id.empty()) {
+      ASSIGN_OR_RETURN(auto previous, FindRequest(tx, org, key.request_id));
+      if (previous.has_value()) {
+        if (previous->fingerprint != key.fingerprint) {
+          return absl::AlreadyExistsError(
+              "request_id was already used for a different request; use a new request_id");
+        }
+        return Get(tx, org, previous->resource_id);
+      }
+    }
+    const absl::Time now = absl::Now();
+    ASSIGN_OR_RETURN(T stored, Insert(tx, record, now));
+    if (!key.request_id.empty()) {
+      RETURN_IF_ERROR(RememberRequest(tx, org, key.request_id, {key.fingerprint, stored.meta.id}, now));
+    }
+    return stored;
+  });
+}
 
 }  // namespace fazhi::sql
 
