@@ -1,0 +1,40 @@
+#ifndef FAZHI_SERVICES_CLI_CLI_UTIL_H_
+#define FAZHI_SERVICES_CLI_CLI_UTIL_H_
+
+// Small pieces every `fazhi` subcommand shares.
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace fazhi::cli {
+
+// --name=value flags of one command line.
+using Flags = std::map<std::string, std::string>;
+
+// Exit codes.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRowsRejected = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitCallFailed = 3;
+
+// Prints the problem and a pointer to --help; returns kExitUsage.
+int Usage(const std::string& problem);
+
+std::string Flag(const Flags& flags, const std::string& name, const std::string& fallback = "");
+
+// --target, else the environment variable `env`, else `fallback`.
+std::string Target(const Flags& flags, const char* env, const std::string& fallback);
+
+std::shared_ptr<grpc::Channel> Connect(const std::string& target);
+
+// The status as a person reads it: code, message, and every bad field.
+std::string Describe(const grpc::Status& status);
+
+void SetDeadline(grpc::ClientContext& context, int seconds);
+
+}  // namespace fazhi::cli
+
+#endif  // FAZHI_SERVICES_CLI_CLI_UTIL_H_
