@@ -10,6 +10,7 @@
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/echo_service.h"
 
 namespace fazhi {
 namespace {
@@ -64,6 +65,57 @@ TEST_F(ServerTest, WatchSeesServingThenDrainEndsTheStream) {
     EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
   }
   drain.join();
+}
+
+class DrainTest : public ::testing::Test {
+ protected:
+  void StartWithGrace(absl::Duration grace) {
+    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1:0", grace, 1 << 20});
+    calls_ = std::make_unique<CallHandler>(server_->readiness(), nullptr);
+    echo_ = std::make_unique<fazhi::testing::EchoServiceImpl>(calls_.get());
+    server_->AddService(echo_.get(), "fazhi.testing.v1.EchoService");
+    ASSERT_TRUE(server_->Start().ok());
+    server_->MarkServing();
+    stub_ = fazhi::testing::v1::EchoService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  // Starts a call that takes `delay_ms`, drains while it runs, and returns
+  // the call's status.
+  grpc::Status CallDuringDrain(int delay_ms) {
+    grpc::Status status;
+    std::thread caller([&] {
+      grpc::ClientContext context;
+      fazhi::testing::v1::EchoRequest request;
+      request.set_message("在途");
+      request.set_delay_ms(delay_ms);
+      fazhi::testing::v1::EchoResponse response;
+      status = stub_->Echo(&context, request, &response);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the call is in flight
+    server_->Drain();
+    caller.join();
+    return status;
+  }
+
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<CallHandler> calls_;
+  std::unique_ptr<fazhi::testing::EchoServiceImpl> echo_;
+  std::unique_ptr<fazhi::testing::v1::EchoService::Stub> stub_;
+};
+
+TEST_F(DrainTest, InFlightCallFinishesWithinTheGrace) {
+  StartWithGrace(absl::Seconds(5));
+  EXPECT_TRUE(CallDuringDrain(500).ok());
+}
+
+TEST_F(DrainTest, CallOutlivingTheGraceIsCancelled) {
+  StartWithGrace(absl::Milliseconds(200));
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = CallDuringDrain(3000);
+  EXPECT_FALSE(status.ok());
+  // The drain cut the call at the grace, not after the handler's 3 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
 }
 
 TEST(ServerStartTest, BusyPortIsAnError) {

@@ -327,6 +327,38 @@ TEST_F(StudyServiceTest, ImportReportsBadRowsAndStoresGoodOnes) {
   EXPECT_EQ(CountSessions(), 2);
 }
 
+TEST_F(StudyServiceTest, StoreFailureMidImportKeepsWholeBatchesAndSaysWhich) {
+  // The store refuses the second batch (a trigger stands in for a failing
+  // disk): the first batch stays, nothing of the second is stored, and the
+  // error carries the report saying so.
+  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
+                   return tx.ExecuteScript(
+                       "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.title = 'boom' "
+                       "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+                 }).ok());
+  grpc::ClientContext context;
+  fazhi::type::v1::ImportReport report;
+  auto writer = stub_->ImportSessions(&context, &report);
+  v1::ImportSessionsRequest batch;
+  batch.set_parent("orgs/org-a");
+  *batch.add_sessions() = ValidSession("a");
+  *batch.add_sessions() = ValidSession("b");
+  ASSERT_TRUE(writer->Write(batch));
+  batch.Clear();
+  *batch.add_sessions() = ValidSession("c");
+  *batch.add_sessions() = ValidSession("boom");
+  writer->Write(batch);
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_FALSE(status.ok());
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("batch 1 was not stored"));
+  fazhi::type::v1::ImportReport partial;
+  ASSERT_TRUE(ReadDetail(FromGrpcStatus(status), partial));
+  EXPECT_EQ(partial.batches_committed(), 1);
+  EXPECT_EQ(partial.rows_stored(), 2);
+  EXPECT_EQ(CountSessions(), 2);
+}
+
 TEST_F(StudyServiceTest, ImportWithBadParentIsRefusedWhole) {
   grpc::ClientContext context;
   fazhi::type::v1::ImportReport report;
