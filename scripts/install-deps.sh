@@ -9,6 +9,8 @@ packages=(
   # gRPC, Protobuf, Abseil, logging, storage, JSON
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev
+  # PostgreSQL: the client library for the driver, the server for its tests
+  libpq-dev postgresql
   # google.rpc / google.type and grpc.health protos, compiled at build time
   golang-github-gogo-googleapis-dev grpc-proto
   # tests: GoogleTest, and the second-language client (Debian's python3)

@@ -34,6 +34,9 @@ def _parse_args():
     parser.add_argument("--binary", required=True, help="the fazhi-study executable")
     parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--postgres", action="store_true",
+                        help="run the server on PostgreSQL: a fresh database per server on the "
+                             "cluster named by $FAZHI_TEST_POSTGRES_URL (scripts/with-postgres.sh)")
     return parser.parse_known_args()
 
 
@@ -81,13 +84,24 @@ def free_port():
         return s.getsockname()[1]
 
 
+def new_database(label):
+    """A database URL for a new server: a SQLite file in the work folder, or
+    a fresh PostgreSQL database with --postgres."""
+    if not ARGS.postgres:
+        return f"sqlite:{os.path.join(WORKDIR, label + '.db')}"
+    admin = os.environ["FAZHI_TEST_POSTGRES_URL"]
+    name = f"e2e_{label}_{random.randrange(1 << 48):012x}"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
 class ServerProcess:
-    """One fazhi-study process on a free port, over a given SQLite file."""
+    """One fazhi-study process on a free port, over a given database."""
 
     _count = 0
 
-    def __init__(self, db_path, label):
-        self.db_path = db_path
+    def __init__(self, db_url, label):
+        self.db_url = db_url
         self.label = label
         self.proc = None
         self.port = None
@@ -104,7 +118,7 @@ class ServerProcess:
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
                     [ARGS.binary, f"--listen=127.0.0.1:{self.port}",
-                     f"--db=sqlite:{self.db_path}", "--log_format=json"],
+                     f"--db={self.db_url}", "--log_format=json"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:
                 self._wait_serving()
@@ -207,7 +221,7 @@ def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-")
     unittest.addModuleCleanup(_remove_workdir)
-    SERVER = ServerProcess(os.path.join(WORKDIR, "study.db"), "study")
+    SERVER = ServerProcess(new_database("study"), "study")
     unittest.addModuleCleanup(_kill_if_running, SERVER)
     SERVER.start()
 
@@ -938,7 +952,7 @@ class DurabilityTest(E2ETestCase):
     """An acknowledged create survives kill -9."""
 
     def test_acknowledged_create_survives_sigkill(self):
-        db = os.path.join(WORKDIR, "durability.db")
+        db = new_database("durability")
         server = ServerProcess(db, "durability").start()
         try:
             created = server.stub().CreateSession(
@@ -998,6 +1012,12 @@ class _Result(unittest.TextTestResult):
 
 
 def main():
+    if ARGS.postgres and not os.environ.get("FAZHI_TEST_POSTGRES_URL"):
+        if os.environ.get("FAZHI_REQUIRE_POSTGRES"):
+            print("FAZHI_REQUIRE_POSTGRES is set but FAZHI_TEST_POSTGRES_URL is not", file=sys.stderr)
+            sys.exit(1)
+        print("skipped: no PostgreSQL (run under scripts/with-postgres.sh)", file=sys.stderr)
+        sys.exit(77)
     started = time.monotonic()
     program = unittest.main(
         argv=[sys.argv[0]] + UNITTEST_ARGV,

@@ -2,21 +2,20 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/sql/sqlite_database.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_database.h"
 
 namespace fazhi::study {
 namespace {
 
 using ::testing::ElementsAre;
 
-class SqlStudyStoreTest : public ::testing::Test {
+// The store contract, run on both drivers.
+class SqlStudyStoreTest : public ::testing::TestWithParam<fazhi::testing::Driver> {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("study.db"));
-    ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
-    store_ = std::make_unique<SqlStudyStore>(db_.get());
+    FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
+    ASSERT_TRUE(sql::ApplyMigrations(test_->db(), Migrations()).ok());
+    store_ = std::make_unique<SqlStudyStore>(&test_->db());
   }
 
   static Session NewSession(const std::string& org, absl::CivilDay date, std::string external_id = "") {
@@ -38,12 +37,11 @@ class SqlStudyStoreTest : public ::testing::Test {
     return "s" + std::to_string(++n);
   }
 
-  fazhi::testing::TempDir dir_;
-  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<fazhi::testing::TestDatabase> test_;
   std::unique_ptr<SqlStudyStore> store_;
 };
 
-TEST_F(SqlStudyStoreTest, CreateGetRoundTripsEveryField) {
+TEST_P(SqlStudyStoreTest, CreateGetRoundTripsEveryField) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1), "oa-1");
   s.evidence = {"minutes.pdf"};
   s.notes = "第一行\n第二行";
@@ -65,7 +63,7 @@ TEST_F(SqlStudyStoreTest, CreateGetRoundTripsEveryField) {
   EXPECT_THAT(got->evidence, ElementsAre("minutes.pdf"));
 }
 
-TEST_F(SqlStudyStoreTest, OrganizationsNeverSeeEachOthersRows) {
+TEST_P(SqlStudyStoreTest, OrganizationsNeverSeeEachOthersRows) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
   ASSERT_TRUE(store_->CreateSession(s, {}).ok());
   EXPECT_EQ(store_->GetSession("org-b", s.meta.id).status().code(), absl::StatusCode::kNotFound);
@@ -74,7 +72,7 @@ TEST_F(SqlStudyStoreTest, OrganizationsNeverSeeEachOthersRows) {
   EXPECT_TRUE(listed->empty());
 }
 
-TEST_F(SqlStudyStoreTest, DuplicateIdOrExternalIdIsAlreadyExists) {
+TEST_P(SqlStudyStoreTest, DuplicateIdOrExternalIdIsAlreadyExists) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1), "oa-1");
   ASSERT_TRUE(store_->CreateSession(s, {}).ok());
   EXPECT_EQ(store_->CreateSession(s, {}).status().code(), absl::StatusCode::kAlreadyExists);
@@ -85,7 +83,7 @@ TEST_F(SqlStudyStoreTest, DuplicateIdOrExternalIdIsAlreadyExists) {
   EXPECT_TRUE(store_->CreateSession(elsewhere, {}).ok());
 }
 
-TEST_F(SqlStudyStoreTest, IdempotentCreateReturnsTheFirstResult) {
+TEST_P(SqlStudyStoreTest, IdempotentCreateReturnsTheFirstResult) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
   auto first = store_->CreateSession(s, {"req-1", "fp"});
   ASSERT_TRUE(first.ok());
@@ -99,7 +97,7 @@ TEST_F(SqlStudyStoreTest, IdempotentCreateReturnsTheFirstResult) {
   EXPECT_EQ(store_->ListSessions("org-a", {}, std::nullopt, 10)->size(), 1u);
 }
 
-TEST_F(SqlStudyStoreTest, UpdateChecksRevision) {
+TEST_P(SqlStudyStoreTest, UpdateChecksRevision) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
   auto created = store_->CreateSession(s, {});
   ASSERT_TRUE(created.ok());
@@ -114,7 +112,7 @@ TEST_F(SqlStudyStoreTest, UpdateChecksRevision) {
   EXPECT_EQ(store_->UpdateSession(changed, 1).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(SqlStudyStoreTest, DeleteChecksRevisionWhenGiven) {
+TEST_P(SqlStudyStoreTest, DeleteChecksRevisionWhenGiven) {
   Session s = NewSession("org-a", absl::CivilDay(2024, 3, 1));
   ASSERT_TRUE(store_->CreateSession(s, {}).ok());
   EXPECT_EQ(store_->DeleteSession("org-a", s.meta.id, 7).code(), absl::StatusCode::kAborted);
@@ -123,7 +121,7 @@ TEST_F(SqlStudyStoreTest, DeleteChecksRevisionWhenGiven) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(SqlStudyStoreTest, ListIsKeysetPagedByDateThenIdWithFilters) {
+TEST_P(SqlStudyStoreTest, ListIsKeysetPagedByDateThenIdWithFilters) {
   for (int day = 1; day <= 9; ++day) {
     Session s = NewSession("org-a", absl::CivilDay(2024, 1, day));
     if (day % 3 == 0) s.kind = StudyKind::kLeadershipGroup;
@@ -145,7 +143,7 @@ TEST_F(SqlStudyStoreTest, ListIsKeysetPagedByDateThenIdWithFilters) {
   EXPECT_EQ(store_->ListSessions("org-a", leadership, std::nullopt, 10)->size(), 3u);
 }
 
-TEST_F(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
+TEST_P(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
   ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1), "dup"), {}).ok());
   std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1), "x1"),
                                NewSession("", absl::CivilDay(2024, 2, 2), "dup"),
@@ -167,14 +165,10 @@ TEST_F(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
   EXPECT_EQ(replaced->meta.revision, 2);
 }
 
-TEST_F(SqlStudyStoreTest, FailedImportBatchStoresNothing) {
-  // Make the third insert fail inside the store with a trigger: the first
-  // two of the batch must not survive.
-  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
-                   return tx.ExecuteScript(
-                       "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.title = 'boom' "
-                       "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
-                 }).ok());
+TEST_P(SqlStudyStoreTest, FailedImportBatchStoresNothing) {
+  // Make the third insert fail inside the store: the first two of the
+  // batch must not survive.
+  ASSERT_TRUE(test_->FailInsertsWhere("sessions", "title", "boom").ok());
   std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1)), NewSession("", absl::CivilDay(2024, 2, 2)),
                                NewSession("", absl::CivilDay(2024, 2, 3))};
   rows[2].title = "boom";
@@ -183,7 +177,7 @@ TEST_F(SqlStudyStoreTest, FailedImportBatchStoresNothing) {
   EXPECT_TRUE(store_->ListSessions("org-a", {}, std::nullopt, 100)->empty());
 }
 
-TEST_F(SqlStudyStoreTest, PlansAreKeyedByYear) {
+TEST_P(SqlStudyStoreTest, PlansAreKeyedByYear) {
   StudyPlan plan;
   plan.meta.org = "org-a";
   plan.year = 2024;
@@ -208,7 +202,7 @@ TEST_F(SqlStudyStoreTest, PlansAreKeyedByYear) {
   EXPECT_EQ(store_->ListPlans("org-a", 2024, 10)->size(), 1u);
 }
 
-TEST_F(SqlStudyStoreTest, LoadYearReadsOnlyThatYear) {
+TEST_P(SqlStudyStoreTest, LoadYearReadsOnlyThatYear) {
   ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1)), {}).ok());
   ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 12, 31)), {}).ok());
   ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2025, 1, 1)), {}).ok());
@@ -217,6 +211,12 @@ TEST_F(SqlStudyStoreTest, LoadYearReadsOnlyThatYear) {
   EXPECT_EQ(year->sessions.size(), 2u);
   EXPECT_FALSE(year->plan.has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, SqlStudyStoreTest,
+                         ::testing::Values(fazhi::testing::Driver::kSqlite,
+                                           fazhi::testing::Driver::kPostgres),
+                         fazhi::testing::DriverParamName<
+                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::study

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/sql/postgres_database.h"
 #include "services/common/sql/sqlite_database.h"
 
 namespace fazhi::sql {
@@ -43,10 +44,10 @@ absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url) 
     return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path));
   }
   if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
-    return absl::UnimplementedError("db: the PostgreSQL driver is not built in this version");
+    return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(std::string(url)));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("db: unsupported database URL \"", url, "\"; use sqlite:PATH"));
+      absl::StrCat("db: unsupported database URL \"", url, "\"; use sqlite:PATH or postgresql://…"));
 }
 
 }  // namespace fazhi::sql

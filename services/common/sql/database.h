@@ -97,8 +97,8 @@ class Database {
   virtual absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) = 0;
 };
 
-// Opens a database from a URL: "sqlite:PATH" (PATH may be relative) or,
-// when a driver for it is built, "postgresql://…". Does not connect yet.
+// Opens a database from a URL: "sqlite:PATH" (PATH may be relative) or
+// "postgresql://…" (libpq connection URI). Does not connect yet.
 absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url);
 
 }  // namespace fazhi::sql

@@ -1,0 +1,146 @@
+// What every SQL driver must do, run against SQLite and PostgreSQL.
+
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "services/common/sql/database.h"
+#include "services/common/status_macros.h"
+#include "tests/testing/test_database.h"
+
+namespace fazhi::sql {
+namespace {
+
+using fazhi::testing::Driver;
+
+class DatabaseContractTest : public ::testing::TestWithParam<Driver> {
+ protected:
+  void SetUp() override {
+    FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
+    ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                      return tx.ExecuteScript(
+                          "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT)");
+                    }).ok());
+  }
+
+  Database& db() { return test_->db(); }
+
+  int64_t Scalar(const std::string& sql) {
+    int64_t value = -1;
+    EXPECT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
+                      value = rows.at(0).Int(0);
+                      return absl::OkStatus();
+                    }).ok());
+    return value;
+  }
+
+  std::unique_ptr<fazhi::testing::TestDatabase> test_;
+};
+
+TEST_P(DatabaseContractTest, BindsDollarParametersByNumberInAnyOrder) {
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                    return tx.Execute("INSERT INTO t (s, k, n, d) VALUES ($3, $1, $2, $4)",
+                                      {Value("key"), Value(int64_t{4}), Value("民法典"), Value(6.5)})
+                        .status();
+                  }).ok());
+  std::vector<Row> rows;
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(rows, tx.Query("SELECT k, n, d, s, NULL FROM t WHERE k = $1 AND n = $2",
+                                                    {Value("key"), Value(int64_t{4})}));
+                    return absl::OkStatus();
+                  }).ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].Text(0), "key");
+  EXPECT_EQ(rows[0].Int(1), 4);
+  EXPECT_DOUBLE_EQ(rows[0].Double(2), 6.5);
+  EXPECT_EQ(rows[0].Text(3), "民法典");
+  EXPECT_TRUE(rows[0].IsNull(4));
+}
+
+TEST_P(DatabaseContractTest, NullParametersAndChangedRowCounts) {
+  absl::StatusOr<int64_t> changed;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+                    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, s) VALUES ('a', $1)", {Null()}).status());
+                    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, s) VALUES ('b', 'x')").status());
+                    changed = tx.Execute("UPDATE t SET n = 1 WHERE s IS NULL OR s = $1", {Value("x")});
+                    return changed.status();
+                  }).ok());
+  EXPECT_EQ(*changed, 2);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s IS NULL"), 1);
+}
+
+TEST_P(DatabaseContractTest, FailedBodyRollsBackEverything) {
+  absl::Status status = db().Transact(TxMode::kReadWrite, [](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k) VALUES ('a')").status());
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k) VALUES ('b')").status());
+    return absl::InternalError("changed my mind");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);
+}
+
+TEST_P(DatabaseContractTest, UniqueViolationIsAlreadyExistsAndRollsBack) {
+  absl::Status status = db().Transact(TxMode::kReadWrite, [](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k) VALUES ('a')").status());
+    return tx.Execute("INSERT INTO t (k) VALUES ('a')").status();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);
+}
+
+TEST_P(DatabaseContractTest, BadSqlIsAnErrorNotACrash) {
+  absl::Status status = db().Transact(TxMode::kReadOnly, [](Transaction& tx) {
+    return tx.Query("SELECT no_such_column FROM t").status();
+  });
+  EXPECT_FALSE(status.ok());
+}
+
+TEST_P(DatabaseContractTest, ConcurrentReadModifyWriteLosesNoUpdate) {
+  // Each writer reads the counter and writes it back plus one. The drivers
+  // must make that safe: SQLite by one writer at a time, PostgreSQL by
+  // SERIALIZABLE transactions retried on conflict.
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                    return tx.Execute("INSERT INTO t (k, n) VALUES ('counter', 0)").status();
+                  }).ok());
+  constexpr int kThreads = 6, kIncrements = 15;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        absl::Status s = db().Transact(TxMode::kReadWrite, [](Transaction& tx) -> absl::Status {
+          ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT n FROM t WHERE k = 'counter'"));
+          return tx.Execute("UPDATE t SET n = $1 WHERE k = 'counter'", {Value(rows[0].Int(0) + 1)})
+              .status();
+        });
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(Scalar("SELECT n FROM t WHERE k = 'counter'"), kThreads * kIncrements);
+}
+
+TEST_P(DatabaseContractTest, ASecondHandleSeesCommittedWrites) {
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                    return tx.Execute("INSERT INTO t (k) VALUES ('seen')").status();
+                  }).ok());
+  auto other = test_->OpenAnother();
+  ASSERT_TRUE(other->Open().ok());
+  int64_t count = 0;
+  ASSERT_TRUE(other->Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+                       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM t"));
+                       count = rows[0].Int(0);
+                       return absl::OkStatus();
+                     }).ok());
+  EXPECT_EQ(count, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, DatabaseContractTest,
+                         ::testing::Values(Driver::kSqlite, Driver::kPostgres),
+                         fazhi::testing::DriverParamName<::testing::TestParamInfo<Driver>>);
+
+}  // namespace
+}  // namespace fazhi::sql
