@@ -1,0 +1,259 @@
+// DOCX (Office Open XML) rendering following GB/T 9704-2012 《党政机关公文格式》:
+// A4, text block 156 × 225 mm (margins: top 37, bottom 35, left 28, right
+// 26 mm), body 3号 (16 pt) 仿宋 on 22 lines of 28 characters, title 2号
+// (22 pt) 小标宋 centred, "一、" headings 黑体, "（一）" 楷体, page numbers
+// "— 1 —" in 4号 (14 pt) 宋体, odd pages right, even pages left.
+//
+// The package is zipped with libzip; entries get a fixed time so the same
+// document always gives the same bytes (and the same SHA-256 when published).
+
+#include <zip.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/gateway/render/markup.h"
+#include "services/gateway/render/renderer.h"
+
+namespace fazhi::render {
+namespace {
+
+// Twentieths of a point (twips); 1 mm = 56.7 twips.
+constexpr int kPageWidth = 11906, kPageHeight = 16838;
+constexpr int kMarginTop = 2098, kMarginBottom = 1984, kMarginLeft = 1588, kMarginRight = 1474;
+constexpr int kFooterDistance = 1247;  // 22 mm: the page number sits ~7 mm below the text block
+// 225 mm / 22 lines ≈ 579 twips ≈ 28.95 pt per line.
+constexpr int kLinePitch = 579;
+// 156 mm / 28 characters ≈ 15.8 pt per character for 16 pt type: each
+// character is set 0.25 pt (5 twips) tighter. (A character grid would do the
+// same in Word, but LibreOffice gives a glyph wider than its grid cell two
+// cells, halving the line; plain letter-spacing reads the same everywhere.)
+constexpr int kLetterSpacing = -5;
+
+constexpr char kFangSong[] = "仿宋_GB2312";
+constexpr char kXiaoBiaoSong[] = "方正小标宋简体";
+constexpr char kHeiTi[] = "黑体";
+constexpr char kKaiTi[] = "楷体_GB2312";
+constexpr char kSongTi[] = "宋体";
+
+std::string Fonts(const char* east_asian, const char* latin) {
+  return absl::StrCat("<w:rFonts w:ascii=\"", latin, "\" w:hAnsi=\"", latin, "\" w:eastAsia=\"",
+                      east_asian, "\" w:cs=\"", latin, "\"/>");
+}
+
+std::string Run(absl::string_view text) {
+  return absl::StrCat("<w:r><w:t xml:space=\"preserve\">", EscapeXml(text), "</w:t></w:r>");
+}
+
+std::string Paragraph(absl::string_view style, absl::string_view text) {
+  return absl::StrCat("<w:p><w:pPr><w:pStyle w:val=\"", style, "\"/></w:pPr>", Run(text), "</w:p>");
+}
+
+std::string DocumentXml(const Document& d) {
+  std::string body;
+  if (!d.organ.empty()) body += Paragraph("Organ", d.organ);
+  // A title may break over lines where its author put a newline.
+  for (absl::string_view line : absl::StrSplit(d.title, '\n')) body += Paragraph("Title", line);
+  body += Paragraph("Normal", "");  // the blank line under the title
+  if (!d.addressee.empty()) body += Paragraph("Addressee", d.addressee);
+  for (const Block& b : d.body) {
+    if (b.kind == BlockKind::kHeading) {
+      body += Paragraph(absl::StrCat("Heading", std::clamp(b.level, 1, 4)), b.number + b.text);
+    } else {
+      for (absl::string_view line : absl::StrSplit(b.text, '\n')) body += Paragraph("Normal", line);
+    }
+  }
+  if (!d.signature.empty()) {
+    body += Paragraph("Normal", "");
+    body += Paragraph("Signature", d.signature);
+  }
+  if (!d.date.empty()) body += Paragraph("Signature", d.date);
+  return absl::StrCat(
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
+      "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>",
+      body,
+      "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooterOdd\"/>"
+      "<w:footerReference w:type=\"even\" r:id=\"rIdFooterEven\"/>",
+      absl::StrCat("<w:pgSz w:w=\"", kPageWidth, "\" w:h=\"", kPageHeight, "\"/>"),
+      absl::StrCat("<w:pgMar w:top=\"", kMarginTop, "\" w:right=\"", kMarginRight, "\" w:bottom=\"",
+                   kMarginBottom, "\" w:left=\"", kMarginLeft, "\" w:header=\"851\" w:footer=\"",
+                   kFooterDistance, "\" w:gutter=\"0\"/>"),
+      absl::StrCat("<w:docGrid w:type=\"lines\" w:linePitch=\"", kLinePitch, "\"/>"),
+      "</w:sectPr></w:body></w:document>");
+}
+
+std::string ParagraphStyle(absl::string_view id, absl::string_view name, absl::string_view ppr,
+                           absl::string_view rpr) {
+  return absl::StrCat("<w:style w:type=\"paragraph\" w:styleId=\"", id, "\"><w:name w:val=\"", name,
+                      "\"/>", id == "Normal" ? "" : "<w:basedOn w:val=\"Normal\"/>",
+                      "<w:qFormat/><w:pPr>", ppr, "</w:pPr><w:rPr>", rpr, "</w:rPr></w:style>");
+}
+
+std::string StylesXml() {
+  const std::string line = absl::StrCat("<w:spacing w:line=\"", kLinePitch,
+                                        "\" w:lineRule=\"exact\" w:before=\"0\" w:after=\"0\"/>");
+  // Two characters of 16 pt: 640 twips; firstLineChars for grid-aware apps.
+  const std::string indent = "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/>";
+  const std::string size16 = absl::StrCat("<w:spacing w:val=\"", kLetterSpacing,
+                                          "\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>");
+  return absl::StrCat(
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+      "<w:docDefaults><w:rPrDefault><w:rPr>",
+      Fonts(kFangSong, "FangSong"), size16,
+      "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>"
+      "<w:pPrDefault><w:pPr><w:snapToGrid w:val=\"1\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+      ParagraphStyle("Normal", "Normal", absl::StrCat(line, indent, "<w:jc w:val=\"both\"/>"),
+                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      ParagraphStyle("Organ", "Organ",
+                     "<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
+                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
+      ParagraphStyle("Title", "Title",
+                     "<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>",
+                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
+      ParagraphStyle("Addressee", "Addressee", absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"),
+                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      ParagraphStyle("Heading1", "heading 1", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"1\"/>"),
+                     absl::StrCat(Fonts(kHeiTi, "SimHei"), size16)),
+      ParagraphStyle("Heading2", "heading 2", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"2\"/>"),
+                     absl::StrCat(Fonts(kKaiTi, "KaiTi"), size16)),
+      ParagraphStyle("Heading3", "heading 3", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"3\"/>"),
+                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      ParagraphStyle("Heading4", "heading 4", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"4\"/>"),
+                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      // Signature and date: right-aligned, about four characters in from the right.
+      ParagraphStyle("Signature", "Signature",
+                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\" w:rightChars=\"400\" w:right=\"1280\"/><w:jc w:val=\"right\"/>"),
+                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      ParagraphStyle("PageNumber", "Page Number", "<w:ind w:firstLine=\"0\"/>",
+                     absl::StrCat(Fonts(kSongTi, "SimSun"), "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>")),
+      "</w:styles>");
+}
+
+std::string FooterXml(bool odd) {
+  // "— 1 —": em dashes around the PAGE field; odd pages right, even left,
+  // each one character in from the edge of the text block.
+  return absl::StrCat(
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+      "<w:p><w:pPr><w:pStyle w:val=\"PageNumber\"/>",
+      odd ? "<w:ind w:right=\"280\"/><w:jc w:val=\"right\"/>" : "<w:ind w:left=\"280\"/><w:jc w:val=\"left\"/>",
+      "</w:pPr>", Run("— "),
+      "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple>", Run(" —"),
+      "</w:p></w:ftr>");
+}
+
+std::string FontTableXml() {
+  // Each Chinese face with the name Word/WPS know it by as an alternative;
+  // LibreOffice substitutes an installed CJK face (e.g. Noto Serif CJK SC).
+  auto font = [](const char* name, const char* alt, const char* family) {
+    return absl::StrCat("<w:font w:name=\"", name, "\"><w:altName w:val=\"", alt,
+                        "\"/><w:charset w:val=\"86\"/><w:family w:val=\"", family, "\"/></w:font>");
+  };
+  return absl::StrCat(
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
+      font(kFangSong, "仿宋", "modern"), font(kXiaoBiaoSong, "宋体", "roman"),
+      font(kHeiTi, "SimHei", "modern"), font(kKaiTi, "楷体", "modern"), font(kSongTi, "SimSun", "roman"),
+      "</w:fonts>");
+}
+
+constexpr char kContentTypes[] =
+    R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>)";
+
+constexpr char kPackageRels[] =
+    R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>)";
+
+constexpr char kDocumentRels[] =
+    R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/><Relationship Id="rIdFooterOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/></Relationships>)";
+
+// Odd and even pages get their own footers (page number right or left).
+constexpr char kSettings[] =
+    R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:evenAndOddHeaders/><w:defaultTabStop w:val="640"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>)";
+
+std::string CoreXml(const Document& d) {
+  return absl::StrCat(
+      R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
+      "\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+      "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>",
+      EscapeXml(d.title), "</dc:title><dc:creator>", EscapeXml(d.organ.empty() ? d.signature : d.organ),
+      "</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>");
+}
+
+// Builds a zip archive in memory from (name, content) entries.
+absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::string>>& entries) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+  if (buffer == nullptr) return absl::InternalError("zip: cannot create a buffer");
+  zip_source_keep(buffer);  // the archive's close must not free the bytes
+  zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
+  if (archive == nullptr) {
+    zip_source_free(buffer);
+    return absl::InternalError(absl::StrCat("zip: ", zip_error_strerror(&error)));
+  }
+  constexpr time_t kFixedTime = 1704067200;  // 2024-01-01: stable bytes
+  for (const auto& [name, content] : entries) {
+    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
+    zip_int64_t index = source ? zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8) : -1;
+    if (index < 0) {
+      if (source) zip_source_free(source);
+      zip_discard(archive);
+      zip_source_free(buffer);
+      return absl::InternalError(absl::StrCat("zip: cannot add ", name));
+    }
+    zip_file_set_mtime(archive, index, kFixedTime, 0);
+    zip_set_file_compression(archive, index, ZIP_CM_DEFLATE, 9);
+  }
+  if (zip_close(archive) != 0) {
+    zip_discard(archive);
+    zip_source_free(buffer);
+    return absl::InternalError("zip: cannot write the archive");
+  }
+  std::string bytes;
+  zip_stat_t stat;
+  if (zip_source_stat(buffer, &stat) == 0 && zip_source_open(buffer) == 0) {
+    bytes.resize(stat.size);
+    const zip_int64_t read = zip_source_read(buffer, bytes.data(), stat.size);
+    zip_source_close(buffer);
+    if (read != static_cast<zip_int64_t>(stat.size)) bytes.clear();
+  }
+  zip_source_free(buffer);
+  if (bytes.empty()) return absl::InternalError("zip: cannot read the archive back");
+  return bytes;
+}
+
+class DocxRenderer : public Renderer {
+ public:
+  std::string format() const override { return "docx"; }
+  std::string media_type() const override {
+    return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  }
+  absl::StatusOr<std::string> Render(const Document& d) const override {
+    // The content types first, as some readers expect.
+    return Zip({{"[Content_Types].xml", kContentTypes},
+                {"_rels/.rels", kPackageRels},
+                {"docProps/core.xml", CoreXml(d)},
+                {"word/document.xml", DocumentXml(d)},
+                {"word/_rels/document.xml.rels", kDocumentRels},
+                {"word/styles.xml", StylesXml()},
+                {"word/settings.xml", kSettings},
+                {"word/fontTable.xml", FontTableXml()},
+                {"word/footer1.xml", FooterXml(/*odd=*/true)},
+                {"word/footer2.xml", FooterXml(/*odd=*/false)}});
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> MakeDocxRenderer() { return std::make_unique<DocxRenderer>(); }
+
+}  // namespace fazhi::render

@@ -1,0 +1,36 @@
+#ifndef FAZHI_SERVICES_GATEWAY_RENDER_RENDERER_H_
+#define FAZHI_SERVICES_GATEWAY_RENDER_RENDERER_H_
+
+// One renderer per output format, behind one interface.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "services/gateway/render/document.h"
+
+namespace fazhi::render {
+
+class Renderer {
+ public:
+  virtual ~Renderer() = default;
+  virtual std::string format() const = 0;      // "txt", "md", "html", "docx"
+  virtual std::string media_type() const = 0;  // e.g. "text/html; charset=utf-8"
+  virtual absl::StatusOr<std::string> Render(const Document& document) const = 0;
+};
+
+std::unique_ptr<Renderer> MakeTextRenderer();
+std::unique_ptr<Renderer> MakeMarkdownRenderer();
+std::unique_ptr<Renderer> MakeHtmlRenderer();
+std::unique_ptr<Renderer> MakeDocxRenderer();
+
+// The renderer for a format name ("txt"/"text", "md"/"markdown", "html",
+// "docx"), or null.
+std::unique_ptr<Renderer> RendererFor(absl::string_view format);
+std::vector<std::string> SupportedFormats();
+
+}  // namespace fazhi::render
+
+#endif  // FAZHI_SERVICES_GATEWAY_RENDER_RENDERER_H_
