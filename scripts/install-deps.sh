@@ -11,6 +11,8 @@ packages=(
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev
   # PostgreSQL: the client library for the driver, the server for its tests
   libpq-dev postgresql
+  # the HTTP side (health, metrics, downloads)
+  libcpp-httplib-dev
   # DOCX packaging, and LibreOffice + CJK fonts + poppler to prove the DOCX opens
   libzip-dev libreoffice-writer-nogui fonts-noto-cjk poppler-utils
   # google.rpc / google.type and grpc.health protos, compiled at build time

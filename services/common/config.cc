@@ -12,6 +12,9 @@
 
 ABSL_FLAG(std::string, listen, "",
           "Address to serve gRPC on, HOST:PORT (port 0 picks a free one). Env FAZHI_LISTEN.");
+ABSL_FLAG(std::string, http_listen, "-",
+          "Address of the HTTP side (/healthz, /metrics), HOST:PORT; empty turns it off. "
+          "Env FAZHI_HTTP_LISTEN.");
 ABSL_FLAG(std::string, db, "",
           "Database URL: sqlite:PATH (default) or postgresql://… Env FAZHI_DB.");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json. Env FAZHI_LOG_FORMAT.");
@@ -44,7 +47,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
                                               const ServiceDefaults& defaults) {
   absl::SetProgramUsageMessage(defaults.usage);
   absl::Status env = ApplyEnvironmentToFlags(
-      {"listen", "db", "log_format", "log_level", "shutdown_grace", "max_message_bytes"});
+      {"listen", "http_listen", "db", "log_format", "log_level", "shutdown_grace", "max_message_bytes"});
   // Parse even when the environment was bad, so --help still works.
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (!env.ok()) return env;
@@ -55,6 +58,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   config.service = defaults.name;
   config.listen = absl::GetFlag(FLAGS_listen);
   if (config.listen.empty()) config.listen = defaults.listen;
+  config.http_listen = absl::GetFlag(FLAGS_http_listen);
+  if (config.http_listen == "-") config.http_listen = defaults.http_listen;
   config.db = absl::GetFlag(FLAGS_db);
   if (config.db.empty()) config.db = defaults.db;
   config.log_format = absl::GetFlag(FLAGS_log_format);

@@ -17,6 +17,7 @@ struct ServiceDefaults {
   std::string usage;           // one line for --help
   std::string listen;          // e.g. "127.0.0.1:7101"
   std::string db;              // e.g. "sqlite:study.db"
+  std::string http_listen;     // e.g. "127.0.0.1:8101"; "" for none
 };
 
 struct ServerConfig {
@@ -27,6 +28,7 @@ struct ServerConfig {
   std::string log_level;
   absl::Duration shutdown_grace;
   int max_message_bytes;
+  std::string http_listen;
 };
 
 // Parses argv (after applying environment fallbacks) and validates the

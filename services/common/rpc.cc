@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "services/common/grpc_status.h"
 #include "services/common/logging.h"
+#include "services/common/metrics.h"
 #include "services/common/resource.h"
 #include "spdlog/spdlog.h"
 
@@ -21,8 +22,8 @@ std::string RequestIdFor(const grpc::ServerContext& context) {
   return NewRequestId();
 }
 
-CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy)
-    : readiness_(readiness), policy_(policy) {}
+CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service)
+    : readiness_(readiness), policy_(policy), service_(std::move(service)) {}
 
 grpc::Status CallHandler::Run(grpc::ServerContext* context, absl::string_view method,
                               absl::FunctionRef<absl::Status()> body) const {
@@ -42,6 +43,7 @@ grpc::Status CallHandler::Run(grpc::ServerContext* context, absl::string_view me
   }
 
   const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
+  Metrics::Global().RecordCall(service_, method, status.code(), millis / 1000.0);
   const bool server_fault = status.code() == absl::StatusCode::kInternal ||
                             status.code() == absl::StatusCode::kUnknown ||
                             status.code() == absl::StatusCode::kDataLoss;

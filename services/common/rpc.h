@@ -55,8 +55,8 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 class CallHandler {
  public:
   // `readiness` and `policy` must outlive the handler; policy may be null
-  // (allow all).
-  CallHandler(const Readiness* readiness, CallPolicy* policy);
+  // (allow all). `service` labels the call metrics.
+  CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service = "");
 
   // Runs `body` for one call of `method` and converts its status.
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
@@ -65,6 +65,7 @@ class CallHandler {
  private:
   const Readiness* readiness_;
   CallPolicy* policy_;
+  std::string service_;
 };
 
 // The request id a caller sent, if it is short printable ASCII; otherwise a

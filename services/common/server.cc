@@ -14,7 +14,11 @@
 
 namespace fazhi {
 
-Server::Server(ServerOptions options) : options_(std::move(options)) {}
+Server::Server(ServerOptions options) : options_(std::move(options)) {
+  if (!options_.http_listen.empty()) {
+    http_ = std::make_unique<HttpServer>(options_.http_listen, &readiness_);
+  }
+}
 
 Server::~Server() { Drain(); }
 
@@ -57,6 +61,7 @@ absl::Status Server::Start() {
   }
   spdlog::info("listening on {} (port {}), not serving until the store is ready",
                options_.listen, port_);
+  if (http_ != nullptr) return http_->Start();
   return absl::OkStatus();
 }
 
@@ -77,6 +82,7 @@ void Server::Drain() {
                         absl::ToChronoMilliseconds(options_.shutdown_grace);
   server_->Shutdown(deadline);
   server_->Wait();
+  if (http_ != nullptr) http_->Stop();
   spdlog::info("stopped");
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "services/common/health.h"
+#include "services/common/http_server.h"
 #include "services/common/rpc.h"
 
 namespace fazhi {
@@ -28,6 +29,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:0";
   absl::Duration shutdown_grace = absl::Seconds(10);
   int max_message_bytes = 4 << 20;
+  // HTTP side (/healthz, /metrics and service routes); empty: none.
+  std::string http_listen;
 };
 
 class Server {
@@ -47,6 +50,8 @@ class Server {
 
   int port() const { return port_; }
   const Readiness* readiness() const { return &readiness_; }
+  // The HTTP side, for routes added before Start; null without http_listen.
+  HttpServer* http() { return http_.get(); }
 
  private:
   ServerOptions options_;
@@ -54,6 +59,7 @@ class Server {
   HealthService health_;
   Readiness readiness_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<HttpServer> http_;
   int port_ = 0;
   bool drained_ = false;
 };

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   auto config = fazhi::LoadServerConfig(
       argc, argv,
       {"study", "fazhi-study: law-study (学法) and publicity (普法) records service",
-       "127.0.0.1:7101", "sqlite:study.db"});
+       "127.0.0.1:7101", "sqlite:study.db", "127.0.0.1:8101"});
   if (!config.ok()) {
     std::cerr << "fazhi-study: " << config.status().message() << "\n";
     return 2;
@@ -33,9 +33,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes});
+  fazhi::Server server(
+      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
   fazhi::AllowAllPolicy policy;
-  fazhi::CallHandler calls(server.readiness(), &policy);
+  fazhi::CallHandler calls(server.readiness(), &policy, "study");
   fazhi::study::SqlStudyStore store(db->get());
   fazhi::study::StudyServiceImpl service(&store, &calls);
   server.AddService(&service, fazhi::study::v1::StudyService::service_full_name());

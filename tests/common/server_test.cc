@@ -6,6 +6,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <httplib.h>
+
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -116,6 +118,40 @@ TEST_F(DrainTest, CallOutlivingTheGraceIsCancelled) {
   EXPECT_FALSE(status.ok());
   // The drain cut the call at the grace, not after the handler's 3 s.
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
+}
+
+TEST(HttpSideTest, HealthzFollowsReadinessAndMetricsCountCalls) {
+  Server server(ServerOptions{"127.0.0.1:0", absl::Seconds(1), 1 << 20, "127.0.0.1:0"});
+  CallHandler calls(server.readiness(), nullptr, "echo-test");
+  fazhi::testing::EchoServiceImpl echo(&calls);
+  server.AddService(&echo, "fazhi.testing.v1.EchoService");
+  ASSERT_TRUE(server.Start().ok());
+  ASSERT_NE(server.http(), nullptr);
+  httplib::Client http("127.0.0.1", server.http()->port());
+  auto health = http.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 503);
+  server.MarkServing();
+  EXPECT_EQ(http.Get("/healthz")->status, 200);
+
+  auto stub = fazhi::testing::v1::EchoService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext context;
+    fazhi::testing::v1::EchoRequest request;
+    fazhi::testing::v1::EchoResponse response;
+    ASSERT_TRUE(stub->Echo(&context, request, &response).ok());
+  }
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(
+                "fazhi_rpc_requests_total{service=\"echo-test\",method=\"Echo\",code=\"OK\"} 3"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find(
+                "fazhi_rpc_duration_seconds_count{service=\"echo-test\",method=\"Echo\"} 3"),
+            std::string::npos);
+  server.Drain();
 }
 
 TEST(ServerStartTest, BusyPortIsAnError) {

@@ -114,10 +114,12 @@ class ServerProcess:
         for _ in range(3):
             ServerProcess._count += 1
             self.port = free_port()
+            self.http_port = free_port()
             self.log_path = os.path.join(WORKDIR, f"{self.label}-{ServerProcess._count}.log")
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
                     [ARGS.binary, f"--listen=127.0.0.1:{self.port}",
+                     f"--http_listen=127.0.0.1:{self.http_port}",
                      f"--db={self.db_url}", "--log_format=json"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:
@@ -348,6 +350,27 @@ class HealthTest(E2ETestCase):
     def test_unknown_service_not_found(self):
         self.assertRpcFails(C.NOT_FOUND, self.health.Check,
                             health_pb2.HealthCheckRequest(service="fazhi.nope.v1.NoService"))
+
+
+class HttpSideTest(E2ETestCase):
+
+    def get(self, path):
+        import urllib.request
+        with urllib.request.urlopen(f"http://127.0.0.1:{SERVER.http_port}{path}", timeout=5) as r:
+            return r.status, r.read().decode("utf-8")
+
+    def test_healthz(self):
+        self.assertEqual(self.get("/healthz"), (200, "serving\n"))
+
+    def test_metrics_count_calls_by_method_and_code(self):
+        self.assertRpcFails(C.NOT_FOUND, self.stub.GetSession,
+                            pb.GetSessionRequest(name="orgs/e2e-metrics/sessions/none"))
+        status, text = self.get("/metrics")
+        self.assertEqual(status, 200)
+        self.assertRegex(text, r'fazhi_rpc_requests_total\{service="study",method="GetSession",'
+                               r'code="NOT_FOUND"\} [1-9]')
+        self.assertIn('fazhi_rpc_duration_seconds_bucket{service="study",method="GetSession",le="+Inf"}',
+                      text)
 
 
 class ReflectionTest(E2ETestCase):

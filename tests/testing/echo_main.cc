@@ -12,7 +12,7 @@
 int main(int argc, char** argv) {
   fazhi::BlockTerminationSignals();
   auto config = fazhi::LoadServerConfig(
-      argc, argv, {"echo", "fazhi-echo: bare echo service for load baselines", "127.0.0.1:7199", ""});
+      argc, argv, {"echo", "fazhi-echo: bare echo service for load baselines", "127.0.0.1:7199", "", ""});
   if (!config.ok()) {
     std::cerr << "fazhi-echo: " << config.status().message() << "\n";
     return 2;
@@ -21,9 +21,10 @@ int main(int argc, char** argv) {
     std::cerr << "fazhi-echo: " << s.message() << "\n";
     return 2;
   }
-  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes});
+  fazhi::Server server(
+      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
   fazhi::AllowAllPolicy policy;
-  fazhi::CallHandler calls(server.readiness(), &policy);
+  fazhi::CallHandler calls(server.readiness(), &policy, "echo");
   fazhi::testing::EchoServiceImpl echo(&calls);
   server.AddService(&echo, "fazhi.testing.v1.EchoService");
   if (!server.Start().ok()) return 1;
