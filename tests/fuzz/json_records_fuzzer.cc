@@ -1,0 +1,20 @@
+// The CLI's import-file parser: any bytes must give records or an error.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "fazhi/study/v1/study.pb.h"
+#include "services/cli/json_rows.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string content(reinterpret_cast<const char*>(data), size);
+  auto records = fazhi::cli::SplitJsonRecords(content);
+  if (!records.ok()) return 0;
+  for (size_t i = 0; i < records->size() && i < 64; ++i) {
+    fazhi::study::v1::Session session;
+    (void)fazhi::cli::ParseJsonRecord((*records)[i], i, session);
+    fazhi::study::v1::PublicityEvent event;
+    (void)fazhi::cli::ParseJsonRecord((*records)[i], i, event);
+  }
+  return 0;
+}
