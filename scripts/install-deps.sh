@@ -9,6 +9,8 @@ packages=(
   # gRPC, Protobuf, Abseil, logging, storage, JSON
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev
+  # SHA-256 of published report documents (OpenSSL's EVP, libcrypto)
+  libssl-dev
   # google.rpc / google.type and grpc.health protos, compiled at build time
   golang-github-gogo-googleapis-dev grpc-proto
   # tests: GoogleTest, and the second-language client (Debian's python3)
