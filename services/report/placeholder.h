@@ -1,8 +1,8 @@
 #ifndef FAZHI_SERVICES_REPORT_PLACEHOLDER_H_
 #define FAZHI_SERVICES_REPORT_PLACEHOLDER_H_
 
-// The placeholder syntax of report narrative text. Pure: no gRPC, no SQL,
-// no allocation beyond the result; safe on any bytes (it is fuzzed).
+// The placeholder syntax of report narrative text. Pure: no gRPC, no SQL;
+// safe on any bytes, including invalid UTF-8 (a fuzzing target).
 //
 //   text        := (literal | placeholder)*
 //   placeholder := "{{" ws name ws ("|" ws filter ws)* "}}"

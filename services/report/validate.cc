@@ -24,7 +24,8 @@ std::string F(absl::string_view prefix, absl::string_view field) {
 
 std::string At(absl::string_view field, int index) { return absl::StrCat(field, "[", index, "]"); }
 
-// Adds `check` only when it adds no violation of its own first.
+// CheckText; true when it found nothing wrong, so later checks may look
+// deeper.
 bool CheckTextOk(FieldViolations& v, absl::string_view field, absl::string_view text,
                  size_t max_chars, bool required) {
   const size_t before = v.violations().size();
