@@ -25,3 +25,21 @@ echo
 build/bin/fazhi study summary --org=lushan-minzheng --year=2024
 echo
 echo "Study service log: $var/study.log; database: $var/study.db"
+
+# --- report service (fazhi-report) ------------------------------------------
+# Starts the report service on its own SQLite store, loads the bureau and its
+# 2024 report narrative, and prints the report's status.
+report_target=127.0.0.1:${FAZHI_DEMO_REPORT_PORT:-7103}
+export FAZHI_REPORT_TARGET=$report_target
+build/bin/fazhi-report --listen="$report_target" --db="sqlite:$var/report.db" 2>"$var/report.log" &
+report_pid=$!
+trap 'kill -TERM $study_pid $report_pid 2>/dev/null; wait $study_pid $report_pid 2>/dev/null || true' EXIT
+
+build/bin/fazhi wait-ready --target="$report_target" --timeout=30
+build/bin/fazhi report put-org --file="$demo/org.json" --actor=demo
+build/bin/fazhi report put --org=lushan-minzheng --year=2024 --file="$demo/report-2024.json" --actor=demo
+echo
+build/bin/fazhi report status --org=lushan-minzheng --year=2024
+echo
+echo "Report service log: $var/report.log; database: $var/report.db"
+# --- end of the report service block -----------------------------------------

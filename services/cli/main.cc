@@ -19,6 +19,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/cli/cli_util.h"
+#include "services/cli/report_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -39,8 +40,16 @@ commands:
                         objects (protobuf JSON mapping)
   study put-plan        --org=ORG --year=YEAR --file=PLAN.json
   study summary         --org=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]
+  report put-org        --file=ORG.json [--actor=NAME]
+                        creates or replaces the organization named in the file
+  report put            --org=ORG --year=YEAR --file=REPORT.json [--actor=NAME]
+                        creates the year's report or replaces its content (DRAFT only)
+  report status         --org=ORG --year=YEAR [--format=text|json]
+  report overdue        --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]
 
---target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101.
+--target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101, for study
+commands and wait-ready; to $FAZHI_REPORT_TARGET, else 127.0.0.1:7103, for
+report commands. --actor defaults to $FAZHI_ACTOR, else $USER.
 exit codes: 0 done, 1 some rows rejected, 2 usage error, 3 the call failed.
 )";
 
@@ -97,5 +106,9 @@ int main(int argc, char** argv) {
   if (command == "study import-events") return StudyImportEvents(flags);
   if (command == "study put-plan") return StudyPutPlan(flags);
   if (command == "study summary") return StudySummary(flags);
+  if (command == "report put-org") return ReportPutOrg(flags);
+  if (command == "report put") return ReportPut(flags);
+  if (command == "report status") return ReportStatus(flags);
+  if (command == "report overdue") return ReportOverdue(flags);
   return Usage(command.empty() ? "no command given" : "unknown command \"" + command + "\"");
 }

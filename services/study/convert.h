@@ -10,7 +10,6 @@
 
 namespace fazhi::study {
 
-namespace v1 = ::fazhi::study::v1;
 
 Session FromProto(const v1::Session& proto);
 v1::Session ToProto(const Session& session);

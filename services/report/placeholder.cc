@@ -1,0 +1,248 @@
+#include "services/report/placeholder.h"
+
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace fazhi::report {
+namespace {
+
+struct Char {
+  uint32_t code_point;
+  size_t byte;    // offset in the text
+  size_t length;  // bytes
+};
+
+// Decodes UTF-8 strictly (no overlong forms, surrogates or values past
+// U+10FFFF). Returns the byte offset of the first bad byte, if any.
+std::optional<size_t> Decode(absl::string_view text, std::vector<Char>& chars) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    size_t extra;
+    uint32_t code_point;
+    if (c < 0x80) {
+      extra = 0;
+      code_point = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code_point = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code_point = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code_point = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + extra >= text.size()) return i;
+    for (size_t k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      code_point = (code_point << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return i;
+    }
+    chars.push_back(Char{code_point, i, extra + 1});
+    i += extra + 1;
+  }
+  return std::nullopt;
+}
+
+bool IsLower(uint32_t c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(uint32_t c) { return c >= '0' && c <= '9'; }
+bool IsNameChar(uint32_t c) { return IsLower(c) || IsDigit(c) || c == '_'; }
+bool IsBlank(uint32_t c) { return c == ' ' || c == '\t'; }
+
+// Whitespace and control characters outside ASCII that must not hide in a
+// filter (they print as nothing).
+bool IsInvisible(uint32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0xA0) || c == 0x1680 ||
+         (c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) || c == 0x205F ||
+         c == 0x3000 || c == 0xFEFF;
+}
+
+bool IsFilterChar(uint32_t c) {
+  return c != ' ' && !IsInvisible(c) && c != '{' && c != '}' && c != '|';
+}
+
+// How a character is shown in a message: quoted when visible, U+XXXX
+// otherwise.
+std::string Show(absl::string_view text, const Char& c) {
+  if (c.code_point == ' ' || IsInvisible(c.code_point)) {
+    return absl::StrFormat("U+%04X", c.code_point);
+  }
+  return absl::StrCat("'", text.substr(c.byte, c.length), "'");
+}
+
+class Parser {
+ public:
+  explicit Parser(absl::string_view text) : text_(text) {}
+
+  ParsedTemplate Run() {
+    if (std::optional<size_t> bad = Decode(text_, chars_)) {
+      Fail(chars_.size(), absl::StrCat("invalid UTF-8 at byte ", *bad + 1));
+      result_.error->byte_offset = *bad;
+      return std::move(result_);
+    }
+    std::string literal;
+    size_t i = 0;
+    while (i < chars_.size() && ok()) {
+      if (Is(i, '{') && Is(i + 1, '{')) {
+        if (!literal.empty()) AddLiteral(std::move(literal));
+        literal.clear();
+        size_t close = i + 2;
+        while (close + 1 < chars_.size() && !(Is(close, '}') && Is(close + 1, '}'))) ++close;
+        if (close + 1 >= chars_.size()) {
+          Fail(i, "unclosed placeholder: this \"{{\" has no matching \"}}\"");
+          break;
+        }
+        ParsePlaceholder(i, close);
+        i = close + 2;
+      } else if (Is(i, '}') && Is(i + 1, '}')) {
+        Fail(i, "\"}}\" without an opening \"{{\"");
+      } else {
+        literal.append(text_.data() + chars_[i].byte, chars_[i].length);
+        ++i;
+      }
+    }
+    if (ok() && !literal.empty()) AddLiteral(std::move(literal));
+    if (!ok()) result_.segments.clear();
+    return std::move(result_);
+  }
+
+ private:
+  bool ok() const { return !result_.error.has_value(); }
+  bool Is(size_t i, char c) const {
+    return i < chars_.size() && chars_[i].code_point == static_cast<unsigned char>(c);
+  }
+
+  void Fail(size_t index, std::string message) {
+    if (!ok()) return;
+    result_.error = TemplateError{index + 1,
+                                  index < chars_.size() ? chars_[index].byte : text_.size(),
+                                  std::move(message)};
+  }
+
+  void AddLiteral(std::string text) {
+    TemplateSegment segment;
+    segment.text = std::move(text);
+    result_.segments.push_back(std::move(segment));
+  }
+
+  // Why the character at `k` cannot be part of a name.
+  std::string NameCharProblem(size_t k) const {
+    const uint32_t c = chars_[k].code_point;
+    if (c >= 'A' && c <= 'Z') {
+      return absl::StrCat("placeholder names are lowercase (got ", Show(text_, chars_[k]), ")");
+    }
+    if (c == '{') return "'{' inside a placeholder (a nested \"{{\"?)";
+    return absl::StrCat(Show(text_, chars_[k]),
+                        " is not allowed in a placeholder name (use a-z, 0-9, '_' and '.')");
+  }
+
+  size_t SkipBlanks(size_t k, size_t end) const {
+    while (k < end && IsBlank(chars_[k].code_point)) ++k;
+    return k;
+  }
+
+  // Parses chars_[open + 2, close): the inside of "{{ … }}".
+  void ParsePlaceholder(size_t open, size_t close) {
+    Placeholder placeholder;
+    placeholder.position = open + 1;
+    size_t k = SkipBlanks(open + 2, close);
+    if (k == close || Is(k, '|')) return Fail(open, "empty placeholder name");
+
+    const size_t name_start = k;
+    while (true) {
+      if (k == close || IsBlank(chars_[k].code_point) || Is(k, '|') || Is(k, '.')) {
+        return Fail(k < close ? k : close - 1, "empty segment in placeholder name (check the dots)");
+      }
+      const uint32_t c = chars_[k].code_point;
+      if (!IsLower(c)) {
+        if (IsDigit(c) || c == '_') {
+          return Fail(k, absl::StrCat("a name segment must start with a lowercase letter (got ",
+                                      Show(text_, chars_[k]), ")"));
+        }
+        return Fail(k, NameCharProblem(k));
+      }
+      while (k < close && IsNameChar(chars_[k].code_point)) ++k;
+      if (k < close && Is(k, '.')) {
+        ++k;
+        continue;
+      }
+      break;
+    }
+    const size_t name_end = k;
+    const size_t name_bytes =
+        (name_end < chars_.size() ? chars_[name_end].byte : text_.size()) - chars_[name_start].byte;
+    if (name_bytes > kMaxPlaceholderNameBytes) {
+      return Fail(name_start, absl::StrCat("placeholder name longer than ",
+                                           kMaxPlaceholderNameBytes, " characters"));
+    }
+    placeholder.name = std::string(text_.substr(chars_[name_start].byte, name_bytes));
+    if (k < close && !IsBlank(chars_[k].code_point) && !Is(k, '|')) {
+      return Fail(k, NameCharProblem(k));
+    }
+
+    k = SkipBlanks(k, close);
+    while (k < close && Is(k, '|')) {
+      const size_t bar = k;
+      k = SkipBlanks(k + 1, close);
+      const size_t start = k;
+      while (k < close && IsFilterChar(chars_[k].code_point)) ++k;
+      if (k == start) {
+        if (k < close && !IsBlank(chars_[k].code_point) && !Is(k, '|')) {
+          return Fail(k, absl::StrCat(Show(text_, chars_[k]), " is not allowed in a filter"));
+        }
+        return Fail(bar, "empty filter after '|'");
+      }
+      if (k - start > kMaxFilterChars) {
+        return Fail(start, absl::StrCat("filter longer than ", kMaxFilterChars, " characters"));
+      }
+      if (placeholder.filters.size() == kMaxFilters) {
+        return Fail(bar, absl::StrCat("at most ", kMaxFilters, " filters per placeholder"));
+      }
+      const size_t end_byte = k < chars_.size() ? chars_[k].byte : text_.size();
+      placeholder.filters.emplace_back(
+          text_.substr(chars_[start].byte, end_byte - chars_[start].byte));
+      k = SkipBlanks(k, close);
+    }
+    if (k < close) {
+      if (Is(k, '{')) return Fail(k, NameCharProblem(k));
+      return Fail(k, absl::StrCat("unexpected ", Show(text_, chars_[k]),
+                                  ": a placeholder holds one name, then optional '|' filters"));
+    }
+    TemplateSegment segment;
+    segment.is_placeholder = true;
+    segment.placeholder = std::move(placeholder);
+    result_.segments.push_back(std::move(segment));
+  }
+
+  absl::string_view text_;
+  std::vector<Char> chars_;
+  ParsedTemplate result_;
+};
+
+}  // namespace
+
+std::vector<Placeholder> ParsedTemplate::placeholders() const {
+  std::vector<Placeholder> out;
+  for (const TemplateSegment& s : segments) {
+    if (s.is_placeholder) out.push_back(s.placeholder);
+  }
+  return out;
+}
+
+ParsedTemplate ParseTemplate(absl::string_view text) { return Parser(text).Run(); }
+
+std::string DescribeTemplateError(const TemplateError& error) {
+  return absl::StrCat("at character ", error.position, ": ", error.message);
+}
+
+}  // namespace fazhi::report

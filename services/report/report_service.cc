@@ -1,0 +1,514 @@
+#include "services/report/report_service.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "services/common/field_mask.h"
+#include "services/common/logging.h"
+#include "services/common/resource.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+#include "services/report/content.h"
+#include "services/report/convert.h"
+#include "services/report/lifecycle.h"
+#include "services/report/schedule.h"
+#include "services/report/validate.h"
+
+namespace fazhi::report {
+namespace {
+
+// Report fields only the server sets, besides name/etag/create_time/
+// update_time (which ApplyFieldMask refuses itself).
+const std::vector<std::string>& ReportOutputOnly() {
+  static const auto* fields = new std::vector<std::string>{
+      "year", "state", "revision", "published_revision", "lifecycle", "correction_reason"};
+  return *fields;
+}
+
+HistoryEntry Record(absl::string_view method, const std::string& actor,
+                    const std::string& comment = "") {
+  HistoryEntry h;
+  h.method = std::string(method);
+  h.actor = actor;
+  h.comment = comment;
+  h.request_id = CurrentRequestId();
+  return h;
+}
+
+ReportChange StepChange(Step step, absl::string_view method, const std::string& actor,
+                        const std::string& comment) {
+  return [step, method = std::string(method), actor, comment](const Organization& org, Report& r,
+                                                              absl::Time now) {
+    return ApplyStep(r, StepRequest{step, method, actor, comment, now, org.two_person_approval});
+  };
+}
+
+// The one-number position of a page token (a year, a revision, a sequence).
+std::optional<int64_t> DecodeNumberToken(absl::string_view token, absl::string_view query,
+                                         FieldViolations& v) {
+  std::vector<std::string> position = DecodePageToken(token, query, "page_token", v);
+  if (token.empty() || !v.empty()) return 0;
+  int64_t number = 0;
+  if (position.size() != 1 || !absl::SimpleAtoi(position[0], &number)) {
+    v.Add("page_token", "is not a page token issued by this service");
+    return std::nullopt;
+  }
+  return number;
+}
+
+// Content checks that need the converted content: due-date order.
+void CheckDueDates(const ReportContent& content, absl::string_view prefix, FieldViolations& v) {
+  if (content.publish_before < content.submit_before) {
+    v.Add(absl::StrCat(prefix, "due_dates.publish_before"),
+          absl::StrCat("must not be before submit_before (", FormatDate(content.submit_before),
+                       "; got ", FormatDate(content.publish_before), ")"));
+  }
+}
+
+// A life-cycle step: SubmitReport, ApproveReport, RejectReport,
+// CreateRevision.
+template <typename Request>
+absl::Status RunStep(ReportStore& store, const Request& request, Step step,
+                     absl::string_view method, bool comment_required, v1::Report* out) {
+  FieldViolations v;
+  auto name = ParseReportName(request.name(), "name", v);
+  auto expected = ParseEtagField(request.etag(), "etag", /*required=*/false, v);
+  CheckActor(request.actor(), v);
+  CheckComment(request.comment(), comment_required, v);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(Report stored,
+                   store.ChangeReport(name->org, name->year, expected,
+                                      StepChange(step, method, request.actor(), request.comment()),
+                                      Record(method, request.actor(), request.comment())));
+  *out = ToProto(stored);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ReportServiceImpl::ReportServiceImpl(ReportStore* store, const CallHandler* calls, Clock today)
+    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+
+// ---------------------------------------------------------------------------
+// Organizations.
+
+grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
+                                                   const v1::CreateOrganizationRequest* request,
+                                                   v1::Organization* response) {
+  return calls_->Run(context, "CreateOrganization", [&]() -> absl::Status {
+    FieldViolations v;
+    const std::string& id = request->organization_id();
+    if (!IsValidOrgId(id)) {
+      v.Add("organization_id", id.empty() ? "is required (the slug, e.g. lushan-minzheng)"
+                                          : "must be a lowercase slug: a-z first, then a-z, 0-9 "
+                                            "and '-', at most 63, not ending in '-'");
+    }
+    ValidateOrganization(request->organization(), "organization.", id, v);
+    CheckActor(request->actor(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Organization org = FromProto(request->organization());
+    org.meta.id = id;
+    ASSIGN_OR_RETURN(Organization stored,
+                     store_->CreateOrganization(std::move(org),
+                                                Record("CreateOrganization", request->actor())));
+    *response = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
+                                                const v1::GetOrganizationRequest* request,
+                                                v1::Organization* response) {
+  return calls_->Run(context, "GetOrganization", [&]() -> absl::Status {
+    FieldViolations v;
+    auto id = ParseOrgName(request->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Organization org, store_->GetOrganization(*id));
+    *response = ToProto(org);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
+                                                  const v1::ListOrganizationsRequest* request,
+                                                  v1::ListOrganizationsResponse* response) {
+  return calls_->Run(context, "ListOrganizations", [&]() -> absl::Status {
+    FieldViolations v;
+    const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
+    std::string supervisor;
+    if (!request->supervisor().empty()) {
+      supervisor = ParseOrgName(request->supervisor(), "supervisor", v).value_or("");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat("orgs|", supervisor);
+    std::vector<std::string> position =
+        DecodePageToken(request->page_token(), query, "page_token", v);
+    if (!request->page_token().empty() && v.empty() && position.size() != 1) {
+      v.Add("page_token", "is not a page token issued by this service");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string after = position.empty() ? "" : position[0];
+    ASSIGN_OR_RETURN(auto orgs, store_->ListOrganizations(supervisor, after, page_size + 1));
+    const bool more = static_cast<int>(orgs.size()) > page_size;
+    if (more) orgs.resize(page_size);
+    for (const Organization& o : orgs) *response->add_organizations() = ToProto(o);
+    if (more) response->set_next_page_token(EncodePageToken(query, {orgs.back().meta.id}));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
+                                                   const v1::UpdateOrganizationRequest* request,
+                                                   v1::Organization* response) {
+  return calls_->Run(context, "UpdateOrganization", [&]() -> absl::Status {
+    FieldViolations v;
+    const v1::Organization& proto = request->organization();
+    auto id = ParseOrgName(proto.name(), "organization.name", v);
+    auto expected = ParseEtagField(proto.etag(), "organization.etag", /*required=*/true, v);
+    CheckActor(request->actor(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Organization current, store_->GetOrganization(*id));
+    if (*expected != current.meta.revision) {
+      return absl::AbortedError(absl::StrCat("etag ", proto.etag(),
+                                             " is stale: the organization is now at ",
+                                             MakeEtag(current.meta.revision)));
+    }
+    v1::Organization merged = ToProto(current);
+    ApplyFieldMask(proto, request->update_mask(), "update_mask", merged, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ValidateOrganization(merged, "organization.", *id, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Organization org = FromProto(merged);
+    org.meta = current.meta;
+    ASSIGN_OR_RETURN(Organization stored,
+                     store_->UpdateOrganization(std::move(org), *expected,
+                                                Record("UpdateOrganization", request->actor())));
+    *response = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
+                                                   const v1::DeleteOrganizationRequest* request,
+                                                   google::protobuf::Empty*) {
+  return calls_->Run(context, "DeleteOrganization", [&]() -> absl::Status {
+    FieldViolations v;
+    auto id = ParseOrgName(request->name(), "name", v);
+    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    CheckActor(request->actor(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return store_->DeleteOrganization(*id, expected,
+                                      Record("DeleteOrganization", request->actor()));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Reports.
+
+grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
+                                             const v1::CreateReportRequest* request,
+                                             v1::Report* response) {
+  return calls_->Run(context, "CreateReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->parent(), "parent", v);
+    v.CheckYear("year", request->year(), /*required=*/true);
+    ValidateReportContent(request->report(), "report.", v);
+    CheckActor(request->actor(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Report report;
+    report.meta.org = *org;
+    report.year = request->year();
+    report.content = ContentFromProto(request->report(), request->year());
+    CheckDueDates(report.content, "report.", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ReportChange prepare = [](const Organization& o, Report& r, absl::Time) {
+      ApplyContentDefaults(r.content, o.full_name, r.year);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(Report stored, store_->CreateReport(std::move(report), prepare,
+                                                         Record("CreateReport", request->actor())));
+    *response = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
+                                          const v1::GetReportRequest* request,
+                                          v1::Report* response) {
+  return calls_->Run(context, "GetReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseReportName(request->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Report report, store_->GetReport(name->org, name->year));
+    *response = ToProto(report);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
+                                            const v1::ListReportsRequest* request,
+                                            v1::ListReportsResponse* response) {
+  return calls_->Run(context, "ListReports", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->parent(), "parent", v);
+    const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat("reports|", *org);
+    std::optional<int64_t> after = DecodeNumberToken(request->page_token(), query, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(auto reports,
+                     store_->ListReports(*org, static_cast<int32_t>(*after), page_size + 1));
+    const bool more = static_cast<int>(reports.size()) > page_size;
+    if (more) reports.resize(page_size);
+    for (const Report& r : reports) *response->add_reports() = ToProto(r);
+    if (more) {
+      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(reports.back().year)}));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
+                                             const v1::UpdateReportRequest* request,
+                                             v1::Report* response) {
+  return calls_->Run(context, "UpdateReport", [&]() -> absl::Status {
+    FieldViolations v;
+    const v1::Report& proto = request->report();
+    auto name = ParseReportName(proto.name(), "report.name", v);
+    auto expected = ParseEtagField(proto.etag(), "report.etag", /*required=*/true, v);
+    CheckActor(request->actor(), v);
+    CheckMaskNamesNoOutputOnly(request->update_mask(), ReportOutputOnly(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+
+    ASSIGN_OR_RETURN(Report current, store_->GetReport(name->org, name->year));
+    if (*expected != current.meta.revision) {
+      return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the report is now at ",
+                                             MakeEtag(current.meta.revision),
+                                             "; read it again and retry"));
+    }
+    // Say early when the report cannot be edited at all; the store checks
+    // again inside its transaction.
+    Report probe = current;
+    RETURN_IF_ERROR(ApplyStep(probe, StepRequest{Step::kEdit, "UpdateReport", request->actor(), "",
+                                                 absl::Now(), false}));
+
+    v1::Report merged = ToProto(current);
+    ApplyFieldMask(proto, request->update_mask(), "update_mask", merged, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ValidateReportContent(merged, "report.", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ReportContent content = ContentFromProto(merged, name->year);
+    CheckDueDates(content, "report.", v);
+    RETURN_IF_ERROR(v.ToStatus());
+
+    const std::string actor = request->actor();
+    ReportChange change = [&content, actor](const Organization& org, Report& r, absl::Time now) {
+      RETURN_IF_ERROR(ApplyStep(r, StepRequest{Step::kEdit, "UpdateReport", actor, "", now,
+                                               org.two_person_approval}));
+      r.content = content;
+      ApplyContentDefaults(r.content, org.full_name, r.year);
+      return absl::OkStatus();
+    };
+    ASSIGN_OR_RETURN(Report stored, store_->ChangeReport(name->org, name->year, expected, change,
+                                                         Record("UpdateReport", actor)));
+    *response = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
+                                             const v1::DeleteReportRequest* request,
+                                             google::protobuf::Empty*) {
+  return calls_->Run(context, "DeleteReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseReportName(request->name(), "name", v);
+    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    CheckActor(request->actor(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return store_->DeleteReport(name->org, name->year, expected,
+                                StepChange(Step::kDelete, "DeleteReport", request->actor(), ""),
+                                Record("DeleteReport", request->actor()));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Life cycle.
+
+grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
+                                             const v1::SubmitReportRequest* request,
+                                             v1::Report* response) {
+  return calls_->Run(context, "SubmitReport", [&] {
+    return RunStep(*store_, *request, Step::kSubmit, "SubmitReport", false, response);
+  });
+}
+
+grpc::Status ReportServiceImpl::ApproveReport(grpc::ServerContext* context,
+                                              const v1::ApproveReportRequest* request,
+                                              v1::Report* response) {
+  return calls_->Run(context, "ApproveReport", [&] {
+    return RunStep(*store_, *request, Step::kApprove, "ApproveReport", false, response);
+  });
+}
+
+grpc::Status ReportServiceImpl::RejectReport(grpc::ServerContext* context,
+                                             const v1::RejectReportRequest* request,
+                                             v1::Report* response) {
+  return calls_->Run(context, "RejectReport", [&] {
+    return RunStep(*store_, *request, Step::kReject, "RejectReport", true, response);
+  });
+}
+
+grpc::Status ReportServiceImpl::CreateRevision(grpc::ServerContext* context,
+                                               const v1::CreateRevisionRequest* request,
+                                               v1::Report* response) {
+  return calls_->Run(context, "CreateRevision", [&] {
+    return RunStep(*store_, *request, Step::kCreateRevision, "CreateRevision", true, response);
+  });
+}
+
+grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
+                                              const v1::PublishReportRequest* request,
+                                              v1::Report* response) {
+  return calls_->Run(context, "PublishReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseReportName(request->name(), "name", v);
+    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    CheckActor(request->actor(), v);
+    CheckComment(request->comment(), false, v);
+    ValidateDocuments(request->documents(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    std::vector<Document> documents;
+    for (const auto& d : request->documents()) {
+      Document doc;
+      doc.format = d.format();
+      doc.media_type = d.media_type();
+      doc.content = d.content();
+      documents.push_back(std::move(doc));
+    }
+    ASSIGN_OR_RETURN(
+        Report stored,
+        store_->PublishReport(
+            name->org, name->year, expected,
+            StepChange(Step::kPublish, "PublishReport", request->actor(), request->comment()),
+            std::move(documents), Record("PublishReport", request->actor(), request->comment())));
+    *response = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Revisions.
+
+grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
+                                                  const v1::GetReportRevisionRequest* request,
+                                                  v1::ReportRevision* response) {
+  return calls_->Run(context, "GetReportRevision", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseRevisionName(request->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Revision revision, store_->GetRevision(name->org, name->year, name->revision));
+    *response = ToProto(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context,
+                                                    const v1::ListReportRevisionsRequest* request,
+                                                    v1::ListReportRevisionsResponse* response) {
+  return calls_->Run(context, "ListReportRevisions", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseReportName(request->parent(), "parent", v);
+    const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat("revisions|", request->parent());
+    std::optional<int64_t> after = DecodeNumberToken(request->page_token(), query, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(auto revisions, store_->ListRevisions(name->org, name->year,
+                                                           static_cast<int32_t>(*after),
+                                                           page_size + 1));
+    const bool more = static_cast<int>(revisions.size()) > page_size;
+    if (more) revisions.resize(page_size);
+    for (const Revision& r : revisions) *response->add_revisions() = ToProto(r);
+    if (more) {
+      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(revisions.back().number)}));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
+                                                  const v1::GetReportDocumentRequest* request,
+                                                  v1::Document* response) {
+  return calls_->Run(context, "GetReportDocument", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseDocumentName(request->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Document doc,
+                     store_->GetDocument(name->org, name->year, name->revision, name->format));
+    *response = ToProto(doc, RevisionResourceName(name->org, name->year, name->revision), true);
+    return absl::OkStatus();
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Supervision and history.
+
+grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
+                                                   const v1::ListOverdueReportsRequest* request,
+                                                   v1::ListOverdueReportsResponse* response) {
+  return calls_->Run(context, "ListOverdueReports", [&]() -> absl::Status {
+    FieldViolations v;
+    auto supervisor = ParseOrgName(request->supervisor(), "supervisor", v);
+    v.CheckYear("year", request->year(), /*required=*/true);
+    v.CheckDate("as_of", request->as_of(), /*required=*/false);
+    RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of()) : today_();
+    ASSIGN_OR_RETURN(auto supervised, store_->LoadSupervised(*supervisor, request->year()));
+    *response->mutable_as_of() = ToDate(as_of);
+    response->set_supervised_organizations(static_cast<int32_t>(supervised.size()));
+    for (const SupervisedReport& s : supervised) {
+      ReportTimeliness t =
+          JudgeTimeliness(request->year(), s.report ? &*s.report : nullptr, as_of);
+      if (!t.reasons.empty()) *response->add_reports() = ToProto(s.organization, request->year(), t);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
+                                            const v1::ListHistoryRequest* request,
+                                            v1::ListHistoryResponse* response) {
+  return calls_->Run(context, "ListHistory", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->parent(), "parent", v);
+    const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
+    if (org && !request->resource().empty()) {
+      const std::string own = OrgName(*org);
+      const std::string& resource = request->resource();
+      const bool inside = resource == own || (resource.rfind(own + "/", 0) == 0 &&
+                                              resource.size() > own.size() + 1 &&
+                                              resource.back() != '/');
+      v.CheckText("resource", resource, 300);
+      if (!inside) v.Add("resource", absl::StrCat("must be ", own, " or a resource under it"));
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat("history|", *org, "|", request->resource());
+    std::optional<int64_t> after = DecodeNumberToken(request->page_token(), query, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(auto entries,
+                     store_->ListHistory(*org, request->resource(), *after, page_size + 1));
+    const bool more = static_cast<int>(entries.size()) > page_size;
+    if (more) entries.resize(page_size);
+    for (const HistoryEntry& e : entries) *response->add_entries() = ToProto(e);
+    if (more) {
+      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(entries.back().sequence)}));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace fazhi::report

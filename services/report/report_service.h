@@ -1,0 +1,88 @@
+#ifndef FAZHI_SERVICES_REPORT_REPORT_SERVICE_H_
+#define FAZHI_SERVICES_REPORT_REPORT_SERVICE_H_
+
+// gRPC handlers of fazhi.report.v1.ReportService: validate the request,
+// convert it, hand the store the change (the pure life-cycle logic runs
+// inside the store's transaction), convert back.
+
+#include <functional>
+
+#include "absl/time/civil_time.h"
+#include "fazhi/report/v1/report.grpc.pb.h"
+#include "services/common/rpc.h"
+#include "services/report/report_store.h"
+
+namespace fazhi::report {
+
+class ReportServiceImpl final : public v1::ReportService::Service {
+ public:
+  using Clock = std::function<absl::CivilDay()>;
+
+  // `store` and `calls` must outlive the service. `today` gives the civil
+  // date in China (UTC+8) by default; tests pass a fixed one.
+  ReportServiceImpl(ReportStore* store, const CallHandler* calls, Clock today = nullptr);
+
+  grpc::Status CreateOrganization(grpc::ServerContext* context,
+                                  const v1::CreateOrganizationRequest* request,
+                                  v1::Organization* response) override;
+  grpc::Status GetOrganization(grpc::ServerContext* context,
+                               const v1::GetOrganizationRequest* request,
+                               v1::Organization* response) override;
+  grpc::Status ListOrganizations(grpc::ServerContext* context,
+                                 const v1::ListOrganizationsRequest* request,
+                                 v1::ListOrganizationsResponse* response) override;
+  grpc::Status UpdateOrganization(grpc::ServerContext* context,
+                                  const v1::UpdateOrganizationRequest* request,
+                                  v1::Organization* response) override;
+  grpc::Status DeleteOrganization(grpc::ServerContext* context,
+                                  const v1::DeleteOrganizationRequest* request,
+                                  google::protobuf::Empty* response) override;
+
+  grpc::Status CreateReport(grpc::ServerContext* context, const v1::CreateReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
+                         v1::Report* response) override;
+  grpc::Status ListReports(grpc::ServerContext* context, const v1::ListReportsRequest* request,
+                           v1::ListReportsResponse* response) override;
+  grpc::Status UpdateReport(grpc::ServerContext* context, const v1::UpdateReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status DeleteReport(grpc::ServerContext* context, const v1::DeleteReportRequest* request,
+                            google::protobuf::Empty* response) override;
+
+  grpc::Status SubmitReport(grpc::ServerContext* context, const v1::SubmitReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status ApproveReport(grpc::ServerContext* context, const v1::ApproveReportRequest* request,
+                             v1::Report* response) override;
+  grpc::Status RejectReport(grpc::ServerContext* context, const v1::RejectReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status PublishReport(grpc::ServerContext* context, const v1::PublishReportRequest* request,
+                             v1::Report* response) override;
+  grpc::Status CreateRevision(grpc::ServerContext* context,
+                              const v1::CreateRevisionRequest* request,
+                              v1::Report* response) override;
+
+  grpc::Status GetReportRevision(grpc::ServerContext* context,
+                                 const v1::GetReportRevisionRequest* request,
+                                 v1::ReportRevision* response) override;
+  grpc::Status ListReportRevisions(grpc::ServerContext* context,
+                                   const v1::ListReportRevisionsRequest* request,
+                                   v1::ListReportRevisionsResponse* response) override;
+  grpc::Status GetReportDocument(grpc::ServerContext* context,
+                                 const v1::GetReportDocumentRequest* request,
+                                 v1::Document* response) override;
+
+  grpc::Status ListOverdueReports(grpc::ServerContext* context,
+                                  const v1::ListOverdueReportsRequest* request,
+                                  v1::ListOverdueReportsResponse* response) override;
+  grpc::Status ListHistory(grpc::ServerContext* context, const v1::ListHistoryRequest* request,
+                           v1::ListHistoryResponse* response) override;
+
+ private:
+  ReportStore* store_;
+  const CallHandler* calls_;
+  Clock today_;
+};
+
+}  // namespace fazhi::report
+
+#endif  // FAZHI_SERVICES_REPORT_REPORT_SERVICE_H_

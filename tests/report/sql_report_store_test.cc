@@ -1,0 +1,369 @@
+// Store tests on real SQLite files.
+
+#include "services/report/sql_report_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/sql/sqlite_database.h"
+#include "services/common/status_macros.h"
+#include "services/report/content.h"
+#include "services/report/digest.h"
+#include "services/report/lifecycle.h"
+#include "tests/testing/temp_dir.h"
+
+namespace fazhi::report {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+HistoryEntry By(const std::string& actor, const std::string& method) {
+  HistoryEntry h;
+  h.actor = actor;
+  h.method = method;
+  h.request_id = "req-" + method;
+  return h;
+}
+
+Organization NewOrg(const std::string& id, std::vector<std::string> supervisors = {},
+                    const std::string& credit_code = "") {
+  Organization o;
+  o.meta.id = id;
+  o.full_name = "鲁山县" + id;
+  o.region = "河南省平顶山市鲁山县";
+  o.supervisors = std::move(supervisors);
+  o.credit_code = credit_code;
+  o.contacts = {{"王某", "0375-5012345", "fzb@example.org"}};
+  o.two_person_approval = true;
+  return o;
+}
+
+Report NewReport(const std::string& org, int year) {
+  Report r;
+  r.meta.org = org;
+  r.year = year;
+  r.content.submit_before = DefaultSubmitBefore(year);
+  r.content.publish_before = DefaultPublishBefore(year);
+  return r;
+}
+
+// The prepare step the service uses: defaults from the organization.
+absl::Status Prepare(const Organization& org, Report& r, absl::Time) {
+  ApplyContentDefaults(r.content, org.full_name, r.year);
+  return absl::OkStatus();
+}
+
+ReportChange StepChange(Step step, const std::string& actor, const std::string& comment = "") {
+  return [=](const Organization& org, Report& r, absl::Time now) {
+    StepRequest request{step, "Test", actor, comment, now, org.two_person_approval};
+    return ApplyStep(r, request);
+  };
+}
+
+class SqlReportStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    store_.reset();
+    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("report.db"));
+    ASSERT_TRUE(db_->Open().ok());
+    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
+    store_ = std::make_unique<SqlReportStore>(db_.get());
+  }
+
+  Report CreateReport(const std::string& org, int year) {
+    auto created = store_->CreateReport(NewReport(org, year), Prepare, By("clerk", "CreateReport"));
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.value_or(Report{});
+  }
+
+  // Submit, approve, publish with the given documents.
+  absl::StatusOr<Report> PublishWith(const std::string& org, int year, std::vector<Document> docs) {
+    for (auto [step, actor] : {std::pair{Step::kSubmit, "clerk"}, std::pair{Step::kApprove, "head"}}) {
+      RETURN_IF_ERROR(store_->ChangeReport(org, year, std::nullopt, StepChange(step, actor),
+                                           By(actor, "Step"))
+                          .status());
+    }
+    return store_->PublishReport(org, year, std::nullopt, StepChange(Step::kPublish, "office"),
+                                 std::move(docs), By("office", "PublishReport"));
+  }
+
+  int HistoryCount(const std::string& org) {
+    auto entries = store_->ListHistory(org, "", 0, 0);
+    EXPECT_TRUE(entries.ok());
+    return entries.ok() ? static_cast<int>(entries->size()) : -1;
+  }
+
+  fazhi::testing::TempDir dir_;
+  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<SqlReportStore> store_;
+};
+
+TEST_F(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("minzheng", {"yifazhixian", "shi-minzheng"},
+                                                "11410423005703518N"),
+                                         By("admin", "CreateOrganization"))
+                  .ok());
+  Open();
+  auto got = store_->GetOrganization("minzheng");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->meta.revision, 1);
+  EXPECT_EQ(got->full_name, "鲁山县minzheng");
+  EXPECT_EQ(got->region, "河南省平顶山市鲁山县");
+  EXPECT_THAT(got->supervisors, ElementsAre("yifazhixian", "shi-minzheng"));
+  EXPECT_EQ(got->credit_code, "11410423005703518N");
+  ASSERT_EQ(got->contacts.size(), 1u);
+  EXPECT_EQ(got->contacts[0].phone, "0375-5012345");
+  EXPECT_TRUE(got->two_person_approval);
+}
+
+TEST_F(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {}, "9144030071526726XG"), By("x", "C")).ok());
+  auto same_id = store_->CreateOrganization(NewOrg("a"), By("x", "C"));
+  EXPECT_EQ(same_id.status().code(), absl::StatusCode::kAlreadyExists);
+  auto same_code = store_->CreateOrganization(NewOrg("b", {}, "9144030071526726XG"), By("x", "C"));
+  EXPECT_EQ(same_code.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(same_code.status().message(), HasSubstr("registered to orgs/a"));
+  EXPECT_EQ(HistoryCount("a"), 1);
+  EXPECT_EQ(HistoryCount("b"), 0);  // refused changes leave no history
+}
+
+TEST_F(SqlReportStoreTest, SupervisorFilterFollowsUpdates) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {"office"}), By("x", "C")).ok());
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("b", {"office", "city"}), By("x", "C")).ok());
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("c", {"city"}), By("x", "C")).ok());
+  auto names = [&](const std::string& supervisor, const std::string& after = "") {
+    std::vector<std::string> ids;
+    auto listed = store_->ListOrganizations(supervisor, after, 10);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    if (!listed.ok()) return ids;
+    for (const auto& o : *listed) ids.push_back(o.meta.id);
+    return ids;
+  };
+  EXPECT_THAT(names("office"), ElementsAre("a", "b"));
+  EXPECT_THAT(names("city"), ElementsAre("b", "c"));
+  EXPECT_THAT(names(""), ElementsAre("a", "b", "c"));
+  EXPECT_THAT(names("", "a"), ElementsAre("b", "c"));
+
+  Organization b = store_->GetOrganization("b").value();
+  b.supervisors = {"city"};
+  auto updated = store_->UpdateOrganization(b, b.meta.revision, By("x", "U"));
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->meta.revision, 2);
+  EXPECT_THAT(names("office"), ElementsAre("a"));
+  // The old revision is stale now.
+  EXPECT_EQ(store_->UpdateOrganization(b, b.meta.revision, By("x", "U")).status().code(),
+            absl::StatusCode::kAborted);
+}
+
+TEST_F(SqlReportStoreTest, OrganizationWithReportsCannotBeDeleted) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  CreateReport("a", 2024);
+  auto refused = store_->DeleteOrganization("a", std::nullopt, By("x", "D"));
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->DeleteReport("a", 2024, std::nullopt, StepChange(Step::kDelete, "x"),
+                                   By("x", "DeleteReport"))
+                  .ok());
+  ASSERT_TRUE(store_->DeleteOrganization("a", std::nullopt, By("x", "D")).ok());
+  EXPECT_EQ(store_->GetOrganization("a").status().code(), absl::StatusCode::kNotFound);
+  // History outlives the organization: create, report, delete report, delete.
+  EXPECT_EQ(HistoryCount("a"), 4);
+}
+
+TEST_F(SqlReportStoreTest, ReportNeedsItsOrganizationAndOneReportPerYear) {
+  auto orphan = store_->CreateReport(NewReport("nobody", 2024), Prepare, By("x", "C"));
+  EXPECT_EQ(orphan.status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  Report created = CreateReport("a", 2024);
+  EXPECT_EQ(created.content.title, "鲁山县a关于2024年法治政府建设情况的报告");
+  EXPECT_EQ(created.content.layout.entries.size(), 5u);
+  EXPECT_EQ(created.state, ReportState::kDraft);
+  auto again = store_->CreateReport(NewReport("a", 2024), Prepare, By("x", "C"));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  Report r = NewReport("a", 2024);
+  ReportContent& c = r.content;
+  c.title = "标题";
+  c.layout.preset = LayoutPreset::kCustom;
+  c.layout.entries = {{ContentItem::kHeadDuty, "一把手"}, {ContentItem::kMeasures, "{{year}}年举措"}};
+  c.preamble = {"开头第一段", "第二段"};
+  c.sections = {{ContentItem::kMeasures, {{"（一）学法", {"共{{study.sessions.all_staff}}次"}}}}};
+  c.shortcomings = {{"执法力量不足", "缺少法律专业人才", "招录并培训", "政策法规股",
+                     absl::CivilDay(2025, 6, 30), RectificationStatus::kInProgress}};
+  c.plan_items = {{"分解执法职责", {"落实到岗位"}, "执法科", std::nullopt}};
+  c.signatory = {"张三", "局长"};
+  c.report_date = absl::CivilDay(2025, 2, 20);
+  c.submit_before = absl::CivilDay(2025, 2, 25);
+  c.suppressed_findings = {"study.lecture.short"};
+  ASSERT_TRUE(store_->CreateReport(r, Prepare, By("x", "C")).ok());
+  Open();
+  Report got = store_->GetReport("a", 2024).value();
+  EXPECT_EQ(got.content.title, "标题");
+  EXPECT_EQ(got.content.layout.preset, LayoutPreset::kCustom);
+  ASSERT_EQ(got.content.layout.entries.size(), 2u);
+  EXPECT_EQ(got.content.layout.entries[1].heading, "{{year}}年举措");
+  EXPECT_THAT(got.content.preamble, ElementsAre("开头第一段", "第二段"));
+  ASSERT_EQ(got.content.sections.size(), 1u);
+  EXPECT_EQ(got.content.sections[0].items[0].paragraphs[0], "共{{study.sessions.all_staff}}次");
+  ASSERT_EQ(got.content.shortcomings.size(), 1u);
+  EXPECT_EQ(got.content.shortcomings[0].cause, "缺少法律专业人才");
+  EXPECT_EQ(got.content.shortcomings[0].due_date, absl::CivilDay(2025, 6, 30));
+  EXPECT_EQ(got.content.shortcomings[0].status, RectificationStatus::kInProgress);
+  ASSERT_EQ(got.content.plan_items.size(), 1u);
+  EXPECT_EQ(got.content.plan_items[0].due_date, std::nullopt);
+  EXPECT_EQ(got.content.signatory.title, "局长");
+  EXPECT_EQ(got.content.report_date, absl::CivilDay(2025, 2, 20));
+  EXPECT_EQ(got.content.submit_before, absl::CivilDay(2025, 2, 25));
+  EXPECT_EQ(got.content.publish_before, absl::CivilDay(2025, 4, 1));
+  EXPECT_THAT(got.content.suppressed_findings, ElementsAre("study.lecture.short"));
+}
+
+TEST_F(SqlReportStoreTest, AFailedChangeWritesNothing) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  Report created = CreateReport("a", 2024);
+  const int before = HistoryCount("a");
+  auto refused = store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "head"),
+                                      By("head", "ApproveReport"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto stale = store_->ChangeReport("a", 2024, created.meta.revision + 1,
+                                    StepChange(Step::kSubmit, "clerk"), By("clerk", "Submit"));
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->GetReport("a", 2024)->meta.revision, created.meta.revision);
+  EXPECT_EQ(HistoryCount("a"), before);
+}
+
+TEST_F(SqlReportStoreTest, TwoPersonRuleRunsOnTheStoredOrganization) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());  // two people
+  CreateReport("a", 2024);
+  ASSERT_TRUE(store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kSubmit, "zhang"),
+                                   By("zhang", "SubmitReport"))
+                  .ok());
+  auto self = store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "zhang"),
+                                   By("zhang", "ApproveReport"));
+  EXPECT_EQ(self.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "li"),
+                                   By("li", "ApproveReport"))
+                  .ok());
+}
+
+TEST_F(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  CreateReport("a", 2024);
+  std::string binary;
+  for (int i = 0; i < 70000; ++i) binary.push_back(static_cast<char>(i * 7 % 256));  // NULs too
+  Document docx{"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                binary};
+  Document txt{"txt", "text/plain; charset=utf-8", "鲁山县民政局\n"};
+  auto published = PublishWith("a", 2024, {docx, txt});
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(published->state, ReportState::kPublished);
+  EXPECT_EQ(published->published_revision, 1);
+
+  Open();
+  auto doc = store_->GetDocument("a", 2024, 1, "docx");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->content, binary);
+  EXPECT_EQ(doc->sha256, Sha256Hex(binary));
+  EXPECT_EQ(doc->size_bytes, 70000);
+  EXPECT_EQ(store_->GetDocument("a", 2024, 1, "pdf").status().code(), absl::StatusCode::kNotFound);
+
+  auto revision = store_->GetRevision("a", 2024, 1);
+  ASSERT_TRUE(revision.ok()) << revision.status();
+  EXPECT_EQ(revision->published_by, "office");
+  EXPECT_EQ(revision->report.state, ReportState::kPublished);
+  EXPECT_EQ(revision->report.content.title, published->content.title);
+  ASSERT_EQ(revision->documents.size(), 2u);
+  EXPECT_EQ(revision->documents[0].format, "docx");
+  EXPECT_TRUE(revision->documents[0].content.empty());  // metadata only
+  EXPECT_EQ(revision->documents[1].sha256, Sha256Hex("鲁山县民政局\n"));
+  EXPECT_EQ(revision->superseded_by, 0);
+}
+
+TEST_F(SqlReportStoreTest, TamperedDocumentIsDataLoss) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  CreateReport("a", 2024);
+  ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "原文"}}).ok());
+  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
+                   return tx.Execute("UPDATE report_documents SET content = 'YWJj'").status();
+                 }).ok());
+  EXPECT_EQ(store_->GetDocument("a", 2024, 1, "txt").status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SqlReportStoreTest, ACorrectionSupersedesTheOldRevisionWhichStaysReadable) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  CreateReport("a", 2024);
+  ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "第一版"}}).ok());
+  auto draft = store_->ChangeReport("a", 2024, std::nullopt,
+                                    StepChange(Step::kCreateRevision, "clerk", "更正学习次数"),
+                                    By("clerk", "CreateRevision"));
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->revision, 2);
+  EXPECT_EQ(draft->state, ReportState::kDraft);
+  EXPECT_EQ(store_->GetRevision("a", 2024, 2).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "第二版"}}).ok());
+
+  auto revisions = store_->ListRevisions("a", 2024, 0, 10);
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->size(), 2u);
+  EXPECT_EQ((*revisions)[0].superseded_by, 2);
+  EXPECT_TRUE((*revisions)[0].supersede_time.has_value());
+  EXPECT_EQ((*revisions)[1].superseded_by, 0);
+  EXPECT_EQ((*revisions)[1].correction_reason, "更正学习次数");
+  EXPECT_EQ(store_->GetDocument("a", 2024, 1, "txt")->content, "第一版");
+  EXPECT_EQ(store_->GetDocument("a", 2024, 2, "txt")->content, "第二版");
+  auto after_first = store_->ListRevisions("a", 2024, 1, 10);
+  ASSERT_EQ(after_first->size(), 1u);
+  EXPECT_EQ((*after_first)[0].number, 2);
+}
+
+TEST_F(SqlReportStoreTest, HistoryRecordsEveryStepInOrderAndFilters) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("admin", "CreateOrganization")).ok());
+  CreateReport("a", 2024);
+  CreateReport("a", 2025);
+  ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "x"}}).ok());
+  auto all = store_->ListHistory("a", "", 0, 0);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 6u);
+  for (size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].sequence, static_cast<int>(i) + 1);
+  EXPECT_EQ((*all)[0].resource, "orgs/a");
+  EXPECT_EQ((*all)[0].request_id, "req-CreateOrganization");
+  const HistoryEntry& publish = (*all)[5];
+  EXPECT_EQ(publish.method, "PublishReport");
+  EXPECT_EQ(publish.actor, "office");
+  EXPECT_EQ(publish.resource, "orgs/a/reports/2024");
+  EXPECT_EQ(publish.from_state, ReportState::kApproved);
+  EXPECT_EQ(publish.to_state, ReportState::kPublished);
+  EXPECT_EQ(publish.revision, 1);
+
+  auto report_2024 = store_->ListHistory("a", "orgs/a/reports/2024", 0, 0);
+  EXPECT_EQ(report_2024->size(), 4u);  // create, submit, approve, publish
+  auto page = store_->ListHistory("a", "orgs/a/reports/2024", (*report_2024)[1].sequence, 1);
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].sequence, (*report_2024)[2].sequence);
+  EXPECT_TRUE(store_->ListHistory("b", "", 0, 0)->empty());
+}
+
+TEST_F(SqlReportStoreTest, LoadSupervisedPairsOrganizationsWithTheirReport) {
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {"office"}), By("x", "C")).ok());
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("b", {"office"}), By("x", "C")).ok());
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("c", {"elsewhere"}), By("x", "C")).ok());
+  CreateReport("b", 2024);
+  CreateReport("b", 2023);
+  CreateReport("c", 2024);
+  auto supervised = store_->LoadSupervised("office", 2024);
+  ASSERT_TRUE(supervised.ok()) << supervised.status();
+  ASSERT_EQ(supervised->size(), 2u);
+  EXPECT_EQ((*supervised)[0].organization.meta.id, "a");
+  EXPECT_FALSE((*supervised)[0].report.has_value());
+  EXPECT_EQ((*supervised)[1].organization.meta.id, "b");
+  ASSERT_TRUE((*supervised)[1].report.has_value());
+  EXPECT_EQ((*supervised)[1].report->year, 2024);
+  EXPECT_TRUE(store_->LoadSupervised("nobody", 2024)->empty());
+}
+
+}  // namespace
+}  // namespace fazhi::report
