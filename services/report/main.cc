@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
       argc, argv,
       {"report",
        "fazhi-report: organizations, report narrative and life cycle (法治政府建设年度报告)",
-       "127.0.0.1:7103", "sqlite:report.db"});
+       "127.0.0.1:7103", "sqlite:report.db", "127.0.0.1:8103"});
   if (!config.ok()) {
     std::cerr << "fazhi-report: " << config.status().message() << "\n";
     return 2;
@@ -35,9 +35,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes});
+  fazhi::Server server(
+      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
   fazhi::AllowAllPolicy policy;
-  fazhi::CallHandler calls(server.readiness(), &policy);
+  fazhi::CallHandler calls(server.readiness(), &policy, "report");
   fazhi::report::SqlReportStore store(db->get());
   fazhi::report::ReportServiceImpl service(&store, &calls);
   server.AddService(&service, fazhi::report::v1::ReportService::service_full_name());

@@ -380,13 +380,15 @@ absl::Status CheckExpected(const char* noun, int64_t current, std::optional<int6
   return absl::OkStatus();
 }
 
-// The message for a credit code that another organization holds.
-absl::Status CreditCodeTaken(Transaction& tx, const Organization& org) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM organizations WHERE credit_code = $1",
-                                       {Value(org.credit_code)}));
-  return absl::AlreadyExistsError(
-      absl::StrCat("credit code ", org.credit_code, " is already registered to orgs/",
-                   rows.empty() ? std::string("another organization") : rows[0].Text(0)));
+// ALREADY_EXISTS when another organization holds the credit code. Checked
+// before writing: a failed insert would spoil the transaction.
+absl::Status CheckCreditCodeFree(Transaction& tx, const Organization& org) {
+  if (org.credit_code.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM organizations WHERE credit_code = $1 AND id <> $2",
+                                       {Value(org.credit_code), Value(org.meta.id)}));
+  if (rows.empty()) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat("credit code ", org.credit_code,
+                                               " is already registered to orgs/", rows[0].Text(0)));
 }
 
 absl::Status WriteSupervisors(Transaction& tx, const Organization& org) {
@@ -500,11 +502,10 @@ absl::StatusOr<Organization> SqlReportStore::CreateOrganization(Organization org
           absl::StrCat("organization orgs/", org.meta.id, " already exists"));
     }
     if (!absl::IsNotFound(existing.status())) return existing.status();
+    RETURN_IF_ERROR(CheckCreditCodeFree(tx, org));
     const absl::Time now = absl::Now();
-    absl::StatusOr<Organization> stored = OrganizationTable::Insert(tx, org, now);
-    if (absl::IsAlreadyExists(stored.status())) return CreditCodeTaken(tx, org);
-    RETURN_IF_ERROR(stored.status());
-    RETURN_IF_ERROR(WriteSupervisors(tx, *stored));
+    ASSIGN_OR_RETURN(Organization stored, OrganizationTable::Insert(tx, org, now));
+    RETURN_IF_ERROR(WriteSupervisors(tx, stored));
     HistoryEntry entry = history;
     entry.org = org.meta.id;
     entry.resource = OrgName(org.meta.id);
@@ -520,11 +521,10 @@ absl::StatusOr<Organization> SqlReportStore::UpdateOrganization(Organization org
   return Write<Organization>(*db_, [&](Transaction& tx) -> absl::StatusOr<Organization> {
     ASSIGN_OR_RETURN(Organization current, GetOrganizationIn(tx, org.meta.id));
     RETURN_IF_ERROR(CheckExpected("organization", current.meta.revision, expected_revision));
+    RETURN_IF_ERROR(CheckCreditCodeFree(tx, org));
     const absl::Time now = absl::Now();
-    absl::StatusOr<Organization> stored = OrganizationTable::Update(tx, org, expected_revision, now);
-    if (absl::IsAlreadyExists(stored.status())) return CreditCodeTaken(tx, org);
-    RETURN_IF_ERROR(stored.status());
-    RETURN_IF_ERROR(WriteSupervisors(tx, *stored));
+    ASSIGN_OR_RETURN(Organization stored, OrganizationTable::Update(tx, org, expected_revision, now));
+    RETURN_IF_ERROR(WriteSupervisors(tx, stored));
     HistoryEntry entry = history;
     entry.org = org.meta.id;
     entry.resource = OrgName(org.meta.id);

@@ -219,13 +219,8 @@ struct DatedRecords {
           outcome.replaced = true;
         } else {
           if (record.meta.id.empty()) record.meta.id = NewResourceId();
-          absl::StatusOr<T> inserted = Table::Insert(tx, record, now);
-          if (absl::IsAlreadyExists(inserted.status())) {
-            outcome.status = inserted.status();
-          } else {
-            RETURN_IF_ERROR(inserted.status());
-            outcome.id = inserted->meta.id;
-          }
+          ASSIGN_OR_RETURN(T inserted, Table::Insert(tx, record, now));
+          outcome.id = inserted.meta.id;
         }
         outcomes.push_back(std::move(outcome));
       }

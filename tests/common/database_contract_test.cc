@@ -89,6 +89,21 @@ TEST_P(DatabaseContractTest, UniqueViolationIsAlreadyExistsAndRollsBack) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);
 }
 
+TEST_P(DatabaseContractTest, AFailedStatementSpoilsTheTransaction) {
+  // The same on both drivers, so code tested on SQLite cannot rely on
+  // carrying on after an error that PostgreSQL would not allow.
+  absl::Status later;
+  absl::Status status = db().Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k) VALUES ('a')").status());
+    EXPECT_FALSE(tx.Execute("INSERT INTO t (k) VALUES ('a')").ok());
+    later = tx.Query("SELECT COUNT(*) FROM t").status();
+    return absl::OkStatus();  // wrongly: commit must still fail or roll back
+  });
+  EXPECT_FALSE(later.ok());
+  EXPECT_FALSE(status.ok());  // the transaction reports the failure…
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);  // …and kept nothing
+}
+
 TEST_P(DatabaseContractTest, BadSqlIsAnErrorNotACrash) {
   absl::Status status = db().Transact(TxMode::kReadOnly, [](Transaction& tx) {
     return tx.Query("SELECT no_such_column FROM t").status();

@@ -102,10 +102,12 @@ class ServerProcess:
         for _ in range(3):
             ServerProcess._count += 1
             self.port = free_port()
+            self.http_port = free_port()
             self.log_path = os.path.join(WORKDIR, f"{self.label}-{ServerProcess._count}.log")
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
                     [ARGS.binary, f"--listen=127.0.0.1:{self.port}",
+                     f"--http_listen=127.0.0.1:{self.http_port}",
                      f"--db=sqlite:{self.db_path}", "--log_format=json"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:

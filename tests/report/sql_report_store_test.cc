@@ -9,7 +9,7 @@
 #include "services/report/content.h"
 #include "services/report/digest.h"
 #include "services/report/lifecycle.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_database.h"
 
 namespace fazhi::report {
 namespace {
@@ -60,13 +60,18 @@ ReportChange StepChange(Step step, const std::string& actor, const std::string& 
   };
 }
 
-class SqlReportStoreTest : public ::testing::Test {
+// The store contract, run on both drivers.
+class SqlReportStoreTest : public ::testing::TestWithParam<fazhi::testing::Driver> {
  protected:
-  void SetUp() override { Open(); }
+  void SetUp() override {
+    FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
+    Open();
+  }
 
+  // (Re)opens the database as a restarted process would.
   void Open() {
     store_.reset();
-    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("report.db"));
+    db_ = test_->OpenAnother();
     ASSERT_TRUE(db_->Open().ok());
     ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
     store_ = std::make_unique<SqlReportStore>(db_.get());
@@ -95,12 +100,12 @@ class SqlReportStoreTest : public ::testing::Test {
     return entries.ok() ? static_cast<int>(entries->size()) : -1;
   }
 
-  fazhi::testing::TempDir dir_;
-  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<fazhi::testing::TestDatabase> test_;
+  std::unique_ptr<sql::Database> db_;
   std::unique_ptr<SqlReportStore> store_;
 };
 
-TEST_F(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
+TEST_P(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("minzheng", {"yifazhixian", "shi-minzheng"},
                                                 "11410423005703518N"),
                                          By("admin", "CreateOrganization"))
@@ -118,7 +123,7 @@ TEST_F(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
   EXPECT_TRUE(got->two_person_approval);
 }
 
-TEST_F(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {
+TEST_P(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {}, "9144030071526726XG"), By("x", "C")).ok());
   auto same_id = store_->CreateOrganization(NewOrg("a"), By("x", "C"));
   EXPECT_EQ(same_id.status().code(), absl::StatusCode::kAlreadyExists);
@@ -129,7 +134,7 @@ TEST_F(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {
   EXPECT_EQ(HistoryCount("b"), 0);  // refused changes leave no history
 }
 
-TEST_F(SqlReportStoreTest, SupervisorFilterFollowsUpdates) {
+TEST_P(SqlReportStoreTest, SupervisorFilterFollowsUpdates) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {"office"}), By("x", "C")).ok());
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("b", {"office", "city"}), By("x", "C")).ok());
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("c", {"city"}), By("x", "C")).ok());
@@ -157,7 +162,7 @@ TEST_F(SqlReportStoreTest, SupervisorFilterFollowsUpdates) {
             absl::StatusCode::kAborted);
 }
 
-TEST_F(SqlReportStoreTest, OrganizationWithReportsCannotBeDeleted) {
+TEST_P(SqlReportStoreTest, OrganizationWithReportsCannotBeDeleted) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   CreateReport("a", 2024);
   auto refused = store_->DeleteOrganization("a", std::nullopt, By("x", "D"));
@@ -171,7 +176,7 @@ TEST_F(SqlReportStoreTest, OrganizationWithReportsCannotBeDeleted) {
   EXPECT_EQ(HistoryCount("a"), 4);
 }
 
-TEST_F(SqlReportStoreTest, ReportNeedsItsOrganizationAndOneReportPerYear) {
+TEST_P(SqlReportStoreTest, ReportNeedsItsOrganizationAndOneReportPerYear) {
   auto orphan = store_->CreateReport(NewReport("nobody", 2024), Prepare, By("x", "C"));
   EXPECT_EQ(orphan.status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
@@ -183,7 +188,7 @@ TEST_F(SqlReportStoreTest, ReportNeedsItsOrganizationAndOneReportPerYear) {
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
+TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   Report r = NewReport("a", 2024);
   ReportContent& c = r.content;
@@ -222,7 +227,7 @@ TEST_F(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   EXPECT_THAT(got.content.suppressed_findings, ElementsAre("study.lecture.short"));
 }
 
-TEST_F(SqlReportStoreTest, AFailedChangeWritesNothing) {
+TEST_P(SqlReportStoreTest, AFailedChangeWritesNothing) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   Report created = CreateReport("a", 2024);
   const int before = HistoryCount("a");
@@ -236,7 +241,7 @@ TEST_F(SqlReportStoreTest, AFailedChangeWritesNothing) {
   EXPECT_EQ(HistoryCount("a"), before);
 }
 
-TEST_F(SqlReportStoreTest, TwoPersonRuleRunsOnTheStoredOrganization) {
+TEST_P(SqlReportStoreTest, TwoPersonRuleRunsOnTheStoredOrganization) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());  // two people
   CreateReport("a", 2024);
   ASSERT_TRUE(store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kSubmit, "zhang"),
@@ -250,7 +255,7 @@ TEST_F(SqlReportStoreTest, TwoPersonRuleRunsOnTheStoredOrganization) {
                   .ok());
 }
 
-TEST_F(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
+TEST_P(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   CreateReport("a", 2024);
   std::string binary;
@@ -283,7 +288,7 @@ TEST_F(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
   EXPECT_EQ(revision->superseded_by, 0);
 }
 
-TEST_F(SqlReportStoreTest, TamperedDocumentIsDataLoss) {
+TEST_P(SqlReportStoreTest, TamperedDocumentIsDataLoss) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   CreateReport("a", 2024);
   ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "原文"}}).ok());
@@ -293,7 +298,7 @@ TEST_F(SqlReportStoreTest, TamperedDocumentIsDataLoss) {
   EXPECT_EQ(store_->GetDocument("a", 2024, 1, "txt").status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST_F(SqlReportStoreTest, ACorrectionSupersedesTheOldRevisionWhichStaysReadable) {
+TEST_P(SqlReportStoreTest, ACorrectionSupersedesTheOldRevisionWhichStaysReadable) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   CreateReport("a", 2024);
   ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "第一版"}}).ok());
@@ -320,7 +325,7 @@ TEST_F(SqlReportStoreTest, ACorrectionSupersedesTheOldRevisionWhichStaysReadable
   EXPECT_EQ((*after_first)[0].number, 2);
 }
 
-TEST_F(SqlReportStoreTest, HistoryRecordsEveryStepInOrderAndFilters) {
+TEST_P(SqlReportStoreTest, HistoryRecordsEveryStepInOrderAndFilters) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("admin", "CreateOrganization")).ok());
   CreateReport("a", 2024);
   CreateReport("a", 2025);
@@ -347,7 +352,7 @@ TEST_F(SqlReportStoreTest, HistoryRecordsEveryStepInOrderAndFilters) {
   EXPECT_TRUE(store_->ListHistory("b", "", 0, 0)->empty());
 }
 
-TEST_F(SqlReportStoreTest, LoadSupervisedPairsOrganizationsWithTheirReport) {
+TEST_P(SqlReportStoreTest, LoadSupervisedPairsOrganizationsWithTheirReport) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a", {"office"}), By("x", "C")).ok());
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("b", {"office"}), By("x", "C")).ok());
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("c", {"elsewhere"}), By("x", "C")).ok());
@@ -364,6 +369,12 @@ TEST_F(SqlReportStoreTest, LoadSupervisedPairsOrganizationsWithTheirReport) {
   EXPECT_EQ((*supervised)[1].report->year, 2024);
   EXPECT_TRUE(store_->LoadSupervised("nobody", 2024)->empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, SqlReportStoreTest,
+                         ::testing::Values(fazhi::testing::Driver::kSqlite,
+                                           fazhi::testing::Driver::kPostgres),
+                         fazhi::testing::DriverParamName<
+                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::report

@@ -55,6 +55,11 @@ enum class TxMode {
 // Statements run inside one transaction. Errors map to absl codes:
 // unique/primary key violations → ALREADY_EXISTS, lock or connection
 // trouble → UNAVAILABLE, anything else → INTERNAL.
+//
+// A statement that fails spoils its transaction on every driver (as
+// PostgreSQL does): later statements fail too, and the body must return an
+// error. So check first (e.g. SELECT for a duplicate) rather than try an
+// insert and carry on after its failure.
 class Transaction {
  public:
   virtual ~Transaction() = default;

@@ -67,8 +67,13 @@ class PostgresDatabase::Connection : public Transaction {
   // A broken connection (server restart) is replaced rather than reused.
   bool Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
 
+  // The first failure of the current transaction (PostgreSQL ignores every
+  // later statement), cleared when a transaction begins.
+  const absl::Status& spoiled() const { return spoiled_; }
+  void BeginTracking() { spoiled_ = absl::OkStatus(); }
+
   absl::StatusOr<int64_t> Execute(absl::string_view sql, absl::Span<const Value> params) override {
-    ASSIGN_OR_RETURN(ResultPtr result, Run(sql, params));
+    ASSIGN_OR_RETURN(ResultPtr result, Tracked(Run(sql, params)));
     const char* affected = PQcmdTuples(result.get());
     int64_t changed = 0;
     if (affected != nullptr && *affected != '\0') absl::SimpleAtoi(affected, &changed);
@@ -77,7 +82,7 @@ class PostgresDatabase::Connection : public Transaction {
 
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
                                          absl::Span<const Value> params) override {
-    ASSIGN_OR_RETURN(ResultPtr result, Run(sql, params));
+    ASSIGN_OR_RETURN(ResultPtr result, Tracked(Run(sql, params)));
     const int rows = PQntuples(result.get());
     const int columns = PQnfields(result.get());
     std::vector<Row> out;
@@ -115,12 +120,19 @@ class PostgresDatabase::Connection : public Transaction {
     ResultPtr result(PQexec(conn_, std::string(sql).c_str()), &PQclear);
     const auto status = PQresultStatus(result.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      return ResultError(result.get(), conn_, "script");
+      absl::Status error = ResultError(result.get(), conn_, "script");
+      if (spoiled_.ok()) spoiled_ = error;
+      return error;
     }
     return absl::OkStatus();
   }
 
  private:
+  absl::StatusOr<ResultPtr> Tracked(absl::StatusOr<ResultPtr> result) {
+    if (!result.ok() && spoiled_.ok()) spoiled_ = result.status();
+    return result;
+  }
+
   // Prepares `sql` once per connection, then executes it with text
   // parameters; the server infers their types from the statement.
   absl::StatusOr<ResultPtr> Run(absl::string_view sql, absl::Span<const Value> params) {
@@ -160,6 +172,7 @@ class PostgresDatabase::Connection : public Transaction {
 
   PGconn* conn_ = nullptr;
   absl::flat_hash_map<std::string, std::string> prepared_;
+  absl::Status spoiled_;
 };
 
 std::string RedactPostgresUrl(const std::string& url) {
@@ -227,11 +240,15 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
                                         absl::FunctionRef<absl::Status(Transaction&)> body) {
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(auto connection, Acquire());
+    connection->BeginTracking();
     absl::Status status = connection->ExecuteScript(
         mode == TxMode::kReadWrite ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
                                    : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (status.ok()) {
       status = body(*connection);
+      // A body that swallowed a statement's failure must not report success:
+      // COMMIT of a failed PostgreSQL transaction silently rolls back.
+      if (status.ok()) status = connection->spoiled();
       if (status.ok()) status = connection->ExecuteScript("COMMIT");
       if (!status.ok()) connection->ExecuteScript("ROLLBACK").IgnoreError();
     }

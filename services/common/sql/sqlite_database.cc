@@ -51,14 +51,53 @@ class SqliteDatabase::Connection : public Transaction {
     if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("open ", path));
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
     sqlite3_extended_result_codes(db_, 1);
-    RETURN_IF_ERROR(ExecuteScript(
+    RETURN_IF_ERROR(RawScript(
         "PRAGMA journal_mode=WAL;"
         "PRAGMA synchronous=FULL;"
         "PRAGMA foreign_keys=ON;"));
     return absl::OkStatus();
   }
 
+  // Starts, ends or abandons a transaction (not subject to the spoiling rule).
+  absl::Status Control(const char* sql) {
+    spoiled_ = absl::OkStatus();
+    return RawScript(sql);
+  }
+
+  // The first failure of the current transaction, if any.
+  const absl::Status& spoiled() const { return spoiled_; }
+
   absl::StatusOr<int64_t> Execute(absl::string_view sql, absl::Span<const Value> params) override {
+    RETURN_IF_ERROR(spoiled_);
+    absl::StatusOr<int64_t> result = ExecuteOnce(sql, params);
+    Spoil(result.status());
+    return result;
+  }
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         absl::Span<const Value> params) override {
+    RETURN_IF_ERROR(spoiled_);
+    absl::StatusOr<std::vector<Row>> result = QueryOnce(sql, params);
+    Spoil(result.status());
+    return result;
+  }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    RETURN_IF_ERROR(spoiled_);
+    absl::Status result = RawScript(sql);
+    Spoil(result);
+    return result;
+  }
+
+ private:
+  void Spoil(const absl::Status& status) {
+    if (!status.ok() && spoiled_.ok()) {
+      spoiled_ = absl::Status(status.code(), absl::StrCat("the transaction already failed: ",
+                                                          status.message()));
+    }
+  }
+
+  absl::StatusOr<int64_t> ExecuteOnce(absl::string_view sql, absl::Span<const Value> params) {
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -68,8 +107,7 @@ class SqliteDatabase::Connection : public Transaction {
     return sqlite3_changes64(db_);
   }
 
-  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
-                                         absl::Span<const Value> params) override {
+  absl::StatusOr<std::vector<Row>> QueryOnce(absl::string_view sql, absl::Span<const Value> params) {
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     std::vector<Row> rows;
     const int columns = sqlite3_column_count(stmt);
@@ -101,7 +139,7 @@ class SqliteDatabase::Connection : public Transaction {
     return rows;
   }
 
-  absl::Status ExecuteScript(absl::string_view sql) override {
+  absl::Status RawScript(absl::string_view sql) {
     std::string script(sql);
     char* error = nullptr;
     int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &error);
@@ -113,7 +151,6 @@ class SqliteDatabase::Connection : public Transaction {
     return absl::OkStatus();
   }
 
- private:
   // Returns the cached statement for `sql`, reset and bound to `params`.
   // $N in the text binds params[N-1], wherever and however often it occurs.
   absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql, absl::Span<const Value> params) {
@@ -155,6 +192,7 @@ class SqliteDatabase::Connection : public Transaction {
 
   sqlite3* db_ = nullptr;
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+  absl::Status spoiled_;  // the first failure in the current transaction
 };
 
 SqliteDatabase::SqliteDatabase(std::string path, SqliteOptions options)
@@ -203,16 +241,18 @@ absl::Status SqliteDatabase::Transact(TxMode mode,
   std::unique_ptr<Connection> connection = Acquire();
   // IMMEDIATE takes the write lock up front so a writer never fails midway
   // on a lock upgrade; readers see one snapshot for the whole transaction.
-  absl::Status status = connection->ExecuteScript(
-      mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+  absl::Status status =
+      connection->Control(mode == TxMode::kReadWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   if (status.ok()) {
     status = body(*connection);
+    // A body that swallowed a statement's failure still must not commit.
+    if (status.ok()) status = connection->spoiled();
     if (status.ok()) {
-      status = connection->ExecuteScript("COMMIT");
+      status = connection->Control("COMMIT");
     }
     if (!status.ok()) {
       // Fails harmlessly when COMMIT already ended the transaction.
-      connection->ExecuteScript("ROLLBACK").IgnoreError();
+      connection->Control("ROLLBACK").IgnoreError();
     }
   }
   Release(std::move(connection));
