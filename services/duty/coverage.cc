@@ -202,9 +202,11 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
   }
   totals.posts = static_cast<int32_t>(s.posts.size());
 
-  std::stable_sort(report.gaps.begin(), report.gaps.end(), [](const Gap& a, const Gap& b) {
-    return std::tie(a.type, a.domain, a.power_code, a.officer_person_id) <
-           std::tie(b.type, b.domain, b.power_code, b.officer_person_id);
+  // Power and domain gaps by domain and code, officer gaps by person id.
+  auto place = [](const Gap& g) { return g.officer_person_id.empty() ? g.domain : std::string(); };
+  std::stable_sort(report.gaps.begin(), report.gaps.end(), [&](const Gap& a, const Gap& b) {
+    return std::make_tuple(a.type, place(a), a.power_code, a.officer_person_id) <
+           std::make_tuple(b.type, place(b), b.power_code, b.officer_person_id);
   });
   std::map<GapType, int32_t> counts;
   for (const Gap& gap : report.gaps) ++counts[gap.type];

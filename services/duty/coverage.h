@@ -98,7 +98,7 @@ struct CoverageReport {
   DutyTotals totals;
   std::vector<DomainCoverage> domains;  // by domain
   std::vector<PowerCoverage> powers;    // by code
-  std::vector<Gap> gaps;                // by type, domain, power code, officer
+  std::vector<Gap> gaps;                // by type, then domain and code, or person id
   std::vector<std::pair<GapType, int32_t>> gap_counts;  // enum order
 };
 
