@@ -19,6 +19,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/cli/cli_util.h"
+#include "services/cli/duty_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -39,8 +40,17 @@ commands:
                         objects (protobuf JSON mapping)
   study put-plan        --org=ORG --year=YEAR --file=PLAN.json
   study summary         --org=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]
+  duty import-powers    --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
+  duty import-officers  --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
+                        FILE: a JSON array or JSON Lines of Power / Officer objects
+  duty allocate         --org=ORG [--as-of=YYYY-MM-DD] [--commit] [--format=text|json]
+                        without --commit the plan is computed and shown, not stored
+  duty coverage         --org=ORG [--as-of=YYYY-MM-DD] [--expiring-days=90]
+                        [--training-hours=60] [--format=text|json]
 
---target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101.
+--target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101 (study commands),
+and to $FAZHI_DUTY_TARGET, else 127.0.0.1:7102 (duty commands).
+A flag without a value (--commit) means --commit=true.
 exit codes: 0 done, 1 some rows rejected, 2 usage error, 3 the call failed.
 )";
 
@@ -85,8 +95,11 @@ int main(int argc, char** argv) {
     }
     if (absl::StartsWith(arg, "--")) {
       auto eq = arg.find('=');
-      if (eq == std::string::npos) return Usage("flags take the form --name=value: " + arg);
-      flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+      if (eq == std::string::npos) {
+        flags[arg.substr(2)] = "true";
+      } else {
+        flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+      }
     } else {
       words.push_back(arg);
     }
@@ -97,5 +110,9 @@ int main(int argc, char** argv) {
   if (command == "study import-events") return StudyImportEvents(flags);
   if (command == "study put-plan") return StudyPutPlan(flags);
   if (command == "study summary") return StudySummary(flags);
+  if (command == "duty import-powers") return DutyImportPowers(flags);
+  if (command == "duty import-officers") return DutyImportOfficers(flags);
+  if (command == "duty allocate") return DutyAllocate(flags);
+  if (command == "duty coverage") return DutyCoverage(flags);
   return Usage(command.empty() ? "no command given" : "unknown command \"" + command + "\"");
 }
