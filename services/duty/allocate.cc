@@ -1,6 +1,7 @@
 #include "services/duty/allocate.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,11 @@ using Node = Graph::Node;
 using Arc = Graph::Arc;
 using ArcMap = Graph::ArcMap<int64_t>;
 
+// Arcs pricing adds per power and round (see IncludeCandidates): all that
+// are violated. Each round re-solves from scratch, and adding a few at a
+// time measured slower on the province benchmark.
+constexpr size_t kPricedPerGroup = std::numeric_limits<size_t>::max();
+
 struct OfficerState {
   bool eligible = false;  // established, certificate valid on the day
   bool legal = false;
@@ -38,6 +44,8 @@ struct Group {
   bool legal = false;  // each member needs a legally qualified one of them
   std::vector<size_t> candidates;      // officer indices
   std::vector<int64_t> change_cost;    // per candidate: 0 kept, 1 new
+  // Per candidate: whether its arc is in the network yet (see Price*).
+  std::vector<bool> included;
   int32_t active = 0;  // members currently asked for
 };
 
@@ -51,6 +59,11 @@ struct Network {
   // officer's node (INVALID when the candidate is not reachable).
   std::vector<std::vector<Arc>> entry;
   std::vector<std::vector<Arc>> into_officer;
+  // Per group: the node its officers are reached from (for groups needing
+  // a legal reviewer, the legal-only one) and the node of the other units
+  // (INVALID when there are none).
+  std::vector<Node> hub, rest_hub;
+  std::vector<Node> officer_node;  // INVALID for officers no group can use
   int64_t demand = 0;
 
   Arc AddArc(Node from, Node to, int64_t cap, int64_t arc_cost) {
@@ -71,27 +84,36 @@ std::unique_ptr<Network> BuildNetwork(const std::vector<Group>& groups,
   Graph& g = net->graph;
   net->source = g.addNode();
   net->sink = g.addNode();
-  std::vector<Node> officer_node(officers.size(), lemon::INVALID);
-  std::vector<int64_t> offered(officers.size(), 0);  // most units an officer could get
+  std::vector<Node>& officer_node = net->officer_node;
+  officer_node.assign(officers.size(), lemon::INVALID);
+  // Most units an officer could get, counting arcs not yet included so
+  // that pricing sees every officer's sink arcs.
+  std::vector<int64_t> offered(officers.size(), 0);
   auto node_of = [&](size_t o) {
     if (officer_node[o] == lemon::INVALID) officer_node[o] = g.addNode();
     return officer_node[o];
   };
   net->entry.resize(groups.size());
   net->into_officer.resize(groups.size());
+  net->hub.assign(groups.size(), lemon::INVALID);
+  net->rest_hub.assign(groups.size(), lemon::INVALID);
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     const Group& group = groups[gi];
     net->into_officer[gi].assign(group.candidates.size(), lemon::INVALID);
     if (group.active == 0) continue;
     const int64_t m = group.active;
     net->demand += group.need * m;
+    for (size_t o : group.candidates) {
+      node_of(o);
+      offered[o] += m;
+    }
     if (!group.legal) {
       Node hub = g.addNode();
+      net->hub[gi] = hub;
       net->entry[gi].push_back(net->AddArc(net->source, hub, group.need * m, 0));
       for (size_t k = 0; k < group.candidates.size(); ++k) {
-        const size_t o = group.candidates[k];
-        net->into_officer[gi][k] = net->AddArc(hub, node_of(o), m, group.change_cost[k]);
-        offered[o] += m;
+        if (!group.included[k]) continue;
+        net->into_officer[gi][k] = net->AddArc(hub, node_of(group.candidates[k]), m, group.change_cost[k]);
       }
       continue;
     }
@@ -99,23 +121,24 @@ std::unique_ptr<Network> BuildNetwork(const std::vector<Group>& groups,
     // the rest for anyone; a joint node per legally qualified officer keeps
     // them at one unit per member in total.
     Node legal_hub = g.addNode();
+    net->hub[gi] = legal_hub;
     net->entry[gi].push_back(net->AddArc(net->source, legal_hub, m, 0));
     Node rest_hub = lemon::INVALID;
     if (group.need > 1) {
       rest_hub = g.addNode();
+      net->rest_hub[gi] = rest_hub;
       net->entry[gi].push_back(net->AddArc(net->source, rest_hub, (group.need - 1) * m, 0));
     }
     for (size_t k = 0; k < group.candidates.size(); ++k) {
+      if (!group.included[k]) continue;
       const size_t o = group.candidates[k];
       if (officers[o].legal) {
         Node joint = g.addNode();
         net->AddArc(legal_hub, joint, m, 0);
         if (rest_hub != lemon::INVALID) net->AddArc(rest_hub, joint, m, 0);
         net->into_officer[gi][k] = net->AddArc(joint, node_of(o), m, group.change_cost[k]);
-        offered[o] += m;
       } else if (rest_hub != lemon::INVALID) {
         net->into_officer[gi][k] = net->AddArc(rest_hub, node_of(o), m, group.change_cost[k]);
-        offered[o] += m;
       }
     }
   }
@@ -134,8 +157,9 @@ std::unique_ptr<Network> BuildNetwork(const std::vector<Group>& groups,
   return net;
 }
 
-// Flow on every arc of a maximum flow.
-std::vector<int64_t> MaxFlow(Network& net) {
+// Flow on every arc of a maximum flow, and per node whether it is on the
+// source side of a minimum cut.
+std::vector<int64_t> MaxFlow(Network& net, std::vector<bool>* source_side) {
   ArcMap capacity(net.graph);
   for (Graph::ArcIt a(net.graph); a != lemon::INVALID; ++a) {
     capacity[a] = net.capacity[net.graph.id(a)];
@@ -144,12 +168,57 @@ std::vector<int64_t> MaxFlow(Network& net) {
   preflow.run();
   std::vector<int64_t> flow(net.capacity.size(), 0);
   for (Graph::ArcIt a(net.graph); a != lemon::INVALID; ++a) flow[net.graph.id(a)] = preflow.flow(a);
+  source_side->assign(net.graph.maxNodeId() + 1, false);
+  for (Graph::NodeIt n(net.graph); n != lemon::INVALID; ++n) {
+    (*source_side)[net.graph.id(n)] = preflow.minCut(n);
+  }
   return flow;
 }
 
+// Column generation for merged-out arcs. A group's arc to a candidate left
+// out of the network is added when it could change the answer:
+//  - max flow: when it would cross the minimum cut found (a hub on the
+//    source side, the officer not); with no such arc, that cut bounds the
+//    full network too, so the flow is maximum there as well;
+//  - min cost: when its reduced cost under the optimal potentials is
+//    negative; with none, those potentials prove the flow optimal for the
+//    full network (LP duality).
+// `violation(hub, other_hub, officer, cost)` is negative for an arc that
+// could change the answer, the more so the more it could. Each group gains
+// at most its `per_group` most violated arcs per call, which keeps the
+// network small while the potentials are still far from final. Returns
+// whether an arc was added.
+template <typename Violation>
+bool IncludeCandidates(std::vector<Group>& groups, const Network& net,
+                       const std::vector<OfficerState>& officers, size_t per_group,
+                       Violation violation) {
+  bool added = false;
+  std::vector<std::pair<int64_t, size_t>> violated;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    Group& group = groups[gi];
+    if (group.active == 0 || !group.individual) continue;
+    violated.clear();
+    for (size_t k = 0; k < group.candidates.size(); ++k) {
+      if (group.included[k]) continue;
+      const size_t o = group.candidates[k];
+      // The hubs an arc to this officer would leave from.
+      Node from_a = group.legal && !officers[o].legal ? net.rest_hub[gi] : net.hub[gi];
+      Node from_b = group.legal && officers[o].legal ? net.rest_hub[gi] : lemon::INVALID;
+      if (from_a == lemon::INVALID) continue;
+      const int64_t v = violation(from_a, from_b, net.officer_node[o], group.change_cost[k]);
+      if (v < 0) violated.emplace_back(v, k);
+    }
+    const size_t take = std::min(per_group, violated.size());
+    std::partial_sort(violated.begin(), violated.begin() + take, violated.end());
+    for (size_t i = 0; i < take; ++i) group.included[violated[i].second] = true;
+    added = added || take > 0;
+  }
+  return added;
+}
+
 // Flow on every arc of a minimum-cost flow of net.demand units; empty when
-// no such flow exists.
-std::vector<int64_t> MinCostFlow(Network& net) {
+// no such flow exists. `potential` receives the dual solution by node id.
+std::vector<int64_t> MinCostFlow(Network& net, std::vector<int64_t>* potential) {
   ArcMap capacity(net.graph), cost(net.graph);
   for (Graph::ArcIt a(net.graph); a != lemon::INVALID; ++a) {
     capacity[a] = net.capacity[net.graph.id(a)];
@@ -160,6 +229,10 @@ std::vector<int64_t> MinCostFlow(Network& net) {
   if (simplex.run() != lemon::NetworkSimplex<Graph, int64_t, int64_t>::OPTIMAL) return {};
   std::vector<int64_t> flow(net.capacity.size(), 0);
   for (Graph::ArcIt a(net.graph); a != lemon::INVALID; ++a) flow[net.graph.id(a)] = simplex.flow(a);
+  potential->assign(net.graph.maxNodeId() + 1, 0);
+  for (Graph::NodeIt n(net.graph); n != lemon::INVALID; ++n) {
+    (*potential)[net.graph.id(n)] = simplex.potential(n);
+  }
   return flow;
 }
 
@@ -244,6 +317,11 @@ bool EligibleFor(const Officer& officer, const Power& power, absl::CivilDay as_o
 }
 
 AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of) {
+  return Allocate(snapshot, as_of, AllocationTuning{});
+}
+
+AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of,
+                        const AllocationTuning& tuning) {
   const auto& powers = snapshot.powers;
   const auto& officers = snapshot.officers;
   AllocationPlan plan;
@@ -348,13 +426,58 @@ AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of) {
   }
   for (Group& group : groups) group.active = static_cast<int32_t>(group.members.size());
 
+  // Arcs the network starts with: every arc of a merged group; for a power
+  // of its own, its kept officers and the few least loaded others. Pricing
+  // (IncludeCandidates) adds any other arc that could change the result.
+  std::vector<int64_t> expected_load(officers.size(), 0);
+  for (size_t o = 0; o < officers.size(); ++o) expected_load[o] = state[o].pinned;
+  for (const Group& group : groups) {
+    for (size_t k = 0; k < group.candidates.size(); ++k) {
+      if (group.individual && group.change_cost[k] == 0) ++expected_load[group.candidates[k]];
+    }
+  }
+  for (Group& group : groups) {
+    group.included.assign(group.candidates.size(), !group.individual);
+    if (!group.individual) continue;
+    std::vector<size_t> fresh;
+    int32_t kept = 0;
+    for (size_t k = 0; k < group.candidates.size(); ++k) {
+      if (group.change_cost[k] == 0) {
+        group.included[k] = true;
+        ++kept;
+      } else {
+        fresh.push_back(k);
+      }
+    }
+    const size_t wanted = static_cast<size_t>(
+        std::max(0, group.need - kept) + std::max(0, tuning.initial_extra_candidates));
+    const size_t p = group.members[0];
+    auto spread = [p](size_t o) { return (o * 2654435761u + p * 40503u) % 65521u; };
+    std::sort(fresh.begin(), fresh.end(), [&](size_t a, size_t b) {
+      const size_t oa = group.candidates[a], ob = group.candidates[b];
+      if (expected_load[oa] != expected_load[ob]) return expected_load[oa] < expected_load[ob];
+      return spread(oa) < spread(ob);
+    });
+    for (size_t i = 0; i < fresh.size() && i < wanted; ++i) group.included[fresh[i]] = true;
+  }
+
   // Round 1: which powers can be staffed. Merged groups shrink to what their
   // units can staff; powers filled only partly are released, half of them
   // (the least filled) at a time, until every remaining demand is met.
   for (size_t round = 0; round <= powers.size() + 1; ++round) {
-    auto net = BuildNetwork(groups, state, /*convex=*/false, 0);
+    std::unique_ptr<Network> net;
+    std::vector<int64_t> flow;
+    std::vector<bool> source_side;
+    do {
+      net = BuildNetwork(groups, state, /*convex=*/false, 0);
+      if (net->demand == 0) break;
+      flow = MaxFlow(*net, &source_side);
+    } while (IncludeCandidates(groups, *net, state, kPricedPerGroup,
+                               [&](Node a, Node b, Node officer, int64_t) -> int64_t {
+      auto on_source_side = [&](Node n) { return n != lemon::INVALID && source_side[net->graph.id(n)]; };
+      return (on_source_side(a) || on_source_side(b)) && !on_source_side(officer) ? -1 : 0;
+    }));
     if (net->demand == 0) break;
-    const std::vector<int64_t> flow = MaxFlow(*net);
     bool changed = false;
     std::vector<std::pair<int64_t, size_t>> incomplete;  // (flow, group)
     for (size_t gi = 0; gi < groups.size(); ++gi) {
@@ -386,17 +509,25 @@ AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of) {
   int64_t demand = 0;
   for (const Group& group : groups) demand += int64_t{group.need} * group.active;
   const int64_t load_weight = demand + 1;
-  auto net = BuildNetwork(groups, state, /*convex=*/true, load_weight);
-  std::vector<int64_t> flow;
-  if (net->demand > 0) {
-    flow = MinCostFlow(*net);
+  std::unique_ptr<Network> net;
+  std::vector<int64_t> flow, potential;
+  do {
+    net = BuildNetwork(groups, state, /*convex=*/true, load_weight);
+    if (net->demand == 0) break;
+    flow = MinCostFlow(*net, &potential);
     if (flow.empty()) {
-      // Round 1 left only demands a flow meets, so this does not happen;
-      // fail safe by staffing nothing new.
+      // Round 1 left only demands its (included) arcs meet, so this does
+      // not happen; fail safe by staffing nothing new.
       for (Group& group : groups) group.active = 0;
       net = BuildNetwork(groups, state, /*convex=*/true, load_weight);
+      break;
     }
-  }
+  } while (IncludeCandidates(groups, *net, state, kPricedPerGroup,
+                             [&](Node a, Node b, Node officer, int64_t cost) -> int64_t {
+    int64_t from = potential[net->graph.id(a)];
+    if (b != lemon::INVALID) from = std::min(from, potential[net->graph.id(b)]);
+    return cost + from - potential[net->graph.id(officer)];
+  }));
 
   // Officers the flow gives each power.
   std::vector<std::vector<size_t>> chosen(powers.size());

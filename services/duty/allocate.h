@@ -46,7 +46,12 @@
 // round-robin, which keeps each power's officers distinct and puts a legally
 // qualified officer on each. This is exact (any plan maps to a merged flow
 // of the same cost and back), and keeps a province-sized fresh allocation
-// to tens of thousands of arcs.
+// to tens of thousands of arcs. A power with pinned or kept assignments is
+// its own node; it starts with arcs to its kept officers and a few of the
+// least loaded others, and pricing adds the rest only where they matter:
+// an arc crossing the max flow's minimum cut, or one with negative reduced
+// cost under the min-cost flow's optimal potentials (LP duality: with none
+// left, the flow is optimal for the network with every arc).
 
 #include <cstdint>
 #include <string>
@@ -121,6 +126,16 @@ bool EligibleFor(const Officer& officer, const Power& power, absl::CivilDay as_o
 
 // Computes the plan for `snapshot` on `as_of`. Deterministic.
 AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of);
+
+// How many officers beyond those it needs a power modelled on its own (one
+// with pinned or kept assignments) starts with in the network; pricing adds
+// any other that could change the result, so the plan's optimality does
+// not depend on it, only the time. Tests and benchmarks change it.
+struct AllocationTuning {
+  int32_t initial_extra_candidates = 2;
+};
+AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of,
+                        const AllocationTuning& tuning);
 
 // Human-readable name of the method, for responses and logs.
 const char* AllocationMethod();
