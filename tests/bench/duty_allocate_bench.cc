@@ -50,12 +50,10 @@ DutySnapshot Instance(int powers, int officers, int domains, uint32_t seed) {
   return s;
 }
 
-int Domains(int officers) { return officers >= 400 ? 20 : 7; }
-
 // A fresh allocation: nothing assigned yet.
 void BM_AllocateFresh(benchmark::State& state) {
   const int powers = static_cast<int>(state.range(0)), officers = static_cast<int>(state.range(1));
-  DutySnapshot s = Instance(powers, officers, Domains(officers), 7);
+  DutySnapshot s = Instance(powers, officers, static_cast<int>(state.range(2)), 7);
   int staffed = 0;
   for (auto _ : state) {
     AllocationPlan plan = Allocate(s, kDay);
@@ -70,7 +68,7 @@ void BM_AllocateFresh(benchmark::State& state) {
 // lapsed since: every kept assignment is its own node in the network.
 void BM_AllocateRerun(benchmark::State& state) {
   const int powers = static_cast<int>(state.range(0)), officers = static_cast<int>(state.range(1));
-  DutySnapshot s = Instance(powers, officers, Domains(officers), 7);
+  DutySnapshot s = Instance(powers, officers, static_cast<int>(state.range(2)), 7);
   AllocationPlan first = Allocate(s, kDay);
   s.assignments = first.computed;
   std::mt19937 rng(11);
@@ -87,11 +85,12 @@ void BM_AllocateRerun(benchmark::State& state) {
   state.SetComplexityN(powers);
 }
 
-// County (300 powers, 40 officers) doubling up to province (10,000 powers,
-// 2,000 officers across 20 domains).
+// Two doubling series: a county (300 powers, 40 officers, 7 domains)
+// doubled twice, and a province (10,000 powers, 2,000 officers, 20
+// domains) halved three times. Args: powers, officers, domains.
 void Sizes(benchmark::internal::Benchmark* b) {
-  b->Args({300, 40})->Args({600, 80})->Args({1250, 125})->Args({2500, 500})->Args({5000, 1000})
-      ->Args({10000, 2000});
+  b->Args({300, 40, 7})->Args({600, 80, 7})->Args({1200, 160, 7});
+  b->Args({1250, 250, 20})->Args({2500, 500, 20})->Args({5000, 1000, 20})->Args({10000, 2000, 20});
 }
 
 BENCHMARK(BM_AllocateFresh)->Apply(Sizes)->Unit(benchmark::kMillisecond)->Complexity();
