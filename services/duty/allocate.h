@@ -20,9 +20,9 @@
 //     officers it still needs, officer capacity = remaining load. A power
 //     that needs 法制审核 gets two entry nodes, one unit that only legally
 //     qualified officers can take and the rest, joined per (power, officer)
-//     so that nobody is counted twice. A power the flow can fill only
-//     partly is released and the flow solved again; powers that cannot be
-//     filled are reported with their reason.
+//     so that nobody is counted twice. Powers the flow fills only partly
+//     are released, the least filled half at a time, and the flow solved
+//     again; powers left out are reported with their reason.
 //  2. The plan: minimum-cost flow (lemon::NetworkSimplex) on the same
 //     network with the staffed powers' demands fixed. Each officer reaches
 //     the sink through unit arcs of increasing cost W*(2k-1) for their k-th
@@ -33,8 +33,9 @@
 // Guarantees: if a lawful plan staffing every power exists, the allocator
 // finds one. For the set of powers it staffs, the plan's loads are
 // decreasingly minimal — the smallest possible maximum load, then the most
-// even spread (minimum sum of squares; for integral flows these coincide,
-// Frank & Murota 2020) — and among such plans it changes the fewest
+// even spread (minimum sum of squares; on the integral load vectors of a
+// flow these coincide: Frank & Murota, "Discrete decreasing minimization")
+// — and among such plans it changes the fewest
 // existing assignments (a min-cost flow is an exact optimum). When officers
 // are too few to staff everything, which powers go unstaffed follows the
 // maximum flow and is not guaranteed to be the largest possible set.
