@@ -43,3 +43,19 @@ build/bin/fazhi report status --org=lushan-minzheng --year=2024
 echo
 echo "Report service log: $var/report.log; database: $var/report.db"
 # --- end of the report service block -----------------------------------------
+# --- duty service (fazhi-duty): powers, officers, allocation, coverage ---
+duty_port=${FAZHI_DEMO_DUTY_PORT:-7102}
+export FAZHI_DUTY_TARGET=127.0.0.1:$duty_port
+build/bin/fazhi-duty --listen="$FAZHI_DUTY_TARGET" --db="sqlite:$var/duty.db" 2>"$var/duty.log" &
+duty_pid=$!
+trap 'kill -TERM $study_pid $report_pid $duty_pid 2>/dev/null; wait $study_pid $report_pid $duty_pid 2>/dev/null || true' EXIT
+
+build/bin/fazhi wait-ready --target="$FAZHI_DUTY_TARGET" --timeout=30
+build/bin/fazhi duty import-powers --org=lushan-minzheng --file="$demo/powers.jsonl"
+build/bin/fazhi duty import-officers --org=lushan-minzheng --file="$demo/officers.jsonl"
+echo
+build/bin/fazhi duty allocate --org=lushan-minzheng --as-of=2024-12-31 --commit
+echo
+build/bin/fazhi duty coverage --org=lushan-minzheng --as-of=2024-12-31
+echo
+echo "Duty service log: $var/duty.log; database: $var/duty.db"

@@ -19,6 +19,8 @@ packages=(
   libssl-dev
   # google.rpc / google.type and grpc.health protos, compiled at build time
   golang-github-gogo-googleapis-dev grpc-proto
+  # duty allocation: LEMON's max-flow and min-cost-flow solvers; its benchmark
+  liblemon-dev libbenchmark-dev
   # tests: GoogleTest, and the second-language client (Debian's python3)
   libgtest-dev libgmock-dev python3 python3-grpcio python3-protobuf
 )

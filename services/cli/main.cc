@@ -20,6 +20,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/cli/cli_util.h"
 #include "services/cli/report_commands.h"
+#include "services/cli/duty_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -47,9 +48,19 @@ commands:
   report status         --org=ORG --year=YEAR [--format=text|json]
   report overdue        --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]
 
---target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101, for study
-commands and wait-ready; to $FAZHI_REPORT_TARGET, else 127.0.0.1:7103, for
-report commands. --actor defaults to $FAZHI_ACTOR, else $USER.
+  duty import-powers    --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
+  duty import-officers  --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
+                        FILE: a JSON array or JSON Lines of Power / Officer objects
+  duty allocate         --org=ORG [--as-of=YYYY-MM-DD] [--commit] [--format=text|json]
+                        without --commit the plan is computed and shown, not stored
+  duty coverage         --org=ORG [--as-of=YYYY-MM-DD] [--expiring-days=90]
+                        [--training-hours=60] [--format=text|json]
+
+--target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101 (study commands
+and wait-ready); $FAZHI_DUTY_TARGET, else 127.0.0.1:7102 (duty commands);
+$FAZHI_REPORT_TARGET, else 127.0.0.1:7103 (report commands).
+--actor defaults to $FAZHI_ACTOR, else $USER.
+A flag without a value (--commit) means --commit=true.
 exit codes: 0 done, 1 some rows rejected, 2 usage error, 3 the call failed.
 )";
 
@@ -94,8 +105,11 @@ int main(int argc, char** argv) {
     }
     if (absl::StartsWith(arg, "--")) {
       auto eq = arg.find('=');
-      if (eq == std::string::npos) return Usage("flags take the form --name=value: " + arg);
-      flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+      if (eq == std::string::npos) {
+        flags[arg.substr(2)] = "true";
+      } else {
+        flags[arg.substr(2, eq - 2)] = arg.substr(eq + 1);
+      }
     } else {
       words.push_back(arg);
     }
@@ -110,5 +124,9 @@ int main(int argc, char** argv) {
   if (command == "report put") return ReportPut(flags);
   if (command == "report status") return ReportStatus(flags);
   if (command == "report overdue") return ReportOverdue(flags);
+  if (command == "duty import-powers") return DutyImportPowers(flags);
+  if (command == "duty import-officers") return DutyImportOfficers(flags);
+  if (command == "duty allocate") return DutyAllocate(flags);
+  if (command == "duty coverage") return DutyCoverage(flags);
   return Usage(command.empty() ? "no command given" : "unknown command \"" + command + "\"");
 }

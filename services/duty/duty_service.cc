@@ -1,0 +1,616 @@
+#include "services/duty/duty_service.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "services/common/field_mask.h"
+#include "services/common/import.h"
+#include "services/common/resource.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+#include "services/duty/allocate.h"
+#include "services/duty/convert.h"
+#include "services/duty/coverage.h"
+#include "services/duty/validate.h"
+
+namespace fazhi::duty {
+namespace {
+
+absl::CivilDay TodayInChina() {
+  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
+  return absl::ToCivilDay(absl::Now(), kChina);
+}
+
+// What the generic handlers below need to know about powers, posts and
+// officers, which share their shape.
+struct PowerTraits {
+  using Proto = v1::Power;
+  using Record = Power;
+  static constexpr absl::string_view kCollection = "powers";
+  static constexpr absl::string_view kField = "power";
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string& org,
+                       FieldViolations& v) {
+    ValidatePower(p, prefix, org, v);
+  }
+  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetPower(org, id); }
+  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreatePower(std::move(r), k); }
+  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdatePower(std::move(r), rev); }
+  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
+                     std::optional<int64_t> rev) {
+    return s.DeletePower(org, id, rev);
+  }
+  static auto Import(DutyStore& s, const std::string& org, std::vector<Record> rows, ImportMode mode) {
+    return s.ImportPowers(org, std::move(rows), mode);
+  }
+};
+
+struct PostTraits {
+  using Proto = v1::Post;
+  using Record = Post;
+  static constexpr absl::string_view kCollection = "posts";
+  static constexpr absl::string_view kField = "post";
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string&, FieldViolations& v) {
+    ValidatePost(p, prefix, v);
+  }
+  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetPost(org, id); }
+  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreatePost(std::move(r), k); }
+  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdatePost(std::move(r), rev); }
+  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
+                     std::optional<int64_t> rev) {
+    return s.DeletePost(org, id, rev);
+  }
+};
+
+struct OfficerTraits {
+  using Proto = v1::Officer;
+  using Record = Officer;
+  static constexpr absl::string_view kCollection = "officers";
+  static constexpr absl::string_view kField = "officer";
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string& org,
+                       FieldViolations& v) {
+    ValidateOfficer(p, prefix, org, v);
+  }
+  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetOfficer(org, id); }
+  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreateOfficer(std::move(r), k); }
+  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdateOfficer(std::move(r), rev); }
+  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
+                     std::optional<int64_t> rev) {
+    return s.DeleteOfficer(org, id, rev);
+  }
+  static auto Import(DutyStore& s, const std::string& org, std::vector<Record> rows, ImportMode mode) {
+    return s.ImportOfficers(org, std::move(rows), mode);
+  }
+};
+
+// An etag the caller sent, as the revision it names. Empty etag: none.
+std::optional<int64_t> ParseEtagField(const std::string& etag, absl::string_view field,
+                                      FieldViolations& v) {
+  if (etag.empty()) return std::nullopt;
+  std::optional<int64_t> revision = ParseEtag(etag);
+  if (!revision) v.Add(std::string(field), "is not an etag this service issued");
+  return revision;
+}
+
+template <typename T>
+absl::Status GetRecord(DutyStore& store, const std::string& name, typename T::Proto* out) {
+  FieldViolations v;
+  auto parsed = ParseChildName(name, T::kCollection, "name", v);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(auto record, T::Get(store, parsed->org, parsed->id));
+  *out = ToProto(record);
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status CreateRecord(DutyStore& store, const std::string& parent, const typename T::Proto& proto,
+                          const std::string& id, const std::string& request_id,
+                          const google::protobuf::Message& request, typename T::Proto* out) {
+  FieldViolations v;
+  auto org = ParseOrgName(parent, "parent", v);
+  T::Validate(proto, absl::StrCat(T::kField, "."), org.value_or(""), v);
+  if (!id.empty() && !IsValidResourceId(id)) {
+    v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
+  }
+  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
+    v.Add("request_id", "must be at most 128 characters of valid UTF-8");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+
+  typename T::Record record = FromProto(proto);
+  record.meta.org = *org;
+  record.meta.id = id.empty() ? NewResourceId() : id;
+  IdempotencyKey key;
+  if (!request_id.empty()) {
+    // The fingerprint leaves out the request id so a retry matches.
+    std::unique_ptr<google::protobuf::Message> copy(request.New());
+    copy->CopyFrom(request);
+    copy->GetReflection()->ClearField(copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
+    key = IdempotencyKey{request_id, Fingerprint(copy->SerializeAsString())};
+  }
+  ASSIGN_OR_RETURN(auto stored, T::Create(store, std::move(record), key));
+  *out = ToProto(stored);
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status UpdateRecord(DutyStore& store, const typename T::Proto& proto,
+                          const google::protobuf::FieldMask& mask, typename T::Proto* out) {
+  FieldViolations v;
+  auto parsed = ParseChildName(proto.name(), T::kCollection, absl::StrCat(T::kField, ".name"), v);
+  auto expected = ParseEtagField(proto.etag(), absl::StrCat(T::kField, ".etag"), v);
+  RETURN_IF_ERROR(v.ToStatus());
+
+  ASSIGN_OR_RETURN(auto current, T::Get(store, parsed->org, parsed->id));
+  if (expected && *expected != current.meta.revision) {
+    return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the ", T::kField,
+                                           " is now at ", MakeEtag(current.meta.revision)));
+  }
+  typename T::Proto merged = ToProto(current);
+  ApplyFieldMask(proto, mask, "update_mask", merged, v);
+  RETURN_IF_ERROR(v.ToStatus());
+  T::Validate(merged, absl::StrCat(T::kField, "."), parsed->org, v);
+  RETURN_IF_ERROR(v.ToStatus());
+
+  typename T::Record record = FromProto(merged);
+  record.meta = current.meta;
+  ASSIGN_OR_RETURN(auto stored, T::Update(store, std::move(record), current.meta.revision));
+  *out = ToProto(stored);
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status DeleteRecord(DutyStore& store, const std::string& name, const std::string& etag) {
+  FieldViolations v;
+  auto parsed = ParseChildName(name, T::kCollection, "name", v);
+  auto expected = ParseEtagField(etag, "etag", v);
+  RETURN_IF_ERROR(v.ToStatus());
+  return T::Delete(store, parsed->org, parsed->id, expected);
+}
+
+template <typename T, typename Request, typename RowsOf>
+absl::Status ImportRecords(DutyStore& store, grpc::ServerReader<Request>* reader, RowsOf rows_of,
+                           fazhi::type::v1::ImportReport* report) {
+  return RunImport(
+      reader, T::kCollection, rows_of,
+      [](const typename T::Proto& row, FieldViolations& v) { T::Validate(row, "", "", v); },
+      [](const typename T::Proto& row) { return FromProto(row); },
+      [&store](const std::string& org, std::vector<typename T::Record> rows, ImportMode mode) {
+        return T::Import(store, org, std::move(rows), mode);
+      },
+      report);
+}
+
+// Parses the page token of a list keyed by `parts` strings.
+std::vector<std::string> PagePosition(const std::string& token, const std::string& query,
+                                      size_t parts, FieldViolations& v) {
+  std::vector<std::string> position = DecodePageToken(token, query, "page_token", v);
+  if (!token.empty() && v.empty() && position.size() != parts) {
+    v.Add("page_token", "is not a page token issued by this service");
+  }
+  return position;
+}
+
+// Answers a list: `fetch(after, limit)` returns records; one more than the
+// page tells whether another page exists; `key(record)` is the position.
+template <typename Record, typename Fetch, typename Key, typename Items>
+absl::Status Page(int page_size, const std::string& query, const std::vector<std::string>& after,
+                  Fetch fetch, Key key, Items* items, std::string* next_page_token) {
+  ASSIGN_OR_RETURN(std::vector<Record> records, fetch(after, page_size + 1));
+  const bool more = static_cast<int>(records.size()) > page_size;
+  if (more) records.resize(page_size);
+  for (const Record& record : records) *items->Add() = ToProto(record);
+  if (more) *next_page_token = EncodePageToken(query, key(records.back()));
+  return absl::OkStatus();
+}
+
+void CheckFilterText(absl::string_view field, const std::string& text, FieldViolations& v) {
+  v.CheckText(field, text, kMaxDomainChars);
+}
+
+struct AssignmentParent {
+  std::string org;
+  std::string power_id;  // empty for "-"
+};
+
+// orgs/{org}/powers/{power} or orgs/{org}/powers/-
+std::optional<AssignmentParent> ParseAssignmentParent(const std::string& parent, bool allow_all,
+                                                      FieldViolations& v) {
+  std::vector<std::string> parts = absl::StrSplit(parent, '/');
+  if (allow_all && parts.size() == 4 && parts[0] == "orgs" && IsValidOrgId(parts[1]) &&
+      parts[2] == "powers" && parts[3] == "-") {
+    return AssignmentParent{parts[1], ""};
+  }
+  FieldViolations local;
+  auto parsed = ParseChildName(parent, "powers", "parent", local);
+  if (!parsed) {
+    v.Add("parent", allow_all ? "must be orgs/{org}/powers/{power} or orgs/{org}/powers/-"
+                              : "must be orgs/{org}/powers/{power}");
+    return std::nullopt;
+  }
+  return AssignmentParent{parsed->org, parsed->id};
+}
+
+absl::CivilDay DayOr(const google::type::Date& date, absl::CivilDay fallback) {
+  return IsSet(date) ? ToCivilDay(date) : fallback;
+}
+
+}  // namespace
+
+DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clock today)
+    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+
+// Powers.
+
+grpc::Status DutyServiceImpl::GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) {
+  return calls_->Run(c, "GetPower", [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
+}
+
+grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest* r,
+                                         v1::ListPowersResponse* out) {
+  return calls_->Run(c, "ListPowers", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->parent(), "parent", v);
+    const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
+    CheckFilterText("domain", r->domain(), v);
+    if (!v1::PowerType_IsValid(r->type())) v.Add("type", absl::StrCat("unknown power type ", r->type()));
+    auto post = ParseReference(r->post(), "posts", org.value_or(""), "post", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    PowerFilter filter{r->domain(), r->type(), *post};
+    const std::string query = absl::StrCat(*org, "|", r->domain(), "|", r->type(), "|", *post);
+    auto after = PagePosition(r->page_token(), query, 1, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return Page<Power>(
+        page_size, query, after,
+        [&](const std::vector<std::string>& pos, int limit) {
+          return store_->ListPowers(*org, filter, pos.empty() ? "" : pos[0], limit);
+        },
+        [](const Power& p) { return std::vector<std::string>{p.code}; }, out->mutable_powers(),
+        out->mutable_next_page_token());
+  });
+}
+
+grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r, v1::Power* out) {
+  return calls_->Run(c, "CreatePower", [&] {
+    return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(), r->request_id(),
+                                     *r, out);
+  });
+}
+
+grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r, v1::Power* out) {
+  return calls_->Run(c, "UpdatePower",
+                     [&] { return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out); });
+}
+
+grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty*) {
+  return calls_->Run(c, "DeletePower",
+                     [&] { return DeleteRecord<PowerTraits>(*store_, r->name(), r->etag()); });
+}
+
+grpc::Status DutyServiceImpl::ImportPowers(Context* c, grpc::ServerReader<v1::ImportPowersRequest>* reader,
+                                           Report* out) {
+  return calls_->Run(c, "ImportPowers", [&] {
+    return ImportRecords<PowerTraits>(
+        *store_, reader, [](const v1::ImportPowersRequest& r) -> const auto& { return r.powers(); }, out);
+  });
+}
+
+// Posts.
+
+grpc::Status DutyServiceImpl::GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) {
+  return calls_->Run(c, "GetPost", [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
+}
+
+grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* r,
+                                        v1::ListPostsResponse* out) {
+  return calls_->Run(c, "ListPosts", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->parent(), "parent", v);
+    const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
+    CheckFilterText("domain", r->domain(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat(*org, "|", r->domain());
+    auto after = PagePosition(r->page_token(), query, 1, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return Page<Post>(
+        page_size, query, after,
+        [&](const std::vector<std::string>& pos, int limit) {
+          return store_->ListPosts(*org, r->domain(), pos.empty() ? "" : pos[0], limit);
+        },
+        [](const Post& p) { return std::vector<std::string>{p.meta.id}; }, out->mutable_posts(),
+        out->mutable_next_page_token());
+  });
+}
+
+grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r, v1::Post* out) {
+  return calls_->Run(c, "CreatePost", [&] {
+    return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(), *r,
+                                    out);
+  });
+}
+
+grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r, v1::Post* out) {
+  return calls_->Run(c, "UpdatePost",
+                     [&] { return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out); });
+}
+
+grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest* r, Empty*) {
+  return calls_->Run(c, "DeletePost",
+                     [&] { return DeleteRecord<PostTraits>(*store_, r->name(), r->etag()); });
+}
+
+// Officers.
+
+grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r, v1::Officer* out) {
+  return calls_->Run(c, "GetOfficer", [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
+}
+
+grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersRequest* r,
+                                           v1::ListOfficersResponse* out) {
+  return calls_->Run(c, "ListOfficers", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->parent(), "parent", v);
+    const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
+    CheckFilterText("domain", r->domain(), v);
+    if (!v1::CertificateStatus_IsValid(r->certificate_status())) {
+      v.Add("certificate_status", absl::StrCat("unknown certificate status ", r->certificate_status()));
+    }
+    auto post = ParseReference(r->post(), "posts", org.value_or(""), "post", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    OfficerFilter filter{r->domain(), r->certificate_status(), *post};
+    const std::string query =
+        absl::StrCat(*org, "|", r->domain(), "|", r->certificate_status(), "|", *post);
+    auto after = PagePosition(r->page_token(), query, 1, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return Page<Officer>(
+        page_size, query, after,
+        [&](const std::vector<std::string>& pos, int limit) {
+          return store_->ListOfficers(*org, filter, pos.empty() ? "" : pos[0], limit);
+        },
+        [](const Officer& o) { return std::vector<std::string>{o.person_id}; },
+        out->mutable_officers(), out->mutable_next_page_token());
+  });
+}
+
+grpc::Status DutyServiceImpl::CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
+                                            v1::Officer* out) {
+  return calls_->Run(c, "CreateOfficer", [&] {
+    return CreateRecord<OfficerTraits>(*store_, r->parent(), r->officer(), r->officer_id(),
+                                       r->request_id(), *r, out);
+  });
+}
+
+grpc::Status DutyServiceImpl::UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
+                                            v1::Officer* out) {
+  return calls_->Run(c, "UpdateOfficer", [&] {
+    return UpdateRecord<OfficerTraits>(*store_, r->officer(), r->update_mask(), out);
+  });
+}
+
+grpc::Status DutyServiceImpl::DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty*) {
+  return calls_->Run(c, "DeleteOfficer",
+                     [&] { return DeleteRecord<OfficerTraits>(*store_, r->name(), r->etag()); });
+}
+
+grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
+                                             grpc::ServerReader<v1::ImportOfficersRequest>* reader,
+                                             Report* out) {
+  return calls_->Run(c, "ImportOfficers", [&] {
+    return ImportRecords<OfficerTraits>(
+        *store_, reader, [](const v1::ImportOfficersRequest& r) -> const auto& { return r.officers(); },
+        out);
+  });
+}
+
+// Assignments.
+
+grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentRequest* r,
+                                            v1::Assignment* out) {
+  return calls_->Run(c, "GetAssignment", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseAssignmentName(r->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(Assignment a,
+                     store_->GetAssignment(name->org, AssignmentId(name->power_id, name->officer_id)));
+    *out = ToProto(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignmentsRequest* r,
+                                              v1::ListAssignmentsResponse* out) {
+  return calls_->Run(c, "ListAssignments", [&]() -> absl::Status {
+    FieldViolations v;
+    auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/true, v);
+    const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
+    auto officer = ParseReference(r->officer(), "officers", parent ? parent->org : "", "officer", v);
+    if (!v1::AssignmentOrigin_IsValid(r->origin())) {
+      v.Add("origin", absl::StrCat("unknown assignment origin ", r->origin()));
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    AssignmentFilter filter{parent->power_id, *officer, r->origin()};
+    const std::string query = absl::StrCat(r->parent(), "|", *officer, "|", r->origin());
+    auto after = PagePosition(r->page_token(), query, 2, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return Page<Assignment>(
+        page_size, query, after,
+        [&](const std::vector<std::string>& pos, int limit) {
+          std::optional<AssignmentPosition> position;
+          if (pos.size() == 2) position = AssignmentPosition{pos[0], pos[1]};
+          return store_->ListAssignments(parent->org, filter, position, limit);
+        },
+        [](const Assignment& a) { return std::vector<std::string>{a.power_id, a.officer_id}; },
+        out->mutable_assignments(), out->mutable_next_page_token());
+  });
+}
+
+grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
+                                               v1::Assignment* out) {
+  return calls_->Run(c, "CreateAssignment", [&]() -> absl::Status {
+    FieldViolations v;
+    auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/false, v);
+    const std::string officer_name = r->officer().empty() ? r->assignment().officer() : r->officer();
+    std::optional<std::string> officer;
+    if (officer_name.empty()) {
+      v.Add("officer", "is required (orgs/{org}/officers/{officer})");
+    } else {
+      officer = ParseReference(officer_name, "officers", parent ? parent->org : "", "officer", v);
+    }
+    ValidateAssignment(r->assignment(), "assignment.", v);
+    if (r->assignment().origin() == v1::ASSIGNMENT_ORIGIN_COMPUTED) {
+      v.Add("assignment.origin", "only the allocator makes COMPUTED assignments; leave it unset or PINNED");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    Assignment a = FromProto(r->assignment());
+    a.meta.org = parent->org;
+    a.power_id = parent->power_id;
+    a.officer_id = *officer;
+    const absl::CivilDay today = today_();
+    ASSIGN_OR_RETURN(Assignment stored,
+                     store_->CreateAssignment(a, [&](const AssignmentContext& context) {
+                       RETURN_IF_ERROR(CheckEligibleByHand(context, today));
+                       return CheckSingleLead(context, a);
+                     }));
+    *out = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
+                                               v1::Assignment* out) {
+  return calls_->Run(c, "UpdateAssignment", [&]() -> absl::Status {
+    FieldViolations v;
+    const v1::Assignment& proto = r->assignment();
+    auto name = ParseAssignmentName(proto.name(), "assignment.name", v);
+    auto expected = ParseEtagField(proto.etag(), "assignment.etag", v);
+    for (int i = 0; i < r->update_mask().paths_size(); ++i) {
+      const std::string& path = r->update_mask().paths(i);
+      if (path == "officer" || path == "post") {
+        v.Add(absl::StrCat("update_mask.paths[", i, "]"), absl::StrCat("\"", path, "\" is output only"));
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string id = AssignmentId(name->power_id, name->officer_id);
+    ASSIGN_OR_RETURN(Assignment current, store_->GetAssignment(name->org, id));
+    if (expected && *expected != current.meta.revision) {
+      return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the assignment is now at ",
+                                             MakeEtag(current.meta.revision)));
+    }
+    v1::Assignment merged = ToProto(current);
+    ApplyFieldMask(proto, r->update_mask(), "update_mask", merged, v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ValidateAssignment(merged, "assignment.", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Assignment record = FromProto(merged);
+    record.meta = current.meta;
+    record.power_id = current.power_id;
+    record.officer_id = current.officer_id;
+    ASSIGN_OR_RETURN(Assignment stored,
+                     store_->UpdateAssignment(record, current.meta.revision,
+                                              [&](const AssignmentContext& context) {
+                                                return CheckSingleLead(context, record);
+                                              }));
+    *out = ToProto(stored);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r, Empty*) {
+  return calls_->Run(c, "DeleteAssignment", [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ParseAssignmentName(r->name(), "name", v);
+    auto expected = ParseEtagField(r->etag(), "etag", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    return store_->DeleteAssignment(name->org, AssignmentId(name->power_id, name->officer_id), expected);
+  });
+}
+
+// Allocation, coverage, summary.
+
+grpc::Status DutyServiceImpl::AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
+                                             v1::AllocateDutiesResponse* out) {
+  return calls_->Run(c, "AllocateDuties", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->parent(), "parent", v);
+    v.CheckDate("as_of", r->as_of(), /*required=*/false);
+    RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay as_of = DayOr(r->as_of(), today_());
+    DutySnapshot snapshot;
+    AllocationPlan plan;
+    if (r->dry_run()) {
+      ASSIGN_OR_RETURN(snapshot, store_->LoadSnapshot(*org));
+      plan = Allocate(snapshot, as_of);
+    } else {
+      // The plan is computed inside the write transaction from what it
+      // reads there, so it is stored whole or not at all and never stale.
+      RETURN_IF_ERROR(store_->ApplyPlan(*org, [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
+        snapshot = s;
+        plan = Allocate(snapshot, as_of);
+        return AssignmentChanges{plan.computed, plan.removed};
+      }));
+    }
+    *out = ToProto(*org, as_of, snapshot, plan, /*committed=*/!r->dry_run());
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
+void CheckCoverageOptions(int32_t expiring, int32_t hours, absl::string_view expiring_field,
+                          absl::string_view hours_field, FieldViolations& v) {
+  v.CheckRange(expiring_field, expiring, 0, kMaxExpiringWithinDays);
+  v.CheckRange(hours_field, hours, 0, kMaxTrainingHours);
+}
+
+CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t expiring, int32_t hours) {
+  CoverageOptions options;
+  options.as_of = as_of;
+  options.training_year = training_year;
+  options.expiring_within_days = expiring != 0 ? expiring : kDefaultExpiringWithinDays;
+  options.required_training_hours = hours != 0 ? hours : kDefaultRequiredTrainingHours;
+  return options;
+}
+
+}  // namespace
+
+grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r, v1::Coverage* out) {
+  return calls_->Run(c, "GetCoverage", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->org(), "org", v);
+    v.CheckDate("as_of", r->as_of(), /*required=*/false);
+    CheckCoverageOptions(r->expiring_within_days(), r->required_training_hours(),
+                         "expiring_within_days", "required_training_hours", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay as_of = DayOr(r->as_of(), today_());
+    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
+    CoverageReport report = Cover(snapshot, Options(as_of, 0, r->expiring_within_days(),
+                                                    r->required_training_hours()));
+    ToProto(*org, snapshot, report, out);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummaryRequest* r,
+                                             v1::DutySummary* out) {
+  return calls_->Run(c, "GetDutySummary", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(r->org(), "org", v);
+    v.CheckYear("year", r->year(), /*required=*/true);
+    v.CheckDate("as_of", r->as_of(), /*required=*/false);
+    CheckCoverageOptions(r->expiring_within_days(), r->required_training_hours(),
+                         "expiring_within_days", "required_training_hours", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay as_of = DayOr(r->as_of(), DefaultAsOf(r->year(), today_()));
+    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
+    CoverageReport report = Cover(snapshot, Options(as_of, r->year(), r->expiring_within_days(),
+                                                    r->required_training_hours()));
+    ToProto(*org, r->year(), snapshot, report, out);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace fazhi::duty

@@ -1,0 +1,701 @@
+#include "services/duty/sql_duty_store.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "nlohmann/json.hpp"
+#include "services/common/resource.h"
+#include "services/common/sql/record_table.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+
+namespace fazhi::duty {
+namespace {
+
+using sql::Row;
+using sql::Transaction;
+using sql::TxMode;
+using sql::Value;
+using Json = nlohmann::json;
+
+std::string ListToJson(const std::vector<std::string>& items) { return Json(items).dump(); }
+
+std::vector<std::string> ListFromJson(const std::string& text) {
+  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> items;
+  if (!parsed.is_array()) return items;
+  for (const auto& item : parsed) {
+    if (item.is_string()) items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+absl::CivilDay DayFromText(const std::string& text) {
+  absl::CivilDay day;
+  ParseDate(text, &day);
+  return day;
+}
+
+Value OptionalText(const std::string& text) { return text.empty() ? sql::Null() : Value(text); }
+Value Int(int64_t n) { return Value(n); }
+Value Bool(bool b) { return Value(int64_t{b ? 1 : 0}); }
+
+// A LIKE pattern matching `item` as a whole element of a JSON string list.
+std::string JsonListContains(const std::string& item) {
+  const std::string quoted = Json(item).dump();
+  return absl::StrCat("%", absl::StrReplaceAll(quoted, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}),
+                      "%");
+}
+
+// Appends "AND <condition>" with its parameter numbered after `params`.
+void AddCondition(std::string& where, std::vector<Value>& params, const std::string& condition,
+                  Value value) {
+  params.push_back(std::move(value));
+  absl::StrAppend(&where, " AND ",
+                  absl::StrReplaceAll(condition, {{"?", absl::StrCat("$", params.size())}}));
+}
+
+struct PostCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "posts",
+        "post",
+        {"display_name", "unit", "domains", "standards", "procedures", "capacity", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const Post& p) {
+    return {Value(p.display_name), Value(p.unit),       Value(ListToJson(p.domains)),
+            Value(p.standards),    Value(p.procedures), Int(p.capacity),
+            Value(p.notes)};
+  }
+  static Post FromRow(const Row& row, size_t c) {
+    Post p;
+    p.display_name = row.Text(c);
+    p.unit = row.Text(c + 1);
+    p.domains = ListFromJson(row.Text(c + 2));
+    p.standards = row.Text(c + 3);
+    p.procedures = row.Text(c + 4);
+    p.capacity = static_cast<int32_t>(row.Int(c + 5));
+    p.notes = row.Text(c + 6);
+    return p;
+  }
+};
+
+struct PowerCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "powers",
+        "power",
+        {"code", "item_name", "sub_item_name", "type", "domain", "setting_basis",
+         "implementing_basis", "implementing_unit", "stages", "accountability_cases",
+         "required_officers", "needs_legal_review", "post_id", "external_id", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const Power& p) {
+    Json stages = Json::array();
+    for (const ResponsibilityStage& s : p.stages) stages.push_back({{"stage", s.stage}, {"duty", s.duty}});
+    return {Value(p.code),
+            Value(p.item_name),
+            Value(p.sub_item_name),
+            Int(static_cast<int>(p.type)),
+            Value(p.domain),
+            Value(ListToJson(p.setting_basis)),
+            Value(ListToJson(p.implementing_basis)),
+            Value(p.implementing_unit),
+            Value(stages.dump()),
+            Value(ListToJson(p.accountability_cases)),
+            Int(p.required_officers),
+            Bool(p.needs_legal_review),
+            OptionalText(p.post_id),
+            OptionalText(p.external_id),
+            Value(p.notes)};
+  }
+  static Power FromRow(const Row& row, size_t c) {
+    Power p;
+    p.code = row.Text(c);
+    p.item_name = row.Text(c + 1);
+    p.sub_item_name = row.Text(c + 2);
+    p.type = static_cast<PowerType>(row.Int(c + 3));
+    p.domain = row.Text(c + 4);
+    p.setting_basis = ListFromJson(row.Text(c + 5));
+    p.implementing_basis = ListFromJson(row.Text(c + 6));
+    p.implementing_unit = row.Text(c + 7);
+    Json stages = Json::parse(row.Text(c + 8), nullptr, false);
+    if (stages.is_array()) {
+      for (const auto& s : stages) {
+        p.stages.push_back(ResponsibilityStage{s.value("stage", ""), s.value("duty", "")});
+      }
+    }
+    p.accountability_cases = ListFromJson(row.Text(c + 9));
+    p.required_officers = static_cast<int32_t>(row.Int(c + 10));
+    p.needs_legal_review = row.Bool(c + 11);
+    p.post_id = row.Text(c + 12);
+    p.external_id = row.Text(c + 13);
+    p.notes = row.Text(c + 14);
+    return p;
+  }
+};
+
+struct OfficerCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "officers",
+        "officer",
+        {"person_id", "display_name", "post_id", "certificate_number", "certificate_issued",
+         "certificate_expiry", "certificate_status", "domains", "legal_qualification", "training",
+         "max_load", "established", "external_id", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const Officer& o) {
+    Json training = Json::array();
+    for (const TrainingHours& t : o.training) training.push_back({{"year", t.year}, {"hours", t.hours}});
+    const bool has = o.certificate.present();
+    return {Value(o.person_id),
+            Value(o.display_name),
+            OptionalText(o.post_id),
+            OptionalText(o.certificate.number),
+            has ? Value(FormatDate(o.certificate.issued)) : sql::Null(),
+            has ? Value(FormatDate(o.certificate.expiry)) : sql::Null(),
+            Int(static_cast<int>(o.certificate.status)),
+            Value(ListToJson(o.domains)),
+            Bool(o.legal_qualification),
+            Value(training.dump()),
+            Int(o.max_load),
+            Bool(o.established),
+            OptionalText(o.external_id),
+            Value(o.notes)};
+  }
+  static Officer FromRow(const Row& row, size_t c) {
+    Officer o;
+    o.person_id = row.Text(c);
+    o.display_name = row.Text(c + 1);
+    o.post_id = row.Text(c + 2);
+    o.certificate.number = row.Text(c + 3);
+    if (!row.IsNull(c + 4)) o.certificate.issued = DayFromText(row.Text(c + 4));
+    if (!row.IsNull(c + 5)) o.certificate.expiry = DayFromText(row.Text(c + 5));
+    o.certificate.status = static_cast<CertificateStatus>(row.Int(c + 6));
+    o.domains = ListFromJson(row.Text(c + 7));
+    o.legal_qualification = row.Bool(c + 8);
+    Json training = Json::parse(row.Text(c + 9), nullptr, false);
+    if (training.is_array()) {
+      for (const auto& t : training) o.training.push_back({t.value("year", 0), t.value("hours", 0)});
+    }
+    o.max_load = static_cast<int32_t>(row.Int(c + 10));
+    o.established = row.Bool(c + 11);
+    o.external_id = row.Text(c + 12);
+    o.notes = row.Text(c + 13);
+    return o;
+  }
+};
+
+struct AssignmentCodec {
+  static const sql::RecordTableSpec& Spec() {
+    static const auto* spec = new sql::RecordTableSpec{
+        "assignments", "assignment", {"power_id", "officer_id", "role", "origin", "post_id", "notes"}};
+    return *spec;
+  }
+  static std::vector<Value> Values(const Assignment& a) {
+    return {Value(a.power_id), Value(a.officer_id), Int(static_cast<int>(a.role)),
+            Int(static_cast<int>(a.origin)), Value(a.post_id), Value(a.notes)};
+  }
+  static Assignment FromRow(const Row& row, size_t c) {
+    Assignment a;
+    a.power_id = row.Text(c);
+    a.officer_id = row.Text(c + 1);
+    a.role = static_cast<AssignmentRole>(row.Int(c + 2));
+    a.origin = static_cast<AssignmentOrigin>(row.Int(c + 3));
+    a.post_id = row.Text(c + 4);
+    a.notes = row.Text(c + 5);
+    return a;
+  }
+};
+
+using PostTable = sql::RecordTable<Post, PostCodec>;
+using PowerTable = sql::RecordTable<Power, PowerCodec>;
+using OfficerTable = sql::RecordTable<Officer, OfficerCodec>;
+using AssignmentTable = sql::RecordTable<Assignment, AssignmentCodec>;
+
+template <typename Result, typename Body>
+absl::StatusOr<Result> Read(sql::Database& db, Body body) {
+  return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
+}
+
+template <typename Result, typename Body>
+absl::StatusOr<Result> Write(sql::Database& db, Body body) {
+  return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
+}
+
+// The id of another row of `table` whose `column` equals `value`, if any.
+absl::StatusOr<std::string> TakenBy(Transaction& tx, const std::string& table,
+                                    const std::string& column, const std::string& org,
+                                    const std::string& value, const std::string& self_id) {
+  if (value.empty()) return std::string();
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", table, " WHERE org = $1 AND ",
+                                                    column, " = $2 AND id <> $3 LIMIT 1"),
+                                       {Value(org), Value(value), Value(self_id)}));
+  return rows.empty() ? std::string() : rows[0].Text(0);
+}
+
+absl::Status PostExists(Transaction& tx, const std::string& org, const std::string& post_id) {
+  if (post_id.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM posts WHERE org = $1 AND id = $2",
+                                       {Value(org), Value(post_id)}));
+  if (rows.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("post ", ChildResourceName(org, "posts", post_id), " does not exist; create it first"));
+  }
+  return absl::OkStatus();
+}
+
+// Unique keys and references of a power: ALREADY_EXISTS or
+// FAILED_PRECONDITION naming the conflict.
+absl::Status CheckPowerKeys(Transaction& tx, const Power& p) {
+  const std::string& org = p.meta.org;
+  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "powers", "code", org, p.code, p.meta.id));
+  if (!other.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("code \"", p.code, "\" is already used by ",
+                                                 ChildResourceName(org, "powers", other)));
+  }
+  ASSIGN_OR_RETURN(other, TakenBy(tx, "powers", "external_id", org, p.external_id, p.meta.id));
+  if (!other.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("external_id \"", p.external_id,
+                                                 "\" is already used by ",
+                                                 ChildResourceName(org, "powers", other)));
+  }
+  return PostExists(tx, org, p.post_id);
+}
+
+absl::Status CheckOfficerKeys(Transaction& tx, const Officer& o) {
+  const std::string& org = o.meta.org;
+  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "officers", "person_id", org, o.person_id, o.meta.id));
+  if (!other.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("person_id \"", o.person_id, "\" is already ",
+                                                 ChildResourceName(org, "officers", other)));
+  }
+  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "certificate_number", org, o.certificate.number,
+                                  o.meta.id));
+  if (!other.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("certificate number \"", o.certificate.number,
+                                                 "\" is already held by ",
+                                                 ChildResourceName(org, "officers", other)));
+  }
+  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "external_id", org, o.external_id, o.meta.id));
+  if (!other.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat("external_id \"", o.external_id,
+                                                 "\" is already used by ",
+                                                 ChildResourceName(org, "officers", other)));
+  }
+  return PostExists(tx, org, o.post_id);
+}
+
+// Creates a record after its key checks, honouring an idempotency key.
+template <typename Table, typename T, typename Check>
+absl::StatusOr<T> CreateChecked(sql::Database& db, T record, const IdempotencyKey& key, Check check) {
+  return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
+    const std::string& org = record.meta.org;
+    if (!key.request_id.empty()) {
+      ASSIGN_OR_RETURN(auto previous, sql::FindRequest(tx, org, key.request_id));
+      if (previous.has_value()) {
+        if (previous->fingerprint != key.fingerprint) {
+          return absl::AlreadyExistsError(
+              "request_id was already used for a different request; use a new request_id");
+        }
+        return Table::Get(tx, org, previous->resource_id);
+      }
+    }
+    RETURN_IF_ERROR(check(tx, record));
+    const absl::Time now = absl::Now();
+    ASSIGN_OR_RETURN(T stored, Table::Insert(tx, record, now));
+    if (!key.request_id.empty()) {
+      RETURN_IF_ERROR(sql::RememberRequest(tx, org, key.request_id, {key.fingerprint, stored.meta.id}, now));
+    }
+    return stored;
+  });
+}
+
+template <typename Table, typename T, typename Check>
+absl::StatusOr<T> UpdateChecked(sql::Database& db, T record, int64_t expected_revision, Check check) {
+  return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
+    ASSIGN_OR_RETURN(T current, Table::Get(tx, record.meta.org, record.meta.id));
+    (void)current;
+    RETURN_IF_ERROR(check(tx, record));
+    return Table::Update(tx, record, expected_revision, absl::Now());
+  });
+}
+
+// Stores an import batch in one transaction. `match(tx, org, row)` finds
+// the stored row the import row stands for; `check` verifies keys.
+template <typename Table, typename T, typename Match, typename Check>
+absl::StatusOr<std::vector<ImportOutcome>> ImportRows(sql::Database& db, const std::string& org,
+                                                      std::vector<T> rows, ImportMode mode,
+                                                      Match match, Check check) {
+  std::vector<ImportOutcome> outcomes;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    outcomes.clear();
+    const absl::Time now = absl::Now();
+    for (const T& row : rows) {
+      T record = row;
+      record.meta.org = org;
+      ImportOutcome outcome;
+      ASSIGN_OR_RETURN(std::optional<T> existing, match(tx, org, record));
+      if (existing && mode == ImportMode::kCreateOnly) {
+        outcome.status = absl::AlreadyExistsError(
+            absl::StrCat("already stored as ", ChildResourceName(org, Table::kCollection, existing->meta.id),
+                         "; import with mode UPSERT to replace it"));
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      record.meta.id = existing ? existing->meta.id : NewResourceId();
+      absl::Status keys = check(tx, record);
+      if (absl::IsAlreadyExists(keys) || absl::IsFailedPrecondition(keys)) {
+        outcome.status = keys;
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      RETURN_IF_ERROR(keys);
+      if (existing) {
+        ASSIGN_OR_RETURN(T updated, Table::Update(tx, record, existing->meta.revision, now));
+        outcome.id = updated.meta.id;
+        outcome.replaced = true;
+      } else {
+        ASSIGN_OR_RETURN(T inserted, Table::Insert(tx, record, now));
+        outcome.id = inserted.meta.id;
+      }
+      outcomes.push_back(std::move(outcome));
+    }
+    return absl::OkStatus();
+  }));
+  return outcomes;
+}
+
+// The first row of `table` in `org` whose `column` is `value`.
+template <typename Table, typename T>
+absl::StatusOr<std::optional<T>> FindBy(Transaction& tx, const std::string& org,
+                                        const std::string& column, const std::string& value) {
+  ASSIGN_OR_RETURN(auto found, Table::Select(tx, absl::StrCat("org = $1 AND ", column, " = $2"),
+                                             {Value(org), Value(value)}, "id", 1));
+  if (found.empty()) return std::optional<T>();
+  return std::optional<T>(std::move(found[0]));
+}
+
+// FAILED_PRECONDITION when rows of `table` reference the record.
+absl::Status RefuseIfReferenced(Transaction& tx, const std::string& org, const std::string& table,
+                                const std::string& column, const std::string& id,
+                                const std::string& what, const std::string& advice) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT COUNT(*) FROM ", table,
+                                                    " WHERE org = $1 AND ", column, " = $2"),
+                                       {Value(org), Value(id)}));
+  const int64_t count = rows.empty() ? 0 : rows[0].Int(0);
+  if (count > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(what, " is referenced by ", count, " ", table, "; ", advice));
+  }
+  return absl::OkStatus();
+}
+
+struct PowerRows : PowerTable {
+  static constexpr absl::string_view kCollection = "powers";
+};
+struct OfficerRows : OfficerTable {
+  static constexpr absl::string_view kCollection = "officers";
+};
+
+absl::StatusOr<std::vector<Assignment>> SelectAssignments(Transaction& tx, const std::string& org,
+                                                          const AssignmentFilter& filter,
+                                                          const std::optional<AssignmentPosition>& after,
+                                                          int limit) {
+  std::string where = "org = $1";
+  std::vector<Value> params = {Value(org)};
+  if (!filter.power_id.empty()) AddCondition(where, params, "power_id = ?", Value(filter.power_id));
+  if (!filter.officer_id.empty()) AddCondition(where, params, "officer_id = ?", Value(filter.officer_id));
+  if (filter.origin != 0) AddCondition(where, params, "origin = ?", Int(filter.origin));
+  if (after) {
+    params.push_back(Value(after->power_id));
+    params.push_back(Value(after->officer_id));
+    const size_t p = params.size() - 1, o = params.size();
+    absl::StrAppend(&where, " AND (power_id > $", p, " OR (power_id = $", p, " AND officer_id > $", o,
+                    "))");
+  }
+  return AssignmentTable::Select(tx, where, params, "power_id, officer_id", limit);
+}
+
+absl::StatusOr<DutySnapshot> SelectSnapshot(Transaction& tx, const std::string& org) {
+  DutySnapshot s;
+  ASSIGN_OR_RETURN(s.powers, PowerTable::Select(tx, "org = $1", {Value(org)}, "code", 0));
+  ASSIGN_OR_RETURN(s.posts, PostTable::Select(tx, "org = $1", {Value(org)}, "id", 0));
+  ASSIGN_OR_RETURN(s.officers, OfficerTable::Select(tx, "org = $1", {Value(org)}, "person_id", 0));
+  ASSIGN_OR_RETURN(s.assignments, SelectAssignments(tx, org, {}, std::nullopt, 0));
+  return s;
+}
+
+// Reads what a hand-made assignment is checked against.
+absl::StatusOr<AssignmentContext> ReadContext(Transaction& tx, const Assignment& a) {
+  AssignmentContext context;
+  ASSIGN_OR_RETURN(context.power, PowerTable::Get(tx, a.meta.org, a.power_id));
+  ASSIGN_OR_RETURN(context.officer, OfficerTable::Get(tx, a.meta.org, a.officer_id));
+  AssignmentFilter by_officer;
+  by_officer.officer_id = a.officer_id;
+  ASSIGN_OR_RETURN(context.officer_assignments,
+                   SelectAssignments(tx, a.meta.org, by_officer, std::nullopt, 0));
+  AssignmentFilter by_power;
+  by_power.power_id = a.power_id;
+  ASSIGN_OR_RETURN(context.power_assignments, SelectAssignments(tx, a.meta.org, by_power, std::nullopt, 0));
+  return context;
+}
+
+}  // namespace
+
+SqlDutyStore::SqlDutyStore(sql::Database* db) : db_(db) {}
+
+// Powers.
+
+absl::StatusOr<Power> SqlDutyStore::GetPower(const std::string& org, const std::string& id) {
+  return Read<Power>(*db_, [&](Transaction& tx) { return PowerTable::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<Power>> SqlDutyStore::ListPowers(const std::string& org,
+                                                            const PowerFilter& filter,
+                                                            const std::string& after_code,
+                                                            int limit) {
+  return Read<std::vector<Power>>(*db_, [&](Transaction& tx) {
+    std::string where = "org = $1";
+    std::vector<Value> params = {Value(org)};
+    if (!filter.domain.empty()) AddCondition(where, params, "domain = ?", Value(filter.domain));
+    if (filter.type != 0) AddCondition(where, params, "type = ?", Int(filter.type));
+    if (!filter.post_id.empty()) AddCondition(where, params, "post_id = ?", Value(filter.post_id));
+    if (!after_code.empty()) AddCondition(where, params, "code > ?", Value(after_code));
+    return PowerTable::Select(tx, where, params, "code", limit);
+  });
+}
+
+absl::StatusOr<Power> SqlDutyStore::CreatePower(Power power, const IdempotencyKey& key) {
+  return CreateChecked<PowerTable>(*db_, std::move(power), key, CheckPowerKeys);
+}
+
+absl::StatusOr<Power> SqlDutyStore::UpdatePower(Power power, int64_t expected_revision) {
+  return UpdateChecked<PowerTable>(*db_, std::move(power), expected_revision, CheckPowerKeys);
+}
+
+absl::Status SqlDutyStore::DeletePower(const std::string& org, const std::string& id,
+                                       std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(RefuseIfReferenced(
+        tx, org, "assignments", "power_id", id,
+        absl::StrCat("power ", ChildResourceName(org, "powers", id)),
+        "delete its assignments first, so no officer is left holding a power that is gone"));
+    return PowerTable::Delete(tx, org, id, expected_revision);
+  });
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportPowers(const std::string& org,
+                                                                      std::vector<Power> rows,
+                                                                      ImportMode mode) {
+  return ImportRows<PowerRows>(
+      *db_, org, std::move(rows), mode,
+      [](Transaction& tx, const std::string& o, const Power& row) {
+        return row.external_id.empty() ? FindBy<PowerTable, Power>(tx, o, "code", row.code)
+                                       : FindBy<PowerTable, Power>(tx, o, "external_id", row.external_id);
+      },
+      CheckPowerKeys);
+}
+
+// Posts.
+
+absl::StatusOr<Post> SqlDutyStore::GetPost(const std::string& org, const std::string& id) {
+  return Read<Post>(*db_, [&](Transaction& tx) { return PostTable::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<Post>> SqlDutyStore::ListPosts(const std::string& org,
+                                                          const std::string& domain,
+                                                          const std::string& after_id, int limit) {
+  return Read<std::vector<Post>>(*db_, [&](Transaction& tx) {
+    std::string where = "org = $1";
+    std::vector<Value> params = {Value(org)};
+    if (!domain.empty()) {
+      AddCondition(where, params, "domains LIKE ? ESCAPE '\\'", Value(JsonListContains(domain)));
+    }
+    if (!after_id.empty()) AddCondition(where, params, "id > ?", Value(after_id));
+    return PostTable::Select(tx, where, params, "id", limit);
+  });
+}
+
+absl::StatusOr<Post> SqlDutyStore::CreatePost(Post post, const IdempotencyKey& key) {
+  return CreateChecked<PostTable>(*db_, std::move(post), key,
+                                  [](Transaction&, const Post&) { return absl::OkStatus(); });
+}
+
+absl::StatusOr<Post> SqlDutyStore::UpdatePost(Post post, int64_t expected_revision) {
+  return UpdateChecked<PostTable>(*db_, std::move(post), expected_revision,
+                                  [](Transaction&, const Post&) { return absl::OkStatus(); });
+}
+
+absl::Status SqlDutyStore::DeletePost(const std::string& org, const std::string& id,
+                                      std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    const std::string what = absl::StrCat("post ", ChildResourceName(org, "posts", id));
+    RETURN_IF_ERROR(RefuseIfReferenced(tx, org, "officers", "post_id", id, what,
+                                       "move those officers to another post first"));
+    RETURN_IF_ERROR(RefuseIfReferenced(tx, org, "powers", "post_id", id, what,
+                                       "clear or change those powers' post first"));
+    return PostTable::Delete(tx, org, id, expected_revision);
+  });
+}
+
+// Officers.
+
+absl::StatusOr<Officer> SqlDutyStore::GetOfficer(const std::string& org, const std::string& id) {
+  return Read<Officer>(*db_, [&](Transaction& tx) { return OfficerTable::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::string& org,
+                                                                const OfficerFilter& filter,
+                                                                const std::string& after_person_id,
+                                                                int limit) {
+  return Read<std::vector<Officer>>(*db_, [&](Transaction& tx) {
+    std::string where = "org = $1";
+    std::vector<Value> params = {Value(org)};
+    if (!filter.domain.empty()) {
+      AddCondition(where, params, "domains LIKE ? ESCAPE '\\'", Value(JsonListContains(filter.domain)));
+    }
+    if (filter.certificate_status != 0) {
+      AddCondition(where, params, "certificate_status = ?", Int(filter.certificate_status));
+    }
+    if (!filter.post_id.empty()) AddCondition(where, params, "post_id = ?", Value(filter.post_id));
+    if (!after_person_id.empty()) AddCondition(where, params, "person_id > ?", Value(after_person_id));
+    return OfficerTable::Select(tx, where, params, "person_id", limit);
+  });
+}
+
+absl::StatusOr<Officer> SqlDutyStore::CreateOfficer(Officer officer, const IdempotencyKey& key) {
+  return CreateChecked<OfficerTable>(*db_, std::move(officer), key, CheckOfficerKeys);
+}
+
+absl::StatusOr<Officer> SqlDutyStore::UpdateOfficer(Officer officer, int64_t expected_revision) {
+  return UpdateChecked<OfficerTable>(*db_, std::move(officer), expected_revision, CheckOfficerKeys);
+}
+
+absl::Status SqlDutyStore::DeleteOfficer(const std::string& org, const std::string& id,
+                                         std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(RefuseIfReferenced(
+        tx, org, "assignments", "officer_id", id,
+        absl::StrCat("officer ", ChildResourceName(org, "officers", id)),
+        "delete their assignments or re-run allocation without them first"));
+    return OfficerTable::Delete(tx, org, id, expected_revision);
+  });
+}
+
+absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportOfficers(const std::string& org,
+                                                                        std::vector<Officer> rows,
+                                                                        ImportMode mode) {
+  return ImportRows<OfficerRows>(
+      *db_, org, std::move(rows), mode,
+      [](Transaction& tx, const std::string& o, const Officer& row) {
+        return row.external_id.empty()
+                   ? FindBy<OfficerTable, Officer>(tx, o, "person_id", row.person_id)
+                   : FindBy<OfficerTable, Officer>(tx, o, "external_id", row.external_id);
+      },
+      CheckOfficerKeys);
+}
+
+// Assignments.
+
+absl::StatusOr<Assignment> SqlDutyStore::GetAssignment(const std::string& org,
+                                                       const std::string& id) {
+  return Read<Assignment>(*db_, [&](Transaction& tx) { return AssignmentTable::Get(tx, org, id); });
+}
+
+absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(
+    const std::string& org, const AssignmentFilter& filter,
+    const std::optional<AssignmentPosition>& after, int limit) {
+  return Read<std::vector<Assignment>>(
+      *db_, [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
+}
+
+absl::StatusOr<Assignment> SqlDutyStore::CreateAssignment(Assignment assignment,
+                                                          const AssignmentCheck& check) {
+  return Write<Assignment>(*db_, [&](Transaction& tx) -> absl::StatusOr<Assignment> {
+    Assignment record = assignment;
+    record.meta.id = AssignmentId(record.power_id, record.officer_id);
+    ASSIGN_OR_RETURN(AssignmentContext context, ReadContext(tx, record));
+    for (const Assignment& a : context.power_assignments) {
+      if (a.officer_id == record.officer_id) {
+        return absl::AlreadyExistsError(absl::StrCat(
+            "officer ", ChildResourceName(record.meta.org, "officers", record.officer_id),
+            " is already assigned to ", ChildResourceName(record.meta.org, "powers", record.power_id)));
+      }
+    }
+    RETURN_IF_ERROR(check(context));
+    record.post_id = context.officer.post_id;
+    return AssignmentTable::Insert(tx, record, absl::Now());
+  });
+}
+
+absl::StatusOr<Assignment> SqlDutyStore::UpdateAssignment(Assignment assignment,
+                                                          int64_t expected_revision,
+                                                          const AssignmentCheck& check) {
+  return Write<Assignment>(*db_, [&](Transaction& tx) -> absl::StatusOr<Assignment> {
+    ASSIGN_OR_RETURN(Assignment current, AssignmentTable::Get(tx, assignment.meta.org, assignment.meta.id));
+    Assignment record = assignment;
+    record.power_id = current.power_id;
+    record.officer_id = current.officer_id;
+    record.post_id = current.post_id;
+    ASSIGN_OR_RETURN(AssignmentContext context, ReadContext(tx, record));
+    RETURN_IF_ERROR(check(context));
+    return AssignmentTable::Update(tx, record, expected_revision, absl::Now());
+  });
+}
+
+absl::Status SqlDutyStore::DeleteAssignment(const std::string& org, const std::string& id,
+                                            std::optional<int64_t> expected_revision) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+    return AssignmentTable::Delete(tx, org, id, expected_revision);
+  });
+}
+
+// Snapshot and allocation.
+
+absl::StatusOr<DutySnapshot> SqlDutyStore::LoadSnapshot(const std::string& org) {
+  return Read<DutySnapshot>(*db_, [&](Transaction& tx) { return SelectSnapshot(tx, org); });
+}
+
+absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction& plan) {
+  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(DutySnapshot snapshot, SelectSnapshot(tx, org));
+    ASSIGN_OR_RETURN(AssignmentChanges changes, plan(snapshot));
+    std::map<std::string, const Assignment*> stored;
+    for (const Assignment& a : snapshot.assignments) stored[a.meta.id] = &a;
+    const absl::Time now = absl::Now();
+    for (const std::string& id : changes.removed) {
+      auto it = stored.find(id);
+      if (it == stored.end() || it->second->origin != AssignmentOrigin::kComputed) {
+        return absl::InternalError(absl::StrCat("plan removes ", id, ", which is not a computed assignment"));
+      }
+      RETURN_IF_ERROR(AssignmentTable::Delete(tx, org, id, it->second->meta.revision));
+    }
+    for (Assignment a : changes.computed) {
+      a.meta.org = org;
+      a.origin = AssignmentOrigin::kComputed;
+      auto it = stored.find(a.meta.id);
+      if (it == stored.end()) {
+        RETURN_IF_ERROR(AssignmentTable::Insert(tx, a, now).status());
+        continue;
+      }
+      const Assignment& current = *it->second;
+      if (current.origin != AssignmentOrigin::kComputed) {
+        return absl::InternalError(absl::StrCat("plan overwrites the pinned assignment ", a.meta.id));
+      }
+      if (current.role == a.role && current.post_id == a.post_id) continue;
+      a.meta = current.meta;
+      a.notes = current.notes;
+      RETURN_IF_ERROR(AssignmentTable::Update(tx, a, current.meta.revision, now).status());
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace fazhi::duty

@@ -1,0 +1,293 @@
+#include "services/duty/sql_duty_store.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/sql/sqlite_database.h"
+#include "tests/testing/temp_dir.h"
+
+namespace fazhi::duty {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+Power NewPower(const std::string& org, const std::string& id, const std::string& code,
+               const std::string& domain = "社会组织") {
+  Power p;
+  p.meta.org = org;
+  p.meta.id = id;
+  p.code = code;
+  p.item_name = "对社会团体的行政处罚";
+  p.sub_item_name = "未按规定办理变更登记";
+  p.type = PowerType::kPenalty;
+  p.domain = domain;
+  p.setting_basis = {"《社会团体登记管理条例》第二十九条"};
+  p.stages = {{"受理", "接收线索"}, {"审查", "调查取证"}, {"决定", "作出决定"}};
+  p.accountability_cases = {"不履行或者不正确履行职责"};
+  p.needs_legal_review = true;
+  return p;
+}
+
+Officer NewOfficer(const std::string& org, const std::string& id, const std::string& person,
+                   std::vector<std::string> domains = {"社会组织"}) {
+  Officer o;
+  o.meta.org = org;
+  o.meta.id = id;
+  o.person_id = person;
+  o.display_name = "执法员" + person;
+  o.domains = std::move(domains);
+  o.established = true;
+  o.certificate = {"ZF-" + person, absl::CivilDay(2022, 3, 1), absl::CivilDay(2027, 2, 28),
+                   CertificateStatus::kValid};
+  o.training = {{2024, 64}, {2023, 40}};
+  o.legal_qualification = true;
+  o.max_load = 12;
+  return o;
+}
+
+Assignment NewAssignment(const std::string& org, const std::string& power, const std::string& officer,
+                         AssignmentOrigin origin = AssignmentOrigin::kPinned) {
+  Assignment a;
+  a.meta.org = org;
+  a.power_id = power;
+  a.officer_id = officer;
+  a.origin = origin;
+  return a;
+}
+
+absl::Status Ok(const AssignmentContext&) { return absl::OkStatus(); }
+
+class SqlDutyStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("duty.db"));
+    ASSERT_TRUE(db_->Open().ok());
+    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
+    store_ = std::make_unique<SqlDutyStore>(db_.get());
+  }
+
+  fazhi::testing::TempDir dir_;
+  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<SqlDutyStore> store_;
+};
+
+TEST_F(SqlDutyStoreTest, PowerAndOfficerRoundTripEveryField) {
+  Post post;
+  post.meta = {"org-a", "post-1"};
+  post.display_name = "社会组织执法岗";
+  post.domains = {"社会组织"};
+  post.capacity = 3;
+  ASSERT_TRUE(store_->CreatePost(post, {}).ok());
+  Power p = NewPower("org-a", "p1", "330217013000");
+  p.post_id = "post-1";
+  p.required_officers = 3;
+  ASSERT_TRUE(store_->CreatePower(p, {}).ok());
+  auto got = store_->GetPower("org-a", "p1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->code, "330217013000");
+  EXPECT_EQ(got->sub_item_name, "未按规定办理变更登记");
+  EXPECT_EQ(got->type, PowerType::kPenalty);
+  ASSERT_EQ(got->stages.size(), 3u);
+  EXPECT_EQ(got->stages[1].stage, "审查");
+  EXPECT_EQ(got->stages[1].duty, "调查取证");
+  EXPECT_THAT(got->setting_basis, ElementsAre("《社会团体登记管理条例》第二十九条"));
+  EXPECT_EQ(got->required_officers, 3);
+  EXPECT_TRUE(got->needs_legal_review);
+  EXPECT_EQ(got->post_id, "post-1");
+
+  Officer o = NewOfficer("org-a", "o1", "HR001");
+  o.post_id = "post-1";
+  ASSERT_TRUE(store_->CreateOfficer(o, {}).ok());
+  auto officer = store_->GetOfficer("org-a", "o1");
+  ASSERT_TRUE(officer.ok());
+  EXPECT_EQ(officer->certificate.number, "ZF-HR001");
+  EXPECT_EQ(officer->certificate.expiry, absl::CivilDay(2027, 2, 28));
+  EXPECT_EQ(officer->certificate.status, CertificateStatus::kValid);
+  EXPECT_EQ(officer->TrainingHoursIn(2024), 64);
+  EXPECT_EQ(officer->TrainingHoursIn(2023), 40);
+  EXPECT_TRUE(officer->established);
+  EXPECT_TRUE(officer->legal_qualification);
+  EXPECT_EQ(officer->max_load, 12);
+  EXPECT_EQ(officer->post_id, "post-1");
+
+  Officer without = NewOfficer("org-a", "o2", "HR002");
+  without.certificate = {};
+  ASSERT_TRUE(store_->CreateOfficer(without, {}).ok());
+  EXPECT_FALSE(store_->GetOfficer("org-a", "o2")->certificate.present());
+}
+
+TEST_F(SqlDutyStoreTest, KeysAndReferencesAreCheckedWithClearMessages) {
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
+  absl::Status dup = store_->CreatePower(NewPower("org-a", "p2", "C-1"), {}).status();
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(dup.message(), HasSubstr("code \"C-1\" is already used by orgs/org-a/powers/p1"));
+  EXPECT_TRUE(store_->CreatePower(NewPower("org-b", "p2", "C-1"), {}).ok()) << "other org";
+
+  Power with_post = NewPower("org-a", "p3", "C-3");
+  with_post.post_id = "missing";
+  EXPECT_EQ(store_->CreatePower(with_post, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
+  Officer same_cert = NewOfficer("org-a", "o2", "HR2");
+  same_cert.certificate.number = "ZF-HR1";
+  absl::Status taken = store_->CreateOfficer(same_cert, {}).status();
+  EXPECT_EQ(taken.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(taken.message(), HasSubstr("certificate number"));
+  EXPECT_EQ(store_->CreateOfficer(NewOfficer("org-a", "o3", "HR1"), {}).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqlDutyStoreTest, DeletingWhatAssignmentsReferenceIsRefused) {
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok).ok());
+
+  absl::Status power = store_->DeletePower("org-a", "p1", std::nullopt);
+  EXPECT_EQ(power.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(power.message(), HasSubstr("referenced by 1 assignments"));
+  absl::Status officer = store_->DeleteOfficer("org-a", "o1", std::nullopt);
+  EXPECT_EQ(officer.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(store_->GetPower("org-a", "p1").ok());
+  EXPECT_TRUE(store_->GetOfficer("org-a", "o1").ok());
+
+  ASSERT_TRUE(store_->DeleteAssignment("org-a", AssignmentId("p1", "o1"), std::nullopt).ok());
+  EXPECT_TRUE(store_->DeletePower("org-a", "p1", std::nullopt).ok());
+  EXPECT_TRUE(store_->DeleteOfficer("org-a", "o1", 1).ok());
+}
+
+TEST_F(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
+  AssignmentContext seen;
+  auto refused = store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"),
+                                          [&](const AssignmentContext& c) {
+                                            seen = c;
+                                            return absl::FailedPreconditionError("no");
+                                          });
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(seen.power.code, "C-1");
+  EXPECT_EQ(seen.officer.person_id, "HR1");
+  EXPECT_TRUE(store_->ListAssignments("org-a", {}, std::nullopt, 10)->empty());
+
+  EXPECT_EQ(store_->CreateAssignment(NewAssignment("org-a", "p1", "nobody"), Ok).status().code(),
+            absl::StatusCode::kNotFound);
+  auto created = store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->meta.id, "p1~o1");
+  EXPECT_EQ(store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p" + std::to_string(i), "C-" + std::to_string(i),
+                                             i % 2 ? "殡葬" : "社会组织"),
+                                    {})
+                    .ok());
+  }
+  auto page = store_->ListPowers("org-a", {}, "", 3);
+  ASSERT_EQ(page->size(), 3u);
+  auto next = store_->ListPowers("org-a", {}, page->back().code, 10);
+  ASSERT_EQ(next->size(), 4u);
+  EXPECT_EQ(next->front().code, "C-3");
+  EXPECT_EQ(store_->ListPowers("org-a", {"殡葬", 0, ""}, "", 10)->size(), 3u);
+  EXPECT_EQ(store_->ListPowers("org-a", {"", static_cast<int>(PowerType::kLicensing), ""}, "", 10)->size(), 0u);
+
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "A1", {"殡葬", "慈善"}), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o2", "A2", {"慈善事业"}), {}).ok());
+  Officer suspended = NewOfficer("org-a", "o3", "A3", {"慈善"});
+  suspended.certificate.status = CertificateStatus::kSuspended;
+  ASSERT_TRUE(store_->CreateOfficer(suspended, {}).ok());
+  // "慈善" matches whole list items only, not "慈善事业".
+  auto charity = store_->ListOfficers("org-a", {"慈善", 0, ""}, "", 10);
+  ASSERT_TRUE(charity.ok()) << charity.status();
+  ASSERT_EQ(charity->size(), 2u);
+  EXPECT_EQ((*charity)[0].person_id, "A1");
+  EXPECT_EQ(store_->ListOfficers("org-a", {"慈善", static_cast<int>(CertificateStatus::kSuspended), ""},
+                                 "", 10)
+                ->size(),
+            1u);
+  EXPECT_EQ(store_->ListOfficers("org-a", {}, "A1", 10)->size(), 2u);
+}
+
+TEST_F(SqlDutyStoreTest, ImportMatchesByCodeOrPersonAndReportsPerRow) {
+  std::vector<Power> rows = {NewPower("", "", "C-1"), NewPower("", "", "C-2"), NewPower("", "", "C-1")};
+  auto outcomes = store_->ImportPowers("org-a", rows, ImportMode::kCreateOnly);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  ASSERT_EQ(outcomes->size(), 3u);
+  EXPECT_TRUE((*outcomes)[0].status.ok());
+  EXPECT_TRUE((*outcomes)[1].status.ok());
+  EXPECT_EQ((*outcomes)[2].status.code(), absl::StatusCode::kAlreadyExists);
+
+  rows[0].item_name = "改名";
+  rows[0].post_id = "no-such-post";
+  rows[1].item_name = "改名二";
+  outcomes = store_->ImportPowers("org-a", {rows[0], rows[1]}, ImportMode::kUpsert);
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_EQ((*outcomes)[0].status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE((*outcomes)[1].replaced);
+  auto listed = store_->ListPowers("org-a", {}, "", 10);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].item_name, "对社会团体的行政处罚");
+  EXPECT_EQ((*listed)[1].item_name, "改名二");
+  EXPECT_EQ((*listed)[1].meta.revision, 2);
+
+  auto officers = store_->ImportOfficers(
+      "org-a", {NewOfficer("", "", "HR1"), NewOfficer("", "", "HR1")}, ImportMode::kCreateOnly);
+  ASSERT_TRUE(officers.ok());
+  EXPECT_TRUE((*officers)[0].status.ok());
+  EXPECT_EQ((*officers)[1].status.code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p2", "C-2"), {}).ok());
+  for (const char* id : {"o1", "o2", "o3"}) {
+    ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", id, std::string("HR-") + id), {}).ok());
+  }
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok).ok());  // pinned
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p2", "o1", AssignmentOrigin::kComputed), Ok).ok());
+
+  auto computed = [](const std::string& p, const std::string& o, AssignmentRole role) {
+    Assignment a;
+    a.meta.id = AssignmentId(p, o);
+    a.power_id = p;
+    a.officer_id = o;
+    a.role = role;
+    a.origin = AssignmentOrigin::kComputed;
+    return a;
+  };
+  // A plan that fails half-way leaves everything as it was.
+  absl::Status failed = store_->ApplyPlan("org-a", [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
+    EXPECT_EQ(s.assignments.size(), 2u);
+    return AssignmentChanges{{computed("p1", "o2", AssignmentRole::kAssistant),
+                              computed("p2", "nobody", AssignmentRole::kLead)},
+                             {AssignmentId("p2", "o1")}};
+  });
+  EXPECT_FALSE(failed.ok());
+  auto all = store_->ListAssignments("org-a", {}, std::nullopt, 100);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].meta.id, "p2~o1");
+
+  ASSERT_TRUE(store_->ApplyPlan("org-a", [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
+                     return AssignmentChanges{{computed("p1", "o2", AssignmentRole::kAssistant),
+                                               computed("p2", "o2", AssignmentRole::kLead),
+                                               computed("p2", "o3", AssignmentRole::kAssistant)},
+                                              {AssignmentId("p2", "o1")}};
+                   }).ok());
+  all = store_->ListAssignments("org-a", {}, std::nullopt, 100);
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[0].meta.id, "p1~o1");
+  EXPECT_EQ((*all)[0].origin, AssignmentOrigin::kPinned);
+  EXPECT_EQ((*all)[2].meta.id, "p2~o2");
+  EXPECT_EQ((*all)[2].role, AssignmentRole::kLead);
+
+  // A plan may not touch a pin.
+  EXPECT_FALSE(store_->ApplyPlan("org-a", [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
+                      return AssignmentChanges{{}, {AssignmentId("p1", "o1")}};
+                    }).ok());
+  EXPECT_EQ(store_->ListAssignments("org-a", {}, std::nullopt, 100)->size(), 4u);
+}
+
+}  // namespace
+}  // namespace fazhi::duty
