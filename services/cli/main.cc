@@ -21,6 +21,7 @@
 #include "services/cli/cli_util.h"
 #include "services/cli/report_commands.h"
 #include "services/cli/duty_commands.h"
+#include "services/cli/gateway_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -55,10 +56,16 @@ commands:
                         without --commit the plan is computed and shown, not stored
   duty coverage         --org=ORG [--as-of=YYYY-MM-DD] [--expiring-days=90]
                         [--training-hours=60] [--format=text|json]
+  compose               --org=ORG --year=YEAR [--formats=docx,html,md,txt] [--out=DIR]
+                        [--partial]   the annual report, composed by the gateway
+  facts                 --org=ORG --year=YEAR   every fact the report may quote
+  publish               --org=ORG --year=YEAR [--actor=NAME]   an APPROVED report
+  dashboard             --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD]
 
 --target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101 (study commands
 and wait-ready); $FAZHI_DUTY_TARGET, else 127.0.0.1:7102 (duty commands);
-$FAZHI_REPORT_TARGET, else 127.0.0.1:7103 (report commands).
+$FAZHI_REPORT_TARGET, else 127.0.0.1:7103 (report commands);
+$FAZHI_GATEWAY_TARGET, else 127.0.0.1:7100 (compose, facts, publish, dashboard).
 --actor defaults to $FAZHI_ACTOR, else $USER.
 A flag without a value (--commit) means --commit=true.
 exit codes: 0 done, 1 some rows rejected, 2 usage error, 3 the call failed.
@@ -124,6 +131,10 @@ int main(int argc, char** argv) {
   if (command == "report put") return ReportPut(flags);
   if (command == "report status") return ReportStatus(flags);
   if (command == "report overdue") return ReportOverdue(flags);
+  if (command == "compose") return GatewayCompose(flags);
+  if (command == "facts") return GatewayFacts(flags);
+  if (command == "publish") return GatewayPublish(flags);
+  if (command == "dashboard") return GatewayDashboard(flags);
   if (command == "duty import-powers") return DutyImportPowers(flags);
   if (command == "duty import-officers") return DutyImportOfficers(flags);
   if (command == "duty allocate") return DutyAllocate(flags);

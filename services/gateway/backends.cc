@@ -1,0 +1,159 @@
+#include "services/gateway/backends.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/grpc_status.h"
+#include "services/common/rpc.h"
+#include "services/common/validation.h"
+
+namespace fazhi::gateway {
+namespace {
+
+// Reads are idempotent: retry them on UNAVAILABLE with backoff. Nothing
+// that writes is listed.
+constexpr char kServiceConfig[] = R"json({
+  "methodConfig": [{
+    "name": [
+      {"service": "fazhi.study.v1.StudyService", "method": "GetStudySummary"},
+      {"service": "fazhi.duty.v1.DutyService", "method": "GetDutySummary"},
+      {"service": "fazhi.report.v1.ReportService", "method": "GetOrganization"},
+      {"service": "fazhi.report.v1.ReportService", "method": "GetReport"},
+      {"service": "fazhi.report.v1.ReportService", "method": "ListOrganizations"},
+      {"service": "fazhi.report.v1.ReportService", "method": "ListOverdueReports"}
+    ],
+    "retryPolicy": {
+      "maxAttempts": 3,
+      "initialBackoff": "0.1s",
+      "maxBackoff": "1s",
+      "backoffMultiplier": 2,
+      "retryableStatusCodes": ["UNAVAILABLE"]
+    }
+  }]
+})json";
+
+std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(kServiceConfig);
+  // Notice a restarted backend quickly instead of backing off for long.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+// Waits for a fixed number of callbacks.
+class Latch {
+ public:
+  explicit Latch(int count) : count_(count) {}
+  void CountDown() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--count_ == 0) done_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  int count_;
+};
+
+}  // namespace
+
+Backends::Backends(const BackendConfig& config)
+    : config_(config),
+      study_(fazhi::study::v1::StudyService::NewStub(Channel(config.study))),
+      duty_(fazhi::duty::v1::DutyService::NewStub(Channel(config.duty))),
+      report_(fazhi::report::v1::ReportService::NewStub(Channel(config.report))) {}
+
+std::unique_ptr<grpc::ClientContext> Backends::Context(const Forward& forward) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(config_.deadline));
+  if (!forward.request_id.empty()) context->AddMetadata(kRequestIdHeader, forward.request_id);
+  return context;
+}
+
+absl::Status Backends::Named(const std::string& backend, const grpc::Status& status) const {
+  const std::string& target = backend == "study"  ? config_.study
+                              : backend == "duty" ? config_.duty
+                                                  : config_.report;
+  absl::Status inner = FromGrpcStatus(status);
+  absl::Status named(inner.code(), absl::StrCat(backend, " backend (", target, "): ",
+                                                inner.message().empty() ? "no answer" : inner.message()));
+  inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    named.SetPayload(url, payload);
+  });
+  return named;
+}
+
+absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
+                                                 std::optional<absl::CivilDay> as_of,
+                                                 bool allow_partial, const Forward& forward) {
+  const std::string org_name = absl::StrCat("orgs/", org);
+  fazhi::report::v1::GetOrganizationRequest org_request;
+  org_request.set_name(org_name);
+  fazhi::report::v1::GetReportRequest report_request;
+  report_request.set_name(absl::StrCat(org_name, "/reports/", year));
+  fazhi::study::v1::GetStudySummaryRequest study_request;
+  study_request.set_org(org_name);
+  study_request.set_year(year);
+  fazhi::duty::v1::GetDutySummaryRequest duty_request;
+  duty_request.set_org(org_name);
+  duty_request.set_year(year);
+  if (as_of) {
+    *study_request.mutable_as_of() = ToDate(*as_of);
+    *duty_request.mutable_as_of() = ToDate(*as_of);
+  }
+
+  fazhi::report::v1::Organization organization;
+  fazhi::report::v1::Report report;
+  fazhi::study::v1::StudySummary study;
+  fazhi::duty::v1::DutySummary duty;
+  grpc::Status org_status, report_status, study_status, duty_status;
+  auto org_context = Context(forward), report_context = Context(forward),
+       study_context = Context(forward), duty_context = Context(forward);
+  Latch latch(4);
+  report_->async()->GetOrganization(org_context.get(), &org_request, &organization,
+                                    [&](grpc::Status s) { org_status = s; latch.CountDown(); });
+  report_->async()->GetReport(report_context.get(), &report_request, &report,
+                              [&](grpc::Status s) { report_status = s; latch.CountDown(); });
+  study_->async()->GetStudySummary(study_context.get(), &study_request, &study,
+                                   [&](grpc::Status s) { study_status = s; latch.CountDown(); });
+  duty_->async()->GetDutySummary(duty_context.get(), &duty_request, &duty,
+                                 [&](grpc::Status s) { duty_status = s; latch.CountDown(); });
+  latch.Wait();
+
+  ComposeInput input;
+  input.inputs.org = org;
+  input.inputs.year = year;
+  if (!org_status.ok()) return Named("report", org_status);
+  input.inputs.organization = organization;
+  if (report_status.ok()) {
+    input.inputs.report = report;
+  } else if (report_status.error_code() != grpc::StatusCode::NOT_FOUND) {
+    return Named("report", report_status);
+  }
+  // A backend whose answer is the caller's mistake (bad year…) is an
+  // error even for a partial draft; only an unreachable one is skipped.
+  auto unreachable = [](const grpc::Status& s) {
+    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+           s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  };
+  for (auto& [name, status] : {std::pair<std::string, grpc::Status&>{"study", study_status},
+                               std::pair<std::string, grpc::Status&>{"duty", duty_status}}) {
+    if (status.ok()) continue;
+    if (!allow_partial || !unreachable(status)) return Named(name, status);
+    input.missing_backends.push_back(name);
+  }
+  if (study_status.ok()) input.inputs.study = study;
+  if (duty_status.ok()) input.inputs.duty = duty;
+  return input;
+}
+
+}  // namespace fazhi::gateway

@@ -1,0 +1,66 @@
+#ifndef FAZHI_SERVICES_GATEWAY_BACKENDS_H_
+#define FAZHI_SERVICES_GATEWAY_BACKENDS_H_
+
+// The gateway's clients of the study, duty and report services: parallel
+// fan-out with a deadline per call, errors that name the backend, retries
+// (by gRPC service config) only for the idempotent reads.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "fazhi/duty/v1/duty.grpc.pb.h"
+#include "fazhi/report/v1/report.grpc.pb.h"
+#include "fazhi/study/v1/study.grpc.pb.h"
+#include "services/gateway/compose.h"
+
+namespace fazhi::gateway {
+
+struct BackendConfig {
+  std::string study = "127.0.0.1:7101";
+  std::string duty = "127.0.0.1:7102";
+  std::string report = "127.0.0.1:7103";
+  absl::Duration deadline = absl::Seconds(5);
+};
+
+// Per-call context a handler forwards to the backends (request id now;
+// the caller's identity with authentication).
+struct Forward {
+  std::string request_id;
+};
+
+class Backends {
+ public:
+  explicit Backends(const BackendConfig& config);
+
+  // The organization, its report of the year (absent when not started),
+  // and the year's study and duty summaries, fetched in parallel. With
+  // allow_partial a failed study or duty backend is listed in
+  // missing_backends instead of failing the call; the report service is
+  // always needed (it knows the organization).
+  absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,
+                                         std::optional<absl::CivilDay> as_of, bool allow_partial,
+                                         const Forward& forward);
+
+  fazhi::report::v1::ReportService::Stub& report() { return *report_; }
+  fazhi::study::v1::StudyService::Stub& study() { return *study_; }
+  fazhi::duty::v1::DutyService::Stub& duty() { return *duty_; }
+
+  // A client context with the deadline and the forwarded metadata.
+  std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;
+  // The backend's error, naming it: "study backend (HOST:PORT): …".
+  absl::Status Named(const std::string& backend, const grpc::Status& status) const;
+
+ private:
+  BackendConfig config_;
+  std::unique_ptr<fazhi::study::v1::StudyService::Stub> study_;
+  std::unique_ptr<fazhi::duty::v1::DutyService::Stub> duty_;
+  std::unique_ptr<fazhi::report::v1::ReportService::Stub> report_;
+};
+
+}  // namespace fazhi::gateway
+
+#endif  // FAZHI_SERVICES_GATEWAY_BACKENDS_H_

@@ -1,0 +1,285 @@
+#include "services/gateway/gateway_service.h"
+
+#include <future>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/grpc_status.h"
+#include "services/common/resource.h"
+#include "services/common/status_macros.h"
+#include "services/common/validation.h"
+#include "services/gateway/compose.h"
+#include "services/gateway/facts.h"
+#include "services/gateway/render/renderer.h"
+#include "services/report/digest.h"
+
+namespace fazhi::gateway {
+namespace {
+
+namespace rv1 = fazhi::report::v1;
+
+constexpr int kMaxDashboardOrganizations = 1000;
+
+absl::CivilDay TodayInChina() {
+  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
+  return absl::ToCivilDay(absl::Now(), kChina);
+}
+
+Forward ForwardOf(const grpc::ServerContext* context) { return Forward{RequestIdFor(*context)}; }
+
+void CheckFormats(const google::protobuf::RepeatedPtrField<std::string>& formats, FieldViolations& v) {
+  if (formats.size() > 8) v.Add("formats", "at most 8 formats");
+  for (int i = 0; i < formats.size(); ++i) {
+    if (fazhi::render::RendererFor(formats[i]) == nullptr) {
+      v.Add(absl::StrCat("formats[", i, "]"), absl::StrCat("unknown format \"", formats[i],
+                                                           "\"; use txt, md, html or docx"));
+    }
+  }
+}
+
+std::optional<absl::CivilDay> AsOf(const google::type::Date& date) {
+  if (!IsSet(date)) return std::nullopt;
+  return ToCivilDay(date);
+}
+
+void FactToProto(const Fact& f, v1::Fact& p) {
+  p.set_name(f.name);
+  p.set_description(f.description);
+  p.set_text(f.text);
+  if (f.number) {
+    p.set_number(*f.number);
+    p.set_is_number(true);
+  }
+  for (const auto& item : f.items) p.add_items(item);
+  p.set_unit(f.unit);
+  p.mutable_source()->set_service(f.service);
+  p.mutable_source()->set_method(f.method);
+  p.mutable_source()->set_resource(f.resource);
+}
+
+}  // namespace
+
+AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallHandler* calls,
+                                                 Clock today)
+    : backends_(backends), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+
+absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
+    const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
+    std::optional<absl::CivilDay> as_of, const Forward& forward) {
+  ASSIGN_OR_RETURN(ComposeInput input, backends_->FetchYear(org, year, as_of, allow_partial, forward));
+  const FactCatalogue facts = BuildFacts(input.inputs);
+  ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
+  if (input.inputs.study) *composed.mutable_as_of() = input.inputs.study->as_of();
+  const fazhi::render::Document document = ToDocument(composed);
+  for (const std::string& format : formats) {
+    auto renderer = fazhi::render::RendererFor(format);
+    ASSIGN_OR_RETURN(std::string bytes, renderer->Render(document));
+    auto* rendering = composed.add_renderings();
+    rendering->set_format(renderer->format());
+    rendering->set_media_type(renderer->media_type());
+    rendering->set_sha256(fazhi::report::Sha256Hex(bytes));
+    rendering->set_content(std::move(bytes));
+  }
+  return composed;
+}
+
+grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context,
+                                                    const v1::ComposeReportRequest* request,
+                                                    v1::ComposedReport* response) {
+  return calls_->Run(context, "ComposeReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->org(), "org", v);
+    v.CheckYear("year", request->year(), /*required=*/true);
+    v.CheckDate("as_of", request->as_of(), false);
+    CheckFormats(request->formats(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(*response,
+                     ComposeFor(*org, request->year(), {request->formats().begin(), request->formats().end()},
+                                request->allow_partial(), AsOf(request->as_of()), ForwardOf(context)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
+                                               const v1::GetFactsRequest* request,
+                                               v1::FactCatalogue* response) {
+  return calls_->Run(context, "GetFacts", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->org(), "org", v);
+    v.CheckYear("year", request->year(), true);
+    v.CheckDate("as_of", request->as_of(), false);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(ComposeInput input,
+                     backends_->FetchYear(*org, request->year(), AsOf(request->as_of()),
+                                          request->allow_partial(), ForwardOf(context)));
+    const FactCatalogue facts = BuildFacts(input.inputs);
+    response->set_org(request->org());
+    response->set_year(request->year());
+    if (input.inputs.study) *response->mutable_as_of() = input.inputs.study->as_of();
+    for (const auto& [name, fact] : facts.facts()) FactToProto(fact, *response->add_facts());
+    for (const auto& m : input.missing_backends) response->add_missing_backends(m);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context,
+                                                    const v1::PublishReportRequest* request,
+                                                    v1::PublishReportResponse* response) {
+  return calls_->Run(context, "PublishReport", [&]() -> absl::Status {
+    FieldViolations v;
+    auto org = ParseOrgName(request->org(), "org", v);
+    v.CheckYear("year", request->year(), true);
+    v.CheckText("actor", request->actor(), 100, /*required=*/true);
+    CheckFormats(request->formats(), v);
+    RETURN_IF_ERROR(v.ToStatus());
+    std::vector<std::string> formats(request->formats().begin(), request->formats().end());
+    if (formats.empty()) formats = fazhi::render::SupportedFormats();
+    const Forward forward = ForwardOf(context);
+    ASSIGN_OR_RETURN(v1::ComposedReport composed,
+                     ComposeFor(*org, request->year(), formats, /*allow_partial=*/false, std::nullopt, forward));
+    if (composed.state() != rv1::REPORT_STATE_APPROVED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          composed.report(), " is ", rv1::ReportState_Name(composed.state()),
+          "; only an APPROVED report can be published"));
+    }
+    rv1::PublishReportRequest publish;
+    publish.set_name(composed.report());
+    publish.set_actor(request->actor());
+    for (const auto& r : composed.renderings()) {
+      auto* doc = publish.add_documents();
+      doc->set_format(r.format());
+      doc->set_media_type(r.media_type());
+      doc->set_content(r.content());
+      doc->set_sha256(r.sha256());
+      auto* summary = response->add_renderings();
+      *summary = r;
+      summary->clear_content();
+    }
+    auto call = backends_->Context(forward);
+    grpc::Status status = backends_->report().PublishReport(call.get(), publish, response->mutable_report());
+    if (!status.ok()) return backends_->Named("report", status);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
+                                                   const v1::GetDashboardRequest* request,
+                                                   v1::Dashboard* response) {
+  return calls_->Run(context, "GetDashboard", [&]() -> absl::Status {
+    FieldViolations v;
+    ParseOrgName(request->supervisor(), "supervisor", v);
+    v.CheckYear("year", request->year(), true);
+    v.CheckDate("as_of", request->as_of(), false);
+    RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of()) : today_();
+    const Forward forward = ForwardOf(context);
+
+    // The supervised organizations, every page.
+    std::vector<rv1::Organization> organizations;
+    std::string token;
+    do {
+      rv1::ListOrganizationsRequest list;
+      list.set_supervisor(request->supervisor());
+      list.set_page_size(1000);
+      list.set_page_token(token);
+      rv1::ListOrganizationsResponse page;
+      auto call = backends_->Context(forward);
+      grpc::Status status = backends_->report().ListOrganizations(call.get(), list, &page);
+      if (!status.ok()) return backends_->Named("report", status);
+      organizations.insert(organizations.end(), page.organizations().begin(), page.organizations().end());
+      token = page.next_page_token();
+    } while (!token.empty() && organizations.size() < kMaxDashboardOrganizations);
+
+    rv1::ListOverdueReportsRequest overdue_request;
+    overdue_request.set_supervisor(request->supervisor());
+    overdue_request.set_year(request->year());
+    *overdue_request.mutable_as_of() = ToDate(as_of);
+    rv1::ListOverdueReportsResponse overdue;
+    {
+      auto call = backends_->Context(forward);
+      grpc::Status status = backends_->report().ListOverdueReports(call.get(), overdue_request, &overdue);
+      if (!status.ok()) return backends_->Named("report", status);
+    }
+    std::map<std::string, const rv1::OverdueReport*> overdue_by_org;
+    for (const auto& o : overdue.reports()) overdue_by_org[o.organization()] = &o;
+
+    // Each organization's year, fetched concurrently.
+    std::vector<std::future<absl::StatusOr<ComposeInput>>> years;
+    for (const auto& o : organizations) {
+      const std::string slug = o.name().substr(5);  // after "orgs/"
+      years.push_back(std::async(std::launch::async, [this, slug, &request, as_of, forward] {
+        return backends_->FetchYear(slug, request->year(), as_of, /*allow_partial=*/true, forward);
+      }));
+    }
+    response->set_supervisor(request->supervisor());
+    response->set_year(request->year());
+    *response->mutable_as_of() = ToDate(as_of);
+    for (size_t i = 0; i < organizations.size(); ++i) {
+      const auto& o = organizations[i];
+      auto* row = response->add_rows();
+      row->set_org(o.name());
+      row->set_org_name(o.full_name());
+      absl::StatusOr<ComposeInput> year = years[i].get();
+      if (!year.ok()) {
+        row->add_facts_missing(std::string(year.status().message()));
+        continue;
+      }
+      const YearInputs& in = year->inputs;
+      row->set_started(in.report.has_value());
+      if (in.report) {
+        row->set_state(in.report->state());
+        *row->mutable_submit_before() = in.report->due_dates().submit_before();
+        *row->mutable_publish_before() = in.report->due_dates().publish_before();
+      }
+      if (auto it = overdue_by_org.find(o.name()); it != overdue_by_org.end()) {
+        for (int reason : it->second->reasons()) {
+          if (reason == rv1::OVERDUE_REASON_NOT_STARTED || reason == rv1::OVERDUE_REASON_SUBMISSION_OVERDUE) {
+            row->set_submission_overdue(true);
+          }
+          if (reason == rv1::OVERDUE_REASON_PUBLICATION_OVERDUE) row->set_publication_overdue(true);
+        }
+        if (!in.report) {
+          *row->mutable_submit_before() = it->second->submit_before();
+          *row->mutable_publish_before() = it->second->publish_before();
+        }
+      }
+      for (const auto& m : year->missing_backends) row->add_facts_missing(m);
+      if (in.study) {
+        row->set_study_sessions(in.study->total_sessions());
+        int due = 0, covered = 0;
+        for (const auto& q : in.study->by_quarter()) {
+          row->add_sessions_by_quarter(q.sessions());
+          const int last_month = q.quarter() * 3;
+          const absl::CivilDay quarter_end =
+              absl::CivilDay(absl::CivilMonth(request->year(), last_month) + 1) - 1;
+          if (quarter_end <= as_of) ++due;
+          if (q.leadership_group_sessions() > 0) ++covered;
+        }
+        row->set_leadership_quarters_due(due);
+        row->set_leadership_quarters_covered(covered);
+      }
+      if (in.duty) {
+        row->set_powers(in.duty->totals().powers());
+        row->set_powers_understaffed(in.duty->totals().powers() - in.duty->totals().staffed_powers());
+        for (const auto& gap : in.duty->gaps()) {
+          if (gap.type() == fazhi::duty::v1::GAP_TYPE_CERTIFICATE_EXPIRED ||
+              gap.type() == fazhi::duty::v1::GAP_TYPE_CERTIFICATE_NOT_VALID) {
+            row->set_certificates_lapsed(row->certificates_lapsed() + 1);
+          }
+          if (gap.type() == fazhi::duty::v1::GAP_TYPE_DOMAIN_WITHOUT_LEGAL_REVIEWER) {
+            row->set_domains_without_legal_reviewer(row->domains_without_legal_reviewer() + 1);
+          }
+        }
+        for (const auto& d : in.duty->domains()) {
+          if (d.staffed_powers() < d.powers()) {
+            (*response->mutable_understaffed_by_domain())[d.domain()] += d.powers() - d.staffed_powers();
+          }
+        }
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace fazhi::gateway

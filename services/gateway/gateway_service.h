@@ -1,0 +1,49 @@
+#ifndef FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
+#define FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
+
+// gRPC handlers of fazhi.gateway.v1.AnnualReportService: validate, fan out
+// to the backends, compose (compose.h), render, convert.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "fazhi/gateway/v1/gateway.grpc.pb.h"
+#include "services/common/rpc.h"
+#include "services/gateway/backends.h"
+
+namespace fazhi::gateway {
+
+class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportService::Service {
+ public:
+  using Clock = std::function<absl::CivilDay()>;
+
+  AnnualReportServiceImpl(Backends* backends, const CallHandler* calls, Clock today = nullptr);
+
+  grpc::Status ComposeReport(grpc::ServerContext* context, const v1::ComposeReportRequest* request,
+                             v1::ComposedReport* response) override;
+  grpc::Status GetFacts(grpc::ServerContext* context, const v1::GetFactsRequest* request,
+                        v1::FactCatalogue* response) override;
+  grpc::Status PublishReport(grpc::ServerContext* context, const v1::PublishReportRequest* request,
+                             v1::PublishReportResponse* response) override;
+  grpc::Status GetDashboard(grpc::ServerContext* context, const v1::GetDashboardRequest* request,
+                            v1::Dashboard* response) override;
+
+  // The composition behind ComposeReport, for the HTTP downloads too.
+  absl::StatusOr<v1::ComposedReport> ComposeFor(const std::string& org, int year,
+                                                const std::vector<std::string>& formats,
+                                                bool allow_partial,
+                                                std::optional<absl::CivilDay> as_of,
+                                                const Forward& forward);
+
+ private:
+  Backends* backends_;
+  const CallHandler* calls_;
+  Clock today_;
+};
+
+}  // namespace fazhi::gateway
+
+#endif  // FAZHI_SERVICES_GATEWAY_GATEWAY_SERVICE_H_
