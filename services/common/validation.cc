@@ -165,6 +165,10 @@ std::string FormatDate(absl::CivilDay day) {
 
 bool ParseDate(absl::string_view text, absl::CivilDay* day) {
   int y, m, d;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Digits only: SimpleAtoi alone would take "+2" or " 2".
+    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
+  }
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
       !absl::SimpleAtoi(text.substr(0, 4), &y) || !absl::SimpleAtoi(text.substr(5, 2), &m) ||
       !absl::SimpleAtoi(text.substr(8, 2), &d)) {

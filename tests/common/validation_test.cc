@@ -84,6 +84,8 @@ TEST(DateTextTest, RoundTrips) {
   EXPECT_EQ(FormatDate(day), "2024-12-04");
   EXPECT_FALSE(ParseDate("2024-02-30", &day));
   EXPECT_FALSE(ParseDate("2024-2-3", &day));
+  EXPECT_FALSE(ParseDate("2024-+2-29", &day));  // found by the names_and_tokens fuzzer
+  EXPECT_FALSE(ParseDate("+024-02-29", &day));
 }
 
 }  // namespace
