@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   auto config = fazhi::LoadServerConfig(
       argc, argv,
       {"duty", "fazhi-duty: enforcement duties (行政执法职责): powers, posts, officers, allocation",
-       "127.0.0.1:7102", "sqlite:duty.db"});
+       "127.0.0.1:7102", "sqlite:duty.db", "127.0.0.1:8102"});
   if (!config.ok()) {
     std::cerr << "fazhi-duty: " << config.status().message() << "\n";
     return 2;
@@ -33,9 +33,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes});
+  fazhi::Server server(
+      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
   fazhi::AllowAllPolicy policy;
-  fazhi::CallHandler calls(server.readiness(), &policy);
+  fazhi::CallHandler calls(server.readiness(), &policy, "duty");
   fazhi::duty::SqlDutyStore store(db->get());
   fazhi::duty::DutyServiceImpl service(&store, &calls);
   server.AddService(&service, fazhi::duty::v1::DutyService::service_full_name());

@@ -104,7 +104,7 @@ class ServerProcess:
             self.log_path = os.path.join(WORKDIR, f"{self.label}-{ServerProcess._count}.log")
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
-                    [ARGS.binary, f"--listen=127.0.0.1:{self.port}",
+                    [ARGS.binary, f"--listen=127.0.0.1:{self.port}", "--http_listen=",
                      f"--db=sqlite:{self.db_path}", "--log_format=json"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:
