@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "services/common/resource.h"
+#include "services/common/sql/columns.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -21,25 +22,10 @@ using sql::TxMode;
 using sql::Value;
 using Json = nlohmann::json;
 
-std::string ListToJson(const std::vector<std::string>& items) { return Json(items).dump(); }
-
-std::vector<std::string> ListFromJson(const std::string& text) {
-  Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  std::vector<std::string> items;
-  if (!parsed.is_array()) return items;
-  for (const auto& item : parsed) {
-    if (item.is_string()) items.push_back(item.get<std::string>());
-  }
-  return items;
-}
-
-absl::CivilDay DayFromText(const std::string& text) {
-  absl::CivilDay day;
-  ParseDate(text, &day);
-  return day;
-}
-
-Value OptionalText(const std::string& text) { return text.empty() ? sql::Null() : Value(text); }
+using sql::DayFromText;
+using sql::ListFromJson;
+using sql::ListToJson;
+using sql::OptionalText;
 
 struct SessionCodec {
   static const sql::RecordTableSpec& Spec() {

@@ -1,0 +1,37 @@
+#ifndef FAZHI_SERVICES_COMMON_SERVICE_MAIN_H_
+#define FAZHI_SERVICES_COMMON_SERVICE_MAIN_H_
+
+// The life of a store-backed service process, shared by every main.cc:
+// configuration, logging, database, server (NOT_SERVING), migrations,
+// SERVING, and the drain on SIGTERM/SIGINT.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/impl/codegen/service_type.h>
+
+#include "services/common/config.h"
+#include "services/common/rpc.h"
+#include "services/common/sql/database.h"
+#include "services/common/sql/migrations.h"
+
+namespace fazhi {
+
+// What a service contributes: its store and its handlers over the database.
+struct ServiceParts {
+  std::shared_ptr<void> store;
+  std::shared_ptr<grpc::Service> service;
+  std::string full_name;  // e.g. "fazhi.study.v1.StudyService"
+};
+
+using MakeService = std::function<ServiceParts(sql::Database* db, const CallHandler* calls)>;
+
+// Runs until a termination signal; returns the process exit code.
+int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
+                    const std::vector<sql::Migration>& migrations, const MakeService& make);
+
+}  // namespace fazhi
+
+#endif  // FAZHI_SERVICES_COMMON_SERVICE_MAIN_H_
