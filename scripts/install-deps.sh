@@ -15,6 +15,8 @@ packages=(
   libcpp-httplib-dev
   # DOCX packaging, and LibreOffice + CJK fonts + poppler to prove the DOCX opens
   libzip-dev libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+  # CSV import files (RFC 4180 parser)
+  libcsv-dev
   # SHA-256 of published report documents (OpenSSL's EVP, libcrypto)
   libssl-dev
   # google.rpc / google.type and grpc.health protos, compiled at build time

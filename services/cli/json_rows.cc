@@ -1,5 +1,7 @@
 #include "services/cli/json_rows.h"
 
+#include "services/cli/csv_rows.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -43,6 +45,14 @@ absl::Status ParseJsonRecord(const std::string& json, size_t index,
         absl::StrCat("record ", index, ": ", std::string(status.message())));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> ReadImportRecords(const std::string& path,
+                                                           const google::protobuf::Descriptor& type) {
+  absl::StatusOr<std::string> content = ReadFile(path);
+  if (!content.ok()) return content.status();
+  if (absl::EndsWith(path, ".csv")) return CsvToJsonRecords(*content, type);
+  return SplitJsonRecords(*content);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {

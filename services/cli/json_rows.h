@@ -23,6 +23,24 @@ absl::Status ParseJsonRecord(const std::string& json, size_t index, google::prot
 
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// The records of an import file as JSON: CSV when the name ends in .csv
+// (csv_rows.h), otherwise a JSON array or JSON Lines.
+absl::StatusOr<std::vector<std::string>> ReadImportRecords(const std::string& path,
+                                                           const google::protobuf::Descriptor& type);
+
+// An import file read into rows of message type Row.
+template <typename Row>
+absl::StatusOr<std::vector<Row>> ReadImportFile(const std::string& path) {
+  absl::StatusOr<std::vector<std::string>> records = ReadImportRecords(path, *Row::descriptor());
+  if (!records.ok()) return records.status();
+  std::vector<Row> rows(records->size());
+  for (size_t i = 0; i < records->size(); ++i) {
+    absl::Status parsed = ParseJsonRecord((*records)[i], i, rows[i]);
+    if (!parsed.ok()) return parsed;
+  }
+  return rows;
+}
+
 }  // namespace fazhi::cli
 
 #endif  // FAZHI_SERVICES_CLI_JSON_ROWS_H_

@@ -38,7 +38,9 @@ commands:
                         [--target=HOST:PORT] [--timeout=SECONDS (30)]
   study import-sessions --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
   study import-events   --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
-                        FILE: a JSON array or JSON Lines of Session / PublicityEvent
+                        FILE: CSV (*.csv; header = field names, lists split on ;
+                        or 、, dates YYYY-MM-DD, dotted headers for nested fields),
+                        or a JSON array / JSON Lines of Session / PublicityEvent
                         objects (protobuf JSON mapping)
   study put-plan        --org=ORG --year=YEAR --file=PLAN.json
   study summary         --org=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]

@@ -39,17 +39,12 @@ int Import(const Flags& flags, AddRows add_rows, Open open) {
   const std::string mode = Flag(flags, "mode", "create");
   if (mode != "create" && mode != "upsert") return Usage("--mode must be create or upsert");
 
-  auto content = ReadFile(file);
-  if (!content.ok()) return Usage(std::string(content.status().message()));
-  auto records = SplitJsonRecords(*content);
-  if (!records.ok()) return Usage(std::string(records.status().message()));
-  std::vector<Row> rows(records->size());
-  for (size_t i = 0; i < records->size(); ++i) {
-    if (auto s = ParseJsonRecord((*records)[i], i, rows[i]); !s.ok()) {
-      std::cerr << "fazhi: " << file << ": " << s.message() << "\n";
-      return 2;
-    }
+  auto read = ReadImportFile<Row>(file);
+  if (!read.ok()) {
+    std::cerr << "fazhi: " << file << ": " << read.status().message() << "\n";
+    return kExitUsage;
   }
+  std::vector<Row> rows = *std::move(read);
 
   grpc::ClientContext context;
   SetDeadline(context, 600);
