@@ -37,11 +37,11 @@ void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service) {
     v.CheckYear("year", year, true);
     // A StatusOr must never be built from an OK status (absl aborts the
     // process): compose only a valid request.
-    const absl::Status invalid = v.ToStatus();
+    const absl::Status validation = v.ToStatus();
     absl::StatusOr<fazhi::gateway::v1::ComposedReport> composed =
-        invalid.ok() ? service.ComposeFor(org, year, {format}, request.has_param("partial"),
+        validation.ok() ? service.ComposeFor(org, year, {format}, request.has_param("partial"),
                                           std::nullopt, Forward{NewRequestId()})
-                     : absl::StatusOr<fazhi::gateway::v1::ComposedReport>(invalid);
+                     : absl::StatusOr<fazhi::gateway::v1::ComposedReport>(validation);
     if (!composed.ok()) {
       response.status = HttpStatusOf(composed.status().code());
       response.set_content(std::string(composed.status().message()) + "\n", "text/plain; charset=utf-8");

@@ -506,6 +506,11 @@ class GatewayE2ETest(unittest.TestCase):
                 timeout=RPC_TIMEOUT)
         self.assertEqual(caught.exception.code, 404)
         self.assertIn("report backend", caught.exception.read().decode())
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{GATEWAY.http_port}/orgs/{ORG}/reports/1800.md", timeout=RPC_TIMEOUT)
+        self.assertEqual(caught.exception.code, 400)
+        self.assertIn("year", caught.exception.read().decode())
 
     def test_06_an_unknown_fact_in_the_narrative_is_named(self):
         name = f"orgs/{ORG}/reports/2024"
