@@ -234,9 +234,9 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
       }
       if (auto it = overdue_by_org.find(o.name()); it != overdue_by_org.end()) {
         for (int reason : it->second->reasons()) {
-          if (reason == rv1::OVERDUE_REASON_NOT_STARTED || reason == rv1::OVERDUE_REASON_SUBMISSION_OVERDUE) {
-            row->set_submission_overdue(true);
-          }
+          // NOT_STARTED alone is no delay: the report service adds
+          // SUBMISSION_OVERDUE to it once the due date has passed.
+          if (reason == rv1::OVERDUE_REASON_SUBMISSION_OVERDUE) row->set_submission_overdue(true);
           if (reason == rv1::OVERDUE_REASON_PUBLICATION_OVERDUE) row->set_publication_overdue(true);
         }
         if (!in.report) {

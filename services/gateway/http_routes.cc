@@ -35,12 +35,13 @@ void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service) {
     FieldViolations v;
     if (!IsValidOrgId(org)) v.Add("org", "not an organization id");
     v.CheckYear("year", year, true);
-    absl::Status status = v.ToStatus();
-    absl::StatusOr<fazhi::gateway::v1::ComposedReport> composed = status;
-    if (status.ok()) {
-      composed = service.ComposeFor(org, year, {format}, request.has_param("partial"), std::nullopt,
-                                    Forward{NewRequestId()});
-    }
+    // A StatusOr must never be built from an OK status (absl aborts the
+    // process): compose only a valid request.
+    const absl::Status validation = v.ToStatus();
+    absl::StatusOr<fazhi::gateway::v1::ComposedReport> composed =
+        validation.ok() ? service.ComposeFor(org, year, {format}, request.has_param("partial"),
+                                          std::nullopt, Forward{NewRequestId()})
+                     : absl::StatusOr<fazhi::gateway::v1::ComposedReport>(validation);
     if (!composed.ok()) {
       response.status = HttpStatusOf(composed.status().code());
       response.set_content(std::string(composed.status().message()) + "\n", "text/plain; charset=utf-8");

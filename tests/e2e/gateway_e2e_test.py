@@ -1,0 +1,736 @@
+#!/usr/bin/env python3
+"""End-to-end test of fazhi-gateway: the four real binaries, the demo data, the report.
+
+Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
+
+  /usr/bin/python3 tests/e2e/gateway_e2e_test.py --study build/bin/fazhi-study \
+      --duty build/bin/fazhi-duty --report build/bin/fazhi-report \
+      --gateway build/bin/fazhi-gateway --cli build/bin/fazhi \
+      --stubs build/tests/e2e/pystubs --demo deploy/demo [--keep] [-v] [Class.test_name]
+
+Starts fazhi-study, fazhi-duty and fazhi-report (their HTTP side off) and
+fazhi-gateway (HTTP downloads on) on free ports of 127.0.0.1, each backend on
+its own SQLite file in a temporary folder, loads the demo organizations with
+the real `fazhi` CLI exactly as scripts/demo.sh does, and then checks the
+composed report, its renderings (hashes by Python's hashlib; the DOCX opened
+by LibreOffice), the facts, the HTTP download, a narrative naming an unknown
+fact, a killed and restarted study backend, the second organization's
+layout, publication through the report service's life cycle and the
+supervisor's dashboard. The tests share one set of servers and run in the
+order of their names; each step builds on the one before.
+
+Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf),
+LibreOffice (libreoffice-writer) and poppler-utils (pdftotext, pdfinfo).
+"""
+
+import argparse
+import datetime
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+
+def _parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    for name in ("study", "duty", "report", "gateway"):
+        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
+    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
+    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
+    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    return parser.parse_known_args()
+
+
+ARGS, UNITTEST_ARGV = _parse_args()
+sys.path.insert(0, os.path.abspath(ARGS.stubs))
+
+import grpc  # noqa: E402
+
+# grpc/health/v1 is generated next to the other stubs, but "grpc" is the
+# installed grpcio package: let that package find the generated subpackage.
+grpc.__path__.append(os.path.join(os.path.abspath(ARGS.stubs), "grpc"))
+
+from google.protobuf import field_mask_pb2  # noqa: E402
+from google.rpc import error_details_pb2  # noqa: E402
+from google.rpc import status_pb2  # noqa: E402
+from google.type import date_pb2  # noqa: E402
+from grpc.health.v1 import health_pb2  # noqa: E402
+from grpc.health.v1 import health_pb2_grpc  # noqa: E402
+
+from fazhi.gateway.v1 import gateway_pb2 as gw  # noqa: E402
+from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
+from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
+from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
+
+RPC_TIMEOUT = 30  # seconds, every call (a compose renders a DOCX)
+START_TIMEOUT = 20  # seconds until the health service says SERVING
+STOP_TIMEOUT = 15  # seconds from SIGTERM to exit
+BACKEND_DEADLINE = 2  # seconds, the gateway's --backend_deadline
+C = grpc.StatusCode
+
+ORG = "lushan-minzheng"
+MARKET = "lushan-shijianju"
+SUPERVISOR = "orgs/lushan-yifazhixian"  # first supervisor in the demo's org.json
+FORMATS = ["txt", "md", "html", "docx"]
+CHINA = datetime.timezone(datetime.timedelta(hours=8))
+
+WORKDIR = None
+STUDY = DUTY = REPORT = GATEWAY = None
+SHARED = {}  # what one step hands to a later one
+
+
+# --------------------------------------------------------------------------
+# The server processes.
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerExited(RuntimeError):
+    pass
+
+
+class ServerProcess:
+    """One fazhi server process on 127.0.0.1."""
+
+    _count = 0
+
+    def __init__(self, name, extra_args, http=False):
+        self.name = name
+        self.binary = getattr(ARGS, name)
+        self.extra_args = extra_args
+        self.http = http
+        self.proc = None
+        self.port = None
+        self.http_port = None
+        self.channel = None
+        self.log_path = None
+
+    @property
+    def target(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, port=None):
+        """Starts on `port` (a restart), or on a free one."""
+        # A free port may be taken between the probe and the server's bind:
+        # try a few.
+        for _ in range(3):
+            ServerProcess._count += 1
+            self.port = port or free_port()
+            self.http_port = free_port() if self.http else None
+            http_flag = f"--http_listen=127.0.0.1:{self.http_port}" if self.http else "--http_listen="
+            self.log_path = os.path.join(WORKDIR, f"{self.name}-{ServerProcess._count}.log")
+            with open(self.log_path, "wb") as log:
+                self.proc = subprocess.Popen(
+                    [self.binary, f"--listen={self.target}", http_flag, "--log_format=json",
+                     *self.extra_args],
+                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                self._wait_serving()
+                return self
+            except ServerExited:
+                if "cannot listen" not in self.log_tail():
+                    raise
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name}: could not listen\n{self.log_tail()}")
+
+    def _wait_serving(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        # A gRPC channel that found the port closed backs off for seconds
+        # before it tries again: open it once the port accepts connections.
+        while True:
+            self._check_alive()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError as e:
+                if time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError(f"{self.name} not listening after {START_TIMEOUT} s "
+                                       f"({e})\n{self.log_tail()}")
+                time.sleep(0.02)
+        self.channel = grpc.insecure_channel(self.target)
+        health = health_pb2_grpc.HealthStub(self.channel)
+        last = None
+        while True:
+            self._check_alive()
+            try:
+                reply = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+                last = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+            except grpc.RpcError as e:
+                last = f"{e.code().name}: {e.details()}"
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"{self.name} not SERVING after {START_TIMEOUT} s (last: "
+                                   f"{last})\n{self.log_tail()}")
+            time.sleep(0.05)
+
+    def _check_alive(self):
+        if self.proc.poll() is not None:
+            self._close_channel()
+            raise ServerExited(f"{self.name} exited with {self.proc.returncode} while "
+                               f"starting\n{self.log_tail()}")
+
+    def _close_channel(self):
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def terminate(self):
+        """SIGTERM; the exit code, or None when it did not exit in time."""
+        self._close_channel()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self):
+        """SIGKILL, as a crash or the OOM killer would."""
+        self._close_channel()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=STOP_TIMEOUT)
+
+    def log_tail(self, lines=30):
+        try:
+            with open(self.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def fazhi(*args):
+    """Runs the real fazhi CLI against the servers; its stdout."""
+    env = dict(os.environ, FAZHI_STUDY_TARGET=STUDY.target, FAZHI_DUTY_TARGET=DUTY.target,
+               FAZHI_REPORT_TARGET=REPORT.target, FAZHI_GATEWAY_TARGET=GATEWAY.target,
+               FAZHI_ACTOR="e2e-demo")
+    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=120)
+    if done.returncode != 0:
+        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
+                             f"{done.stderr.decode(errors='replace')}")
+    return done.stdout.decode()
+
+
+def load_demo():
+    """The demo data, loaded the way scripts/demo.sh loads it."""
+    demo = os.path.join(ARGS.demo, ORG)
+    fazhi("study", "put-plan", f"--org={ORG}", "--year=2024", f"--file={demo}/plan-2024.json")
+    fazhi("study", "import-sessions", f"--org={ORG}", f"--file={demo}/sessions.jsonl")
+    fazhi("study", "import-events", f"--org={ORG}", f"--file={demo}/events.jsonl")
+    fazhi("duty", "import-powers", f"--org={ORG}", f"--file={demo}/powers.jsonl")
+    fazhi("duty", "import-officers", f"--org={ORG}", f"--file={demo}/officers.jsonl")
+    fazhi("duty", "allocate", f"--org={ORG}", "--as-of=2024-12-31", "--commit")
+    for org in (ORG, MARKET):
+        folder = os.path.join(ARGS.demo, org)
+        fazhi("report", "put-org", f"--file={folder}/org.json")
+        fazhi("report", "put", f"--org={org}", "--year=2024", f"--file={folder}/report-2024.json")
+
+
+def setUpModule():
+    global WORKDIR, STUDY, DUTY, REPORT, GATEWAY
+    WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-gateway-")
+    unittest.addModuleCleanup(_remove_workdir)
+    STUDY = ServerProcess("study", [f"--db=sqlite:{os.path.join(WORKDIR, 'study.db')}"])
+    DUTY = ServerProcess("duty", [f"--db=sqlite:{os.path.join(WORKDIR, 'duty.db')}"])
+    REPORT = ServerProcess("report", [f"--db=sqlite:{os.path.join(WORKDIR, 'report.db')}"])
+    for server in (STUDY, DUTY, REPORT):
+        unittest.addModuleCleanup(_kill_if_running, server)
+        server.start()
+    GATEWAY = ServerProcess("gateway", [
+        f"--study_target={STUDY.target}", f"--duty_target={DUTY.target}",
+        f"--report_target={REPORT.target}", f"--backend_deadline={BACKEND_DEADLINE}s"], http=True)
+    unittest.addModuleCleanup(_kill_if_running, GATEWAY)
+    GATEWAY.start()
+    load_demo()
+
+
+def tearDownModule():
+    """Every server must still be up and stop cleanly on SIGTERM."""
+    problems = []
+    for server in (GATEWAY, STUDY, DUTY, REPORT):
+        if not server.running():
+            problems.append(f"{server.name} died during the tests with {server.proc.returncode}\n"
+                            f"{server.log_tail()}")
+            continue
+        code = server.terminate()
+        if code != 0:
+            problems.append(f"{server.name} exited with {code} after SIGTERM\n{server.log_tail()}")
+    if problems:
+        raise AssertionError("\n".join(problems))
+
+
+def _kill_if_running(server):
+    if server.running():
+        server.kill()
+
+
+def _remove_workdir():
+    if ARGS.keep:
+        print(f"kept {WORKDIR}", file=sys.stderr)
+    else:
+        shutil.rmtree(WORKDIR, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# Helpers.
+
+
+def date(y, m, d):
+    return date_pb2.Date(year=y, month=m, day=d)
+
+
+def bad_request(error):
+    """{field: description} of every google.rpc.BadRequest violation of a failed call."""
+    fields = {}
+    for key, value in error.trailing_metadata() or ():
+        if key != "grpc-status-details-bin":
+            continue
+        for detail in status_pb2.Status.FromString(value).details:
+            if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+                bad = error_details_pb2.BadRequest()
+                detail.Unpack(bad)
+                for v in bad.field_violations:
+                    fields[v.field] = v.description
+    return fields
+
+
+def gateway():
+    return gateway_pb2_grpc.AnnualReportServiceStub(GATEWAY.channel)
+
+
+def report_service():
+    return report_pb2_grpc.ReportServiceStub(REPORT.channel)
+
+
+def compose(org=ORG, formats=(), allow_partial=False, timeout=RPC_TIMEOUT):
+    return gateway().ComposeReport(gw.ComposeReportRequest(
+        org=f"orgs/{org}", year=2024, formats=list(formats), allow_partial=allow_partial),
+        timeout=timeout)
+
+
+def items(composed):
+    return [s.item for s in composed.sections]
+
+
+def section(composed, item):
+    for s in composed.sections:
+        if s.item == item:
+            return s
+    raise AssertionError(f"no section {rp.ContentItem.Name(item)}")
+
+
+def section_text(composed, item):
+    s = section(composed, item)
+    return "\n".join([s.heading] + [b.text for b in s.blocks])
+
+
+def renderings(composed):
+    return {r.format: r for r in composed.renderings}
+
+
+def compact(text):
+    """Text without white space: pdftotext spaces out CJK set on a grid."""
+    return "".join(text.split())
+
+
+class GatewayE2ETest(unittest.TestCase):
+    maxDiff = None
+
+    def assertRpcFails(self, code, call, *args, **kwargs):
+        with self.assertRaises(grpc.RpcError) as caught:
+            call(*args, **kwargs)
+        self.assertEqual(caught.exception.code(), code, caught.exception.details())
+        return caught.exception
+
+    # ----------------------------------------------------------------------
+    # The demo bureau's report.
+
+    def test_01_composes_the_demo_report_with_the_seeds_facts(self):
+        composed = compose(formats=FORMATS)
+        SHARED["composed"] = composed
+        self.assertEqual(composed.report, f"orgs/{ORG}/reports/2024")
+        self.assertEqual(composed.state, rp.REPORT_STATE_DRAFT)
+        self.assertEqual(composed.title, "鲁山县民政局关于2024年法治政府建设情况的报告")
+        self.assertEqual(list(composed.missing_backends), [])
+        self.assertEqual((composed.as_of.year, composed.as_of.month, composed.as_of.day), (2024, 12, 31))
+        # The seed's layout (head first) and the five items, OTHER last.
+        self.assertEqual(items(composed), [
+            rp.CONTENT_ITEM_HEAD_DUTY, rp.CONTENT_ITEM_MEASURES, rp.CONTENT_ITEM_SHORTCOMINGS,
+            rp.CONTENT_ITEM_NEXT_YEAR_PLAN, rp.CONTENT_ITEM_OTHER])
+        self.assertEqual([s.number for s in composed.sections], ["一、", "二、", "三、", "四、", "五、"])
+        self.assertIn("2024年，鲁山县民政局坚持以习近平法治思想为引领", composed.preamble[0])
+        self.assertEqual(composed.date, "2025年2月20日")
+
+        head = section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY)
+        self.assertIn("全年组织集中学习12次", head)
+        self.assertIn("主持党组会议专题研究法治工作4次", head)
+        measures = section_text(composed, rp.CONTENT_ITEM_MEASURES)
+        for law in ("民法典", "老年人权益保障法", "行政许可法", "行政处罚法"):
+            self.assertIn(f"《{law}》", measures)
+        self.assertIn("尧山广场", measures)
+        self.assertIn("摆放展板15块", measures)
+        self.assertNotIn("{{", measures)
+        heads = [b for b in section(composed, rp.CONTENT_ITEM_MEASURES).blocks
+                 if b.kind == gw.BLOCK_KIND_HEADING]
+        self.assertEqual([(b.number, b.text) for b in heads],
+                         [("（一）", "领导班子学法常态化"), ("（二）", "把普法融入民政服务"),
+                          ("（三）", "深入开展宪法学习宣传")])
+
+        # The staffing shortfall the duty data proves, in the shortcomings.
+        understaffed = [f for f in composed.findings if f.type == gw.FINDING_TYPE_POWER_UNDERSTAFFED]
+        domains = {f.text.split("领域")[0] for f in understaffed}
+        self.assertTrue({"养老服务", "殡葬"} <= domains, domains)
+        for f in understaffed:
+            self.assertTrue(f.id.startswith("duty.understaffed."), f.id)
+            self.assertTrue(f.evidence, f.id)
+            self.assertFalse(f.suppressed)
+        shortcomings = section(composed, rp.CONTENT_ITEM_SHORTCOMINGS)
+        text = section_text(composed, rp.CONTENT_ITEM_SHORTCOMINGS)
+        self.assertIn("一是运用法治思维的自觉性有待提高", text)
+        self.assertIn("难以覆盖", text)
+        findings = [b.text for b in shortcomings.blocks if b.origin == "finding"]
+        self.assertEqual(findings[0], "数据核查发现的问题")
+        for f in understaffed:
+            self.assertTrue(any(f.text in t for t in findings), f.text)
+        other = section(composed, rp.CONTENT_ITEM_OTHER)
+        self.assertEqual([(b.origin, b.text) for b in other.blocks],
+                         [("generated", "无其他需要报告的情况。")])
+
+    def test_02_renderings_carry_their_sha256(self):
+        composed = SHARED["composed"]
+        self.assertEqual([r.format for r in composed.renderings], FORMATS)
+        for r in composed.renderings:
+            self.assertEqual(r.sha256, hashlib.sha256(r.content).hexdigest(), r.format)
+            self.assertGreater(len(r.content), 1000, r.format)
+        by_format = renderings(composed)
+        self.assertTrue(by_format["docx"].content.startswith(b"PK\x03\x04"))
+        self.assertEqual(by_format["docx"].media_type,
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        for fmt in ("txt", "md", "html"):
+            text = by_format[fmt].content.decode("utf-8")
+            self.assertIn("鲁山县民政局关于2024年法治政府建设情况的报告", text, fmt)
+            self.assertIn("全年组织集中学习12次", text, fmt)
+        self.assertIn("<html", by_format["html"].content.decode())
+        # The same composition gives the same bytes.
+        again = renderings(compose(formats=["docx"]))["docx"]
+        self.assertEqual(again.sha256, by_format["docx"].sha256)
+
+    def test_03_docx_opens_in_libreoffice(self):
+        for tool in ("libreoffice", "pdftotext", "pdfinfo"):
+            self.assertIsNotNone(shutil.which(tool), f"{tool} is not installed")
+        folder = os.path.join(WORKDIR, "libreoffice")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "report.docx"), "wb") as f:
+            f.write(renderings(SHARED["composed"])["docx"].content)
+        # A profile of its own, so parallel runs and a desktop session don't clash.
+        env = dict(os.environ, HOME=folder)
+        done = subprocess.run(
+            ["libreoffice", "--headless", f"-env:UserInstallation=file://{folder}/profile",
+             "--convert-to", "pdf", "report.docx"],
+            cwd=folder, env=env, capture_output=True, timeout=180)
+        pdf = os.path.join(folder, "report.pdf")
+        self.assertTrue(os.path.exists(pdf), done.stdout.decode(errors="replace") +
+                        done.stderr.decode(errors="replace"))
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True, check=True, timeout=60).stdout.decode()
+        pages = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+        self.assertGreaterEqual(pages, 2, info)
+        text = compact(subprocess.run(["pdftotext", pdf, "-"], capture_output=True, check=True,
+                                      timeout=60).stdout.decode())
+        self.assertIn("鲁山县民政局关于2024年法治政府建设情况的报告", text)
+        self.assertIn("全年组织集中学习12次", text)
+        for page in range(1, pages + 1):
+            self.assertIn(f"—{page}—", text)
+
+    def test_04_facts_with_their_sources(self):
+        catalogue = gateway().GetFacts(gw.GetFactsRequest(org=f"orgs/{ORG}", year=2024),
+                                       timeout=RPC_TIMEOUT)
+        names = [f.name for f in catalogue.facts]
+        self.assertEqual(names, sorted(names))
+        self.assertEqual(list(catalogue.missing_backends), [])
+        facts = {f.name: f for f in catalogue.facts}
+        for f in catalogue.facts:
+            self.assertIn(f.source.service, ("study", "duty", "report", "gateway"), f.name)
+            self.assertTrue(f.source.method and f.source.resource, f.name)
+        all_staff = facts["study.sessions.all_staff"]
+        self.assertEqual((all_staff.text, all_staff.number, all_staff.is_number, all_staff.unit),
+                         ("12", 12, True, "次"))
+        self.assertEqual((all_staff.source.service, all_staff.source.method),
+                         ("study", "GetStudySummary"))
+        self.assertEqual(facts["study.leadership.sessions"].text, "4")
+        self.assertTrue({"民法典", "老年人权益保障法", "行政许可法", "行政处罚法"}
+                        <= set(facts["study.laws"].items))
+        self.assertIn("尧山广场", facts["study.publicity.places"].items)
+        self.assertEqual(facts["duty.powers"].text, "30")
+        self.assertEqual(facts["duty.officers.valid"].source.service, "duty")
+        self.assertTrue({"养老服务", "殡葬"} <= set(facts["duty.domains.understaffed"].items))
+        org = facts["org.name"]
+        self.assertEqual((org.text, org.source.service, org.source.method, org.source.resource),
+                         ("鲁山县民政局", "report", "GetOrganization", f"orgs/{ORG}"))
+        error = self.assertRpcFails(C.INVALID_ARGUMENT, gateway().GetFacts,
+                                    gw.GetFactsRequest(org="lushan", year=1800), timeout=RPC_TIMEOUT)
+        self.assertTrue({"org", "year"} <= set(bad_request(error)), bad_request(error))
+
+    def test_05_http_download_of_the_docx(self):
+        url = f"http://127.0.0.1:{GATEWAY.http_port}/orgs/{ORG}/reports/2024.docx"
+        with urllib.request.urlopen(url, timeout=RPC_TIMEOUT) as reply:
+            body = reply.read()
+            header = reply.headers["X-Content-SHA256"]
+            disposition = reply.headers["Content-Disposition"]
+            self.assertEqual(reply.status, 200)
+        self.assertEqual(header, hashlib.sha256(body).hexdigest())
+        self.assertEqual(header, renderings(SHARED["composed"])["docx"].sha256)
+        self.assertIn(f"{ORG}-2024.docx", disposition)
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{GATEWAY.http_port}/orgs/no-such-org/reports/2024.txt",
+                timeout=RPC_TIMEOUT)
+        self.assertEqual(caught.exception.code, 404)
+        self.assertIn("report backend", caught.exception.read().decode())
+        with self.assertRaises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(
+                f"http://127.0.0.1:{GATEWAY.http_port}/orgs/{ORG}/reports/1800.md", timeout=RPC_TIMEOUT)
+        self.assertEqual(caught.exception.code, 400)
+        self.assertIn("year", caught.exception.read().decode())
+
+    def test_06_an_unknown_fact_in_the_narrative_is_named(self):
+        name = f"orgs/{ORG}/reports/2024"
+        stub = report_service()
+        original = stub.GetReport(rp.GetReportRequest(name=name), timeout=RPC_TIMEOUT)
+        edited = rp.Report()
+        edited.CopyFrom(original)
+        self.assertEqual(edited.sections[0].item, rp.CONTENT_ITEM_HEAD_DUTY)
+        edited.sections[0].items[0].paragraphs.append("全年还开展了{{study.no_such_fact}}次活动。")
+        mask = field_mask_pb2.FieldMask(paths=["sections"])
+        updated = stub.UpdateReport(rp.UpdateReportRequest(
+            report=rp.Report(name=name, etag=original.etag, sections=edited.sections),
+            update_mask=mask, actor="e2e-editor"), timeout=RPC_TIMEOUT)
+        try:
+            error = self.assertRpcFails(C.INVALID_ARGUMENT, compose, formats=["txt"])
+            self.assertIn("study.no_such_fact", error.details())
+            fields = bad_request(error)
+            self.assertEqual(list(fields), ["report.sections[0].items[0].paragraphs[1]"])
+            self.assertIn('unknown fact "study.no_such_fact"',
+                          fields["report.sections[0].items[0].paragraphs[1]"])
+        finally:
+            stub.UpdateReport(rp.UpdateReportRequest(
+                report=rp.Report(name=name, etag=updated.etag, sections=original.sections),
+                update_mask=mask, actor="e2e-editor"), timeout=RPC_TIMEOUT)
+        # Restored: the same document as before.
+        self.assertEqual(renderings(compose(formats=["docx"]))["docx"].sha256,
+                         renderings(SHARED["composed"])["docx"].sha256)
+
+    def test_07_a_killed_study_backend_is_named_then_survived(self):
+        STUDY.kill()
+        started = time.monotonic()
+        with self.assertRaises(grpc.RpcError) as caught:
+            compose(formats=["txt"])
+        elapsed = time.monotonic() - started
+        error = caught.exception
+        self.assertIn(error.code(), (C.UNAVAILABLE, C.DEADLINE_EXCEEDED), error.details())
+        self.assertIn("study backend", error.details())
+        self.assertLess(elapsed, 10)
+
+        started = time.monotonic()
+        draft = compose(formats=["txt"], allow_partial=True)
+        self.assertLess(time.monotonic() - started, 10)
+        self.assertEqual(list(draft.missing_backends), ["study"])
+        self.assertEqual(items(draft), items(SHARED["composed"]))
+        head = section_text(draft, rp.CONTENT_ITEM_HEAD_DUTY)
+        self.assertIn("全年组织集中学习〔待补：study服务数据缺失〕次", head)
+        # The duty facts and findings are still there; no study finding is claimed.
+        self.assertTrue(any(f.type == gw.FINDING_TYPE_POWER_UNDERSTAFFED for f in draft.findings))
+        self.assertFalse([f.id for f in draft.findings if f.id.startswith("study.")])
+        self.assertIn("〔待补：study服务数据缺失〕", renderings(draft)["txt"].content.decode())
+
+        # Back on the same port and database: the gateway reconnects.
+        STUDY.start(port=STUDY.port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                again = compose(formats=["docx"], timeout=5)
+                break
+            except grpc.RpcError as e:
+                if time.monotonic() > deadline:
+                    self.fail(f"no compose 10 s after the restart: {e.code()}: {e.details()}")
+                time.sleep(0.25)
+        self.assertEqual(list(again.missing_backends), [])
+        self.assertEqual(renderings(again)["docx"].sha256, renderings(SHARED["composed"])["docx"].sha256)
+
+    # ----------------------------------------------------------------------
+    # The second organization: the regulation's layout, little narrative.
+
+    def test_08_the_market_bureau_uses_the_regulations_layout(self):
+        composed = compose(MARKET, formats=["txt"])
+        self.assertEqual(composed.title, "鲁山县市场监督管理局关于2024年法治政府建设情况的报告")
+        self.assertEqual(items(composed), [
+            rp.CONTENT_ITEM_MEASURES, rp.CONTENT_ITEM_SHORTCOMINGS, rp.CONTENT_ITEM_HEAD_DUTY,
+            rp.CONTENT_ITEM_NEXT_YEAR_PLAN, rp.CONTENT_ITEM_OTHER])
+        self.assertEqual([s.heading for s in composed.sections][:2], [
+            "上一年度推进法治政府建设的主要举措和成效", "上一年度推进法治政府建设存在的不足和原因"])
+        # Its narrative, filled from (empty) study and duty records.
+        measures = section_text(composed, rp.CONTENT_ITEM_MEASURES)
+        self.assertIn("全局持证执法人员0人，全年组织执法培训0次", measures)
+        self.assertIn("主持召开党组会议专题研究法治工作0次", section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY))
+        # Nobody wrote OTHER: a generated paragraph.
+        other = section(composed, rp.CONTENT_ITEM_OTHER)
+        self.assertTrue(other.blocks)
+        self.assertEqual({b.origin for b in other.blocks}, {"generated"})
+        # No study plan recorded: the data says so.
+        self.assertIn("study.plan.missing", [f.id for f in composed.findings])
+        self.assertIn("未录入2024年度学法计划", section_text(composed, rp.CONTENT_ITEM_SHORTCOMINGS))
+        self.assertEqual(composed.date, "")
+
+    # ----------------------------------------------------------------------
+    # Supervision and publication.
+
+    def test_09_dashboard_before_anything_was_submitted(self):
+        def dashboard(as_of):
+            return gateway().GetDashboard(gw.GetDashboardRequest(
+                supervisor=SUPERVISOR, year=2024, as_of=as_of), timeout=RPC_TIMEOUT)
+
+        # Before 1 March nothing is overdue yet, though (as that day saw it)
+        # no report had been started.
+        early = dashboard(date(2025, 2, 1))
+        self.assertEqual([r.org for r in early.rows], [f"orgs/{ORG}", f"orgs/{MARKET}"])
+        for row in early.rows:
+            self.assertFalse(row.submission_overdue, row.org)
+            self.assertFalse(row.publication_overdue, row.org)
+
+        board = dashboard(date(2025, 3, 15))
+        self.assertEqual(board.supervisor, SUPERVISOR)
+        self.assertEqual((board.as_of.year, board.as_of.month, board.as_of.day), (2025, 3, 15))
+        rows = {r.org: r for r in board.rows}
+        self.assertEqual([r.org for r in board.rows], [f"orgs/{ORG}", f"orgs/{MARKET}"])
+        demo = rows[f"orgs/{ORG}"]
+        self.assertEqual(demo.org_name, "鲁山县民政局")
+        self.assertTrue(demo.started)
+        self.assertEqual(demo.state, rp.REPORT_STATE_DRAFT)
+        self.assertTrue(demo.submission_overdue)
+        self.assertFalse(demo.publication_overdue)  # due before 1 April
+        self.assertEqual((demo.submit_before.year, demo.submit_before.month, demo.submit_before.day),
+                         (2025, 3, 1))
+        self.assertEqual(demo.study_sessions, 20)
+        self.assertEqual(list(demo.facts_missing), [])
+        self.assertEqual((demo.leadership_quarters_covered, demo.leadership_quarters_due), (4, 4))
+        self.assertEqual(demo.powers, 30)
+        self.assertGreater(demo.powers_understaffed, 0)
+        market = rows[f"orgs/{MARKET}"]
+        self.assertEqual(market.org_name, "鲁山县市场监督管理局")
+        self.assertTrue(market.submission_overdue)
+        self.assertEqual((market.study_sessions, market.powers), (0, 0))
+        self.assertGreater(board.understaffed_by_domain["养老服务"], 0)
+        self.assertGreater(board.understaffed_by_domain["殡葬"], 0)
+        self.assertEqual(sum(board.understaffed_by_domain.values()), demo.powers_understaffed)
+
+    def test_10_publish_needs_approval_then_freezes_the_renderings(self):
+        name = f"orgs/{ORG}/reports/2024"
+        publish = gw.PublishReportRequest(org=f"orgs/{ORG}", year=2024, actor="e2e-office")
+        error = self.assertRpcFails(C.FAILED_PRECONDITION, gateway().PublishReport, publish,
+                                    timeout=RPC_TIMEOUT)
+        self.assertIn("DRAFT", error.details())
+
+        # The demo bureau requires two people: one submits, another approves.
+        stub = report_service()
+        stub.SubmitReport(rp.SubmitReportRequest(name=name, actor="zhang"), timeout=RPC_TIMEOUT)
+        self.assertRpcFails(C.FAILED_PRECONDITION, stub.ApproveReport,
+                            rp.ApproveReportRequest(name=name, actor="zhang"), timeout=RPC_TIMEOUT)
+        stub.ApproveReport(rp.ApproveReportRequest(name=name, actor="li"), timeout=RPC_TIMEOUT)
+
+        published = gateway().PublishReport(publish, timeout=RPC_TIMEOUT)
+        self.assertEqual(published.report.state, rp.REPORT_STATE_PUBLISHED)
+        self.assertEqual(published.report.published_revision, 1)
+        self.assertEqual(sorted(r.format for r in published.renderings), sorted(FORMATS))
+        for r in published.renderings:
+            self.assertEqual(r.content, b"", r.format)  # the bytes went to the report service
+            doc = stub.GetReportDocument(rp.GetReportDocumentRequest(
+                name=f"{name}/revisions/1/documents/{r.format}"), timeout=RPC_TIMEOUT)
+            self.assertEqual(hashlib.sha256(doc.content).hexdigest(), r.sha256, r.format)
+            self.assertEqual(doc.sha256, r.sha256, r.format)
+        # What was frozen is what was reviewed.
+        self.assertEqual({r.format: r.sha256 for r in published.renderings},
+                         {r.format: r.sha256 for r in SHARED["composed"].renderings})
+        self.assertEqual(compose().state, rp.REPORT_STATE_PUBLISHED)
+        self.assertRpcFails(C.FAILED_PRECONDITION, gateway().PublishReport, publish, timeout=RPC_TIMEOUT)
+
+    def test_11_dashboard_after_publication(self):
+        today = datetime.datetime.now(CHINA).date()
+        dashboard = gateway().GetDashboard(gw.GetDashboardRequest(
+            supervisor=SUPERVISOR, year=2024, as_of=date(today.year, today.month, today.day)),
+            timeout=RPC_TIMEOUT)
+        rows = {r.org: r for r in dashboard.rows}
+        demo = rows[f"orgs/{ORG}"]
+        self.assertEqual(demo.state, rp.REPORT_STATE_PUBLISHED)
+        # Submitted and published (late, but done): nothing outstanding.
+        self.assertFalse(demo.submission_overdue)
+        self.assertFalse(demo.publication_overdue)
+        market = rows[f"orgs/{MARKET}"]
+        self.assertEqual(market.state, rp.REPORT_STATE_DRAFT)
+        self.assertTrue(market.submission_overdue)
+        self.assertTrue(market.publication_overdue)
+
+
+# --------------------------------------------------------------------------
+
+
+class _Result(unittest.TextTestResult):
+    """Remembers every outcome for the final summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = []
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.outcomes.append(("PASS", test.id()))
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.outcomes.append(("FAIL", test.id()))
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.outcomes.append(("ERROR", test.id() if hasattr(test, "id") else str(test)))
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self.outcomes.append(("SKIP", test.id()))
+
+
+def main():
+    started = time.monotonic()
+    program = unittest.main(
+        argv=[sys.argv[0]] + UNITTEST_ARGV,
+        testRunner=unittest.TextTestRunner(resultclass=_Result, verbosity=2, stream=sys.stdout),
+        exit=False)
+    result = program.result
+    print(f"\n==== gateway e2e summary ({time.monotonic() - started:.1f} s) ====")
+    for outcome, name in result.outcomes:
+        print(f"  {outcome:5} {name.removeprefix('__main__.')}")
+    failed = len(result.failures) + len(result.errors)
+    print(f"  {result.testsRun} run, {failed} failed or errored, {len(result.skipped)} skipped: "
+          f"{'OK' if result.wasSuccessful() else 'FAILED'}")
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
