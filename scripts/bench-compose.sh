@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # ComposeReport latency for the demo organization next to a plain unary round
-# trip to one backend (report GetOrganization), measured in one run; then the
-# same again after other organizations' records are loaded into the same
-# stores. Composing reads only the composed organization's rows, so the
-# second figure, "with others / alone", should stay about 1. Extra arguments
-# go to both fazhi-compose-bench runs (e.g. --rounds=400).
+# trip to one backend (report GetOrganization), and whether it grows with
+# other organizations' data.
+#
+# Two identical sets of the four services run side by side, A and B, each
+# on free ports with its own SQLite files, and both get the demo
+# organization. The first fazhi-compose-bench run is the baseline: A and B
+# hold the same, so their ratio shows how far this machine's noise goes.
+# Then B gets other organizations' records (200 by default, each 60 study
+# sessions, 30 powers, 10 officers with their allocation, an organization
+# and a report), and the second run measures B against A again. Both runs
+# take the two sets call by call in the same rounds, so a busy machine slows
+# both alike; "B with others / A" for ComposeReport should stay about 1.
+# Extra arguments go to both runs (e.g. --rounds=1000).
 #
 #   bash scripts/bench-compose.sh [--orgs=200] [fazhi-compose-bench flags]
 set -euo pipefail
@@ -19,16 +27,16 @@ done
 demo=deploy/demo/lushan-minzheng
 work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
-export FAZHI_ACTOR=bench
+export FAZHI_ACTOR=bench work
 
 pids=()
 stop() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap stop EXIT
-start() {  # name, flags…: a service on a free port with its own SQLite file
-  local name=$1
-  shift
-  build/bin/fazhi-$name --listen=127.0.0.1:0 --http_listen= --log_level="$log_level" "$@" \
-    2>"$work/$name.log" &
+start() {  # log name, service, flags…
+  local log=$1 service=$2
+  shift 2
+  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --log_level="$log_level" "$@" \
+    2>"$work/$log.log" &
   pids+=($!)
 }
 port_of() {  # the port a server printed in its "listening on … (port N)" line
@@ -40,22 +48,28 @@ port_of() {  # the port a server printed in its "listening on … (port N)" line
   echo "no port in $1" >&2
   exit 1
 }
-
-start study --db="sqlite:$work/study.db"
-start duty --db="sqlite:$work/duty.db"
-start report --db="sqlite:$work/report.db"
-study_port=$(port_of "$work/study.log")
-duty_port=$(port_of "$work/duty.log")
-report_port=$(port_of "$work/report.log")
-export FAZHI_STUDY_TARGET=127.0.0.1:$study_port FAZHI_DUTY_TARGET=127.0.0.1:$duty_port \
-  FAZHI_REPORT_TARGET=127.0.0.1:$report_port
-start gateway --study_target="$FAZHI_STUDY_TARGET" --duty_target="$FAZHI_DUTY_TARGET" \
-  --report_target="$FAZHI_REPORT_TARGET"
-gateway_port=$(port_of "$work/gateway.log")
-export FAZHI_GATEWAY_TARGET=127.0.0.1:$gateway_port
-for t in "$FAZHI_STUDY_TARGET" "$FAZHI_DUTY_TARGET" "$FAZHI_REPORT_TARGET" "$FAZHI_GATEWAY_TARGET"; do
-  build/bin/fazhi wait-ready --target="$t" --timeout=30 2>/dev/null
-done
+declare -A target
+start_set() {  # A or B: the four services, each with its own SQLite file
+  local s=$1 service port
+  for service in study duty report; do
+    start "$s-$service" "$service" --db="sqlite:$work/$s-$service.db"
+  done
+  for service in study duty report; do
+    port=$(port_of "$work/$s-$service.log")
+    target[$s.$service]=127.0.0.1:$port
+  done
+  start "$s-gateway" gateway --study_target="${target[$s.study]}" --duty_target="${target[$s.duty]}" \
+    --report_target="${target[$s.report]}"
+  port=$(port_of "$work/$s-gateway.log")
+  target[$s.gateway]=127.0.0.1:$port
+  for service in study duty report gateway; do
+    build/bin/fazhi wait-ready --target="${target[$s.$service]}" --timeout=30 2>/dev/null
+  done
+}
+use_set() {  # the set the fazhi CLI talks to
+  export FAZHI_STUDY_TARGET=${target[$1.study]} FAZHI_DUTY_TARGET=${target[$1.duty]} \
+    FAZHI_REPORT_TARGET=${target[$1.report]} FAZHI_GATEWAY_TARGET=${target[$1.gateway]}
+}
 
 # One organization's records through the CLI, as scripts/demo.sh loads them.
 # Any rejected row (exit 1) stops the benchmark: the data must be what it says.
@@ -73,46 +87,49 @@ load_org() {  # org, directory
   } >"$work/load-$org.log" 2>&1 || { echo "loading $org failed:" >&2; cat "$work/load-$org.log" >&2; return 1; }
 }
 export -f load_org
-export work
 
-bench() {  # label, JSON file
-  build/bin/fazhi-compose-bench --gateway="$FAZHI_GATEWAY_TARGET" --study="$FAZHI_STUDY_TARGET" \
-    --duty="$FAZHI_DUTY_TARGET" --report="$FAZHI_REPORT_TARGET" --org=lushan-minzheng --year=2024 \
-    --label="$1" --json_out="$2" "${args[@]}"
-}
-rows() {  # what the stores hold, counted from the SQLite files
-  /usr/bin/python3 - "$work" <<'PY'
+rows() {  # what a set's stores hold, counted from its SQLite files
+  /usr/bin/python3 - "$work" "$1" <<'PY'
 import sqlite3, sys
-def count(db, table):
-    c = sqlite3.connect(f"file:{sys.argv[1]}/{db}.db?mode=ro", uri=True)
+def count(service, table):
+    c = sqlite3.connect(f"file:{sys.argv[1]}/{sys.argv[2]}-{service}.db?mode=ro", uri=True)
     n = c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     c.close()
     return f"{n} {table}"
-print("   stores hold:", ", ".join([count("report", "organizations"), count("report", "reports"),
-      count("study", "sessions"), count("duty", "powers"), count("duty", "officers"),
-      count("duty", "assignments")]))
+print(f"   set {sys.argv[2]} holds:", ", ".join([count("report", "organizations"),
+      count("report", "reports"), count("study", "sessions"), count("duty", "powers"),
+      count("duty", "officers"), count("duty", "assignments")]))
 PY
 }
+bench() {  # label of B, label of A
+  build/bin/fazhi-compose-bench --org=lushan-minzheng --year=2024 \
+    --gateway="${target[B.gateway]}" --study="${target[B.study]}" --duty="${target[B.duty]}" \
+    --report="${target[B.report]}" --label="$1" \
+    --compare="${target[A.gateway]},${target[A.study]},${target[A.duty]},${target[A.report]}" \
+    --compare_label="$2" "${args[@]}"
+}
 
-load_org lushan-minzheng "$demo"
-bench "alone" "$work/alone.json"
-rows
+start_set A
+start_set B
+for s in A B; do
+  use_set $s
+  load_org lushan-minzheng "$demo"
+done
+
+echo "== baseline: A and B both hold only the demo organization"
+bench "B" "A"
+rows A
+rows B
 
 echo
-echo "== loading $others other organizations' records …"
+echo "== loading $others other organizations' records into B …"
 /usr/bin/python3 tests/bench/make_orgs.py "$demo" "$work/orgs" "$others"
+use_set B
 started=$(date +%s)
 ls "$work/orgs" | xargs -P "${FAZHI_BENCH_LOAD_JOBS:-4}" -I{} bash -c 'load_org "$1" "$work/orgs/$1"' _ {}
 echo "   loaded in $(( $(date +%s) - started )) s"
-
-bench "with $others other organizations" "$work/others.json"
-rows
+rows B
 
 echo
-/usr/bin/python3 - "$work/alone.json" "$work/others.json" "$others" <<'PY'
-import json, sys
-alone, others = (json.load(open(p))["series"] for p in sys.argv[1:3])
-print(f"== with {sys.argv[3]} other organizations / alone (p50; about 1 means independent of others' data)")
-for name in alone:
-    print(f"   {name:<34} {others[name]['p50_us'] / alone[name]['p50_us']:.2f}")
-PY
+echo "== B with $others other organizations against A with the demo only"
+bench "B with $others others" "A alone"

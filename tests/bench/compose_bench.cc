@@ -1,8 +1,10 @@
 // fazhi-compose-bench: ComposeReport latency next to plain unary round trips
 // to the backends, measured in one run against running services. Calls go one
 // at a time (latency, not throughput). The series take turns call by call,
-// and each round starts with a different series, so a noisy neighbour slows
-// every series alike and the ratios stay meaningful on a shared machine.
+// in an order shuffled every round (a call runs slower right after a heavy
+// one, while that one's processes still clean up), so a noisy neighbour
+// slows every series alike and the ratios stay meaningful on a shared
+// machine.
 //
 //   fazhi-compose-bench --gateway=127.0.0.1:7100 --study=127.0.0.1:7101
 //       --duty=127.0.0.1:7102 --report=127.0.0.1:7103 --org=lushan-minzheng --year=2024
@@ -12,8 +14,16 @@
 // Series: report GetOrganization (the plain round trip the ratios divide by:
 // one record read through a store); the other three calls of the gateway's
 // parallel fan-out, report GetReport, study GetStudySummary and duty
-// GetDutySummary; and ComposeReport with no renderings and with all four
-// (docx, html, md, txt).
+// GetDutySummary; gateway GetFacts (the same fan-out and the facts, without
+// composing: it tells the fan-out from the composition); and ComposeReport
+// with no renderings and with all four (docx, html, md, txt).
+//
+// With --compare=GATEWAY,STUDY,DUTY,REPORT a second set of the four services
+// holding the same organization (e.g. without other organizations' data) is
+// measured in the same rounds, call by call, and every series gets the ratio
+// of the two: a comparison that a busy machine cannot skew, as two runs one
+// after the other can be.
+//
 // Every answer is checked (sections present, renderings as asked, nothing
 // missing), so a fast error never passes for a fast call.
 
@@ -26,6 +36,7 @@
 #include <iostream>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -35,6 +46,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "fazhi/duty/v1/duty.grpc.pb.h"
@@ -47,11 +59,14 @@ ABSL_FLAG(std::string, gateway, "127.0.0.1:7100", "gateway address");
 ABSL_FLAG(std::string, study, "127.0.0.1:7101", "study service address");
 ABSL_FLAG(std::string, duty, "127.0.0.1:7102", "duty service address");
 ABSL_FLAG(std::string, report, "127.0.0.1:7103", "report service address");
+ABSL_FLAG(std::string, label, "measured", "name of these services in the results");
+ABSL_FLAG(std::string, compare, "",
+          "GATEWAY,STUDY,DUTY,REPORT of a second set of services measured alongside");
+ABSL_FLAG(std::string, compare_label, "compared", "name of the second set in the results");
 ABSL_FLAG(std::string, org, "lushan-minzheng", "organization whose report is composed");
 ABSL_FLAG(int, year, 2024, "report year");
 ABSL_FLAG(int, rounds, 500, "measured rounds (one call of every series each)");
 ABSL_FLAG(int, warmup, 20, "unmeasured rounds before them");
-ABSL_FLAG(std::string, label, "", "name printed with the results");
 ABSL_FLAG(std::string, json_out, "", "also write the figures to this file as JSON");
 
 namespace {
@@ -62,8 +77,56 @@ namespace study = fazhi::study::v1;
 namespace duty = fazhi::duty::v1;
 
 constexpr char kPlain[] = "report GetOrganization";
-constexpr char kComposeNone[] = "ComposeReport (no formats)";
-constexpr char kComposeAll[] = "ComposeReport (docx,html,md,txt)";
+
+// The requests every series sends, built once.
+struct Requests {
+  report::GetOrganizationRequest get_org;
+  report::GetReportRequest get_report;
+  study::GetStudySummaryRequest study_summary;
+  duty::GetDutySummaryRequest duty_summary;
+  gateway::GetFactsRequest get_facts;
+  gateway::ComposeReportRequest compose_none;
+  gateway::ComposeReportRequest compose_all;
+
+  Requests(const std::string& org, int year) {
+    get_org.set_name(org);
+    get_report.set_name(absl::StrCat(org, "/reports/", year));
+    study_summary.set_org(org);
+    study_summary.set_year(year);
+    duty_summary.set_org(org);
+    duty_summary.set_year(year);
+    get_facts.set_org(org);
+    get_facts.set_year(year);
+    compose_none.set_org(org);
+    compose_none.set_year(year);
+    compose_all = compose_none;
+    for (const char* f : {"docx", "html", "md", "txt"}) compose_all.add_formats(f);
+  }
+};
+
+// One set of the four services.
+struct Stack {
+  std::string label;
+  std::unique_ptr<gateway::AnnualReportService::Stub> gateway;
+  std::unique_ptr<study::StudyService::Stub> study;
+  std::unique_ptr<duty::DutyService::Stub> duty;
+  std::unique_ptr<report::ReportService::Stub> report;
+  // What one composed report holds, so the figures can be related to the
+  // size of the work (and the two stacks seen to compose the same).
+  std::string composed_shape;
+
+  Stack(std::string name, const std::string& gateway_target, const std::string& study_target,
+        const std::string& duty_target, const std::string& report_target)
+      : label(std::move(name)),
+        gateway(gateway::AnnualReportService::NewStub(Channel(gateway_target))),
+        study(study::StudyService::NewStub(Channel(study_target))),
+        duty(duty::DutyService::NewStub(Channel(duty_target))),
+        report(report::ReportService::NewStub(Channel(report_target))) {}
+
+  static std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  }
+};
 
 struct Series {
   std::string name;
@@ -113,6 +176,83 @@ absl::Status CheckComposed(const gateway::ComposedReport& composed, size_t forma
   return absl::OkStatus();
 }
 
+std::string ShapeOf(const gateway::ComposedReport& composed) {
+  int findings = 0;
+  for (const auto& f : composed.findings()) findings += f.suppressed() ? 0 : 1;
+  std::vector<std::string> sizes;
+  for (const auto& r : composed.renderings()) {
+    sizes.push_back(absl::StrCat(r.format(), " ", r.content().size(), " B"));
+  }
+  return absl::StrCat(composed.sections_size(), " sections, ", findings, " findings; ",
+                      absl::StrJoin(sizes, ", "));
+}
+
+// The series of one stack, in the order they are printed; the plain round
+// trip first, the two ComposeReport series last.
+std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
+  std::vector<Series> series;
+  series.push_back({kPlain, [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      report::Organization response;
+                      grpc::Status status = s.report->GetOrganization(&context, r.get_org, &response);
+                      if (!status.ok()) return Failed("GetOrganization", status);
+                      if (response.name() != r.get_org.name()) {
+                        return absl::InternalError("another organization");
+                      }
+                      return absl::OkStatus();
+                    }});
+  series.push_back({"report GetReport", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      report::Report response;
+                      grpc::Status status = s.report->GetReport(&context, r.get_report, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetReport", status);
+                    }});
+  series.push_back({"study GetStudySummary", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      study::StudySummary response;
+                      grpc::Status status = s.study->GetStudySummary(&context, r.study_summary, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetStudySummary", status);
+                    }});
+  series.push_back({"duty GetDutySummary", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      duty::DutySummary response;
+                      grpc::Status status = s.duty->GetDutySummary(&context, r.duty_summary, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetDutySummary", status);
+                    }});
+  series.push_back({"gateway GetFacts", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::FactCatalogue response;
+                      grpc::Status status = s.gateway->GetFacts(&context, r.get_facts, &response);
+                      if (!status.ok()) return Failed("GetFacts", status);
+                      if (response.facts_size() == 0) return absl::InternalError("no facts");
+                      return absl::OkStatus();
+                    }});
+  series.push_back({"ComposeReport (no formats)", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::ComposedReport response;
+                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_none, &response);
+                      if (!status.ok()) return Failed("ComposeReport", status);
+                      return CheckComposed(response, 0);
+                    }});
+  series.push_back({"ComposeReport (docx,html,md,txt)", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::ComposedReport response;
+                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_all, &response);
+                      if (!status.ok()) return Failed("ComposeReport", status);
+                      if (absl::Status c = CheckComposed(response, 4); !c.ok()) return c;
+                      if (s.composed_shape.empty()) s.composed_shape = ShapeOf(response);
+                      return absl::OkStatus();
+                    }});
+  return series;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,98 +262,35 @@ int main(int argc, char** argv) {
   const int year = absl::GetFlag(FLAGS_year);
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
   const int warmup = std::max(0, absl::GetFlag(FLAGS_warmup));
+  const Requests requests(org, year);
 
-  auto channel = [](const std::string& target) {
-    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-  };
-  auto gateway_stub = gateway::AnnualReportService::NewStub(channel(absl::GetFlag(FLAGS_gateway)));
-  auto study_stub = study::StudyService::NewStub(channel(absl::GetFlag(FLAGS_study)));
-  auto duty_stub = duty::DutyService::NewStub(channel(absl::GetFlag(FLAGS_duty)));
-  auto report_stub = report::ReportService::NewStub(channel(absl::GetFlag(FLAGS_report)));
+  std::vector<std::unique_ptr<Stack>> stacks;
+  stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_label), absl::GetFlag(FLAGS_gateway),
+                                           absl::GetFlag(FLAGS_study), absl::GetFlag(FLAGS_duty),
+                                           absl::GetFlag(FLAGS_report)));
+  if (const std::string compare = absl::GetFlag(FLAGS_compare); !compare.empty()) {
+    std::vector<std::string> t = absl::StrSplit(compare, ',');
+    if (t.size() != 4) {
+      std::cerr << "fazhi-compose-bench: --compare wants GATEWAY,STUDY,DUTY,REPORT\n";
+      return 2;
+    }
+    stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
+  }
 
-  report::GetOrganizationRequest get_org;
-  get_org.set_name(org);
-  report::GetReportRequest get_report;
-  get_report.set_name(absl::StrCat(org, "/reports/", year));
-  study::GetStudySummaryRequest study_summary;
-  study_summary.set_org(org);
-  study_summary.set_year(year);
-  duty::GetDutySummaryRequest duty_summary;
-  duty_summary.set_org(org);
-  duty_summary.set_year(year);
-  gateway::ComposeReportRequest compose_none;
-  compose_none.set_org(org);
-  compose_none.set_year(year);
-  gateway::ComposeReportRequest compose_all = compose_none;
-  for (const char* f : {"docx", "html", "md", "txt"}) compose_all.add_formats(f);
-
-  // What one composed report holds, printed once so the figures can be
-  // related to the size of the work.
-  std::string composed_shape;
-
-  std::vector<Series> series;
-  series.push_back({kPlain, [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      report::Organization response;
-                      grpc::Status s = report_stub->GetOrganization(&context, get_org, &response);
-                      if (!s.ok()) return Failed("GetOrganization", s);
-                      if (response.name() != org) return absl::InternalError("another organization");
-                      return absl::OkStatus();
-                    }});
-  series.push_back({"report GetReport", [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      report::Report response;
-                      grpc::Status s = report_stub->GetReport(&context, get_report, &response);
-                      return s.ok() ? absl::OkStatus() : Failed("GetReport", s);
-                    }});
-  series.push_back({"study GetStudySummary", [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      study::StudySummary response;
-                      grpc::Status s = study_stub->GetStudySummary(&context, study_summary, &response);
-                      return s.ok() ? absl::OkStatus() : Failed("GetStudySummary", s);
-                    }});
-  series.push_back({"duty GetDutySummary", [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      duty::DutySummary response;
-                      grpc::Status s = duty_stub->GetDutySummary(&context, duty_summary, &response);
-                      return s.ok() ? absl::OkStatus() : Failed("GetDutySummary", s);
-                    }});
-  series.push_back({kComposeNone, [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      gateway::ComposedReport response;
-                      grpc::Status s = gateway_stub->ComposeReport(&context, compose_none, &response);
-                      if (!s.ok()) return Failed("ComposeReport", s);
-                      return CheckComposed(response, 0);
-                    }});
-  series.push_back({kComposeAll, [&]() -> absl::Status {
-                      grpc::ClientContext context;
-                      SetDeadline(context);
-                      gateway::ComposedReport response;
-                      grpc::Status s = gateway_stub->ComposeReport(&context, compose_all, &response);
-                      if (!s.ok()) return Failed("ComposeReport", s);
-                      if (absl::Status c = CheckComposed(response, 4); !c.ok()) return c;
-                      if (composed_shape.empty()) {
-                        int findings = 0;
-                        for (const auto& f : response.findings()) findings += f.suppressed() ? 0 : 1;
-                        std::vector<std::string> sizes;
-                        for (const auto& r : response.renderings()) {
-                          sizes.push_back(absl::StrCat(r.format(), " ", r.content().size(), " B"));
-                        }
-                        composed_shape = absl::StrCat(response.sections_size(), " sections, ", findings,
-                                                      " findings; ", absl::StrJoin(sizes, ", "));
-                      }
-                      return absl::OkStatus();
-                    }});
-
-  const int n = static_cast<int>(series.size());
-  for (int round = 0; round < warmup + rounds; ++round) {
-    for (int k = 0; k < n; ++k) {
-      Series& s = series[(round + k) % n];
+  // All calls of a round, of every stack, in a new order each round (fixed
+  // seed: runs are comparable), so no series always follows the same one.
+  std::vector<std::vector<Series>> series;
+  std::vector<Series*> round;
+  for (auto& stack : stacks) series.push_back(SeriesOf(*stack, requests));
+  const size_t per_stack = series[0].size();
+  for (auto& of_stack : series) {
+    for (Series& s : of_stack) round.push_back(&s);
+  }
+  std::mt19937 shuffle(20240101);
+  for (int r = 0; r < warmup + rounds; ++r) {
+    std::shuffle(round.begin(), round.end(), shuffle);
+    for (Series* each : round) {
+      Series& s = *each;
       const absl::Time start = absl::Now();
       const absl::Status status = s.call();
       const absl::Time end = absl::Now();
@@ -221,29 +298,37 @@ int main(int argc, char** argv) {
         std::cerr << "fazhi-compose-bench: " << s.name << ": " << status.message() << "\n";
         return 1;
       }
-      if (round >= warmup) s.latencies_us.push_back(absl::ToDoubleMicroseconds(end - start));
+      if (r >= warmup) s.latencies_us.push_back(absl::ToDoubleMicroseconds(end - start));
     }
   }
 
-  const std::string label = absl::GetFlag(FLAGS_label);
-  std::printf("== %s%s%s %d: %d rounds after %d warm-up, calls one at a time\n", label.c_str(),
-              label.empty() ? "" : ": ", org.c_str(), year, rounds, warmup);
-  std::printf("   composed: %s\n", composed_shape.c_str());
-  nlohmann::ordered_json json = {{"label", label}, {"org", org}, {"year", year}, {"rounds", rounds}};
-  std::vector<Figures> figures;
-  for (const Series& s : series) {
-    const Figures f = Summarize(s.latencies_us);
-    figures.push_back(f);
-    std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50, f.p90,
-                f.mean);
-    json["series"][s.name] = {{"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
+  std::printf("== %s %d: %d rounds after %d warm-up, calls one at a time%s\n", org.c_str(), year, rounds,
+              warmup, stacks.size() > 1 ? ", the two sets of services call by call" : "");
+  nlohmann::ordered_json json = {{"org", org}, {"year", year}, {"rounds", rounds}};
+  std::vector<std::vector<Figures>> figures(stacks.size());
+  for (size_t k = 0; k < stacks.size(); ++k) {
+    std::printf("-- %s: composed %s\n", stacks[k]->label.c_str(), stacks[k]->composed_shape.c_str());
+    for (const Series& s : series[k]) {
+      const Figures f = Summarize(s.latencies_us);
+      figures[k].push_back(f);
+      std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50, f.p90,
+                  f.mean);
+      json["stacks"][stacks[k]->label][s.name] = {{"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
+    }
+    const Figures& plain = figures[k][0];
+    const Figures& none = figures[k][per_stack - 2];
+    const Figures& all = figures[k][per_stack - 1];
+    std::printf("   ratio compose/%s (p50): %.1f with no formats, %.1f with all four\n", kPlain,
+                none.p50 / plain.p50, all.p50 / plain.p50);
   }
-  const Figures& plain = figures[0];
-  const Figures& none = figures[n - 2];
-  const Figures& all = figures[n - 1];
-  std::printf("   ratio compose/%s (p50): %.1f with no formats, %.1f with all four\n", kPlain,
-              none.p50 / plain.p50, all.p50 / plain.p50);
-  json["ratio_p50"] = {{kComposeNone, none.p50 / plain.p50}, {kComposeAll, all.p50 / plain.p50}};
+  if (stacks.size() > 1) {
+    std::printf("-- %s / %s (p50, same rounds)\n", stacks[0]->label.c_str(), stacks[1]->label.c_str());
+    for (size_t i = 0; i < per_stack; ++i) {
+      const double ratio = figures[0][i].p50 / figures[1][i].p50;
+      std::printf("   %-34s %.2f\n", series[0][i].name.c_str(), ratio);
+      json["ratio_p50"][series[0][i].name] = ratio;
+    }
+  }
 
   if (const std::string path = absl::GetFlag(FLAGS_json_out); !path.empty()) {
     std::ofstream(path) << json.dump(2) << "\n";
