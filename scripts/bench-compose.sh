@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# ComposeReport latency for the demo organization next to a plain unary round
+# trip to one backend (report GetOrganization), and whether it grows with
+# other organizations' data.
+#
+# Two identical sets of the four services run side by side, A and B, each
+# on free ports with its own SQLite files, and both get the demo
+# organization. The first fazhi-compose-bench run is the baseline: A and B
+# hold the same, so their ratio shows how far this machine's noise goes.
+# Then B gets other organizations' records (200 by default, each 60 study
+# sessions, 30 powers, 10 officers with their allocation, an organization
+# and a report), and the second run measures B against A again. Both runs
+# take the two sets call by call in the same rounds, so a busy machine slows
+# both alike; "B with others / A" for ComposeReport should stay about 1.
+# Extra arguments go to both runs (e.g. --rounds=1000).
+#
+#   bash scripts/bench-compose.sh [--orgs=200] [fazhi-compose-bench flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh >/dev/null
+
+others=200
+args=()
+for a in "$@"; do
+  case "$a" in --orgs=*) others="${a#--orgs=}" ;; *) args+=("$a") ;; esac
+done
+demo=deploy/demo/lushan-minzheng
+work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
+log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
+export FAZHI_ACTOR=bench work
+
+pids=()
+stop() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap stop EXIT
+start() {  # log name, service, flags…
+  local log=$1 service=$2
+  shift 2
+  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --log_level="$log_level" "$@" \
+    2>"$work/$log.log" &
+  pids+=($!)
+}
+port_of() {  # the port a server printed in its "listening on … (port N)" line
+  for _ in $(seq 100); do
+    p=$(grep -o '(port [0-9][0-9]*)' "$1" | head -n1 | tr -dc 0-9 || true)
+    [ -n "$p" ] && { echo "$p"; return; }
+    sleep 0.1
+  done
+  echo "no port in $1" >&2
+  exit 1
+}
+declare -A target
+start_set() {  # A or B: the four services, each with its own SQLite file
+  local s=$1 service port
+  for service in study duty report; do
+    start "$s-$service" "$service" --db="sqlite:$work/$s-$service.db"
+  done
+  for service in study duty report; do
+    port=$(port_of "$work/$s-$service.log")
+    target[$s.$service]=127.0.0.1:$port
+  done
+  start "$s-gateway" gateway --study_target="${target[$s.study]}" --duty_target="${target[$s.duty]}" \
+    --report_target="${target[$s.report]}"
+  port=$(port_of "$work/$s-gateway.log")
+  target[$s.gateway]=127.0.0.1:$port
+  for service in study duty report gateway; do
+    build/bin/fazhi wait-ready --target="${target[$s.$service]}" --timeout=30 2>/dev/null
+  done
+}
+use_set() {  # the set the fazhi CLI talks to
+  export FAZHI_STUDY_TARGET=${target[$1.study]} FAZHI_DUTY_TARGET=${target[$1.duty]} \
+    FAZHI_REPORT_TARGET=${target[$1.report]} FAZHI_GATEWAY_TARGET=${target[$1.gateway]}
+}
+
+# One organization's records through the CLI, as scripts/demo.sh loads them.
+# Any rejected row (exit 1) stops the benchmark: the data must be what it says.
+load_org() {  # org, directory
+  local org=$1 dir=$2
+  {
+    build/bin/fazhi report put-org --file="$dir/org.json"
+    build/bin/fazhi report put --org="$org" --year=2024 --file="$dir/report-2024.json"
+    build/bin/fazhi study put-plan --org="$org" --year=2024 --file="$dir/plan-2024.json"
+    build/bin/fazhi study import-sessions --org="$org" --file="$dir/sessions.jsonl"
+    build/bin/fazhi study import-events --org="$org" --file="$dir/events.jsonl"
+    build/bin/fazhi duty import-powers --org="$org" --file="$dir/powers.jsonl"
+    build/bin/fazhi duty import-officers --org="$org" --file="$dir/officers.jsonl"
+    build/bin/fazhi duty allocate --org="$org" --as-of=2024-12-31 --commit
+  } >"$work/load-$org.log" 2>&1 || { echo "loading $org failed:" >&2; cat "$work/load-$org.log" >&2; return 1; }
+}
+export -f load_org
+
+rows() {  # what a set's stores hold, counted from its SQLite files
+  /usr/bin/python3 - "$work" "$1" <<'PY'
+import sqlite3, sys
+def count(service, table):
+    c = sqlite3.connect(f"file:{sys.argv[1]}/{sys.argv[2]}-{service}.db?mode=ro", uri=True)
+    n = c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    c.close()
+    return f"{n} {table}"
+print(f"   set {sys.argv[2]} holds:", ", ".join([count("report", "organizations"),
+      count("report", "reports"), count("study", "sessions"), count("duty", "powers"),
+      count("duty", "officers"), count("duty", "assignments")]))
+PY
+}
+bench() {  # label of B, label of A
+  build/bin/fazhi-compose-bench --org=lushan-minzheng --year=2024 \
+    --gateway="${target[B.gateway]}" --study="${target[B.study]}" --duty="${target[B.duty]}" \
+    --report="${target[B.report]}" --label="$1" \
+    --compare="${target[A.gateway]},${target[A.study]},${target[A.duty]},${target[A.report]}" \
+    --compare_label="$2" "${args[@]}"
+}
+
+start_set A
+start_set B
+for s in A B; do
+  use_set $s
+  load_org lushan-minzheng "$demo"
+done
+
+echo "== baseline: A and B both hold only the demo organization"
+bench "B" "A"
+rows A
+rows B
+
+echo
+echo "== loading $others other organizations' records into B …"
+/usr/bin/python3 tests/bench/make_orgs.py "$demo" "$work/orgs" "$others"
+use_set B
+started=$(date +%s)
+ls "$work/orgs" | xargs -P "${FAZHI_BENCH_LOAD_JOBS:-4}" -I{} bash -c 'load_org "$1" "$work/orgs/$1"' _ {}
+echo "   loaded in $(( $(date +%s) - started )) s"
+rows B
+
+echo
+echo "== B with $others other organizations against A with the demo only"
+bench "B with $others others" "A alone"

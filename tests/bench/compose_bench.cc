@@ -1,0 +1,337 @@
+// fazhi-compose-bench: ComposeReport latency next to plain unary round trips
+// to the backends, measured in one run against running services. Calls go one
+// at a time (latency, not throughput). The series take turns call by call,
+// in an order shuffled every round (a call runs slower right after a heavy
+// one, while that one's processes still clean up), so a noisy neighbour
+// slows every series alike and the ratios stay meaningful on a shared
+// machine.
+//
+//   fazhi-compose-bench --gateway=127.0.0.1:7100 --study=127.0.0.1:7101
+//       --duty=127.0.0.1:7102 --report=127.0.0.1:7103 --org=lushan-minzheng --year=2024
+//
+// (the defaults are the demo's ports, scripts/demo.sh).
+//
+// Series: report GetOrganization (the plain round trip the ratios divide by:
+// one record read through a store); the other three calls of the gateway's
+// parallel fan-out, report GetReport, study GetStudySummary and duty
+// GetDutySummary; gateway GetFacts (the same fan-out and the facts, without
+// composing: it tells the fan-out from the composition); and ComposeReport
+// with no renderings and with all four (docx, html, md, txt).
+//
+// With --compare=GATEWAY,STUDY,DUTY,REPORT a second set of the four services
+// holding the same organization (e.g. without other organizations' data) is
+// measured in the same rounds, call by call, and every series gets the ratio
+// of the two: a comparison that a busy machine cannot skew, as two runs one
+// after the other can be.
+//
+// Every answer is checked (sections present, renderings as asked, nothing
+// missing), so a fast error never passes for a fast call.
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "fazhi/duty/v1/duty.grpc.pb.h"
+#include "fazhi/gateway/v1/gateway.grpc.pb.h"
+#include "fazhi/report/v1/report.grpc.pb.h"
+#include "fazhi/study/v1/study.grpc.pb.h"
+#include "nlohmann/json.hpp"
+
+ABSL_FLAG(std::string, gateway, "127.0.0.1:7100", "gateway address");
+ABSL_FLAG(std::string, study, "127.0.0.1:7101", "study service address");
+ABSL_FLAG(std::string, duty, "127.0.0.1:7102", "duty service address");
+ABSL_FLAG(std::string, report, "127.0.0.1:7103", "report service address");
+ABSL_FLAG(std::string, label, "measured", "name of these services in the results");
+ABSL_FLAG(std::string, compare, "",
+          "GATEWAY,STUDY,DUTY,REPORT of a second set of services measured alongside");
+ABSL_FLAG(std::string, compare_label, "compared", "name of the second set in the results");
+ABSL_FLAG(std::string, org, "lushan-minzheng", "organization whose report is composed");
+ABSL_FLAG(int, year, 2024, "report year");
+ABSL_FLAG(int, rounds, 500, "measured rounds (one call of every series each)");
+ABSL_FLAG(int, warmup, 20, "unmeasured rounds before them");
+ABSL_FLAG(std::string, json_out, "", "also write the figures to this file as JSON");
+
+namespace {
+
+namespace gateway = fazhi::gateway::v1;
+namespace report = fazhi::report::v1;
+namespace study = fazhi::study::v1;
+namespace duty = fazhi::duty::v1;
+
+constexpr char kPlain[] = "report GetOrganization";
+
+// The requests every series sends, built once.
+struct Requests {
+  report::GetOrganizationRequest get_org;
+  report::GetReportRequest get_report;
+  study::GetStudySummaryRequest study_summary;
+  duty::GetDutySummaryRequest duty_summary;
+  gateway::GetFactsRequest get_facts;
+  gateway::ComposeReportRequest compose_none;
+  gateway::ComposeReportRequest compose_all;
+
+  Requests(const std::string& org, int year) {
+    get_org.set_name(org);
+    get_report.set_name(absl::StrCat(org, "/reports/", year));
+    study_summary.set_org(org);
+    study_summary.set_year(year);
+    duty_summary.set_org(org);
+    duty_summary.set_year(year);
+    get_facts.set_org(org);
+    get_facts.set_year(year);
+    compose_none.set_org(org);
+    compose_none.set_year(year);
+    compose_all = compose_none;
+    for (const char* f : {"docx", "html", "md", "txt"}) compose_all.add_formats(f);
+  }
+};
+
+// One set of the four services.
+struct Stack {
+  std::string label;
+  std::unique_ptr<gateway::AnnualReportService::Stub> gateway;
+  std::unique_ptr<study::StudyService::Stub> study;
+  std::unique_ptr<duty::DutyService::Stub> duty;
+  std::unique_ptr<report::ReportService::Stub> report;
+  // What one composed report holds, so the figures can be related to the
+  // size of the work (and the two stacks seen to compose the same).
+  std::string composed_shape;
+
+  Stack(std::string name, const std::string& gateway_target, const std::string& study_target,
+        const std::string& duty_target, const std::string& report_target)
+      : label(std::move(name)),
+        gateway(gateway::AnnualReportService::NewStub(Channel(gateway_target))),
+        study(study::StudyService::NewStub(Channel(study_target))),
+        duty(duty::DutyService::NewStub(Channel(duty_target))),
+        report(report::ReportService::NewStub(Channel(report_target))) {}
+
+  static std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  }
+};
+
+struct Series {
+  std::string name;
+  std::function<absl::Status()> call;
+  std::vector<double> latencies_us;
+};
+
+struct Figures {
+  double p50 = 0, p90 = 0, mean = 0;
+};
+
+Figures Summarize(std::vector<double> us) {
+  Figures f;
+  if (us.empty()) return f;
+  std::sort(us.begin(), us.end());
+  auto at = [&](double p) { return us[static_cast<size_t>(p * (us.size() - 1) + 0.5)]; };
+  f.p50 = at(0.50);
+  f.p90 = at(0.90);
+  f.mean = std::accumulate(us.begin(), us.end(), 0.0) / us.size();
+  return f;
+}
+
+void SetDeadline(grpc::ClientContext& context) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+absl::Status Failed(absl::string_view what, const grpc::Status& status) {
+  return absl::UnknownError(
+      absl::StrCat(what, " failed: code ", status.error_code(), ": ", status.error_message()));
+}
+
+// Checks a composed report: the structure is there, the renderings are the
+// ones asked for and not empty, and no backend was left out.
+absl::Status CheckComposed(const gateway::ComposedReport& composed, size_t formats) {
+  if (composed.sections_size() == 0) return absl::InternalError("composed report has no sections");
+  if (composed.missing_backends_size() > 0) {
+    return absl::InternalError(absl::StrCat("backends missing: ",
+                                            absl::StrJoin(composed.missing_backends(), ", ")));
+  }
+  if (static_cast<size_t>(composed.renderings_size()) != formats) {
+    return absl::InternalError(
+        absl::StrCat(composed.renderings_size(), " renderings instead of ", formats));
+  }
+  for (const auto& r : composed.renderings()) {
+    if (r.content().empty()) return absl::InternalError(absl::StrCat(r.format(), " rendering is empty"));
+  }
+  return absl::OkStatus();
+}
+
+std::string ShapeOf(const gateway::ComposedReport& composed) {
+  int findings = 0;
+  for (const auto& f : composed.findings()) findings += f.suppressed() ? 0 : 1;
+  std::vector<std::string> sizes;
+  for (const auto& r : composed.renderings()) {
+    sizes.push_back(absl::StrCat(r.format(), " ", r.content().size(), " B"));
+  }
+  return absl::StrCat(composed.sections_size(), " sections, ", findings, " findings; ",
+                      absl::StrJoin(sizes, ", "));
+}
+
+// The series of one stack, in the order they are printed; the plain round
+// trip first, the two ComposeReport series last.
+std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
+  std::vector<Series> series;
+  series.push_back({kPlain, [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      report::Organization response;
+                      grpc::Status status = s.report->GetOrganization(&context, r.get_org, &response);
+                      if (!status.ok()) return Failed("GetOrganization", status);
+                      if (response.name() != r.get_org.name()) {
+                        return absl::InternalError("another organization");
+                      }
+                      return absl::OkStatus();
+                    }});
+  series.push_back({"report GetReport", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      report::Report response;
+                      grpc::Status status = s.report->GetReport(&context, r.get_report, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetReport", status);
+                    }});
+  series.push_back({"study GetStudySummary", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      study::StudySummary response;
+                      grpc::Status status = s.study->GetStudySummary(&context, r.study_summary, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetStudySummary", status);
+                    }});
+  series.push_back({"duty GetDutySummary", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      duty::DutySummary response;
+                      grpc::Status status = s.duty->GetDutySummary(&context, r.duty_summary, &response);
+                      return status.ok() ? absl::OkStatus() : Failed("GetDutySummary", status);
+                    }});
+  series.push_back({"gateway GetFacts", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::FactCatalogue response;
+                      grpc::Status status = s.gateway->GetFacts(&context, r.get_facts, &response);
+                      if (!status.ok()) return Failed("GetFacts", status);
+                      if (response.facts_size() == 0) return absl::InternalError("no facts");
+                      return absl::OkStatus();
+                    }});
+  series.push_back({"ComposeReport (no formats)", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::ComposedReport response;
+                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_none, &response);
+                      if (!status.ok()) return Failed("ComposeReport", status);
+                      return CheckComposed(response, 0);
+                    }});
+  series.push_back({"ComposeReport (docx,html,md,txt)", [&s, &r]() -> absl::Status {
+                      grpc::ClientContext context;
+                      SetDeadline(context);
+                      gateway::ComposedReport response;
+                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_all, &response);
+                      if (!status.ok()) return Failed("ComposeReport", status);
+                      if (absl::Status c = CheckComposed(response, 4); !c.ok()) return c;
+                      if (s.composed_shape.empty()) s.composed_shape = ShapeOf(response);
+                      return absl::OkStatus();
+                    }});
+  return series;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("ComposeReport latency against a plain unary round trip");
+  absl::ParseCommandLine(argc, argv);
+  const std::string org = absl::StrCat("orgs/", absl::GetFlag(FLAGS_org));
+  const int year = absl::GetFlag(FLAGS_year);
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  const int warmup = std::max(0, absl::GetFlag(FLAGS_warmup));
+  const Requests requests(org, year);
+
+  std::vector<std::unique_ptr<Stack>> stacks;
+  stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_label), absl::GetFlag(FLAGS_gateway),
+                                           absl::GetFlag(FLAGS_study), absl::GetFlag(FLAGS_duty),
+                                           absl::GetFlag(FLAGS_report)));
+  if (const std::string compare = absl::GetFlag(FLAGS_compare); !compare.empty()) {
+    std::vector<std::string> t = absl::StrSplit(compare, ',');
+    if (t.size() != 4) {
+      std::cerr << "fazhi-compose-bench: --compare wants GATEWAY,STUDY,DUTY,REPORT\n";
+      return 2;
+    }
+    stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
+  }
+
+  // All calls of a round, of every stack, in a new order each round (fixed
+  // seed: runs are comparable), so no series always follows the same one.
+  std::vector<std::vector<Series>> series;
+  std::vector<Series*> round;
+  for (auto& stack : stacks) series.push_back(SeriesOf(*stack, requests));
+  const size_t per_stack = series[0].size();
+  for (auto& of_stack : series) {
+    for (Series& s : of_stack) round.push_back(&s);
+  }
+  std::mt19937 shuffle(20240101);
+  for (int r = 0; r < warmup + rounds; ++r) {
+    std::shuffle(round.begin(), round.end(), shuffle);
+    for (Series* each : round) {
+      Series& s = *each;
+      const absl::Time start = absl::Now();
+      const absl::Status status = s.call();
+      const absl::Time end = absl::Now();
+      if (!status.ok()) {
+        std::cerr << "fazhi-compose-bench: " << s.name << ": " << status.message() << "\n";
+        return 1;
+      }
+      if (r >= warmup) s.latencies_us.push_back(absl::ToDoubleMicroseconds(end - start));
+    }
+  }
+
+  std::printf("== %s %d: %d rounds after %d warm-up, calls one at a time%s\n", org.c_str(), year, rounds,
+              warmup, stacks.size() > 1 ? ", the two sets of services call by call" : "");
+  nlohmann::ordered_json json = {{"org", org}, {"year", year}, {"rounds", rounds}};
+  std::vector<std::vector<Figures>> figures(stacks.size());
+  for (size_t k = 0; k < stacks.size(); ++k) {
+    std::printf("-- %s: composed %s\n", stacks[k]->label.c_str(), stacks[k]->composed_shape.c_str());
+    for (const Series& s : series[k]) {
+      const Figures f = Summarize(s.latencies_us);
+      figures[k].push_back(f);
+      std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50, f.p90,
+                  f.mean);
+      json["stacks"][stacks[k]->label][s.name] = {{"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
+    }
+    const Figures& plain = figures[k][0];
+    const Figures& none = figures[k][per_stack - 2];
+    const Figures& all = figures[k][per_stack - 1];
+    std::printf("   ratio compose/%s (p50): %.1f with no formats, %.1f with all four\n", kPlain,
+                none.p50 / plain.p50, all.p50 / plain.p50);
+  }
+  if (stacks.size() > 1) {
+    std::printf("-- %s / %s (p50, same rounds)\n", stacks[0]->label.c_str(), stacks[1]->label.c_str());
+    for (size_t i = 0; i < per_stack; ++i) {
+      const double ratio = figures[0][i].p50 / figures[1][i].p50;
+      std::printf("   %-34s %.2f\n", series[0][i].name.c_str(), ratio);
+      json["ratio_p50"][series[0][i].name] = ratio;
+    }
+  }
+
+  if (const std::string path = absl::GetFlag(FLAGS_json_out); !path.empty()) {
+    std::ofstream(path) << json.dump(2) << "\n";
+  }
+  return 0;
+}
