@@ -322,11 +322,21 @@ int main(int argc, char** argv) {
                 none.p50 / plain.p50, all.p50 / plain.p50);
   }
   if (stacks.size() > 1) {
-    std::printf("-- %s / %s (p50, same rounds)\n", stacks[0]->label.c_str(), stacks[1]->label.c_str());
+    // Besides the ratio of the medians, the median of the ratios of the two
+    // calls of each round: those ran moments apart, so even a neighbour that
+    // comes and goes during the run hardly moves it.
+    std::printf("-- %s / %s, same rounds: ratio of p50s, median of per-round ratios\n",
+                stacks[0]->label.c_str(), stacks[1]->label.c_str());
     for (size_t i = 0; i < per_stack; ++i) {
       const double ratio = figures[0][i].p50 / figures[1][i].p50;
-      std::printf("   %-34s %.2f\n", series[0][i].name.c_str(), ratio);
+      std::vector<double> paired;
+      for (size_t r = 0; r < series[0][i].latencies_us.size(); ++r) {
+        paired.push_back(series[0][i].latencies_us[r] / series[1][i].latencies_us[r]);
+      }
+      const double paired_median = Summarize(paired).p50;
+      std::printf("   %-34s %.2f   %.2f\n", series[0][i].name.c_str(), ratio, paired_median);
       json["ratio_p50"][series[0][i].name] = ratio;
+      json["paired_ratio_median"][series[0][i].name] = paired_median;
     }
   }
 
