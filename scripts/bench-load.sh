@@ -26,7 +26,7 @@ trap 'kill $study $echo_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 
 port_of() {  # the port a server printed in its "listening on … (port N)" line
   for _ in $(seq 100); do
-    p=$(grep -o 'port [0-9]*' "$1" | head -n1 | cut -d' ' -f2 || true)
+    p=$(grep -o '(port [0-9]*)' "$1" | head -n1 | tr -dc '0-9' || true)
     [ -n "$p" ] && { echo "$p"; return; }
     sleep 0.1
   done
