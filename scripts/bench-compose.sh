@@ -35,7 +35,7 @@ trap stop EXIT
 start() {  # log name, service, flags…
   local log=$1 service=$2
   shift 2
-  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --log_level="$log_level" "$@" \
+  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --insecure_dev_mode --allow_plaintext --log_level="$log_level" "$@" \
     2>"$work/$log.log" &
   pids+=($!)
 }

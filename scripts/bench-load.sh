@@ -18,9 +18,9 @@ work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 [ -n "$db" ] || db="sqlite:$work/study.db"
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
 
-build/bin/fazhi-study --listen=127.0.0.1:0 --db="$db" --log_level="$log_level" 2>"$work/study.log" &
+build/bin/fazhi-study --listen=127.0.0.1:0 --insecure_dev_mode --allow_plaintext --db="$db" --log_level="$log_level" 2>"$work/study.log" &
 study=$!
-build/bin/fazhi-echo --listen=127.0.0.1:0 --log_level="$log_level" 2>"$work/echo.log" &
+build/bin/fazhi-echo --listen=127.0.0.1:0 --insecure_dev_mode --allow_plaintext --log_level="$log_level" 2>"$work/echo.log" &
 echo_pid=$!
 trap 'kill $study $echo_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 

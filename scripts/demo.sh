@@ -18,19 +18,29 @@ export FAZHI_REPORT_TARGET=127.0.0.1:${FAZHI_DEMO_REPORT_PORT:-7103}
 export FAZHI_GATEWAY_TARGET=127.0.0.1:${FAZHI_DEMO_GATEWAY_PORT:-7100}
 export FAZHI_ACTOR=demo
 
+# Credentials: a keys file with one admin caller; its key is shown once,
+# kept in $var/admin.key (mode 600) and used by every command below.
+# Plaintext is allowed because everything listens on loopback only.
+umask 077
+export FAZHI_KEYS_FILE=$var/keys.json
+build/bin/fazhi keys create --caller=demo-admin --roles='admin:*' >"$var/admin.key"
+export FAZHI_API_KEY_FILE=$var/admin.key
+umask 022
+secure=(--keys_file="$FAZHI_KEYS_FILE" --allow_plaintext)
+
 pids=()
 stop() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait "${pids[@]}" 2>/dev/null || true; }
 trap stop EXIT
 start() {  # name, target, extra flags…
   local name=$1 target=$2
   shift 2
-  build/bin/fazhi-$name --listen="$target" --http_listen= "$@" 2>"$var/$name.log" &
+  build/bin/fazhi-$name --listen="$target" --http_listen= "${secure[@]}" "$@" 2>"$var/$name.log" &
   pids+=($!)
 }
 start study "$FAZHI_STUDY_TARGET" --db="sqlite:$var/study.db"
 start duty "$FAZHI_DUTY_TARGET" --db="sqlite:$var/duty.db"
 start report "$FAZHI_REPORT_TARGET" --db="sqlite:$var/report.db"
-build/bin/fazhi-gateway --listen="$FAZHI_GATEWAY_TARGET" --http_listen=127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100} \
+build/bin/fazhi-gateway --listen="$FAZHI_GATEWAY_TARGET" --http_listen=127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100} "${secure[@]}" \
   --study_target="$FAZHI_STUDY_TARGET" --duty_target="$FAZHI_DUTY_TARGET" \
   --report_target="$FAZHI_REPORT_TARGET" 2>"$var/gateway.log" &
 pids+=($!)
@@ -53,6 +63,7 @@ echo
 echo "== 年度报告 (gateway)"
 build/bin/fazhi compose --org=lushan-minzheng --year=2024 --formats=docx,html,md,txt --out="$out"
 echo
-echo "Open $out/lushan-minzheng-2024.docx (or .html, .md, .txt). The gateway also serves"
-echo "http://127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100}/orgs/lushan-minzheng/reports/2024.docx while it runs."
+echo "Open $out/lushan-minzheng-2024.docx (or .html, .md, .txt). While it runs the gateway"
+echo "also serves http://127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100}/orgs/lushan-minzheng/reports/2024.docx"
+echo "to callers sending \"Authorization: Bearer \$(cat $var/admin.key)\"."
 echo "Logs and databases: $var/"

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
+#include "services/common/client_tls.h"
 #include "services/common/grpc_status.h"
 
 namespace fazhi::cli {
@@ -27,8 +28,44 @@ std::string Target(const Flags& flags, const char* env, const std::string& fallb
   return value && *value ? value : fallback;
 }
 
+namespace {
+
+ClientSettings& Settings() {
+  static ClientSettings* settings = new ClientSettings();
+  return *settings;
+}
+
+}  // namespace
+
+absl::Status ConfigureClient(const Flags& flags) {
+  absl::StatusOr<ClientSettings> settings = ClientSettingsFromEnvironment();
+  if (!settings.ok()) return settings.status();
+  if (flags.count("api_key")) {
+    return absl::InvalidArgumentError(
+        "--api_key is not accepted (it would show in the process list): set FAZHI_API_KEY or "
+        "--api_key_file");
+  }
+  if (auto file = Flag(flags, "api_key_file"); !file.empty()) {
+    absl::StatusOr<std::string> text = ReadPemFile(file, "--api_key_file");
+    if (!text.ok()) return text.status();
+    settings->api_key = text->substr(0, text->find_first_of("\r\n"));
+  }
+  settings->tls.ca_file = Flag(flags, "ca_file", settings->tls.ca_file);
+  settings->tls.cert_file = Flag(flags, "client_cert_file", settings->tls.cert_file);
+  settings->tls.key_file = Flag(flags, "client_key_file", settings->tls.key_file);
+  settings->tls.server_name = Flag(flags, "server_name", settings->tls.server_name);
+  if (absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+          ChannelCredentialsFor(settings->tls);
+      !credentials.ok()) {
+    return credentials.status();
+  }
+  Settings() = *std::move(settings);
+  return absl::OkStatus();
+}
+
 std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  // ConfigureClient checked the files, so this cannot fail.
+  return *CreateClientChannel(target, Settings());
 }
 
 std::string Describe(const grpc::Status& status) {

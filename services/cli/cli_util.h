@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
+
 namespace fazhi::cli {
 
 // --name=value flags of one command line.
@@ -28,6 +30,13 @@ std::string Flag(const Flags& flags, const std::string& name, const std::string&
 // --target, else the environment variable `env`, else `fallback`.
 std::string Target(const Flags& flags, const char* env, const std::string& fallback);
 
+// Reads the client's credentials and transport settings: the environment
+// (FAZHI_API_KEY, FAZHI_API_KEY_FILE, FAZHI_CA_FILE, FAZHI_CLIENT_CERT_FILE,
+// FAZHI_CLIENT_KEY_FILE, FAZHI_SERVER_NAME), overridden by --api_key_file,
+// --ca_file, --client_cert_file, --client_key_file, --server_name.
+absl::Status ConfigureClient(const Flags& flags);
+
+// A channel with the configured credentials.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);
 
 // The status as a person reads it: code, message, and every bad field.

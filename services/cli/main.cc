@@ -22,6 +22,7 @@
 #include "services/cli/report_commands.h"
 #include "services/cli/duty_commands.h"
 #include "services/cli/gateway_commands.h"
+#include "services/cli/keys_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -64,11 +65,24 @@ commands:
   publish               --org=ORG --year=YEAR [--actor=NAME]   an APPROVED report
   dashboard             --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD]
 
+  keys create           --caller=NAME [--roles="ROLE:ORG[,ORG] ..."] [--certificate=NAME]
+                        [--delegate] [--no_key]   adds the caller, or a new key for it
+                        (key rotation); prints the key once on stdout
+  keys list             callers, roles, key ids (never keys or hashes)
+  keys revoke           --key_id=ID | --caller=NAME
+                        keys commands take --keys_file, else $FAZHI_KEYS_FILE;
+                        ROLE: reader, editor, approver, supervisor, admin; ORG: id or *
+
 --target defaults to $FAZHI_STUDY_TARGET, else 127.0.0.1:7101 (study commands
 and wait-ready); $FAZHI_DUTY_TARGET, else 127.0.0.1:7102 (duty commands);
 $FAZHI_REPORT_TARGET, else 127.0.0.1:7103 (report commands);
 $FAZHI_GATEWAY_TARGET, else 127.0.0.1:7100 (compose, facts, publish, dashboard).
---actor defaults to $FAZHI_ACTOR, else $USER.
+--actor defaults to $FAZHI_ACTOR, else $USER (used only by servers in development
+mode; otherwise the change is recorded under the authenticated caller).
+Credentials: the API key from $FAZHI_API_KEY or --api_key_file=FILE (never a flag
+value); TLS: --ca_file / $FAZHI_CA_FILE, client certificate --client_cert_file and
+--client_key_file ($FAZHI_CLIENT_CERT_FILE, $FAZHI_CLIENT_KEY_FILE), --server_name
+/ $FAZHI_SERVER_NAME. Without a CA file the connection is plaintext.
 A flag without a value (--commit) means --commit=true.
 exit codes: 0 done, 1 some rows rejected, 2 usage error, 3 the call failed.
 )";
@@ -124,6 +138,12 @@ int main(int argc, char** argv) {
     }
   }
   const std::string command = absl::StrJoin(words, " ");
+  if (command == "keys create") return KeysCreate(flags);
+  if (command == "keys list") return KeysList(flags);
+  if (command == "keys revoke") return KeysRevoke(flags);
+  if (absl::Status configured = ConfigureClient(flags); !configured.ok()) {
+    return Usage(std::string(configured.message()));
+  }
   if (command == "wait-ready") return WaitReady(flags);
   if (command == "study import-sessions") return StudyImportSessions(flags);
   if (command == "study import-events") return StudyImportEvents(flags);

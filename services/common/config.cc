@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
 
 ABSL_FLAG(std::string, listen, "",
           "Address to serve gRPC on, HOST:PORT (port 0 picks a free one). Env FAZHI_LISTEN.");
@@ -26,7 +27,84 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request or response message in bytes. Env FAZHI_MAX_MESSAGE_BYTES.");
 
+ABSL_FLAG(std::string, keys_file, "",
+          "JSON file of callers, roles and API key hashes (see `fazhi keys`); re-read on "
+          "SIGHUP. Env FAZHI_KEYS_FILE.");
+ABSL_FLAG(bool, insecure_dev_mode, false,
+          "Local development only: calls without credentials act as an admin of every "
+          "organization. Refused unless every listen address is loopback. "
+          "Env FAZHI_INSECURE_DEV_MODE.");
+ABSL_FLAG(bool, allow_plaintext, false,
+          "Serve without TLS (no --tls_cert_file). Env FAZHI_ALLOW_PLAINTEXT.");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain for TLS on the gRPC and HTTP sides. Env FAZHI_TLS_CERT_FILE.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file. Env FAZHI_TLS_KEY_FILE.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA bundle that verifies client certificates; callers are then also known by "
+          "their certificate names. Env FAZHI_TLS_CLIENT_CA_FILE.");
+ABSL_FLAG(bool, tls_require_client_cert, false,
+          "Refuse TLS clients without a verified certificate (mTLS, e.g. backends behind the "
+          "gateway). Env FAZHI_TLS_REQUIRE_CLIENT_CERT.");
+
 namespace fazhi {
+
+const std::vector<std::string>& SecurityFlagNames() {
+  static const auto* const kNames = new std::vector<std::string>{
+      "keys_file", "insecure_dev_mode", "allow_plaintext", "tls_cert_file", "tls_key_file",
+      "tls_client_ca_file", "tls_require_client_cert"};
+  return *kNames;
+}
+
+SecurityConfig SecurityFromFlags() {
+  SecurityConfig security;
+  security.keys_file = absl::GetFlag(FLAGS_keys_file);
+  security.insecure_dev_mode = absl::GetFlag(FLAGS_insecure_dev_mode);
+  security.allow_plaintext = absl::GetFlag(FLAGS_allow_plaintext);
+  security.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  security.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
+  security.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  security.tls.require_client_cert = absl::GetFlag(FLAGS_tls_require_client_cert);
+  return security;
+}
+
+bool IsLoopbackAddress(const std::string& address) {
+  const std::string host = address.substr(0, address.rfind(':'));
+  return host == "localhost" || host == "[::1]" || host == "::1" ||
+         host.rfind("127.", 0) == 0;
+}
+
+absl::Status CheckSecurity(const SecurityConfig& security,
+                           const std::vector<std::string>& listen_addresses) {
+  if (security.keys_file.empty() && !security.insecure_dev_mode) {
+    return absl::InvalidArgumentError(
+        "no credentials configured: pass --keys_file=FILE (create it with `fazhi keys create`), "
+        "or --insecure_dev_mode for local development");
+  }
+  if (security.insecure_dev_mode) {
+    for (const std::string& address : listen_addresses) {
+      if (!address.empty() && !IsLoopbackAddress(address)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "insecure_dev_mode: refused because ", address,
+            " is not a loopback address; development mode is local only"));
+      }
+    }
+  }
+  const TlsFiles& tls = security.tls;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    return absl::InvalidArgumentError("tls_cert_file and tls_key_file go together");
+  }
+  if (tls.cert_file.empty() && !security.allow_plaintext) {
+    return absl::InvalidArgumentError(
+        "no TLS certificate: pass --tls_cert_file and --tls_key_file, or --allow_plaintext");
+  }
+  if (tls.cert_file.empty() && (!tls.client_ca_file.empty() || tls.require_client_cert)) {
+    return absl::InvalidArgumentError("client certificates need TLS: pass --tls_cert_file");
+  }
+  if (tls.require_client_cert && tls.client_ca_file.empty()) {
+    return absl::InvalidArgumentError("tls_require_client_cert needs --tls_client_ca_file");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status ApplyEnvironmentToFlags(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
@@ -46,8 +124,11 @@ absl::Status ApplyEnvironmentToFlags(const std::vector<std::string>& names) {
 absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
                                               const ServiceDefaults& defaults) {
   absl::SetProgramUsageMessage(defaults.usage);
-  absl::Status env = ApplyEnvironmentToFlags(
-      {"listen", "http_listen", "db", "log_format", "log_level", "shutdown_grace", "max_message_bytes"});
+  std::vector<std::string> flag_names = {"listen",    "http_listen",    "db",
+                                         "log_format", "log_level",     "shutdown_grace",
+                                         "max_message_bytes"};
+  flag_names.insert(flag_names.end(), SecurityFlagNames().begin(), SecurityFlagNames().end());
+  absl::Status env = ApplyEnvironmentToFlags(flag_names);
   // Parse even when the environment was bad, so --help still works.
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   if (!env.ok()) return env;
@@ -77,6 +158,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   if (config.max_message_bytes < 1024 || config.max_message_bytes > (64 << 20)) {
     return absl::InvalidArgumentError("max_message_bytes: must be between 1024 and 67108864");
   }
+  config.security = SecurityFromFlags();
+  RETURN_IF_ERROR(CheckSecurity(config.security, {config.listen, config.http_listen}));
   return config;
 }
 

@@ -6,6 +6,7 @@
 // then environment, then the service's default.
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -20,6 +21,22 @@ struct ServiceDefaults {
   std::string http_listen;     // e.g. "127.0.0.1:8101"; "" for none
 };
 
+// Transport security of a listening endpoint (gRPC and HTTP sides).
+struct TlsFiles {
+  std::string cert_file;       // PEM certificate chain; empty: plaintext
+  std::string key_file;        // PEM private key
+  std::string client_ca_file;  // PEM CA that verifies client certificates
+  bool require_client_cert = false;  // mTLS: refuse clients without one
+};
+
+// Who may call, and over what.
+struct SecurityConfig {
+  std::string keys_file;
+  bool insecure_dev_mode = false;
+  bool allow_plaintext = false;
+  TlsFiles tls;
+};
+
 struct ServerConfig {
   std::string service;
   std::string listen;
@@ -29,7 +46,22 @@ struct ServerConfig {
   absl::Duration shutdown_grace;
   int max_message_bytes;
   std::string http_listen;
+  SecurityConfig security;
 };
+
+// Whether HOST:PORT names a loopback host.
+bool IsLoopbackAddress(const std::string& address);
+
+// Checks the security flags against the listen addresses: credentials
+// (keys file, or development mode on loopback only) and transport (TLS
+// files, or plaintext asked for explicitly).
+absl::Status CheckSecurity(const SecurityConfig& security,
+                           const std::vector<std::string>& listen_addresses);
+
+// Reads the security flags (after ApplyEnvironmentToFlags).
+SecurityConfig SecurityFromFlags();
+// Their names, for ApplyEnvironmentToFlags.
+const std::vector<std::string>& SecurityFlagNames();
 
 // Parses argv (after applying environment fallbacks) and validates the
 // result. Exits on --help like any absl program.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "services/common/config.h"
 #include "services/common/rpc.h"
 
 namespace httplib {
@@ -20,7 +21,8 @@ namespace fazhi {
 
 class HttpServer {
  public:
-  HttpServer(std::string listen, const Readiness* readiness);
+  // A certificate in `tls` makes it HTTPS.
+  HttpServer(std::string listen, const Readiness* readiness, const TlsFiles& tls = {});
   ~HttpServer();
 
   // Routes are added on this before Start.
@@ -32,6 +34,7 @@ class HttpServer {
  private:
   std::string listen_;
   const Readiness* readiness_;
+  bool tls_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

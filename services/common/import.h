@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "fazhi/type/v1/import.pb.h"
+#include "services/common/auth/access.h"
 #include "services/common/grpc_status.h"
 #include "services/common/record.h"
 #include "services/common/resource.h"
@@ -53,7 +54,12 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
     FieldViolations request_violations;
     if (batch == 0) {
       std::optional<std::string> parsed = ParseOrgName(request.parent(), "parent", request_violations);
-      if (parsed) org = *parsed;
+      if (parsed) {
+        org = *parsed;
+        // The policy saw no request for a stream: the organization is
+        // checked here, before any row is read.
+        if (absl::Status allowed = auth::AuthorizeStreamOrg(org); !allowed.ok()) return allowed;
+      }
       if (!fazhi::type::v1::ImportMode_IsValid(request.mode())) {
         request_violations.Add("mode", "must be CREATE_ONLY or UPSERT");
       }

@@ -25,21 +25,49 @@ std::string RequestIdFor(const grpc::ServerContext& context) {
 CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service)
     : readiness_(readiness), policy_(policy), service_(std::move(service)) {}
 
-grpc::Status CallHandler::Run(grpc::ServerContext* context, absl::string_view method,
-                              absl::FunctionRef<absl::Status()> body) const {
+namespace {
+
+thread_local CallInfo* current_call = nullptr;
+
+// Makes `call` the thread's current call for the scope.
+class ScopedCall {
+ public:
+  explicit ScopedCall(CallInfo* call) : previous_(current_call) { current_call = call; }
+  ~ScopedCall() { current_call = previous_; }
+
+ private:
+  CallInfo* previous_;
+};
+
+}  // namespace
+
+CallInfo* CurrentCall() { return current_call; }
+
+grpc::Status CallHandler::RunCall(grpc::ServerContext* context, absl::string_view method,
+                                  const google::protobuf::Message* request,
+                                  absl::FunctionRef<absl::Status()> body) const {
   const absl::Time start = absl::Now();
   ScopedRequestId request_id(RequestIdFor(*context));
   context->AddInitialMetadata(kRequestIdHeader, CurrentRequestId());
 
+  CallInfo call;
+  call.method = method;
+  call.context = context;
+  call.request = request;
+  ScopedCall scoped(&call);
   absl::Status status;
   if (readiness_ != nullptr && readiness_->state() == Readiness::State::kStarting) {
     status = absl::UnavailableError("the service is starting: its store is not open yet");
   } else if (context->IsCancelled()) {
     status = absl::CancelledError("the caller cancelled the call");
   } else {
-    const std::string peer = context->peer();
-    if (policy_ != nullptr) status = policy_->Admit(CallInfo{method, peer, context});
+    if (policy_ != nullptr) {
+      call.peer = context->peer();
+      status = policy_->Admit(call);
+      call.denied = !status.ok();
+    }
     if (status.ok()) status = body();
+    if (policy_ != nullptr) policy_->Finish(call, status);
   }
 
   const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);

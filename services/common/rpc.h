@@ -8,14 +8,17 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <grpcpp/server_context.h>
+#include <google/protobuf/message.h>
 
 #include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "services/common/auth/principal.h"
 
 namespace fazhi {
 
@@ -30,25 +33,39 @@ class Readiness {
   std::atomic<State> state_{State::kStarting};
 };
 
-// Facts about a call a policy may decide on.
+// Facts about a call a policy decides on, and what it learnt (who calls,
+// which organization); the handler reads them through CurrentCall().
 struct CallInfo {
   absl::string_view method;  // e.g. "CreateSession"
-  absl::string_view peer;
-  const grpc::ServerContext* context;
+  std::string peer;
+  grpc::ServerContext* context = nullptr;
+  // The request of a unary call; null for a client stream.
+  const google::protobuf::Message* request = nullptr;
+
+  // Filled by the policy.
+  std::optional<auth::Principal> principal;
+  std::optional<auth::Permission> permission;
+  std::string org;       // the organization addressed; "-" across organizations
+  std::string resource;  // the name the request addressed
+  bool denied = false;   // refused by the policy
 };
 
-// Decides whether a call may proceed. The default allows every call; the
-// authentication/authorization policy plugs in here.
+// Decides whether a call may proceed and sees how it ended. Without a
+// policy every call proceeds (unit tests of handlers).
 class CallPolicy {
  public:
   virtual ~CallPolicy() = default;
-  virtual absl::Status Admit(const CallInfo& call) = 0;
+  virtual absl::Status Admit(CallInfo& call) = 0;
+  virtual void Finish(const CallInfo& /*call*/, const absl::Status& /*status*/) {}
 };
 
 class AllowAllPolicy : public CallPolicy {
  public:
-  absl::Status Admit(const CallInfo&) override { return absl::OkStatus(); }
+  absl::Status Admit(CallInfo&) override { return absl::OkStatus(); }
 };
+
+// The call the current thread is handling; null outside CallHandler::Run.
+CallInfo* CurrentCall();
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
@@ -58,11 +75,24 @@ class CallHandler {
   // (allow all). `service` labels the call metrics.
   CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service = "");
 
-  // Runs `body` for one call of `method` and converts its status.
+  // Runs `body` for one unary call of `method` and converts its status.
   grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
-                   absl::FunctionRef<absl::Status()> body) const;
+                   const google::protobuf::Message& request,
+                   absl::FunctionRef<absl::Status()> body) const {
+    return RunCall(context, method, &request, body);
+  }
+  // The same for a client stream: the policy sees no request; the stream
+  // driver authorizes the organization its first message names.
+  grpc::Status RunStream(grpc::ServerContext* context, absl::string_view method,
+                         absl::FunctionRef<absl::Status()> body) const {
+    return RunCall(context, method, nullptr, body);
+  }
 
  private:
+  grpc::Status RunCall(grpc::ServerContext* context, absl::string_view method,
+                       const google::protobuf::Message* request,
+                       absl::FunctionRef<absl::Status()> body) const;
+
   const Readiness* readiness_;
   CallPolicy* policy_;
   std::string service_;

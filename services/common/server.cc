@@ -9,14 +9,34 @@
 #include <grpcpp/server_builder.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/client_tls.h"
 #include "services/common/parse_errors.h"
+#include "services/common/status_macros.h"
 #include "spdlog/spdlog.h"
 
 namespace fazhi {
 
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const TlsFiles& tls) {
+  if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPemFile(tls.cert_file, "tls_cert_file"));
+  ASSIGN_OR_RETURN(pair.private_key, ReadPemFile(tls.key_file, "tls_key_file"));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!tls.client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(options.pem_root_certs, ReadPemFile(tls.client_ca_file, "tls_client_ca_file"));
+    // Optional unless required: API-key callers need no certificate.
+    options.client_certificate_request =
+        tls.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 Server::Server(ServerOptions options) : options_(std::move(options)) {
   if (!options_.http_listen.empty()) {
-    http_ = std::make_unique<HttpServer>(options_.http_listen, &readiness_);
+    http_ = std::make_unique<HttpServer>(options_.http_listen, &readiness_, options_.tls);
   }
 }
 
@@ -29,8 +49,9 @@ void Server::AddService(grpc::Service* service, const std::string& service_name)
 absl::Status Server::Start() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  // Credentials become configurable with transport security.
-  builder.AddListeningPort(options_.listen, grpc::InsecureServerCredentials(), &port_);
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   ServerCredentialsFor(options_.tls));
+  builder.AddListeningPort(options_.listen, credentials, &port_);
   // No SO_REUSEPORT: a second process on a taken port must fail, not
   // silently share the port with the first.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -59,8 +80,12 @@ absl::Status Server::Start() {
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.listen));
   }
-  spdlog::info("listening on {} (port {}), not serving until the store is ready",
-               options_.listen, port_);
+  spdlog::info("listening on {} (port {}) over {}, not serving until the store is ready",
+               options_.listen, port_,
+               options_.tls.cert_file.empty()          ? "plaintext"
+               : options_.tls.require_client_cert      ? "mTLS"
+               : !options_.tls.client_ca_file.empty() ? "TLS, client certificates accepted"
+                                                       : "TLS");
   if (http_ != nullptr) return http_->Start();
   return absl::OkStatus();
 }
@@ -86,22 +111,32 @@ void Server::Drain() {
   spdlog::info("stopped");
 }
 
-void BlockTerminationSignals() {
+namespace {
+
+sigset_t HandledSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  return set;
+}
+
+}  // namespace
+
+void BlockTerminationSignals() {
+  sigset_t set = HandledSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int WaitForTerminationSignal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int signal = 0;
-  sigwait(&set, &signal);
-  return signal;
+int WaitForTerminationSignal(const std::function<void()>& on_hangup) {
+  sigset_t set = HandledSignals();
+  while (true) {
+    int signal = 0;
+    sigwait(&set, &signal);
+    if (signal != SIGHUP) return signal;
+    if (on_hangup) on_hangup();
+  }
 }
 
 }  // namespace fazhi

@@ -10,14 +10,18 @@
 //   open + migrate the store;  server.MarkServing();
 //   WaitForTerminationSignal(); server.Drain();
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <grpcpp/server.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/common/config.h"
 #include "absl/time/time.h"
 #include "services/common/health.h"
 #include "services/common/http_server.h"
@@ -31,7 +35,12 @@ struct ServerOptions {
   int max_message_bytes = 4 << 20;
   // HTTP side (/healthz, /metrics and service routes); empty: none.
   std::string http_listen;
+  // Empty cert_file: plaintext (the configuration checked it was asked for).
+  TlsFiles tls;
 };
+
+// gRPC server credentials from the TLS files.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const TlsFiles& tls);
 
 class Server {
  public:
@@ -64,11 +73,12 @@ class Server {
   bool drained_ = false;
 };
 
-// Blocks SIGINT and SIGTERM in the calling thread and in every thread it
-// starts afterwards, so WaitForTerminationSignal can take them.
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and in every
+// thread it starts afterwards, so WaitForTerminationSignal can take them.
 void BlockTerminationSignals();
-// Waits for SIGINT or SIGTERM and returns which.
-int WaitForTerminationSignal();
+// Waits for SIGINT or SIGTERM and returns which; calls `on_hangup` (if
+// any) for each SIGHUP meanwhile.
+int WaitForTerminationSignal(const std::function<void()>& on_hangup = {});
 
 }  // namespace fazhi
 

@@ -8,8 +8,34 @@
 
 namespace fazhi {
 
+std::unique_ptr<auth::Authenticator> StartAuthenticator(const SecurityConfig& security) {
+  auto authenticator = auth::Authenticator::Create({security.keys_file, security.insecure_dev_mode});
+  if (!authenticator.ok()) {
+    spdlog::critical("{}", authenticator.status().message());
+    return nullptr;
+  }
+  if (security.insecure_dev_mode) {
+    spdlog::warn("INSECURE DEVELOPMENT MODE: calls without credentials act as admin of every "
+                 "organization; loopback only, never in production");
+  }
+  const auto [callers, keys] = (*authenticator)->Size();
+  spdlog::info("keys file {}: {} callers, {} valid API keys",
+               security.keys_file.empty() ? "(none)" : security.keys_file, callers, keys);
+  return *std::move(authenticator);
+}
+
+void ReloadKeys(auth::Authenticator& authenticator) {
+  if (absl::Status s = authenticator.Reload(); !s.ok()) {
+    spdlog::error("SIGHUP: keys file not reloaded, the previous keys stay in use: {}", s.message());
+    return;
+  }
+  const auto [callers, keys] = authenticator.Size();
+  spdlog::info("SIGHUP: keys file reloaded: {} callers, {} valid API keys", callers, keys);
+}
+
 int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
-                    const std::vector<sql::Migration>& migrations, const MakeService& make) {
+                    const std::vector<sql::Migration>& service_migrations, auth::AccessRules rules,
+                    const MakeService& make) {
   BlockTerminationSignals();  // before any thread exists
   const std::string program = "fazhi-" + defaults.name;
   auto config = LoadServerConfig(argc, argv, defaults);
@@ -27,10 +53,17 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
     return 2;
   }
 
-  Server server({config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
-  AllowAllPolicy policy;
+  std::unique_ptr<auth::Authenticator> authenticator = StartAuthenticator(config->security);
+  if (authenticator == nullptr) return 2;
+  std::vector<sql::Migration> migrations = service_migrations;
+  migrations.push_back(auth::AuditMigration());
+
+  Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
+                 config->http_listen, config->security.tls});
+  auth::SqlAuditLog audit(db->get());
+  auth::AuthPolicy policy(authenticator.get(), std::move(rules), &audit);
   CallHandler calls(server.readiness(), &policy, defaults.name);
-  ServiceParts parts = make(db->get(), &calls);
+  ServiceParts parts = make(db->get(), &calls, &audit);
   server.AddService(parts.service.get(), parts.full_name);
   if (auto s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());
@@ -47,7 +80,7 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
   }
   server.MarkServing();
 
-  const int signal = WaitForTerminationSignal();
+  const int signal = WaitForTerminationSignal([&] { ReloadKeys(*authenticator); });
   spdlog::info("signal {} received", signal);
   server.Drain();
   return 0;

@@ -247,12 +247,12 @@ DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clo
 // Powers.
 
 grpc::Status DutyServiceImpl::GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) {
-  return calls_->Run(c, "GetPower", [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
+  return calls_->Run(c, "GetPower", *r, [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest* r,
                                          v1::ListPowersResponse* out) {
-  return calls_->Run(c, "ListPowers", [&]() -> absl::Status {
+  return calls_->Run(c, "ListPowers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
@@ -275,25 +275,25 @@ grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest
 }
 
 grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r, v1::Power* out) {
-  return calls_->Run(c, "CreatePower", [&] {
+  return calls_->Run(c, "CreatePower", *r, [&] {
     return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(), r->request_id(),
                                      *r, out);
   });
 }
 
 grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r, v1::Power* out) {
-  return calls_->Run(c, "UpdatePower",
+  return calls_->Run(c, "UpdatePower", *r,
                      [&] { return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out); });
 }
 
 grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty*) {
-  return calls_->Run(c, "DeletePower",
+  return calls_->Run(c, "DeletePower", *r,
                      [&] { return DeleteRecord<PowerTraits>(*store_, r->name(), r->etag()); });
 }
 
 grpc::Status DutyServiceImpl::ImportPowers(Context* c, grpc::ServerReader<v1::ImportPowersRequest>* reader,
                                            Report* out) {
-  return calls_->Run(c, "ImportPowers", [&] {
+  return calls_->RunStream(c, "ImportPowers", [&] {
     return ImportRecords<PowerTraits>(
         *store_, reader, [](const v1::ImportPowersRequest& r) -> const auto& { return r.powers(); }, out);
   });
@@ -302,12 +302,12 @@ grpc::Status DutyServiceImpl::ImportPowers(Context* c, grpc::ServerReader<v1::Im
 // Posts.
 
 grpc::Status DutyServiceImpl::GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) {
-  return calls_->Run(c, "GetPost", [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
+  return calls_->Run(c, "GetPost", *r, [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* r,
                                         v1::ListPostsResponse* out) {
-  return calls_->Run(c, "ListPosts", [&]() -> absl::Status {
+  return calls_->Run(c, "ListPosts", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
@@ -327,31 +327,31 @@ grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* 
 }
 
 grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r, v1::Post* out) {
-  return calls_->Run(c, "CreatePost", [&] {
+  return calls_->Run(c, "CreatePost", *r, [&] {
     return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(), *r,
                                     out);
   });
 }
 
 grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r, v1::Post* out) {
-  return calls_->Run(c, "UpdatePost",
+  return calls_->Run(c, "UpdatePost", *r,
                      [&] { return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out); });
 }
 
 grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest* r, Empty*) {
-  return calls_->Run(c, "DeletePost",
+  return calls_->Run(c, "DeletePost", *r,
                      [&] { return DeleteRecord<PostTraits>(*store_, r->name(), r->etag()); });
 }
 
 // Officers.
 
 grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r, v1::Officer* out) {
-  return calls_->Run(c, "GetOfficer", [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
+  return calls_->Run(c, "GetOfficer", *r, [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersRequest* r,
                                            v1::ListOfficersResponse* out) {
-  return calls_->Run(c, "ListOfficers", [&]() -> absl::Status {
+  return calls_->Run(c, "ListOfficers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
@@ -378,7 +378,7 @@ grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersReq
 
 grpc::Status DutyServiceImpl::CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
                                             v1::Officer* out) {
-  return calls_->Run(c, "CreateOfficer", [&] {
+  return calls_->Run(c, "CreateOfficer", *r, [&] {
     return CreateRecord<OfficerTraits>(*store_, r->parent(), r->officer(), r->officer_id(),
                                        r->request_id(), *r, out);
   });
@@ -386,20 +386,20 @@ grpc::Status DutyServiceImpl::CreateOfficer(Context* c, const v1::CreateOfficerR
 
 grpc::Status DutyServiceImpl::UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
                                             v1::Officer* out) {
-  return calls_->Run(c, "UpdateOfficer", [&] {
+  return calls_->Run(c, "UpdateOfficer", *r, [&] {
     return UpdateRecord<OfficerTraits>(*store_, r->officer(), r->update_mask(), out);
   });
 }
 
 grpc::Status DutyServiceImpl::DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty*) {
-  return calls_->Run(c, "DeleteOfficer",
+  return calls_->Run(c, "DeleteOfficer", *r,
                      [&] { return DeleteRecord<OfficerTraits>(*store_, r->name(), r->etag()); });
 }
 
 grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
                                              grpc::ServerReader<v1::ImportOfficersRequest>* reader,
                                              Report* out) {
-  return calls_->Run(c, "ImportOfficers", [&] {
+  return calls_->RunStream(c, "ImportOfficers", [&] {
     return ImportRecords<OfficerTraits>(
         *store_, reader, [](const v1::ImportOfficersRequest& r) -> const auto& { return r.officers(); },
         out);
@@ -410,7 +410,7 @@ grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
 
 grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentRequest* r,
                                             v1::Assignment* out) {
-  return calls_->Run(c, "GetAssignment", [&]() -> absl::Status {
+  return calls_->Run(c, "GetAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -423,7 +423,7 @@ grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentR
 
 grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignmentsRequest* r,
                                               v1::ListAssignmentsResponse* out) {
-  return calls_->Run(c, "ListAssignments", [&]() -> absl::Status {
+  return calls_->Run(c, "ListAssignments", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/true, v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
@@ -450,7 +450,7 @@ grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignme
 
 grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
                                                v1::Assignment* out) {
-  return calls_->Run(c, "CreateAssignment", [&]() -> absl::Status {
+  return calls_->Run(c, "CreateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/false, v);
     const std::string officer_name = r->officer().empty() ? r->assignment().officer() : r->officer();
@@ -482,7 +482,7 @@ grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssig
 
 grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
                                                v1::Assignment* out) {
-  return calls_->Run(c, "UpdateAssignment", [&]() -> absl::Status {
+  return calls_->Run(c, "UpdateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Assignment& proto = r->assignment();
     auto name = ParseAssignmentName(proto.name(), "assignment.name", v);
@@ -520,7 +520,7 @@ grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssig
 }
 
 grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r, Empty*) {
-  return calls_->Run(c, "DeleteAssignment", [&]() -> absl::Status {
+  return calls_->Run(c, "DeleteAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
     auto expected = ParseEtagField(r->etag(), "etag", v);
@@ -533,7 +533,7 @@ grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssig
 
 grpc::Status DutyServiceImpl::AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
                                              v1::AllocateDutiesResponse* out) {
-  return calls_->Run(c, "AllocateDuties", [&]() -> absl::Status {
+  return calls_->Run(c, "AllocateDuties", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
     v.CheckDate("as_of", r->as_of(), /*required=*/false);
@@ -578,7 +578,7 @@ CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t exp
 }  // namespace
 
 grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r, v1::Coverage* out) {
-  return calls_->Run(c, "GetCoverage", [&]() -> absl::Status {
+  return calls_->Run(c, "GetCoverage", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
     v.CheckDate("as_of", r->as_of(), /*required=*/false);
@@ -596,7 +596,7 @@ grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageReque
 
 grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummaryRequest* r,
                                              v1::DutySummary* out) {
-  return calls_->Run(c, "GetDutySummary", [&]() -> absl::Status {
+  return calls_->Run(c, "GetDutySummary", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
     v.CheckYear("year", r->year(), /*required=*/true);
@@ -610,6 +610,15 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
                                                     r->required_training_hours()));
     ToProto(*org, r->year(), snapshot, report, out);
     return absl::OkStatus();
+  });
+}
+
+grpc::Status DutyServiceImpl::ListAuditRecords(grpc::ServerContext* context,
+                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+  return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
+    if (audit_ == nullptr) return absl::UnimplementedError("this server keeps no audit log");
+    return auth::ListAuditRecords(*audit_, *request, response);
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/time/civil_time.h"
 #include "fazhi/duty/v1/duty.grpc.pb.h"
+#include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
 #include "services/duty/duty_store.h"
 
@@ -63,9 +64,17 @@ class DutyServiceImpl final : public v1::DutyService::Service {
   grpc::Status GetDutySummary(Context* c, const v1::GetDutySummaryRequest* r,
                               v1::DutySummary* out) override;
 
+  grpc::Status ListAuditRecords(grpc::ServerContext* context,
+                                const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                fazhi::type::v1::ListAuditRecordsResponse* response) override;
+
+  // Where ListAuditRecords reads; set by main (absent: UNIMPLEMENTED).
+  void set_audit_log(auth::AuditLog* audit) { audit_ = audit; }
+
  private:
   DutyStore* store_;
   const CallHandler* calls_;
+  auth::AuditLog* audit_ = nullptr;
   Clock today_;
 };
 

@@ -1,5 +1,8 @@
 #include "services/gateway/backends.h"
 
+#include "services/common/auth/authenticator.h"
+#include "services/common/status_macros.h"
+
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
@@ -35,13 +38,15 @@ constexpr char kServiceConfig[] = R"json({
   }]
 })json";
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
+std::shared_ptr<grpc::Channel> Channel(const std::string& target, const ClientTls& tls,
+                                       const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments args;
+  ApplyServerName(tls, args);
   args.SetServiceConfigJSON(kServiceConfig);
   // Notice a restarted backend quickly instead of backing off for long.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(target, credentials, args);
 }
 
 // Waits for a fixed number of callbacks.
@@ -65,17 +70,33 @@ class Latch {
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const BackendConfig& config) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   ChannelCredentialsFor(config.tls));
+  return std::unique_ptr<Backends>(new Backends(config, credentials));
+}
+
 Backends::Backends(const BackendConfig& config)
+    : Backends(config, grpc::InsecureChannelCredentials()) {}
+
+Backends::Backends(const BackendConfig& config,
+                   const std::shared_ptr<grpc::ChannelCredentials>& credentials)
     : config_(config),
-      study_(fazhi::study::v1::StudyService::NewStub(Channel(config.study))),
-      duty_(fazhi::duty::v1::DutyService::NewStub(Channel(config.duty))),
-      report_(fazhi::report::v1::ReportService::NewStub(Channel(config.report))) {}
+      study_(fazhi::study::v1::StudyService::NewStub(Channel(config.study, config.tls, credentials))),
+      duty_(fazhi::duty::v1::DutyService::NewStub(Channel(config.duty, config.tls, credentials))),
+      report_(fazhi::report::v1::ReportService::NewStub(
+          Channel(config.report, config.tls, credentials))) {}
 
 std::unique_ptr<grpc::ClientContext> Backends::Context(const Forward& forward) const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(config_.deadline));
   if (!forward.request_id.empty()) context->AddMetadata(kRequestIdHeader, forward.request_id);
+  if (!forward.authorization.empty()) {
+    context->AddMetadata(auth::kAuthorizationHeader, forward.authorization);
+  } else if (!forward.on_behalf_of.empty()) {
+    context->AddMetadata(auth::kOnBehalfOfHeader, forward.on_behalf_of);
+  }
   return context;
 }
 

@@ -15,6 +15,7 @@
 #include "fazhi/duty/v1/duty.grpc.pb.h"
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
+#include "services/common/client_tls.h"
 #include "services/gateway/compose.h"
 
 namespace fazhi::gateway {
@@ -24,16 +25,26 @@ struct BackendConfig {
   std::string duty = "127.0.0.1:7102";
   std::string report = "127.0.0.1:7103";
   absl::Duration deadline = absl::Seconds(5);
+  // Plaintext without a CA file; mTLS with a client certificate.
+  ClientTls tls;
 };
 
-// Per-call context a handler forwards to the backends (request id now;
-// the caller's identity with authentication).
+// Per-call context a handler forwards to the backends, which check the
+// caller again: the request id, and the caller's API key (the
+// authorization header as received) or, for a caller the gateway knew by
+// its certificate, its name in x-fazhi-on-behalf-of (honoured only because
+// the gateway's own certificate makes it a delegate).
 struct Forward {
   std::string request_id;
+  std::string authorization;
+  std::string on_behalf_of;
 };
 
 class Backends {
  public:
+  // Fails when the TLS files cannot be read.
+  static absl::StatusOr<std::unique_ptr<Backends>> Create(const BackendConfig& config);
+  // Plaintext channels (tests).
   explicit Backends(const BackendConfig& config);
 
   // The organization, its report of the year (absent when not started),
@@ -55,6 +66,8 @@ class Backends {
   absl::Status Named(const std::string& backend, const grpc::Status& status) const;
 
  private:
+  Backends(const BackendConfig& config, const std::shared_ptr<grpc::ChannelCredentials>& credentials);
+
   BackendConfig config_;
   std::unique_ptr<fazhi::study::v1::StudyService::Stub> study_;
   std::unique_ptr<fazhi::duty::v1::DutyService::Stub> duty_;

@@ -1,5 +1,8 @@
 #include "services/gateway/gateway_service.h"
 
+#include "absl/strings/match.h"
+#include "services/common/auth/access.h"
+
 #include <future>
 #include <map>
 
@@ -26,7 +29,17 @@ absl::CivilDay TodayInChina() {
   return absl::ToCivilDay(absl::Now(), kChina);
 }
 
-Forward ForwardOf(const grpc::ServerContext* context) { return Forward{RequestIdFor(*context)}; }
+Forward ForwardOf(const grpc::ServerContext* context) {
+  Forward forward{RequestIdFor(*context), "", ""};
+  auto it = context->client_metadata().find(auth::kAuthorizationHeader);
+  if (it != context->client_metadata().end()) {
+    forward.authorization.assign(it->second.data(), it->second.size());
+  } else if (const auth::Principal* who = auth::CurrentPrincipal();
+             who != nullptr && absl::StartsWith(who->credential, "cert:")) {
+    forward.on_behalf_of = who->caller;
+  }
+  return forward;
+}
 
 void CheckFormats(const google::protobuf::RepeatedPtrField<std::string>& formats, FieldViolations& v) {
   if (formats.size() > 8) v.Add("formats", "at most 8 formats");
@@ -87,7 +100,7 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
 grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context,
                                                     const v1::ComposeReportRequest* request,
                                                     v1::ComposedReport* response) {
-  return calls_->Run(context, "ComposeReport", [&]() -> absl::Status {
+  return calls_->Run(context, "ComposeReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), /*required=*/true);
@@ -104,7 +117,7 @@ grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context
 grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
                                                const v1::GetFactsRequest* request,
                                                v1::FactCatalogue* response) {
-  return calls_->Run(context, "GetFacts", [&]() -> absl::Status {
+  return calls_->Run(context, "GetFacts", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), true);
@@ -126,11 +139,14 @@ grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
 grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context,
                                                     const v1::PublishReportRequest* request,
                                                     v1::PublishReportResponse* response) {
-  return calls_->Run(context, "PublishReport", [&]() -> absl::Status {
+  return calls_->Run(context, "PublishReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), true);
-    v.CheckText("actor", request->actor(), 100, /*required=*/true);
+    // The report service records the authenticated caller; the actor field
+    // counts only in development mode.
+    const std::string actor = auth::ActingCaller(request->actor());
+    v.CheckText("actor", actor, 100, /*required=*/true);
     CheckFormats(request->formats(), v);
     RETURN_IF_ERROR(v.ToStatus());
     std::vector<std::string> formats(request->formats().begin(), request->formats().end());
@@ -145,7 +161,7 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
     }
     rv1::PublishReportRequest publish;
     publish.set_name(composed.report());
-    publish.set_actor(request->actor());
+    publish.set_actor(actor);
     for (const auto& r : composed.renderings()) {
       auto* doc = publish.add_documents();
       doc->set_format(r.format());
@@ -166,7 +182,7 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
 grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
                                                    const v1::GetDashboardRequest* request,
                                                    v1::Dashboard* response) {
-  return calls_->Run(context, "GetDashboard", [&]() -> absl::Status {
+  return calls_->Run(context, "GetDashboard", *request, [&]() -> absl::Status {
     FieldViolations v;
     ParseOrgName(request->supervisor(), "supervisor", v);
     v.CheckYear("year", request->year(), true);
@@ -203,6 +219,12 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     }
     std::map<std::string, const rv1::OverdueReport*> overdue_by_org;
     for (const auto& o : overdue.reports()) overdue_by_org[o.organization()] = &o;
+
+    // The report service already listed only what the caller may read;
+    // check again here, where the rows are assembled.
+    std::erase_if(organizations, [](const rv1::Organization& o) {
+      return !auth::CallerMay(auth::Permission::kRead, o.name().substr(5));
+    });
 
     // Each organization's year, fetched concurrently.
     std::vector<std::future<absl::StatusOr<ComposeInput>>> years;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/common/resource.h"
 #include "services/common/validation.h"
 
@@ -23,12 +24,58 @@ int HttpStatusOf(absl::StatusCode code) {
   }
 }
 
+void SendError(const absl::Status& status, httplib::Response& response) {
+  response.status = HttpStatusOf(status.code());
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    response.set_header("WWW-Authenticate", "Bearer");
+  }
+  response.set_content(std::string(status.message()) + "\n", "text/plain; charset=utf-8");
+}
+
 }  // namespace
 
-void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service) {
+absl::StatusOr<auth::Principal> AuthorizeHttp(const httplib::Request& request,
+                                              const auth::Authenticator& authenticator,
+                                              auth::AuditLog& audit, auth::Permission permission,
+                                              const std::string& org, const std::string& request_id) {
+  auth::PresentedCredentials presented;
+  if (request.has_header("Authorization")) presented.authorization = request.get_header_value("Authorization");
+  absl::StatusOr<auth::Principal> who = authenticator.Authenticate(presented);
+  absl::Status refused = who.status();
+  if (who.ok() && !who->Can(permission, org)) {
+    refused = absl::PermissionDeniedError(absl::StrCat("caller ", who->caller, " may not ",
+                                                       auth::PermissionName(permission),
+                                                       " organization ", org));
+  }
+  if (refused.ok()) return who;
+  auth::AuditRecord record;
+  record.time = absl::Now();
+  if (who.ok()) {
+    record.caller = who->caller;
+    record.credential = who->credential;
+  }
+  record.org = org;
+  record.method = absl::StrCat("HTTP ", request.method, " ", request.path);
+  record.resource = OrgName(org);
+  record.outcome = absl::StatusCodeToString(refused.code());
+  record.message = std::string(refused.message());
+  record.request_id = request_id;
+  record.peer = absl::StrCat(request.remote_addr, ":", request.remote_port);
+  audit.Append(record).IgnoreError();
+  return refused;
+}
+
+void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service,
+                       const auth::Authenticator& authenticator, auth::AuditLog& audit) {
   http.routes().Get(R"(/orgs/([a-z0-9-]+)/reports/(\d{4})\.(docx|html|md|txt))",
-                    [&service](const httplib::Request& request, httplib::Response& response) {
+                    [&service, &authenticator, &audit](const httplib::Request& request,
+                                                       httplib::Response& response) {
     const std::string org = request.matches[1];
+    const std::string request_id = NewRequestId();
+    response.set_header("X-Request-Id", request_id);
+    absl::StatusOr<auth::Principal> who =
+        AuthorizeHttp(request, authenticator, audit, auth::Permission::kRead, org, request_id);
+    if (!who.ok()) return SendError(who.status(), response);
     int year = 0;
     absl::SimpleAtoi(std::string(request.matches[2]), &year);
     const std::string format = request.matches[3];
@@ -40,13 +87,10 @@ void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service) {
     const absl::Status validation = v.ToStatus();
     absl::StatusOr<fazhi::gateway::v1::ComposedReport> composed =
         validation.ok() ? service.ComposeFor(org, year, {format}, request.has_param("partial"),
-                                          std::nullopt, Forward{NewRequestId()})
+                                          std::nullopt,
+                                          Forward{request_id, request.get_header_value("Authorization"), ""})
                      : absl::StatusOr<fazhi::gateway::v1::ComposedReport>(validation);
-    if (!composed.ok()) {
-      response.status = HttpStatusOf(composed.status().code());
-      response.set_content(std::string(composed.status().message()) + "\n", "text/plain; charset=utf-8");
-      return;
-    }
+    if (!composed.ok()) return SendError(composed.status(), response);
     const auto& rendering = composed->renderings(0);
     response.set_header("Content-Disposition",
                         absl::StrCat("attachment; filename=\"", org, "-", year, ".", format, "\""));

@@ -8,6 +8,8 @@
 #include "services/common/logging.h"
 #include "services/common/rpc.h"
 #include "services/common/server.h"
+#include "services/common/service_main.h"
+#include "services/gateway/access_rules.h"
 #include "services/gateway/backends.h"
 #include "services/gateway/gateway_service.h"
 #include "services/gateway/http_routes.h"
@@ -18,11 +20,22 @@ ABSL_FLAG(std::string, duty_target, "127.0.0.1:7102", "Duty service, HOST:PORT. 
 ABSL_FLAG(std::string, report_target, "127.0.0.1:7103", "Report service, HOST:PORT. Env FAZHI_REPORT_TARGET.");
 ABSL_FLAG(absl::Duration, backend_deadline, absl::Seconds(5),
           "Deadline of every call to a backend. Env FAZHI_BACKEND_DEADLINE.");
+ABSL_FLAG(std::string, backend_ca_file, "",
+          "PEM CA that verifies the backends' certificates; empty: plaintext to the backends "
+          "(needs --allow_plaintext). Env FAZHI_BACKEND_CA_FILE.");
+ABSL_FLAG(std::string, backend_cert_file, "",
+          "PEM client certificate the gateway shows the backends (mTLS). Env FAZHI_BACKEND_CERT_FILE.");
+ABSL_FLAG(std::string, backend_key_file, "",
+          "Private key of --backend_cert_file. Env FAZHI_BACKEND_KEY_FILE.");
+ABSL_FLAG(std::string, backend_server_name, "",
+          "Name expected in the backends' certificates when it is not the target's host. "
+          "Env FAZHI_BACKEND_SERVER_NAME.");
 
 int main(int argc, char** argv) {
   fazhi::BlockTerminationSignals();
   if (auto s = fazhi::ApplyEnvironmentToFlags(
-          {"study_target", "duty_target", "report_target", "backend_deadline"});
+          {"study_target", "duty_target", "report_target", "backend_deadline", "backend_ca_file",
+           "backend_cert_file", "backend_key_file", "backend_server_name"});
       !s.ok()) {
     std::cerr << "fazhi-gateway: " << s.message() << "\n";
     return 2;
@@ -39,16 +52,37 @@ int main(int argc, char** argv) {
     std::cerr << "fazhi-gateway: " << s.message() << "\n";
     return 2;
   }
-  fazhi::gateway::Backends backends({absl::GetFlag(FLAGS_study_target), absl::GetFlag(FLAGS_duty_target),
-                                     absl::GetFlag(FLAGS_report_target),
-                                     absl::GetFlag(FLAGS_backend_deadline)});
-  fazhi::Server server(
-      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
-  fazhi::AllowAllPolicy policy;
+  fazhi::ClientTls backend_tls{absl::GetFlag(FLAGS_backend_ca_file),
+                               absl::GetFlag(FLAGS_backend_cert_file),
+                               absl::GetFlag(FLAGS_backend_key_file),
+                               absl::GetFlag(FLAGS_backend_server_name)};
+  if (backend_tls.ca_file.empty() && !config->security.allow_plaintext) {
+    spdlog::critical("no --backend_ca_file: give the backends' CA, or --allow_plaintext");
+    return 2;
+  }
+  auto backends = fazhi::gateway::Backends::Create(
+      {absl::GetFlag(FLAGS_study_target), absl::GetFlag(FLAGS_duty_target),
+       absl::GetFlag(FLAGS_report_target), absl::GetFlag(FLAGS_backend_deadline), backend_tls});
+  if (!backends.ok()) {
+    spdlog::critical("backends: {}", backends.status().message());
+    return 2;
+  }
+  std::unique_ptr<fazhi::auth::Authenticator> authenticator =
+      fazhi::StartAuthenticator(config->security);
+  if (authenticator == nullptr) return 2;
+
+  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
+                        config->http_listen, config->security.tls});
+  // The gateway owns no data: its denied calls go to the log; the backends
+  // audit the changes it forwards.
+  fazhi::auth::LogAuditLog audit;
+  fazhi::auth::AuthPolicy policy(authenticator.get(), fazhi::gateway::AccessRules(), &audit);
   fazhi::CallHandler calls(server.readiness(), &policy, "gateway");
-  fazhi::gateway::AnnualReportServiceImpl service(&backends, &calls);
+  fazhi::gateway::AnnualReportServiceImpl service(backends->get(), &calls);
   server.AddService(&service, fazhi::gateway::v1::AnnualReportService::service_full_name());
-  if (server.http() != nullptr) fazhi::gateway::AddDownloadRoutes(*server.http(), service);
+  if (server.http() != nullptr) {
+    fazhi::gateway::AddDownloadRoutes(*server.http(), service, *authenticator, audit);
+  }
   if (auto s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());
     return 1;
@@ -56,7 +90,8 @@ int main(int argc, char** argv) {
   // The gateway keeps no store: it serves as soon as it listens; a backend
   // that is down makes individual calls fail with its name.
   server.MarkServing();
-  const int signal = fazhi::WaitForTerminationSignal();
+  const int signal =
+      fazhi::WaitForTerminationSignal([&] { fazhi::ReloadKeys(*authenticator); });
   spdlog::info("signal {} received", signal);
   server.Drain();
   return 0;

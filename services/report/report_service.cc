@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "services/common/auth/access.h"
 #include "services/common/field_mask.h"
 #include "services/common/logging.h"
 #include "services/common/resource.h"
@@ -20,6 +21,13 @@
 
 namespace fazhi::report {
 namespace {
+
+// Who a change is recorded as: the authenticated caller, whatever the
+// request's actor field says (development mode: the actor field).
+template <typename Request>
+std::string Actor(const Request& request) {
+  return auth::ActingCaller(request.actor());
+}
 
 // Report fields only the server sets, besides name/etag/create_time/
 // update_time (which ApplyFieldMask refuses itself).
@@ -77,13 +85,13 @@ absl::Status RunStep(ReportStore& store, const Request& request, Step step,
   FieldViolations v;
   auto name = ParseReportName(request.name(), "name", v);
   auto expected = ParseEtagField(request.etag(), "etag", /*required=*/false, v);
-  CheckActor(request.actor(), v);
+  CheckActor(Actor(request), v);
   CheckComment(request.comment(), comment_required, v);
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(Report stored,
                    store.ChangeReport(name->org, name->year, expected,
-                                      StepChange(step, method, request.actor(), request.comment()),
-                                      Record(method, request.actor(), request.comment())));
+                                      StepChange(step, method, Actor(request), request.comment()),
+                                      Record(method, Actor(request), request.comment())));
   *out = ToProto(stored);
   return absl::OkStatus();
 }
@@ -99,7 +107,7 @@ ReportServiceImpl::ReportServiceImpl(ReportStore* store, const CallHandler* call
 grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
                                                    const v1::CreateOrganizationRequest* request,
                                                    v1::Organization* response) {
-  return calls_->Run(context, "CreateOrganization", [&]() -> absl::Status {
+  return calls_->Run(context, "CreateOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     const std::string& id = request->organization_id();
     if (!IsValidOrgId(id)) {
@@ -108,13 +116,13 @@ grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
                                             "and '-', at most 63, not ending in '-'");
     }
     ValidateOrganization(request->organization(), "organization.", id, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     Organization org = FromProto(request->organization());
     org.meta.id = id;
     ASSIGN_OR_RETURN(Organization stored,
                      store_->CreateOrganization(std::move(org),
-                                                Record("CreateOrganization", request->actor())));
+                                                Record("CreateOrganization", Actor(*request))));
     *response = ToProto(stored);
     return absl::OkStatus();
   });
@@ -123,7 +131,7 @@ grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
                                                 const v1::GetOrganizationRequest* request,
                                                 v1::Organization* response) {
-  return calls_->Run(context, "GetOrganization", [&]() -> absl::Status {
+  return calls_->Run(context, "GetOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto id = ParseOrgName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -136,7 +144,7 @@ grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
                                                   const v1::ListOrganizationsRequest* request,
                                                   v1::ListOrganizationsResponse* response) {
-  return calls_->Run(context, "ListOrganizations", [&]() -> absl::Status {
+  return calls_->Run(context, "ListOrganizations", *request, [&]() -> absl::Status {
     FieldViolations v;
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
     std::string supervisor;
@@ -152,11 +160,26 @@ grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
     }
     RETURN_IF_ERROR(v.ToStatus());
     const std::string after = position.empty() ? "" : position[0];
-    ASSIGN_OR_RETURN(auto orgs, store_->ListOrganizations(supervisor, after, page_size + 1));
-    const bool more = static_cast<int>(orgs.size()) > page_size;
-    if (more) orgs.resize(page_size);
-    for (const Organization& o : orgs) *response->add_organizations() = ToProto(o);
-    if (more) response->set_next_page_token(EncodePageToken(query, {orgs.back().meta.id}));
+    // Only the organizations the caller may read; fetch on until the page
+    // is full or the store has no more.
+    std::vector<Organization> page;
+    bool more = false;
+    std::string cursor = after;
+    while (!more) {
+      ASSIGN_OR_RETURN(auto batch, store_->ListOrganizations(supervisor, cursor, page_size + 1));
+      for (Organization& o : batch) {
+        if (!auth::CallerMay(auth::Permission::kRead, o.meta.id)) continue;
+        if (static_cast<int>(page.size()) == page_size) {
+          more = true;
+          break;
+        }
+        page.push_back(o);
+      }
+      if (static_cast<int>(batch.size()) <= page_size) break;
+      cursor = batch.back().meta.id;
+    }
+    for (const Organization& o : page) *response->add_organizations() = ToProto(o);
+    if (more) response->set_next_page_token(EncodePageToken(query, {page.back().meta.id}));
     return absl::OkStatus();
   });
 }
@@ -164,12 +187,12 @@ grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
                                                    const v1::UpdateOrganizationRequest* request,
                                                    v1::Organization* response) {
-  return calls_->Run(context, "UpdateOrganization", [&]() -> absl::Status {
+  return calls_->Run(context, "UpdateOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Organization& proto = request->organization();
     auto id = ParseOrgName(proto.name(), "organization.name", v);
     auto expected = ParseEtagField(proto.etag(), "organization.etag", /*required=*/true, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Organization current, store_->GetOrganization(*id));
     if (*expected != current.meta.revision) {
@@ -186,7 +209,7 @@ grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
     org.meta = current.meta;
     ASSIGN_OR_RETURN(Organization stored,
                      store_->UpdateOrganization(std::move(org), *expected,
-                                                Record("UpdateOrganization", request->actor())));
+                                                Record("UpdateOrganization", Actor(*request))));
     *response = ToProto(stored);
     return absl::OkStatus();
   });
@@ -195,14 +218,14 @@ grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
                                                    const v1::DeleteOrganizationRequest* request,
                                                    google::protobuf::Empty*) {
-  return calls_->Run(context, "DeleteOrganization", [&]() -> absl::Status {
+  return calls_->Run(context, "DeleteOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto id = ParseOrgName(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     return store_->DeleteOrganization(*id, expected,
-                                      Record("DeleteOrganization", request->actor()));
+                                      Record("DeleteOrganization", Actor(*request)));
   });
 }
 
@@ -212,12 +235,12 @@ grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
                                              const v1::CreateReportRequest* request,
                                              v1::Report* response) {
-  return calls_->Run(context, "CreateReport", [&]() -> absl::Status {
+  return calls_->Run(context, "CreateReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
     v.CheckYear("year", request->year(), /*required=*/true);
     ValidateReportContent(request->report(), "report.", v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     Report report;
     report.meta.org = *org;
@@ -230,7 +253,7 @@ grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
       return absl::OkStatus();
     };
     ASSIGN_OR_RETURN(Report stored, store_->CreateReport(std::move(report), prepare,
-                                                         Record("CreateReport", request->actor())));
+                                                         Record("CreateReport", Actor(*request))));
     *response = ToProto(stored);
     return absl::OkStatus();
   });
@@ -239,7 +262,7 @@ grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
                                           const v1::GetReportRequest* request,
                                           v1::Report* response) {
-  return calls_->Run(context, "GetReport", [&]() -> absl::Status {
+  return calls_->Run(context, "GetReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -252,7 +275,7 @@ grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
                                             const v1::ListReportsRequest* request,
                                             v1::ListReportsResponse* response) {
-  return calls_->Run(context, "ListReports", [&]() -> absl::Status {
+  return calls_->Run(context, "ListReports", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
@@ -275,12 +298,12 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
                                              const v1::UpdateReportRequest* request,
                                              v1::Report* response) {
-  return calls_->Run(context, "UpdateReport", [&]() -> absl::Status {
+  return calls_->Run(context, "UpdateReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Report& proto = request->report();
     auto name = ParseReportName(proto.name(), "report.name", v);
     auto expected = ParseEtagField(proto.etag(), "report.etag", /*required=*/true, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     CheckMaskNamesNoOutputOnly(request->update_mask(), ReportOutputOnly(), v);
     RETURN_IF_ERROR(v.ToStatus());
 
@@ -293,7 +316,7 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
     // Say early when the report cannot be edited at all; the store checks
     // again inside its transaction.
     Report probe = current;
-    RETURN_IF_ERROR(ApplyStep(probe, StepRequest{Step::kEdit, "UpdateReport", request->actor(), "",
+    RETURN_IF_ERROR(ApplyStep(probe, StepRequest{Step::kEdit, "UpdateReport", Actor(*request), "",
                                                  absl::Now(), false}));
 
     v1::Report merged = ToProto(current);
@@ -305,7 +328,7 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
     CheckDueDates(content, "report.", v);
     RETURN_IF_ERROR(v.ToStatus());
 
-    const std::string actor = request->actor();
+    const std::string actor = Actor(*request);
     ReportChange change = [&content, actor](const Organization& org, Report& r, absl::Time now) {
       RETURN_IF_ERROR(ApplyStep(r, StepRequest{Step::kEdit, "UpdateReport", actor, "", now,
                                                org.two_person_approval}));
@@ -323,15 +346,15 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
                                              const v1::DeleteReportRequest* request,
                                              google::protobuf::Empty*) {
-  return calls_->Run(context, "DeleteReport", [&]() -> absl::Status {
+  return calls_->Run(context, "DeleteReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     return store_->DeleteReport(name->org, name->year, expected,
-                                StepChange(Step::kDelete, "DeleteReport", request->actor(), ""),
-                                Record("DeleteReport", request->actor()));
+                                StepChange(Step::kDelete, "DeleteReport", Actor(*request), ""),
+                                Record("DeleteReport", Actor(*request)));
   });
 }
 
@@ -341,7 +364,7 @@ grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
                                              const v1::SubmitReportRequest* request,
                                              v1::Report* response) {
-  return calls_->Run(context, "SubmitReport", [&] {
+  return calls_->Run(context, "SubmitReport", *request, [&] {
     return RunStep(*store_, *request, Step::kSubmit, "SubmitReport", false, response);
   });
 }
@@ -349,7 +372,7 @@ grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ApproveReport(grpc::ServerContext* context,
                                               const v1::ApproveReportRequest* request,
                                               v1::Report* response) {
-  return calls_->Run(context, "ApproveReport", [&] {
+  return calls_->Run(context, "ApproveReport", *request, [&] {
     return RunStep(*store_, *request, Step::kApprove, "ApproveReport", false, response);
   });
 }
@@ -357,7 +380,7 @@ grpc::Status ReportServiceImpl::ApproveReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::RejectReport(grpc::ServerContext* context,
                                              const v1::RejectReportRequest* request,
                                              v1::Report* response) {
-  return calls_->Run(context, "RejectReport", [&] {
+  return calls_->Run(context, "RejectReport", *request, [&] {
     return RunStep(*store_, *request, Step::kReject, "RejectReport", true, response);
   });
 }
@@ -365,7 +388,7 @@ grpc::Status ReportServiceImpl::RejectReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::CreateRevision(grpc::ServerContext* context,
                                                const v1::CreateRevisionRequest* request,
                                                v1::Report* response) {
-  return calls_->Run(context, "CreateRevision", [&] {
+  return calls_->Run(context, "CreateRevision", *request, [&] {
     return RunStep(*store_, *request, Step::kCreateRevision, "CreateRevision", true, response);
   });
 }
@@ -373,11 +396,11 @@ grpc::Status ReportServiceImpl::CreateRevision(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
                                               const v1::PublishReportRequest* request,
                                               v1::Report* response) {
-  return calls_->Run(context, "PublishReport", [&]() -> absl::Status {
+  return calls_->Run(context, "PublishReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
-    CheckActor(request->actor(), v);
+    CheckActor(Actor(*request), v);
     CheckComment(request->comment(), false, v);
     ValidateDocuments(request->documents(), v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -393,8 +416,8 @@ grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
         Report stored,
         store_->PublishReport(
             name->org, name->year, expected,
-            StepChange(Step::kPublish, "PublishReport", request->actor(), request->comment()),
-            std::move(documents), Record("PublishReport", request->actor(), request->comment())));
+            StepChange(Step::kPublish, "PublishReport", Actor(*request), request->comment()),
+            std::move(documents), Record("PublishReport", Actor(*request), request->comment())));
     *response = ToProto(stored);
     return absl::OkStatus();
   });
@@ -406,7 +429,7 @@ grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
                                                   const v1::GetReportRevisionRequest* request,
                                                   v1::ReportRevision* response) {
-  return calls_->Run(context, "GetReportRevision", [&]() -> absl::Status {
+  return calls_->Run(context, "GetReportRevision", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseRevisionName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -419,7 +442,7 @@ grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context,
                                                     const v1::ListReportRevisionsRequest* request,
                                                     v1::ListReportRevisionsResponse* response) {
-  return calls_->Run(context, "ListReportRevisions", [&]() -> absl::Status {
+  return calls_->Run(context, "ListReportRevisions", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->parent(), "parent", v);
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
@@ -443,7 +466,7 @@ grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context
 grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
                                                   const v1::GetReportDocumentRequest* request,
                                                   v1::Document* response) {
-  return calls_->Run(context, "GetReportDocument", [&]() -> absl::Status {
+  return calls_->Run(context, "GetReportDocument", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseDocumentName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -460,7 +483,7 @@ grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
                                                    const v1::ListOverdueReportsRequest* request,
                                                    v1::ListOverdueReportsResponse* response) {
-  return calls_->Run(context, "ListOverdueReports", [&]() -> absl::Status {
+  return calls_->Run(context, "ListOverdueReports", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto supervisor = ParseOrgName(request->supervisor(), "supervisor", v);
     v.CheckYear("year", request->year(), /*required=*/true);
@@ -469,6 +492,10 @@ grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
     const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of()) : today_();
     ASSIGN_OR_RETURN(auto supervised, store_->LoadSupervised(*supervisor, request->year()));
     *response->mutable_as_of() = ToDate(as_of);
+    // Rows (and the count) cover only organizations the caller may read.
+    std::erase_if(supervised, [](const SupervisedReport& s) {
+      return !auth::CallerMay(auth::Permission::kRead, s.organization.meta.id);
+    });
     response->set_supervised_organizations(static_cast<int32_t>(supervised.size()));
     for (const SupervisedReport& s : supervised) {
       ReportTimeliness t =
@@ -482,7 +509,7 @@ grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
 grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
                                             const v1::ListHistoryRequest* request,
                                             v1::ListHistoryResponse* response) {
-  return calls_->Run(context, "ListHistory", [&]() -> absl::Status {
+  return calls_->Run(context, "ListHistory", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
@@ -508,6 +535,15 @@ grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
       response->set_next_page_token(EncodePageToken(query, {absl::StrCat(entries.back().sequence)}));
     }
     return absl::OkStatus();
+  });
+}
+
+grpc::Status ReportServiceImpl::ListAuditRecords(grpc::ServerContext* context,
+                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+  return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
+    if (audit_ == nullptr) return absl::UnimplementedError("this server keeps no audit log");
+    return auth::ListAuditRecords(*audit_, *request, response);
   });
 }
 

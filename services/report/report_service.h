@@ -9,6 +9,7 @@
 
 #include "absl/time/civil_time.h"
 #include "fazhi/report/v1/report.grpc.pb.h"
+#include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
 #include "services/report/report_store.h"
 
@@ -77,9 +78,17 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   grpc::Status ListHistory(grpc::ServerContext* context, const v1::ListHistoryRequest* request,
                            v1::ListHistoryResponse* response) override;
 
+  grpc::Status ListAuditRecords(grpc::ServerContext* context,
+                                const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                fazhi::type::v1::ListAuditRecordsResponse* response) override;
+
+  // Where ListAuditRecords reads; set by main (absent: UNIMPLEMENTED).
+  void set_audit_log(auth::AuditLog* audit) { audit_ = audit; }
+
  private:
   ReportStore* store_;
   const CallHandler* calls_;
+  auth::AuditLog* audit_ = nullptr;
   Clock today_;
 };
 

@@ -264,7 +264,7 @@ StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, 
 grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
                                           const v1::GetSessionRequest* request,
                                           v1::Session* response) {
-  return calls_->Run(context, "GetSession", [&] {
+  return calls_->Run(context, "GetSession", *request, [&] {
     return GetRecord<SessionTraits>(*store_, request->name(), response);
   });
 }
@@ -272,7 +272,7 @@ grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::ListSessions(grpc::ServerContext* context,
                                             const v1::ListSessionsRequest* request,
                                             v1::ListSessionsResponse* response) {
-  return calls_->Run(context, "ListSessions", [&] {
+  return calls_->Run(context, "ListSessions", *request, [&] {
     return ListRecords<SessionTraits>(*store_, *request, response->mutable_sessions(),
                                       response->mutable_next_page_token());
   });
@@ -281,7 +281,7 @@ grpc::Status StudyServiceImpl::ListSessions(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::CreateSession(grpc::ServerContext* context,
                                              const v1::CreateSessionRequest* request,
                                              v1::Session* response) {
-  return calls_->Run(context, "CreateSession", [&] {
+  return calls_->Run(context, "CreateSession", *request, [&] {
     return CreateRecord<SessionTraits>(*store_, request->parent(), request->session(),
                                        request->session_id(), request->request_id(), *request,
                                        response);
@@ -291,7 +291,7 @@ grpc::Status StudyServiceImpl::CreateSession(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::UpdateSession(grpc::ServerContext* context,
                                              const v1::UpdateSessionRequest* request,
                                              v1::Session* response) {
-  return calls_->Run(context, "UpdateSession", [&] {
+  return calls_->Run(context, "UpdateSession", *request, [&] {
     return UpdateRecord<SessionTraits>(*store_, request->session(), request->update_mask(),
                                        response);
   });
@@ -300,7 +300,7 @@ grpc::Status StudyServiceImpl::UpdateSession(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::DeleteSession(grpc::ServerContext* context,
                                              const v1::DeleteSessionRequest* request,
                                              google::protobuf::Empty*) {
-  return calls_->Run(context, "DeleteSession", [&] {
+  return calls_->Run(context, "DeleteSession", *request, [&] {
     return DeleteRecord<SessionTraits>(*store_, request->name(), request->etag());
   });
 }
@@ -308,7 +308,7 @@ grpc::Status StudyServiceImpl::DeleteSession(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::ImportSessions(grpc::ServerContext* context,
                                               grpc::ServerReader<v1::ImportSessionsRequest>* reader,
                                               fazhi::type::v1::ImportReport* response) {
-  return calls_->Run(context, "ImportSessions", [&] {
+  return calls_->RunStream(context, "ImportSessions", [&] {
     return ImportRecords<SessionTraits>(
         *store_, reader, [](const v1::ImportSessionsRequest& r) -> const auto& { return r.sessions(); },
         response);
@@ -318,7 +318,7 @@ grpc::Status StudyServiceImpl::ImportSessions(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::GetPublicityEvent(grpc::ServerContext* context,
                                                  const v1::GetPublicityEventRequest* request,
                                                  v1::PublicityEvent* response) {
-  return calls_->Run(context, "GetPublicityEvent", [&] {
+  return calls_->Run(context, "GetPublicityEvent", *request, [&] {
     return GetRecord<EventTraits>(*store_, request->name(), response);
   });
 }
@@ -326,7 +326,7 @@ grpc::Status StudyServiceImpl::GetPublicityEvent(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::ListPublicityEvents(grpc::ServerContext* context,
                                                    const v1::ListPublicityEventsRequest* request,
                                                    v1::ListPublicityEventsResponse* response) {
-  return calls_->Run(context, "ListPublicityEvents", [&] {
+  return calls_->Run(context, "ListPublicityEvents", *request, [&] {
     return ListRecords<EventTraits>(*store_, *request, response->mutable_publicity_events(),
                                     response->mutable_next_page_token());
   });
@@ -335,7 +335,7 @@ grpc::Status StudyServiceImpl::ListPublicityEvents(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::CreatePublicityEvent(grpc::ServerContext* context,
                                                     const v1::CreatePublicityEventRequest* request,
                                                     v1::PublicityEvent* response) {
-  return calls_->Run(context, "CreatePublicityEvent", [&] {
+  return calls_->Run(context, "CreatePublicityEvent", *request, [&] {
     return CreateRecord<EventTraits>(*store_, request->parent(), request->publicity_event(),
                                      request->publicity_event_id(), request->request_id(), *request,
                                      response);
@@ -345,7 +345,7 @@ grpc::Status StudyServiceImpl::CreatePublicityEvent(grpc::ServerContext* context
 grpc::Status StudyServiceImpl::UpdatePublicityEvent(grpc::ServerContext* context,
                                                     const v1::UpdatePublicityEventRequest* request,
                                                     v1::PublicityEvent* response) {
-  return calls_->Run(context, "UpdatePublicityEvent", [&] {
+  return calls_->Run(context, "UpdatePublicityEvent", *request, [&] {
     return UpdateRecord<EventTraits>(*store_, request->publicity_event(), request->update_mask(),
                                      response);
   });
@@ -354,7 +354,7 @@ grpc::Status StudyServiceImpl::UpdatePublicityEvent(grpc::ServerContext* context
 grpc::Status StudyServiceImpl::DeletePublicityEvent(grpc::ServerContext* context,
                                                     const v1::DeletePublicityEventRequest* request,
                                                     google::protobuf::Empty*) {
-  return calls_->Run(context, "DeletePublicityEvent", [&] {
+  return calls_->Run(context, "DeletePublicityEvent", *request, [&] {
     return DeleteRecord<EventTraits>(*store_, request->name(), request->etag());
   });
 }
@@ -362,7 +362,7 @@ grpc::Status StudyServiceImpl::DeletePublicityEvent(grpc::ServerContext* context
 grpc::Status StudyServiceImpl::ImportPublicityEvents(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportPublicityEventsRequest>* reader,
     fazhi::type::v1::ImportReport* response) {
-  return calls_->Run(context, "ImportPublicityEvents", [&] {
+  return calls_->RunStream(context, "ImportPublicityEvents", [&] {
     return ImportRecords<EventTraits>(
         *store_, reader,
         [](const v1::ImportPublicityEventsRequest& r) -> const auto& { return r.publicity_events(); },
@@ -373,7 +373,7 @@ grpc::Status StudyServiceImpl::ImportPublicityEvents(
 grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
                                             const v1::GetStudyPlanRequest* request,
                                             v1::StudyPlan* response) {
-  return calls_->Run(context, "GetStudyPlan", [&]() -> absl::Status {
+  return calls_->Run(context, "GetStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = ParsePlanName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -386,7 +386,7 @@ grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
                                               const v1::ListStudyPlansRequest* request,
                                               v1::ListStudyPlansResponse* response) {
-  return calls_->Run(context, "ListStudyPlans", [&]() -> absl::Status {
+  return calls_->Run(context, "ListStudyPlans", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
@@ -411,7 +411,7 @@ grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
                                                const v1::UpdateStudyPlanRequest* request,
                                                v1::StudyPlan* response) {
-  return calls_->Run(context, "UpdateStudyPlan", [&]() -> absl::Status {
+  return calls_->Run(context, "UpdateStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::StudyPlan& proto = request->study_plan();
     auto parsed = ParsePlanName(proto.name(), "study_plan.name", v);
@@ -449,7 +449,7 @@ grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
                                                const v1::DeleteStudyPlanRequest* request,
                                                google::protobuf::Empty*) {
-  return calls_->Run(context, "DeleteStudyPlan", [&]() -> absl::Status {
+  return calls_->Run(context, "DeleteStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = ParsePlanName(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", v);
@@ -461,7 +461,7 @@ grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
 grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
                                                const v1::GetStudySummaryRequest* request,
                                                v1::StudySummary* response) {
-  return calls_->Run(context, "GetStudySummary", [&]() -> absl::Status {
+  return calls_->Run(context, "GetStudySummary", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), /*required=*/true);
@@ -475,6 +475,15 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
                                     records.plan ? &*records.plan : nullptr);
     *response = ToProto(summary);
     return absl::OkStatus();
+  });
+}
+
+grpc::Status StudyServiceImpl::ListAuditRecords(grpc::ServerContext* context,
+                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+  return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
+    if (audit_ == nullptr) return absl::UnimplementedError("this server keeps no audit log");
+    return auth::ListAuditRecords(*audit_, *request, response);
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/time/civil_time.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
+#include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
 #include "services/study/study_store.h"
 
@@ -70,9 +71,17 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                                const v1::GetStudySummaryRequest* request,
                                v1::StudySummary* response) override;
 
+  grpc::Status ListAuditRecords(grpc::ServerContext* context,
+                                const fazhi::type::v1::ListAuditRecordsRequest* request,
+                                fazhi::type::v1::ListAuditRecordsResponse* response) override;
+
+  // Where ListAuditRecords reads; set by main (absent: UNIMPLEMENTED).
+  void set_audit_log(auth::AuditLog* audit) { audit_ = audit; }
+
  private:
   StudyStore* store_;
   const CallHandler* calls_;
+  auth::AuditLog* audit_ = nullptr;
   Clock today_;
 };
 

@@ -29,6 +29,10 @@ import time
 import unittest
 
 
+# These tests are about each service's behaviour, not about credentials
+# (security_e2e_test.py is): run the services in local development mode.
+DEV_FLAGS = ("--insecure_dev_mode", "--allow_plaintext")
+
 def _parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", required=True, help="the fazhi-duty executable")
@@ -104,7 +108,7 @@ class ServerProcess:
             self.log_path = os.path.join(WORKDIR, f"{self.label}-{ServerProcess._count}.log")
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
-                    [ARGS.binary, f"--listen=127.0.0.1:{self.port}", "--http_listen=",
+                    [ARGS.binary, f"--listen=127.0.0.1:{self.port}", "--http_listen=", *DEV_FLAGS,
                      f"--db=sqlite:{self.db_path}", "--log_format=json"],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:

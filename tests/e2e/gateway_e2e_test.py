@@ -39,6 +39,10 @@ import urllib.error
 import urllib.request
 
 
+# These tests are about each service's behaviour, not about credentials
+# (security_e2e_test.py is): run the services in local development mode.
+DEV_FLAGS = ("--insecure_dev_mode", "--allow_plaintext")
+
 def _parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("study", "duty", "report", "gateway"):
@@ -134,7 +138,7 @@ class ServerProcess:
             self.log_path = os.path.join(WORKDIR, f"{self.name}-{ServerProcess._count}.log")
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
-                    [self.binary, f"--listen={self.target}", http_flag, "--log_format=json",
+                    [self.binary, f"--listen={self.target}", http_flag, *DEV_FLAGS, "--log_format=json",
                      *self.extra_args],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
             try:

@@ -21,8 +21,10 @@ int main(int argc, char** argv) {
     std::cerr << "fazhi-echo: " << s.message() << "\n";
     return 2;
   }
-  fazhi::Server server(
-      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
+  fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
+                        config->http_listen, config->security.tls});
+  // No authentication: the baseline shows what the real services' policy,
+  // store and conversion cost on top of the runtime.
   fazhi::AllowAllPolicy policy;
   fazhi::CallHandler calls(server.readiness(), &policy, "echo");
   fazhi::testing::EchoServiceImpl echo(&calls);

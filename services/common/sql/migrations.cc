@@ -38,6 +38,13 @@ absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrati
   std::sort(ordered.begin(), ordered.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   const int newest_known = ordered.empty() ? 0 : ordered.back().version;
+  for (size_t i = 1; i < ordered.size(); ++i) {
+    // Two files with one number: the second would be skipped silently.
+    if (ordered[i].version == ordered[i - 1].version) {
+      return absl::InternalError(absl::StrCat("two migrations have version ", ordered[i].version,
+                                              ": ", ordered[i - 1].name, " and ", ordered[i].name));
+    }
+  }
   return db.WithMigrationLock([&]() -> absl::Status {
     for (const Migration& migration : ordered) {
       RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
