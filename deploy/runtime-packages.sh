@@ -6,7 +6,8 @@
 set -euo pipefail
 [ $# -gt 0 ] || { echo "usage: runtime-packages.sh BINARY..." >&2; exit 2; }
 
-libs=$(ldd "$@" | awk '
+# One binary at a time: ldd names each file in a header line otherwise.
+libs=$(for bin in "$@"; do ldd "$bin"; done | awk '
   /not found/ { print "MISSING " $1; next }
   $2 == "=>" && $3 ~ /^\// { print $3 }
   $1 ~ /^\// { print $1 }' | sort -u)
