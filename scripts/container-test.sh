@@ -30,6 +30,13 @@ for arg in "$@"; do
   esac
 done
 
+# The whole test runs beside a throwaway PostgreSQL cluster (for the
+# replicas phase).
+if [ -z "${FAZHI_TEST_POSTGRES_URL:-}" ]; then
+  bash scripts/install-deps.sh container
+  exec bash scripts/with-postgres.sh bash "$0" "$@"
+fi
+
 image=${FAZHI_IMAGE:-localhost/fazhi:test}
 base=${FAZHI_BASE_IMAGE:-localhost/fazhi-base:bookworm}
 isolation=(--isolation chroot)
@@ -42,7 +49,6 @@ phase_end() {
   timings+=("$(printf '%-36s %5d.%d s' "$phase_name" $((ms / 1000)) $((ms % 1000 / 100)))")
 }
 
-bash scripts/install-deps.sh container
 
 work=$(mktemp -d)
 containers=()
@@ -265,6 +271,53 @@ for s in study duty report gateway; do
     echo "FAIL: fazhi-$s has no /var/lib/fazhi/$s.db" >&2; exit 1
   fi
 done
+phase_end
+
+# ---- PostgreSQL: two replicas of one service start together ----
+phase "PostgreSQL: two study replicas"
+pg_url=${FAZHI_TEST_POSTGRES_URL%/*}/fazhi_study_ct
+PGOPTIONS='-c client_min_messages=warning' psql -q "$FAZHI_TEST_POSTGRES_URL" \
+  -c 'DROP DATABASE IF EXISTS fazhi_study_ct' -c 'CREATE DATABASE fazhi_study_ct'
+read -r -a pg_ports < <(/usr/bin/python3 -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+replica_pids=()
+for i in 0 1; do
+  c=$(new_container)
+  containers+=("$c")
+  # Started at once: the migrations run under the advisory lock.
+  buildah run "${isolation[@]}" --network host --env FAZHI_DB="$pg_url" "$c" -- \
+    fazhi-study --listen=127.0.0.1:${pg_ports[$i]} --http_listen= --shutdown_grace=5s$local_flags \
+    >"$work/study-pg-$i.log" 2>&1 &
+  replica_pids+=($!)
+  pids+=($!)
+done
+/usr/bin/python3 tests/deploy/health_probe.py --timeout 60 \
+  --grpc "127.0.0.1:${pg_ports[0]}" --grpc "127.0.0.1:${pg_ports[1]}" ||
+  { tail -n 5 "$work"/study-pg-*.log >&2; exit 1; }
+# Written through one replica, read through the other.
+fazhi study import-sessions --target=127.0.0.1:${pg_ports[0]} --org=lushan-minzheng \
+  --file=$demo/sessions.jsonl >"$work/cli-pg.log" 2>&1 || { cat "$work/cli-pg.log" >&2; exit 1; }
+fazhi study summary --target=127.0.0.1:${pg_ports[1]} --org=lushan-minzheng --year=2024 --format=json \
+  >"$work/summary-pg.json" 2>>"$work/cli-pg.log"
+/usr/bin/python3 - "$work/summary-pg.json" <<'EOF'
+import json, sys
+summary = json.load(open(sys.argv[1]))
+sessions = int(summary.get("total_sessions", 0))
+assert sessions > 0, f"the other replica sees no sessions: {summary}"
+print(f"ok   imported through one replica, {sessions} sessions seen through the other")
+EOF
+versions=$(psql -qAt "$pg_url" -c 'SELECT count(*), count(DISTINCT version) FROM schema_migrations')
+[ "${versions%|*}" = "${versions#*|}" ] && [ "${versions%|*}" -gt 0 ] ||
+  { echo "FAIL: schema_migrations holds $versions (rows|distinct versions)" >&2; exit 1; }
+for i in 0 1; do
+  kill -TERM "$(descendant "${replica_pids[$i]}" fazhi-study)"
+  timeout 20 tail --pid="${replica_pids[$i]}" -f /dev/null
+  wait "${replica_pids[$i]}" || { echo "FAIL: replica $i did not stop cleanly" >&2; exit 1; }
+done
+pids=()
 phase_end
 
 echo

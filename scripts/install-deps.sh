@@ -9,7 +9,7 @@
 # test       the test suite on top of build: GoogleTest, PostgreSQL server,
 #            LibreOffice, Python gRPC, the manifest check's kubectl and YAML
 # container  the container image test (scripts/container-test.sh): a daemonless
-#            builder, a Debian bootstrap for the base image, Python gRPC
+#            builder, a Debian bootstrap for the base image, Python gRPC, PostgreSQL
 set -euo pipefail
 
 build_packages=(
@@ -49,8 +49,8 @@ test_packages=(
 container_packages=(
   # build and run OCI images without a daemon; a Debian rootfs as base image
   buildah podman debootstrap fuse-overlayfs uidmap
-  # the health checks from outside the container
-  python3 python3-grpcio
+  # the health checks from outside the container; PostgreSQL for the replicas
+  python3 python3-grpcio postgresql
 )
 
 groups=("$@")
