@@ -4,9 +4,11 @@
 # made by debootstrap. Then starts the four servers from the image on this
 # machine's loopback, checks from outside that they answer gRPC health and
 # HTTP /healthz, loads the demo organization with the image's CLI, composes
-# its report, downloads the DOCX from the gateway, and stops every server with
-# SIGTERM expecting a clean drain. Slow (a full build inside the image): not
-# part of scripts/test.sh.
+# its report, downloads the DOCX from the gateway, stops every server with
+# SIGTERM expecting a clean drain, and checks they wrote only to their store
+# directory and /tmp. Last, two replicas of fazhi-study from the image start
+# together on a throwaway PostgreSQL. Slow the first time (a full build
+# inside the image): not part of scripts/test.sh.
 #
 #   bash scripts/container-test.sh [--rebuild-base] [--keep]
 #
@@ -34,7 +36,7 @@ done
 # replicas phase).
 if [ -z "${FAZHI_TEST_POSTGRES_URL:-}" ]; then
   bash scripts/install-deps.sh container
-  exec bash scripts/with-postgres.sh bash "$0" "$@"
+  exec bash scripts/with-postgres.sh bash scripts/container-test.sh "$@"
 fi
 
 image=${FAZHI_IMAGE:-localhost/fazhi:test}
@@ -48,7 +50,6 @@ phase_end() {
   local ms=$(( $(now_ms) - phase_start ))
   timings+=("$(printf '%-36s %5d.%d s' "$phase_name" $((ms / 1000)) $((ms % 1000 / 100)))")
 }
-
 
 work=$(mktemp -d)
 containers=()
