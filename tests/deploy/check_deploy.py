@@ -96,7 +96,7 @@ def read_flags(path):
         m = re.match(r"^  Flags from (\S+):$", line)
         if m:
             source = m.group(1)
-            own = "absl/" not in source and "/usr/" not in source
+            own = re.search(r"(^|/)absl/", source) is None  # not Abseil's own flags
             continue
         if line.startswith("    --"):
             entry = [line.strip()] if own else None
