@@ -1,34 +1,78 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages fazhi builds and tests with. Idempotent:
 # does nothing when everything is present. Needs root (or sudo).
+#
+#   install-deps.sh [GROUP...]   groups: build, test, container (default: build test)
+#
+# build      what compiling the servers and the CLI needs (the container image's
+#            build stage installs only this group)
+# test       the test suite on top of build: GoogleTest, PostgreSQL server,
+#            LibreOffice, Python gRPC, the manifest check's kubectl and YAML
+# container  the container image test (scripts/container-test.sh): a daemonless
+#            builder, a Debian bootstrap for the base image, Python gRPC, PostgreSQL
 set -euo pipefail
 
-packages=(
-  # toolchain
-  cmake ninja-build g++ pkg-config
+build_packages=(
+  # toolchain; ccache is used only when CMAKE_CXX_COMPILER_LAUNCHER says so
+  cmake ninja-build g++ pkg-config ccache
   # gRPC, Protobuf, Abseil, logging, storage, JSON
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev
-  # PostgreSQL: the client library for the driver, the server for its tests
-  libpq-dev postgresql
+  # PostgreSQL client library for the driver
+  libpq-dev
   # the HTTP side (health, metrics, downloads)
   libcpp-httplib-dev
-  # DOCX packaging, and LibreOffice + CJK fonts + poppler to prove the DOCX opens
-  libzip-dev libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+  # DOCX packaging
+  libzip-dev
   # CSV import files (RFC 4180 parser)
   libcsv-dev
   # SHA-256 of published report documents (OpenSSL's EVP, libcrypto)
   libssl-dev
   # google.rpc / google.type and grpc.health protos, compiled at build time
   golang-github-gogo-googleapis-dev grpc-proto
-  # duty allocation: LEMON's max-flow and min-cost-flow solvers; its benchmark
-  liblemon-dev libbenchmark-dev
-  # tests: GoogleTest, and the second-language client (Debian's python3)
-  libgtest-dev libgmock-dev python3 python3-grpcio python3-protobuf
+  # duty allocation: LEMON's max-flow and min-cost-flow solvers
+  liblemon-dev
 )
+
+test_packages=(
+  # PostgreSQL server for the store tests on the second driver
+  postgresql
+  # LibreOffice + CJK fonts + poppler to prove the DOCX opens
+  libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+  # GoogleTest, the allocation benchmark, and the second-language client
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-protobuf
+  # deployment manifest check: kustomize rendering (kubectl), YAML, and `ip`
+  # to start each server in a network namespace of its own
+  kubernetes-client python3-yaml iproute2
+)
+
+container_packages=(
+  # build and run OCI images without a daemon; a Debian rootfs as base image
+  buildah podman debootstrap fuse-overlayfs uidmap
+  # the health checks from outside the container; PostgreSQL for the replicas
+  python3 python3-grpcio postgresql
+)
+
+groups=("$@")
+if [ ${#groups[@]} -eq 0 ]; then groups=(build test); fi
+packages=()
+for g in "${groups[@]}"; do
+  case "$g" in
+    build) packages+=("${build_packages[@]}") ;;
+    test) packages+=("${test_packages[@]}") ;;
+    container) packages+=("${container_packages[@]}") ;;
+    *) echo "install-deps.sh: unknown group '$g' (build, test, container)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
+  # Any kubectl with a kustomize command will do (some machines carry one
+  # from another source, which Debian's package could not overwrite).
+  if [ "$p" = kubernetes-client ] && command -v kubectl >/dev/null &&
+     kubectl kustomize --help >/dev/null 2>&1; then
+    continue
+  fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
