@@ -85,30 +85,14 @@ def server(name, db=None, http=False, extra_args=()):
                                  extra_args=extra_args)
 
 
+def client_env():
+    return dict(harness.client_env(study=STUDY.target, duty=DUTY.target, report=REPORT.target,
+                                   gateway=GATEWAY.target), FAZHI_ACTOR="e2e-demo")
+
+
 def fazhi(*args):
     """Runs the real fazhi CLI against the servers; its stdout."""
-    env = dict(harness.client_env(study=STUDY.target, duty=DUTY.target, report=REPORT.target,
-                                  gateway=GATEWAY.target), FAZHI_ACTOR="e2e-demo")
-    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=120)
-    if done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
-                             f"{done.stderr.decode(errors='replace')}")
-    return done.stdout.decode()
-
-
-def load_demo():
-    """The demo data, loaded the way scripts/demo.sh loads it."""
-    demo = os.path.join(ARGS.demo, ORG)
-    fazhi("study", "put-plan", f"--org={ORG}", "--year=2024", f"--file={demo}/plan-2024.json")
-    fazhi("study", "import-sessions", f"--org={ORG}", f"--file={demo}/sessions.jsonl")
-    fazhi("study", "import-events", f"--org={ORG}", f"--file={demo}/events.jsonl")
-    fazhi("duty", "import-powers", f"--org={ORG}", f"--file={demo}/powers.jsonl")
-    fazhi("duty", "import-officers", f"--org={ORG}", f"--file={demo}/officers.jsonl")
-    fazhi("duty", "allocate", f"--org={ORG}", "--as-of=2024-12-31", "--commit")
-    for org in (ORG, MARKET):
-        folder = os.path.join(ARGS.demo, org)
-        fazhi("report", "put-org", f"--file={folder}/org.json")
-        fazhi("report", "put", f"--org={org}", "--year=2024", f"--file={folder}/report-2024.json")
+    return harness.run_cli(ARGS.cli, client_env(), *args)
 
 
 def setUpModule():
@@ -125,7 +109,7 @@ def setUpModule():
         f"--report_target={REPORT.target}", f"--backend_deadline={BACKEND_DEADLINE}s"])
     unittest.addModuleCleanup(GATEWAY.kill_if_running)
     GATEWAY.start()
-    load_demo()
+    harness.load_demo(ARGS.cli, ARGS.demo, client_env())
 
 
 def tearDownModule():

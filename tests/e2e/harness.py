@@ -9,6 +9,8 @@ What every test that drives the real binaries needs, in one place:
   server, over gRPC or through the `fazhi` CLI;
 * `ServerProcess` — one server on a free loopback port: start (waits for
   health SERVING), SIGTERM, SIGKILL, restart, log;
+* `run_cli(...)`, `load_demo(...)` — the CLI, and the demo data loaded
+  through it as scripts/demo.sh does;
 * `new_database(...)` — a SQLite file, or a fresh PostgreSQL database on the
   cluster of scripts/with-postgres.sh;
 * `rich_status`, `bad_request`, `bad_request_fields` — the
@@ -80,6 +82,37 @@ def client_env(**targets):
     for name, target in targets.items():
         env[f"FAZHI_{name.upper()}_TARGET"] = target
     return env
+
+
+def run_cli(cli, env, *args, timeout=120):
+    """Runs the `fazhi` CLI; its stdout, or AssertionError with its stderr."""
+    done = subprocess.run([cli, *args], env=env, capture_output=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
+                             f"{done.stderr.decode(errors='replace')}")
+    return done.stdout.decode()
+
+
+DEMO_ORG = "lushan-minzheng"
+DEMO_OTHER_ORG = "lushan-shijianju"
+
+
+def load_demo(cli, demo, env):
+    """The demo data (deploy/demo), loaded through the CLI the way
+    scripts/demo.sh loads it; `env` from client_env()."""
+    folder = os.path.join(demo, DEMO_ORG)
+    org = f"--org={DEMO_ORG}"
+    run_cli(cli, env, "study", "put-plan", org, "--year=2024", f"--file={folder}/plan-2024.json")
+    run_cli(cli, env, "study", "import-sessions", org, f"--file={folder}/sessions.jsonl")
+    run_cli(cli, env, "study", "import-events", org, f"--file={folder}/events.jsonl")
+    run_cli(cli, env, "duty", "import-powers", org, f"--file={folder}/powers.jsonl")
+    run_cli(cli, env, "duty", "import-officers", org, f"--file={folder}/officers.jsonl")
+    run_cli(cli, env, "duty", "allocate", org, "--as-of=2024-12-31", "--commit")
+    for name in (DEMO_ORG, DEMO_OTHER_ORG):
+        folder = os.path.join(demo, name)
+        run_cli(cli, env, "report", "put-org", f"--file={folder}/org.json")
+        run_cli(cli, env, "report", "put", f"--org={name}", "--year=2024",
+                f"--file={folder}/report-2024.json")
 
 
 def free_port():
