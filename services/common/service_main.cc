@@ -27,7 +27,8 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
     return 2;
   }
 
-  Server server({config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
+  Server server({config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen,
+                 config->max_concurrent_streams, config->max_threads});
   AllowAllPolicy policy;
   CallHandler calls(server.readiness(), &policy, defaults.name);
   ServiceParts parts = make(db->get(), &calls);

@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
                                      absl::GetFlag(FLAGS_report_target),
                                      absl::GetFlag(FLAGS_backend_deadline)});
   fazhi::Server server(
-      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen});
+      {config->listen, config->shutdown_grace, config->max_message_bytes, config->http_listen,
+       config->max_concurrent_streams, config->max_threads});
   fazhi::AllowAllPolicy policy;
   fazhi::CallHandler calls(server.readiness(), &policy, "gateway");
   fazhi::gateway::AnnualReportServiceImpl service(&backends, &calls);
