@@ -26,6 +26,12 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "Env FAZHI_SHUTDOWN_GRACE.");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request or response message in bytes. Env FAZHI_MAX_MESSAGE_BYTES.");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "Calls one client connection may have in flight at once (HTTP/2 "
+          "SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client. Env FAZHI_MAX_CONCURRENT_STREAMS.");
+ABSL_FLAG(int, max_threads, 256,
+          "Threads the gRPC server may use for calls in flight, over all connections; a call "
+          "beyond gets RESOURCE_EXHAUSTED at once. Env FAZHI_MAX_THREADS.");
 
 ABSL_FLAG(std::string, keys_file, "",
           "JSON file of callers, roles and API key hashes (see `fazhi keys`); re-read on "
@@ -124,9 +130,9 @@ absl::Status ApplyEnvironmentToFlags(const std::vector<std::string>& names) {
 absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
                                               const ServiceDefaults& defaults) {
   absl::SetProgramUsageMessage(defaults.usage);
-  std::vector<std::string> flag_names = {"listen",    "http_listen",    "db",
+  std::vector<std::string> flag_names = {"listen",     "http_listen",   "db",
                                          "log_format", "log_level",     "shutdown_grace",
-                                         "max_message_bytes"};
+                                         "max_message_bytes", "max_concurrent_streams", "max_threads"};
   flag_names.insert(flag_names.end(), SecurityFlagNames().begin(), SecurityFlagNames().end());
   absl::Status env = ApplyEnvironmentToFlags(flag_names);
   // Parse even when the environment was bad, so --help still works.
@@ -147,6 +153,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
 
   if (config.listen.find(':') == std::string::npos) {
     return absl::InvalidArgumentError(
@@ -158,6 +166,11 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   if (config.max_message_bytes < 1024 || config.max_message_bytes > (64 << 20)) {
     return absl::InvalidArgumentError("max_message_bytes: must be between 1024 and 67108864");
   }
+  if (config.max_concurrent_streams < 1) {
+    return absl::InvalidArgumentError("max_concurrent_streams: must be at least 1");
+  }
+  // The server needs a few threads of its own besides those serving calls.
+  if (config.max_threads < 4) return absl::InvalidArgumentError("max_threads: must be at least 4");
   config.security = SecurityFromFlags();
   RETURN_IF_ERROR(CheckSecurity(config.security, {config.listen, config.http_listen}));
   return config;

@@ -45,6 +45,8 @@ struct ServerConfig {
   std::string log_level;
   absl::Duration shutdown_grace;
   int max_message_bytes;
+  int max_concurrent_streams;  // per client connection
+  int max_threads;             // of the gRPC server, over all connections
   std::string http_listen;
   SecurityConfig security;
 };

@@ -29,12 +29,27 @@
 namespace fazhi {
 
 inline constexpr int kMaxImportBatchRows = 1000;
+// Row results listed in an ImportReport; the rest are counted in
+// results_omitted. A quarter of the default --max_message_bytes: a stream
+// of any length gets its report back (before, a long stream with
+// report_stored_rows was stored and then answered RESOURCE_EXHAUSTED).
+inline constexpr size_t kMaxImportResultBytes = 1 << 20;
 
-// Adds the outcome of a row to the report.
+// Adds the outcome of a row to the report; `result_bytes` counts the size of
+// the results listed, beyond kMaxImportResultBytes a result is only counted
+// in results_omitted.
 void AddImportResult(fazhi::type::v1::ImportReport& report, int row, int batch,
                      const absl::Status& status, const std::vector<Violation>& violations,
                      const std::string& name, const std::string& external_id, bool replaced,
-                     bool report_stored);
+                     bool report_stored, size_t& result_bytes);
+
+// The report a failed import carries in its status details: the counts
+// only, its row results counted in results_omitted. Status details travel
+// in a trailer, which clients refuse beyond a few KiB (gRPC's default
+// metadata limit is 8 KiB): with the results the caller would get
+// RESOURCE_EXHAUSTED instead of the error and never learn which batches
+// were stored.
+fazhi::type::v1::ImportReport FailedImportReport(const fazhi::type::v1::ImportReport& report);
 
 // `rows_of(request)` returns the repeated row field; `validate(row, v)`
 // checks one row; `to_record(row)` converts it; `store(org, records, mode)`
@@ -49,6 +64,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
   bool validate_only = false;
   bool report_stored = false;
   int row_index = 0;
+  size_t result_bytes = 0;
   for (int batch = 0; reader->Read(&request); ++batch) {
     report->set_batches_received(batch + 1);
     FieldViolations request_violations;
@@ -79,7 +95,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
     }
     if (!request_violations.empty()) {
       absl::Status status = request_violations.ToStatus();
-      AttachDetail(status, *report);
+      AttachDetail(status, FailedImportReport(*report));
       return status;
     }
 
@@ -93,7 +109,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
       if (!v.empty()) {
         report->set_rows_rejected(report->rows_rejected() + 1);
         AddImportResult(*report, row_index, batch, v.ToStatus(), v.violations(), "",
-                        row.external_id(), false, true);
+                        row.external_id(), false, true, result_bytes);
       } else {
         records.push_back(to_record(row));
         positions.push_back(row_index);
@@ -111,7 +127,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
       absl::Status status(outcomes.status().code(),
                           absl::StrCat("batch ", batch, " was not stored (",
                                        outcomes.status().message(), "); batches before it were"));
-      AttachDetail(status, *report);
+      AttachDetail(status, FailedImportReport(*report));
       return status;
     }
     report->set_batches_committed(report->batches_committed() + 1);
@@ -124,7 +140,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
       }
       AddImportResult(*report, positions[i], batch, outcome.status, {},
                       outcome.id.empty() ? "" : ChildResourceName(org, collection, outcome.id),
-                      external_ids[i], outcome.replaced, report_stored);
+                      external_ids[i], outcome.replaced, report_stored, result_bytes);
     }
   }
   if (report->batches_received() == 0) {

@@ -4,6 +4,7 @@
 // Resource names (AIP-122), ids, etags and page tokens shared by every
 // service.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,33 @@ inline constexpr int kMaxPageSize = 1000;
 
 // 0 → default; negative or above kMaxPageSize → violation.
 int ResolvePageSize(int requested, absl::string_view field, FieldViolations& violations);
+
+// A page also ends early rather than outgrow the message limit: once the
+// records taken pass kMaxPageBytes (a quarter of the default
+// --max_message_bytes) it ends there, and its next_page_token continues
+// after its last record. A page holds at least one record, so a record
+// that is itself near the limit still comes back alone.
+inline constexpr size_t kMaxPageBytes = 1 << 20;
+
+// Converts up to `page_size` of `records` (fetched with one more than the
+// page, to tell whether another page exists) with `to_proto` into `items`,
+// within kMaxPageBytes. Returns how many it took; `more` says whether a
+// next page exists (its position is after records[taken - 1]).
+template <typename Records, typename Items, typename ToProto>
+size_t FillPage(const Records& records, int page_size, Items* items, ToProto to_proto, bool* more) {
+  size_t taken = 0;
+  size_t bytes = 0;
+  for (const auto& record : records) {
+    if (static_cast<int>(taken) == page_size) break;
+    auto proto = to_proto(record);
+    bytes += proto.ByteSizeLong();
+    if (taken > 0 && bytes > kMaxPageBytes) break;
+    *items->Add() = std::move(proto);
+    ++taken;
+  }
+  *more = taken < records.size();
+  return taken;
+}
 
 // A page token binds the position after the last row returned (the sort
 // key parts) to the query it came from: a token replayed with different

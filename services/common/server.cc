@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -57,6 +58,10 @@ absl::Status Server::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams);
+  grpc::ResourceQuota quota("fazhi-server");
+  quota.SetMaxThreads(options_.max_threads);
+  builder.SetResourceQuota(quota);
   // Keepalive: ping idle connections every 2 minutes, and let clients ping
   // every 20 s so load balancers do not cut quiet streams.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 120000);

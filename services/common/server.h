@@ -35,6 +35,10 @@ struct ServerOptions {
   int max_message_bytes = 4 << 20;
   // HTTP side (/healthz, /metrics and service routes); empty: none.
   std::string http_listen;
+  // Calls in flight per client connection, and the server's threads for
+  // calls over all connections (beyond: RESOURCE_EXHAUSTED).
+  int max_concurrent_streams = 100;
+  int max_threads = 256;
   // Empty cert_file: plaintext (the configuration checked it was asked for).
   TlsFiles tls;
 };

@@ -59,7 +59,8 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
   migrations.push_back(auth::AuditMigration());
 
   Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
-                 config->http_listen, config->security.tls});
+                 config->http_listen, config->max_concurrent_streams, config->max_threads,
+                 config->security.tls});
   auth::SqlAuditLog audit(db->get());
   auth::AuthPolicy policy(authenticator.get(), std::move(rules), &audit);
   CallHandler calls(server.readiness(), &policy, defaults.name);

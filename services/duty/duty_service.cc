@@ -197,14 +197,15 @@ std::vector<std::string> PagePosition(const std::string& token, const std::strin
 
 // Answers a list: `fetch(after, limit)` returns records; one more than the
 // page tells whether another page exists; `key(record)` is the position.
+// The page ends early at kMaxPageBytes (FillPage).
 template <typename Record, typename Fetch, typename Key, typename Items>
 absl::Status Page(int page_size, const std::string& query, const std::vector<std::string>& after,
                   Fetch fetch, Key key, Items* items, std::string* next_page_token) {
   ASSIGN_OR_RETURN(std::vector<Record> records, fetch(after, page_size + 1));
-  const bool more = static_cast<int>(records.size()) > page_size;
-  if (more) records.resize(page_size);
-  for (const Record& record : records) *items->Add() = ToProto(record);
-  if (more) *next_page_token = EncodePageToken(query, key(records.back()));
+  bool more = false;
+  const size_t taken =
+      FillPage(records, page_size, items, [](const Record& r) { return ToProto(r); }, &more);
+  if (more) *next_page_token = EncodePageToken(query, key(records[taken - 1]));
   return absl::OkStatus();
 }
 

@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   if (authenticator == nullptr) return 2;
 
   fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
-                        config->http_listen, config->security.tls});
+                        config->http_listen, config->max_concurrent_streams, config->max_threads,
+                        config->security.tls});
   // The gateway owns no data: its denied calls go to the log; the backends
   // audit the changes it forwards.
   fazhi::auth::LogAuditLog audit;

@@ -285,11 +285,13 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(auto reports,
                      store_->ListReports(*org, static_cast<int32_t>(*after), page_size + 1));
-    const bool more = static_cast<int>(reports.size()) > page_size;
-    if (more) reports.resize(page_size);
-    for (const Report& r : reports) *response->add_reports() = ToProto(r);
+    // Reports are the largest records: the page may end early (FillPage).
+    bool more = false;
+    const size_t taken = FillPage(reports, page_size, response->mutable_reports(),
+                                  [](const Report& r) { return ToProto(r); }, &more);
     if (more) {
-      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(reports.back().year)}));
+      response->set_next_page_token(
+          EncodePageToken(query, {absl::StrCat(reports[taken - 1].year)}));
     }
     return absl::OkStatus();
   });

@@ -145,12 +145,12 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
 
   // One row more than asked tells whether another page exists.
   ASSIGN_OR_RETURN(auto records, T::List(store, *org, filter, after, page_size + 1));
-  const bool more = static_cast<int>(records.size()) > page_size;
-  if (more) records.resize(page_size);
-  for (const auto& record : records) *items->Add() = ToProto(record);
+  bool more = false;
+  const size_t taken =
+      FillPage(records, page_size, items, [](const auto& r) { return ToProto(r); }, &more);
   if (more) {
-    *next_page_token =
-        EncodePageToken(query, {FormatDate(records.back().date), records.back().meta.id});
+    const auto& last = records[taken - 1];
+    *next_page_token = EncodePageToken(query, {FormatDate(last.date), last.meta.id});
   }
   return absl::OkStatus();
 }

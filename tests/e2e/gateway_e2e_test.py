@@ -28,20 +28,14 @@ import datetime
 import hashlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import tempfile
 import time
 import unittest
 import urllib.error
 import urllib.request
 
+import harness
 
-# These tests are about each service's behaviour, not about credentials
-# (security_e2e_test.py is): run the services in local development mode.
-DEV_FLAGS = ("--insecure_dev_mode", "--allow_plaintext")
 
 def _parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -55,20 +49,11 @@ def _parse_args():
 
 
 ARGS, UNITTEST_ARGV = _parse_args()
-sys.path.insert(0, os.path.abspath(ARGS.stubs))
+harness.use_stubs(ARGS.stubs)
 
 import grpc  # noqa: E402
-
-# grpc/health/v1 is generated next to the other stubs, but "grpc" is the
-# installed grpcio package: let that package find the generated subpackage.
-grpc.__path__.append(os.path.join(os.path.abspath(ARGS.stubs), "grpc"))
-
 from google.protobuf import field_mask_pb2  # noqa: E402
-from google.rpc import error_details_pb2  # noqa: E402
-from google.rpc import status_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2_grpc  # noqa: E402
 
 from fazhi.gateway.v1 import gateway_pb2 as gw  # noqa: E402
 from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
@@ -76,8 +61,6 @@ from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 
 RPC_TIMEOUT = 30  # seconds, every call (a compose renders a DOCX)
-START_TIMEOUT = 20  # seconds until the health service says SERVING
-STOP_TIMEOUT = 15  # seconds from SIGTERM to exit
 BACKEND_DEADLINE = 2  # seconds, the gateway's --backend_deadline
 C = grpc.StatusCode
 
@@ -96,203 +79,42 @@ SHARED = {}  # what one step hands to a later one
 # The server processes.
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def server(name, db=None, http=False, extra_args=()):
+    """fazhi-<name> on a free port of 127.0.0.1; its HTTP side only if `http`."""
+    return harness.ServerProcess(getattr(ARGS, name), name, WORKDIR, db=db, http=http,
+                                 extra_args=extra_args)
 
 
-class ServerExited(RuntimeError):
-    pass
-
-
-class ServerProcess:
-    """One fazhi server process on 127.0.0.1."""
-
-    _count = 0
-
-    def __init__(self, name, extra_args, http=False):
-        self.name = name
-        self.binary = getattr(ARGS, name)
-        self.extra_args = extra_args
-        self.http = http
-        self.proc = None
-        self.port = None
-        self.http_port = None
-        self.channel = None
-        self.log_path = None
-
-    @property
-    def target(self):
-        return f"127.0.0.1:{self.port}"
-
-    def start(self, port=None):
-        """Starts on `port` (a restart), or on a free one."""
-        # A free port may be taken between the probe and the server's bind:
-        # try a few.
-        for _ in range(3):
-            ServerProcess._count += 1
-            self.port = port or free_port()
-            self.http_port = free_port() if self.http else None
-            http_flag = f"--http_listen=127.0.0.1:{self.http_port}" if self.http else "--http_listen="
-            self.log_path = os.path.join(WORKDIR, f"{self.name}-{ServerProcess._count}.log")
-            with open(self.log_path, "wb") as log:
-                self.proc = subprocess.Popen(
-                    [self.binary, f"--listen={self.target}", http_flag, *DEV_FLAGS, "--log_format=json",
-                     *self.extra_args],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                self._wait_serving()
-                return self
-            except ServerExited:
-                if "cannot listen" not in self.log_tail():
-                    raise
-                time.sleep(0.2)
-        raise RuntimeError(f"{self.name}: could not listen\n{self.log_tail()}")
-
-    def _wait_serving(self):
-        deadline = time.monotonic() + START_TIMEOUT
-        # A gRPC channel that found the port closed backs off for seconds
-        # before it tries again: open it once the port accepts connections.
-        while True:
-            self._check_alive()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError as e:
-                if time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError(f"{self.name} not listening after {START_TIMEOUT} s "
-                                       f"({e})\n{self.log_tail()}")
-                time.sleep(0.02)
-        self.channel = grpc.insecure_channel(self.target)
-        health = health_pb2_grpc.HealthStub(self.channel)
-        last = None
-        while True:
-            self._check_alive()
-            try:
-                reply = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-                last = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
-            except grpc.RpcError as e:
-                last = f"{e.code().name}: {e.details()}"
-            if time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"{self.name} not SERVING after {START_TIMEOUT} s (last: "
-                                   f"{last})\n{self.log_tail()}")
-            time.sleep(0.05)
-
-    def _check_alive(self):
-        if self.proc.poll() is not None:
-            self._close_channel()
-            raise ServerExited(f"{self.name} exited with {self.proc.returncode} while "
-                               f"starting\n{self.log_tail()}")
-
-    def _close_channel(self):
-        if self.channel is not None:
-            self.channel.close()
-            self.channel = None
-
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def terminate(self):
-        """SIGTERM; the exit code, or None when it did not exit in time."""
-        self._close_channel()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-
-    def kill(self):
-        """SIGKILL, as a crash or the OOM killer would."""
-        self._close_channel()
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=STOP_TIMEOUT)
-
-    def log_tail(self, lines=30):
-        try:
-            with open(self.log_path, "rb") as f:
-                text = f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+def client_env():
+    return dict(harness.client_env(study=STUDY.target, duty=DUTY.target, report=REPORT.target,
+                                   gateway=GATEWAY.target), FAZHI_ACTOR="e2e-demo")
 
 
 def fazhi(*args):
     """Runs the real fazhi CLI against the servers; its stdout."""
-    env = dict(os.environ, FAZHI_STUDY_TARGET=STUDY.target, FAZHI_DUTY_TARGET=DUTY.target,
-               FAZHI_REPORT_TARGET=REPORT.target, FAZHI_GATEWAY_TARGET=GATEWAY.target,
-               FAZHI_ACTOR="e2e-demo")
-    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=120)
-    if done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
-                             f"{done.stderr.decode(errors='replace')}")
-    return done.stdout.decode()
-
-
-def load_demo():
-    """The demo data, loaded the way scripts/demo.sh loads it."""
-    demo = os.path.join(ARGS.demo, ORG)
-    fazhi("study", "put-plan", f"--org={ORG}", "--year=2024", f"--file={demo}/plan-2024.json")
-    fazhi("study", "import-sessions", f"--org={ORG}", f"--file={demo}/sessions.jsonl")
-    fazhi("study", "import-events", f"--org={ORG}", f"--file={demo}/events.jsonl")
-    fazhi("duty", "import-powers", f"--org={ORG}", f"--file={demo}/powers.jsonl")
-    fazhi("duty", "import-officers", f"--org={ORG}", f"--file={demo}/officers.jsonl")
-    fazhi("duty", "allocate", f"--org={ORG}", "--as-of=2024-12-31", "--commit")
-    for org in (ORG, MARKET):
-        folder = os.path.join(ARGS.demo, org)
-        fazhi("report", "put-org", f"--file={folder}/org.json")
-        fazhi("report", "put", f"--org={org}", "--year=2024", f"--file={folder}/report-2024.json")
+    return harness.run_cli(ARGS.cli, client_env(), *args)
 
 
 def setUpModule():
     global WORKDIR, STUDY, DUTY, REPORT, GATEWAY
-    WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-gateway-")
-    unittest.addModuleCleanup(_remove_workdir)
-    STUDY = ServerProcess("study", [f"--db=sqlite:{os.path.join(WORKDIR, 'study.db')}"])
-    DUTY = ServerProcess("duty", [f"--db=sqlite:{os.path.join(WORKDIR, 'duty.db')}"])
-    REPORT = ServerProcess("report", [f"--db=sqlite:{os.path.join(WORKDIR, 'report.db')}"])
-    for server in (STUDY, DUTY, REPORT):
-        unittest.addModuleCleanup(_kill_if_running, server)
-        server.start()
-    GATEWAY = ServerProcess("gateway", [
+    WORKDIR = harness.make_workdir("fazhi-e2e-gateway-", keep=ARGS.keep)
+    STUDY = server("study", db=harness.new_database(WORKDIR, "study"))
+    DUTY = server("duty", db=harness.new_database(WORKDIR, "duty"))
+    REPORT = server("report", db=harness.new_database(WORKDIR, "report"))
+    for backend in (STUDY, DUTY, REPORT):
+        unittest.addModuleCleanup(backend.kill_if_running)
+        backend.start()
+    GATEWAY = server("gateway", http=True, extra_args=[
         f"--study_target={STUDY.target}", f"--duty_target={DUTY.target}",
-        f"--report_target={REPORT.target}", f"--backend_deadline={BACKEND_DEADLINE}s"], http=True)
-    unittest.addModuleCleanup(_kill_if_running, GATEWAY)
+        f"--report_target={REPORT.target}", f"--backend_deadline={BACKEND_DEADLINE}s"])
+    unittest.addModuleCleanup(GATEWAY.kill_if_running)
     GATEWAY.start()
-    load_demo()
+    harness.load_demo(ARGS.cli, ARGS.demo, client_env())
 
 
 def tearDownModule():
     """Every server must still be up and stop cleanly on SIGTERM."""
-    problems = []
-    for server in (GATEWAY, STUDY, DUTY, REPORT):
-        if not server.running():
-            problems.append(f"{server.name} died during the tests with {server.proc.returncode}\n"
-                            f"{server.log_tail()}")
-            continue
-        code = server.terminate()
-        if code != 0:
-            problems.append(f"{server.name} exited with {code} after SIGTERM\n{server.log_tail()}")
-    if problems:
-        raise AssertionError("\n".join(problems))
-
-
-def _kill_if_running(server):
-    if server.running():
-        server.kill()
-
-
-def _remove_workdir():
-    if ARGS.keep:
-        print(f"kept {WORKDIR}", file=sys.stderr)
-    else:
-        shutil.rmtree(WORKDIR, ignore_errors=True)
+    harness.stop_servers(GATEWAY, STUDY, DUTY, REPORT, close_channel=True)
 
 
 # --------------------------------------------------------------------------
@@ -301,21 +123,6 @@ def _remove_workdir():
 
 def date(y, m, d):
     return date_pb2.Date(year=y, month=m, day=d)
-
-
-def bad_request(error):
-    """{field: description} of every google.rpc.BadRequest violation of a failed call."""
-    fields = {}
-    for key, value in error.trailing_metadata() or ():
-        if key != "grpc-status-details-bin":
-            continue
-        for detail in status_pb2.Status.FromString(value).details:
-            if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-                bad = error_details_pb2.BadRequest()
-                detail.Unpack(bad)
-                for v in bad.field_violations:
-                    fields[v.field] = v.description
-    return fields
 
 
 def gateway():
@@ -492,7 +299,7 @@ class GatewayE2ETest(unittest.TestCase):
                          ("鲁山县民政局", "report", "GetOrganization", f"orgs/{ORG}"))
         error = self.assertRpcFails(C.INVALID_ARGUMENT, gateway().GetFacts,
                                     gw.GetFactsRequest(org="lushan", year=1800), timeout=RPC_TIMEOUT)
-        self.assertTrue({"org", "year"} <= set(bad_request(error)), bad_request(error))
+        self.assertTrue({"org", "year"} <= set(harness.bad_request(error)), harness.bad_request(error))
 
     def test_05_http_download_of_the_docx(self):
         url = f"http://127.0.0.1:{GATEWAY.http_port}/orgs/{ORG}/reports/2024.docx"
@@ -531,7 +338,7 @@ class GatewayE2ETest(unittest.TestCase):
         try:
             error = self.assertRpcFails(C.INVALID_ARGUMENT, compose, formats=["txt"])
             self.assertIn("study.no_such_fact", error.details())
-            fields = bad_request(error)
+            fields = harness.bad_request(error)
             self.assertEqual(list(fields), ["report.sections[0].items[0].paragraphs[1]"])
             self.assertIn('unknown fact "study.no_such_fact"',
                           fields["report.sections[0].items[0].paragraphs[1]"])
@@ -696,44 +503,8 @@ class GatewayE2ETest(unittest.TestCase):
 # --------------------------------------------------------------------------
 
 
-class _Result(unittest.TextTestResult):
-    """Remembers every outcome for the final summary."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcomes = []
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.outcomes.append(("PASS", test.id()))
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self.outcomes.append(("FAIL", test.id()))
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self.outcomes.append(("ERROR", test.id() if hasattr(test, "id") else str(test)))
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self.outcomes.append(("SKIP", test.id()))
-
-
 def main():
-    started = time.monotonic()
-    program = unittest.main(
-        argv=[sys.argv[0]] + UNITTEST_ARGV,
-        testRunner=unittest.TextTestRunner(resultclass=_Result, verbosity=2, stream=sys.stdout),
-        exit=False)
-    result = program.result
-    print(f"\n==== gateway e2e summary ({time.monotonic() - started:.1f} s) ====")
-    for outcome, name in result.outcomes:
-        print(f"  {outcome:5} {name.removeprefix('__main__.')}")
-    failed = len(result.failures) + len(result.errors)
-    print(f"  {result.testsRun} run, {failed} failed or errored, {len(result.skipped)} skipped: "
-          f"{'OK' if result.wasSuccessful() else 'FAILED'}")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    harness.run_tests("gateway e2e", UNITTEST_ARGV)
 
 
 if __name__ == "__main__":

@@ -14,24 +14,14 @@ SQLite file in a temporary folder, removed at the end (--keep keeps it).
 
 import argparse
 import concurrent.futures
-import datetime
 import json
-import os
 import random
-import re
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 import unittest
 
+import harness
 
-# These tests are about each service's behaviour, not about credentials
-# (security_e2e_test.py is): run the services in local development mode.
-DEV_FLAGS = ("--insecure_dev_mode", "--allow_plaintext")
 
 def _parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -45,19 +35,12 @@ def _parse_args():
 
 
 ARGS, UNITTEST_ARGV = _parse_args()
-sys.path.insert(0, os.path.abspath(ARGS.stubs))
+harness.use_stubs(ARGS.stubs)
 
 import grpc  # noqa: E402
-
-# grpc/health/v1 is generated next to the other stubs, but "grpc" is the
-# installed grpcio package: let that package find the generated subpackage.
-grpc.__path__.append(os.path.join(os.path.abspath(ARGS.stubs), "grpc"))
-
 from google.protobuf import empty_pb2  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
 from google.rpc import code_pb2  # noqa: E402
-from google.rpc import error_details_pb2  # noqa: E402
-from google.rpc import status_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2_grpc  # noqa: E402
@@ -69,8 +52,7 @@ from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 from fazhi.type.v1 import import_pb2  # noqa: E402
 
 RPC_TIMEOUT = 10  # seconds, every call
-START_TIMEOUT = 20  # seconds until the health service says SERVING
-STOP_TIMEOUT = 15  # seconds from SIGTERM to exit
+STOP_TIMEOUT = harness.STOP_TIMEOUT
 SERVICE_NAME = "fazhi.study.v1.StudyService"
 C = grpc.StatusCode
 
@@ -82,177 +64,28 @@ SERVER = None  # the server most tests share
 # The server process.
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def new_database(label):
-    """A database URL for a new server: a SQLite file in the work folder, or
-    a fresh PostgreSQL database with --postgres."""
-    if not ARGS.postgres:
-        return f"sqlite:{os.path.join(WORKDIR, label + '.db')}"
-    admin = os.environ["FAZHI_TEST_POSTGRES_URL"]
-    name = f"e2e_{label}_{random.randrange(1 << 48):012x}"
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    return admin.rsplit("/", 1)[0] + "/" + name
+    """A SQLite file in the work folder, or a fresh PostgreSQL database with --postgres."""
+    return harness.new_database(WORKDIR, label, postgres=ARGS.postgres)
 
 
-class ServerProcess:
+def study_server(db_url, label):
     """One fazhi-study process on a free port, over a given database."""
-
-    _count = 0
-
-    def __init__(self, db_url, label):
-        self.db_url = db_url
-        self.label = label
-        self.proc = None
-        self.port = None
-        self.channel = None
-        self.log_path = None
-
-    def start(self):
-        # A free port may be taken between the probe and the server's bind:
-        # try a few.
-        for _ in range(3):
-            ServerProcess._count += 1
-            self.port = free_port()
-            self.http_port = free_port()
-            self.log_path = os.path.join(WORKDIR, f"{self.label}-{ServerProcess._count}.log")
-            with open(self.log_path, "wb") as log:
-                self.proc = subprocess.Popen(
-                    [ARGS.binary, f"--listen=127.0.0.1:{self.port}", *DEV_FLAGS,
-                     f"--http_listen=127.0.0.1:{self.http_port}",
-                     f"--db={self.db_url}", "--log_format=json"],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-            try:
-                self._wait_serving()
-                return self
-            except ServerExited:
-                if "cannot listen" not in self.log_tail():
-                    raise
-        raise RuntimeError(f"{self.label}: no free port found\n{self.log_tail()}")
-
-    def _wait_serving(self):
-        deadline = time.monotonic() + START_TIMEOUT
-        # A gRPC channel that found the port closed backs off for seconds
-        # before it tries again: open it once the port accepts connections.
-        while True:
-            self._check_alive()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError as e:
-                if time.monotonic() > deadline:
-                    self.kill()
-                    raise RuntimeError(f"{self.label} not listening after {START_TIMEOUT} s "
-                                       f"({e})\n{self.log_tail()}")
-                time.sleep(0.02)
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
-        health = health_pb2_grpc.HealthStub(self.channel)
-        last = None
-        while True:
-            self._check_alive()
-            try:
-                reply = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
-                if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                    return
-                last = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
-            except grpc.RpcError as e:
-                last = f"{e.code().name}: {e.details()}"
-            if time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"{self.label} not SERVING after {START_TIMEOUT} s (last: "
-                                   f"{last})\n{self.log_tail()}")
-            time.sleep(0.05)
-
-    def _check_alive(self):
-        if self.proc.poll() is not None:
-            if self.channel is not None:
-                self.channel.close()
-                self.channel = None
-            raise ServerExited(f"{self.label} exited with {self.proc.returncode} while "
-                               f"starting\n{self.log_tail()}")
-
-    def stub(self):
-        return study_pb2_grpc.StudyServiceStub(self.channel)
-
-    def terminate(self, close_channel=False):
-        """SIGTERM; returns the exit code (None when it did not exit in time).
-
-        By default the client channel stays open meanwhile, as a real
-        client's would. (Observed: with an idle client connection open the
-        server's graceful drain takes about 5 s — min(5 s, --shutdown_grace) —
-        and with none it exits at once.)"""
-        if close_channel and self.channel is not None:
-            self.channel.close()
-            self.channel = None
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
-        finally:
-            if self.channel is not None:
-                self.channel.close()
-                self.channel = None
-
-    def kill(self):
-        """SIGKILL, as a crash or an OOM killer would."""
-        if self.channel is not None:
-            self.channel.close()
-            self.channel = None
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=STOP_TIMEOUT)
-
-    def log_text(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")
-        except OSError:
-            return ""
-
-    def log_tail(self, lines=30):
-        return "\n".join(self.log_text().splitlines()[-lines:])
-
-
-class ServerExited(RuntimeError):
-    pass
+    return harness.ServerProcess(ARGS.binary, label, WORKDIR, db=db_url, http=True,
+                                 stub_class=study_pb2_grpc.StudyServiceStub)
 
 
 def setUpModule():
     global WORKDIR, SERVER
-    WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-")
-    unittest.addModuleCleanup(_remove_workdir)
-    SERVER = ServerProcess(new_database("study"), "study")
-    unittest.addModuleCleanup(_kill_if_running, SERVER)
+    WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
+    SERVER = study_server(new_database("study"), "study")
+    unittest.addModuleCleanup(SERVER.kill_if_running)
     SERVER.start()
 
 
 def tearDownModule():
     """Stops the shared server the way an orchestrator would: SIGTERM."""
-    if SERVER.proc.poll() is not None:
-        raise AssertionError(f"the shared server died during the tests with "
-                             f"{SERVER.proc.returncode}\n{SERVER.log_tail()}")
-    code = SERVER.terminate()
-    if code != 0:
-        raise AssertionError(f"the shared server exited with {code} after SIGTERM "
-                             f"(expected 0 within {STOP_TIMEOUT} s)\n{SERVER.log_tail()}")
-
-
-def _kill_if_running(server):
-    if server.proc is not None and server.proc.poll() is None:
-        server.kill()
-
-
-def _remove_workdir():
-    if ARGS.keep:
-        print(f"kept {WORKDIR}", file=sys.stderr)
-    else:
-        shutil.rmtree(WORKDIR, ignore_errors=True)
+    harness.stop_servers(SERVER)
 
 
 # --------------------------------------------------------------------------
@@ -267,57 +100,16 @@ def date_key(d):
     return (d.year, d.month, d.day)
 
 
-def rich_status(error):
-    """The google.rpc.Status a failed call carried in grpc-status-details-bin."""
-    for key, value in error.trailing_metadata() or ():
-        if key == "grpc-status-details-bin":
-            return status_pb2.Status.FromString(value)
-    return None
-
-
-def bad_request_fields(error):
-    """Field paths of every google.rpc.BadRequest violation of a failed call."""
-    status = rich_status(error)
-    if status is None:
-        return []
-    fields = []
-    for detail in status.details:
-        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad = error_details_pb2.BadRequest()
-            detail.Unpack(bad)
-            fields.extend(v.field for v in bad.field_violations)
-    return fields
-
-
 def session(title, on, kind=pb.STUDY_KIND_ALL_STAFF, minutes=60, **fields):
     return pb.Session(title=title, date=on, kind=kind, duration_minutes=minutes, **fields)
 
 
-class E2ETestCase(unittest.TestCase):
-    maxDiff = None
+class E2ETestCase(harness.RpcTestCase):
+    rpc_timeout = RPC_TIMEOUT
 
     @property
     def stub(self):
         return SERVER.stub()
-
-    def assertRpcFails(self, code, method, request, **kwargs):
-        """Calls `method`, asserts it fails with `code`, returns the error."""
-        with self.assertRaises(grpc.RpcError) as caught:
-            method(request, timeout=RPC_TIMEOUT, **kwargs)
-        error = caught.exception
-        self.assertEqual(error.code(), code, f"details: {error.details()}")
-        return error
-
-    def assertInvalidFields(self, error, *fields):
-        """The error is INVALID_ARGUMENT, with a BadRequest naming each field."""
-        self.assertEqual(error.code(), C.INVALID_ARGUMENT)
-        status = rich_status(error)
-        self.assertIsNotNone(status, "no grpc-status-details-bin trailer")
-        self.assertEqual(status.code, code_pb2.INVALID_ARGUMENT)
-        named = bad_request_fields(error)
-        for field in fields:
-            self.assertIn(field, named, f"BadRequest does not name {field!r}: {named}")
-        return named
 
     def list_all(self, parent, **filters):
         """Every session of `parent`, following page tokens."""
@@ -980,7 +772,7 @@ class DurabilityTest(E2ETestCase):
 
     def test_acknowledged_create_survives_sigkill(self):
         db = new_database("durability")
-        server = ServerProcess(db, "durability").start()
+        server = study_server(db, "durability").start()
         try:
             created = server.stub().CreateSession(
                 pb.CreateSessionRequest(parent="orgs/e2e-dur",
@@ -1014,50 +806,10 @@ class DurabilityTest(E2ETestCase):
 # --------------------------------------------------------------------------
 
 
-class _Result(unittest.TextTestResult):
-    """Remembers every outcome for the final summary."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.outcomes = []
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.outcomes.append(("PASS", test.id()))
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self.outcomes.append(("FAIL", test.id()))
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self.outcomes.append(("ERROR", test.id() if hasattr(test, "id") else str(test)))
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self.outcomes.append(("SKIP", test.id()))
-
-
 def main():
-    if ARGS.postgres and not os.environ.get("FAZHI_TEST_POSTGRES_URL"):
-        if os.environ.get("FAZHI_REQUIRE_POSTGRES"):
-            print("FAZHI_REQUIRE_POSTGRES is set but FAZHI_TEST_POSTGRES_URL is not", file=sys.stderr)
-            sys.exit(1)
-        print("skipped: no PostgreSQL (run under scripts/with-postgres.sh)", file=sys.stderr)
-        sys.exit(77)
-    started = time.monotonic()
-    program = unittest.main(
-        argv=[sys.argv[0]] + UNITTEST_ARGV,
-        testRunner=unittest.TextTestRunner(resultclass=_Result, verbosity=2, stream=sys.stdout),
-        exit=False)
-    result = program.result
-    print(f"\n==== study e2e summary ({time.monotonic() - started:.1f} s) ====")
-    for outcome, name in result.outcomes:
-        print(f"  {outcome:5} {name.removeprefix('__main__.')}")
-    failed = len(result.failures) + len(result.errors)
-    print(f"  {result.testsRun} run, {failed} failed or errored, {len(result.skipped)} skipped: "
-          f"{'OK' if result.wasSuccessful() else 'FAILED'}")
-    sys.exit(0 if result.wasSuccessful() else 1)
+    if ARGS.postgres:
+        harness.exit_unless_postgres()
+    harness.run_tests("study e2e", UNITTEST_ARGV)
 
 
 if __name__ == "__main__":

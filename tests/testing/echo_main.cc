@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   fazhi::Server server({config->listen, config->shutdown_grace, config->max_message_bytes,
-                        config->http_listen, config->security.tls});
+                        config->http_listen, config->max_concurrent_streams, config->max_threads,
+                        config->security.tls});
   // No authentication: the baseline shows what the real services' policy,
   // store and conversion cost on top of the runtime.
   fazhi::AllowAllPolicy policy;

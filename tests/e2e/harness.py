@@ -1,0 +1,454 @@
+"""Shared harness of the Python end-to-end and reliability tests.
+
+What every test that drives the real binaries needs, in one place:
+
+* `use_stubs(folder)` — makes the stubs generated at build time importable;
+* `service_command(...)` — THE command line of a fazhi service binary: a flag
+  every test server needs is added there once (`COMMON_SERVER_FLAGS`);
+* `open_channel(target)` and `client_env(...)` — THE way tests reach a
+  server, over gRPC or through the `fazhi` CLI;
+* `ServerProcess` — one server on a free loopback port: start (waits for
+  health SERVING), SIGTERM, SIGKILL, restart, log;
+* `run_cli(...)`, `load_demo(...)` — the CLI, and the demo data loaded
+  through it as scripts/demo.sh does;
+* `new_database(...)` — a SQLite file, or a fresh PostgreSQL database on the
+  cluster of scripts/with-postgres.sh;
+* `rich_status`, `bad_request`, `bad_request_fields` — the
+  `google.rpc.Status` in `grpc-status-details-bin` and its BadRequest;
+* `RpcTestCase` — assertRpcFails / assertInvalidFields;
+* `run_tests(title, argv)` — unittest with a one-line-per-test summary.
+
+Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf).
+"""
+
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import grpc
+
+START_TIMEOUT = 20  # seconds until the health service says SERVING
+STOP_TIMEOUT = 15  # seconds from SIGTERM to exit
+
+# Flags every server started by a test gets, whatever the service. These
+# tests are about each service's behaviour, not credentials
+# (security_e2e_test.py is): local development mode, plaintext on loopback.
+COMMON_SERVER_FLAGS = ["--log_format=json", "--insecure_dev_mode", "--allow_plaintext"]
+
+def use_stubs(folder):
+    """Makes the Python stubs generated from protos/ importable.
+
+    grpc/health/v1 is generated next to the other stubs, but "grpc" is the
+    installed grpcio package: let that package find the generated
+    subpackage too."""
+    folder = os.path.abspath(folder)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    generated = os.path.join(folder, "grpc")
+    if generated not in grpc.__path__:
+        grpc.__path__.append(generated)
+
+
+# --------------------------------------------------------------------------
+# Command lines and channels: the one place flags and credentials go.
+
+
+def service_command(binary, listen, http_listen="", db=None, extra_args=()):
+    """The command line of a fazhi service binary (study, duty, report,
+    gateway): gRPC on `listen`, the HTTP side on `http_listen` (empty: off),
+    the store `db` (None: the gateway, which keeps none)."""
+    command = [binary, f"--listen={listen}", f"--http_listen={http_listen}",
+               *COMMON_SERVER_FLAGS]
+    if db is not None:
+        command.append(f"--db={db}")
+    command.extend(extra_args)
+    return command
+
+
+def open_channel(target, options=None):
+    """A client channel to a test server."""
+    return grpc.insecure_channel(target, options=options)
+
+
+def client_env(**targets):
+    """The environment of the `fazhi` CLI: FAZHI_<NAME>_TARGET for each
+    keyword (study=…, duty=…, report=…, gateway=…)."""
+    env = dict(os.environ)
+    for name, target in targets.items():
+        env[f"FAZHI_{name.upper()}_TARGET"] = target
+    return env
+
+
+def run_cli(cli, env, *args, timeout=120):
+    """Runs the `fazhi` CLI; its stdout, or AssertionError with its stderr."""
+    done = subprocess.run([cli, *args], env=env, capture_output=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
+                             f"{done.stderr.decode(errors='replace')}")
+    return done.stdout.decode()
+
+
+DEMO_ORG = "lushan-minzheng"
+DEMO_OTHER_ORG = "lushan-shijianju"
+
+
+def load_demo(cli, demo, env):
+    """The demo data (deploy/demo), loaded through the CLI the way
+    scripts/demo.sh loads it; `env` from client_env()."""
+    folder = os.path.join(demo, DEMO_ORG)
+    org = f"--org={DEMO_ORG}"
+    run_cli(cli, env, "study", "put-plan", org, "--year=2024", f"--file={folder}/plan-2024.json")
+    run_cli(cli, env, "study", "import-sessions", org, f"--file={folder}/sessions.jsonl")
+    run_cli(cli, env, "study", "import-events", org, f"--file={folder}/events.jsonl")
+    run_cli(cli, env, "duty", "import-powers", org, f"--file={folder}/powers.jsonl")
+    run_cli(cli, env, "duty", "import-officers", org, f"--file={folder}/officers.jsonl")
+    run_cli(cli, env, "duty", "allocate", org, "--as-of=2024-12-31", "--commit")
+    for name in (DEMO_ORG, DEMO_OTHER_ORG):
+        folder = os.path.join(demo, name)
+        run_cli(cli, env, "report", "put-org", f"--file={folder}/org.json")
+        run_cli(cli, env, "report", "put", f"--org={name}", "--year=2024",
+                f"--file={folder}/report-2024.json")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------
+# Databases and work folders.
+
+
+def postgres_url():
+    return os.environ.get("FAZHI_TEST_POSTGRES_URL", "")
+
+
+def exit_unless_postgres():
+    """For a --postgres run: exit 77 (ctest SKIP_RETURN_CODE) without a
+    cluster, or 1 when FAZHI_REQUIRE_POSTGRES says there must be one."""
+    if postgres_url():
+        return
+    if os.environ.get("FAZHI_REQUIRE_POSTGRES"):
+        print("FAZHI_REQUIRE_POSTGRES is set but FAZHI_TEST_POSTGRES_URL is not", file=sys.stderr)
+        sys.exit(1)
+    print("skipped: no PostgreSQL (run under scripts/with-postgres.sh)", file=sys.stderr)
+    sys.exit(77)
+
+
+def new_database(workdir, label, postgres=False):
+    """A database URL for a new server: a SQLite file in `workdir`, or a
+    fresh PostgreSQL database on the cluster of $FAZHI_TEST_POSTGRES_URL."""
+    if not postgres:
+        return f"sqlite:{os.path.join(workdir, label + '.db')}"
+    admin = postgres_url()
+    name = f"e2e_{label}_{random.randrange(1 << 48):012x}"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    return admin.rsplit("/", 1)[0] + "/" + name
+
+
+def make_workdir(prefix, keep=False):
+    """A temporary folder removed when the test module ends (kept, and
+    named on stderr, with `keep`). Call from setUpModule."""
+    workdir = tempfile.mkdtemp(prefix=prefix)
+
+    def remove():
+        if keep:
+            print(f"kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    unittest.addModuleCleanup(remove)
+    return workdir
+
+
+# --------------------------------------------------------------------------
+# Server processes.
+
+
+class ServerExited(RuntimeError):
+    pass
+
+
+class ServerProcess:
+    """One fazhi server process on 127.0.0.1.
+
+    `db` is the store URL (None for the gateway), `http` turns the HTTP side
+    on (on a free port), `extra_args` are the service's own flags,
+    `stub_class` makes `stub()` return that stub over the channel."""
+
+    _count = 0
+
+    def __init__(self, binary, name, workdir, db=None, http=False, extra_args=(),
+                 stub_class=None):
+        self.binary = binary
+        self.name = name
+        self.workdir = workdir
+        self.db = db
+        self.http = http
+        self.extra_args = list(extra_args)
+        self.stub_class = stub_class
+        self.proc = None
+        self.port = None
+        self.http_port = None
+        self.channel = None
+        self.log_path = None
+
+    @property
+    def target(self):
+        return f"127.0.0.1:{self.port}"
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def command(self):
+        http = f"127.0.0.1:{self.http_port}" if self.http else ""
+        return service_command(self.binary, self.target, http, self.db, self.extra_args)
+
+    def start(self, port=None):
+        """Starts on `port` (a restart keeps its port), or on a free one;
+        returns once health says SERVING."""
+        # A free port may be taken between the probe and the server's bind:
+        # try a few.
+        for _ in range(3):
+            ServerProcess._count += 1
+            self.port = port or free_port()
+            self.http_port = free_port() if self.http else None
+            self.log_path = os.path.join(self.workdir, f"{self.name}-{ServerProcess._count}.log")
+            with open(self.log_path, "wb") as log:
+                self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL,
+                                             stdout=log, stderr=subprocess.STDOUT)
+            try:
+                self._wait_serving()
+                return self
+            except ServerExited:
+                if "cannot listen" not in self.log_tail():
+                    raise
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name}: could not listen\n{self.log_tail()}")
+
+    def _wait_serving(self):
+        from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
+        deadline = time.monotonic() + START_TIMEOUT
+        # A gRPC channel that found the port closed backs off for seconds
+        # before it tries again: open it once the port accepts connections.
+        while True:
+            self._check_alive()
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError as e:
+                if time.monotonic() > deadline:
+                    self.kill()
+                    raise RuntimeError(f"{self.name} not listening after {START_TIMEOUT} s "
+                                       f"({e})\n{self.log_tail()}")
+                time.sleep(0.02)
+        self.channel = open_channel(self.target)
+        health = health_pb2_grpc.HealthStub(self.channel)
+        last = None
+        while True:
+            self._check_alive()
+            try:
+                reply = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+                if reply.status == health_pb2.HealthCheckResponse.SERVING:
+                    return
+                last = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+            except grpc.RpcError as e:
+                last = f"{e.code().name}: {e.details()}"
+            if time.monotonic() > deadline:
+                self.kill()
+                raise RuntimeError(f"{self.name} not SERVING after {START_TIMEOUT} s (last: "
+                                   f"{last})\n{self.log_tail()}")
+            time.sleep(0.05)
+
+    def _check_alive(self):
+        if self.proc.poll() is not None:
+            self.close_channel()
+            raise ServerExited(f"{self.name} exited with {self.proc.returncode} while "
+                               f"starting\n{self.log_tail()}")
+
+    def close_channel(self):
+        if self.channel is not None:
+            self.channel.close()
+            self.channel = None
+
+    def stub(self):
+        return self.stub_class(self.channel)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def terminate(self, close_channel=False):
+        """SIGTERM; returns the exit code (None when it did not exit in time).
+
+        By default the client channel stays open meanwhile, as a real
+        client's would. (Observed: with an idle client connection open the
+        server's graceful drain takes about 5 s — min(5 s, --shutdown_grace) —
+        and with none it exits at once.)"""
+        if close_channel:
+            self.close_channel()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+        finally:
+            self.close_channel()
+
+    def kill(self):
+        """SIGKILL, as a crash or the OOM killer would."""
+        self.close_channel()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=STOP_TIMEOUT)
+
+    def kill_if_running(self):
+        if self.running():
+            self.kill()
+
+    def log_text(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except (OSError, TypeError):
+            return ""
+
+    def log_tail(self, lines=30):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+def stop_servers(*servers, close_channel=False):
+    """tearDownModule: every server must still be up and exit 0 on SIGTERM."""
+    problems = []
+    for server in servers:
+        if not server.running():
+            problems.append(f"{server.name} died during the tests with {server.proc.returncode}\n"
+                            f"{server.log_tail()}")
+            continue
+        code = server.terminate(close_channel=close_channel)
+        if code != 0:
+            problems.append(f"{server.name} exited with {code} after SIGTERM (expected 0 within "
+                            f"{STOP_TIMEOUT} s)\n{server.log_tail()}")
+    if problems:
+        raise AssertionError("\n".join(problems))
+
+
+# --------------------------------------------------------------------------
+# Rich errors.
+
+
+def rich_status(error):
+    """The google.rpc.Status a failed call carried in grpc-status-details-bin."""
+    from google.rpc import status_pb2
+    for key, value in error.trailing_metadata() or ():
+        if key == "grpc-status-details-bin":
+            return status_pb2.Status.FromString(value)
+    return None
+
+
+def _violations(error):
+    from google.rpc import error_details_pb2
+    status = rich_status(error)
+    if status is None:
+        return []
+    violations = []
+    for detail in status.details:
+        if detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad = error_details_pb2.BadRequest()
+            detail.Unpack(bad)
+            violations.extend(bad.field_violations)
+    return violations
+
+
+def bad_request(error):
+    """{field: description} of every google.rpc.BadRequest violation of a failed call."""
+    return {v.field: v.description for v in _violations(error)}
+
+
+def bad_request_fields(error):
+    """Field paths of every BadRequest violation, in order, repeats kept."""
+    return [v.field for v in _violations(error)]
+
+
+class RpcTestCase(unittest.TestCase):
+    """assertRpcFails and assertInvalidFields; `rpc_timeout` per call."""
+
+    maxDiff = None
+    rpc_timeout = 10  # seconds
+
+    def assertRpcFails(self, code, method, request, **kwargs):
+        """Calls `method`, asserts it fails with `code`, returns the error."""
+        kwargs.setdefault("timeout", self.rpc_timeout)
+        with self.assertRaises(grpc.RpcError) as caught:
+            method(request, **kwargs)
+        error = caught.exception
+        self.assertEqual(error.code(), code, f"details: {error.details()}")
+        return error
+
+    def assertInvalidFields(self, error, *fields):
+        """The error is INVALID_ARGUMENT, with a BadRequest naming each field;
+        returns {field: description}."""
+        from google.rpc import code_pb2
+        self.assertEqual(error.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        status = rich_status(error)
+        self.assertIsNotNone(status, "no grpc-status-details-bin trailer")
+        self.assertEqual(status.code, code_pb2.INVALID_ARGUMENT)
+        named = bad_request(error)
+        for field in fields:
+            self.assertIn(field, named, f"BadRequest does not name {field!r}: {named}")
+        return named
+
+
+# --------------------------------------------------------------------------
+# Running.
+
+
+class _Result(unittest.TextTestResult):
+    """Remembers every outcome for the final summary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcomes = []
+
+    def addSuccess(self, test):
+        super().addSuccess(test)
+        self.outcomes.append(("PASS", test.id()))
+
+    def addFailure(self, test, err):
+        super().addFailure(test, err)
+        self.outcomes.append(("FAIL", test.id()))
+
+    def addError(self, test, err):
+        super().addError(test, err)
+        self.outcomes.append(("ERROR", test.id() if hasattr(test, "id") else str(test)))
+
+    def addSkip(self, test, reason):
+        super().addSkip(test, reason)
+        self.outcomes.append(("SKIP", test.id()))
+
+
+def run_tests(title, argv):
+    """unittest.main over the calling script's tests (`argv`: what the
+    script's own argument parser left), a summary, and the exit code."""
+    started = time.monotonic()
+    program = unittest.main(
+        module="__main__", argv=[sys.argv[0]] + list(argv),
+        testRunner=unittest.TextTestRunner(resultclass=_Result, verbosity=2, stream=sys.stdout),
+        exit=False)
+    result = program.result
+    print(f"\n==== {title} summary ({time.monotonic() - started:.1f} s) ====")
+    for outcome, name in result.outcomes:
+        print(f"  {outcome:5} {name.removeprefix('__main__.')}")
+    failed = len(result.failures) + len(result.errors)
+    print(f"  {result.testsRun} run, {failed} failed or errored, {len(result.skipped)} skipped: "
+          f"{'OK' if result.wasSuccessful() else 'FAILED'}")
+    sys.exit(0 if result.wasSuccessful() else 1)
