@@ -71,7 +71,7 @@ trap stop EXIT
 # The database URL of a set's service: a SQLite file, or a new database in
 # the throwaway cluster.
 db_url() {  # set, service
-  local name="$1_$2"
+  local name="${1,,}_$2"  # PostgreSQL folds names to lower case
   if [ "$db" = sqlite ]; then
     echo "sqlite:$work/$name.db"
   else
@@ -103,7 +103,11 @@ start_service() {  # set, service
   url[$key]=$(db_url "$1" "$2")
   start "$key" "$2" --db="${url[$key]}"
   target[$key]=127.0.0.1:$(port_of "$work/$key.log")
-  build/bin/fazhi wait-ready --target="${target[$key]}" --timeout=60 >/dev/null 2>&1
+  ready "$key"
+}
+ready() {  # key: waits until it serves, or shows its log and stops
+  build/bin/fazhi wait-ready --target="${target[$1]}" --timeout=60 >/dev/null 2>&1 \
+    || { echo "bench-province: $1 did not start:" >&2; tail -n 5 "$work/$1.log" >&2; exit 1; }
 }
 start_set() {  # set: study, duty, report and a gateway over them
   local s=$1
@@ -111,7 +115,7 @@ start_set() {  # set: study, duty, report and a gateway over them
   start "${s}_gateway" gateway --study_target="${target[${s}_study]}" --duty_target="${target[${s}_duty]}" \
     --report_target="${target[${s}_report]}"
   target[${s}_gateway]=127.0.0.1:$(port_of "$work/${s}_gateway.log")
-  build/bin/fazhi wait-ready --target="${target[${s}_gateway]}" --timeout=60 >/dev/null 2>&1
+  ready "${s}_gateway"
 }
 generate() {  # set, fazhi-generate flags…
   local s=$1
