@@ -403,9 +403,9 @@ absl::StatusOr<std::vector<Assignment>> SelectAssignments(Transaction& tx, const
   if (after) {
     params.push_back(Value(after->power_id));
     params.push_back(Value(after->officer_id));
-    const size_t p = params.size() - 1, o = params.size();
-    absl::StrAppend(&where, " AND (power_id > $", p, " OR (power_id = $", p, " AND officer_id > $", o,
-                    "))");
+    // A row value seeks the (org, power_id, officer_id) index to the
+    // position on both drivers (see the study store's lists).
+    absl::StrAppend(&where, " AND (power_id, officer_id) > ($", params.size() - 1, ", $", params.size(), ")");
   }
   return AssignmentTable::Select(tx, where, params, "power_id, officer_id", limit);
 }

@@ -481,14 +481,17 @@ absl::StatusOr<Organization> SqlReportStore::GetOrganization(const std::string& 
 absl::StatusOr<std::vector<Organization>> SqlReportStore::ListOrganizations(
     const std::string& supervisor, const std::string& after_id, int limit) {
   return Read<std::vector<Organization>>(*db_, [&](Transaction& tx) {
+    // org and id are the same here; conditions and order on org let the
+    // primary key (org, id) serve the range and the order (on id,
+    // PostgreSQL read and sorted every organization for each page).
     if (supervisor.empty()) {
-      return OrganizationTable::Select(tx, "org = id AND id > $1", {Value(after_id)}, "id", limit);
+      return OrganizationTable::Select(tx, "org > $1 AND id = org", {Value(after_id)}, "org", limit);
     }
     return OrganizationTable::Select(
         tx,
-        "org = id AND id > $1 AND id IN "
+        "org > $1 AND id = org AND org IN "
         "(SELECT org FROM organization_supervisors WHERE supervisor = $2)",
-        {Value(after_id), Value(supervisor)}, "id", limit);
+        {Value(after_id), Value(supervisor)}, "org", limit);
   });
 }
 
@@ -746,8 +749,8 @@ absl::StatusOr<std::vector<SupervisedReport>> SqlReportStore::LoadSupervised(
         constexpr char kSupervised[] =
             " IN (SELECT org FROM organization_supervisors WHERE supervisor = $1)";
         ASSIGN_OR_RETURN(auto orgs, OrganizationTable::Select(
-                                        tx, absl::StrCat("org = id AND id", kSupervised),
-                                        {Value(supervisor)}, "id", 0));
+                                        tx, absl::StrCat("org", kSupervised, " AND id = org"),
+                                        {Value(supervisor)}, "org", 0));
         ASSIGN_OR_RETURN(auto reports,
                          ReportTable::Select(tx, absl::StrCat("year = $2 AND org", kSupervised),
                                              {Value(supervisor), Value(int64_t{year})}, "org", 0));

@@ -165,16 +165,20 @@ struct DatedRecords {
       params.push_back(std::move(value));
       absl::StrAppend(&where, " AND ", absl::StrReplaceAll(condition, {{"?", absl::StrCat("$", params.size())}}));
     };
-    if (filter.start) add("date >= ?", Value(FormatDate(*filter.start)));
-    if (filter.end) add("date <= ?", Value(FormatDate(*filter.end)));
-    if (filter.kind != 0) add("kind = ?", Value(int64_t{filter.kind}));
-    if (after) {
-      // Keyset pagination: (date, id) > (last date, last id).
+    if (after && (!filter.start || after->date >= *filter.start)) {
+      // Keyset pagination: (date, id) > (last date, last id). Written as a
+      // row value, both SQLite and PostgreSQL seek the (org, date, id) index
+      // to the position; spelled out with OR, PostgreSQL read the list from
+      // its start up to the position for every page. The position is the
+      // tighter lower bound than the start date, which it replaces.
       params.push_back(Value(FormatDate(after->date)));
       params.push_back(Value(after->id));
-      const size_t d = params.size() - 1, i = params.size();
-      absl::StrAppend(&where, " AND (date > $", d, " OR (date = $", d, " AND id > $", i, "))");
+      absl::StrAppend(&where, " AND (date, id) > ($", params.size() - 1, ", $", params.size(), ")");
+    } else if (filter.start) {
+      add("date >= ?", Value(FormatDate(*filter.start)));
     }
+    if (filter.end) add("date <= ?", Value(FormatDate(*filter.end)));
+    if (filter.kind != 0) add("kind = ?", Value(int64_t{filter.kind}));
     return Table::Select(tx, where, params, "date, id", limit);
   }
 

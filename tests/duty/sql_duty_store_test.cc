@@ -287,6 +287,18 @@ TEST_F(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
                       return AssignmentChanges{{}, {AssignmentId("p1", "o1")}};
                     }).ok());
   EXPECT_EQ(store_->ListAssignments("org-a", {}, std::nullopt, 100)->size(), 4u);
+
+  // Keyset pages of one row, their boundaries within one power's officers.
+  std::vector<std::string> walked;
+  std::optional<AssignmentPosition> after;
+  for (int page = 0; page < 6; ++page) {
+    auto rows = store_->ListAssignments("org-a", {}, after, 1);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    if (rows->empty()) break;
+    walked.push_back(rows->front().meta.id);
+    after = AssignmentPosition{rows->front().power_id, rows->front().officer_id};
+  }
+  EXPECT_THAT(walked, ::testing::ElementsAre("p1~o1", "p1~o2", "p2~o2", "p2~o3"));
 }
 
 }  // namespace

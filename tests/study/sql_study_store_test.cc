@@ -1,5 +1,8 @@
 #include "services/study/sql_study_store.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
@@ -141,6 +144,48 @@ TEST_P(SqlStudyStoreTest, ListIsKeysetPagedByDateThenIdWithFilters) {
   DatedFilter leadership = year;
   leadership.kind = static_cast<int>(StudyKind::kLeadershipGroup);
   EXPECT_EQ(store_->ListSessions("org-a", leadership, std::nullopt, 10)->size(), 3u);
+}
+
+// Pages whose boundary falls among sessions of one day: the keyset position
+// is (date, id), so the walk returns every session once, in (date, id)
+// order, with and without filters; a position before the start date still
+// honours the start date.
+TEST_P(SqlStudyStoreTest, KeysetWalkAcrossTiesOfOneDayReturnsEverySessionOnce) {
+  std::vector<std::pair<absl::CivilDay, std::string>> expected;
+  for (int day : {3, 3, 3, 3, 3, 4, 4, 5}) {
+    Session s = NewSession("org-a", absl::CivilDay(2024, 5, day));
+    if (expected.size() % 2 == 0) s.kind = StudyKind::kLeadershipGroup;
+    ASSERT_TRUE(store_->CreateSession(s, {}).ok());
+    expected.emplace_back(s.date, s.meta.id);
+  }
+  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2023, 5, 3)), {}).ok());
+  std::sort(expected.begin(), expected.end());
+
+  const DatedFilter year{absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31), 0};
+  std::vector<std::pair<absl::CivilDay, std::string>> walked;
+  std::optional<DatedPosition> after;
+  for (int page = 0; page < 10; ++page) {
+    auto rows = store_->ListSessions("org-a", year, after, 2);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    for (const Session& s : *rows) walked.emplace_back(s.date, s.meta.id);
+    if (rows->size() < 2) break;
+    after = DatedPosition{rows->back().date, rows->back().meta.id};
+  }
+  EXPECT_EQ(walked, expected);
+
+  DatedFilter leadership = year;
+  leadership.kind = static_cast<int>(StudyKind::kLeadershipGroup);
+  auto first = store_->ListSessions("org-a", leadership, std::nullopt, 2);
+  ASSERT_EQ(first->size(), 2u);
+  auto rest = store_->ListSessions("org-a", leadership, DatedPosition{first->back().date, first->back().meta.id}, 10);
+  ASSERT_EQ(rest->size(), 2u);
+  for (const Session& s : *rest) EXPECT_EQ(s.kind, StudyKind::kLeadershipGroup);
+  EXPECT_GT(std::make_pair(rest->front().date, rest->front().meta.id),
+            std::make_pair(first->back().date, first->back().meta.id));
+
+  auto from_start = store_->ListSessions("org-a", year, DatedPosition{absl::CivilDay(2023, 1, 1), "z"}, 100);
+  ASSERT_EQ(from_start->size(), expected.size());
+  EXPECT_EQ(from_start->front().date, absl::CivilDay(2024, 5, 3));
 }
 
 TEST_P(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
