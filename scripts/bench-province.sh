@@ -84,7 +84,7 @@ db_url() {  # set, service
 start() {  # key, service, flags…
   local key=$1 service=$2
   shift 2
-  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --log_level="$log_level" "$@" \
+  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --insecure_dev_mode --allow_plaintext --log_level="$log_level" "$@" \
     2>"$work/$key.log" &
   pids+=($!)
   pid_of[$key]=$!
