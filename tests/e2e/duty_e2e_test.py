@@ -44,7 +44,7 @@ from fazhi.duty.v1 import duty_pb2 as pb  # noqa: E402
 from fazhi.duty.v1 import duty_pb2_grpc  # noqa: E402
 from fazhi.type.v1 import import_pb2  # noqa: E402
 
-RPC_TIMEOUT = 10  # seconds, every call
+RPC_TIMEOUT = 10 * harness.SLOWDOWN  # seconds, every call
 SERVICE_NAME = "fazhi.duty.v1.DutyService"
 C = grpc.StatusCode
 

@@ -60,8 +60,8 @@ from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
 from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 
-RPC_TIMEOUT = 30  # seconds, every call (a compose renders a DOCX)
-BACKEND_DEADLINE = 2  # seconds, the gateway's --backend_deadline
+RPC_TIMEOUT = 30 * harness.SLOWDOWN  # seconds, every call (a compose renders a DOCX)
+BACKEND_DEADLINE = 2 * harness.SLOWDOWN  # seconds, the gateway's --backend_deadline
 C = grpc.StatusCode
 
 ORG = "lushan-minzheng"
@@ -359,11 +359,11 @@ class GatewayE2ETest(unittest.TestCase):
         error = caught.exception
         self.assertIn(error.code(), (C.UNAVAILABLE, C.DEADLINE_EXCEEDED), error.details())
         self.assertIn("study backend", error.details())
-        self.assertLess(elapsed, 10)
+        self.assertLess(elapsed, 10 * harness.SLOWDOWN)
 
         started = time.monotonic()
         draft = compose(formats=["txt"], allow_partial=True)
-        self.assertLess(time.monotonic() - started, 10)
+        self.assertLess(time.monotonic() - started, 10 * harness.SLOWDOWN)
         self.assertEqual(list(draft.missing_backends), ["study"])
         self.assertEqual(items(draft), items(SHARED["composed"]))
         head = section_text(draft, rp.CONTENT_ITEM_HEAD_DUTY)
@@ -378,7 +378,7 @@ class GatewayE2ETest(unittest.TestCase):
         deadline = time.monotonic() + 10
         while True:
             try:
-                again = compose(formats=["docx"], timeout=5)
+                again = compose(formats=["docx"], timeout=5 * harness.SLOWDOWN)
                 break
             except grpc.RpcError as e:
                 if time.monotonic() > deadline:

@@ -34,8 +34,13 @@ import unittest
 
 import grpc
 
-START_TIMEOUT = 20  # seconds until the health service says SERVING
-STOP_TIMEOUT = 15  # seconds from SIGTERM to exit
+# How many times slower the binaries run: scripts/sanitize.sh sets
+# FAZHI_SANITIZER, and timeouts, deadlines and time bounds scale by this.
+SANITIZER = os.environ.get("FAZHI_SANITIZER", "")
+SLOWDOWN = {"": 1, "asan": 2, "tsan": 5}.get(SANITIZER, 5)
+
+START_TIMEOUT = 20 * SLOWDOWN  # seconds until the health service says SERVING
+STOP_TIMEOUT = 15 * SLOWDOWN  # seconds from SIGTERM to exit
 
 # Flags every server started by a test gets, whatever the service. These
 # tests are about each service's behaviour, not credentials
@@ -383,7 +388,7 @@ class RpcTestCase(unittest.TestCase):
     """assertRpcFails and assertInvalidFields; `rpc_timeout` per call."""
 
     maxDiff = None
-    rpc_timeout = 10  # seconds
+    rpc_timeout = 10 * SLOWDOWN  # seconds
 
     def assertRpcFails(self, code, method, request, **kwargs):
         """Calls `method`, asserts it fails with `code`, returns the error."""

@@ -51,7 +51,7 @@ from grpc.reflection.v1alpha import reflection_pb2_grpc  # noqa: E402
 from fazhi.report.v1 import report_pb2 as pb  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 
-RPC_TIMEOUT = 10  # seconds, every call
+RPC_TIMEOUT = 10 * harness.SLOWDOWN  # seconds, every call
 SERVICE_NAME = "fazhi.report.v1.ReportService"
 C = grpc.StatusCode
 

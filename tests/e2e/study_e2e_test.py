@@ -51,7 +51,7 @@ from fazhi.study.v1 import study_pb2 as pb  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 from fazhi.type.v1 import import_pb2  # noqa: E402
 
-RPC_TIMEOUT = 10  # seconds, every call
+RPC_TIMEOUT = 10 * harness.SLOWDOWN  # seconds, every call
 STOP_TIMEOUT = harness.STOP_TIMEOUT
 SERVICE_NAME = "fazhi.study.v1.StudyService"
 C = grpc.StatusCode

@@ -72,7 +72,7 @@ from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 from fazhi.study.v1 import study_pb2  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 
-RPC_TIMEOUT = 20  # seconds; generous, the machine may be busy
+RPC_TIMEOUT = 20 * harness.SLOWDOWN  # seconds; generous, the machine may be busy
 KILL_AFTER = (0.3, 1.5)  # seconds of writing before SIGKILL, drawn per round
 C = grpc.StatusCode
 ABSENT = None
@@ -159,7 +159,8 @@ def make_session(key, rng):
     return study_pb2.Session(
         title=f"学法 {key}", date=date(2024, rng.randint(1, 12), rng.randint(1, 28)),
         kind=rng.choice([study_pb2.STUDY_KIND_ALL_STAFF, study_pb2.STUDY_KIND_LEADERSHIP_GROUP]),
-        duration_minutes=rng.randint(30, 180), laws=rng.sample(["民法典", "宪法", "行政处罚法"], 2),
+        duration_minutes=rng.randint(30, 180),
+        laws=rng.sample(["民法典", "宪法", "行政处罚法"], 2),
         attendee_count=rng.randint(0, 50), external_id=key, notes="v0")
 
 
@@ -474,7 +475,8 @@ def report_writer(stub, model, rng, tag, stop):
 
                 def call():
                     updated = stub.UpdateOrganization(rp.UpdateOrganizationRequest(
-                        organization=changed, update_mask=field_mask_pb2.FieldMask(paths=["region"]),
+                        organization=changed,
+                        update_mask=field_mask_pb2.FieldMask(paths=["region"]),
                         actor="crash"), timeout=RPC_TIMEOUT)
                     model.etags[org_id] = updated.etag
                     return content(updated)

@@ -51,7 +51,7 @@ from fazhi.study.v1 import study_pb2 as pb  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 from fazhi.type.v1 import import_pb2  # noqa: E402
 
-RPC_TIMEOUT = 60
+RPC_TIMEOUT = 60 * harness.SLOWDOWN
 C = grpc.StatusCode
 MiB = 1 << 20
 WORKDIR = None
@@ -207,7 +207,8 @@ class LimitsTest(harness.RpcTestCase):
             for b in range(batches):
                 yield pb.ImportSessionsRequest(
                     parent="orgs/limits-long" if b == 0 else "", report_stored_rows=True,
-                    sessions=[session(f"批 {b}-{i}", external_id=f"l-{b}-{i}") for i in range(rows)])
+                    sessions=[session(f"批 {b}-{i}", external_id=f"l-{b}-{i}")
+                              for i in range(rows)])
 
         report = self.stub.ImportSessions(messages(), timeout=300)
         self.assertEqual((report.rows_stored, report.rows_rejected, report.batches_committed),
@@ -220,7 +221,7 @@ class LimitsTest(harness.RpcTestCase):
         server = study("streams", "--max_concurrent_streams=2")
         try:
             held = [HeldStream(server.stub(), f"orgs/limits-held{i}") for i in range(2)]
-            time.sleep(0.5)  # both streams open on the server
+            time.sleep(0.5 * harness.SLOWDOWN)  # both streams open on the server
             request = pb.ListSessionsRequest(parent="orgs/limits-held0")
             # A third call on the same connection waits for a free stream…
             self.assertRpcFails(C.DEADLINE_EXCEEDED, server.stub().ListSessions, request,
@@ -228,13 +229,14 @@ class LimitsTest(harness.RpcTestCase):
             # …while another connection is served.
             other = harness.open_channel(server.target,
                                          options=[("grpc.use_local_subchannel_pool", 1)])
-            study_pb2_grpc.StudyServiceStub(other).ListSessions(request, timeout=5)
+            study_pb2_grpc.StudyServiceStub(other).ListSessions(request,
+                                                                timeout=5 * harness.SLOWDOWN)
             other.close()
             for h in held:
                 result = h.done()
                 self.assertNotIsInstance(result, grpc.RpcError)
                 self.assertEqual(result.rows_stored, 1)
-            server.stub().ListSessions(request, timeout=5)
+            server.stub().ListSessions(request, timeout=5 * harness.SLOWDOWN)
         finally:
             harness.stop_servers(server)
 
@@ -242,7 +244,7 @@ class LimitsTest(harness.RpcTestCase):
         server = study("threads", "--max_threads=8")
         try:
             held = [HeldStream(server.stub(), f"orgs/limits-t{i}") for i in range(16)]
-            time.sleep(1.5)
+            time.sleep(1.5 * harness.SLOWDOWN)
             # The calls that found no thread are already over, refused.
             refused = [h.done() for h in held if h.future.done()]
             served = [h.done() for h in held if not h.future.done()]
@@ -254,7 +256,8 @@ class LimitsTest(harness.RpcTestCase):
             for result in served:
                 self.assertNotIsInstance(result, grpc.RpcError)
             # Done: the server serves again.
-            server.stub().ListSessions(pb.ListSessionsRequest(parent="orgs/limits-t0"), timeout=5)
+            server.stub().ListSessions(pb.ListSessionsRequest(parent="orgs/limits-t0"),
+                                       timeout=5 * harness.SLOWDOWN)
             print(f"\n    --max_threads=8: {len(served)} of 16 held streams served, "
                   f"{len(refused)} refused at once: {refused[0].details()!r}", file=sys.stderr)
         finally:

@@ -68,7 +68,8 @@ from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
 from fazhi.study.v1 import study_pb2  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 
-RPC_TIMEOUT = 30  # seconds: generous; the test counts errors, it does not time calls
+# Seconds: generous; the test counts errors, it does not time calls.
+RPC_TIMEOUT = 30 * harness.SLOWDOWN
 ORG = "orgs/lushan-minzheng"
 WARMUP = 0.25  # of the run
 # RSS at the end against RSS after the warm-up (the first quarter), per
@@ -79,7 +80,7 @@ WARMUP = 0.25  # of the run
 # calls after the warm-up of a 20 s run); scripts/reliability.sh runs
 # longer, which makes a smaller leak visible.
 RSS_TOLERANCE_KIB = 8 * 1024
-SANITIZER = os.environ.get("FAZHI_SANITIZER", "")  # set by scripts/sanitize.sh: RSS not asserted
+SANITIZER = harness.SANITIZER  # set by scripts/sanitize.sh: RSS not asserted
 MIX = [  # kind, method, weight
     ("read", "study.GetSession", 20), ("read", "study.ListSessions", 10),
     ("read", "duty.ListPowers", 10), ("write", "study.CreateSession", 20),
@@ -145,7 +146,8 @@ class Caller:
         self.n += 1
         return study_pb2.Session(
             title=f"负载 {self.n}", kind=study_pb2.STUDY_KIND_ALL_STAFF, duration_minutes=60,
-            date=date_pb2.Date(year=2024, month=self.rng.randint(1, 12), day=self.rng.randint(1, 28)),
+            date=date_pb2.Date(year=2024, month=self.rng.randint(1, 12),
+                               day=self.rng.randint(1, 28)),
             laws=["民法典"], attendee_count=10)
 
     def call(self, method):
@@ -195,7 +197,8 @@ class Caller:
             try:
                 self.call(method)
             except (grpc.RpcError, AssertionError) as e:
-                detail = f"{e.code().name}: {e.details()}" if isinstance(e, grpc.RpcError) else str(e)
+                detail = (f"{e.code().name}: {e.details()}" if isinstance(e, grpc.RpcError)
+                          else str(e))
                 self.errors.append(f"{method}: {detail}")
                 continue
             self.latencies.setdefault(method, []).append(time.monotonic() - started)
@@ -243,7 +246,8 @@ class LoadTest(unittest.TestCase):
         for n in pids:
             before, warm, end = rss[n]
             print(f"  {n:8} RSS {before / 1024:6.1f} MiB at start, {warm / 1024:6.1f} after "
-                  f"warm-up, {end / 1024:6.1f} at end ({(end - warm) / 1024:+.1f})", file=sys.stderr)
+                  f"warm-up, {end / 1024:6.1f} at end ({(end - warm) / 1024:+.1f})",
+                  file=sys.stderr)
 
         errors = [e for c in callers for e in c.errors]
         self.assertEqual(errors[:10], [], f"{len(errors)} calls failed")
@@ -264,7 +268,8 @@ class LoadTest(unittest.TestCase):
                 if not token:
                     break
             self.assertEqual(len(names), len(set(names)))
-            self.assertLessEqual(set(c.sessions), set(names), f"{c.org}: acknowledged sessions lost")
+            self.assertLessEqual(set(c.sessions), set(names),
+                                 f"{c.org}: acknowledged sessions lost")
             self.assertEqual(len(names), len(c.sessions) + c.imported, c.org)
             codes, token = [], ""
             while True:
