@@ -22,7 +22,8 @@ web_test.mjs phase by phase:
 
   reader     signs in, opens the report: the printed rendering (its style
              allowed by the page's policy), status, due dates, findings with
-             evidence, facts with sources; downloads the DOCX (PK, > 10 kB);
+             evidence, facts with sources; downloads the DOCX (PK, the
+             route's very bytes, a zip of the report);
              sees no approval buttons, and when it presses one anyway the
              API's 403 and the server's message are shown;
   reject     the approver rejects: first without a comment (the server's
@@ -52,6 +53,7 @@ import time
 import unittest
 import urllib.error
 import urllib.request
+import zipfile
 
 
 def _parse_args():
@@ -242,8 +244,10 @@ def ensure_playwright():
         lock = f.read()
     stamp = os.path.join(npm_dir, "node_modules", ".fazhi-lock-sha256")
     want = hashlib.sha256(lock).hexdigest()
-    if os.path.exists(stamp) and open(stamp).read().strip() == want:
-        return npm_dir
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            if f.read().strip() == want:
+                return npm_dir
     for name in ("package.json", "package-lock.json"):
         shutil.copyfile(os.path.join(HERE, name), os.path.join(npm_dir, name))
     done = subprocess.run([ARGS.npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=npm_dir,
@@ -333,8 +337,16 @@ class WebPage(unittest.TestCase):
         docx = os.path.join(ARGS.work, "downloads", f"{OWN}-{YEAR}.docx")
         with open(docx, "rb") as f:
             data = f.read()
-        self.assertEqual(data[:2], b"PK")
-        self.assertGreater(len(data), 10 * 1024)
+        self.assertEqual(data[:4], b"PK\x03\x04")
+        # What the browser saved is the download route's document, byte for
+        # byte, and a DOCX of the report (the demo's deflates to about 7 kB).
+        status, headers, served = http(f"/orgs/{OWN}/reports/{YEAR}.docx", KEYS["minzheng-reader"])
+        self.assertEqual(status, 200)
+        self.assertEqual(hashlib.sha256(data).hexdigest(), headers["X-Content-SHA256"])
+        self.assertEqual(data, served)
+        with zipfile.ZipFile(docx) as z:
+            self.assertGreater(sum(i.file_size for i in z.infolist()), 10 * 1024)
+            self.assertIn("鲁山县民政局", z.read("word/document.xml").decode())
 
     def test_2_approver_rejects_with_a_comment(self):
         self.assertIn("reject: ok", browser("reject"))
@@ -362,7 +374,8 @@ class WebPage(unittest.TestCase):
 
     def test_4_supervisor_dashboard(self):
         self.assertIn("dashboard: ok", browser("dashboard"))
-        for name in ("01-signin", "02-report-reader", "03-reader-refused", "04-rejected",
+        for name in ("01-signin", "01b-home", "02-report-reader", "02b-report-findings", "02c-report-facts",
+                     "03-reader-refused", "04-rejected",
                      "05-approved", "06-published", "07-dashboard", "08-draft-report"):
             path = os.path.join(SCREENSHOTS, f"{name}.png")
             self.assertTrue(os.path.getsize(path) > 10000, path)

@@ -64,6 +64,12 @@ function h(tag, attributes = {}, ...children) {
 
 const $ = (id) => document.getElementById(id);
 
+// Replaces a node's children, skipping the absent ones (replaceChildren
+// would write "null").
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 function dateText(date) {
   if (!date || !date.year) return '—';
   return `${date.year}年${date.month}月${date.day}日`;
@@ -122,7 +128,7 @@ function showError(error) {
   } else {
     lines.push(h('p', { text: `出错了：${error && error.message ? error.message : error}` }));
   }
-  box.replaceChildren(...lines);
+  fill(box, lines);
   box.hidden = false;
   box.scrollIntoView({ block: 'nearest' });
 }
@@ -270,7 +276,7 @@ function renderHome() {
     }
     go(`#/${kind}/${org}/${currentYear()}`);
   };
-  view.replaceChildren(
+  fill(view, 
     h('h1', { text: '我的单位' }),
     h('p', { class: 'muted' }, `以 ${me.caller} 登录。可查看的单位及权限如下；选择年度后打开年度报告或监督看板。`),
     h('div', { class: 'toolbar' }, h('label', { for: 'home-year' }, '报告年度'), year),
@@ -403,7 +409,7 @@ function factsSection(catalogue) {
 
 async function renderReport(org, year) {
   const view = $('view-report');
-  view.replaceChildren(h('p', { class: 'muted', text: `正在生成 ${org} ${year} 年度报告……` }));
+  fill(view, h('p', { class: 'muted', text: `正在生成 ${org} ${year} 年度报告……` }));
   showView('report');
   const reload = () => renderReport(org, year);
   let composed;
@@ -414,7 +420,7 @@ async function renderReport(org, year) {
       call('/api/v1/facts', { org: `orgs/${org}`, year }),
     ]);
   } catch (error) {
-    view.replaceChildren(h('h1', { text: `${org} · ${year}年度` }), h('p', { class: 'muted', text: '无法打开这份报告。' }));
+    fill(view, h('h1', { text: `${org} · ${year}年度` }), h('p', { class: 'muted', text: '无法打开这份报告。' }));
     showError(error);
     return;
   }
@@ -432,7 +438,7 @@ async function renderReport(org, year) {
     ['数据截至', dateText(composed.asOf)],
     ...lifecycleRows(composed),
   ];
-  view.replaceChildren(
+  fill(view, 
     h('nav', { class: 'crumbs' }, h('a', { href: '#/', text: '我的单位' }), ' › ', h('span', { text: `${org} · ${year}年度` })),
     h('h1', { id: 'report-title', text: composed.title }),
     (composed.missingBackends || []).length ? h('p', { class: 'warning', text: `部分数据缺失：${composed.missingBackends.join('；')}` }) : null,
@@ -455,7 +461,7 @@ async function renderReport(org, year) {
 
 async function renderDashboard(org, year, asOf) {
   const view = $('view-dashboard');
-  view.replaceChildren(h('p', { class: 'muted', text: '正在汇总各单位……' }));
+  fill(view, h('p', { class: 'muted', text: '正在汇总各单位……' }));
   showView('dashboard');
   const request = { supervisor: `orgs/${org}`, year };
   if (asOf) {
@@ -466,7 +472,7 @@ async function renderDashboard(org, year, asOf) {
   try {
     board = await call('/api/v1/dashboard', request);
   } catch (error) {
-    view.replaceChildren(h('h1', { text: `监督看板 · ${org}` }));
+    fill(view, h('h1', { text: `监督看板 · ${org}` }));
     showError(error);
     return;
   }
@@ -510,7 +516,7 @@ async function renderDashboard(org, year, asOf) {
     title: '各执法领域人员缺口（不足两名持证人员的执法事项）',
     labels: domains.map(([d]) => d), values: domains.map(([, n]) => n), unit: '项', empty: '各领域均已配足持证执法人员',
   });
-  view.replaceChildren(
+  fill(view, 
     h('nav', { class: 'crumbs' }, h('a', { href: '#/', text: '我的单位' }), ' › ', h('span', { text: `监督看板 · ${org}` })),
     h('h1', { text: `监督看板：${org} · ${board.year}年度` }),
     h('div', { class: 'toolbar' },
