@@ -24,6 +24,12 @@ export FAZHI_ACTOR=demo
 umask 077
 export FAZHI_KEYS_FILE=$var/keys.json
 build/bin/fazhi keys create --caller=demo-admin --roles='admin:*' >"$var/admin.key"
+# For the web page: a reader and an approver of the bureau, and the county
+# rule-of-law office that supervises both demo departments.
+build/bin/fazhi keys create --caller=minzheng-reader --roles='reader:lushan-minzheng' >"$var/reader.key"
+build/bin/fazhi keys create --caller=minzheng-approver --roles='approver:lushan-minzheng' >"$var/approver.key"
+build/bin/fazhi keys create --caller=county-office \
+  --roles='supervisor:lushan-yifazhixian,lushan-minzheng,lushan-shijianju' >"$var/office.key"
 export FAZHI_API_KEY_FILE=$var/admin.key
 umask 022
 secure=(--keys_file="$FAZHI_KEYS_FILE" --allow_plaintext)
@@ -59,6 +65,9 @@ build/bin/fazhi duty allocate --org=lushan-minzheng --as-of=2024-12-31 --commit 
 echo "== 报告 (report)"
 build/bin/fazhi report put-org --file="$demo/org.json"
 build/bin/fazhi report put --org=lushan-minzheng --year=2024 --file="$demo/report-2024.json"
+# The second department: its draft report only (the dashboard's overdue row).
+build/bin/fazhi report put-org --file=deploy/demo/lushan-shijianju/org.json
+build/bin/fazhi report put --org=lushan-shijianju --year=2024 --file=deploy/demo/lushan-shijianju/report-2024.json
 echo
 echo "== 年度报告 (gateway)"
 build/bin/fazhi compose --org=lushan-minzheng --year=2024 --formats=docx,html,md,txt --out="$out"
@@ -67,3 +76,9 @@ echo "Open $out/lushan-minzheng-2024.docx (or .html, .md, .txt). While it runs t
 echo "also serves http://127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100}/orgs/lushan-minzheng/reports/2024.docx"
 echo "to callers sending \"Authorization: Bearer \$(cat $var/admin.key)\"."
 echo "Logs and databases: $var/"
+if [ "${FAZHI_DEMO_SERVE:-}" = 1 ]; then
+  echo
+  echo "Web page: http://127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100}/ — sign in with the key in"
+  echo "$var/reader.key, approver.key, office.key or admin.key. Ctrl-C stops the services."
+  wait
+fi

@@ -7,7 +7,8 @@
 # build      what compiling the servers and the CLI needs (the container image's
 #            build stage installs only this group)
 # test       the test suite on top of build: GoogleTest, PostgreSQL server,
-#            LibreOffice, Python gRPC, the manifest check's kubectl and YAML
+#            LibreOffice, Python gRPC, the manifest check's kubectl and YAML,
+#            Chromium and Node.js for the web page's browser test
 # container  the container image test (scripts/container-test.sh): a daemonless
 #            builder, a Debian bootstrap for the base image, Python gRPC, PostgreSQL
 set -euo pipefail
@@ -44,6 +45,9 @@ test_packages=(
   # deployment manifest check: kustomize rendering (kubectl), YAML, and `ip`
   # to start each server in a network namespace of its own
   kubernetes-client python3-yaml iproute2
+  # the web page's browser test: headless Chromium driven by playwright-core
+  # (npm ci from tests/web/package-lock.json at the test's first run)
+  chromium nodejs npm
 )
 
 container_packages=(
@@ -71,6 +75,12 @@ for p in "${packages[@]}"; do
   # from another source, which Debian's package could not overwrite).
   if [ "$p" = kubernetes-client ] && command -v kubectl >/dev/null &&
      kubectl kustomize --help >/dev/null 2>&1; then
+    continue
+  fi
+  # Any Node.js 18+ with its npm will do (some machines carry a newer one
+  # from another source, whose nodejs package includes npm).
+  if { [ "$p" = nodejs ] || [ "$p" = npm ]; } && command -v npm >/dev/null &&
+     node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)' 2>/dev/null; then
     continue
   fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@
 #include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <grpcpp/support/channel_arguments.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/client_tls.h"
@@ -91,6 +92,10 @@ absl::Status Server::Start() {
                : options_.tls.require_client_cert      ? "mTLS"
                : !options_.tls.client_ca_file.empty() ? "TLS, client certificates accepted"
                                                        : "TLS");
+  grpc::ChannelArguments in_process_args;
+  in_process_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  in_process_args.SetMaxSendMessageSize(options_.max_message_bytes);
+  in_process_ = server_->InProcessChannel(in_process_args);
   if (http_ != nullptr) return http_->Start();
   return absl::OkStatus();
 }

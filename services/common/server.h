@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <grpcpp/channel.h>
 #include <grpcpp/server.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/impl/codegen/service_type.h>
@@ -65,6 +66,10 @@ class Server {
   const Readiness* readiness() const { return &readiness_; }
   // The HTTP side, for routes added before Start; null without http_listen.
   HttpServer* http() { return http_.get(); }
+  // A channel to this server's own services without network or TLS, with
+  // the same message limits (the gateway's JSON routes call its RPCs
+  // through it, so they run the same policy and handlers); null before Start.
+  std::shared_ptr<grpc::Channel> InProcessChannel() const { return in_process_; }
 
  private:
   ServerOptions options_;
@@ -72,6 +77,7 @@ class Server {
   HealthService health_;
   Readiness readiness_;
   std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> in_process_;
   std::unique_ptr<HttpServer> http_;
   int port_ = 0;
   bool drained_ = false;

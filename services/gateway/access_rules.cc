@@ -10,6 +10,8 @@ auth::AccessRules AccessRules() {
       {"GetFacts", {Permission::kRead, OrgFrom::kName, "org"}},
       {"PublishReport", {Permission::kApprove, OrgFrom::kName, "org"}},
       {"GetDashboard", {Permission::kRead, OrgFrom::kName, "supervisor"}},
+      {"ApproveReport", {Permission::kApprove, OrgFrom::kName, "org"}},
+      {"RejectReport", {Permission::kApprove, OrgFrom::kName, "org"}},
   };
 }
 

@@ -84,6 +84,12 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
   const FactCatalogue facts = BuildFacts(input.inputs);
   ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
   if (input.inputs.study) *composed.mutable_as_of() = input.inputs.study->as_of();
+  if (input.inputs.report) {
+    *composed.mutable_due_dates() = input.inputs.report->due_dates();
+    *composed.mutable_lifecycle() = input.inputs.report->lifecycle();
+    composed.set_etag(input.inputs.report->etag());
+    composed.set_revision(input.inputs.report->revision());
+  }
   const fazhi::render::Document document = ToDocument(composed);
   for (const std::string& format : formats) {
     auto renderer = fazhi::render::RendererFor(format);
@@ -301,6 +307,70 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
       }
     }
     return absl::OkStatus();
+  });
+}
+
+absl::Status AnnualReportServiceImpl::Decide(bool approve, const std::string& org_field, int year,
+                                             const std::string& etag, const std::string& comment,
+                                             const std::string& requested_actor, const Forward& forward,
+                                             rv1::Report* response) {
+  FieldViolations v;
+  auto org = ParseOrgName(org_field, "org", v);
+  v.CheckYear("year", year, true);
+  v.CheckText("etag", etag, 200);
+  v.CheckText("comment", comment, 2000, /*required=*/!approve, /*multiline=*/true);
+  // The report service records the authenticated caller; the actor field
+  // counts only in development mode.
+  const std::string actor = auth::ActingCaller(requested_actor);
+  v.CheckText("actor", actor, 100, /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  const std::string name = absl::StrCat(OrgName(*org), "/reports/", year);
+  std::string current_etag = etag;
+  if (current_etag.empty()) {
+    rv1::GetReportRequest get;
+    get.set_name(name);
+    rv1::Report report;
+    auto call = backends_->Context(forward);
+    grpc::Status status = backends_->report().GetReport(call.get(), get, &report);
+    if (!status.ok()) return backends_->Named("report", status);
+    current_etag = report.etag();
+  }
+  auto call = backends_->Context(forward);
+  grpc::Status status;
+  if (approve) {
+    rv1::ApproveReportRequest request;
+    request.set_name(name);
+    request.set_etag(current_etag);
+    request.set_actor(actor);
+    request.set_comment(comment);
+    status = backends_->report().ApproveReport(call.get(), request, response);
+  } else {
+    rv1::RejectReportRequest request;
+    request.set_name(name);
+    request.set_etag(current_etag);
+    request.set_actor(actor);
+    request.set_comment(comment);
+    status = backends_->report().RejectReport(call.get(), request, response);
+  }
+  if (!status.ok()) return backends_->Named("report", status);
+  return absl::OkStatus();
+}
+
+grpc::Status AnnualReportServiceImpl::ApproveReport(grpc::ServerContext* context,
+                                                    const v1::ApproveReportRequest* request,
+                                                    rv1::Report* response) {
+  return calls_->Run(context, "ApproveReport", *request, [&]() -> absl::Status {
+    return Decide(/*approve=*/true, request->org(), request->year(), request->etag(),
+                  request->comment(), request->actor(), ForwardOf(context), response);
+  });
+}
+
+grpc::Status AnnualReportServiceImpl::RejectReport(grpc::ServerContext* context,
+                                                   const v1::RejectReportRequest* request,
+                                                   rv1::Report* response) {
+  return calls_->Run(context, "RejectReport", *request, [&]() -> absl::Status {
+    return Decide(/*approve=*/false, request->org(), request->year(), request->etag(),
+                  request->comment(), request->actor(), ForwardOf(context), response);
   });
 }
 

@@ -30,6 +30,10 @@ class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportSer
                              v1::PublishReportResponse* response) override;
   grpc::Status GetDashboard(grpc::ServerContext* context, const v1::GetDashboardRequest* request,
                             v1::Dashboard* response) override;
+  grpc::Status ApproveReport(grpc::ServerContext* context, const v1::ApproveReportRequest* request,
+                             fazhi::report::v1::Report* response) override;
+  grpc::Status RejectReport(grpc::ServerContext* context, const v1::RejectReportRequest* request,
+                            fazhi::report::v1::Report* response) override;
 
   // The composition behind ComposeReport, for the HTTP downloads too.
   absl::StatusOr<v1::ComposedReport> ComposeFor(const std::string& org, int year,
@@ -39,6 +43,13 @@ class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportSer
                                                 const Forward& forward);
 
  private:
+  // Approve or reject (`approve` false) the year's report through the
+  // report service, forwarding the caller; the etag is the one the caller
+  // read, else the current one (GetReport).
+  absl::Status Decide(bool approve, const std::string& org_field, int year, const std::string& etag,
+                      const std::string& comment, const std::string& actor, const Forward& forward,
+                      fazhi::report::v1::Report* response);
+
   Backends* backends_;
   const CallHandler* calls_;
   Clock today_;

@@ -83,6 +83,7 @@ int main(int argc, char** argv) {
   server.AddService(&service, fazhi::gateway::v1::AnnualReportService::service_full_name());
   if (server.http() != nullptr) {
     fazhi::gateway::AddDownloadRoutes(*server.http(), service, *authenticator, audit);
+    fazhi::gateway::AddWebRoutes(*server.http(), server, *authenticator, audit);
   }
   if (auto s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());

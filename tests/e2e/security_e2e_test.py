@@ -171,6 +171,8 @@ RULES = {
         "GetFacts": ("read", "org", "orgs/{org}"),
         "PublishReport": ("approve", "org", "orgs/{org}"),
         "GetDashboard": ("read", "supervisor", "orgs/{org}"),
+        "ApproveReport": ("approve", "org", "orgs/{org}"),
+        "RejectReport": ("approve", "org", "orgs/{org}"),
     },
 }
 SERVICES = {
