@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Unary read throughput of the study service (GetSession through the SQLite
 # store) against the bare echo service with the same server runtime, in one
-# run. The ratio is the figure. Extra arguments go to both fazhi-loadgen runs
-# (e.g. --duration=20s --inflight=128).
+# run. The ratio is the figure. Each server's CPU time per call (from
+# /proc/PID/stat over the measured part) is printed too: it moves much less
+# than throughput when other work shares the machine. Extra arguments go to
+# both fazhi-loadgen runs (e.g. --duration=20s --inflight=128).
 #
 #   bash scripts/bench-load.sh [--db=postgresql://…] [loadgen flags]
 set -euo pipefail
@@ -37,14 +39,36 @@ echo_port=$(port_of "$work/echo.log")
 build/bin/fazhi wait-ready --target=127.0.0.1:$study_port >/dev/null 2>&1
 build/bin/fazhi wait-ready --target=127.0.0.1:$echo_port >/dev/null 2>&1
 
-s=$(build/bin/fazhi-loadgen --target=127.0.0.1:$study_port --method=study.GetSession \
-      --label="study GetSession" "${args[@]}")
-e=$(build/bin/fazhi-loadgen --target=127.0.0.1:$echo_port --method=echo \
-      --label="bare echo" "${args[@]}")
-echo "$s"
-echo "$e"
-/usr/bin/python3 - "$s" "$e" <<'PY'
+warmup=2
+for a in "${args[@]}"; do
+  case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
+done
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Runs fazhi-loadgen against a server and prints its line and the server's
+# CPU ticks over the measured part (after the warm-up).
+measure() {  # pid, loadgen flags…
+  local pid=$1
+  shift
+  (sleep "$warmup"; cpu_ticks "$pid" >"$work/ticks") &
+  local line
+  line=$(build/bin/fazhi-loadgen "$@" "${args[@]}")
+  local end
+  end=$(cpu_ticks "$pid")
+  wait
+  echo "$line|$(( end - $(cat "$work/ticks") ))"
+}
+s=$(measure $study --target=127.0.0.1:$study_port --method=study.GetSession --label="study GetSession")
+e=$(measure $echo_pid --target=127.0.0.1:$echo_port --method=echo --label="bare echo")
+echo "${s%|*}"
+echo "${e%|*}"
+/usr/bin/python3 - "$s" "$e" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-rate = lambda line: float(re.search(r"= (\d+) calls/s", line).group(1))
-print(f"ratio study/echo throughput: {rate(sys.argv[1]) / rate(sys.argv[2]):.2f}")
+def parse(arg):
+    line, ticks = arg.rsplit("|", 1)
+    calls = int(re.search(r": (\d+) calls in", line).group(1))
+    rate = float(re.search(r"= (\d+) calls/s", line).group(1))
+    return rate, int(ticks) / float(sys.argv[3]) * 1e6 / max(1, calls)
+(s_rate, s_cpu), (e_rate, e_cpu) = parse(sys.argv[1]), parse(sys.argv[2])
+print(f"server CPU per call: study {s_cpu:.0f} us, echo {e_cpu:.0f} us")
+print(f"ratio study/echo throughput: {s_rate / e_rate:.2f}; echo/study CPU per call: {e_cpu / s_cpu:.2f}")
 PY

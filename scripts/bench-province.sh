@@ -91,7 +91,7 @@ start() {  # key, service, flags…
 }
 port_of() {  # the port a server printed in its "listening on … (port N)" line
   for _ in $(seq 300); do
-    p=$(grep -o '(port [0-9][0-9]*)' "$1" | head -n1 | tr -dc 0-9 || true)
+    p=$(grep -so '(port [0-9][0-9]*)' "$1" | head -n1 | tr -dc 0-9 || true)
     [ -n "$p" ] && { echo "$p"; return; }
     sleep 0.1
   done
@@ -156,7 +156,7 @@ if [ "$db" = postgres ]; then
   echo "   VACUUM ANALYZE of P's databases took $(elapsed "$started") s"
 fi
 if [ "$db" = sqlite ]; then
-  du -m "$work"/P_*.db* | awk '{ s += $1 } END { printf "   P SQLite files: %d MB\n", s }'
+  du -m "$work"/p_*.db* | awk '{ s += $1 } END { printf "   P SQLite files: %d MB\n", s }'
 fi
 
 echo

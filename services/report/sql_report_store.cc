@@ -481,16 +481,16 @@ absl::StatusOr<Organization> SqlReportStore::GetOrganization(const std::string& 
 absl::StatusOr<std::vector<Organization>> SqlReportStore::ListOrganizations(
     const std::string& supervisor, const std::string& after_id, int limit) {
   return Read<std::vector<Organization>>(*db_, [&](Transaction& tx) {
-    // org and id are the same here; conditions and order on org let the
-    // primary key (org, id) serve the range and the order (on id,
-    // PostgreSQL read and sorted every organization for each page).
+    // An organization's row has org = id (every write sets both), so the
+    // range and the order are on org, where the primary key (org, id)
+    // serves them; on id, or with "org = id" spelled out (which PostgreSQL
+    // takes for a rare condition), every page read and sorted the whole
+    // table.
     if (supervisor.empty()) {
-      return OrganizationTable::Select(tx, "org > $1 AND id = org", {Value(after_id)}, "org", limit);
+      return OrganizationTable::Select(tx, "org > $1", {Value(after_id)}, "org", limit);
     }
     return OrganizationTable::Select(
-        tx,
-        "org > $1 AND id = org AND org IN "
-        "(SELECT org FROM organization_supervisors WHERE supervisor = $2)",
+        tx, "org > $1 AND org IN (SELECT org FROM organization_supervisors WHERE supervisor = $2)",
         {Value(after_id), Value(supervisor)}, "org", limit);
   });
 }
@@ -748,9 +748,8 @@ absl::StatusOr<std::vector<SupervisedReport>> SqlReportStore::LoadSupervised(
       *db_, [&](Transaction& tx) -> absl::StatusOr<std::vector<SupervisedReport>> {
         constexpr char kSupervised[] =
             " IN (SELECT org FROM organization_supervisors WHERE supervisor = $1)";
-        ASSIGN_OR_RETURN(auto orgs, OrganizationTable::Select(
-                                        tx, absl::StrCat("org", kSupervised, " AND id = org"),
-                                        {Value(supervisor)}, "org", 0));
+        ASSIGN_OR_RETURN(auto orgs, OrganizationTable::Select(tx, absl::StrCat("org", kSupervised),
+                                                              {Value(supervisor)}, "org", 0));
         ASSIGN_OR_RETURN(auto reports,
                          ReportTable::Select(tx, absl::StrCat("year = $2 AND org", kSupervised),
                                              {Value(supervisor), Value(int64_t{year})}, "org", 0));

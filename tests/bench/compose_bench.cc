@@ -54,6 +54,7 @@
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/bench/bench_client.h"
 
 ABSL_FLAG(std::string, gateway, "127.0.0.1:7100", "gateway address");
 ABSL_FLAG(std::string, study, "127.0.0.1:7101", "study service address");
@@ -124,7 +125,7 @@ struct Stack {
         report(report::ReportService::NewStub(Channel(report_target))) {}
 
   static std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
-    return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+    return fazhi::bench::Connect(target);
   }
 };
 
@@ -150,7 +151,7 @@ Figures Summarize(std::vector<double> us) {
 }
 
 void SetDeadline(grpc::ClientContext& context) {
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  fazhi::bench::PrepareCall(context, absl::Seconds(30));
 }
 
 absl::Status Failed(absl::string_view what, const grpc::Status& status) {

@@ -366,8 +366,9 @@ int main(int argc, char** argv) {
     absl::Time last_line = start;
     while (!finished) {
       absl::SleepFor(absl::Milliseconds(500));
+      if (finished) break;  // the final line follows
       const absl::Time now = absl::Now();
-      if (!tty && now - last_line < absl::Seconds(10) && !finished) continue;
+      if (!tty && now - last_line < absl::Seconds(10)) continue;
       const int64_t rows = progress.rows;
       const double recent = (rows - last_rows) / std::max(1e-9, absl::ToDoubleSeconds(now - last));
       last_rows = rows;

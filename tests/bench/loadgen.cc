@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "fazhi/testing/v1/echo.grpc.pb.h"
+#include "tests/bench/bench_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "server address");
 ABSL_FLAG(std::string, method, "study.GetSession", "study.GetSession or echo");
@@ -58,7 +59,7 @@ class Loop {
       return;
     }
     context_ = std::make_unique<grpc::ClientContext>();
-    context_->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    fazhi::bench::PrepareCall(*context_, absl::Seconds(10));
     const absl::Time start = absl::Now();
     issue_(context_.get(), [this, start](grpc::Status status) {
       const absl::Time end = absl::Now();
@@ -105,9 +106,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < channel_count; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt("fazhi.channel_index", i);  // distinct channels, not one shared subchannel
-    channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    channels.push_back(fazhi::bench::Connect(target, i));  // distinct channels, not one shared subchannel
   }
 
   // Per-method request set-up and call issue.
@@ -131,6 +130,7 @@ int main(int argc, char** argv) {
     s->set_duration_minutes(60);
     s->set_attendee_count(40);
     grpc::ClientContext context;
+    fazhi::bench::PrepareCall(context);
     study::Session created;
     grpc::Status status = study_stubs[0]->CreateSession(&context, create, &created);
     if (!status.ok()) {

@@ -40,9 +40,12 @@ inline absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micro
 template <typename T, typename Codec>
 class RecordTable {
  public:
-  static std::string SelectColumns() {
-    return absl::StrCat("org, id, revision, create_time, update_time, ",
-                        absl::StrJoin(Codec::Spec().columns, ", "));
+  // The statements' text is made once per table: building it again for
+  // every call was a measurable share of a single-row read.
+  static const std::string& SelectColumns() {
+    static const std::string* const columns = new std::string(absl::StrCat(
+        "org, id, revision, create_time, update_time, ", absl::StrJoin(Codec::Spec().columns, ", ")));
+    return *columns;
   }
 
   static T FromRow(const Row& row) {
@@ -56,10 +59,9 @@ class RecordTable {
   }
 
   static absl::StatusOr<T> Get(Transaction& tx, const std::string& org, const std::string& id) {
-    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", SelectColumns(), " FROM ",
-                                                      Codec::Spec().table,
-                                                      " WHERE org = $1 AND id = $2"),
-                                         {Value(org), Value(id)}));
+    static const std::string* const sql = new std::string(absl::StrCat(
+        "SELECT ", SelectColumns(), " FROM ", Codec::Spec().table, " WHERE org = $1 AND id = $2"));
+    ASSIGN_OR_RETURN(auto rows, tx.Query(*sql, {Value(org), Value(id)}));
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat(Codec::Spec().noun, " orgs/", org, "/…/", id,
                                               " does not exist"));
@@ -89,16 +91,18 @@ class RecordTable {
     record.meta.create_time = now;
     record.meta.update_time = now;
     const auto& spec = Codec::Spec();
+    static const std::string* const sql = [&spec] {
+      std::vector<std::string> placeholders;
+      for (size_t i = 1; i <= spec.columns.size() + 5; ++i) placeholders.push_back(absl::StrCat("$", i));
+      return new std::string(absl::StrCat("INSERT INTO ", spec.table,
+                                          " (org, id, revision, create_time, update_time, ",
+                                          absl::StrJoin(spec.columns, ", "), ") VALUES (",
+                                          absl::StrJoin(placeholders, ", "), ")"));
+    }();
     std::vector<Value> params = {Value(record.meta.org), Value(record.meta.id), Value(int64_t{1}),
                                  Value(ToMicros(now)), Value(ToMicros(now))};
     for (Value& v : Codec::Values(record)) params.push_back(std::move(v));
-    std::vector<std::string> placeholders;
-    for (size_t i = 1; i <= params.size(); ++i) placeholders.push_back(absl::StrCat("$", i));
-    absl::StatusOr<int64_t> inserted = tx.Execute(
-        absl::StrCat("INSERT INTO ", spec.table, " (org, id, revision, create_time, update_time, ",
-                     absl::StrJoin(spec.columns, ", "), ") VALUES (",
-                     absl::StrJoin(placeholders, ", "), ")"),
-        params);
+    absl::StatusOr<int64_t> inserted = tx.Execute(*sql, params);
     if (absl::IsAlreadyExists(inserted.status())) {
       return absl::AlreadyExistsError(
           absl::StrCat("a ", spec.noun, " with this id or external id already exists in orgs/",
@@ -117,17 +121,20 @@ class RecordTable {
   static absl::StatusOr<T> Update(Transaction& tx, T record, int64_t expected_revision,
                                   absl::Time now) {
     const auto& spec = Codec::Spec();
+    static const std::string* const sql = [&spec] {
+      std::vector<std::string> sets;
+      for (size_t i = 0; i < spec.columns.size(); ++i) {
+        sets.push_back(absl::StrCat(spec.columns[i], " = $", i + 5));
+      }
+      return new std::string(absl::StrCat("UPDATE ", spec.table,
+                                          " SET revision = revision + 1, update_time = $4, ",
+                                          absl::StrJoin(sets, ", "),
+                                          " WHERE org = $1 AND id = $2 AND revision = $3"));
+    }();
     std::vector<Value> params = {Value(record.meta.org), Value(record.meta.id),
                                  Value(expected_revision), Value(ToMicros(now))};
-    std::vector<std::string> sets;
-    for (size_t i = 0; i < spec.columns.size(); ++i) {
-      sets.push_back(absl::StrCat(spec.columns[i], " = $", i + 5));
-    }
     for (Value& v : Codec::Values(record)) params.push_back(std::move(v));
-    absl::StatusOr<int64_t> changed = tx.Execute(
-        absl::StrCat("UPDATE ", spec.table, " SET revision = revision + 1, update_time = $4, ",
-                     absl::StrJoin(sets, ", "), " WHERE org = $1 AND id = $2 AND revision = $3"),
-        params);
+    absl::StatusOr<int64_t> changed = tx.Execute(*sql, params);
     if (absl::IsAlreadyExists(changed.status())) {
       return absl::AlreadyExistsError(
           absl::StrCat("another ", spec.noun, " already has this external id"));

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Two builds' fazhi-study (GetSession) and fazhi-echo under the same load,
+# in one run: all four servers run at once, and fazhi-loadgen takes them in
+# turn, round after round, in a rotating order, so a busy machine slows
+# every series alike. Prints each series' median throughput and server CPU
+# per call (from /proc/PID/stat), the ratio study/echo of each build, and
+# new/old of each binary, as medians of per-round ratios.
+#
+#   git worktree add ../old <commit> && (cd ../old && bash scripts/build.sh)
+#   bash scripts/bench-load-compare.sh ../old/build/bin [build/bin] [--rounds=8] [--seconds=4]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+old="" new=build/bin rounds=8 seconds=4
+for a in "$@"; do
+  case "$a" in
+    --rounds=*) rounds="${a#--rounds=}" ;;
+    --seconds=*) seconds="${a#--seconds=}" ;;
+    -*) echo "bench-load-compare: unknown flag $a" >&2; exit 2 ;;
+    *) if [ -z "$old" ]; then old="$a"; else new="$a"; fi ;;
+  esac
+done
+[ -n "$old" ] || { echo "usage: bench-load-compare.sh OLD_BIN_DIR [NEW_BIN_DIR] [--rounds=N] [--seconds=S]" >&2; exit 2; }
+bash scripts/build.sh >/dev/null
+work=$(mktemp -d -t fazhi-bench-XXXXXX)
+log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
+
+declare -A port pid method
+names=()
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# Every server starts here, with one list of flags.
+start() {  # name, binary, extra flags…
+  local name=$1 binary=$2
+  shift 2
+  port[$name]=$(free_port)
+  "$binary" --listen=127.0.0.1:${port[$name]} --log_level="$log_level" "$@" 2>"$work/$name.log" &
+  pid[$name]=$!
+  names+=("$name")
+}
+trap 'kill "${pid[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+start study-old "$old/fazhi-study" --http_listen= --db="sqlite:$work/old.db"
+start study-new "$new/fazhi-study" --http_listen= --db="sqlite:$work/new.db"
+start echo-old "$old/fazhi-echo"
+start echo-new "$new/fazhi-echo"
+for name in "${names[@]}"; do
+  case $name in study*) method[$name]=study.GetSession ;; *) method[$name]=echo ;; esac
+  build/bin/fazhi wait-ready --target=127.0.0.1:${port[$name]} --timeout=30 >/dev/null 2>&1
+done
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+echo "== ${#names[@]} servers, $rounds rounds of $seconds s each (after 1 s warm-up); old: $old, new: $new"
+for r in $(seq "$rounds"); do
+  for k in $(seq 0 $(( ${#names[@]} - 1 ))); do
+    name=${names[$(( (k + r) % ${#names[@]} ))]}
+    (sleep 1; cpu_ticks "${pid[$name]}" >"$work/ticks") &
+    line=$(build/bin/fazhi-loadgen --target=127.0.0.1:${port[$name]} --method=${method[$name]} \
+      --label="$name" --warmup=1s --duration="${seconds}s")
+    end=$(cpu_ticks "${pid[$name]}")
+    wait
+    echo "$r $name $(( end - $(cat "$work/ticks") )) $line"
+  done
+done | /usr/bin/python3 -c '
+import collections, re, statistics, sys
+tick = 1e6 / int(sys.argv[1])
+rate, cpu, per_round = collections.defaultdict(list), collections.defaultdict(list), collections.defaultdict(dict)
+for line in sys.stdin:
+    r, name, ticks, rest = line.split(" ", 3)
+    calls = int(re.search(r": (\d+) calls in", rest).group(1))
+    rate[name].append(float(re.search(r"= (\d+) calls/s", rest).group(1)))
+    cpu[name].append(int(ticks) * tick / max(1, calls))
+    per_round[r][name] = rate[name][-1]
+for name in sorted(rate):
+    print(f"   {name:10s} {statistics.median(rate[name]):8.0f} calls/s   server CPU {statistics.median(cpu[name]):6.1f} us/call")
+def ratio(a, b):
+    return statistics.median([v[a] / v[b] for v in per_round.values()])
+for build in ("old", "new"):
+    study, echo = "study-" + build, "echo-" + build
+    print(f"   {build}: study/echo throughput {ratio(study, echo):.2f}, "
+          f"echo/study CPU per call {statistics.median(cpu[echo]) / statistics.median(cpu[study]):.2f}")
+for kind in ("study", "echo"):
+    new, old = kind + "-new", kind + "-old"
+    print(f"   {kind}: new/old throughput {ratio(new, old):.2f}, "
+          f"CPU per call {statistics.median(cpu[new]) / statistics.median(cpu[old]):.2f}")
+' "$(getconf CLK_TCK)"
