@@ -2,8 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/sql/sqlite_database.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_database.h"
 
 namespace fazhi::duty {
 namespace {
@@ -57,21 +56,20 @@ Assignment NewAssignment(const std::string& org, const std::string& power, const
 
 absl::Status Ok(const AssignmentContext&) { return absl::OkStatus(); }
 
-class SqlDutyStoreTest : public ::testing::Test {
+// The store contract, run on both drivers.
+class SqlDutyStoreTest : public ::testing::TestWithParam<fazhi::testing::Driver> {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("duty.db"));
-    ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
-    store_ = std::make_unique<SqlDutyStore>(db_.get());
+    FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
+    ASSERT_TRUE(sql::ApplyMigrations(test_->db(), Migrations()).ok());
+    store_ = std::make_unique<SqlDutyStore>(&test_->db());
   }
 
-  fazhi::testing::TempDir dir_;
-  std::unique_ptr<sql::SqliteDatabase> db_;
+  std::unique_ptr<fazhi::testing::TestDatabase> test_;
   std::unique_ptr<SqlDutyStore> store_;
 };
 
-TEST_F(SqlDutyStoreTest, PowerAndOfficerRoundTripEveryField) {
+TEST_P(SqlDutyStoreTest, PowerAndOfficerRoundTripEveryField) {
   Post post;
   post.meta = {"org-a", "post-1"};
   post.display_name = "社会组织执法岗";
@@ -116,7 +114,7 @@ TEST_F(SqlDutyStoreTest, PowerAndOfficerRoundTripEveryField) {
   EXPECT_FALSE(store_->GetOfficer("org-a", "o2")->certificate.present());
 }
 
-TEST_F(SqlDutyStoreTest, KeysAndReferencesAreCheckedWithClearMessages) {
+TEST_P(SqlDutyStoreTest, KeysAndReferencesAreCheckedWithClearMessages) {
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
   absl::Status dup = store_->CreatePower(NewPower("org-a", "p2", "C-1"), {}).status();
   EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists);
@@ -137,7 +135,7 @@ TEST_F(SqlDutyStoreTest, KeysAndReferencesAreCheckedWithClearMessages) {
             absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqlDutyStoreTest, DeletingWhatAssignmentsReferenceIsRefused) {
+TEST_P(SqlDutyStoreTest, DeletingWhatAssignmentsReferenceIsRefused) {
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
   ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok).ok());
@@ -155,7 +153,7 @@ TEST_F(SqlDutyStoreTest, DeletingWhatAssignmentsReferenceIsRefused) {
   EXPECT_TRUE(store_->DeleteOfficer("org-a", "o1", 1).ok());
 }
 
-TEST_F(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
+TEST_P(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
   AssignmentContext seen;
@@ -178,7 +176,7 @@ TEST_F(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
             absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
+TEST_P(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   for (int i = 0; i < 7; ++i) {
     ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p" + std::to_string(i), "C-" + std::to_string(i),
                                              i % 2 ? "殡葬" : "社会组织"),
@@ -210,7 +208,7 @@ TEST_F(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   EXPECT_EQ(store_->ListOfficers("org-a", {}, "A1", 10)->size(), 2u);
 }
 
-TEST_F(SqlDutyStoreTest, ImportMatchesByCodeOrPersonAndReportsPerRow) {
+TEST_P(SqlDutyStoreTest, ImportMatchesByCodeOrPersonAndReportsPerRow) {
   std::vector<Power> rows = {NewPower("", "", "C-1"), NewPower("", "", "C-2"), NewPower("", "", "C-1")};
   auto outcomes = store_->ImportPowers("org-a", rows, ImportMode::kCreateOnly);
   ASSERT_TRUE(outcomes.ok()) << outcomes.status();
@@ -239,7 +237,7 @@ TEST_F(SqlDutyStoreTest, ImportMatchesByCodeOrPersonAndReportsPerRow) {
   EXPECT_EQ((*officers)[1].status.code(), absl::StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
+TEST_P(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p2", "C-2"), {}).ok());
   for (const char* id : {"o1", "o2", "o3"}) {
@@ -300,6 +298,12 @@ TEST_F(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
   }
   EXPECT_THAT(walked, ::testing::ElementsAre("p1~o1", "p1~o2", "p2~o2", "p2~o3"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Drivers, SqlDutyStoreTest,
+                         ::testing::Values(fazhi::testing::Driver::kSqlite,
+                                           fazhi::testing::Driver::kPostgres),
+                         fazhi::testing::DriverParamName<
+                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::duty

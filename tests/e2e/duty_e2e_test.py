@@ -24,6 +24,7 @@ def _parse_args():
     parser.add_argument("--binary", required=True, help="the fazhi-duty executable")
     parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    harness.add_postgres_flag(parser)
     return parser.parse_known_args()
 
 
@@ -56,16 +57,18 @@ SERVER = None  # the server most tests share
 # The server process.
 
 
-def duty_server(db_path, label):
-    """One fazhi-duty process on a free port (HTTP side off), over a SQLite file."""
-    return harness.ServerProcess(ARGS.binary, label, WORKDIR, db=f"sqlite:{db_path}",
+def duty_server(label):
+    """One fazhi-duty process on a free port (HTTP side off), over a new
+    database: a SQLite file, or with --postgres a PostgreSQL database."""
+    db = harness.new_database(WORKDIR, label, postgres=ARGS.postgres)
+    return harness.ServerProcess(ARGS.binary, label, WORKDIR, db=db,
                                  stub_class=duty_pb2_grpc.DutyServiceStub)
 
 
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
-    SERVER = duty_server(os.path.join(WORKDIR, "duty.db"), "duty")
+    SERVER = duty_server("duty")
     unittest.addModuleCleanup(SERVER.kill_if_running)
     SERVER.start()
 
@@ -509,8 +512,7 @@ class DurabilityTest(E2ETestCase):
     """A committed plan survives kill -9."""
 
     def test_committed_plan_survives_sigkill(self):
-        db = os.path.join(WORKDIR, "durability.db")
-        server = duty_server(db, "durability").start()
+        server = duty_server("durability").start()
         try:
             stub = server.stub()
             org = "orgs/e2e-dur"
@@ -533,6 +535,8 @@ class DurabilityTest(E2ETestCase):
 
 
 def main():
+    if ARGS.postgres:
+        harness.exit_unless_postgres()
     harness.run_tests("duty e2e", UNITTEST_ARGV)
 
 

@@ -45,6 +45,7 @@ def _parse_args():
     parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
     parser.add_argument("--demo", required=True, help="the deploy/demo folder")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    harness.add_postgres_flag(parser)
     return parser.parse_known_args()
 
 
@@ -98,9 +99,9 @@ def fazhi(*args):
 def setUpModule():
     global WORKDIR, STUDY, DUTY, REPORT, GATEWAY
     WORKDIR = harness.make_workdir("fazhi-e2e-gateway-", keep=ARGS.keep)
-    STUDY = server("study", db=harness.new_database(WORKDIR, "study"))
-    DUTY = server("duty", db=harness.new_database(WORKDIR, "duty"))
-    REPORT = server("report", db=harness.new_database(WORKDIR, "report"))
+    STUDY = server("study", db=harness.new_database(WORKDIR, "study", postgres=ARGS.postgres))
+    DUTY = server("duty", db=harness.new_database(WORKDIR, "duty", postgres=ARGS.postgres))
+    REPORT = server("report", db=harness.new_database(WORKDIR, "report", postgres=ARGS.postgres))
     for backend in (STUDY, DUTY, REPORT):
         unittest.addModuleCleanup(backend.kill_if_running)
         backend.start()
@@ -504,6 +505,8 @@ class GatewayE2ETest(unittest.TestCase):
 
 
 def main():
+    if ARGS.postgres:
+        harness.exit_unless_postgres()
     harness.run_tests("gateway e2e", UNITTEST_ARGV)
 
 

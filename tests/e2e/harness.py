@@ -136,6 +136,13 @@ def postgres_url():
     return os.environ.get("FAZHI_TEST_POSTGRES_URL", "")
 
 
+def add_postgres_flag(parser):
+    """The --postgres flag of a test script: its servers run on PostgreSQL."""
+    parser.add_argument("--postgres", action="store_true",
+                        help="run the servers on PostgreSQL: a fresh database per server on the "
+                             "cluster named by $FAZHI_TEST_POSTGRES_URL (scripts/with-postgres.sh)")
+
+
 def exit_unless_postgres():
     """For a --postgres run: exit 77 (ctest SKIP_RETURN_CODE) without a
     cluster, or 1 when FAZHI_REQUIRE_POSTGRES says there must be one."""

@@ -34,6 +34,7 @@ def _parse_args():
     parser.add_argument("--cli", help="the fazhi CLI executable (for the demo data test)")
     parser.add_argument("--demo", help="the deploy/demo folder (for the demo data test)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    harness.add_postgres_flag(parser)
     return parser.parse_known_args()
 
 
@@ -63,16 +64,18 @@ SERVER = None  # the server most tests share
 # The server process.
 
 
-def report_server(db_path, label):
-    """One fazhi-report process on a free port, over a SQLite file."""
-    return harness.ServerProcess(ARGS.binary, label, WORKDIR, db=f"sqlite:{db_path}", http=True,
+def report_server(label):
+    """One fazhi-report process on a free port, over a new database: a
+    SQLite file, or with --postgres a PostgreSQL database."""
+    db = harness.new_database(WORKDIR, label, postgres=ARGS.postgres)
+    return harness.ServerProcess(ARGS.binary, label, WORKDIR, db=db, http=True,
                                  stub_class=report_pb2_grpc.ReportServiceStub)
 
 
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-report-", keep=ARGS.keep)
-    SERVER = report_server(os.path.join(WORKDIR, "report.db"), "report")
+    SERVER = report_server("report")
     unittest.addModuleCleanup(SERVER.kill_if_running)
     SERVER.start()
 
@@ -532,7 +535,7 @@ class ConcurrencyTest(E2ETestCase):
 class DurabilityTest(E2ETestCase):
 
     def test_published_document_survives_sigkill(self):
-        server = report_server(os.path.join(WORKDIR, "durability.db"), "durability").start()
+        server = report_server("durability").start()
         try:
             stub = server.stub()
             stub.CreateOrganization(pb.CreateOrganizationRequest(
@@ -610,6 +613,8 @@ class DemoDataTest(E2ETestCase):
 
 
 def main():
+    if ARGS.postgres:
+        harness.exit_unless_postgres()
     harness.run_tests("report e2e", UNITTEST_ARGV)
 
 

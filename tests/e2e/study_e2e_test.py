@@ -28,9 +28,7 @@ def _parse_args():
     parser.add_argument("--binary", required=True, help="the fazhi-study executable")
     parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--postgres", action="store_true",
-                        help="run the server on PostgreSQL: a fresh database per server on the "
-                             "cluster named by $FAZHI_TEST_POSTGRES_URL (scripts/with-postgres.sh)")
+    harness.add_postgres_flag(parser)
     return parser.parse_known_args()
 
 
