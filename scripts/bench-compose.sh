@@ -29,42 +29,19 @@ work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
 export FAZHI_ACTOR=bench work
 
-pids=()
-stop() { kill -TERM "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap stop EXIT
-start() {  # log name, service, flags…
-  local log=$1 service=$2
-  shift 2
-  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --insecure_dev_mode --allow_plaintext --log_level="$log_level" "$@" \
-    2>"$work/$log.log" &
-  pids+=($!)
-}
-port_of() {  # the port a server printed in its "listening on … (port N)" line
-  for _ in $(seq 100); do
-    p=$(grep -o '(port [0-9][0-9]*)' "$1" | head -n1 | tr -dc 0-9 || true)
-    [ -n "$p" ] && { echo "$p"; return; }
-    sleep 0.1
-  done
-  echo "no port in $1" >&2
-  exit 1
-}
+source scripts/bench-lib.sh
+trap 'bench_stop; rm -rf "$work"' EXIT
 declare -A target
 start_set() {  # A or B: the four services, each with its own SQLite file
-  local s=$1 service port
+  local s=$1 service
   for service in study duty report; do
-    start "$s-$service" "$service" --db="sqlite:$work/$s-$service.db"
+    bench_start "$s-$service" "build/bin/fazhi-$service" --http_listen= --db="sqlite:$work/$s-$service.db"
+    target[$s.$service]=${bench_target[$s-$service]}
   done
-  for service in study duty report; do
-    port=$(port_of "$work/$s-$service.log")
-    target[$s.$service]=127.0.0.1:$port
-  done
-  start "$s-gateway" gateway --study_target="${target[$s.study]}" --duty_target="${target[$s.duty]}" \
-    --report_target="${target[$s.report]}"
-  port=$(port_of "$work/$s-gateway.log")
-  target[$s.gateway]=127.0.0.1:$port
-  for service in study duty report gateway; do
-    build/bin/fazhi wait-ready --target="${target[$s.$service]}" --timeout=30 2>/dev/null
-  done
+  bench_start "$s-gateway" build/bin/fazhi-gateway --http_listen= --study_target="${target[$s.study]}" \
+    --duty_target="${target[$s.duty]}" --report_target="${target[$s.report]}"
+  target[$s.gateway]=${bench_target[$s-gateway]}
+  for service in study duty report gateway; do bench_ready "$s-$service" 30; done
 }
 use_set() {  # the set the fazhi CLI talks to
   export FAZHI_STUDY_TARGET=${target[$1.study]} FAZHI_DUTY_TARGET=${target[$1.duty]} \

@@ -25,28 +25,21 @@ bash scripts/build.sh >/dev/null
 work=$(mktemp -d -t fazhi-bench-XXXXXX)
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
 
-declare -A port pid method
+source scripts/bench-lib.sh
+trap 'bench_stop; rm -rf "$work"' EXIT
+declare -A method
 names=()
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# Every server starts here, with one list of flags.
 start() {  # name, binary, extra flags…
-  local name=$1 binary=$2
-  shift 2
-  port[$name]=$(free_port)
-  "$binary" --listen=127.0.0.1:${port[$name]} --log_level="$log_level" "$@" 2>"$work/$name.log" &
-  pid[$name]=$!
-  names+=("$name")
+  bench_start "$@"
+  names+=("$1")
 }
-trap 'kill "${pid[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 start study-old "$old/fazhi-study" --http_listen= --db="sqlite:$work/old.db"
 start study-new "$new/fazhi-study" --http_listen= --db="sqlite:$work/new.db"
 start echo-old "$old/fazhi-echo"
 start echo-new "$new/fazhi-echo"
 for name in "${names[@]}"; do
   case $name in study*) method[$name]=study.GetSession ;; *) method[$name]=echo ;; esac
-  build/bin/fazhi wait-ready --target=127.0.0.1:${port[$name]} --timeout=30 >/dev/null 2>&1
+  bench_ready "$name" 30
 done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -54,10 +47,10 @@ echo "== ${#names[@]} servers, $rounds rounds of $seconds s each (after 1 s warm
 for r in $(seq "$rounds"); do
   for k in $(seq 0 $(( ${#names[@]} - 1 ))); do
     name=${names[$(( (k + r) % ${#names[@]} ))]}
-    (sleep 1; cpu_ticks "${pid[$name]}" >"$work/ticks") &
-    line=$(build/bin/fazhi-loadgen --target=127.0.0.1:${port[$name]} --method=${method[$name]} \
+    (sleep 1; cpu_ticks "${bench_pid[$name]}" >"$work/ticks") &
+    line=$(build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=${method[$name]} \
       --label="$name" --warmup=1s --duration="${seconds}s")
-    end=$(cpu_ticks "${pid[$name]}")
+    end=$(cpu_ticks "${bench_pid[$name]}")
     wait
     echo "$r $name $(( end - $(cat "$work/ticks") )) $line"
   done

@@ -20,24 +20,14 @@ work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 [ -n "$db" ] || db="sqlite:$work/study.db"
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
 
-build/bin/fazhi-study --listen=127.0.0.1:0 --insecure_dev_mode --allow_plaintext --db="$db" --log_level="$log_level" 2>"$work/study.log" &
-study=$!
-build/bin/fazhi-echo --listen=127.0.0.1:0 --insecure_dev_mode --allow_plaintext --log_level="$log_level" 2>"$work/echo.log" &
-echo_pid=$!
-trap 'kill $study $echo_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-
-port_of() {  # the port a server printed in its "listening on … (port N)" line
-  for _ in $(seq 100); do
-    p=$(grep -o '(port [0-9]*)' "$1" | head -n1 | tr -dc '0-9' || true)
-    [ -n "$p" ] && { echo "$p"; return; }
-    sleep 0.1
-  done
-  echo "no port in $1" >&2; exit 1
-}
-study_port=$(port_of "$work/study.log")
-echo_port=$(port_of "$work/echo.log")
-build/bin/fazhi wait-ready --target=127.0.0.1:$study_port >/dev/null 2>&1
-build/bin/fazhi wait-ready --target=127.0.0.1:$echo_port >/dev/null 2>&1
+source scripts/bench-lib.sh
+trap 'bench_stop; rm -rf "$work"' EXIT
+bench_start study build/bin/fazhi-study --http_listen= --db="$db"
+bench_start echo build/bin/fazhi-echo
+bench_ready study
+bench_ready echo
+study=${bench_pid[study]}
+echo_pid=${bench_pid[echo]}
 
 warmup=2
 for a in "${args[@]}"; do
@@ -57,8 +47,8 @@ measure() {  # pid, loadgen flags…
   wait
   echo "$line|$(( end - $(cat "$work/ticks") ))"
 }
-s=$(measure $study --target=127.0.0.1:$study_port --method=study.GetSession --label="study GetSession")
-e=$(measure $echo_pid --target=127.0.0.1:$echo_port --method=echo --label="bare echo")
+s=$(measure $study --target=${bench_target[study]} --method=study.GetSession --label="study GetSession")
+e=$(measure $echo_pid --target=${bench_target[echo]} --method=echo --label="bare echo")
 echo "${s%|*}"
 echo "${e%|*}"
 /usr/bin/python3 - "$s" "$e" "$(getconf CLK_TCK)" <<'PY'

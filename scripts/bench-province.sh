@@ -59,11 +59,10 @@ supervisor=c001-yifazhi
 run_started=$(date +%s)
 echo "bench-province: --db=$db --orgs=$orgs --years=$years --import_rows=$import_rows; work folder $work"
 
-pids=()
-declare -A pid_of target url
+source scripts/bench-lib.sh
+declare -A url
 stop() {
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
+  bench_stop
   if [ "$keep" = 1 ]; then echo "bench-province: kept $work"; else rm -rf "$work"; fi
 }
 trap stop EXIT
@@ -80,54 +79,31 @@ db_url() {  # set, service
   fi
 }
 
-# Every service starts here, with one list of flags.
-start() {  # key, service, flags…
-  local key=$1 service=$2
-  shift 2
-  build/bin/fazhi-$service --listen=127.0.0.1:0 --http_listen= --insecure_dev_mode --allow_plaintext --log_level="$log_level" "$@" \
-    2>"$work/$key.log" &
-  pids+=($!)
-  pid_of[$key]=$!
-}
-port_of() {  # the port a server printed in its "listening on … (port N)" line
-  for _ in $(seq 300); do
-    p=$(grep -so '(port [0-9][0-9]*)' "$1" | head -n1 | tr -dc 0-9 || true)
-    [ -n "$p" ] && { echo "$p"; return; }
-    sleep 0.1
-  done
-  echo "no port in $1" >&2
-  exit 1
-}
 start_service() {  # set, service
   local key="$1_$2"
   url[$key]=$(db_url "$1" "$2")
-  start "$key" "$2" --db="${url[$key]}"
-  target[$key]=127.0.0.1:$(port_of "$work/$key.log")
-  ready "$key"
-}
-ready() {  # key: waits until it serves, or shows its log and stops
-  build/bin/fazhi wait-ready --target="${target[$1]}" --timeout=60 >/dev/null 2>&1 \
-    || { echo "bench-province: $1 did not start:" >&2; tail -n 5 "$work/$1.log" >&2; exit 1; }
+  bench_start "$key" "build/bin/fazhi-$2" --http_listen= --db="${url[$key]}"
+  bench_ready "$key"
 }
 start_set() {  # set: study, duty, report and a gateway over them
   local s=$1
   for service in study duty report; do start_service "$s" "$service"; done
-  start "${s}_gateway" gateway --study_target="${target[${s}_study]}" --duty_target="${target[${s}_duty]}" \
-    --report_target="${target[${s}_report]}"
-  target[${s}_gateway]=127.0.0.1:$(port_of "$work/${s}_gateway.log")
-  ready "${s}_gateway"
+  bench_start "${s}_gateway" build/bin/fazhi-gateway --http_listen= \
+    --study_target="${bench_target[${s}_study]}" --duty_target="${bench_target[${s}_duty]}" \
+    --report_target="${bench_target[${s}_report]}"
+  bench_ready "${s}_gateway"
 }
 generate() {  # set, fazhi-generate flags…
   local s=$1
   shift
-  build/bin/fazhi-generate --study_target="${target[${s}_study]}" --duty_target="${target[${s}_duty]}" \
-    --report_target="${target[${s}_report]}" --last_year=$last_year --jobs="$jobs" "$@"
+  build/bin/fazhi-generate --study_target="${bench_target[${s}_study]}" --duty_target="${bench_target[${s}_duty]}" \
+    --report_target="${bench_target[${s}_report]}" --last_year=$last_year --jobs="$jobs" "$@"
 }
 hwm() {  # key → peak resident memory in MB
-  awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/${pid_of[$1]}/status"
+  awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/${bench_pid[$1]}/status"
 }
 rss() {
-  awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${pid_of[$1]}/status"
+  awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/${bench_pid[$1]}/status"
 }
 memory() {  # label, keys…
   local label=$1
@@ -166,9 +142,9 @@ build/bin/fazhi-query-plans --study_db="${url[P_study]}" --duty_db="${url[P_duty
 
 compose() {  # measured set, label, compared set, label
   build/bin/fazhi-compose-bench --org="$org" --year=$last_year --rounds="$rounds" \
-    --gateway="${target[$1_gateway]}" --study="${target[$1_study]}" --duty="${target[$1_duty]}" \
-    --report="${target[$1_report]}" --label="$2" \
-    --compare="${target[$3_gateway]},${target[$3_study]},${target[$3_duty]},${target[$3_report]}" \
+    --gateway="${bench_target[$1_gateway]}" --study="${bench_target[$1_study]}" --duty="${bench_target[$1_duty]}" \
+    --report="${bench_target[$1_report]}" --label="$2" \
+    --compare="${bench_target[$3_gateway]},${bench_target[$3_study]},${bench_target[$3_duty]},${bench_target[$3_report]}" \
     --compare_label="$4" --json_out="$work/compose-$1$3.json"
 }
 echo
@@ -181,9 +157,9 @@ memory "after composing" P_study P_duty P_report P_gateway
 
 echo
 echo "== import and list, on I (an empty study service)"
-build/bin/fazhi-province-bench --mode=import --target="${target[I_study]}" --service_db="${url[I_study]}" \
+build/bin/fazhi-province-bench --mode=import --target="${bench_target[I_study]}" --service_db="${url[I_study]}" \
   --native_db="$(db_url N study)" --rows="$import_rows" --streams="$jobs" --json_out="$work/import.json"
-build/bin/fazhi-province-bench --mode=list --target="${target[I_study]}" --list_org="$org" \
+build/bin/fazhi-province-bench --mode=list --target="${bench_target[I_study]}" --list_org="$org" \
   --rounds="$rounds" --json_out="$work/list.json"
 echo "-- the List statements on that organization's $import_rows sessions"
 build/bin/fazhi-query-plans --study_db="${url[I_study]}" --org="$org" --year=$last_year \
