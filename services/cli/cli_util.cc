@@ -68,6 +68,14 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& target) {
   return *CreateClientChannel(target, Settings());
 }
 
+std::shared_ptr<grpc::Channel> ConnectRetryingQuickly(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  return *CreateClientChannel(target, Settings(), args);
+}
+
 std::string Describe(const grpc::Status& status) {
   std::string text =
       absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),

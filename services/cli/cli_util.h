@@ -38,6 +38,10 @@ absl::Status ConfigureClient(const Flags& flags);
 
 // A channel with the configured credentials.
 std::shared_ptr<grpc::Channel> Connect(const std::string& target);
+// The same for waiting on a server that is starting: gRPC's default
+// reconnect back-off (1 s, growing) would make a server that came up a
+// moment after the first attempt wait seconds to be seen.
+std::shared_ptr<grpc::Channel> ConnectRetryingQuickly(const std::string& target);
 
 // The status as a person reads it: code, message, and every bad field.
 std::string Describe(const grpc::Status& status);

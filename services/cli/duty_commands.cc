@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "fazhi/duty/v1/duty.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/cli/import_stream.h"
 #include "services/cli/json_rows.h"
 #include "services/common/grpc_status.h"
 #include "services/common/validation.h"
@@ -34,61 +35,6 @@ void PrintJson(const google::protobuf::Message& message) {
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   std::cout << json << "\n";
-}
-
-// Streams the file's records in batches and prints the import report.
-template <typename Request, typename Row, typename AddRows, typename Open>
-int Import(const Flags& flags, AddRows add_rows, Open open) {
-  const std::string org = Flag(flags, "org"), file = Flag(flags, "file");
-  if (org.empty() || file.empty()) return Usage("--org and --file are required");
-  int batch_size = 500;
-  if (flags.count("batch") && (!absl::SimpleAtoi(Flag(flags, "batch"), &batch_size) ||
-                               batch_size < 1 || batch_size > 1000)) {
-    return Usage("--batch must be between 1 and 1000");
-  }
-  const std::string mode = Flag(flags, "mode", "create");
-  if (mode != "create" && mode != "upsert") return Usage("--mode must be create or upsert");
-  auto read = ReadImportFile<Row>(file);
-  if (!read.ok()) {
-    std::cerr << "fazhi: " << file << ": " << read.status().message() << "\n";
-    return kExitUsage;
-  }
-  std::vector<Row> rows = *std::move(read);
-  grpc::ClientContext context;
-  SetDeadline(context, 600);
-  fazhi::type::v1::ImportReport report;
-  auto stub = DutyStub(flags);
-  auto writer = open(*stub, context, report);
-  for (size_t start = 0; start < rows.size() || start == 0; start += batch_size) {
-    Request request;
-    if (start == 0) {
-      request.set_parent("orgs/" + org);
-      request.set_mode(mode == "upsert" ? fazhi::type::v1::IMPORT_MODE_UPSERT
-                                        : fazhi::type::v1::IMPORT_MODE_CREATE_ONLY);
-    }
-    const size_t end = std::min(rows.size(), start + batch_size);
-    for (size_t i = start; i < end; ++i) *add_rows(request) = rows[i];
-    if (!writer->Write(request)) break;
-    if (rows.empty()) break;
-  }
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) {
-    std::cerr << "fazhi: import failed: " << Describe(status) << "\n";
-    ReadDetail(FromGrpcStatus(status), report);
-    std::cerr << "stored before the failure: " << report.rows_stored() << " rows in "
-              << report.batches_committed() << " batches\n";
-    return kExitCallFailed;
-  }
-  std::cout << file << ": received " << report.rows_received() << ", stored " << report.rows_stored()
-            << ", rejected " << report.rows_rejected() << "\n";
-  for (const auto& result : report.results()) {
-    if (result.code() == 0) continue;
-    std::cout << "  row " << result.row()
-              << (result.external_id().empty() ? "" : " (" + result.external_id() + ")") << ": "
-              << result.message() << "\n";
-  }
-  return report.rows_rejected() > 0 ? kExitRowsRejected : kExitOk;
 }
 
 // --as-of=YYYY-MM-DD into `date`; false on a bad value.
@@ -243,19 +189,21 @@ std::string FormatCoverage(const v1::Coverage& c) {
 }
 
 int DutyImportPowers(const Flags& flags) {
-  return Import<v1::ImportPowersRequest, v1::Power>(
-      flags, [](v1::ImportPowersRequest& r) { return r.add_powers(); },
+  return StreamImport<v1::ImportPowersRequest, v1::Power>(
+      flags, DutyStub,
       [](v1::DutyService::Stub& stub, grpc::ClientContext& context, fazhi::type::v1::ImportReport& report) {
         return stub.ImportPowers(&context, &report);
-      });
+      },
+      [](v1::ImportPowersRequest& r) { return r.add_powers(); });
 }
 
 int DutyImportOfficers(const Flags& flags) {
-  return Import<v1::ImportOfficersRequest, v1::Officer>(
-      flags, [](v1::ImportOfficersRequest& r) { return r.add_officers(); },
+  return StreamImport<v1::ImportOfficersRequest, v1::Officer>(
+      flags, DutyStub,
       [](v1::DutyService::Stub& stub, grpc::ClientContext& context, fazhi::type::v1::ImportReport& report) {
         return stub.ImportOfficers(&context, &report);
-      });
+      },
+      [](v1::ImportOfficersRequest& r) { return r.add_officers(); });
 }
 
 int DutyAllocate(const Flags& flags) {

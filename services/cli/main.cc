@@ -93,7 +93,7 @@ int WaitReady(const Flags& flags) {
     return Usage("--timeout must be a number of seconds");
   }
   const std::string target = Target(flags, "FAZHI_STUDY_TARGET", "127.0.0.1:7101");
-  auto health = grpc::health::v1::Health::NewStub(Connect(target));
+  auto health = grpc::health::v1::Health::NewStub(ConnectRetryingQuickly(target));
   const absl::Time give_up = absl::Now() + absl::Seconds(timeout);
   std::string last = "no answer";
   while (absl::Now() < give_up) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/cli/import_stream.h"
 #include "services/cli/json_rows.h"
 #include "services/cli/study_report.h"
 #include "services/common/grpc_status.h"
@@ -24,65 +25,6 @@ std::string StudyTarget(const Flags& flags) {
 
 std::unique_ptr<v1::StudyService::Stub> StudyStub(const Flags& flags) {
   return v1::StudyService::NewStub(Connect(StudyTarget(flags)));
-}
-
-// Streams the file's records in batches and prints the import report.
-template <typename Request, typename Row, typename AddRows, typename Open>
-int Import(const Flags& flags, AddRows add_rows, Open open) {
-  const std::string org = Flag(flags, "org"), file = Flag(flags, "file");
-  if (org.empty() || file.empty()) return Usage("--org and --file are required");
-  int batch_size = 500;
-  if (flags.count("batch") && (!absl::SimpleAtoi(Flag(flags, "batch"), &batch_size) ||
-                               batch_size < 1 || batch_size > 1000)) {
-    return Usage("--batch must be between 1 and 1000");
-  }
-  const std::string mode = Flag(flags, "mode", "create");
-  if (mode != "create" && mode != "upsert") return Usage("--mode must be create or upsert");
-
-  auto read = ReadImportFile<Row>(file);
-  if (!read.ok()) {
-    std::cerr << "fazhi: " << file << ": " << read.status().message() << "\n";
-    return kExitUsage;
-  }
-  std::vector<Row> rows = *std::move(read);
-
-  grpc::ClientContext context;
-  SetDeadline(context, 600);
-  fazhi::type::v1::ImportReport report;
-  auto stub = StudyStub(flags);
-  auto writer = open(*stub, context, report);
-  size_t sent = 0;
-  for (size_t start = 0; start < rows.size(); start += batch_size) {
-    Request request;
-    if (start == 0) {
-      request.set_parent("orgs/" + org);
-      request.set_mode(mode == "upsert" ? fazhi::type::v1::IMPORT_MODE_UPSERT
-                                        : fazhi::type::v1::IMPORT_MODE_CREATE_ONLY);
-    }
-    const size_t end = std::min(rows.size(), start + batch_size);
-    for (size_t i = start; i < end; ++i) *add_rows(request) = rows[i];
-    if (!writer->Write(request)) break;
-    sent = end;
-    std::cerr << "\r" << file << ": sent " << sent << "/" << rows.size() << " rows" << std::flush;
-  }
-  std::cerr << "\n";
-  writer->WritesDone();
-  grpc::Status status = writer->Finish();
-  if (!status.ok()) {
-    std::cerr << "fazhi: import failed: " << Describe(status) << "\n";
-    ReadDetail(FromGrpcStatus(status), report);
-    std::cerr << "stored before the failure: " << report.rows_stored() << " rows in "
-              << report.batches_committed() << " batches\n";
-    return 3;
-  }
-  std::cout << "received " << report.rows_received() << ", stored " << report.rows_stored()
-            << ", rejected " << report.rows_rejected() << "\n";
-  for (const auto& result : report.results()) {
-    if (result.code() == 0) continue;
-    std::cout << "  row " << result.row() << (result.external_id().empty() ? "" : " (" + result.external_id() + ")")
-              << ": " << result.message() << "\n";
-  }
-  return report.rows_rejected() > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -147,19 +89,21 @@ int StudySummary(const Flags& flags) {
 }
 
 int StudyImportSessions(const Flags& flags) {
-  return Import<v1::ImportSessionsRequest, v1::Session>(
-      flags, [](v1::ImportSessionsRequest& r) { return r.add_sessions(); },
+  return StreamImport<v1::ImportSessionsRequest, v1::Session>(
+      flags, StudyStub,
       [](v1::StudyService::Stub& stub, grpc::ClientContext& context,
-         fazhi::type::v1::ImportReport& report) { return stub.ImportSessions(&context, &report); });
+         fazhi::type::v1::ImportReport& report) { return stub.ImportSessions(&context, &report); },
+      [](v1::ImportSessionsRequest& r) { return r.add_sessions(); });
 }
 
 int StudyImportEvents(const Flags& flags) {
-  return Import<v1::ImportPublicityEventsRequest, v1::PublicityEvent>(
-      flags, [](v1::ImportPublicityEventsRequest& r) { return r.add_publicity_events(); },
+  return StreamImport<v1::ImportPublicityEventsRequest, v1::PublicityEvent>(
+      flags, StudyStub,
       [](v1::StudyService::Stub& stub, grpc::ClientContext& context,
          fazhi::type::v1::ImportReport& report) {
         return stub.ImportPublicityEvents(&context, &report);
-      });
+      },
+      [](v1::ImportPublicityEventsRequest& r) { return r.add_publicity_events(); });
 }
 
 

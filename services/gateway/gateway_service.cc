@@ -1,13 +1,12 @@
 #include "services/gateway/gateway_service.h"
 
-#include "absl/strings/match.h"
-#include "services/common/auth/access.h"
-
-#include <future>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/auth/access.h"
+#include "services/common/bounded_parallel.h"
 #include "services/common/grpc_status.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
@@ -23,6 +22,9 @@ namespace {
 namespace rv1 = fazhi::report::v1;
 
 constexpr int kMaxDashboardOrganizations = 1000;
+// Organizations whose year the dashboard fetches at the same time (each
+// fetch is itself a few concurrent backend calls).
+constexpr size_t kDashboardFetchers = 8;
 
 absl::CivilDay TodayInChina() {
   static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
@@ -232,14 +234,13 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
       return !auth::CallerMay(auth::Permission::kRead, o.name().substr(5));
     });
 
-    // Each organization's year, fetched concurrently.
-    std::vector<std::future<absl::StatusOr<ComposeInput>>> years;
-    for (const auto& o : organizations) {
-      const std::string slug = o.name().substr(5);  // after "orgs/"
-      years.push_back(std::async(std::launch::async, [this, slug, &request, as_of, forward] {
-        return backends_->FetchYear(slug, request->year(), as_of, /*allow_partial=*/true, forward);
-      }));
-    }
+    // Each organization's year, a few at a time.
+    std::vector<absl::StatusOr<ComposeInput>> years(organizations.size(),
+                                                    absl::UnknownError("not fetched"));
+    ForEachBounded(organizations.size(), kDashboardFetchers, [&](size_t i) {
+      const std::string slug = organizations[i].name().substr(5);  // after "orgs/"
+      years[i] = backends_->FetchYear(slug, request->year(), as_of, /*allow_partial=*/true, forward);
+    });
     response->set_supervisor(request->supervisor());
     response->set_year(request->year());
     *response->mutable_as_of() = ToDate(as_of);
@@ -248,7 +249,7 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
       auto* row = response->add_rows();
       row->set_org(o.name());
       row->set_org_name(o.full_name());
-      absl::StatusOr<ComposeInput> year = years[i].get();
+      const absl::StatusOr<ComposeInput>& year = years[i];
       if (!year.ok()) {
         row->add_facts_missing(std::string(year.status().message()));
         continue;

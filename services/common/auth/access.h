@@ -62,8 +62,6 @@ class AuthPolicy : public CallPolicy {
   absl::Status Admit(CallInfo& call) override;
   void Finish(const CallInfo& call, const absl::Status& status) override;
 
-  const AccessRules& rules() const { return rules_; }
-
  private:
   const Authenticator* authenticator_;
   AccessRules rules_;
