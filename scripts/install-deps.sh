@@ -19,6 +19,8 @@ build_packages=(
   # gRPC, Protobuf, Abseil, logging, storage, JSON
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev
+  # the stores' JSON columns, read fast (simdjson)
+  libsimdjson-dev
   # PostgreSQL client library for the driver
   libpq-dev
   # the HTTP side (health, metrics, downloads)

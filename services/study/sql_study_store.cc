@@ -36,14 +36,23 @@ struct SessionCodec {
          "attendee_count", "head_attended", "external_id", "evidence", "notes"}};
     return *spec;
   }
-  static std::vector<Value> Values(const Session& s) {
-    Json attendees = Json::array();
-    for (const Attendee& a : s.attendees) {
-      attendees.push_back({{"person_id", a.person_id}, {"name", a.display_name}, {"head", a.is_head}});
+  static std::string AttendeesToJson(const std::vector<Attendee>& attendees) {
+    std::string json = "[";
+    for (const Attendee& a : attendees) {
+      if (json.size() > 1) json.push_back(',');
+      json.append("{\"person_id\":");
+      sql::AppendJsonString(a.person_id, &json);
+      json.append(",\"name\":");
+      sql::AppendJsonString(a.display_name, &json);
+      json.append(a.is_head ? ",\"head\":true}" : ",\"head\":false}");
     }
+    json.push_back(']');
+    return json;
+  }
+  static std::vector<Value> Values(const Session& s) {
     return {Value(FormatDate(s.date)), Value(int64_t{static_cast<int>(s.kind)}), Value(s.title),
             Value(ListToJson(s.laws)), Value(int64_t{s.duration_minutes}), Value(s.location),
-            Value(attendees.dump()), Value(int64_t{s.attendee_count}),
+            Value(AttendeesToJson(s.attendees)), Value(int64_t{s.attendee_count}),
             Value(int64_t{s.head_attended ? 1 : 0}), OptionalText(s.external_id),
             Value(ListToJson(s.evidence)), Value(s.notes)};
   }
@@ -55,13 +64,9 @@ struct SessionCodec {
     s.laws = ListFromJson(row.Text(c + 3));
     s.duration_minutes = static_cast<int32_t>(row.Int(c + 4));
     s.location = row.Text(c + 5);
-    Json attendees = Json::parse(row.Text(c + 6), nullptr, false);
-    if (attendees.is_array()) {
-      for (const auto& a : attendees) {
-        s.attendees.push_back(Attendee{a.value("person_id", ""), a.value("name", ""),
-                                       a.value("head", false)});
-      }
-    }
+    sql::ForEachJsonObject(row.Text(c + 6), [&s](const sql::JsonObject& a) {
+      s.attendees.push_back(Attendee{a.Text("person_id"), a.Text("name"), a.Bool("head")});
+    });
     s.attendee_count = static_cast<int32_t>(row.Int(c + 7));
     s.head_attended = row.Bool(c + 8);
     s.external_id = row.Text(c + 9);
