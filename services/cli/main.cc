@@ -99,6 +99,10 @@ int WaitReady(const Flags& flags) {
   while (absl::Now() < give_up) {
     grpc::ClientContext context;
     SetDeadline(context, 2);
+    // Wait for the connection rather than fail fast: a call failing fast
+    // on a server not yet listening abandoned the channel's next attempt,
+    // and the server was seen seconds after it started serving.
+    context.set_wait_for_ready(true);
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
     grpc::Status status = health->Check(&context, request, &response);
