@@ -211,6 +211,12 @@ absl::StatusOr<Result> Read(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
 }
 
+// A body of one SELECT: no BEGIN and COMMIT around it.
+template <typename Result, typename Body>
+absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
+  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
+}
+
 template <typename Result, typename Body>
 absl::StatusOr<Result> Write(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
@@ -441,14 +447,14 @@ SqlDutyStore::SqlDutyStore(sql::Database* db) : db_(db) {}
 // Powers.
 
 absl::StatusOr<Power> SqlDutyStore::GetPower(const std::string& org, const std::string& id) {
-  return Read<Power>(*db_, [&](Transaction& tx) { return PowerTable::Get(tx, org, id); });
+  return ReadOne<Power>(*db_, [&](Transaction& tx) { return PowerTable::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<Power>> SqlDutyStore::ListPowers(const std::string& org,
                                                             const PowerFilter& filter,
                                                             const std::string& after_code,
                                                             int limit) {
-  return Read<std::vector<Power>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Power>>(*db_, [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!filter.domain.empty()) AddCondition(where, params, "domain = ?", Value(filter.domain));
@@ -493,13 +499,13 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportPowers(const std:
 // Posts.
 
 absl::StatusOr<Post> SqlDutyStore::GetPost(const std::string& org, const std::string& id) {
-  return Read<Post>(*db_, [&](Transaction& tx) { return PostTable::Get(tx, org, id); });
+  return ReadOne<Post>(*db_, [&](Transaction& tx) { return PostTable::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<Post>> SqlDutyStore::ListPosts(const std::string& org,
                                                           const std::string& domain,
                                                           const std::string& after_id, int limit) {
-  return Read<std::vector<Post>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Post>>(*db_, [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!domain.empty()) {
@@ -535,14 +541,14 @@ absl::Status SqlDutyStore::DeletePost(const std::string& org, const std::string&
 // Officers.
 
 absl::StatusOr<Officer> SqlDutyStore::GetOfficer(const std::string& org, const std::string& id) {
-  return Read<Officer>(*db_, [&](Transaction& tx) { return OfficerTable::Get(tx, org, id); });
+  return ReadOne<Officer>(*db_, [&](Transaction& tx) { return OfficerTable::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::string& org,
                                                                 const OfficerFilter& filter,
                                                                 const std::string& after_person_id,
                                                                 int limit) {
-  return Read<std::vector<Officer>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Officer>>(*db_, [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!filter.domain.empty()) {
@@ -593,7 +599,7 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportOfficers(const st
 
 absl::StatusOr<Assignment> SqlDutyStore::GetAssignment(const std::string& org,
                                                        const std::string& id) {
-  return Read<Assignment>(*db_, [&](Transaction& tx) { return AssignmentTable::Get(tx, org, id); });
+  return ReadOne<Assignment>(*db_, [&](Transaction& tx) { return AssignmentTable::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(

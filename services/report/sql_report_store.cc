@@ -462,6 +462,12 @@ absl::StatusOr<Result> Read(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
 }
 
+// A body of one SELECT: no BEGIN and COMMIT around it.
+template <typename Result, typename Body>
+absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
+  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
+}
+
 template <typename Result, typename Body>
 absl::StatusOr<Result> Write(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
@@ -475,7 +481,7 @@ SqlReportStore::SqlReportStore(sql::Database* db) : db_(db) {}
 // Organizations.
 
 absl::StatusOr<Organization> SqlReportStore::GetOrganization(const std::string& id) {
-  return Read<Organization>(*db_, [&](Transaction& tx) { return GetOrganizationIn(tx, id); });
+  return ReadOne<Organization>(*db_, [&](Transaction& tx) { return GetOrganizationIn(tx, id); });
 }
 
 absl::StatusOr<std::vector<Organization>> SqlReportStore::ListOrganizations(
@@ -562,12 +568,12 @@ absl::Status SqlReportStore::DeleteOrganization(const std::string& id,
 // Reports.
 
 absl::StatusOr<Report> SqlReportStore::GetReport(const std::string& org, int32_t year) {
-  return Read<Report>(*db_, [&](Transaction& tx) { return GetReportIn(tx, org, year); });
+  return ReadOne<Report>(*db_, [&](Transaction& tx) { return GetReportIn(tx, org, year); });
 }
 
 absl::StatusOr<std::vector<Report>> SqlReportStore::ListReports(const std::string& org,
                                                                 int32_t after_year, int limit) {
-  return Read<std::vector<Report>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Report>>(*db_, [&](Transaction& tx) {
     return ReportTable::Select(tx, "org = $1 AND year > $2",
                                {Value(org), Value(int64_t{after_year})}, "year", limit);
   });

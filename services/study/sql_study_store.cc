@@ -234,6 +234,12 @@ absl::StatusOr<Result> Read(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
 }
 
+// A body of one SELECT: no BEGIN and COMMIT around it.
+template <typename Result, typename Body>
+absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
+  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
+}
+
 template <typename Result, typename Body>
 absl::StatusOr<Result> Write(sql::Database& db, Body body) {
   return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
@@ -244,13 +250,13 @@ absl::StatusOr<Result> Write(sql::Database& db, Body body) {
 SqlStudyStore::SqlStudyStore(sql::Database* db) : db_(db) {}
 
 absl::StatusOr<Session> SqlStudyStore::GetSession(const std::string& org, const std::string& id) {
-  return Read<Session>(*db_, [&](Transaction& tx) { return SessionRecords::Table::Get(tx, org, id); });
+  return ReadOne<Session>(*db_, [&](Transaction& tx) { return SessionRecords::Table::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
-  return Read<std::vector<Session>>(
+  return ReadOne<std::vector<Session>>(
       *db_, [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
 }
 
@@ -278,14 +284,14 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportSessions(
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::GetEvent(const std::string& org,
                                                        const std::string& id) {
-  return Read<PublicityEvent>(*db_,
+  return ReadOne<PublicityEvent>(*db_,
                               [&](Transaction& tx) { return EventRecords::Table::Get(tx, org, id); });
 }
 
 absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
-  return Read<std::vector<PublicityEvent>>(
+  return ReadOne<std::vector<PublicityEvent>>(
       *db_, [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
 }
 
@@ -314,13 +320,13 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportEvents(
 }
 
 absl::StatusOr<StudyPlan> SqlStudyStore::GetPlan(const std::string& org, int32_t year) {
-  return Read<StudyPlan>(
+  return ReadOne<StudyPlan>(
       *db_, [&](Transaction& tx) { return PlanTable::Get(tx, org, absl::StrCat(year)); });
 }
 
 absl::StatusOr<std::vector<StudyPlan>> SqlStudyStore::ListPlans(const std::string& org,
                                                                 int32_t after_year, int limit) {
-  return Read<std::vector<StudyPlan>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<StudyPlan>>(*db_, [&](Transaction& tx) {
     return PlanTable::Select(tx, "org = $1 AND year > $2", {Value(org), Value(int64_t{after_year})},
                              "year", limit);
   });

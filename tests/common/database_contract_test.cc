@@ -104,6 +104,47 @@ TEST_P(DatabaseContractTest, AFailedStatementSpoilsTheTransaction) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);  // …and kept nothing
 }
 
+TEST_P(DatabaseContractTest, SingleReadRunsOneSelectAndRefusesAnythingElse) {
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                    return tx.Execute("INSERT INTO t (k, n) VALUES ('a', 1), ('b', 2)").status();
+                  }).ok());
+  std::vector<Row> rows;
+  ASSERT_TRUE(db().Transact(TxMode::kSingleRead, [&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(rows, tx.Query("SELECT n FROM t WHERE k = $1", {Value("b")}));
+                    return absl::OkStatus();
+                  }).ok());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].Int(0), 2);
+
+  // A second statement would see another snapshot: refused.
+  absl::Status second = db().Transact(TxMode::kSingleRead, [](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(tx.Query("SELECT n FROM t").status());
+    return tx.Query("SELECT k FROM t").status();
+  });
+  EXPECT_EQ(second.code(), absl::StatusCode::kFailedPrecondition) << second;
+  // Writes, through Execute or a query that changes rows: refused, nothing changed.
+  absl::Status write = db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
+    return tx.Execute("UPDATE t SET n = 9").status();
+  });
+  EXPECT_EQ(write.code(), absl::StatusCode::kFailedPrecondition) << write;
+  absl::Status returning = db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
+    return tx.Query("DELETE FROM t RETURNING k").status();
+  });
+  EXPECT_EQ(returning.code(), absl::StatusCode::kFailedPrecondition) << returning;
+  EXPECT_EQ(Scalar("SELECT SUM(n) FROM t"), 3);
+
+  // A failed single read leaves the connection usable for the next caller.
+  EXPECT_FALSE(db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
+                     return tx.Query("SELECT no_such_column FROM t").status();
+                   }).ok());
+  for (int i = 0; i < 8; ++i) {  // every pooled connection
+    EXPECT_TRUE(db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
+                      return tx.Query("SELECT k FROM t").status();
+                    }).ok());
+  }
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 2);
+}
+
 TEST_P(DatabaseContractTest, BadSqlIsAnErrorNotACrash) {
   absl::Status status = db().Transact(TxMode::kReadOnly, [](Transaction& tx) {
     return tx.Query("SELECT no_such_column FROM t").status();

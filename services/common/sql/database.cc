@@ -1,11 +1,12 @@
-#include "absl/strings/string_view.h"
 #include "services/common/sql/database.h"
 
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/common/sql/postgres_database.h"
 #include "services/common/sql/sqlite_database.h"
 
@@ -35,6 +36,30 @@ std::string Row::Text(size_t i) const {
   if (const auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
   if (const auto* d = std::get_if<double>(&v)) return absl::StrCat(*d);
   return "";
+}
+
+absl::StatusOr<int64_t> SingleReadTransaction::Execute(absl::string_view sql,
+                                                      absl::Span<const Value>) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("a single-statement read cannot write: ", sql.substr(0, 60)));
+}
+
+absl::StatusOr<std::vector<Row>> SingleReadTransaction::Query(absl::string_view sql,
+                                                             absl::Span<const Value> params) {
+  if (used_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a single-statement read ran a second statement: ", sql.substr(0, 60)));
+  }
+  if (!absl::StartsWithIgnoreCase(absl::StripLeadingAsciiWhitespace(sql), "SELECT")) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a single-statement read runs only SELECT: ", sql.substr(0, 60)));
+  }
+  used_ = true;
+  return connection_.Query(sql, params);
+}
+
+absl::Status SingleReadTransaction::ExecuteScript(absl::string_view sql) {
+  return Execute(sql, {}).status();
 }
 
 absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url) {

@@ -238,6 +238,15 @@ void PostgresDatabase::Release(std::unique_ptr<Connection> connection) {
 
 absl::Status PostgresDatabase::Transact(TxMode mode,
                                         absl::FunctionRef<absl::Status(Transaction&)> body) {
+  if (mode == TxMode::kSingleRead) {
+    // Autocommit: the one statement is its own transaction and snapshot.
+    ASSIGN_OR_RETURN(auto connection, Acquire());
+    connection->BeginTracking();
+    SingleReadTransaction single(*connection);
+    absl::Status status = body(single);
+    Release(std::move(connection));
+    return status;
+  }
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(auto connection, Acquire());
     connection->BeginTracking();

@@ -69,6 +69,9 @@ class SqliteDatabase::Connection : public Transaction {
 
   // The first failure of the current transaction, if any.
   const absl::Status& spoiled() const { return spoiled_; }
+  // For statements outside a transaction (kSingleRead): one failure must
+  // not spoil the next caller's statement.
+  void ClearFailure() { spoiled_ = absl::OkStatus(); }
 
   absl::StatusOr<int64_t> Execute(absl::string_view sql, absl::Span<const Value> params) override {
     RETURN_IF_ERROR(spoiled_);
@@ -238,6 +241,15 @@ absl::Status SqliteDatabase::Transact(TxMode mode,
   {
     std::lock_guard<std::mutex> lock(pool_mutex_);
     if (!opened_) return absl::FailedPreconditionError("database is not open");
+  }
+  if (mode == TxMode::kSingleRead) {
+    std::unique_ptr<Connection> connection = Acquire();
+    connection->ClearFailure();
+    SingleReadTransaction single(*connection);
+    absl::Status status = body(single);
+    connection->ClearFailure();
+    Release(std::move(connection));
+    return status;
   }
   std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
   if (mode == TxMode::kReadWrite) write_lock.lock();
