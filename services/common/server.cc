@@ -71,9 +71,10 @@ absl::Status Server::Start() {
   builder.SetResourceQuota(quota);
   // The synchronous server's threads: by default gRPC keeps one or two
   // idle pollers and ends every other thread when its call is done, so
-  // under load nearly every call started a thread (a profile of GetSession
-  // showed thousands of thread creations a second). Keeping a few idle
-  // pollers per core stops that. Pollers count against --max_threads, so
+  // under load nearly every call started a thread (listing the server's
+  // threads during a GetSession load found hundreds of new ones a second;
+  // docs/performance.md). Keeping a few idle pollers per core stops most of
+  // that. Pollers count against --max_threads, so
   // they take at most a quarter of it.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int poller_share = std::max(1, options_.max_threads / 4);
