@@ -48,6 +48,9 @@ struct CallInfo {
   std::string org;       // the organization addressed; "-" across organizations
   std::string resource;  // the name the request addressed
   bool denied = false;   // refused by the policy
+  // What the policy keeps from Admit to Finish (the audit record that
+  // commits with the call's change).
+  std::shared_ptr<void> policy_state;
 };
 
 // Decides whether a call may proceed and sees how it ended. Without a

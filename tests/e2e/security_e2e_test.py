@@ -517,6 +517,17 @@ class B_ReportLife(unittest.TestCase):
         self.assertIn(("ApproveReport", "approver"), actors)
         self.assertIn(("PublishReport", "approver"), actors)
         self.assertNotIn("someone-else", {a for _, a in actors})
+        # Each change is audited once, with the change (same transaction);
+        # the refused approval once, with its reason.
+        code, audit = call("report", "ListAuditRecords", audit_pb2.ListAuditRecordsRequest(
+            parent=f"orgs/{OWN}", page_size=1000), KEYS["admin"])
+        self.assertEqual(code, C.OK, audit)
+        seen = [(r.method, r.caller, r.outcome) for r in audit.audit_records
+                if r.method in ("SubmitReport", "ApproveReport")]
+        self.assertEqual(seen.count(("SubmitReport", "clerk", "OK")), 1, seen)
+        self.assertEqual(seen.count(("ApproveReport", "approver", "OK")), 1, seen)
+        self.assertEqual(len([s for s in seen if s[:2] == ("ApproveReport", "clerk")]), 1, seen)
+        self.assertNotIn(("ApproveReport", "clerk", "OK"), seen)
 
 
 class C_Keys(unittest.TestCase):

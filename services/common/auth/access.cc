@@ -84,7 +84,55 @@ absl::StatusOr<RequestTarget> TargetOf(const google::protobuf::Message& request,
 AuthPolicy::AuthPolicy(const Authenticator* authenticator, AccessRules rules, AuditLog* audit)
     : authenticator_(authenticator), rules_(std::move(rules)), audit_(audit) {}
 
+namespace {
+
+bool IsMutation(const CallInfo& call) {
+  return call.permission.has_value() && *call.permission != Permission::kRead &&
+         *call.permission != Permission::kAudit;
+}
+
+AuditRecord RecordOf(const CallInfo& call, const absl::Status& status) {
+  AuditRecord record;
+  record.time = absl::Now();
+  if (call.principal) {
+    record.caller = call.principal->caller;
+    record.credential = call.principal->credential;
+  }
+  record.org = call.org == "-" ? "" : call.org;
+  record.method = std::string(call.method);
+  record.resource = call.resource;
+  record.outcome = absl::StatusCodeToString(status.code());
+  record.message = std::string(status.message().substr(0, 500));
+  record.request_id = CurrentRequestId();
+  record.peer = call.peer;
+  return record;
+}
+
+// Between Admit and Finish of an admitted mutation: the record that goes
+// into the first transaction the handler commits, and the hook it
+// replaced on this thread.
+struct PendingAudit {
+  PendingAudit(AuditLog* log, const CallInfo* call)
+      : hook(log, [call] { return RecordOf(*call, absl::OkStatus()); }) {}
+  AuditOnCommit hook;
+  sql::CommitHook* previous_hook = nullptr;
+};
+
+}  // namespace
+
 absl::Status AuthPolicy::Admit(CallInfo& call) {
+  RETURN_IF_ERROR(Check(call));
+  // The handler runs on this thread: its committing transaction carries
+  // the call's audit record (a crash cannot keep the change and lose it).
+  if (audit_ != nullptr && audit_->AppendsInTransaction() && IsMutation(call)) {
+    auto pending = std::make_shared<PendingAudit>(audit_, &call);
+    pending->previous_hook = sql::SetThreadCommitHook(&pending->hook);
+    call.policy_state = std::move(pending);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthPolicy::Check(CallInfo& call) {
   auto rule = rules_.find(call.method);
   if (rule != rules_.end()) {
     call.permission = rule->second.permission;
@@ -123,22 +171,14 @@ absl::Status AuthPolicy::Admit(CallInfo& call) {
 }
 
 void AuthPolicy::Finish(const CallInfo& call, const absl::Status& status) {
-  const bool mutation = call.permission.has_value() && *call.permission != Permission::kRead &&
-                        *call.permission != Permission::kAudit;
-  if (audit_ == nullptr || !(mutation || IsDenial(status))) return;
-  AuditRecord record;
-  record.time = absl::Now();
-  if (call.principal) {
-    record.caller = call.principal->caller;
-    record.credential = call.principal->credential;
+  if (call.policy_state != nullptr) {
+    auto& pending = *static_cast<PendingAudit*>(call.policy_state.get());
+    sql::SetThreadCommitHook(pending.previous_hook);
+    // A successful change's record was stored with it.
+    if (status.ok() && pending.hook.written()) return;
   }
-  record.org = call.org == "-" ? "" : call.org;
-  record.method = std::string(call.method);
-  record.resource = call.resource;
-  record.outcome = absl::StatusCodeToString(status.code());
-  record.message = std::string(status.message().substr(0, 500));
-  record.request_id = CurrentRequestId();
-  record.peer = call.peer;
+  if (audit_ == nullptr || !(IsMutation(call) || IsDenial(status))) return;
+  const AuditRecord record = RecordOf(call, status);
   if (absl::Status appended = audit_->Append(record); !appended.ok()) {
     // The call's outcome stands; the operators must see the gap.
     spdlog::error("audit record of {} {} not written: {}", call.method, record.outcome,

@@ -63,6 +63,9 @@ class AuthPolicy : public CallPolicy {
   void Finish(const CallInfo& call, const absl::Status& status) override;
 
  private:
+  // Authentication and the rule table; Admit adds the audit hook.
+  absl::Status Check(CallInfo& call);
+
   const Authenticator* authenticator_;
   AccessRules rules_;
   AuditLog* audit_;

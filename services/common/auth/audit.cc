@@ -28,19 +28,29 @@ std::string FormatAuditTime(absl::Time t) {
 
 const sql::Migration& AuditMigration() { return audit_sql::Migrations().at(0); }
 
+absl::Status AuditLog::AppendIn(sql::Transaction&, const AuditRecord&) {
+  return absl::UnimplementedError("this audit log does not write inside transactions");
+}
+
+absl::Status SqlAuditLog::AppendIn(sql::Transaction& tx, const AuditRecord& r) {
+  return tx
+      .Execute(
+          "INSERT INTO audit_records (id, time, caller, credential, org, method, resource, "
+          "outcome, message, request_id, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          {Value(NewResourceId()), Value(FormatAuditTime(r.time)), Value(r.caller),
+           Value(r.credential), Value(r.org), Value(r.method), Value(r.resource),
+           Value(r.outcome), Value(r.message), Value(r.request_id), Value(r.peer)})
+      .status();
+}
+
 absl::Status SqlAuditLog::Append(const AuditRecord& r) {
-  const std::string id = NewResourceId();
-  const std::string time = FormatAuditTime(r.time);
-  return db_->Transact(sql::TxMode::kReadWrite, [&](sql::Transaction& tx) -> absl::Status {
-    return tx
-        .Execute(
-            "INSERT INTO audit_records (id, time, caller, credential, org, method, resource, "
-            "outcome, message, request_id, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            {Value(id), Value(time), Value(r.caller), Value(r.credential), Value(r.org),
-             Value(r.method), Value(r.resource), Value(r.outcome), Value(r.message),
-             Value(r.request_id), Value(r.peer)})
-        .status();
-  });
+  return db_->Transact(sql::TxMode::kReadWrite,
+                       [&](sql::Transaction& tx) { return AppendIn(tx, r); });
+}
+
+absl::Status AuditOnCommit::BeforeCommit(sql::Transaction& tx) {
+  if (written_) return absl::OkStatus();  // one record per call
+  return log_->AppendIn(tx, record_());
 }
 
 absl::StatusOr<AuditPage> SqlAuditLog::List(const AuditQuery& query) {

@@ -6,6 +6,7 @@
 // migrations/0002_audit_records.sql) or, in the gateway, which owns none,
 // written as JSON log lines (LogAuditLog).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ class AuditLog {
   virtual ~AuditLog() = default;
   virtual absl::Status Append(const AuditRecord& record) = 0;
   virtual absl::StatusOr<AuditPage> List(const AuditQuery& query) = 0;
+  // Whether AppendIn can write a record inside a transaction of the
+  // service's own database (so it commits with the change it records).
+  virtual bool AppendsInTransaction() const { return false; }
+  virtual absl::Status AppendIn(sql::Transaction& tx, const AuditRecord& record);
 };
 
 class SqlAuditLog : public AuditLog {
@@ -58,9 +63,32 @@ class SqlAuditLog : public AuditLog {
   explicit SqlAuditLog(sql::Database* db) : db_(db) {}
   absl::Status Append(const AuditRecord& record) override;
   absl::StatusOr<AuditPage> List(const AuditQuery& query) override;
+  bool AppendsInTransaction() const override { return true; }
+  absl::Status AppendIn(sql::Transaction& tx, const AuditRecord& record) override;
 
  private:
   sql::Database* db_;
+};
+
+// The audit record of one call, written inside the first read-write
+// transaction the call commits: installed as the thread's sql::CommitHook
+// while the call's handler runs, so a change and its record are stored
+// together or not at all. `record()` makes the record when it is written
+// (the call's organization may be known only by then: a stream's first
+// message names it).
+class AuditOnCommit : public sql::CommitHook {
+ public:
+  AuditOnCommit(AuditLog* log, std::function<AuditRecord()> record)
+      : log_(log), record_(std::move(record)) {}
+  absl::Status BeforeCommit(sql::Transaction& tx) override;
+  void Committed() override { written_ = true; }
+  // A transaction that carried the record has committed.
+  bool written() const { return written_; }
+
+ private:
+  AuditLog* log_;
+  std::function<AuditRecord()> record_;
+  bool written_ = false;
 };
 
 // For a service without a database: one JSON line per record on the

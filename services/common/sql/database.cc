@@ -38,6 +38,18 @@ std::string Row::Text(size_t i) const {
   return "";
 }
 
+namespace {
+thread_local CommitHook* thread_commit_hook = nullptr;
+}  // namespace
+
+CommitHook* ThreadCommitHook() { return thread_commit_hook; }
+
+CommitHook* SetThreadCommitHook(CommitHook* hook) {
+  CommitHook* previous = thread_commit_hook;
+  thread_commit_hook = hook;
+  return previous;
+}
+
 absl::StatusOr<int64_t> SingleReadTransaction::Execute(absl::string_view sql,
                                                       absl::Span<const Value>) {
   return absl::FailedPreconditionError(

@@ -99,6 +99,25 @@ class SingleReadTransaction : public Transaction {
   bool used_ = false;
 };
 
+// Work added to the current thread's read-write transactions just before
+// they commit, so that it commits or rolls back with them: the audit record
+// of the call that makes the change. Installed by the caller for the
+// length of one call; a driver may run BeforeCommit again when it retries
+// a transaction.
+class CommitHook {
+ public:
+  virtual ~CommitHook() = default;
+  // Inside the transaction, after its body succeeded; an error rolls the
+  // transaction back.
+  virtual absl::Status BeforeCommit(Transaction& tx) = 0;
+  // The transaction BeforeCommit ran in has committed.
+  virtual void Committed() = 0;
+};
+
+// The current thread's hook (null: none). Set returns the previous one.
+CommitHook* ThreadCommitHook();
+CommitHook* SetThreadCommitHook(CommitHook* hook);
+
 class Database {
  public:
   virtual ~Database() = default;

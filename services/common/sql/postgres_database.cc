@@ -258,7 +258,11 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
       // A body that swallowed a statement's failure must not report success:
       // COMMIT of a failed PostgreSQL transaction silently rolls back.
       if (status.ok()) status = connection->spoiled();
+      CommitHook* hook = mode == TxMode::kReadWrite ? ThreadCommitHook() : nullptr;
+      if (status.ok() && hook != nullptr) status = hook->BeforeCommit(*connection);
+      if (status.ok()) status = connection->spoiled();
       if (status.ok()) status = connection->ExecuteScript("COMMIT");
+      if (status.ok() && hook != nullptr) hook->Committed();
       if (!status.ok()) connection->ExecuteScript("ROLLBACK").IgnoreError();
     }
     Release(std::move(connection));

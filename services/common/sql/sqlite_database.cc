@@ -262,8 +262,12 @@ absl::Status SqliteDatabase::Transact(TxMode mode,
     status = body(*connection);
     // A body that swallowed a statement's failure still must not commit.
     if (status.ok()) status = connection->spoiled();
+    CommitHook* hook = mode == TxMode::kReadWrite ? ThreadCommitHook() : nullptr;
+    if (status.ok() && hook != nullptr) status = hook->BeforeCommit(*connection);
+    if (status.ok()) status = connection->spoiled();
     if (status.ok()) {
       status = connection->Control("COMMIT");
+      if (status.ok() && hook != nullptr) hook->Committed();
     }
     if (!status.ok()) {
       // Fails harmlessly when COMMIT already ended the transaction.
