@@ -22,6 +22,14 @@ constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20, kFloat4 = 700, kFloat8 = 701, 
 
 // Any 64-bit key works; this one names fazhi's schema migrations.
 constexpr int64_t kMigrationLockKey = 0x66617a6869;  // "fazhi"
+// Every read-write transaction holds this advisory lock shared; one that
+// lost kExclusiveAfter serialization races takes it exclusively, before
+// its BEGIN (so its snapshot is taken once the other writers are done),
+// and so runs with no other writer of the database (any replica) beside
+// it. A long transaction (an import batch) among a stream of short writers
+// to the same rows could otherwise lose every retry.
+constexpr int64_t kWriteGateKey = 0x66617a6877;  // "fazhw"
+constexpr int kExclusiveAfter = 3;
 
 absl::Status ResultError(const PGresult* result, PGconn* conn, absl::string_view what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
@@ -250,9 +258,21 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(auto connection, Acquire());
     connection->BeginTracking();
-    absl::Status status = connection->ExecuteScript(
-        mode == TxMode::kReadWrite ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                   : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // One round trip: BEGIN and the shared write gate in one script.
+    static const std::string* const begin_shared = new std::string(absl::StrCat(
+        "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(", kWriteGateKey, ")"));
+    static const std::string* const lock_exclusive =
+        new std::string(absl::StrCat("SELECT pg_advisory_lock(", kWriteGateKey, ")"));
+    static const std::string* const unlock_exclusive =
+        new std::string(absl::StrCat("SELECT pg_advisory_unlock(", kWriteGateKey, ")"));
+    const bool exclusive = mode == TxMode::kReadWrite && attempt >= kExclusiveAfter;
+    absl::Status status = exclusive ? connection->ExecuteScript(*lock_exclusive) : absl::OkStatus();
+    if (status.ok()) {
+      status = connection->ExecuteScript(mode != TxMode::kReadWrite
+                                             ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                         : exclusive ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                                                     : begin_shared->c_str());
+    }
     if (status.ok()) {
       status = body(*connection);
       // A body that swallowed a statement's failure must not report success:
@@ -265,6 +285,9 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
       if (status.ok() && hook != nullptr) hook->Committed();
       if (!status.ok()) connection->ExecuteScript("ROLLBACK").IgnoreError();
     }
+    // A session lock outlives the transaction: give it back before the
+    // connection returns to the pool (a broken connection took it along).
+    if (exclusive) connection->ExecuteScript(*unlock_exclusive).IgnoreError();
     Release(std::move(connection));
     if (!IsSerializationFailure(status) || attempt >= options_.serialization_retries) return status;
     // Jittered, growing pause so the losers of a race do not collide again.
