@@ -299,6 +299,7 @@ const char* ReasonText(UnstaffedReason reason) {
     case UnstaffedReason::kCertificatesNotValid: return "too few valid certificates among officers of";
     case UnstaffedReason::kNoLegalReviewer: return "no legally qualified eligible officer for";
     case UnstaffedReason::kAllAtCapacity: return "eligible officers are at their maximum load in";
+    case UnstaffedReason::kNotAllocated: return "eligible officers have room, but it is not allocated, in";
     default: return "";
   }
 }
@@ -314,6 +315,32 @@ bool EligibleFor(const Officer& officer, const Power& power, absl::CivilDay as_o
   return officer.established && officer.certificate.ValidOn(as_of) &&
          officer.QualifiedFor(power.domain) &&
          (power.post_id.empty() || officer.post_id == power.post_id);
+}
+
+StaffingDiagnosis DiagnoseStaffing(const Power& power, const std::vector<Officer>& officers,
+                                   absl::CivilDay as_of) {
+  StaffingDiagnosis d;
+  d.required = power.RequiredOfficers();
+  for (const Officer& officer : officers) {
+    if (!officer.established || !officer.QualifiedFor(power.domain) ||
+        (!power.post_id.empty() && officer.post_id != power.post_id)) {
+      continue;
+    }
+    ++d.qualified;
+    if (!officer.certificate.ValidOn(as_of)) continue;
+    ++d.eligible;
+    if (officer.legal_qualification) ++d.eligible_legal;
+  }
+  if (d.qualified < d.required) {
+    d.reason = UnstaffedReason::kNoQualifiedOfficer;
+  } else if (d.eligible < d.required) {
+    d.reason = UnstaffedReason::kCertificatesNotValid;
+  } else if (power.needs_legal_review && d.eligible_legal == 0) {
+    d.reason = UnstaffedReason::kNoLegalReviewer;
+  } else {
+    d.reason = UnstaffedReason::kAllAtCapacity;
+  }
+  return d;
 }
 
 AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of) {
@@ -617,29 +644,14 @@ AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of,
     }
     // Why not: count who could have done it.
     const Power& power = powers[p];
+    const StaffingDiagnosis why = DiagnoseStaffing(power, officers, as_of);
     UnstaffedPower u;
     u.power = p;
-    u.required = power.RequiredOfficers();
-    for (size_t o = 0; o < officers.size(); ++o) {
-      const Officer& officer = officers[o];
-      if (!officer.established || !officer.QualifiedFor(power.domain) ||
-          (!power.post_id.empty() && officer.post_id != power.post_id)) {
-        continue;
-      }
-      ++u.qualified;
-      if (!officer.certificate.ValidOn(as_of)) continue;
-      ++u.eligible;
-      if (officer.legal_qualification) ++u.eligible_legal;
-    }
-    if (u.qualified < u.required) {
-      u.reason = UnstaffedReason::kNoQualifiedOfficer;
-    } else if (u.eligible < u.required) {
-      u.reason = UnstaffedReason::kCertificatesNotValid;
-    } else if (power.needs_legal_review && u.eligible_legal == 0) {
-      u.reason = UnstaffedReason::kNoLegalReviewer;
-    } else {
-      u.reason = UnstaffedReason::kAllAtCapacity;
-    }
+    u.reason = why.reason;
+    u.required = why.required;
+    u.qualified = why.qualified;
+    u.eligible = why.eligible;
+    u.eligible_legal = why.eligible_legal;
     const std::string where =
         power.post_id.empty() ? absl::StrCat("domain \"", power.domain, "\"")
                               : absl::StrCat("domain \"", power.domain, "\" and post ", power.post_id);

@@ -70,6 +70,9 @@ enum class UnstaffedReason {
   kCertificatesNotValid = 2,
   kNoLegalReviewer = 3,
   kAllAtCapacity = 4,
+  // Enough eligible officers with room to take it: it is simply not
+  // allocated yet (coverage only; an allocation never leaves one so).
+  kNotAllocated = 5,
 };
 
 struct PlannedOfficer {
@@ -124,6 +127,21 @@ struct AllocationPlan {
 
 // Eligibility of an officer for a power on a day, apart from load.
 bool EligibleFor(const Officer& officer, const Power& power, absl::CivilDay as_of);
+
+// Who could lawfully enforce a power on a day, counted step by step, and
+// the first rule that leaves too few: the cause a report states when the
+// power is not staffed.
+struct StaffingDiagnosis {
+  // kNoQualifiedOfficer, kCertificatesNotValid or kNoLegalReviewer when a
+  // rule leaves too few; kAllAtCapacity when enough eligible officers exist.
+  UnstaffedReason reason = UnstaffedReason::kUnspecified;
+  int32_t required = 0;
+  int32_t qualified = 0;       // established, qualified for the domain (and post)
+  int32_t eligible = 0;        // of them, with a certificate valid on the day
+  int32_t eligible_legal = 0;  // of them, legally qualified
+};
+StaffingDiagnosis DiagnoseStaffing(const Power& power, const std::vector<Officer>& officers,
+                                   absl::CivilDay as_of);
 
 // Computes the plan for `snapshot` on `as_of`. Deterministic.
 AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of);

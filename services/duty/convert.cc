@@ -77,6 +77,7 @@ void FillTotals(const DutyTotals& t, v1::DutyTotals* out) {
   out->set_training_hours(t.training_hours);
   out->set_officers_meeting_training(t.officers_meeting_training);
   out->set_required_training_hours(t.required_training_hours);
+  out->set_training_officers(t.training_officers);
 }
 
 template <typename Out>
@@ -106,6 +107,7 @@ void FillDomainsAndGaps(const std::string& org, const CoverageReport& r, Out* ou
     c->set_required(g.required);
     c->set_actual(g.actual);
     c->set_detail(g.detail);
+    c->set_reason(static_cast<v1::UnstaffedReason>(g.reason));
   }
   for (const auto& [type, count] : r.gap_counts) {
     auto* c = out->add_gap_counts();
@@ -323,12 +325,11 @@ v1::AllocateDutiesResponse ToProto(const std::string& org, absl::CivilDay as_of,
   return r;
 }
 
-void ToProto(const std::string& org, const DutySnapshot& s, const CoverageReport& report,
-             v1::Coverage* out) {
-  out->set_org(OrgName(org));
-  *out->mutable_as_of() = ToDate(report.as_of);
-  FillTotals(report.totals, out->mutable_totals());
-  FillDomainsAndGaps(org, report, out);
+namespace {
+
+template <typename Out>
+void FillPowers(const std::string& org, const DutySnapshot& s, const CoverageReport& report,
+                Out* out) {
   for (const PowerCoverage& pc : report.powers) {
     const Power& power = s.powers[pc.power];
     auto* p = out->add_powers();
@@ -349,13 +350,38 @@ void ToProto(const std::string& org, const DutySnapshot& s, const CoverageReport
   }
 }
 
-void ToProto(const std::string& org, int32_t year, const DutySnapshot&, const CoverageReport& report,
-             v1::DutySummary* out) {
+}  // namespace
+
+void ToProto(const std::string& org, const DutySnapshot& s, const CoverageReport& report,
+             v1::Coverage* out) {
+  out->set_org(OrgName(org));
+  *out->mutable_as_of() = ToDate(report.as_of);
+  FillTotals(report.totals, out->mutable_totals());
+  FillDomainsAndGaps(org, report, out);
+  FillPowers(org, s, report, out);
+}
+
+void ToProto(const std::string& org, int32_t year, const DutySnapshot& s,
+             const CoverageReport& report, bool include_records, v1::DutySummary* out) {
   out->set_org(OrgName(org));
   out->set_year(year);
   *out->mutable_as_of() = ToDate(report.as_of);
   FillTotals(report.totals, out->mutable_totals());
   FillDomainsAndGaps(org, report, out);
+  if (!include_records) return;
+  FillPowers(org, s, report, out);
+  for (const OfficerStanding& standing : report.officers) {
+    const Officer& o = s.officers[standing.officer];
+    auto* p = out->add_officers();
+    p->set_officer(ChildResourceName(org, "officers", o.meta.id));
+    p->set_display_name(o.display_name);
+    p->set_established(o.established);
+    p->set_certified(standing.certified);
+    p->set_legal_qualification(o.legal_qualification);
+    p->set_training_hours(standing.training_hours);
+    p->set_training_applies(standing.training_applies);
+    for (const std::string& d : o.domains) p->add_domains(d);
+  }
 }
 
 }  // namespace fazhi::duty

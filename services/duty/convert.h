@@ -32,8 +32,10 @@ v1::AllocateDutiesResponse ToProto(const std::string& org, absl::CivilDay as_of,
                                    bool committed);
 void ToProto(const std::string& org, const DutySnapshot& snapshot, const CoverageReport& report,
              v1::Coverage* out);
+// With include_records, every power's coverage and every officer's standing
+// too.
 void ToProto(const std::string& org, int32_t year, const DutySnapshot& snapshot,
-             const CoverageReport& report, v1::DutySummary* out);
+             const CoverageReport& report, bool include_records, v1::DutySummary* out);
 
 }  // namespace fazhi::duty
 

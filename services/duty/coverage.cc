@@ -64,7 +64,26 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
   std::map<std::string, size_t> officer_index;
   for (size_t o = 0; o < s.officers.size(); ++o) officer_index[s.officers[o].meta.id] = o;
   std::map<std::string, std::vector<const Assignment*>> by_power;
-  for (const Assignment& a : s.assignments) by_power[a.power_id].push_back(&a);
+  std::vector<int32_t> loads(s.officers.size(), 0);
+  for (const Assignment& a : s.assignments) {
+    by_power[a.power_id].push_back(&a);
+    auto it = officer_index.find(a.officer_id);
+    if (it != officer_index.end()) ++loads[it->second];
+  }
+  // Why a power is not lawfully staffed: the allocator's diagnosis, where
+  // "at capacity" is checked against today's loads (an eligible officer not
+  // on the power with room left means it was simply never allocated).
+  auto why_unstaffed = [&](const Power& power, const PowerCoverage& pc) {
+    StaffingDiagnosis d = DiagnoseStaffing(power, s.officers, day);
+    if (d.reason != UnstaffedReason::kAllAtCapacity) return d.reason;
+    for (size_t o = 0; o < s.officers.size(); ++o) {
+      const Officer& officer = s.officers[o];
+      if (!EligibleFor(officer, power, day) || loads[o] >= officer.MaxLoad()) continue;
+      if (std::count(pc.officer_ids.begin(), pc.officer_ids.end(), officer.meta.id) > 0) continue;
+      return UnstaffedReason::kNotAllocated;
+    }
+    return d.reason;
+  };
 
   // Powers.
   std::map<PowerType, int32_t> types;
@@ -101,14 +120,18 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
       ++totals.staffed_powers;
       ++domain.staffed_powers;
     }
+    const UnstaffedReason reason = pc.staffed ? UnstaffedReason::kUnspecified
+                                              : why_unstaffed(power, pc);
     if (pc.assigned == 0) {
       Gap gap = PowerGap(GapType::kPowerUnassigned, power);
+      gap.reason = reason;
       gap.required = pc.required;
       gap.detail = absl::StrCat("no officer is assigned; it needs ", pc.required);
       report.gaps.push_back(std::move(gap));
     } else {
       if (pc.valid_certified < pc.required) {
         Gap gap = PowerGap(GapType::kUnderstaffedPower, power);
+        gap.reason = reason;
         gap.required = pc.required;
         gap.actual = pc.valid_certified;
         gap.detail = absl::StrCat(pc.assigned, " assigned, ", pc.valid_certified,
@@ -118,6 +141,7 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
       }
       if (power.needs_legal_review && pc.legally_qualified == 0) {
         Gap gap = PowerGap(GapType::kPowerWithoutLegalReviewer, power);
+        gap.reason = reason;
         gap.required = 1;
         gap.detail = "it needs 法制审核 and none of its officers who may enforce it holds a legal "
                      "qualification";
@@ -129,7 +153,8 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
   for (const auto& [type, count] : types) totals.powers_by_type.emplace_back(type, count);
 
   // Officers.
-  for (const Officer& o : s.officers) {
+  for (size_t index = 0; index < s.officers.size(); ++index) {
+    const Officer& o = s.officers[index];
     ++totals.officers;
     if (o.established) ++totals.established_officers;
     const bool valid = o.certificate.ValidOn(day);
@@ -137,10 +162,17 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
     if (o.legal_qualification) ++totals.legally_qualified_officers;
     if (valid && o.legal_qualification) ++totals.certified_legally_qualified_officers;
     const int32_t hours = o.TrainingHoursIn(totals.training_year);
-    totals.training_hours += hours;
-    if (hours >= options.required_training_hours) {
+    // The training requirement is an enforcement officer's: a clerk without
+    // a certificate, or staff not established, is not short of it.
+    const bool training_applies = o.established && valid;
+    report.officers.push_back(OfficerStanding{index, valid, training_applies, hours});
+    if (training_applies) {
+      ++totals.training_officers;
+      totals.training_hours += hours;
+    }
+    if (training_applies && hours >= options.required_training_hours) {
       ++totals.officers_meeting_training;
-    } else {
+    } else if (training_applies) {
       Gap gap = OfficerGap(GapType::kTrainingHoursShort, o);
       gap.required = options.required_training_hours;
       gap.actual = hours;

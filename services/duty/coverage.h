@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "services/duty/allocate.h"
 #include "services/duty/duty_store.h"
 #include "services/duty/model.h"
 
@@ -44,6 +45,9 @@ struct Gap {
   int32_t required = 0;
   int32_t actual = 0;
   std::string detail;
+  // Power gaps: why the power cannot be lawfully staffed (the same diagnosis
+  // the allocator gives), or kNotAllocated when eligible officers have room.
+  UnstaffedReason reason = UnstaffedReason::kUnspecified;
 };
 
 struct PowerCoverage {
@@ -80,7 +84,11 @@ struct DutyTotals {
   int32_t legally_qualified_officers = 0;
   int32_t certified_legally_qualified_officers = 0;
   int32_t posts = 0;
+  // Training applies to enforcement officers: established staff with a
+  // certificate valid on the day. Their hours in the training year, and how
+  // many of them meet the requirement.
   int32_t training_year = 0;
+  int32_t training_officers = 0;
   int64_t training_hours = 0;
   int32_t officers_meeting_training = 0;
   int32_t required_training_hours = 0;
@@ -93,8 +101,17 @@ struct CoverageOptions {
   int32_t required_training_hours = kDefaultRequiredTrainingHours;
 };
 
+// Where one officer stands on the day: the records behind the officer counts.
+struct OfficerStanding {
+  size_t officer;  // index into the snapshot
+  bool certified = false;  // certificate valid on the day
+  bool training_applies = false;
+  int32_t training_hours = 0;
+};
+
 struct CoverageReport {
   absl::CivilDay as_of;
+  std::vector<OfficerStanding> officers;  // snapshot order
   DutyTotals totals;
   std::vector<DomainCoverage> domains;  // by domain
   std::vector<PowerCoverage> powers;    // by code

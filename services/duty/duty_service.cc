@@ -609,7 +609,7 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
     ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
     CoverageReport report = Cover(snapshot, Options(as_of, r->year(), r->expiring_within_days(),
                                                     r->required_training_hours()));
-    ToProto(*org, r->year(), snapshot, report, out);
+    ToProto(*org, r->year(), snapshot, report, r->include_records(), out);
     return absl::OkStatus();
   });
 }

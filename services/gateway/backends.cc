@@ -115,7 +115,8 @@ absl::Status Backends::Named(const std::string& backend, const grpc::Status& sta
 
 absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
                                                  std::optional<absl::CivilDay> as_of,
-                                                 bool allow_partial, const Forward& forward) {
+                                                 const FetchOptions& options, const Forward& forward) {
+  const bool allow_partial = options.allow_partial;
   const std::string org_name = absl::StrCat("orgs/", org);
   fazhi::report::v1::GetOrganizationRequest org_request;
   org_request.set_name(org_name);
@@ -131,15 +132,28 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
     *study_request.mutable_as_of() = ToDate(*as_of);
     *duty_request.mutable_as_of() = ToDate(*as_of);
   }
+  study_request.set_include_records(options.include_records);
+  duty_request.set_include_records(options.include_records);
+  // The whole year before, as its own report saw it at the year's end.
+  fazhi::study::v1::GetStudySummaryRequest previous_request;
+  previous_request.set_org(org_name);
+  previous_request.set_year(year - 1);
+  *previous_request.mutable_as_of() = ToDate(absl::CivilDay(year - 1, 12, 31));
 
   fazhi::report::v1::Organization organization;
   fazhi::report::v1::Report report;
   fazhi::study::v1::StudySummary study;
   fazhi::duty::v1::DutySummary duty;
-  grpc::Status org_status, report_status, study_status, duty_status;
+  fazhi::study::v1::StudySummary previous;
+  grpc::Status org_status, report_status, study_status, duty_status, previous_status;
   auto org_context = Context(forward), report_context = Context(forward),
-       study_context = Context(forward), duty_context = Context(forward);
-  Latch latch(4);
+       study_context = Context(forward), duty_context = Context(forward),
+       previous_context = Context(forward);
+  Latch latch(options.previous_year ? 5 : 4);
+  if (options.previous_year) {
+    study_->async()->GetStudySummary(previous_context.get(), &previous_request, &previous,
+                                     [&](grpc::Status s) { previous_status = s; latch.CountDown(); });
+  }
   report_->async()->GetOrganization(org_context.get(), &org_request, &organization,
                                     [&](grpc::Status s) { org_status = s; latch.CountDown(); });
   report_->async()->GetReport(report_context.get(), &report_request, &report,
@@ -171,6 +185,15 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
     if (status.ok()) continue;
     if (!allow_partial || !unreachable(status)) return Named(name, status);
     input.missing_backends.push_back(name);
+  }
+  if (study_status.ok() && options.previous_year) {
+    // The same backend as the year itself: its failure is the year's, but
+    // a year before the earliest the service accepts is simply no baseline.
+    if (previous_status.ok()) {
+      input.inputs.study_previous = previous;
+    } else if (previous_status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
+      if (!allow_partial || !unreachable(previous_status)) return Named("study", previous_status);
+    }
   }
   if (study_status.ok()) input.inputs.study = study;
   if (duty_status.ok()) input.inputs.duty = duty;

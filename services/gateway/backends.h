@@ -52,9 +52,19 @@ class Backends {
   // allow_partial a failed study or duty backend is listed in
   // missing_backends instead of failing the call; the report service is
   // always needed (it knows the organization).
+  //
+  // For a report (FetchOptions::ForReport) also the study year before, for
+  // 同比, and the names of the records behind the totals, in the same
+  // parallel fan-out.
+  struct FetchOptions {
+    bool allow_partial = false;
+    bool previous_year = false;
+    bool include_records = false;
+    static FetchOptions ForReport(bool allow_partial) { return {allow_partial, true, true}; }
+  };
   absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,
-                                         std::optional<absl::CivilDay> as_of, bool allow_partial,
-                                         const Forward& forward);
+                                         std::optional<absl::CivilDay> as_of,
+                                         const FetchOptions& options, const Forward& forward);
 
   fazhi::report::v1::ReportService::Stub& report() { return *report_; }
   fazhi::study::v1::StudyService::Stub& study() { return *study_; }

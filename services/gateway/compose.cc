@@ -1,5 +1,6 @@
 #include "services/gateway/compose.h"
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -19,7 +20,7 @@ std::string Ordinal(int n) { return absl::StrCat(fazhi::render::ChineseNumeral(n
 
 // The text closed with a full stop unless it already ends a sentence.
 std::string Sentence(std::string text) {
-  for (const char* end : {"。", "！", "？", "；", "）"}) {
+  for (const char* end : {"。", "！", "？", "；"}) {
     const std::string e(end);
     if (text.size() >= e.size() && text.compare(text.size() - e.size(), e.size(), e) == 0) return text;
   }
@@ -48,13 +49,26 @@ class Composer {
     std::set<std::string> suppressed(report.suppressed_findings().begin(),
                                      report.suppressed_findings().end());
     findings_ = DeriveFindings(in_, suppressed);
+    // An organization's own remedy is a template; the defaults are plain.
+    for (Finding& f : findings_) {
+      if (f.remedy_field.empty()) continue;
+      f.cause = Fill(f.cause, f.remedy_field + ".cause");
+      f.rectification = Fill(f.rectification, f.remedy_field + ".rectification");
+    }
     for (const Finding& f : findings_) {
       auto* p = out.add_findings();
       p->set_id(f.id);
+      p->set_kind(f.kind);
       p->set_type(f.type);
       p->set_text(f.text);
       for (const auto& e : f.evidence) p->add_evidence(e);
+      for (const auto& r : f.records) p->add_records(r);
       p->set_suppressed(f.suppressed);
+      p->set_cause(f.cause);
+      p->set_rectification(f.rectification);
+      p->set_owner(f.owner);
+      if (f.due) *p->mutable_due_date() = ToDate(*f.due);
+      p->set_remedy_from_organization(!f.remedy_field.empty());
     }
 
     for (const auto& [item, heading, field] : Layout(report)) {
@@ -138,36 +152,39 @@ class Composer {
     if (!wrote) AddGenerated(item, s);
   }
 
+  // "一是…。原因：…。整改：…。（责任：…，…前完成）": the authored
+  // shortcomings first, then the findings, in one sequence.
+  static std::string Shortcoming(int n, const std::string& problem, const std::string& cause,
+                                 const std::string& rectification, const std::string& owner,
+                                 std::optional<absl::CivilDay> due) {
+    std::string text = absl::StrCat(Ordinal(n), Sentence(problem));
+    if (!cause.empty()) absl::StrAppend(&text, "原因：", Sentence(cause));
+    if (!rectification.empty()) absl::StrAppend(&text, "整改：", Sentence(rectification));
+    std::vector<std::string> who_when;
+    if (!owner.empty()) who_when.push_back(absl::StrCat("责任：", owner));
+    if (due) who_when.push_back(absl::StrCat(ChineseDate(due->year(), due->month(), due->day()), "前完成"));
+    if (!who_when.empty()) absl::StrAppend(&text, "（", absl::StrJoin(who_when, "，"), "）");
+    return text;
+  }
+
   bool AddShortcomings(const rv1::Report& r, v1::ComposedSection& s) {
     int n = 0;
-    std::string problems;
     for (int i = 0; i < r.shortcomings_size(); ++i) {
       const auto& sc = r.shortcomings(i);
       const std::string at = absl::StrCat("report.shortcomings[", i, "]");
-      std::string text = absl::StrCat(Ordinal(++n), Sentence(Fill(sc.problem(), at + ".problem")));
-      if (!sc.cause().empty()) absl::StrAppend(&text, "原因：", Sentence(Fill(sc.cause(), at + ".cause")));
-      if (!sc.rectification().empty()) {
-        absl::StrAppend(&text, "整改：", Sentence(Fill(sc.rectification(), at + ".rectification")));
-      }
-      if (!sc.owner().empty() || IsSet(sc.due_date())) {
-        absl::StrAppend(&text, "（", sc.owner().empty() ? "" : absl::StrCat("责任：", sc.owner()),
-                        !sc.owner().empty() && IsSet(sc.due_date()) ? "，" : "",
-                        IsSet(sc.due_date()) ? absl::StrCat(ChineseDate(sc.due_date().year(), sc.due_date().month(), sc.due_date().day()), "前完成") : "",
-                        "）");
-      }
-      AddBlock(s, v1::BLOCK_KIND_PARAGRAPH, 0, text, "narrative");
+      std::optional<absl::CivilDay> due;
+      if (IsSet(sc.due_date())) due = ToCivilDay(sc.due_date());
+      AddBlock(s, v1::BLOCK_KIND_PARAGRAPH, 0,
+               Shortcoming(++n, Fill(sc.problem(), at + ".problem"), Fill(sc.cause(), at + ".cause"),
+                           Fill(sc.rectification(), at + ".rectification"), sc.owner(), due),
+               "narrative");
     }
-    bool any_finding = false;
-    for (const Finding& f : findings_) any_finding = any_finding || !f.suppressed;
-    if (any_finding) {
-      AddBlock(s, v1::BLOCK_KIND_HEADING, 2, "数据核查发现的问题", "finding");
-      int k = 0;
-      for (const Finding& f : findings_) {
-        if (f.suppressed) continue;
-        AddBlock(s, v1::BLOCK_KIND_PARAGRAPH, 0, absl::StrCat(Ordinal(++k), f.text), "finding");
-      }
+    for (const Finding& f : findings_) {
+      if (f.suppressed) continue;
+      AddBlock(s, v1::BLOCK_KIND_PARAGRAPH, 0,
+               Shortcoming(++n, f.text, f.cause, f.rectification, f.owner, f.due), "finding");
     }
-    return n > 0 || any_finding;
+    return n > 0;
   }
 
   bool AddPlanItems(const rv1::Report& r, v1::ComposedSection& s) {
@@ -192,42 +209,73 @@ class Composer {
     return it != facts_.facts().end() && it->first.rfind(service + ".", 0) == 0;
   }
 
-  // A factual first draft for a section nobody wrote.
+  const Fact* FactOrNull(const std::string& name) const { return facts_.Find(name); }
+  double Number(const std::string& name) const {
+    const Fact* fact = facts_.Find(name);
+    return fact != nullptr && fact->number ? *fact->number : 0;
+  }
+
+  // A first draft for a section nobody wrote: the regulation's words and
+  // what the records show, never an activity without a record.
   void AddGenerated(rv1::ContentItem item, v1::ComposedSection& s) {
     std::vector<std::string> paragraphs;
     const bool study = HasPrefix("study"), duty = HasPrefix("duty");
     switch (item) {
       case rv1::CONTENT_ITEM_HEAD_DUTY:
-        if (study) {
-          paragraphs.push_back(absl::StrCat(
-              "主要负责人认真履行推进法治建设第一责任人职责，全年参加学法活动", F("study.head_attended", "次"),
-              "，党组（中心组）开展学法", F("study.leadership.sessions", "次"), "。"));
+        paragraphs.push_back(
+            "按照《党政主要负责人履行推进法治建设第一责任人职责规定》，主要负责人作为推进法治建设第一责任人，"
+            "对法治建设重要工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。");
+        if (study && Number("study.head_attended") > 0) {
+          std::string text = absl::StrCat("本年度学法记录显示，主要负责人参加各类学法活动",
+                                          F("study.head_attended", "次"));
+          if (Number("study.leadership.head_attended") > 0) {
+            absl::StrAppend(&text, "，其中党组（中心组）学法", F("study.leadership.head_attended", "次"));
+          }
+          if (Number("study.duty_statement.head_attended") > 0) {
+            absl::StrAppend(&text, "，参加述法", F("study.duty_statement.head_attended", "次"));
+          }
+          paragraphs.push_back(text + "。");
+        } else if (study) {
+          paragraphs.push_back("本年度学法记录中没有主要负责人参加学法活动的记录。");
         }
         break;
       case rv1::CONTENT_ITEM_MEASURES:
-        if (study) {
-          paragraphs.push_back(absl::StrCat(
-              "全年开展学法活动", F("study.sessions.total", "次"), "，其中集中学习",
-              F("study.sessions.all_staff", "次"), "，干部职工累计学法", F("study.staff_hours", "小时"),
-              "；重点学习了", F("study.laws"), "等法律法规。"));
+        if (study && Number("study.sessions.total") > 0) {
+          std::string text = absl::StrCat("全年开展各类学法活动", F("study.sessions.total", "次"), "、",
+                                          F("study.hours", "学时"), "，参学", F("study.attendances", "人次"));
+          if (Number("study.all_staff.sessions") > 0) {
+            absl::StrAppend(&text, "，其中集中学习", F("study.all_staff.sessions", "次"));
+          }
+          if (Number("study.leadership.sessions") > 0) {
+            absl::StrAppend(&text, "、党组（中心组）学法", F("study.leadership.sessions", "次"));
+          }
+          const Fact* laws = FactOrNull("study.sessions.laws");
+          if (laws != nullptr && !laws->items.empty()) {
+            std::vector<std::string> titles;
+            for (const std::string& law : laws->items) titles.push_back(absl::StrCat("《", law, "》"));
+            absl::StrAppend(&text, "；学习内容涉及", absl::StrJoin(titles, ""), "等法律法规");
+          }
+          paragraphs.push_back(text + "。");
+        }
+        if (study && Number("study.publicity.events") > 0) {
           paragraphs.push_back(absl::StrCat(
               "开展普法宣传", F("study.publicity.events", "场"), "，地点包括", F("study.publicity.places"),
               "，设置展板", F("study.publicity.display_boards", "块"), "，发放宣传资料",
               F("study.publicity.leaflets", "份"), "，受众", F("study.publicity.people_reached", "人次"), "。"));
         }
-        if (duty) {
+        if (duty && Number("duty.powers") > 0) {
           paragraphs.push_back(absl::StrCat(
-              "梳理行政执法事项", F("duty.powers", "项"), "，在编在岗执法人员", F("duty.officers", "人"),
-              "，其中持有效执法证", F("duty.officers.valid", "人"), "、具有法律职业资格",
-              F("duty.officers.legal", "人"), "。"));
+              "梳理行政执法事项", F("duty.powers", "项"), "，其中", F("duty.powers.staffed", "项"),
+              "已依法配足执法人员；执法人员名册中在编在岗", F("duty.officers", "人"), "，持有效执法证",
+              F("duty.officers.valid", "人"), "，具有法律职业资格", F("duty.officers.legal", "人"), "。"));
         }
         break;
       case rv1::CONTENT_ITEM_SHORTCOMINGS:
-        paragraphs.push_back("经对本年度学法、普法和行政执法数据核查，未发现需要报告的不足。");
+        paragraphs.push_back("经对本年度学法、普法和行政执法记录核查，未发现需要报告的不足。");
         break;
       case rv1::CONTENT_ITEM_NEXT_YEAR_PLAN:
-        paragraphs.push_back(absl::StrCat("针对", in_.year, "年度存在的不足，", in_.year + 1,
-                                          "年将持续落实学法制度，补齐执法力量短板，推进法治政府建设各项任务。"));
+        paragraphs.push_back(absl::StrCat(in_.year + 1, "年将针对", in_.year,
+                                          "年存在的不足逐项整改，落实学法制度，补齐执法力量短板。"));
         break;
       case rv1::CONTENT_ITEM_OTHER:
         paragraphs.push_back("无其他需要报告的情况。");

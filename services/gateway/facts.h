@@ -24,6 +24,13 @@ struct Fact {
   std::vector<std::string> items;   // lists also as items
   std::string unit;                 // e.g. "次"
   std::string service, method, resource;  // where it came from
+  std::vector<std::string> records;       // the records behind it, by name
+  // The year before (同比): has_previous when the fact rests on dated
+  // records that tell it; previous_on_record when that year has any record
+  // at all (otherwise it is a first year, not a zero).
+  bool has_previous = false;
+  bool previous_on_record = false;
+  double previous = 0;
 };
 
 // What the backends returned for one organization's year. A backend that
@@ -35,20 +42,25 @@ struct YearInputs {
   std::optional<fazhi::report::v1::Report> report;
   std::optional<fazhi::study::v1::StudySummary> study;
   std::optional<fazhi::duty::v1::DutySummary> duty;
+  // The study year before, for 同比. The duty service keeps today's list of
+  // powers and roster, not their history, so its facts have no year before.
+  std::optional<fazhi::study::v1::StudySummary> study_previous;
 };
 
 class FactCatalogue {
  public:
   const Fact* Find(const std::string& name) const;
+  Fact* FindMutable(const std::string& name);
   const std::map<std::string, Fact>& facts() const { return facts_; }
 
-  void Add(Fact fact);
-  void AddNumber(const std::string& name, double value, const std::string& unit,
-                 const std::string& description, const Fact& source);
-  void AddText(const std::string& name, const std::string& value, const std::string& description,
-               const Fact& source);
-  void AddList(const std::string& name, std::vector<std::string> items,
-               const std::string& description, const Fact& source);
+  // Each returns the fact as stored, for its records to be added.
+  Fact& Add(Fact fact);
+  Fact& AddNumber(const std::string& name, double value, const std::string& unit,
+                  const std::string& description, const Fact& source);
+  Fact& AddText(const std::string& name, const std::string& value,
+                const std::string& description, const Fact& source);
+  Fact& AddList(const std::string& name, std::vector<std::string> items,
+                const std::string& description, const Fact& source);
 
  private:
   std::map<std::string, Fact> facts_;
@@ -60,6 +72,14 @@ FactCatalogue BuildFacts(const YearInputs& inputs);
 std::string ChineseDate(int year, int month, int day);
 // "第三季度"
 std::string QuarterName(int quarter);
+
+// The key of a study kind in fact names: "leadership", "all_staff", "oath"…
+std::string StudyKindKey(fazhi::study::v1::StudyKind kind);
+// Its name in a report: "党组（中心组）学法", "集中学习"…
+std::string StudyKindName(fazhi::study::v1::StudyKind kind);
+
+// Whole 学时 (60 minutes each, rounded half up) of `minutes`.
+int64_t WholeHours(int64_t minutes);
 
 }  // namespace fazhi::gateway
 

@@ -1,15 +1,45 @@
 #include "services/gateway/fill.h"
 
+#include <cmath>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/gateway/render/document.h"
+#include "services/report/narrative_fields.h"
 #include "services/report/placeholder.h"
 
 namespace fazhi::gateway {
 
-std::string ApplyFilters(const Fact& fact, const std::vector<std::string>& filters) {
+namespace {
+
+std::string Decimal(double value) {
+  std::string text = absl::StrFormat("%.1f", value);
+  if (absl::EndsWith(text, ".0")) text.resize(text.size() - 2);
+  return text;
+}
+
+}  // namespace
+
+std::string YearOnYear(const Fact& fact, bool as_percentage, const std::string& unit) {
+  if (!fact.previous_on_record) return "上年无记录，不作同比";
+  const double now = fact.number.value_or(0), before = fact.previous;
+  if (now == before) return "与上年持平";
+  const double change = std::fabs(now - before);
+  if (as_percentage && before != 0) {
+    return absl::StrCat(now > before ? "同比增长" : "同比下降", Decimal(100.0 * change / before), "%");
+  }
+  std::string words = absl::StrCat(now > before ? "同比增加" : "同比减少", Decimal(change), unit);
+  // A percentage of nothing means nothing: say what the year before was.
+  if (as_percentage) absl::StrAppend(&words, "（上年为0", unit, "）");
+  return words;
+}
+
+absl::StatusOr<std::string> ApplyFilters(const Fact& fact, const std::vector<std::string>& filters) {
   std::string value = fact.text;
   std::string unit;
+  enum class Comparison { kNone, kCount, kPercent, kPrevious } comparison = Comparison::kNone;
   for (const std::string& filter : filters) {
     if (filter == "顿号") {
       if (!fact.items.empty()) value = absl::StrJoin(fact.items, "、");
@@ -25,11 +55,41 @@ std::string ApplyFilters(const Fact& fact, const std::vector<std::string>& filte
           static_cast<int>(*fact.number) == *fact.number) {
         value = fazhi::render::ChineseNumeral(static_cast<int>(*fact.number));
       }
+    } else if (filter == "同比" || filter == "同比幅度" || filter == "上年") {
+      if (!fact.has_previous) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "fact \"", fact.name, "\" has no value for the year before (filter \"", filter,
+            "\"): only study and publicity facts, kept as dated records, can be compared"));
+      }
+      comparison = filter == "同比"     ? Comparison::kCount
+                   : filter == "上年" ? Comparison::kPrevious
+                                       : Comparison::kPercent;
     } else {
       unit = filter;
     }
   }
-  return value + unit;
+  switch (comparison) {
+    case Comparison::kCount:
+      return YearOnYear(fact, /*as_percentage=*/false, unit.empty() ? fact.unit : unit);
+    case Comparison::kPercent:
+      return YearOnYear(fact, /*as_percentage=*/true, unit.empty() ? fact.unit : unit);
+    case Comparison::kPrevious:
+      if (!fact.previous_on_record) return std::string("上年无记录");
+      return absl::StrCat(Decimal(fact.previous), unit);
+    default:
+      return value + unit;
+  }
+}
+
+std::map<std::string, std::vector<std::string>> FactUses(const fazhi::report::v1::Report& report) {
+  std::map<std::string, std::vector<std::string>> uses;
+  fazhi::report::ForEachNarrativeField(report, [&](const std::string& field, const std::string& text) {
+    for (const auto& placeholder : fazhi::report::ParseTemplate(text).placeholders()) {
+      auto& fields = uses[placeholder.name];
+      if (fields.empty() || fields.back() != field) fields.push_back(field);
+    }
+  });
+  return uses;
 }
 
 std::string MissingMarker(const std::string& service) {
@@ -65,7 +125,13 @@ std::string FillTemplate(const std::string& text, const FactCatalogue& facts,
                                               "\" at character ", segment.placeholder.position)});
       continue;
     }
-    out += ApplyFilters(*fact, segment.placeholder.filters);
+    absl::StatusOr<std::string> value = ApplyFilters(*fact, segment.placeholder.filters);
+    if (!value.ok()) {
+      problems.push_back({field, absl::StrCat(value.status().message(), " at character ",
+                                              segment.placeholder.position)});
+      continue;
+    }
+    out += *value;
   }
   return out;
 }

@@ -5,13 +5,20 @@
 //
 // Filters: 顿号 joins a list with 、 (the default for lists), 逗号 with ，,
 // 书名号 wraps each item in 《》 with nothing between, 中文数字 writes a
-// number in Chinese numerals; any other filter is a unit written after the
-// value ("{{duty.officers.valid | 人}}" → "5人").
+// number in Chinese numerals; 同比 compares a number with the year before
+// in words ("同比增加2次", "同比减少1场", "与上年持平"), 同比幅度 as a
+// percentage ("同比增长12.5%", "同比下降20%"), 上年 gives the year
+// before's value; for a first year (nothing on record the year before)
+// the comparisons say so instead of comparing with zero. Any other filter
+// is a unit written after the value ("{{duty.officers.valid | 人}}" →
+// "5人").
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "fazhi/report/v1/report.pb.h"
 #include "services/gateway/facts.h"
 
 namespace fazhi::gateway {
@@ -28,11 +35,18 @@ std::string FillTemplate(const std::string& text, const FactCatalogue& facts,
                          const std::string& field, std::vector<TemplateProblem>& problems,
                          const std::vector<std::string>& missing = {});
 
+// Where the report's narrative quotes each fact: name -> fields.
+std::map<std::string, std::vector<std::string>> FactUses(const fazhi::report::v1::Report& report);
+
 // What stands in the text for a fact whose backend failed.
 std::string MissingMarker(const std::string& service);
 
-// The value of one fact after its filters.
-std::string ApplyFilters(const Fact& fact, const std::vector<std::string>& filters);
+// The value of one fact after its filters; INVALID_ARGUMENT for a
+// comparison with the year before on a fact that has none.
+absl::StatusOr<std::string> ApplyFilters(const Fact& fact, const std::vector<std::string>& filters);
+
+// "同比增加2次", "同比下降12.5%", "与上年持平", or what a first year says.
+std::string YearOnYear(const Fact& fact, bool as_percentage, const std::string& unit);
 
 }  // namespace fazhi::gateway
 

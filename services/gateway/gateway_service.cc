@@ -13,6 +13,7 @@
 #include "services/common/validation.h"
 #include "services/gateway/compose.h"
 #include "services/gateway/facts.h"
+#include "services/gateway/fill.h"
 #include "services/gateway/render/renderer.h"
 #include "services/report/digest.h"
 
@@ -71,6 +72,10 @@ void FactToProto(const Fact& f, v1::Fact& p) {
   p.mutable_source()->set_service(f.service);
   p.mutable_source()->set_method(f.method);
   p.mutable_source()->set_resource(f.resource);
+  for (const auto& record : f.records) p.add_records(record);
+  p.set_has_previous(f.has_previous);
+  p.set_previous_on_record(f.previous_on_record);
+  p.set_previous_number(f.previous);
 }
 
 }  // namespace
@@ -82,7 +87,9 @@ AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallH
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
     std::optional<absl::CivilDay> as_of, const Forward& forward) {
-  ASSIGN_OR_RETURN(ComposeInput input, backends_->FetchYear(org, year, as_of, allow_partial, forward));
+  ASSIGN_OR_RETURN(ComposeInput input,
+                   backends_->FetchYear(org, year, as_of, Backends::FetchOptions::ForReport(allow_partial),
+                                        forward));
   const FactCatalogue facts = BuildFacts(input.inputs);
   ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
   if (input.inputs.study) *composed.mutable_as_of() = input.inputs.study->as_of();
@@ -133,13 +140,23 @@ grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(ComposeInput input,
                      backends_->FetchYear(*org, request->year(), AsOf(request->as_of()),
-                                          request->allow_partial(), ForwardOf(context)));
+                                          Backends::FetchOptions::ForReport(request->allow_partial()),
+                                          ForwardOf(context)));
     const FactCatalogue facts = BuildFacts(input.inputs);
     response->set_org(request->org());
     response->set_year(request->year());
     if (input.inputs.study) *response->mutable_as_of() = input.inputs.study->as_of();
-    for (const auto& [name, fact] : facts.facts()) FactToProto(fact, *response->add_facts());
+    const std::map<std::string, std::vector<std::string>> uses =
+        input.inputs.report ? FactUses(*input.inputs.report) : std::map<std::string, std::vector<std::string>>();
+    for (const auto& [name, fact] : facts.facts()) {
+      v1::Fact* out = response->add_facts();
+      FactToProto(fact, *out);
+      if (auto it = uses.find(name); it != uses.end()) {
+        for (const std::string& field : it->second) out->add_used_in(field);
+      }
+    }
     for (const auto& m : input.missing_backends) response->add_missing_backends(m);
+    if (input.inputs.report) *response->mutable_warnings() = input.inputs.report->warnings();
     return absl::OkStatus();
   });
 }
@@ -239,7 +256,8 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
                                                     absl::UnknownError("not fetched"));
     ForEachBounded(organizations.size(), kDashboardFetchers, [&](size_t i) {
       const std::string slug = organizations[i].name().substr(5);  // after "orgs/"
-      years[i] = backends_->FetchYear(slug, request->year(), as_of, /*allow_partial=*/true, forward);
+      years[i] = backends_->FetchYear(slug, request->year(), as_of,
+                                      Backends::FetchOptions{.allow_partial = true}, forward);
     });
     response->set_supervisor(request->supervisor());
     response->set_year(request->year());

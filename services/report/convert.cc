@@ -7,6 +7,8 @@
 #include "services/common/validation.h"
 #include "services/report/content.h"
 #include "services/report/credit_code.h"
+#include "services/report/narrative_fields.h"
+#include "services/report/placeholder.h"
 
 namespace fazhi::report {
 namespace {
@@ -64,6 +66,10 @@ Organization FromProto(const v1::Organization& p) {
   o.credit_code = NormalizeCreditCode(p.credit_code());
   for (const auto& c : p.contacts()) o.contacts.push_back({c.name(), c.phone(), c.email()});
   o.two_person_approval = p.two_person_approval();
+  for (const auto& r : p.finding_remedies()) {
+    o.finding_remedies.push_back({r.finding(), r.cause(), r.rectification(), r.owner(),
+                                  r.due_date().year(), r.due_date().month(), r.due_date().day()});
+  }
   return o;
 }
 
@@ -81,6 +87,18 @@ v1::Organization ToProto(const Organization& o) {
     out->set_email(c.email);
   }
   p.set_two_person_approval(o.two_person_approval);
+  for (const FindingRemedy& r : o.finding_remedies) {
+    auto* out = p.add_finding_remedies();
+    out->set_finding(r.finding);
+    out->set_cause(r.cause);
+    out->set_rectification(r.rectification);
+    out->set_owner(r.owner);
+    if (r.due_month != 0) {
+      out->mutable_due_date()->set_year(r.due_year);
+      out->mutable_due_date()->set_month(r.due_month);
+      out->mutable_due_date()->set_day(r.due_day);
+    }
+  }
   p.set_etag(MakeEtag(o.meta.revision));
   *p.mutable_create_time() = ToTimestamp(o.meta.create_time);
   *p.mutable_update_time() = ToTimestamp(o.meta.update_time);
@@ -116,6 +134,29 @@ ReportContent ContentFromProto(const v1::Report& p, int year) {
   c.publish_before = OptionalDay(p.due_dates().publish_before()).value_or(DefaultPublishBefore(year));
   c.suppressed_findings = ToVector(p.suppressed_findings());
   return c;
+}
+
+namespace {
+
+void WarnAboutNumbers(const std::string& field, const std::string& text, v1::Report& p) {
+  for (const TypedNumber& n : HandTypedNumbers(text)) {
+    auto* w = p.add_warnings();
+    w->set_field(field);
+    w->set_description(absl::StrCat(
+        "at character ", n.position, ": the number \"", n.text,
+        "\" is typed by hand and no record proves it; quote a fact ({{…}}) instead"));
+  }
+}
+
+}  // namespace
+
+void AddNarrativeWarnings(v1::Report& p) {
+  p.clear_warnings();
+  // Adding warnings leaves the narrative fields (and references to them) be.
+  const v1::Report& narrative = p;
+  ForEachNarrativeField(narrative, [&](const std::string& field, const std::string& text) {
+    WarnAboutNumbers(field, text, p);
+  });
 }
 
 v1::Report ToProto(const Report& r) {
@@ -191,6 +232,7 @@ v1::Report ToProto(const Report& r) {
   p.set_etag(MakeEtag(r.meta.revision));
   *p.mutable_create_time() = ToTimestamp(r.meta.create_time);
   *p.mutable_update_time() = ToTimestamp(r.meta.update_time);
+  AddNarrativeWarnings(p);
   return p;
 }
 

@@ -19,7 +19,10 @@ v1::Organization ToProto(const Organization& org);
 // defaults for `year`. The title and a preset's entries are filled later
 // (ApplyContentDefaults), when the organization is known.
 ReportContent ContentFromProto(const v1::Report& proto, int year);
+// With its narrative warnings (AddNarrativeWarnings).
 v1::Report ToProto(const Report& report);
+// Sets Report.warnings: every number typed by hand into the narrative.
+void AddNarrativeWarnings(v1::Report& report);
 
 // Document content is copied only when `with_content`.
 v1::Document ToProto(const Document& doc, const std::string& revision_name, bool with_content);

@@ -23,6 +23,16 @@ struct Contact {
   std::string email;
 };
 
+// 原因 and 整改 an organization gives for one kind of data finding. A due
+// day with year 0 falls in the year after the report year.
+struct FindingRemedy {
+  std::string finding;
+  std::string cause;
+  std::string rectification;
+  std::string owner;
+  int due_year = 0, due_month = 0, due_day = 0;  // month 0: none
+};
+
 // meta.org and meta.id are both the organization's slug.
 struct Organization {
   RecordMeta meta;
@@ -32,6 +42,7 @@ struct Organization {
   std::string credit_code;               // capitals; empty when unknown
   std::vector<Contact> contacts;
   bool two_person_approval = false;
+  std::vector<FindingRemedy> finding_remedies;
 };
 
 // Values match fazhi.report.v1.ContentItem.

@@ -241,6 +241,107 @@ std::vector<Placeholder> ParsedTemplate::placeholders() const {
 
 ParsedTemplate ParseTemplate(absl::string_view text) { return Parser(text).Run(); }
 
+namespace {
+
+// 0-9 as ASCII or full width; -1 for anything else.
+int DigitValue(uint32_t c) {
+  if (c >= '0' && c <= '9') return static_cast<int>(c - '0');
+  if (c >= 0xFF10 && c <= 0xFF19) return static_cast<int>(c - 0xFF10);
+  return -1;
+}
+
+bool IsDateSeparator(uint32_t c) { return c == '.' || c == 0x00B7 || c == 0xFF0E || c == 0x30FB; }
+
+// Whether the digit run chars[begin, end) (digits and separators) is a
+// date, an article number or another number that is not a quantity.
+bool IsExempt(const std::vector<Char>& chars, size_t begin, size_t end) {
+  std::vector<int> groups{0};
+  std::vector<int> widths{0};
+  std::vector<uint32_t> separators;
+  for (size_t i = begin; i < end; ++i) {
+    const int d = DigitValue(chars[i].code_point);
+    if (d >= 0) {
+      groups.back() = groups.back() * 10 + d;
+      ++widths.back();
+    } else {
+      separators.push_back(chars[i].code_point);
+      groups.push_back(0);
+      widths.push_back(0);
+    }
+  }
+  const uint32_t before = begin > 0 ? chars[begin - 1].code_point : 0;
+  const uint32_t after = end < chars.size() ? chars[end].code_point : 0;
+  auto is_month = [](int m) { return m >= 1 && m <= 12; };
+  auto is_day = [](int d) { return d >= 1 && d <= 31; };
+  if (groups.size() == 1) {
+    const int n = groups[0];
+    if (after == 0x5E74 /* 年 */) return widths[0] == 4;  // a year, not "3年"
+    if (after == 0x6708 /* 月 */) return is_month(n);
+    if (after == 0x65E5 /* 日 */ || after == 0x53F7 /* 号 */) return is_day(n);
+    // 第42条, 第3款: where a law says something.
+    if (before == 0x7B2C /* 第 */) {
+      for (uint32_t unit : {0x6761u /* 条 */, 0x6B3Eu /* 款 */, 0x9879u /* 项 */,
+                            0x7AE0u /* 章 */, 0x8282u /* 节 */}) {
+        if (after == unit) return true;
+      }
+    }
+    return false;
+  }
+  // “12·4”: a day of the year named by month and day.
+  if (groups.size() == 2 && is_month(groups[0]) && is_day(groups[1])) {
+    return separators[0] != '.' || before == 0x201C || after == 0x201D;
+  }
+  // 2025-03-01 / 2025.3.1
+  return groups.size() == 3 && widths[0] == 4 && is_month(groups[1]) && is_day(groups[2]);
+}
+
+}  // namespace
+
+std::vector<TypedNumber> HandTypedNumbers(absl::string_view text) {
+  std::vector<TypedNumber> out;
+  if (!ParseTemplate(text).ok()) return out;
+  std::vector<Char> chars;
+  if (Decode(text, chars)) return out;
+  int in_title = 0;            // inside 《》
+  bool in_placeholder = false;  // the template parsed, so braces pair up
+  for (size_t i = 0; i < chars.size();) {
+    const uint32_t c = chars[i].code_point;
+    if (c == '{' && i + 1 < chars.size() && chars[i + 1].code_point == '{') {
+      in_placeholder = true;
+    } else if (c == '}' && in_placeholder && i + 1 < chars.size() && chars[i + 1].code_point == '}') {
+      in_placeholder = false;
+      i += 2;
+      continue;
+    }
+    if (c == 0x300A) ++in_title;                       // 《
+    if (c == 0x300B && in_title > 0) --in_title;       // 》
+    if (in_placeholder || in_title > 0 || DigitValue(c) < 0) {
+      ++i;
+      continue;
+    }
+    // A run: digits, with single separators between digits ("3.5", "12·4",
+    // "2025-03-01", "1,200").
+    size_t end = i + 1;
+    while (end < chars.size()) {
+      const uint32_t e = chars[end].code_point;
+      if (DigitValue(e) >= 0) {
+        ++end;
+      } else if ((IsDateSeparator(e) || e == '-' || e == ',') && end + 1 < chars.size() &&
+                 DigitValue(chars[end + 1].code_point) >= 0) {
+        end += 2;
+      } else {
+        break;
+      }
+    }
+    if (!IsExempt(chars, i, end)) {
+      const size_t from = chars[i].byte, to = chars[end - 1].byte + chars[end - 1].length;
+      out.push_back(TypedNumber{std::string(text.substr(from, to - from)), i + 1});
+    }
+    i = end;
+  }
+  return out;
+}
+
 std::string DescribeTemplateError(const TemplateError& error) {
   return absl::StrCat("at character ", error.position, ": ", error.message);
 }

@@ -61,6 +61,17 @@ ParsedTemplate ParseTemplate(absl::string_view text);
 // "at character 12: unclosed placeholder …", for a field violation.
 std::string DescribeTemplateError(const TemplateError& error);
 
+// A number typed by hand into a template's literal text: a run of digits
+// (ASCII or full-width) that is not a placeholder's value, a date (2025年,
+// 2025年3月1日, 3月, 12日, 2025-03-01, “12·4”), an article number (第42条)
+// or part of a law's name (inside 《》). Nothing proves such a number; the
+// report service warns about it. Empty for a template that does not parse.
+struct TypedNumber {
+  std::string text;     // e.g. "46"
+  size_t position = 0;  // 1-based character
+};
+std::vector<TypedNumber> HandTypedNumbers(absl::string_view text);
+
 }  // namespace fazhi::report
 
 #endif  // FAZHI_SERVICES_REPORT_PLACEHOLDER_H_

@@ -202,6 +202,35 @@ Lifecycle LifecycleFrom(const Json& j) {
   return l;
 }
 
+Json RemediesJson(const std::vector<FindingRemedy>& remedies) {
+  Json out = Json::array();
+  for (const FindingRemedy& r : remedies) {
+    out.push_back({{"finding", r.finding},
+                   {"cause", r.cause},
+                   {"rectification", r.rectification},
+                   {"owner", r.owner},
+                   {"due", {r.due_year, r.due_month, r.due_day}}});
+  }
+  return out;
+}
+
+std::vector<FindingRemedy> RemediesFrom(const Json& json) {
+  std::vector<FindingRemedy> out;
+  if (!json.is_array()) return out;
+  for (const auto& r : json) {
+    FindingRemedy remedy{Str(r, "finding"), Str(r, "cause"), Str(r, "rectification"),
+                         Str(r, "owner")};
+    const auto due = r.find("due");
+    if (due != r.end() && due->is_array() && due->size() == 3 && (*due)[1].is_number_integer()) {
+      remedy.due_year = (*due)[0].get<int>();
+      remedy.due_month = (*due)[1].get<int>();
+      remedy.due_day = (*due)[2].get<int>();
+    }
+    out.push_back(std::move(remedy));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Tables.
 
@@ -210,7 +239,8 @@ struct OrganizationCodec {
     static const auto* spec = new sql::RecordTableSpec{
         "organizations",
         "organization",
-        {"full_name", "region", "supervisors", "credit_code", "contacts", "two_person_approval"}};
+        {"full_name", "region", "supervisors", "credit_code", "contacts", "two_person_approval",
+         "finding_remedies"}};
     return *spec;
   }
   static std::vector<Value> Values(const Organization& o) {
@@ -223,7 +253,8 @@ struct OrganizationCodec {
             Value(Dump(Json(o.supervisors))),
             o.credit_code.empty() ? sql::Null() : Value(o.credit_code),
             Value(Dump(contacts)),
-            Value(int64_t{o.two_person_approval ? 1 : 0})};
+            Value(int64_t{o.two_person_approval ? 1 : 0}),
+            Value(Dump(RemediesJson(o.finding_remedies)))};
   }
   static Organization FromRow(const Row& row, size_t c) {
     Organization o;
@@ -243,6 +274,7 @@ struct OrganizationCodec {
       }
     }
     o.two_person_approval = row.Bool(c + 5);
+    o.finding_remedies = RemediesFrom(Parse(row.Text(c + 6)));
     return o;
   }
 };

@@ -13,6 +13,7 @@
 #include "services/report/content.h"
 #include "services/report/credit_code.h"
 #include "services/report/digest.h"
+#include "services/report/finding_kinds.h"
 #include "services/report/placeholder.h"
 
 namespace fazhi::report {
@@ -127,6 +128,20 @@ void ValidateLayout(const v1::Layout& layout, absl::string_view field, FieldViol
   }
 }
 
+// A full date, or month and day with year 0 ("in the year after the report
+// year"; 29 February is refused then, as not every year has one).
+void CheckDueDay(const std::string& field, const google::type::Date& d, FieldViolations& v) {
+  if (d.year() == 0) {
+    // A common year's month lengths: 29 February is not in every year.
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (d.month() < 1 || d.month() > 12 || d.day() < 1 || d.day() > kDays[d.month() - 1]) {
+      v.Add(field, "must be a valid month and day when the year is 0");
+    }
+    return;
+  }
+  v.CheckDate(field, d, /*required=*/true);
+}
+
 }  // namespace
 
 void CheckTemplate(absl::string_view field, absl::string_view text, size_t max_chars, bool required,
@@ -181,6 +196,26 @@ void ValidateOrganization(const v1::Organization& o, absl::string_view prefix,
       CheckPhone(at + ".phone", c.phone(), v);
       CheckEmail(at + ".email", c.email(), v);
     }
+  }
+  const std::string remedies = F(prefix, "finding_remedies");
+  if (o.finding_remedies_size() > static_cast<int>(kMaxFindingRemedies)) {
+    v.Add(remedies, absl::StrCat("must have at most ", kMaxFindingRemedies, " entries"));
+    return;
+  }
+  std::set<std::string> kinds;
+  for (int i = 0; i < o.finding_remedies_size(); ++i) {
+    const auto& r = o.finding_remedies(i);
+    const std::string at = At(remedies, i);
+    if (!IsFindingKind(r.finding())) {
+      v.Add(at + ".finding", absl::StrCat("must be a kind of finding (",
+                                          absl::StrJoin(kFindingKinds, ", "), ")"));
+    } else if (!kinds.insert(r.finding()).second) {
+      v.Add(at + ".finding", absl::StrCat(r.finding(), " is listed twice"));
+    }
+    CheckTemplate(at + ".cause", r.cause(), kMaxShortcomingChars, /*required=*/false, v);
+    CheckTemplate(at + ".rectification", r.rectification(), kMaxShortcomingChars, false, v);
+    v.CheckText(at + ".owner", r.owner(), kMaxPersonChars);
+    if (r.has_due_date()) CheckDueDay(at + ".due_date", r.due_date(), v);
   }
 }
 

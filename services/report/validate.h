@@ -20,6 +20,7 @@ inline constexpr size_t kMaxFullNameChars = 100;
 inline constexpr size_t kMaxRegionChars = 100;
 inline constexpr size_t kMaxSupervisors = 20;
 inline constexpr size_t kMaxContacts = 20;
+inline constexpr size_t kMaxFindingRemedies = 30;
 inline constexpr size_t kMaxPersonChars = 64;
 inline constexpr size_t kMaxPhoneChars = 32;
 inline constexpr size_t kMaxEmailChars = 254;

@@ -155,7 +155,7 @@ v1::StudyPlan ToProto(const StudyPlan& plan) {
   return p;
 }
 
-v1::StudySummary ToProto(const YearSummary& s) {
+v1::StudySummary ToProto(const YearSummary& s, bool include_records) {
   v1::StudySummary p;
   p.set_org(OrgName(s.org));
   p.set_year(s.year);
@@ -173,6 +173,13 @@ v1::StudySummary ToProto(const YearSummary& s) {
     out->set_staff_minutes(k.staff_minutes);
     for (int32_t n : k.sessions_by_quarter) out->add_sessions_by_quarter(n);
     out->set_head_attended_sessions(k.head_attended_sessions);
+    out->set_attendances(k.attendances);
+    Assign(k.laws, out->mutable_laws());
+    if (include_records) {
+      for (const std::string& id : k.session_ids) {
+        out->add_session_names(ChildResourceName(s.org, "sessions", id));
+      }
+    }
   }
   for (const QuarterTotal& q : s.by_quarter) {
     auto* out = p.add_by_quarter();
@@ -226,6 +233,13 @@ v1::StudySummary ToProto(const YearSummary& s) {
   pub->set_people_reached(s.publicity.people_reached);
   pub->set_consultations(s.publicity.consultations);
   Assign(s.publicity.laws, pub->mutable_laws());
+  if (include_records) {
+    for (const std::string& id : s.publicity.event_ids) {
+      pub->add_event_names(ChildResourceName(s.org, "publicityEvents", id));
+    }
+  }
+  p.set_attendances(s.attendances);
+  p.set_has_records(s.has_records);
   return p;
 }
 

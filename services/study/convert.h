@@ -20,7 +20,9 @@ v1::PublicityEvent ToProto(const PublicityEvent& event);
 StudyPlan FromProto(const v1::StudyPlan& proto);
 v1::StudyPlan ToProto(const StudyPlan& plan);
 
-v1::StudySummary ToProto(const YearSummary& summary);
+// With include_records, the names of the sessions and events behind the
+// totals too.
+v1::StudySummary ToProto(const YearSummary& summary, bool include_records = false);
 
 }  // namespace fazhi::study
 

@@ -473,7 +473,7 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(YearRecords records, store_->LoadYear(*org, request->year()));
     YearSummary summary = Summarize(*org, request->year(), as_of, records.sessions, records.events,
                                     records.plan ? &*records.plan : nullptr);
-    *response = ToProto(summary);
+    *response = ToProto(summary, request->include_records());
     return absl::OkStatus();
   });
 }

@@ -85,6 +85,11 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
   for (const Session& s : all_sessions) {
     if (s.date.year() == year) sessions.push_back(s);
   }
+  // By date, so that "first studied" and the record lists read in order.
+  std::stable_sort(sessions.begin(), sessions.end(),
+                   [](const Session& a, const Session& b) { return a.date < b.date; });
+  // Per kind: law -> (sessions, order first studied).
+  std::map<StudyKind, std::map<std::string, std::pair<int32_t, int32_t>>> kind_laws;
 
   std::map<StudyKind, KindTotal> kinds;
   for (int q = 1; q <= 4; ++q) summary.by_quarter.push_back(QuarterTotal{q});
@@ -98,14 +103,22 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
     ++summary.total_sessions;
     summary.total_minutes += s.duration_minutes;
     summary.staff_minutes += staff_minutes;
+    summary.attendances += s.HeadCount();
     if (s.head_attended) ++summary.head_attended_sessions;
 
     KindTotal& kind = kinds.try_emplace(s.kind, KindTotal{s.kind}).first->second;
     ++kind.sessions;
     kind.minutes += s.duration_minutes;
     kind.staff_minutes += staff_minutes;
+    kind.attendances += s.HeadCount();
+    kind.session_ids.push_back(s.meta.id);
     ++kind.sessions_by_quarter[quarter - 1];
     if (s.head_attended) ++kind.head_attended_sessions;
+    auto& studied = kind_laws[s.kind];
+    for (const std::string& law : std::set<std::string>(s.laws.begin(), s.laws.end())) {
+      auto [it, first] = studied.try_emplace(law, 0, static_cast<int32_t>(studied.size()));
+      ++it->second.first;
+    }
 
     QuarterTotal& q = summary.by_quarter[quarter - 1];
     ++q.sessions;
@@ -129,7 +142,16 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
       if (!named) unnamed_oath_takers += s.HeadCount();
     }
   }
-  for (auto& [kind, total] : kinds) summary.by_kind.push_back(total);
+  for (auto& [kind, total] : kinds) {
+    std::vector<std::pair<std::string, std::pair<int32_t, int32_t>>> studied(
+        kind_laws[kind].begin(), kind_laws[kind].end());
+    std::sort(studied.begin(), studied.end(), [](const auto& a, const auto& b) {
+      if (a.second.first != b.second.first) return a.second.first > b.second.first;
+      return a.second.second < b.second.second;
+    });
+    for (auto& [law, order] : studied) total.laws.push_back(law);
+    summary.by_kind.push_back(total);
+  }
   summary.staff_hours = RoundTo(static_cast<double>(summary.staff_minutes) / 60.0, 1);
 
   for (const QuarterTotal& q : summary.by_quarter) {
@@ -144,9 +166,16 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
   std::map<PublicityKind, int32_t> pub_kinds;
   std::map<std::string, PlaceTotal> places;
   std::set<std::string> pub_laws;
+  std::vector<const PublicityEvent*> events;
   for (const PublicityEvent& e : all_events) {
-    if (e.date.year() != year) continue;
+    if (e.date.year() == year) events.push_back(&e);
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const PublicityEvent* a, const PublicityEvent* b) { return a->date < b->date; });
+  for (const PublicityEvent* event : events) {
+    const PublicityEvent& e = *event;
     ++pub.events;
+    pub.event_ids.push_back(e.meta.id);
     ++pub_kinds[e.kind];
     pub.display_boards += e.display_boards;
     pub.leaflets += e.leaflets;
@@ -176,6 +205,7 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
 
   // Plan.
   summary.oath_takers = static_cast<int32_t>(oath_people.size()) + unnamed_oath_takers;
+  summary.has_records = summary.total_sessions > 0 || pub.events > 0 || plan != nullptr;
   if (plan != nullptr) {
     summary.has_plan = true;
     if (plan->has_adopted_date) {

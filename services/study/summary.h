@@ -21,6 +21,11 @@ struct KindTotal {
   int64_t staff_minutes = 0;
   std::array<int32_t, 4> sessions_by_quarter{};
   int32_t head_attended_sessions = 0;
+  int64_t attendances = 0;  // 人次: the sum of head counts
+  // Studied in sessions of this kind: most sessions first, then first
+  // studied first.
+  std::vector<std::string> laws;
+  std::vector<std::string> session_ids;  // by date
 };
 
 struct QuarterTotal {
@@ -58,6 +63,7 @@ struct PublicityTotals {
   int64_t people_reached = 0;
   int64_t consultations = 0;
   std::vector<std::string> laws;
+  std::vector<std::string> event_ids;  // by date
 };
 
 struct YearSummary {
@@ -70,6 +76,9 @@ struct YearSummary {
   int64_t staff_minutes = 0;
   double staff_hours = 0;
   int32_t head_attended_sessions = 0;
+  int64_t attendances = 0;  // 人次
+  // Any session, event or plan of the year on record.
+  bool has_records = false;
 
   std::vector<KindTotal> by_kind;  // kinds that occurred, in enum order
   std::vector<QuarterTotal> by_quarter;  // always four

@@ -71,9 +71,9 @@ TEST_F(FillTest, AnyOtherFilterIsAUnit) {
 
 TEST_F(FillTest, ApplyFiltersDirectly) {
   const Fact& places = *facts_.Find("study.publicity.places");
-  EXPECT_EQ(ApplyFilters(places, {}), "尧山广场、县救助站");
-  EXPECT_EQ(ApplyFilters(places, {"逗号"}), "尧山广场，县救助站");
-  EXPECT_EQ(ApplyFilters(*facts_.Find("next_year"), {"年"}), "2025年");
+  EXPECT_EQ(*ApplyFilters(places, {}), "尧山广场、县救助站");
+  EXPECT_EQ(*ApplyFilters(places, {"逗号"}), "尧山广场，县救助站");
+  EXPECT_EQ(*ApplyFilters(*facts_.Find("next_year"), {"年"}), "2025年");
 }
 
 TEST_F(FillTest, EveryUnknownFactIsReportedWithTheField) {
