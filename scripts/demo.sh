@@ -65,7 +65,10 @@ build/bin/fazhi duty allocate --org=lushan-minzheng --as-of=2024-12-31 --commit 
 echo "== 报告 (report)"
 build/bin/fazhi report put-org --file="$demo/org.json"
 build/bin/fazhi report put --org=lushan-minzheng --year=2024 --file="$demo/report-2024.json"
-# The second department: its draft report only (the dashboard's overdue row).
+# The second department: its study records of 2023 and 2024 (同比 compares
+# with the year before) and its draft report (the dashboard's overdue row).
+build/bin/fazhi study import-sessions --org=lushan-shijianju --file=deploy/demo/lushan-shijianju/sessions.jsonl
+build/bin/fazhi study import-events --org=lushan-shijianju --file=deploy/demo/lushan-shijianju/events.jsonl
 build/bin/fazhi report put-org --file=deploy/demo/lushan-shijianju/org.json
 build/bin/fazhi report put --org=lushan-shijianju --year=2024 --file=deploy/demo/lushan-shijianju/report-2024.json
 echo

@@ -115,6 +115,12 @@ def load_demo(cli, demo, env):
     run_cli(cli, env, "duty", "import-powers", org, f"--file={folder}/powers.jsonl")
     run_cli(cli, env, "duty", "import-officers", org, f"--file={folder}/officers.jsonl")
     run_cli(cli, env, "duty", "allocate", org, "--as-of=2024-12-31", "--commit")
+    # The second department: its study records of 2023 and 2024 (the year
+    # before makes 同比 compare), no duty records.
+    folder = os.path.join(demo, DEMO_OTHER_ORG)
+    org = f"--org={DEMO_OTHER_ORG}"
+    run_cli(cli, env, "study", "import-sessions", org, f"--file={folder}/sessions.jsonl")
+    run_cli(cli, env, "study", "import-events", org, f"--file={folder}/events.jsonl")
     for name in (DEMO_ORG, DEMO_OTHER_ORG):
         folder = os.path.join(demo, name)
         run_cli(cli, env, "report", "put-org", f"--file={folder}/org.json")
