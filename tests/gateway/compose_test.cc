@@ -234,22 +234,25 @@ TEST(ComposeTest, ASectionNobodyWroteIsGeneratedFromTheFacts) {
   const v1::ComposedReport bare = ComposeOk(input);
   const auto& measures = SectionOf(bare, rv1::CONTENT_ITEM_MEASURES);
   EXPECT_THAT(Texts(measures, "generated"),
-              ElementsAre(AllOf(HasSubstr("全年开展学法活动20次"), HasSubstr("其中集中学习12次"),
-                                HasSubstr("655.5小时"), HasSubstr("民法典、宪法、行政处罚法")),
+              ElementsAre("全年开展各类学法活动20次、30学时，参学697人次，其中集中学习12次、党组（中心组）学法3次；"
+                          "学习内容涉及《民法典》《宪法》《行政处罚法》等法律法规。",
                           AllOf(HasSubstr("普法宣传3场"), HasSubstr("尧山广场、县救助站"),
                                 HasSubstr("发放宣传资料1100份")),
-                          AllOf(HasSubstr("行政执法事项10项"), HasSubstr("在编在岗执法人员9人"),
-                                HasSubstr("持有效执法证5人"))));
+                          "梳理行政执法事项13项，其中6项已依法配足执法人员；执法人员名册中在编在岗9人，"
+                          "持有效执法证5人，具有法律职业资格2人。"));
+  // The regulation's duties in its words, then only what the records show.
   EXPECT_THAT(Texts(SectionOf(bare, rv1::CONTENT_ITEM_HEAD_DUTY), "generated"),
-              ElementsAre(AllOf(HasSubstr("全年参加学法活动15次"), HasSubstr("党组（中心组）开展学法3次"))));
+              ElementsAre(AllOf(HasSubstr("《党政主要负责人履行推进法治建设第一责任人职责规定》"),
+                                HasSubstr("亲自部署")),
+                          "本年度学法记录显示，主要负责人参加各类学法活动15次，其中党组（中心组）学法3次。"));
   EXPECT_THAT(Texts(SectionOf(bare, rv1::CONTENT_ITEM_NEXT_YEAR_PLAN), "generated"),
-              ElementsAre(HasSubstr("2025年将持续落实学法制度")));
+              ElementsAre(HasSubstr("2025年将针对2024年存在的不足逐项整改")));
   for (const auto& s : bare.sections()) {
     for (const auto& b : s.blocks()) EXPECT_NE(b.origin(), "narrative") << b.text();
   }
 }
 
-TEST(ComposeTest, ShortcomingsHoldAuthoredEntriesThenUnsuppressedFindings) {
+TEST(ComposeTest, ShortcomingsHoldAuthoredEntriesThenUnsuppressedFindingsInOneSequence) {
   ComposeInput input = SampleCompose();
   input.inputs.report->add_suppressed_findings("duty.certificates.lapsed");
   const v1::ComposedReport r = ComposeOk(input);
@@ -260,29 +263,55 @@ TEST(ComposeTest, ShortcomingsHoldAuthoredEntriesThenUnsuppressedFindings) {
             "一是运用法治思维的自觉性有待提高。原因：专题研讨不多。整改：2025年起每季度安排一次专题研讨。"
             "（责任：办公室，2025年12月31日前完成）");
   // A problem already ending a sentence gets no second full stop.
-  EXPECT_EQ(texts[1], "二是行政执法力量不足。原因：持证执法人员仅5人，难以覆盖养老服务、殡葬等领域。");
+  EXPECT_EQ(texts[1],
+            "二是行政执法力量不足。原因：持证执法人员仅5人，难以覆盖养老服务、婚姻登记、慈善、殡葬、社会救助等领域。");
   EXPECT_EQ(s.blocks(0).origin(), "narrative");
-  EXPECT_EQ(s.blocks(2).kind(), v1::BLOCK_KIND_HEADING);
-  EXPECT_EQ(s.blocks(2).origin(), "finding");
-  EXPECT_EQ(s.blocks(2).number(), "（一）");
-  EXPECT_EQ(s.blocks(2).text(), "数据核查发现的问题");
+  // No heading of its own: the findings go on with 三是, 四是…
+  for (const auto& b : s.blocks()) EXPECT_EQ(b.kind(), v1::BLOCK_KIND_PARAGRAPH) << b.text();
   const std::vector<std::string> findings = Texts(s, "finding");
-  // The heading and the seven findings not suppressed, numbered anew.
-  ASSERT_EQ(findings.size(), 8u);
-  EXPECT_EQ(findings[1], "一是第三季度未开展党组（中心组）学法，未做到每季度至少学法一次。");
-  EXPECT_THAT(findings[2], StartsWith("二是学法计划要求每月"));
-  EXPECT_THAT(findings, ::testing::Contains(HasSubstr("养老服务领域有2项执法事项")));
+  ASSERT_EQ(findings.size(), 8u);  // nine, one suppressed
+  EXPECT_EQ(findings[0],
+            "三是第三季度未开展党组（中心组）学法，未做到每季度至少学法一次。"
+            "原因：全年党组（中心组）学法3次，均安排在第一、第二、第四季度，未按季度分布。"
+            "整改：把党组（中心组）学法列入党组会议年度计划，逐季度安排并留存记录。（责任：办公室，2025年3月31日前完成）");
+  EXPECT_THAT(findings[1], StartsWith("四是学法计划要求每月"));
+  EXPECT_THAT(findings[3], StartsWith("六是养老服务、殡葬2个领域共4项执法事项持有效执法证的执法人员不足两人"));
+  EXPECT_THAT(findings[3], AllOf(HasSubstr("原因："), HasSubstr("整改："), HasSubstr("（责任：人事部门，2025年6月30日前完成）")));
   EXPECT_THAT(findings, Not(::testing::Contains(HasSubstr("执法证已过期或失效"))));
-  // The findings list keeps the suppressed one, flagged.
+  EXPECT_THAT(findings.back(), StartsWith("十是1名持证执法人员年度培训学时未达到60学时"));
+  // The findings list keeps the suppressed one, flagged, with its remedy.
   int suppressed = 0;
   for (const auto& f : r.findings()) {
+    EXPECT_FALSE(f.cause().empty()) << f.id();
+    EXPECT_FALSE(f.rectification().empty()) << f.id();
+    EXPECT_FALSE(f.owner().empty()) << f.id();
+    EXPECT_GT(f.due_date().year(), 0) << f.id();
+    EXPECT_EQ(f.kind(), f.id().substr(0, f.kind().size())) << f.id();
     if (f.suppressed()) {
       ++suppressed;
       EXPECT_EQ(f.id(), "duty.certificates.lapsed");
     }
   }
   EXPECT_EQ(suppressed, 1);
-  EXPECT_EQ(r.findings_size(), 8);
+  EXPECT_EQ(r.findings_size(), 9);
+}
+
+TEST(ComposeTest, AnOrganizationsOwnRemedyIsFilledLikeNarrative) {
+  ComposeInput input = SampleCompose();
+  auto* remedy = input.inputs.organization->add_finding_remedies();
+  remedy->set_finding("duty.training.short");
+  remedy->set_rectification("{{next_year}}年组织补训，持证人员{{duty.officers.valid | 人}}全部达标");
+  const v1::ComposedReport r = ComposeOk(input);
+  const std::vector<std::string> findings = Texts(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS), "finding");
+  EXPECT_THAT(findings.back(), HasSubstr("整改：2025年组织补训，持证人员5人全部达标。"));
+  for (const auto& f : r.findings()) {
+    EXPECT_EQ(f.remedy_from_organization(), f.id() == "duty.training.short") << f.id();
+  }
+  // A template error in it is named by its field.
+  remedy->set_cause("{{duty.nope}}");
+  absl::StatusOr<v1::ComposedReport> out = Compose(input, BuildFacts(input.inputs));
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(BadRequestFields(out.status()), ElementsAre("organization.finding_remedies[0].cause"));
 }
 
 TEST(ComposeTest, NoShortcomingsAndEveryFindingSuppressedIsGenerated) {
@@ -331,8 +360,8 @@ TEST(ComposeTest, ANotStartedReportGetsTheDefaultsAndAFirstDraft) {
                                     rv1::CONTENT_ITEM_HEAD_DUTY, rv1::CONTENT_ITEM_NEXT_YEAR_PLAN,
                                     rv1::CONTENT_ITEM_OTHER));
   EXPECT_EQ(r.sections(0).heading(), "2024年度推进法治政府建设的主要举措和成效");
-  // Findings alone fill the shortcomings section.
-  EXPECT_EQ(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS).blocks(0).text(), "数据核查发现的问题");
+  // Findings alone fill the shortcomings section, from 一是.
+  EXPECT_THAT(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS).blocks(0).text(), StartsWith("一是第三季度"));
   EXPECT_EQ(r.date(), "");
 }
 

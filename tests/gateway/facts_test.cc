@@ -11,6 +11,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
 using samples::SampleInputs;
+namespace sv1 = fazhi::study::v1;
 
 // The fact, failing the test when the catalogue lacks it.
 const Fact& Get(const FactCatalogue& c, const std::string& name) {
@@ -63,7 +64,7 @@ TEST(FactsTest, PlanOathAndPublicity) {
   EXPECT_EQ(Get(c, "study.plan.fulfilled").text, "否");
   EXPECT_EQ(Get(c, "study.oath.takers").text, "40");
   EXPECT_EQ(Get(c, "study.oath.coverage").text, "87%");
-  EXPECT_EQ(Get(c, "study.staff_hours").text, "655.5");
+  EXPECT_EQ(Get(c, "study.staff_hours").text, "656");  // whole 人·学时
   EXPECT_EQ(Get(c, "study.head_attended").text, "15");
   EXPECT_EQ(Get(c, "study.minutes").text, "1800");
   EXPECT_EQ(Get(c, "study.publicity.events").text, "3");
@@ -93,15 +94,14 @@ TEST(FactsTest, DutyTotalsAndDomains) {
   EXPECT_EQ(valid.method, "GetDutySummary");
   EXPECT_EQ(Get(c, "duty.officers").text, "9");  // established, not every record
   EXPECT_EQ(Get(c, "duty.officers.legal").text, "2");
-  EXPECT_EQ(Get(c, "duty.powers").text, "10");
+  EXPECT_EQ(Get(c, "duty.powers").text, "13");
   EXPECT_EQ(Get(c, "duty.powers.staffed").text, "6");
-  EXPECT_EQ(Get(c, "duty.powers.understaffed").text, "4");
+  EXPECT_EQ(Get(c, "duty.powers.understaffed").text, "7");
   EXPECT_EQ(Get(c, "duty.powers.legal_review").text, "3");
-  EXPECT_THAT(Get(c, "duty.domains").items, ElementsAre("养老服务", "婚姻登记", "殡葬"));
+  EXPECT_THAT(Get(c, "duty.domains").items, ElementsAre("养老服务", "婚姻登记", "慈善", "殡葬", "社会救助"));
   const Fact& understaffed = Get(c, "duty.domains.understaffed");
-  EXPECT_THAT(understaffed.items, ElementsAre("养老服务", "殡葬"));
-  EXPECT_EQ(understaffed.text, "养老服务、殡葬");
-  EXPECT_THAT(Get(c, "duty.domains.without_legal_reviewer").items, ElementsAre("殡葬"));
+  EXPECT_THAT(understaffed.items, ElementsAre("养老服务", "婚姻登记", "慈善", "殡葬", "社会救助"));
+  EXPECT_THAT(Get(c, "duty.domains.without_legal_reviewer").items, ElementsAre("殡葬", "慈善", "养老服务"));
   // Expired and not valid count; merely expiring does not.
   EXPECT_EQ(Get(c, "duty.certificates.lapsed").text, "2");
   EXPECT_EQ(Get(c, "duty.training.short").text, "1");
@@ -153,6 +153,69 @@ TEST(FactsTest, CatalogueIsOrderedByName) {
     EXPECT_FALSE(fact.service.empty()) << name;
     previous = name;
   }
+}
+
+TEST(FactsTest, EachKindOfStudyHasItsOwnScopedFacts) {
+  const FactCatalogue c = BuildFacts(SampleInputs());
+  // The leadership group's own sessions, hours, attendances and laws, not
+  // the year's.
+  EXPECT_EQ(Get(c, "study.leadership.sessions").text, "3");
+  EXPECT_EQ(Get(c, "study.leadership.hours").text, "2");  // 135 minutes
+  EXPECT_EQ(Get(c, "study.leadership.hours").unit, "学时");
+  EXPECT_EQ(Get(c, "study.leadership.attendances").text, "21");
+  EXPECT_EQ(Get(c, "study.leadership.attendances").unit, "人次");
+  EXPECT_EQ(Get(c, "study.leadership.head_attended").text, "3");
+  EXPECT_THAT(Get(c, "study.leadership.laws").items, ElementsAre("民法典", "行政处罚法"));
+  EXPECT_EQ(Get(c, "study.leadership.laws.count").text, "2");
+  EXPECT_EQ(Get(c, "study.all_staff.hours").text, "18");  // 1080 minutes
+  EXPECT_EQ(Get(c, "study.all_staff.attendances").text, "540");
+  EXPECT_THAT(Get(c, "study.all_staff.laws").items, ElementsAre("民法典", "宪法"));
+  EXPECT_EQ(Get(c, "study.lecture.hours").text, "4");  // 220 minutes: 3.67, whole 学时
+  EXPECT_EQ(Get(c, "study.oath.hours").text, "6");     // 365 minutes: 6.08
+  EXPECT_EQ(Get(c, "study.pre_meeting.attendances").text, "0");
+  EXPECT_THAT(Get(c, "study.pre_meeting.laws").items, IsEmpty());
+  EXPECT_EQ(Get(c, "study.attendances").text, "697");
+  EXPECT_EQ(Get(c, "study.hours").text, "30");  // 1800 minutes
+  // The old per-kind names still read the same numbers.
+  EXPECT_EQ(Get(c, "study.sessions.leadership_group").text, Get(c, "study.leadership.sessions").text);
+}
+
+TEST(FactsTest, EveryStudyNumberNamesTheRecordsBehindIt) {
+  const FactCatalogue c = BuildFacts(SampleInputs());
+  EXPECT_THAT(Get(c, "study.leadership.sessions").records,
+              ElementsAre("orgs/test-minzheng/sessions/LEADERSHIP_GROUP-1",
+                          "orgs/test-minzheng/sessions/LEADERSHIP_GROUP-2",
+                          "orgs/test-minzheng/sessions/LEADERSHIP_GROUP-3"));
+  EXPECT_EQ(Get(c, "study.sessions.total").records.size(), 20u);
+  EXPECT_EQ(Get(c, "study.publicity.leaflets").records.size(), 3u);
+  EXPECT_EQ(Get(c, "study.plan.adopted").records,
+            std::vector<std::string>{"orgs/test-minzheng/studyPlans/2024"});
+  EXPECT_THAT(Get(c, "duty.certificates.lapsed").records,
+              ElementsAre("orgs/test-minzheng/officers/o4104231002018001",
+                          "orgs/test-minzheng/officers/o4104231002018002"));
+}
+
+TEST(FactsTest, TheYearBeforeForStudyFactsOnly) {
+  YearInputs in = SampleInputs();
+  EXPECT_FALSE(Get(BuildFacts(in), "study.all_staff.sessions").has_previous);
+  in.study_previous = samples::SamplePreviousStudy();
+  const FactCatalogue c = BuildFacts(in);
+  const Fact& all_staff = Get(c, "study.all_staff.sessions");
+  EXPECT_TRUE(all_staff.has_previous);
+  EXPECT_TRUE(all_staff.previous_on_record);
+  EXPECT_EQ(all_staff.previous, 10);
+  EXPECT_EQ(Get(c, "study.leadership.attendances").previous, 28);
+  EXPECT_EQ(Get(c, "study.pre_meeting.sessions").previous, 0);  // a kind absent both years
+  EXPECT_EQ(Get(c, "study.publicity.events").previous, 1);
+  // Lists and text have no comparison; duty facts have no year before.
+  EXPECT_FALSE(Get(c, "study.laws").has_previous);
+  EXPECT_FALSE(Get(c, "duty.officers.valid").has_previous);
+  EXPECT_FALSE(Get(c, "year").has_previous);
+
+  in.study_previous = sv1::StudySummary();  // nothing on record that year
+  const FactCatalogue first = BuildFacts(in);
+  EXPECT_TRUE(Get(first, "study.all_staff.sessions").has_previous);
+  EXPECT_FALSE(Get(first, "study.all_staff.sessions").previous_on_record);
 }
 
 TEST(FactsTest, ChineseDatesAndQuarters) {

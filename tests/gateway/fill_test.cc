@@ -29,7 +29,7 @@ TEST_F(FillTest, PlainTextAndBareValues) {
   EXPECT_EQ(Filled("没有占位符的段落。"), "没有占位符的段落。");
   EXPECT_EQ(Filled("全年组织集中学习{{study.sessions.all_staff}}次。"), "全年组织集中学习12次。");
   EXPECT_EQ(Filled("{{ year }}年，{{org.name}}"), "2024年，测试县民政局");
-  EXPECT_EQ(Filled("累计{{study.staff_hours}}人·小时"), "累计655.5人·小时");
+  EXPECT_EQ(Filled("累计{{study.staff_hours}}人·学时"), "累计656人·学时");
 }
 
 TEST_F(FillTest, ListsJoinWithDunhaoByDefault) {
@@ -56,7 +56,7 @@ TEST_F(FillTest, ChineseNumerals) {
   EXPECT_EQ(Filled("集中学习{{study.sessions.all_staff | 中文数字}}次"), "集中学习十二次");
   EXPECT_EQ(Filled("{{study.leadership.quarters_covered|中文数字}}个季度"), "三个季度");
   EXPECT_EQ(Filled("{{study.publicity.leaflets | 中文数字}}"), "1100");  // beyond 999: digits
-  EXPECT_EQ(Filled("{{study.staff_hours | 中文数字}}"), "655.5");       // not whole: digits
+  EXPECT_EQ(Filled("{{study.oath.coverage | 中文数字}}"), "87%");       // not a number: as is
   EXPECT_EQ(Filled("{{study.sessions.pre_meeting | 中文数字}}"), "0");  // zero: digits
   EXPECT_EQ(Filled("{{study.laws | 中文数字}}"), "民法典、宪法、行政处罚法");  // not a number
 }
@@ -67,6 +67,69 @@ TEST_F(FillTest, AnyOtherFilterIsAUnit) {
   // The unit follows the value whatever the order of the filters.
   EXPECT_EQ(Filled("{{study.sessions.all_staff | 次 | 中文数字}}"), "十二次");
   EXPECT_EQ(Filled("{{study.laws | 书名号 | 等}}"), "《民法典》《宪法》《行政处罚法》等");
+}
+
+// A fact as the catalogue would hold it, with the year before.
+Fact Compared(double now, double before, bool on_record = true, const std::string& unit = "次") {
+  Fact f;
+  f.name = "study.all_staff.sessions";
+  f.number = now;
+  f.text = std::to_string(static_cast<int>(now));
+  f.unit = unit;
+  f.has_previous = true;
+  f.previous_on_record = on_record;
+  f.previous = before;
+  return f;
+}
+
+TEST(YearOnYearTest, CountsInWords) {
+  EXPECT_EQ(*ApplyFilters(Compared(12, 10), {"同比"}), "同比增加2次");
+  EXPECT_EQ(*ApplyFilters(Compared(3, 4, true, "场"), {"同比"}), "同比减少1场");
+  EXPECT_EQ(*ApplyFilters(Compared(7, 7), {"同比"}), "与上年持平");
+  // A unit filter names the unit of the difference.
+  EXPECT_EQ(*ApplyFilters(Compared(552, 460, true, "人次"), {"同比", "人次"}), "同比增加92人次");
+}
+
+TEST(YearOnYearTest, Percentages) {
+  EXPECT_EQ(*ApplyFilters(Compared(7, 8), {"同比幅度"}), "同比下降12.5%");
+  EXPECT_EQ(*ApplyFilters(Compared(12, 10), {"同比幅度"}), "同比增长20%");
+  EXPECT_EQ(*ApplyFilters(Compared(10, 12), {"同比幅度"}), "同比下降16.7%");
+  EXPECT_EQ(*ApplyFilters(Compared(5, 5), {"同比幅度"}), "与上年持平");
+  // From nothing there is no percentage: the difference and the baseline.
+  EXPECT_EQ(*ApplyFilters(Compared(2, 0), {"同比幅度"}), "同比增加2次（上年为0次）");
+}
+
+TEST(YearOnYearTest, AFirstYearSaysSoInsteadOfComparingWithZero) {
+  EXPECT_EQ(*ApplyFilters(Compared(12, 0, /*on_record=*/false), {"同比"}), "上年无记录，不作同比");
+  EXPECT_EQ(*ApplyFilters(Compared(12, 0, false), {"同比幅度"}), "上年无记录，不作同比");
+  EXPECT_EQ(*ApplyFilters(Compared(12, 0, false), {"上年"}), "上年无记录");
+  EXPECT_EQ(*ApplyFilters(Compared(12, 10), {"上年", "次"}), "10次");
+}
+
+TEST(YearOnYearTest, AFactWithoutAYearBeforeIsRefused) {
+  Fact duty;
+  duty.name = "duty.powers";
+  duty.number = 30;
+  duty.text = "30";
+  absl::StatusOr<std::string> value = ApplyFilters(duty, {"同比"});
+  ASSERT_FALSE(value.ok());
+  EXPECT_EQ(value.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(value.status().message(), HasSubstr("duty.powers"));
+}
+
+TEST_F(FillTest, ComparisonsInATemplate) {
+  YearInputs in = SampleInputs();
+  in.study_previous = samples::SamplePreviousStudy();
+  std::vector<TemplateProblem> problems;
+  EXPECT_EQ(FillTemplate("集中学习{{study.all_staff.sessions}}次，{{study.all_staff.sessions|同比}}；"
+                         "党组学法{{study.leadership.sessions | 同比幅度}}",
+                         BuildFacts(in), "report.preamble[0]", problems),
+            "集中学习12次，同比增加2次；党组学法同比下降25%");
+  EXPECT_THAT(problems, IsEmpty());
+  FillTemplate("执法事项{{duty.powers|同比}}", BuildFacts(in), "report.preamble[1]", problems);
+  ASSERT_THAT(problems, ::testing::SizeIs(1));
+  EXPECT_EQ(problems[0].field, "report.preamble[1]");
+  EXPECT_THAT(problems[0].problem, HasSubstr("no value for the year before"));
 }
 
 TEST_F(FillTest, ApplyFiltersDirectly) {

@@ -39,14 +39,30 @@ inline sv1::StudySummary SampleStudy() {
   s.set_staff_minutes(39330);
   s.set_staff_hours(655.5);
   s.set_head_attended_sessions(15);
-  for (auto [kind, sessions] : {std::pair{sv1::STUDY_KIND_LEADERSHIP_GROUP, 3},
-                                std::pair{sv1::STUDY_KIND_ALL_STAFF, 12},
-                                std::pair{sv1::STUDY_KIND_LECTURE, 2},
-                                std::pair{sv1::STUDY_KIND_CONSTITUTIONAL_OATH, 3}}) {
+  // Per kind: sessions, minutes, attendances (人次), head attended.
+  for (auto [kind, sessions, minutes, attendances, head] :
+       {std::tuple{sv1::STUDY_KIND_LEADERSHIP_GROUP, 3, 135, 21, 3},
+        std::tuple{sv1::STUDY_KIND_ALL_STAFF, 12, 1080, 540, 10},
+        std::tuple{sv1::STUDY_KIND_LECTURE, 2, 220, 96, 1},
+        std::tuple{sv1::STUDY_KIND_CONSTITUTIONAL_OATH, 3, 365, 40, 1}}) {
     auto* total = s.add_by_kind();
     total->set_kind(kind);
     total->set_sessions(sessions);
+    total->set_minutes(minutes);
+    total->set_attendances(attendances);
+    total->set_head_attended_sessions(head);
+    for (int i = 1; i <= sessions; ++i) {
+      total->add_session_names("orgs/test-minzheng/sessions/" + sv1::StudyKind_Name(kind).substr(11) + "-" +
+                               std::to_string(i));
+    }
   }
+  // The leadership group studied two laws, the民法典 twice.
+  s.mutable_by_kind(0)->add_laws("民法典");
+  s.mutable_by_kind(0)->add_laws("行政处罚法");
+  s.mutable_by_kind(1)->add_laws("民法典");
+  s.mutable_by_kind(1)->add_laws("宪法");
+  s.set_attendances(697);
+  s.set_has_records(true);
   for (auto [quarter, sessions, leadership] :
        {std::tuple{1, 6, 1}, std::tuple{2, 5, 1}, std::tuple{3, 4, 0}, std::tuple{4, 5, 1}}) {
     auto* q = s.add_by_quarter();
@@ -68,6 +84,7 @@ inline sv1::StudySummary SampleStudy() {
     rule->mutable_rule()->set_kind(sv1::STUDY_KIND_ALL_STAFF);
     rule->mutable_rule()->set_period(sv1::RULE_PERIOD_MONTH);
     rule->mutable_rule()->set_min_sessions(1);
+    for (int month = 1; month <= 12; ++month) rule->add_counts(month == 7 || month == 8 ? 0 : 1);
     rule->add_periods_missed(7);
     rule->add_periods_missed(8);
     rule->set_satisfied(false);
@@ -97,41 +114,71 @@ inline sv1::StudySummary SampleStudy() {
   p->set_consultations(74);
   p->add_laws("民法典");
   p->add_laws("宪法");
+  for (int i = 1; i <= 3; ++i) p->add_event_names("orgs/test-minzheng/publicityEvents/e" + std::to_string(i));
+  return s;
+}
+
+// The year before: 10 all-staff sessions, 4 leadership-group ones, 2
+// lectures, 1 publicity event.
+inline sv1::StudySummary SamplePreviousStudy() {
+  sv1::StudySummary s;
+  s.set_org("orgs/test-minzheng");
+  s.set_year(2023);
+  s.set_total_sessions(16);
+  s.set_has_records(true);
+  for (auto [kind, sessions, attendances] : {std::tuple{sv1::STUDY_KIND_LEADERSHIP_GROUP, 4, 28},
+                                             std::tuple{sv1::STUDY_KIND_ALL_STAFF, 10, 400},
+                                             std::tuple{sv1::STUDY_KIND_LECTURE, 2, 80}}) {
+    auto* total = s.add_by_kind();
+    total->set_kind(kind);
+    total->set_sessions(sessions);
+    total->set_attendances(attendances);
+  }
+  s.mutable_publicity()->set_events(1);
   return s;
 }
 
 inline dv1::Gap PowerGap(dv1::GapType type, const std::string& domain, const std::string& code,
-                         int actual) {
+                         int actual, dv1::UnstaffedReason reason) {
   dv1::Gap gap;
   gap.set_type(type);
   gap.set_domain(domain);
+  gap.set_power("orgs/test-minzheng/powers/p" + code);
   gap.set_power_code(code);
   gap.set_power_name(code + "事项");
   gap.set_required(2);
   gap.set_actual(actual);
+  gap.set_reason(reason);
   return gap;
 }
 
 inline dv1::Gap OfficerGap(dv1::GapType type, const std::string& name, const std::string& certificate) {
   dv1::Gap gap;
   gap.set_type(type);
+  gap.set_officer("orgs/test-minzheng/officers/o" + certificate);
   gap.set_officer_name(name);
   gap.set_certificate_number(certificate);
   gap.set_detail("执法证" + certificate);
   return gap;
 }
 
-// 10 powers in three domains, 6 staffed: 养老服务 lacks two (both
-// understaffed), 殡葬 lacks two (one understaffed, one unassigned) and a
-// legal reviewer; 9 established officers, 5 with a valid certificate; one
-// certificate expired, one suspended, one merely expiring; one officer
-// short of training.
+// 13 powers in six domains, 6 staffed. Why the others are not:
+//   养老服务 (2 powers): one established officer qualified for it at all;
+//   殡葬 (1 power understaffed, 1 unassigned): two qualified, one valid
+//     certificate — and no legal reviewer either;
+//   慈善 (1 power unassigned): two valid certificate holders, but it needs
+//     法制审核 and neither is legally qualified (never "不足两人");
+//   社会救助 (1): everyone eligible is at maximum load;
+//   婚姻登记 (1): eligible officers have room, it was never allocated.
+// 9 established officers, 5 with a valid certificate; one certificate
+// expired, one suspended, one merely expiring; one officer short of
+// training.
 inline dv1::DutySummary SampleDuty() {
   dv1::DutySummary d;
   d.set_org("orgs/test-minzheng");
   d.set_year(2024);
   auto* t = d.mutable_totals();
-  t->set_powers(10);
+  t->set_powers(13);
   t->set_staffed_powers(6);
   t->set_powers_needing_legal_review(3);
   t->set_officers(11);
@@ -139,28 +186,56 @@ inline dv1::DutySummary SampleDuty() {
   t->set_certified_officers(5);
   t->set_legally_qualified_officers(2);
   t->set_posts(4);
+  t->set_training_officers(5);
   t->set_training_hours(500);
   t->set_required_training_hours(60);
-  for (auto [domain, powers, staffed] : {std::tuple{"养老服务", 4, 2}, std::tuple{"婚姻登记", 3, 3},
-                                         std::tuple{"殡葬", 3, 1}}) {
+  for (auto [domain, powers, staffed, officers, valid, legal] :
+       {std::tuple{"养老服务", 4, 2, 1, 1, 0}, std::tuple{"婚姻登记", 4, 3, 3, 3, 1},
+        std::tuple{"慈善", 1, 0, 2, 2, 0}, std::tuple{"殡葬", 2, 0, 2, 1, 0},
+        std::tuple{"社会救助", 2, 1, 2, 2, 1}}) {
     auto* dc = d.add_domains();
     dc->set_domain(domain);
     dc->set_powers(powers);
     dc->set_staffed_powers(staffed);
+    dc->set_officers(officers);
+    dc->set_valid_certified_officers(valid);
+    dc->set_legally_qualified_officers(legal);
   }
-  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "养老服务", "000117001000", 1);
-  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "养老服务", "000117002000", 0);
-  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "殡葬", "000217009000", 1);
-  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_UNASSIGNED, "殡葬", "000217010000", 0);
-  {
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "养老服务", "000117001000", 1,
+                           dv1::UNSTAFFED_REASON_NO_QUALIFIED_OFFICER);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "养老服务", "000117002000", 0,
+                           dv1::UNSTAFFED_REASON_NO_QUALIFIED_OFFICER);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_UNDERSTAFFED_POWER, "殡葬", "000217009000", 1,
+                           dv1::UNSTAFFED_REASON_CERTIFICATES_NOT_VALID);
+  // The same power once more: one power, one cause.
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_WITHOUT_LEGAL_REVIEWER, "殡葬", "000217009000", 1,
+                           dv1::UNSTAFFED_REASON_CERTIFICATES_NOT_VALID);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_UNASSIGNED, "殡葬", "000217010000", 0,
+                           dv1::UNSTAFFED_REASON_CERTIFICATES_NOT_VALID);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_UNASSIGNED, "慈善", "000617001000", 0,
+                           dv1::UNSTAFFED_REASON_NO_LEGAL_REVIEWER);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_UNASSIGNED, "社会救助", "000817001000", 0,
+                           dv1::UNSTAFFED_REASON_ALL_AT_CAPACITY);
+  *d.add_gaps() = PowerGap(dv1::GAP_TYPE_POWER_UNASSIGNED, "婚姻登记", "000917001000", 0,
+                           dv1::UNSTAFFED_REASON_NOT_ALLOCATED);
+  for (const char* domain : {"殡葬", "慈善", "养老服务"}) {
     dv1::Gap gap;
     gap.set_type(dv1::GAP_TYPE_DOMAIN_WITHOUT_LEGAL_REVIEWER);
-    gap.set_domain("殡葬");
-    gap.set_detail("殡葬领域无具备法律职业资格的持证执法人员");
+    gap.set_domain(domain);
+    gap.set_detail(std::string(domain) + "领域无具备法律职业资格的持证执法人员");
     *d.add_gaps() = gap;
   }
-  *d.add_gaps() = OfficerGap(dv1::GAP_TYPE_CERTIFICATE_EXPIRED, "张三", "4104231002018001");
-  *d.add_gaps() = OfficerGap(dv1::GAP_TYPE_CERTIFICATE_NOT_VALID, "李四", "4104231002018002");
+  {
+    dv1::Gap gap = OfficerGap(dv1::GAP_TYPE_CERTIFICATE_EXPIRED, "张三", "4104231002018001");
+    gap.set_domain("殡葬、养老服务");
+    *gap.mutable_date() = Day(2024, 6, 30);
+    *d.add_gaps() = gap;
+  }
+  {
+    dv1::Gap gap = OfficerGap(dv1::GAP_TYPE_CERTIFICATE_NOT_VALID, "李四", "4104231002018002");
+    gap.set_domain("殡葬");
+    *d.add_gaps() = gap;
+  }
   *d.add_gaps() = OfficerGap(dv1::GAP_TYPE_CERTIFICATE_EXPIRING, "王五", "4104231002018003");
   {
     dv1::Gap gap = OfficerGap(dv1::GAP_TYPE_TRAINING_HOURS_SHORT, "赵六", "4104231002018004");

@@ -11,6 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 // The error of a template that must not parse.
 TemplateError ErrorOf(const std::string& text) {
@@ -192,6 +193,37 @@ std::string Canonical(const ParsedTemplate& parsed) {
     out += "}}";
   }
   return out;
+}
+
+std::vector<std::string> Typed(absl::string_view text) {
+  std::vector<std::string> out;
+  for (const TypedNumber& n : HandTypedNumbers(text)) out.push_back(n.text);
+  return out;
+}
+
+TEST(HandTypedNumbersTest, AQuantityTypedByHandIsFound) {
+  EXPECT_THAT(Typed("全年组织集中学习12次，参学552人次"), ElementsAre("12", "552"));
+  EXPECT_THAT(Typed("累计1201.3人·小时"), ElementsAre("1201.3"));
+  EXPECT_THAT(Typed("覆盖率达１００％"), ElementsAre("１００"));  // full-width digits too
+  EXPECT_THAT(Typed("近3年"), ElementsAre("3"));                  // a span of years, not a year
+  EXPECT_THAT(Typed("发放1,200份"), ElementsAre("1,200"));
+  const auto found = HandTypedNumbers("共{{study.sessions.total}}次，其中46人");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].position, 30u);  // characters, not bytes
+}
+
+TEST(HandTypedNumbersTest, DatesArticlesLawsAndPlaceholdersAreNot) {
+  EXPECT_THAT(Typed("{{next_year}}年起，2025年1月15日前，每年3月、12日"), IsEmpty());
+  EXPECT_THAT(Typed("围绕“12·4”国家宪法日和“12.4”宣传周"), IsEmpty());
+  EXPECT_THAT(Typed("2025-03-01起施行"), IsEmpty());
+  EXPECT_THAT(Typed("依照《行政处罚法》第42条、第58条第1款"), IsEmpty());
+  EXPECT_THAT(Typed("学习《中华人民共和国宪法修正案（2018）》"), IsEmpty());
+  EXPECT_THAT(Typed("{{duty.officers.valid | 人}}，{{study.all_staff.sessions|同比}}"), IsEmpty());
+  // A "date" that is no date is a number.
+  EXPECT_THAT(Typed("13月"), ElementsAre("13"));
+  EXPECT_THAT(Typed("12.5%"), ElementsAre("12.5"));
+  // A template that does not parse is the parser's to report.
+  EXPECT_THAT(Typed("{{study 12"), IsEmpty());
 }
 
 TEST(PlaceholderTest, RandomInputsNeverCrashAndRoundTrip) {

@@ -244,6 +244,61 @@ TEST_F(ReportServiceTest, BadOrganizationNamesEveryFieldAndStoresNothing) {
               ::testing::Contains("organization_id"));
 }
 
+TEST_F(ReportServiceTest, FindingRemediesAreCheckedAndKept) {
+  v1::Organization org = ValidOrg();
+  auto* good = org.add_finding_remedies();
+  good->set_finding("duty.staff_short");
+  good->set_cause("编制所限");
+  good->set_rectification("{{next_year}}年补充执法人员");
+  good->set_owner("人事股");
+  good->mutable_due_date()->set_month(6);  // year 0: the year after the report's
+  good->mutable_due_date()->set_day(30);
+  v1::Organization created = CreateOrg("lushan-minzheng", org);
+  ASSERT_EQ(created.finding_remedies_size(), 1);
+  EXPECT_EQ(created.finding_remedies(0).SerializeAsString(), good->SerializeAsString());
+
+  auto* unknown = org.add_finding_remedies();
+  unknown->set_finding("duty.understaffed");
+  auto* repeated = org.add_finding_remedies();
+  repeated->set_finding("duty.staff_short");
+  repeated->set_cause("{{unclosed");
+  repeated->mutable_due_date()->set_month(2);
+  repeated->mutable_due_date()->set_day(29);  // not in every year
+  v1::CreateOrganizationRequest request;
+  request.set_organization_id("other");
+  request.set_actor("admin");
+  *request.mutable_organization() = org;
+  v1::Organization out;
+  grpc::Status status = Call(&Stub::CreateOrganization, request, &out);
+  EXPECT_THAT(BadFields(status), UnorderedElementsAre("organization.finding_remedies[1].finding",
+                                                      "organization.finding_remedies[2].finding",
+                                                      "organization.finding_remedies[2].cause",
+                                                      "organization.finding_remedies[2].due_date"));
+  EXPECT_THAT(BadDescription(status, "organization.finding_remedies[1].finding"),
+              HasSubstr("duty.staff_short"));
+}
+
+TEST_F(ReportServiceTest, NumbersTypedByHandAreWarnedAboutNotRefused) {
+  CreateOrg("lushan-minzheng");
+  v1::Report report;
+  report.add_preamble("{{year}}年，全局组织学习12次。");
+  auto* item = report.add_sections();
+  item->set_item(v1::CONTENT_ITEM_MEASURES);
+  item->add_items()->add_paragraphs("围绕“12·4”国家宪法日，依照《行政处罚法》第42条，参加{{study.oath.takers}}人。");
+  report.add_shortcomings()->set_problem("持证人员仅5人");
+  v1::Report created = CreateReport("lushan-minzheng", 2024, report);
+  std::vector<std::string> fields;
+  for (const auto& w : created.warnings()) fields.push_back(w.field());
+  EXPECT_THAT(fields, ElementsAre("report.preamble[0]", "report.shortcomings[0].problem"));
+  EXPECT_THAT(created.warnings(0).description(), HasSubstr("\"12\""));
+  // Every read says it again.
+  v1::GetReportRequest get;
+  get.set_name("orgs/lushan-minzheng/reports/2024");
+  v1::Report got;
+  ASSERT_TRUE(Call(&Stub::GetReport, get, &got).ok());
+  EXPECT_EQ(got.warnings_size(), 2);
+}
+
 TEST_F(ReportServiceTest, OrganizationUpdateNeedsAFreshEtag) {
   v1::Organization created = CreateOrg("a");
   v1::UpdateOrganizationRequest request;

@@ -35,6 +35,8 @@ Organization NewOrg(const std::string& id, std::vector<std::string> supervisors 
   o.credit_code = credit_code;
   o.contacts = {{"王某", "0375-5012345", "fzb@example.org"}};
   o.two_person_approval = true;
+  o.finding_remedies = {{"duty.staff_short", "编制所限，“执法”岗位空缺", "{{next_year}}年补充", "人事股", 0, 9, 30},
+                        {"duty.training.short", "", "", "", 2025, 4, 30}};
   return o;
 }
 
@@ -121,6 +123,16 @@ TEST_P(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
   ASSERT_EQ(got->contacts.size(), 1u);
   EXPECT_EQ(got->contacts[0].phone, "0375-5012345");
   EXPECT_TRUE(got->two_person_approval);
+  ASSERT_EQ(got->finding_remedies.size(), 2u);
+  const FindingRemedy& r = got->finding_remedies[0];
+  EXPECT_EQ(r.finding, "duty.staff_short");
+  EXPECT_EQ(r.cause, "编制所限，“执法”岗位空缺");
+  EXPECT_EQ(r.rectification, "{{next_year}}年补充");
+  EXPECT_EQ(r.owner, "人事股");
+  EXPECT_EQ(std::tuple(r.due_year, r.due_month, r.due_day), std::tuple(0, 9, 30));
+  const FindingRemedy& dated = got->finding_remedies[1];
+  EXPECT_EQ(std::tuple(dated.due_year, dated.due_month, dated.due_day), std::tuple(2025, 4, 30));
+  EXPECT_EQ(dated.cause, "");
 }
 
 TEST_P(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {

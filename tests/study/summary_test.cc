@@ -77,6 +77,43 @@ TEST(SummarizeTest, CountsByKindQuarterStaffHoursAndMissedQuarters) {
   EXPECT_EQ(s.laws[0].sessions, 3);
 }
 
+TEST(SummarizeTest, EachKindKeepsItsAttendancesLawsAndSessions) {
+  std::vector<Session> sessions = {
+      MakeSession(absl::CivilDay(2024, 11, 1), StudyKind::kLeadershipGroup, 30, 9, {"行政处罚法"}),
+      MakeSession(absl::CivilDay(2024, 2, 1), StudyKind::kLeadershipGroup, 45, 7, {"民法典"}),
+      MakeSession(absl::CivilDay(2024, 5, 1), StudyKind::kLeadershipGroup, 30, 8, {"行政许可法", "民法典"}),
+      MakeSession(absl::CivilDay(2024, 3, 5), StudyKind::kAllStaff, 90, 40, {"宪法"}),
+      MakeSession(absl::CivilDay(2024, 4, 5), StudyKind::kAllStaff, 60, 0, {"宪法"}),
+  };
+  for (size_t i = 0; i < sessions.size(); ++i) sessions[i].meta.id = "s" + std::to_string(i);
+  // No head count: the named attendees count.
+  sessions[4].attendees = {{"p1", "甲", true}, {"p2", "乙", false}};
+  YearSummary s = Summarize("org", 2024, kYearEnd, sessions, {}, nullptr);
+  ASSERT_EQ(s.by_kind.size(), 2u);
+  const KindTotal& leadership = s.by_kind[0];
+  EXPECT_EQ(leadership.attendances, 9 + 7 + 8);
+  // 民法典 twice first; then in the order first studied (行政许可法 in May
+  // before 行政处罚法 in November), not the year's order.
+  EXPECT_THAT(leadership.laws, ElementsAre("民法典", "行政许可法", "行政处罚法"));
+  EXPECT_THAT(leadership.session_ids, ElementsAre("s1", "s2", "s0"));  // by date
+  const KindTotal& all_staff = s.by_kind[1];
+  EXPECT_EQ(all_staff.attendances, 40 + 2);
+  EXPECT_THAT(all_staff.laws, ElementsAre("宪法"));
+  EXPECT_EQ(s.attendances, 24 + 42);
+  EXPECT_TRUE(s.has_records);
+}
+
+TEST(SummarizeTest, AYearWithoutAnyRecordHasNone) {
+  EXPECT_FALSE(Summarize("org", 2024, kYearEnd, {}, {}, nullptr).has_records);
+  StudyPlan plan;
+  EXPECT_TRUE(Summarize("org", 2024, kYearEnd, {}, {}, &plan).has_records);
+  std::vector<PublicityEvent> events = {MakeEvent(absl::CivilDay(2024, 12, 4), PublicityKind::kConstitutionDay,
+                                                  "广场", 100)};
+  EXPECT_TRUE(Summarize("org", 2024, kYearEnd, {}, events, nullptr).has_records);
+  // Another year's records are no record of this one.
+  EXPECT_FALSE(Summarize("org", 2023, absl::CivilDay(2023, 12, 31), {}, events, nullptr).has_records);
+}
+
 TEST(SummarizeTest, QuartersNotYetOverAreNotMissed) {
   std::vector<Session> sessions = {
       MakeSession(absl::CivilDay(2024, 2, 1), StudyKind::kLeadershipGroup, 45, 9)};
