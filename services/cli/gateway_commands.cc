@@ -82,7 +82,20 @@ int GatewayFacts(const Flags& flags) {
   }
   for (const auto& f : facts.facts()) {
     std::cout << f.name() << " = " << f.text() << f.unit() << "  (" << f.description() << "; "
-              << f.source().service() << " " << f.source().method() << ")\n";
+              << f.source().service() << " " << f.source().method();
+    if (f.has_previous()) {
+      std::cout << "; " << (f.previous_on_record() ? absl::StrCat("上年 ", f.previous_number()) : "上年无记录");
+    }
+    if (f.records_size() > 0) std::cout << "; " << f.records_size() << " records";
+    std::cout << ")\n";
+    // --records: the records each quoted number rests on.
+    if (Flag(flags, "records", "false") == "true" && f.used_in_size() > 0) {
+      for (const auto& field : f.used_in()) std::cout << "    quoted in " << field << "\n";
+      for (const auto& record : f.records()) std::cout << "    " << record << "\n";
+    }
+  }
+  for (const auto& w : facts.warnings()) {
+    std::cerr << "warning: " << w.field() << ": " << w.description() << "\n";
   }
   return kExitOk;
 }

@@ -61,7 +61,9 @@ commands:
                         [--training-hours=60] [--format=text|json]
   compose               --org=ORG --year=YEAR [--formats=docx,html,md,txt] [--out=DIR]
                         [--partial]   the annual report, composed by the gateway
-  facts                 --org=ORG --year=YEAR   every fact the report may quote
+  facts                 --org=ORG --year=YEAR [--records]
+                        every fact the report may quote, its year before,
+                        where the narrative quotes it and its records
   publish               --org=ORG --year=YEAR [--actor=NAME]   an APPROVED report
   dashboard             --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD]
 

@@ -416,6 +416,26 @@ TEST_F(DutyServiceTest, SummaryCountsTheYear) {
   EXPECT_EQ(summary.totals().officers_meeting_training(), 2);
   ASSERT_EQ(summary.totals().powers_by_domain_size(), 2);
   EXPECT_EQ(summary.totals().powers_by_domain(0).domain(), "慈善");
+  // Without asking, no record lists; the unstaffed power says why.
+  EXPECT_EQ(summary.powers_size(), 0);
+  EXPECT_EQ(summary.officers_size(), 0);
+  for (const auto& gap : summary.gaps()) {
+    if (gap.type() == v1::GAP_TYPE_POWER_UNASSIGNED) {
+      EXPECT_EQ(gap.reason(), v1::UNSTAFFED_REASON_NO_QUALIFIED_OFFICER) << gap.power_code();
+    }
+  }
+
+  grpc::ClientContext with_records;
+  request.set_include_records(true);
+  ASSERT_TRUE(stub_->GetDutySummary(&with_records, request, &summary).ok());
+  ASSERT_EQ(summary.powers_size(), 2);
+  EXPECT_THAT(summary.powers(0).power(), ::testing::StartsWith("orgs/org-a/powers/"));
+  ASSERT_EQ(summary.officers_size(), 2);
+  for (const auto& o : summary.officers()) {
+    EXPECT_THAT(o.officer(), ::testing::StartsWith("orgs/org-a/officers/"));
+    EXPECT_TRUE(o.certified());
+    EXPECT_TRUE(o.training_applies());
+  }
 }
 
 TEST_F(DutyServiceTest, PagingWalksEveryRowOnce) {

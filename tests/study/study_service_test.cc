@@ -413,6 +413,22 @@ TEST_F(StudyServiceTest, PlanUpsertAndSummary) {
   EXPECT_FALSE(summary.plan_fulfilled());
   EXPECT_EQ(summary.as_of().year(), 2024);
   EXPECT_EQ(summary.as_of().month(), 12);
+  EXPECT_TRUE(summary.has_records());
+  ASSERT_EQ(summary.by_kind_size(), 1);
+  EXPECT_EQ(summary.attendances(), summary.by_kind(0).attendances());
+  EXPECT_GT(summary.attendances(), 0);
+  EXPECT_EQ(summary.by_kind(0).session_names_size(), 0);  // only when asked
+
+  grpc::ClientContext with_records;
+  request.set_include_records(true);
+  ASSERT_TRUE(stub_->GetStudySummary(&with_records, request, &summary).ok());
+  ASSERT_EQ(summary.by_kind(0).session_names_size(), 1);
+  EXPECT_THAT(summary.by_kind(0).session_names(0), ::testing::StartsWith("orgs/org-a/sessions/"));
+
+  grpc::ClientContext before;
+  request.set_year(2023);
+  ASSERT_TRUE(stub_->GetStudySummary(&before, request, &summary).ok());
+  EXPECT_FALSE(summary.has_records());  // no baseline for 同比
 }
 
 TEST_F(StudyServiceTest, SummaryValidatesItsRequest) {

@@ -114,6 +114,21 @@ async function reader() {
   const sources = await page.$$eval('#facts td.source', (cells) => cells.map((c) => c.textContent));
   assert.ok(sources.some((s) => s.startsWith(`学法 · GetStudySummary · orgs/${OWN}`)), sources.join("\n"));
   assert.ok(sources.some((s) => s.startsWith('执法 · GetDutySummary')), sources.join('\n'));
+  // Each finding with its cause and remedy; each number the report quotes
+  // first, with the records behind it.
+  assert.equal((await page.$$('#findings .cause')).length, findings.length, 'findings without 原因');
+  assert.equal((await page.$$('#findings .rectification')).length, findings.length, 'findings without 整改');
+  const firstFact = await page.$('#facts tbody tr');
+  assert.equal(await firstFact.getAttribute('class'), 'used', 'the quoted facts come first');
+  const quoted = await page.$$('#facts tbody tr.used');
+  assert.ok(quoted.length >= 10, `${quoted.length} facts quoted`);
+  const leadership = await page.$('#facts tr[data-fact="study.leadership.sessions"]');
+  assert.equal(await leadership.getAttribute('class'), 'used');
+  await leadership.$eval('details.records', (d) => { d.open = true; });
+  const records = await leadership.$$eval('details.records li', (items) => items.map((i) => i.textContent));
+  assert.equal(records.length, 4, records.join('\n'));
+  assert.ok(records.every((r) => r.startsWith(`orgs/${OWN}/sessions/`)), records.join('\n'));
+  assert.equal(await page.$('#number-warnings'), null, 'the demo narrative types no number by hand');
 
   // No approval for a reader.
   assert.ok(await page.isHidden('#actions'));

@@ -379,32 +379,70 @@ function actionsPanel(org, year, composed, reload) {
     h('p', { class: 'hint', text: '两人审核：报送人不能审核自己报送的报告。发布时按当前数据生成全部格式并冻结。' }));
 }
 
+// The records a number rests on, folded: resource names the RPC clients
+// read back (GetSession, GetPower, GetOfficer…).
+function recordsList(records, label) {
+  if (!records || records.length === 0) return null;
+  return h('details', { class: 'records' },
+    h('summary', { text: `${label}（${records.length}条记录）` }),
+    h('ul', {}, records.map((r) => h('li', {}, h('code', { text: r })))));
+}
+
 function findingsSection(composed) {
   const findings = composed.findings || [];
+  const remedy = (f) => [
+    f.cause ? h('p', { class: 'cause' }, h('strong', { text: '原因：' }), f.cause) : null,
+    f.rectification ? h('p', { class: 'rectification' }, h('strong', { text: '整改：' }), f.rectification) : null,
+    h('p', { class: 'owner muted' }, [f.owner ? `责任：${f.owner}` : '', f.dueDate ? `${dateText(f.dueDate)}前完成` : '']
+      .filter(Boolean).join('，'),
+    f.remedyFromOrganization ? h('span', { class: 'badge muted-badge', text: '本单位设定' }) : null),
+  ];
   return h('section', { id: 'findings', class: 'card' },
     h('h2', { text: `数据发现的问题（${findings.length}）` }),
     findings.length === 0 ? h('p', { class: 'muted', text: '数据未发现问题。' }) :
       h('ol', { class: 'findings' }, findings.map((f) => h('li', { class: f.suppressed ? 'suppressed' : '', 'data-id': f.id },
         h('p', {}, f.text, f.suppressed ? h('span', { class: 'badge muted-badge', text: '作者已隐去' }) : null),
+        ...remedy(f),
         h('p', { class: 'finding-id' }, h('code', { text: f.id })),
         (f.evidence || []).length ? h('ul', { class: 'evidence' },
-          f.evidence.map((e) => h('li', { text: e }))) : null))));
+          f.evidence.map((e) => h('li', { text: e }))) : null,
+        recordsList(f.records, '依据')))));
+}
+
+// "同比增加2" / "上年无记录" for a fact with the year before.
+function yearOnYear(f) {
+  if (!f.hasPrevious) return '';
+  if (!f.previousOnRecord) return '上年无记录';
+  const now = f.number || 0;
+  const before = f.previousNumber || 0;
+  if (now === before) return `上年 ${before}，持平`;
+  return `上年 ${before}，${now > before ? '增加' : '减少'} ${Math.abs(now - before)}`;
 }
 
 function factsSection(catalogue) {
   const facts = catalogue.facts || [];
+  const warnings = catalogue.warnings || [];
   const source = (s) => (s ? `${SERVICE_NAMES[s.service] || s.service} · ${s.method} · ${s.resource}` : '');
   const value = (f) => `${f.text}${f.unit && f.isNumber ? ` ${f.unit}` : ''}`;
+  const row = (f) => h('tr', { 'data-fact': f.name, class: (f.usedIn || []).length ? 'used' : '' },
+    h('td', {}, h('code', { text: f.name })),
+    h('td', { text: f.description }),
+    h('td', { class: 'value', text: value(f) }),
+    h('td', { class: 'previous', text: yearOnYear(f) }),
+    h('td', { class: 'source' }, source(f.source), recordsList(f.records, '记录'),
+      (f.usedIn || []).length ? h('p', { class: 'used-in', text: `报告引用：${f.usedIn.join('、')}` }) : null));
+  // The numbers the report quotes first: each with the records behind it.
+  const used = facts.filter((f) => (f.usedIn || []).length);
+  const rest = facts.filter((f) => !(f.usedIn || []).length);
   return h('section', { id: 'facts', class: 'card' },
-    h('h2', { text: `事实与来源（${facts.length}）` }),
+    h('h2', { text: `事实与来源（${facts.length}，报告引用${used.length}）` }),
     (catalogue.missingBackends || []).length ? h('p', { class: 'warning', text: `缺少数据：${catalogue.missingBackends.join('；')}` }) : null,
+    warnings.length ? h('div', { id: 'number-warnings', class: 'warning' },
+      h('p', { text: `正文中有${warnings.length}处手工填写的数字，没有记录可以印证，建议改为引用事实：` }),
+      h('ul', {}, warnings.map((w) => h('li', {}, h('code', { text: w.field }), ' ', w.description)))) : null,
     h('table', { class: 'grid-table facts' },
-      h('thead', {}, h('tr', {}, ['名称', '说明', '值', '来源'].map((t) => h('th', { text: t })))),
-      h('tbody', {}, facts.map((f) => h('tr', { 'data-fact': f.name },
-        h('td', {}, h('code', { text: f.name })),
-        h('td', { text: f.description }),
-        h('td', { class: 'value', text: value(f) }),
-        h('td', { class: 'source', text: source(f.source) }))))));
+      h('thead', {}, h('tr', {}, ['名称', '说明', '值', '同比', '来源与记录'].map((t) => h('th', { text: t })))),
+      h('tbody', {}, [...used, ...rest].map(row))));
 }
 
 async function renderReport(org, year) {
