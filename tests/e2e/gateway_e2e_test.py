@@ -15,8 +15,10 @@ the real `fazhi` CLI exactly as scripts/demo.sh does, and then checks the
 composed report, its renderings (hashes by Python's hashlib; the DOCX opened
 by LibreOffice), the facts, the HTTP download, a narrative naming an unknown
 fact, a killed and restarted study backend, the second organization's
-layout, publication through the report service's life cycle and the
-supervisor's dashboard. The tests share one set of servers and run in the
+layout and its comparisons with the year before (同比; refused on a fact
+without one), publication through the report service's life cycle and the
+supervisor's dashboard. golden_demo_test.py recomputes every number of the
+demo reports from the files. The tests share one set of servers and run in the
 order of their names; each step builds on the one before.
 
 Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf),
@@ -24,8 +26,10 @@ LibreOffice (libreoffice-writer) and poppler-utils (pdftotext, pdfinfo).
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -165,6 +169,36 @@ def compact(text):
     return "".join(text.split())
 
 
+def demo_records(org, what, year, kind=None):
+    """The rows of deploy/demo/<org>/<what>.jsonl dated in `year` (of `kind`)."""
+    path = os.path.join(ARGS.demo, org, f"{what}.jsonl")
+    with open(path, encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    return [r for r in rows if r["date"]["year"] == year and (kind is None or r["kind"] == kind)]
+
+
+@contextlib.contextmanager
+def narrative_paragraph_added(org, paragraph):
+    """The org's report with `paragraph` added to its first item, restored
+    afterwards; yields the field the paragraph is."""
+    name = f"orgs/{org}/reports/2024"
+    stub = report_service()
+    original = stub.GetReport(rp.GetReportRequest(name=name), timeout=RPC_TIMEOUT)
+    edited = rp.Report()
+    edited.CopyFrom(original)
+    edited.sections[0].items[0].paragraphs.append(paragraph)
+    mask = field_mask_pb2.FieldMask(paths=["sections"])
+    updated = stub.UpdateReport(rp.UpdateReportRequest(
+        report=rp.Report(name=name, etag=original.etag, sections=edited.sections),
+        update_mask=mask, actor="e2e-editor"), timeout=RPC_TIMEOUT)
+    try:
+        yield f"report.sections[0].items[0].paragraphs[{len(edited.sections[0].items[0].paragraphs) - 1}]"
+    finally:
+        stub.UpdateReport(rp.UpdateReportRequest(
+            report=rp.Report(name=name, etag=updated.etag, sections=original.sections),
+            update_mask=mask, actor="e2e-editor"), timeout=RPC_TIMEOUT)
+
+
 class GatewayE2ETest(unittest.TestCase):
     maxDiff = None
 
@@ -193,37 +227,70 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertIn("2024年，鲁山县民政局坚持以习近平法治思想为引领", composed.preamble[0])
         self.assertEqual(composed.date, "2025年2月20日")
 
+        # Each number belongs to the activity its sentence names: the head's
+        # own sessions, the leadership group's, the all-staff sessions' 学时
+        # and 人次 (tests/e2e/golden_demo_test.py recomputes every one).
         head = section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY)
-        self.assertIn("全年组织集中学习12次", head)
-        self.assertIn("主持党组会议专题研究法治工作4次", head)
+        self.assertIn("全年参加各类学法活动18次，其中党组（中心组）学法4次", head)
+        self.assertIn("全年组织集中学习12次、18学时，参学552人次", head)
+        # A study session is not a meeting that deliberated rule-of-law work.
+        self.assertNotIn("专题研究法治工作", head)
         measures = section_text(composed, rp.CONTENT_ITEM_MEASURES)
-        for law in ("民法典", "老年人权益保障法", "行政许可法", "行政处罚法"):
-            self.assertIn(f"《{law}》", measures)
+        # The laws of the leadership group's own four sessions, in order.
+        self.assertIn("全年班子集体学法4次，四个季度均有安排，重点学习了"
+                      "《民法典》《老年人权益保障法》《行政许可法》《行政处罚法》，", measures)
+        self.assertIn("举办专题法治讲座2次", measures)
+        self.assertIn("参学96人次", measures)
+        self.assertIn("参训38人次", measures)
         self.assertIn("尧山广场", measures)
         self.assertIn("摆放展板15块", measures)
+        self.assertIn("参加宣誓46人", measures)
         self.assertNotIn("{{", measures)
         heads = [b for b in section(composed, rp.CONTENT_ITEM_MEASURES).blocks
                  if b.kind == gw.BLOCK_KIND_HEADING]
         self.assertEqual([(b.number, b.text) for b in heads],
-                         [("（一）", "领导班子学法常态化"), ("（二）", "把普法融入民政服务"),
-                          ("（三）", "深入开展宪法学习宣传")])
+                         [("（一）", "领导班子学法常态化"), ("（二）", "学法形式更加多样"),
+                          ("（三）", "把普法融入民政服务"), ("（四）", "深入开展宪法学习宣传")])
 
-        # The staffing shortfall the duty data proves, in the shortcomings.
-        understaffed = [f for f in composed.findings if f.type == gw.FINDING_TYPE_POWER_UNDERSTAFFED]
-        domains = {f.text.split("领域")[0] for f in understaffed}
-        self.assertTrue({"养老服务", "殡葬"} <= domains, domains)
-        for f in understaffed:
-            self.assertTrue(f.id.startswith("duty.understaffed."), f.id)
-            self.assertTrue(f.evidence, f.id)
+        # The shortcomings the duty data proves: one finding per cause, its
+        # id the kind, with 原因, 整改, owner and due date.
+        self.assertEqual([(f.id, f.kind, f.type) for f in composed.findings], [
+            ("duty.staff_short", "duty.staff_short", gw.FINDING_TYPE_POWER_UNDERSTAFFED),
+            ("duty.no_legal_reviewer", "duty.no_legal_reviewer", gw.FINDING_TYPE_NO_LEGAL_REVIEWER),
+            ("duty.certificates.lapsed", "duty.certificates.lapsed", gw.FINDING_TYPE_CERTIFICATE_LAPSED),
+            ("duty.training.short", "duty.training.short", gw.FINDING_TYPE_TRAINING_SHORT)])
+        for f in composed.findings:
+            self.assertTrue(f.evidence and f.records and f.cause and f.rectification and f.owner, f.id)
+            self.assertEqual(f.due_date.year, 2025, f.id)
             self.assertFalse(f.suppressed)
+        short = composed.findings[0]
+        self.assertEqual(short.text, "养老服务、殡葬2个领域共9项执法事项持有效执法证的执法人员不足两人，"
+                                     "不能落实两人以上执法的要求")
+        self.assertEqual(short.cause, "养老服务领域具备执法资格的在编在岗人员仅1人；"
+                                      "殡葬领域具备执法资格的2人中持有效执法证的仅1人")
+        self.assertEqual(len(short.records), 9)
+        self.assertTrue(all(r.startswith(f"orgs/{ORG}/powers/") for r in short.records), short.records)
+        self.assertEqual(len(short.evidence), 9)
+        self.assertTrue(composed.findings[1].text.startswith("慈善、社会组织2个领域共4项需法制审核的执法事项"))
+        self.assertEqual(composed.findings[2].cause, "1个执法证于2024年6月30日到期后未换领新证")
+        self.assertEqual(composed.findings[3].cause, "上述人员全年培训分别为40、48学时")
+
+        # In the document they continue the authored 一是、二是 sequence;
+        # no heading of their own.
         shortcomings = section(composed, rp.CONTENT_ITEM_SHORTCOMINGS)
         text = section_text(composed, rp.CONTENT_ITEM_SHORTCOMINGS)
-        self.assertIn("一是运用法治思维的自觉性有待提高", text)
-        self.assertIn("难以覆盖", text)
+        self.assertNotIn("数据核查发现的问题", text)
+        self.assertEqual([b.kind for b in shortcomings.blocks if b.kind == gw.BLOCK_KIND_HEADING], [])
+        self.assertIn("一是运用法治思维的自觉性有待提高。原因：日常业务任务重", text)
+        self.assertIn("整改：2025年起每季度安排一次专题研讨", text)
+        self.assertIn("二是普法宣传方式比较单一。", text)
         findings = [b.text for b in shortcomings.blocks if b.origin == "finding"]
-        self.assertEqual(findings[0], "数据核查发现的问题")
-        for f in understaffed:
-            self.assertTrue(any(f.text in t for t in findings), f.text)
+        self.assertEqual(len(findings), len(composed.findings))
+        for ordinal, f, block in zip(("三是", "四是", "五是", "六是"), composed.findings, findings):
+            self.assertTrue(block.startswith(f"{ordinal}{f.text}。原因：{f.cause}。整改：{f.rectification}。"),
+                            block)
+            self.assertIn(f"（责任：{f.owner}，{f.due_date.year}年{f.due_date.month}月{f.due_date.day}日前完成）",
+                          block)
         other = section(composed, rp.CONTENT_ITEM_OTHER)
         self.assertEqual([(b.origin, b.text) for b in other.blocks],
                          [("generated", "无其他需要报告的情况。")])
@@ -289,6 +356,19 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual((all_staff.source.service, all_staff.source.method),
                          ("study", "GetStudySummary"))
         self.assertEqual(facts["study.leadership.sessions"].text, "4")
+        # Scoped facts: the leadership group's laws are those of its own
+        # sessions, fewer than the year's.
+        self.assertEqual(list(facts["study.leadership.laws"].items),
+                         ["民法典", "老年人权益保障法", "行政许可法", "行政处罚法"])
+        self.assertEqual(len(facts["study.leadership.laws"].records), 4)
+        self.assertGreater(len(facts["study.laws"].items), 4)
+        self.assertEqual((facts["study.all_staff.hours"].text, facts["study.all_staff.hours"].unit),
+                         ("18", "学时"))
+        self.assertEqual(facts["study.all_staff.attendances"].text, "552")
+        # The demo narrative quotes facts and types no number by hand.
+        self.assertEqual(list(catalogue.warnings), [])
+        self.assertEqual(list(facts["study.all_staff.sessions"].used_in),
+                         ["report.sections[0].items[1].paragraphs[0]"])
         self.assertTrue({"民法典", "老年人权益保障法", "行政许可法", "行政处罚法"}
                         <= set(facts["study.laws"].items))
         self.assertIn("尧山广场", facts["study.publicity.places"].items)
@@ -399,18 +479,71 @@ class GatewayE2ETest(unittest.TestCase):
             rp.CONTENT_ITEM_NEXT_YEAR_PLAN, rp.CONTENT_ITEM_OTHER])
         self.assertEqual([s.heading for s in composed.sections][:2], [
             "上一年度推进法治政府建设的主要举措和成效", "上一年度推进法治政府建设存在的不足和原因"])
-        # Its narrative, filled from (empty) study and duty records.
+        # Its narrative, filled from two years of study records: 同比 compares
+        # (golden_demo_test.py works out every phrase from the files).
         measures = section_text(composed, rp.CONTENT_ITEM_MEASURES)
-        self.assertIn("全局持证执法人员0人，全年组织执法培训0次", measures)
-        self.assertIn("主持召开党组会议专题研究法治工作0次", section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY))
+        self.assertIn("全年组织集中学习12次，同比增加2次", measures)
+        self.assertIn("举办专题法治讲座2次，同比下降33.3%", measures)
+        head = section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY)
+        self.assertIn("党组（中心组）集体学法4次，与上年持平", head)
+        self.assertNotIn("专题研究法治工作", head)
+        self.assertNotIn("上年无记录", measures + head)
         # Nobody wrote OTHER: a generated paragraph.
         other = section(composed, rp.CONTENT_ITEM_OTHER)
         self.assertTrue(other.blocks)
         self.assertEqual({b.origin for b in other.blocks}, {"generated"})
         # No study plan recorded: the data says so.
         self.assertIn("study.plan.missing", [f.id for f in composed.findings])
-        self.assertIn("未录入2024年度学法计划", section_text(composed, rp.CONTENT_ITEM_SHORTCOMINGS))
+        self.assertEqual([f.id for f in composed.findings], ["study.plan.missing"])
+        self.assertIn("二是未制订2024年度学法计划。原因：", section_text(composed, rp.CONTENT_ITEM_SHORTCOMINGS))
         self.assertEqual(composed.date, "")
+
+    def test_08b_year_on_year_needs_a_year_before_on_record(self):
+        def facts(org):
+            catalogue = gateway().GetFacts(gw.GetFactsRequest(org=f"orgs/{org}", year=2024),
+                                           timeout=RPC_TIMEOUT)
+            return {f.name: f for f in catalogue.facts}
+
+        # The bureau has no record of 2023: comparable, but a first year.
+        civil = facts(ORG)
+        self.assertEqual(demo_records(ORG, "sessions", 2023) + demo_records(ORG, "events", 2023), [])
+        f = civil["study.all_staff.sessions"]
+        self.assertEqual((f.has_previous, f.previous_on_record, f.previous_number), (True, False, 0))
+        # The market bureau's 2023, counted from its files.
+        market = facts(MARKET)
+        for name, kind in (("study.all_staff.sessions", "STUDY_KIND_ALL_STAFF"),
+                           ("study.lecture.sessions", "STUDY_KIND_LECTURE"),
+                           ("study.leadership.sessions", "STUDY_KIND_LEADERSHIP_GROUP")):
+            f = market[name]
+            self.assertEqual((f.has_previous, f.previous_on_record), (True, True), name)
+            self.assertEqual(f.previous_number, len(demo_records(MARKET, "sessions", 2023, kind)), name)
+            self.assertEqual(f.number, len(demo_records(MARKET, "sessions", 2024, kind)), name)
+        self.assertEqual(market["study.all_staff.sessions"].previous_number, 10)
+        events = market["study.publicity.events"]
+        self.assertEqual((events.number, events.previous_number),
+                         (len(demo_records(MARKET, "events", 2024)), len(demo_records(MARKET, "events", 2023))))
+        # Duty facts are a state on a day, not dated records: no year before.
+        self.assertFalse(market["duty.powers"].has_previous)
+        self.assertFalse(civil["duty.powers"].has_previous)
+
+        # 同比 in a narrative of an organization without a year before on record.
+        with narrative_paragraph_added(
+                ORG, "全年集中学习{{study.all_staff.sessions}}次，{{study.all_staff.sessions | 同比}}，"
+                     "上年{{study.all_staff.sessions | 上年}}。"):
+            head = section_text(compose(), rp.CONTENT_ITEM_HEAD_DUTY)
+            self.assertIn("全年集中学习12次，上年无记录，不作同比，上年上年无记录。", head)
+        self.assertEqual(renderings(compose(formats=["docx"]))["docx"].sha256,
+                         renderings(SHARED["composed"])["docx"].sha256)
+
+        # A duty fact has no year before: 同比 on it is refused, naming the field.
+        for comparison in ("同比", "同比幅度", "上年"):
+            with narrative_paragraph_added(MARKET, f"梳理执法事项{{{{duty.powers | {comparison}}}}}。") as field:
+                error = self.assertRpcFails(C.INVALID_ARGUMENT, compose, MARKET, formats=["txt"])
+                violations = harness.bad_request(error)
+                self.assertEqual(list(violations), [field], error.details())
+                self.assertIn('fact "duty.powers" has no value for the year before', violations[field])
+                self.assertIn(f'"{comparison}"', violations[field])
+        self.assertIn("同比增加2次", section_text(compose(MARKET), rp.CONTENT_ITEM_MEASURES))
 
     # ----------------------------------------------------------------------
     # Supervision and publication.
@@ -449,7 +582,11 @@ class GatewayE2ETest(unittest.TestCase):
         market = rows[f"orgs/{MARKET}"]
         self.assertEqual(market.org_name, "鲁山县市场监督管理局")
         self.assertTrue(market.submission_overdue)
-        self.assertEqual((market.study_sessions, market.powers), (0, 0))
+        # Its 2024 sessions (not 2023's); no duty records.
+        self.assertEqual(market.study_sessions, len(demo_records(MARKET, "sessions", 2024)))
+        self.assertEqual(market.study_sessions, 22)
+        self.assertEqual(market.powers, 0)
+        self.assertEqual(market.leadership_quarters_covered, 4)
         self.assertGreater(board.understaffed_by_domain["养老服务"], 0)
         self.assertGreater(board.understaffed_by_domain["殡葬"], 0)
         self.assertEqual(sum(board.understaffed_by_domain.values()), demo.powers_understaffed)
