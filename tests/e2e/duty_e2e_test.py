@@ -472,8 +472,17 @@ class CoverageTest(E2ETestCase):
         self.assertEqual(t.powers, len(powers))
         self.assertEqual(t.officers, len(officers))
         self.assertEqual(t.powers_needing_legal_review, sum(p.needs_legal_review for p in powers))
+        # Training counts enforcement officers only: established, with a
+        # certificate valid on the coverage's day.
+        def enforcing(o):
+            c = o.certificate
+            day = (self.coverage.as_of.year, self.coverage.as_of.month, self.coverage.as_of.day)
+            return (o.established and c.number and c.status == pb.CERTIFICATE_STATUS_VALID and
+                    (c.issued_date.year, c.issued_date.month, c.issued_date.day) <= day <=
+                    (c.expiry_date.year, c.expiry_date.month, c.expiry_date.day))
+        self.assertEqual(t.training_officers, sum(enforcing(o) for o in officers))
         self.assertEqual(t.training_hours,
-                         sum(x.hours for o in officers for x in o.training if x.year == 2024))
+                         sum(x.hours for o in officers if enforcing(o) for x in o.training if x.year == 2024))
         by_domain = {d.domain: d.powers for d in t.powers_by_domain}
         for domain in ("社会组织", "养老服务", "殡葬", "区划地名", "慈善", "社会救助", "婚姻登记"):
             self.assertEqual(by_domain[domain], sum(p.domain == domain for p in powers))
@@ -499,6 +508,12 @@ class CoverageTest(E2ETestCase):
         self.assertEqual(reasons["养老服务"], pb.UNSTAFFED_REASON_NO_QUALIFIED_OFFICER)
         self.assertEqual(reasons["殡葬"], pb.UNSTAFFED_REASON_CERTIFICATES_NOT_VALID)
         self.assertEqual(reasons["慈善"], pb.UNSTAFFED_REASON_NO_LEGAL_REVIEWER)
+        # Coverage says why a power is unassigned, as the allocation did.
+        by_power = {u.power: u.reason for u in self.plan.unstaffed}
+        unassigned = [g for g in gaps if g.type == pb.GAP_TYPE_POWER_UNASSIGNED]
+        self.assertEqual({g.power for g in unassigned}, set(by_power))
+        for g in unassigned:
+            self.assertEqual(g.reason, by_power[g.power], g.power_code)
 
     def test_summary_of_the_year(self):
         summary = self.stub.GetDutySummary(pb.GetDutySummaryRequest(org=self.ORG, year=2024),
