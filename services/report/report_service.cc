@@ -33,7 +33,7 @@ std::string Actor(const Request& request) {
 // update_time (which ApplyFieldMask refuses itself).
 const std::vector<std::string>& ReportOutputOnly() {
   static const auto* fields = new std::vector<std::string>{
-      "year", "state", "revision", "published_revision", "lifecycle", "correction_reason"};
+      "year", "state", "revision", "published_revision", "lifecycle", "correction_reason", "warnings"};
   return *fields;
 }
 
