@@ -59,7 +59,7 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
       .records = sessions;
   c.AddNumber(key + ".head_attended", k.head_attended_sessions(), "次",
               name + "中主要负责人参加的次数", src)
-      .records = sessions;
+      .records = {k.head_attended_session_names().begin(), k.head_attended_session_names().end()};
   std::vector<std::string> laws(k.laws().begin(), k.laws().end());
   c.AddNumber(key + ".laws.count", laws.size(), "部", name + "所学法律法规部数", src).records =
       sessions;
@@ -72,7 +72,7 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
 
 void AddStudyFacts(const std::string& org, int year, const study::StudySummary& s, FactCatalogue& c) {
   const Fact src = Source("study", "GetStudySummary", absl::StrCat("orgs/", org, " ", year));
-  std::vector<std::string> all_sessions;
+  std::vector<std::string> all_sessions, head_sessions;
   for (study::StudyKind kind : kKinds) {
     study::KindTotal total;
     total.set_kind(kind);
@@ -82,6 +82,8 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
     AddKindFacts(total, src, c);
     all_sessions.insert(all_sessions.end(), total.session_names().begin(),
                         total.session_names().end());
+    head_sessions.insert(head_sessions.end(), total.head_attended_session_names().begin(),
+                         total.head_attended_session_names().end());
   }
   c.AddNumber("study.sessions.total", s.total_sessions(), "次", "各类学法活动总次数", src).records =
       all_sessions;
@@ -111,7 +113,7 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
       .records = all_sessions;
   c.AddNumber("study.head_attended", s.head_attended_sessions(), "次", "主要负责人参加各类学法活动的次数",
               src)
-      .records = all_sessions;
+      .records = head_sessions;
   std::vector<std::string> laws, studied;
   for (const auto& law : s.laws()) {
     laws.push_back(law.law());

@@ -292,6 +292,21 @@ class Deriver {
                                       c->valid_certified_officers(), "人"));
       }
     }
+    // Short of officers comes first; a reader should still learn which of
+    // these powers also lack a legal reviewer once they are staffed.
+    std::set<std::string> needs_review;
+    for (const auto& p : d.powers()) {
+      if (p.needs_legal_review()) needs_review.insert(p.power());
+    }
+    int unreviewed = 0;
+    for (const auto& [domain, gaps] : g.by_domain) {
+      const duty::DomainCoverage* c = Domain(d, domain);
+      if (c == nullptr || c->legally_qualified_officers() > 0) continue;
+      for (const duty::Gap* gap : gaps) unreviewed += needs_review.count(gap->power()) > 0 ? 1 : 0;
+    }
+    if (unreviewed > 0) {
+      causes.push_back(absl::StrCat("其中", unreviewed, "项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
+    }
     Finding& f = Add("duty.staff_short", v1::FINDING_TYPE_POWER_UNDERSTAFFED,
                      absl::StrCat(Scope(g, "执法事项"), "持有效执法证的执法人员",
                                   g.all_need_two ? "不足两人" : "未达到规定人数",

@@ -179,6 +179,9 @@ v1::StudySummary ToProto(const YearSummary& s, bool include_records) {
       for (const std::string& id : k.session_ids) {
         out->add_session_names(ChildResourceName(s.org, "sessions", id));
       }
+      for (const std::string& id : k.head_attended_session_ids) {
+        out->add_head_attended_session_names(ChildResourceName(s.org, "sessions", id));
+      }
     }
   }
   for (const QuarterTotal& q : s.by_quarter) {

@@ -114,8 +114,13 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
     kind.session_ids.push_back(s.meta.id);
     ++kind.sessions_by_quarter[quarter - 1];
     if (s.head_attended) ++kind.head_attended_sessions;
+    if (s.head_attended) kind.head_attended_session_ids.push_back(s.meta.id);
+    // In the record's order, each law once: "first studied" within a
+    // session is the order its record lists them.
     auto& studied = kind_laws[s.kind];
-    for (const std::string& law : std::set<std::string>(s.laws.begin(), s.laws.end())) {
+    std::set<std::string> seen;
+    for (const std::string& law : s.laws) {
+      if (!seen.insert(law).second) continue;
       auto [it, first] = studied.try_emplace(law, 0, static_cast<int32_t>(studied.size()));
       ++it->second.first;
     }

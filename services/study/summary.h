@@ -26,6 +26,7 @@ struct KindTotal {
   // studied first.
   std::vector<std::string> laws;
   std::vector<std::string> session_ids;  // by date
+  std::vector<std::string> head_attended_session_ids;
 };
 
 struct QuarterTotal {

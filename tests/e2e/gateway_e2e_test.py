@@ -267,7 +267,8 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual(short.text, "养老服务、殡葬2个领域共9项执法事项持有效执法证的执法人员不足两人，"
                                      "不能落实两人以上执法的要求")
         self.assertEqual(short.cause, "养老服务领域具备执法资格的在编在岗人员仅1人；"
-                                      "殡葬领域具备执法资格的2人中持有效执法证的仅1人")
+                                      "殡葬领域具备执法资格的2人中持有效执法证的仅1人；"
+                                      "其中3项需法制审核的事项所在领域也没有具备法律职业资格的执法人员")
         self.assertEqual(len(short.records), 9)
         self.assertTrue(all(r.startswith(f"orgs/{ORG}/powers/") for r in short.records), short.records)
         self.assertEqual(len(short.evidence), 9)

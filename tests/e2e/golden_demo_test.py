@@ -780,6 +780,15 @@ class CivilAffairsGoldenTest(GoldenCase):
             else:
                 self.assertIn(f"{domain}领域具备执法资格的{qualified}人中持有效执法证的仅{valid}人", text)
                 numbers += [qualified, valid]
+        # Of these, the powers that need 法制审核 in a domain where no valid
+        # certified officer is legally qualified: said in the cause too.
+        unreviewed = sum(1 for p in duty["short"]
+                         if p.get("needsLegalReview") and duty["domains"][p["domain"]][2] == 0)
+        if unreviewed:
+            self.assertIn(f"其中{unreviewed}项需法制审核的事项所在领域也没有具备法律职业资格的执法人员", text)
+            numbers.append(unreviewed)
+        else:
+            self.assertNotIn("需法制审核的事项所在领域", text)
 
         # Powers needing 法制审核 whose certified officers hold no legal qualification.
         review_domains = sorted({p["domain"] for p in duty["no_reviewer"]})

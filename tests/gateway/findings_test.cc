@@ -156,6 +156,20 @@ TEST(FindingsTest, PowersShortOfCertifiedOfficersAreOneSentenceWithTheCausePerDo
   EXPECT_THAT(f.evidence, Each(Not(HasSubstr("000617001000"))));
 }
 
+TEST(FindingsTest, ShortPowersThatAlsoLackALegalReviewerAreSaidToInTheCause) {
+  YearInputs in = SampleInputs();
+  for (const char* code : {"000217009000", "000217010000", "000117001000"}) {
+    auto* p = in.duty->add_powers();
+    p->set_power(std::string("orgs/test-minzheng/powers/p") + code);
+    p->set_needs_legal_review(true);
+  }
+  in.duty->mutable_domains(0)->set_legally_qualified_officers(1);  // 养老服务 has a reviewer
+  const Finding f = One(DeriveFindings(in, {}), v1::FINDING_TYPE_POWER_UNDERSTAFFED);
+  EXPECT_THAT(f.cause, ::testing::EndsWith("；其中2项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
+  // Still one cause per power: they are counted here, not as lacking a reviewer.
+  EXPECT_THAT(f.records, SizeIs(4));
+}
+
 TEST(FindingsTest, OneDomainReadsWithoutACount) {
   YearInputs in = SampleInputs();
   auto* gaps = in.duty->mutable_gaps();
