@@ -40,8 +40,9 @@ build_packages=(
 test_packages=(
   # PostgreSQL server for the store tests on the second driver
   postgresql
-  # LibreOffice + CJK fonts + poppler to prove the DOCX opens
-  libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+  # LibreOffice + CJK fonts + poppler to prove the DOCX opens and measure its
+  # layout; Liberation Serif stands in for the DOCX's Times New Roman digits
+  libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 poppler-utils
   # GoogleTest, the allocation benchmark, and the second-language client
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-protobuf
   # deployment manifest check: kustomize rendering (kubectl), YAML, and `ip`

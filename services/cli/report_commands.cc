@@ -23,12 +23,13 @@ namespace v1 = fazhi::report::v1;
 
 // Fields a file replaces as a whole: a put makes the stored resource what
 // the file says, including fields the file leaves out.
-constexpr const char* kOrganizationFields[] = {"full_name", "region",   "supervisors",
-                                               "credit_code", "contacts", "two_person_approval"};
+constexpr const char* kOrganizationFields[] = {"full_name",   "region",   "supervisors",
+                                               "credit_code", "contacts", "two_person_approval",
+                                               "addressee"};
 constexpr const char* kReportFields[] = {"title",        "layout",     "preamble",
                                          "sections",     "shortcomings", "plan_items",
                                          "signatory",    "report_date", "due_dates",
-                                         "suppressed_findings"};
+                                         "suppressed_findings", "document_number"};
 
 std::unique_ptr<v1::ReportService::Stub> ReportStub(const Flags& flags) {
   return v1::ReportService::NewStub(

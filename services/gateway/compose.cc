@@ -74,10 +74,14 @@ class Composer {
     for (const auto& [item, heading, field] : Layout(report)) {
       auto* section = out.add_sections();
       section->set_item(item);
-      section->set_heading(Fill(heading, field));
+      section->set_heading(Fill(fazhi::report::WithYears(heading), field));
       AddSection(report, item, *section);
     }
     out.set_signature(organ);
+    // 公文 front matter: the 主送机关, and for a 版头 the 发文字号 with its 签发人.
+    if (in_.organization) out.set_addressee(in_.organization->effective_addressee());
+    out.set_document_number(report.document_number());
+    if (!report.document_number().empty()) out.set_issuer(report.signatory().name());
     if (IsSet(report.report_date())) {
       out.set_date(ChineseDate(report.report_date().year(), report.report_date().month(),
                                report.report_date().day()));
@@ -331,6 +335,9 @@ fazhi::render::Document ToDocument(const v1::ComposedReport& report) {
   }
   d.signature = report.signature();
   d.date = report.date();
+  d.addressee = report.addressee();
+  d.document_number = report.document_number();
+  d.issuer = report.issuer();
   return d;
 }
 

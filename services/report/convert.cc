@@ -70,6 +70,7 @@ Organization FromProto(const v1::Organization& p) {
     o.finding_remedies.push_back({r.finding(), r.cause(), r.rectification(), r.owner(),
                                   r.due_date().year(), r.due_date().month(), r.due_date().day()});
   }
+  o.addressee = p.addressee();
   return o;
 }
 
@@ -99,6 +100,7 @@ v1::Organization ToProto(const Organization& o) {
       out->mutable_due_date()->set_day(r.due_day);
     }
   }
+  p.set_addressee(o.addressee);
   p.set_etag(MakeEtag(o.meta.revision));
   *p.mutable_create_time() = ToTimestamp(o.meta.create_time);
   *p.mutable_update_time() = ToTimestamp(o.meta.update_time);
@@ -130,6 +132,7 @@ ReportContent ContentFromProto(const v1::Report& p, int year) {
   }
   c.signatory = {p.signatory().name(), p.signatory().title()};
   c.report_date = OptionalDay(p.report_date());
+  c.document_number = p.document_number();
   c.submit_before = OptionalDay(p.due_dates().submit_before()).value_or(DefaultSubmitBefore(year));
   c.publish_before = OptionalDay(p.due_dates().publish_before()).value_or(DefaultPublishBefore(year));
   c.suppressed_findings = ToVector(p.suppressed_findings());
@@ -202,6 +205,7 @@ v1::Report ToProto(const Report& r) {
     p.mutable_signatory()->set_title(c.signatory.title);
   }
   SetDay(c.report_date, p.mutable_report_date());
+  p.set_document_number(c.document_number);
   *p.mutable_due_dates()->mutable_submit_before() = ToDate(c.submit_before);
   *p.mutable_due_dates()->mutable_publish_before() = ToDate(c.publish_before);
   Assign(c.suppressed_findings, p.mutable_suppressed_findings());

@@ -43,6 +43,7 @@ struct Organization {
   std::vector<Contact> contacts;
   bool two_person_approval = false;
   std::vector<FindingRemedy> finding_remedies;
+  std::string addressee;  // 主送机关; empty: the first supervisor
 };
 
 // Values match fazhi.report.v1.ContentItem.
@@ -118,6 +119,7 @@ struct ReportContent {
   std::vector<PlanItem> plan_items;
   Signatory signatory;
   std::optional<absl::CivilDay> report_date;
+  std::string document_number;  // 发文字号; empty: no 版头
   absl::CivilDay submit_before;   // exclusive
   absl::CivilDay publish_before;  // exclusive
   std::vector<std::string> suppressed_findings;

@@ -1,5 +1,6 @@
 #include "services/report/report_service.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -96,6 +97,32 @@ absl::Status RunStep(ReportStore& store, const Request& request, Step step,
   return absl::OkStatus();
 }
 
+// The organization as callers see it, with the addressee its reports use:
+// its own, else the first supervisor's full name when that one is
+// registered here (names seen are kept in `names` across a page).
+absl::StatusOr<v1::Organization> Presented(ReportStore& store, const Organization& org,
+                                           std::map<std::string, std::string>& names) {
+  v1::Organization p = ToProto(org);
+  std::string addressee = org.addressee;
+  if (addressee.empty() && !org.supervisors.empty()) {
+    const std::string& supervisor = org.supervisors.front();
+    auto known = names.find(supervisor);
+    if (known == names.end()) {
+      absl::StatusOr<Organization> found = store.GetOrganization(supervisor);
+      if (!found.ok() && !absl::IsNotFound(found.status())) return found.status();
+      known = names.emplace(supervisor, found.ok() ? found->full_name : "").first;
+    }
+    addressee = known->second;
+  }
+  p.set_effective_addressee(addressee);
+  return p;
+}
+
+absl::StatusOr<v1::Organization> Presented(ReportStore& store, const Organization& org) {
+  std::map<std::string, std::string> names;
+  return Presented(store, org, names);
+}
+
 }  // namespace
 
 ReportServiceImpl::ReportServiceImpl(ReportStore* store, const CallHandler* calls, Clock today)
@@ -123,7 +150,7 @@ grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Organization stored,
                      store_->CreateOrganization(std::move(org),
                                                 Record("CreateOrganization", Actor(*request))));
-    *response = ToProto(stored);
+    ASSIGN_OR_RETURN(*response, Presented(*store_, stored));
     return absl::OkStatus();
   });
 }
@@ -136,7 +163,7 @@ grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
     auto id = ParseOrgName(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Organization org, store_->GetOrganization(*id));
-    *response = ToProto(org);
+    ASSIGN_OR_RETURN(*response, Presented(*store_, org));
     return absl::OkStatus();
   });
 }
@@ -178,7 +205,10 @@ grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
       if (static_cast<int>(batch.size()) <= page_size) break;
       cursor = batch.back().meta.id;
     }
-    for (const Organization& o : page) *response->add_organizations() = ToProto(o);
+    std::map<std::string, std::string> names;
+    for (const Organization& o : page) {
+      ASSIGN_OR_RETURN(*response->add_organizations(), Presented(*store_, o, names));
+    }
     if (more) response->set_next_page_token(EncodePageToken(query, {page.back().meta.id}));
     return absl::OkStatus();
   });
@@ -193,6 +223,7 @@ grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
     auto id = ParseOrgName(proto.name(), "organization.name", v);
     auto expected = ParseEtagField(proto.etag(), "organization.etag", /*required=*/true, v);
     CheckActor(Actor(*request), v);
+    CheckMaskNamesNoOutputOnly(request->update_mask(), {"effective_addressee"}, v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Organization current, store_->GetOrganization(*id));
     if (*expected != current.meta.revision) {
@@ -210,7 +241,7 @@ grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Organization stored,
                      store_->UpdateOrganization(std::move(org), *expected,
                                                 Record("UpdateOrganization", Actor(*request))));
-    *response = ToProto(stored);
+    ASSIGN_OR_RETURN(*response, Presented(*store_, stored));
     return absl::OkStatus();
   });
 }

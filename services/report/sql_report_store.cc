@@ -122,6 +122,7 @@ Json ContentJson(const ReportContent& c) {
           {"plan_items", plan},
           {"signatory", {{"name", c.signatory.name}, {"title", c.signatory.title}}},
           {"report_date", DayJson(c.report_date)},
+          {"document_number", c.document_number},
           {"suppressed_findings", c.suppressed_findings}};
 }
 
@@ -154,6 +155,7 @@ void ContentFrom(const Json& j, ReportContent& c) {
   const Json signatory = j.value("signatory", Json::object());
   c.signatory = {Str(signatory, "name"), Str(signatory, "title")};
   c.report_date = DayFrom(j, "report_date");
+  c.document_number = Str(j, "document_number");
   c.suppressed_findings = Strings(j, "suppressed_findings");
 }
 
@@ -240,7 +242,7 @@ struct OrganizationCodec {
         "organizations",
         "organization",
         {"full_name", "region", "supervisors", "credit_code", "contacts", "two_person_approval",
-         "finding_remedies"}};
+         "finding_remedies", "addressee"}};
     return *spec;
   }
   static std::vector<Value> Values(const Organization& o) {
@@ -254,7 +256,8 @@ struct OrganizationCodec {
             o.credit_code.empty() ? sql::Null() : Value(o.credit_code),
             Value(Dump(contacts)),
             Value(int64_t{o.two_person_approval ? 1 : 0}),
-            Value(Dump(RemediesJson(o.finding_remedies)))};
+            Value(Dump(RemediesJson(o.finding_remedies))),
+            Value(o.addressee)};
   }
   static Organization FromRow(const Row& row, size_t c) {
     Organization o;
@@ -275,6 +278,7 @@ struct OrganizationCodec {
     }
     o.two_person_approval = row.Bool(c + 5);
     o.finding_remedies = RemediesFrom(Parse(row.Text(c + 6)));
+    o.addressee = row.Text(c + 7);
     return o;
   }
 };

@@ -163,6 +163,7 @@ void ValidateOrganization(const v1::Organization& o, absl::string_view prefix,
                           absl::string_view self_id, FieldViolations& v) {
   v.CheckText(F(prefix, "full_name"), o.full_name(), kMaxFullNameChars, /*required=*/true);
   v.CheckText(F(prefix, "region"), o.region(), kMaxRegionChars);
+  v.CheckText(F(prefix, "addressee"), o.addressee(), kMaxAddresseeChars);
   const std::string supervisors = F(prefix, "supervisors");
   if (o.supervisors_size() > static_cast<int>(kMaxSupervisors)) {
     v.Add(supervisors, absl::StrCat("must have at most ", kMaxSupervisors, " entries"));
@@ -292,6 +293,11 @@ void ValidateReportContent(const v1::Report& r, absl::string_view prefix, FieldV
 
   v.CheckText(F(prefix, "signatory.name"), r.signatory().name(), kMaxPersonChars);
   v.CheckText(F(prefix, "signatory.title"), r.signatory().title(), kMaxPersonChars);
+  if (!r.document_number().empty() &&
+      CheckTextOk(v, F(prefix, "document_number"), r.document_number(), kMaxDocumentNumberChars, false)) {
+    const std::string problem = DocumentNumberProblem(r.document_number());
+    if (!problem.empty()) v.Add(F(prefix, "document_number"), problem);
+  }
   v.CheckDate(F(prefix, "report_date"), r.report_date(), /*required=*/false);
   v.CheckDate(F(prefix, "due_dates.submit_before"), r.due_dates().submit_before(), false);
   v.CheckDate(F(prefix, "due_dates.publish_before"), r.due_dates().publish_before(), false);

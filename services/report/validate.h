@@ -18,6 +18,8 @@ namespace fazhi::report {
 
 inline constexpr size_t kMaxFullNameChars = 100;
 inline constexpr size_t kMaxRegionChars = 100;
+inline constexpr size_t kMaxAddresseeChars = 100;
+inline constexpr size_t kMaxDocumentNumberChars = 50;
 inline constexpr size_t kMaxSupervisors = 20;
 inline constexpr size_t kMaxContacts = 20;
 inline constexpr size_t kMaxFindingRemedies = 30;

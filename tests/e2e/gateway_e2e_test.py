@@ -31,6 +31,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -226,6 +227,9 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual([s.number for s in composed.sections], ["一、", "二、", "三、", "四、", "五、"])
         self.assertIn("2024年，鲁山县民政局坚持以习近平法治思想为引领", composed.preamble[0])
         self.assertEqual(composed.date, "2025年2月20日")
+        # 主送机关 from the organization; no 版头 without a 发文字号.
+        self.assertEqual(composed.addressee, "县委依法治县办")
+        self.assertEqual((composed.document_number, composed.issuer), ("", ""))
 
         # Each number belongs to the activity its sentence names: the head's
         # own sessions, the leadership group's, the all-staff sessions' 学时
@@ -308,7 +312,10 @@ class GatewayE2ETest(unittest.TestCase):
                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         for fmt in ("txt", "md", "html"):
             text = by_format[fmt].content.decode("utf-8")
-            self.assertIn("鲁山县民政局关于2024年法治政府建设情况的报告", text, fmt)
+            # The title may be broken over centred lines.
+            flat = re.sub(r"<br>|[\u3000 \n]", "", text)
+            self.assertIn("鲁山县民政局关于2024年法治政府建设情况的报告", flat, fmt)
+            self.assertIn("县委依法治县办：", text, fmt)
             self.assertIn("全年组织集中学习12次", text, fmt)
         self.assertIn("<html", by_format["html"].content.decode())
         # The same composition gives the same bytes.
@@ -478,8 +485,13 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual(items(composed), [
             rp.CONTENT_ITEM_MEASURES, rp.CONTENT_ITEM_SHORTCOMINGS, rp.CONTENT_ITEM_HEAD_DUTY,
             rp.CONTENT_ITEM_NEXT_YEAR_PLAN, rp.CONTENT_ITEM_OTHER])
-        self.assertEqual([s.heading for s in composed.sections][:2], [
-            "上一年度推进法治政府建设的主要举措和成效", "上一年度推进法治政府建设存在的不足和原因"])
+        # The regulation's words, with the years written as years.
+        self.assertEqual([s.heading for s in composed.sections], [
+            "2024年推进法治政府建设的主要举措和成效", "2024年推进法治政府建设存在的不足和原因",
+            "2024年党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况",
+            "2025年推进法治政府建设的主要安排", "其他需要报告的情况"])
+        # Its first supervisor is not registered here: no addressee.
+        self.assertEqual(composed.addressee, "")
         # Its narrative, filled from two years of study records: 同比 compares
         # (golden_demo_test.py works out every phrase from the files).
         measures = section_text(composed, rp.CONTENT_ITEM_MEASURES)

@@ -171,7 +171,21 @@ TEST(ComposeTest, TheRegulationsOrderWithItsPreset) {
   EXPECT_THAT(Items(r), ElementsAre(rv1::CONTENT_ITEM_MEASURES, rv1::CONTENT_ITEM_SHORTCOMINGS,
                                     rv1::CONTENT_ITEM_HEAD_DUTY, rv1::CONTENT_ITEM_NEXT_YEAR_PLAN,
                                     rv1::CONTENT_ITEM_OTHER));
-  EXPECT_EQ(r.sections(0).heading(), "上一年度推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(r.sections(0).heading(), "2024年推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(r.sections(3).heading(), "2025年推进法治政府建设的主要安排");
+}
+
+TEST(ComposeTest, StoredHeadingsSayingNextOrLastYearGetTheYears) {
+  // Layouts stored before the presets named the years.
+  ComposeInput input = SampleCompose();
+  rv1::Layout* layout = input.inputs.report->mutable_layout();
+  layout->Clear();
+  layout->set_preset(rv1::LAYOUT_PRESET_HEAD_FIRST);
+  *layout->add_entries() = Entry(rv1::CONTENT_ITEM_MEASURES, "上一年度推进法治政府建设的主要举措和成效");
+  *layout->add_entries() = Entry(rv1::CONTENT_ITEM_NEXT_YEAR_PLAN, "下一年度推进法治政府建设的初步安排");
+  const v1::ComposedReport r = ComposeOk(input);
+  EXPECT_EQ(r.sections(0).heading(), "2024年推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(r.sections(1).heading(), "2025年推进法治政府建设的初步安排");
 }
 
 TEST(ComposeTest, ItemsALayoutLeavesOutAreAddedInTheRegulationsOrder) {
@@ -399,6 +413,26 @@ TEST(ComposeTest, ToDocumentLaysOutHeadingsAndParagraphs) {
   int level1 = 0;
   for (const auto& b : d.body) level1 += b.kind == fazhi::render::BlockKind::kHeading && b.level == 1;
   EXPECT_EQ(level1, 5);
+  // No 版头 unless the report has a 发文字号; no addressee unless known.
+  EXPECT_EQ(d.document_number, "");
+  EXPECT_EQ(d.issuer, "");
+  EXPECT_EQ(d.addressee, "");
+}
+
+TEST(ComposeTest, AddresseeAndHeaderComeFromTheOrganizationAndReport) {
+  ComposeInput input = SampleCompose();
+  input.inputs.organization->set_effective_addressee("县委依法治县办");
+  input.inputs.report->set_document_number("测民〔2025〕3号");
+  input.inputs.report->mutable_signatory()->set_name("王建华");
+  const v1::ComposedReport r = ComposeOk(input);
+  EXPECT_EQ(r.addressee(), "县委依法治县办");
+  EXPECT_EQ(r.document_number(), "测民〔2025〕3号");
+  EXPECT_EQ(r.issuer(), "王建华");
+  const fazhi::render::Document d = ToDocument(r);
+  EXPECT_EQ(d.addressee, "县委依法治县办");
+  EXPECT_EQ(d.document_number, "测民〔2025〕3号");
+  EXPECT_EQ(d.issuer, "王建华");
+  EXPECT_EQ(d.date, "2025年2月20日");  // Arabic digits, full year, no leading zeros
 }
 
 }  // namespace

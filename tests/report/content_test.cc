@@ -30,7 +30,8 @@ TEST(ContentTest, RegulationPresetKeepsTheRegulationsOrderAndWords) {
               ::testing::ElementsAre(ContentItem::kMeasures, ContentItem::kShortcomings,
                                      ContentItem::kHeadDuty, ContentItem::kNextYearPlan,
                                      ContentItem::kOther));
-  EXPECT_EQ(entries[0].heading, "上一年度推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(entries[0].heading, "{{year}}年推进法治政府建设的主要举措和成效");
+  EXPECT_EQ(entries[3].heading, "{{next_year}}年推进法治政府建设的主要安排");
   EXPECT_EQ(entries[4].heading, "其他需要报告的情况");
   EXPECT_EQ(Items(PresetEntries(LayoutPreset::kUnspecified)), Items(entries));
 }
@@ -76,6 +77,34 @@ TEST(ContentTest, DefaultsFillTitleAndPresetButKeepCustomEntries) {
   EXPECT_EQ(custom.title, "自拟标题");
   ASSERT_EQ(custom.layout.entries.size(), 1u);
   EXPECT_EQ(custom.layout.entries[0].heading, "明年打算");
+}
+
+TEST(ContentTest, NoPresetSaysNextOrLastYear) {
+  for (LayoutPreset preset : {LayoutPreset::kRegulation, LayoutPreset::kYearPrefixed,
+                              LayoutPreset::kHeadFirst}) {
+    for (const LayoutEntry& e : PresetEntries(preset)) {
+      EXPECT_EQ(e.heading.find("一年度"), std::string::npos) << e.heading;
+    }
+  }
+}
+
+TEST(ContentTest, WithYearsWritesTheRegulationsRelativeYearsAsYears) {
+  EXPECT_EQ(WithYears("下一年度推进法治政府建设的初步安排"), "{{next_year}}年推进法治政府建设的初步安排");
+  EXPECT_EQ(WithYears("上一年度推进法治政府建设存在的不足和原因"),
+            "{{year}}年推进法治政府建设存在的不足和原因");
+  EXPECT_EQ(WithYears("其他需要报告的情况"), "其他需要报告的情况");
+}
+
+TEST(ContentTest, DocumentNumberFollowsGbT9704) {
+  EXPECT_EQ(DocumentNumberProblem("鲁民〔2025〕3号"), "");
+  EXPECT_EQ(DocumentNumberProblem("鲁山县民政局〔2025〕120号"), "");
+  EXPECT_THAT(DocumentNumberProblem("鲁民[2025]3号"), ::testing::HasSubstr("〔〕"));
+  EXPECT_THAT(DocumentNumberProblem("鲁民（2025）3号"), ::testing::HasSubstr("〔〕"));
+  EXPECT_THAT(DocumentNumberProblem("〔2025〕3号"), ::testing::HasSubstr("机关代字"));
+  EXPECT_THAT(DocumentNumberProblem("鲁民〔25〕3号"), ::testing::HasSubstr("four digits"));
+  EXPECT_THAT(DocumentNumberProblem("鲁民〔2025〕03号"), ::testing::HasSubstr("zeros"));
+  EXPECT_THAT(DocumentNumberProblem("鲁民〔2025〕第3号"), ::testing::HasSubstr("第"));
+  EXPECT_THAT(DocumentNumberProblem("鲁民〔2025〕3"), ::testing::HasSubstr("号"));
 }
 
 }  // namespace

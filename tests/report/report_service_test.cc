@@ -299,6 +299,71 @@ TEST_F(ReportServiceTest, NumbersTypedByHandAreWarnedAboutNotRefused) {
   EXPECT_EQ(got.warnings_size(), 2);
 }
 
+TEST_F(ReportServiceTest, AddresseeIsItsOwnElseTheFirstRegisteredSupervisors) {
+  // ValidOrg names orgs/lushan-yifazhixian first: not registered yet.
+  EXPECT_EQ(CreateOrg("lushan-minzheng").effective_addressee(), "");
+  v1::Organization office = ValidOrg("中共鲁山县委全面依法治县委员会办公室");
+  office.clear_supervisors();
+  office.clear_credit_code();
+  CreateOrg("lushan-yifazhixian", office);
+  v1::GetOrganizationRequest get;
+  get.set_name("orgs/lushan-minzheng");
+  v1::Organization got;
+  ASSERT_TRUE(Call(&Stub::GetOrganization, get, &got).ok());
+  EXPECT_EQ(got.addressee(), "");
+  EXPECT_EQ(got.effective_addressee(), "中共鲁山县委全面依法治县委员会办公室");
+  v1::ListOrganizationsRequest list;
+  v1::ListOrganizationsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListOrganizations, list, &listed).ok());
+  ASSERT_EQ(listed.organizations_size(), 2);
+  EXPECT_EQ(listed.organizations(0).effective_addressee(), "中共鲁山县委全面依法治县委员会办公室");
+
+  // Its own addressee wins, and is stored.
+  v1::UpdateOrganizationRequest update;
+  update.mutable_organization()->set_name("orgs/lushan-minzheng");
+  update.mutable_organization()->set_etag(got.etag());
+  update.mutable_organization()->set_addressee("县委依法治县办");
+  update.mutable_update_mask()->add_paths("addressee");
+  update.set_actor("admin");
+  v1::Organization updated;
+  ASSERT_TRUE(Call(&Stub::UpdateOrganization, update, &updated).ok());
+  EXPECT_EQ(updated.addressee(), "县委依法治县办");
+  EXPECT_EQ(updated.effective_addressee(), "县委依法治县办");
+  ASSERT_TRUE(Call(&Stub::GetOrganization, get, &got).ok());
+  EXPECT_EQ(got.addressee(), "县委依法治县办");
+  // It is computed, not set.
+  update.mutable_organization()->set_etag(got.etag());
+  update.mutable_update_mask()->add_paths("effective_addressee");
+  EXPECT_THAT(BadFields(Call(&Stub::UpdateOrganization, update, &updated)),
+              ElementsAre("update_mask.paths[1]"));
+}
+
+TEST_F(ReportServiceTest, AddresseeAndDocumentNumberAreValidated) {
+  v1::Organization org = ValidOrg();
+  org.set_addressee("县委\n县政府");
+  v1::CreateOrganizationRequest request;
+  request.set_organization_id("a");
+  *request.mutable_organization() = org;
+  request.set_actor("admin");
+  v1::Organization out;
+  EXPECT_THAT(BadFields(Call(&Stub::CreateOrganization, request, &out)),
+              ElementsAre("organization.addressee"));
+  request.mutable_organization()->set_addressee(std::string(101, 'x'));
+  EXPECT_THAT(BadFields(Call(&Stub::CreateOrganization, request, &out)),
+              ElementsAre("organization.addressee"));
+
+  CreateOrg("a");
+  v1::Report report;
+  report.set_document_number("鲁民[2025]03号");
+  v1::Report created;
+  grpc::Status status = TryCreateReport("a", 2024, report, &created);
+  EXPECT_THAT(BadFields(status), ElementsAre("report.document_number"));
+  EXPECT_THAT(BadDescription(status, "report.document_number"), HasSubstr("〔〕"));
+  report.set_document_number("鲁民〔2025〕3号");
+  created = CreateReport("a", 2024, report);
+  EXPECT_EQ(created.document_number(), "鲁民〔2025〕3号");
+}
+
 TEST_F(ReportServiceTest, OrganizationUpdateNeedsAFreshEtag) {
   v1::Organization created = CreateOrg("a");
   v1::UpdateOrganizationRequest request;

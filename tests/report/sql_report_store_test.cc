@@ -37,6 +37,7 @@ Organization NewOrg(const std::string& id, std::vector<std::string> supervisors 
   o.two_person_approval = true;
   o.finding_remedies = {{"duty.staff_short", "编制所限，“执法”岗位空缺", "{{next_year}}年补充", "人事股", 0, 9, 30},
                         {"duty.training.short", "", "", "", 2025, 4, 30}};
+  o.addressee = "县委依法治县办";
   return o;
 }
 
@@ -133,6 +134,7 @@ TEST_P(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
   const FindingRemedy& dated = got->finding_remedies[1];
   EXPECT_EQ(std::tuple(dated.due_year, dated.due_month, dated.due_day), std::tuple(2025, 4, 30));
   EXPECT_EQ(dated.cause, "");
+  EXPECT_EQ(got->addressee, "县委依法治县办");
 }
 
 TEST_P(SqlReportStoreTest, DuplicateIdOrCreditCodeIsAlreadyExists) {
@@ -216,6 +218,7 @@ TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   c.report_date = absl::CivilDay(2025, 2, 20);
   c.submit_before = absl::CivilDay(2025, 2, 25);
   c.suppressed_findings = {"study.lecture.short"};
+  c.document_number = "鲁民〔2025〕3号";
   ASSERT_TRUE(store_->CreateReport(r, Prepare, By("x", "C")).ok());
   Open();
   Report got = store_->GetReport("a", 2024).value();
@@ -237,6 +240,7 @@ TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   EXPECT_EQ(got.content.submit_before, absl::CivilDay(2025, 2, 25));
   EXPECT_EQ(got.content.publish_before, absl::CivilDay(2025, 4, 1));
   EXPECT_THAT(got.content.suppressed_findings, ElementsAre("study.lecture.short"));
+  EXPECT_EQ(got.content.document_number, "鲁民〔2025〕3号");
 }
 
 TEST_P(SqlReportStoreTest, AFailedChangeWritesNothing) {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/gateway/render/gongwen.h"
 #include "services/gateway/render/markup.h"
 #include "services/gateway/render/renderer.h"
 
@@ -32,12 +33,26 @@ constexpr int kLinePitch = 579;
 // same in Word, but LibreOffice gives a glyph wider than its grid cell two
 // cells, halving the line; plain letter-spacing reads the same everywhere.)
 constexpr int kLetterSpacing = -5;
+// One 3号 character as set: 16 pt less the letter spacing, in twips; and
+// the text block's width.
+constexpr int kCharTwips = 320 + kLetterSpacing;
+constexpr int kTextWidth = kPageWidth - kMarginLeft - kMarginRight;  // 8844: 156 mm
+// Word and LibreOffice put a little room between Chinese text and Latin
+// letters or digits (LibreOffice 7.4 ignores w:autoSpaceDE/DN="0"): 3.45 pt
+// measured in LibreOffice at 16 pt. A width that decides where the 落款
+// stands counts it at each change of script.
+constexpr int kAutoSpaceTwips = 69;
+// Room LibreOffice needs for a mark it hangs past a line: its 16 pt box.
+constexpr int kHangRoomTwips = 330;
 
 constexpr char kFangSong[] = "仿宋_GB2312";
 constexpr char kXiaoBiaoSong[] = "方正小标宋简体";
 constexpr char kHeiTi[] = "黑体";
 constexpr char kKaiTi[] = "楷体_GB2312";
 constexpr char kSongTi[] = "宋体";
+// Latin letters and digits: Times New Roman, half a character wide as the
+// 公文 expect (LibreOffice sets it in its metric twin, Liberation Serif).
+constexpr char kLatin[] = "Times New Roman";
 
 std::string Fonts(const char* east_asian, const char* latin) {
   return absl::StrCat("<w:rFonts w:ascii=\"", latin, "\" w:hAnsi=\"", latin, "\" w:eastAsia=\"",
@@ -48,17 +63,75 @@ std::string Run(absl::string_view text) {
   return absl::StrCat("<w:r><w:t xml:space=\"preserve\">", EscapeXml(text), "</w:t></w:r>");
 }
 
-std::string Paragraph(absl::string_view style, absl::string_view text) {
-  return absl::StrCat("<w:p><w:pPr><w:pStyle w:val=\"", style, "\"/></w:pPr>", Run(text), "</w:p>");
+std::string Paragraph(absl::string_view style, absl::string_view text, absl::string_view ppr = "") {
+  return absl::StrCat("<w:p><w:pPr><w:pStyle w:val=\"", style, "\"/>", ppr, "</w:pPr>", Run(text), "</w:p>");
+}
+
+// Width of a line of body text in twips, as the 落款's geometry counts it.
+int Twips(absl::string_view text) {
+  int twips = HalfWidths(text) * kCharTwips / 2;
+  bool latin = false;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool is_latin = c < 0x80;
+    if (i > 0 && is_latin != latin) twips += kAutoSpaceTwips;
+    latin = is_latin;
+    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  }
+  return twips;
+}
+
+// 版头 of a report sent upward: the 发文机关标志 in red, then the 发文字号
+// one character in from the left and the 签发人 one in from the right on one
+// line, over a red rule as wide as the text block.
+std::string Header(const Document& d) {
+  const std::string mark = absl::StrCat(d.organ, "文件");
+  // At most 42 pt (初号), smaller when the name would not fit the line.
+  const int chars = std::max(1, HalfWidths(mark) / 2);
+  const int half_points = std::min(84, 2 * 420 / chars);
+  std::string out = absl::StrCat(
+      "<w:p><w:pPr><w:pStyle w:val=\"OrganMark\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"", half_points,
+      "\"/><w:szCs w:val=\"", half_points, "\"/></w:rPr><w:t xml:space=\"preserve\">", EscapeXml(mark),
+      "</w:t></w:r></w:p>");
+  out += Paragraph("Normal", "", "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>");
+  absl::StrAppend(&out, "<w:p><w:pPr><w:pStyle w:val=\"NumberLine\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"",
+                  kTextWidth - kCharTwips, "\"/></w:tabs></w:pPr>", Run(d.document_number));
+  if (!d.issuer.empty()) {
+    absl::StrAppend(&out, "<w:r><w:tab/><w:t xml:space=\"preserve\">签发人：</w:t></w:r>",
+                    "<w:r><w:rPr>", Fonts(kKaiTi, "KaiTi"), "</w:rPr><w:t xml:space=\"preserve\">",
+                    EscapeXml(d.issuer), "</w:t></w:r>");
+  }
+  out += "</w:p>";
+  // The title stands two lines below the rule.
+  out += Paragraph("Normal", "");
+  return out;
+}
+
+// 落款 without a seal (GB/T 9704-2012 §7.3.5.2): both lines set from the
+// left, at positions counted from the text block's right edge, so the date
+// starts exactly two characters right of the 署名.
+std::string Closing(const Document& d) {
+  const SignatureGeometry g = LayOutSignature(Twips(d.signature), Twips(d.date), kTextWidth, kCharTwips);
+  std::string out = Paragraph("Normal", "");  // one blank line below the body
+  auto line = [](absl::string_view text, int left) {
+    return Paragraph("Closing", text, absl::StrCat("<w:ind w:left=\"", left, "\" w:leftChars=\"0\"/>"));
+  };
+  if (!d.signature.empty()) out += line(d.signature, g.signature_left);
+  if (!d.date.empty()) out += line(d.date, g.date_left);
+  return out;
 }
 
 std::string DocumentXml(const Document& d) {
   std::string body;
-  if (!d.organ.empty()) body += Paragraph("Organ", d.organ);
-  // A title may break over lines where its author put a newline.
-  for (absl::string_view line : absl::StrSplit(d.title, '\n')) body += Paragraph("Title", line);
+  if (HasHeader(d)) body += Header(d);
+  if (OrganAboveTitle(d)) body += Paragraph("Organ", d.organ);
+  for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ)) {
+    body += Paragraph("Title", line);
+  }
   body += Paragraph("Normal", "");  // the blank line under the title
-  if (!d.addressee.empty()) body += Paragraph("Addressee", d.addressee);
+  if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
+    body += Paragraph("Addressee", addressee);
+  }
   for (const Block& b : d.body) {
     if (b.kind == BlockKind::kHeading) {
       body += Paragraph(absl::StrCat("Heading", std::clamp(b.level, 1, 4)), b.number + b.text);
@@ -66,11 +139,7 @@ std::string DocumentXml(const Document& d) {
       for (absl::string_view line : absl::StrSplit(b.text, '\n')) body += Paragraph("Normal", line);
     }
   }
-  if (!d.signature.empty()) {
-    body += Paragraph("Normal", "");
-    body += Paragraph("Signature", d.signature);
-  }
-  if (!d.date.empty()) body += Paragraph("Signature", d.date);
+  if (!d.signature.empty() || !d.date.empty()) body += Closing(d);
   return absl::StrCat(
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
       "\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "
@@ -96,39 +165,68 @@ std::string ParagraphStyle(absl::string_view id, absl::string_view name, absl::s
 std::string StylesXml() {
   const std::string line = absl::StrCat("<w:spacing w:line=\"", kLinePitch,
                                         "\" w:lineRule=\"exact\" w:before=\"0\" w:after=\"0\"/>");
+  // Text that can fill a line keeps its punctuation inside the 版心 (避头尾
+  // within the text block). ISO/IEC 29500-1 §17.3.1.21: w:overflowPunct on
+  // (also when omitted) lets a closing mark extend one character past the
+  // text extents, so the docDefaults say val="0", which Word and WPS follow.
+  // LibreOffice's DOCX import (7.4, and its source since) maps the value the
+  // other way round (val="0" turns its hanging punctuation on, "1" off) and
+  // applies it at every level Word reads too, so no value of it is right in
+  // both. What tells them apart: Word lets w:rightChars override w:right,
+  // LibreOffice ignores w:rightChars. So these paragraphs carry a right
+  // indent that only LibreOffice applies (w:right: a 16 pt mark's box and a
+  // little) and w:rightChars="0" for Word: in LibreOffice a full line then
+  // holds 27 characters and a hung mark stays inside the 版心; Word keeps 28
+  // a line and hangs nothing. Lines that never fill (title, 落款) say 0.
+  const std::string right = absl::StrCat(" w:rightChars=\"0\" w:right=\"", kHangRoomTwips, "\"");
+  const std::string no_right = " w:rightChars=\"0\" w:right=\"0\"";
   // Two characters of 16 pt: 640 twips; firstLineChars for grid-aware apps.
-  const std::string indent = "<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"/>";
+  const std::string indent = absl::StrCat("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"", right, "/>");
   const std::string size16 = absl::StrCat("<w:spacing w:val=\"", kLetterSpacing,
                                           "\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>");
+  const std::string fangsong = Fonts(kFangSong, kLatin);
+  auto heading = [&](int level, const char* east_asian, const char* latin) {
+    return ParagraphStyle(absl::StrCat("Heading", level), absl::StrCat("heading ", level),
+                          absl::StrCat("<w:keepNext/>", line, indent, "<w:outlineLvl w:val=\"", level, "\"/>"),
+                          absl::StrCat(Fonts(east_asian, latin), size16));
+  };
   return absl::StrCat(
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
       "\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
       "<w:docDefaults><w:rPrDefault><w:rPr>",
-      Fonts(kFangSong, "FangSong"), size16,
+      fangsong, size16,
       "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>"
-      "<w:pPrDefault><w:pPr><w:snapToGrid w:val=\"1\"/></w:pPr></w:pPrDefault></w:docDefaults>",
+      "<w:pPrDefault><w:pPr><w:overflowPunct w:val=\"0\"/><w:snapToGrid w:val=\"1\"/></w:pPr></w:pPrDefault>"
+      "</w:docDefaults>",
       ParagraphStyle("Normal", "Normal", absl::StrCat(line, indent, "<w:jc w:val=\"both\"/>"),
-                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+                     absl::StrCat(fangsong, size16)),
       ParagraphStyle("Organ", "Organ",
-                     "<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/>",
+                     absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"center\"/>"),
                      absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
+      // 发文机关标志: red 小标宋, centred, off the line grid (it is larger).
+      ParagraphStyle("OrganMark", "Organ Mark",
+                     absl::StrCat("<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"
+                                  "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"center\"/>"),
+                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:color w:val=\"FF0000\"/>")),
+      // 发文字号 and 签发人 over the red rule, 4 mm (11 pt) below the text.
+      ParagraphStyle("NumberLine", "Number Line",
+                     absl::StrCat("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"11\" w:color=\"FF0000\"/></w:pBdr>",
+                                  line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\" w:left=\"", kCharTwips,
+                                  "\"", no_right, "/><w:jc w:val=\"left\"/>"),
+                     absl::StrCat(fangsong, size16)),
       ParagraphStyle("Title", "Title",
-                     "<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>",
+                     absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right,
+                                  "/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>"),
                      absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
-      ParagraphStyle("Addressee", "Addressee", absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>"),
-                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
-      ParagraphStyle("Heading1", "heading 1", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"1\"/>"),
-                     absl::StrCat(Fonts(kHeiTi, "SimHei"), size16)),
-      ParagraphStyle("Heading2", "heading 2", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"2\"/>"),
-                     absl::StrCat(Fonts(kKaiTi, "KaiTi"), size16)),
-      ParagraphStyle("Heading3", "heading 3", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"3\"/>"),
-                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
-      ParagraphStyle("Heading4", "heading 4", absl::StrCat(line, indent, "<w:keepNext/><w:outlineLvl w:val=\"4\"/>"),
-                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
-      // Signature and date: right-aligned, about four characters in from the right.
-      ParagraphStyle("Signature", "Signature",
-                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\" w:rightChars=\"400\" w:right=\"1280\"/><w:jc w:val=\"right\"/>"),
-                     absl::StrCat(Fonts(kFangSong, "FangSong"), size16)),
+      ParagraphStyle("Addressee", "Addressee",
+                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", right, "/>"),
+                     absl::StrCat(fangsong, size16)),
+      heading(1, kHeiTi, "SimHei"), heading(2, kKaiTi, "KaiTi"), heading(3, kFangSong, kLatin),
+      heading(4, kFangSong, kLatin),
+      // 落款 lines: set from the left at the positions Closing() computes.
+      ParagraphStyle("Closing", "Closing",
+                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"left\"/>"),
+                     absl::StrCat(fangsong, size16)),
       ParagraphStyle("PageNumber", "Page Number", "<w:ind w:firstLine=\"0\"/>",
                      absl::StrCat(Fonts(kSongTi, "SimSun"), "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>")),
       "</w:styles>");

@@ -1,5 +1,6 @@
 #include <zip.h>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/gateway/render/markup.h"
@@ -38,6 +39,12 @@ std::string ZipEntry(const std::string& archive, const char* name) {
   return content;
 }
 
+std::string Spaces(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "\u3000";
+  return out;
+}
+
 Document Hostile() {
   Document d = SampleDocument(1);
   d.body.push_back({BlockKind::kParagraph, 0, "",
@@ -47,12 +54,41 @@ Document Hostile() {
 
 TEST(TextRendererTest, HeadingsNumberedAndBodyIndented) {
   std::string text = RenderAs("txt", SampleDocument());
-  EXPECT_THAT(text, HasSubstr("测试县民政局关于2024年法治政府建设情况的报告\n"));
+  // The title in two centred lines of 11 characters on the 28-character
+  // line, no organ line above it, the addressee flush left after a blank.
+  EXPECT_EQ(text.rfind("\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000 测试县民政局关于2024年\n"
+                       "\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000 法治政府建设情况的报告\n\n"
+                       "县委、县政府：\n",
+                       0),
+            0u)
+        << text;
   EXPECT_THAT(text, HasSubstr("\u3000\u3000一、党政主要负责人履行推进法治建设第一责任人职责情况\n"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000（二）工作事项2\n"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000四、下一年度"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000全年共开展集中学习12次"));
   EXPECT_THAT(text, HasSubstr("2025年1月15日\n"));
+}
+
+TEST(TextRendererTest, SignatureAndDatePerGbT9704) {
+  // 测试县民政局 (12 half characters) over 2025年1月15日 (13): the date
+  // is longer, so it ends two characters in (56 - 4 - 13 = 39 halves from
+  // the left) and the 署名 starts two characters before it (35).
+  std::string text = RenderAs("txt", SampleDocument());
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("。\n\n", Spaces(17), " 测试县民政局\n", Spaces(19), " 2025年1月15日\n")));
+  Document longer = SampleDocument(1);
+  longer.signature = "测试县人民政府办公室";  // 20 halves: the 署名 two in, the date after it
+  text = RenderAs("txt", longer);
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("\n", Spaces(16), "测试县人民政府办公室\n", Spaces(18),
+                                           "2025年1月15日\n")));
+}
+
+TEST(TextRendererTest, HeaderForAReportSentUpward) {
+  Document d = SampleDocument(1);
+  d.document_number = "测民〔2025〕3号";
+  d.issuer = "王建华";
+  std::string text = RenderAs("txt", d);
+  EXPECT_EQ(text.rfind(absl::StrCat(Spaces(10), "测试县民政局文件\n\n", Spaces(1), "测民〔2025〕3号"), 0), 0u) << text;
+  EXPECT_THAT(text, HasSubstr("签发人：王建华\n━━━━"));
 }
 
 TEST(MarkdownRendererTest, StructureAndEscaping) {
@@ -62,6 +98,40 @@ TEST(MarkdownRendererTest, StructureAndEscaping) {
   EXPECT_THAT(md, HasSubstr("### （一）工作事项1"));
   EXPECT_THAT(md, HasSubstr("\\<script\\>"));
   EXPECT_THAT(md, HasSubstr("\\*粗\\*"));
+}
+
+TEST(HtmlRendererTest, GongwenStructure) {
+  std::string html = RenderAs("html", SampleDocument());
+  EXPECT_THAT(html, HasSubstr("<h1>测试县民政局关于2024年<br>法治政府建设情况的报告</h1>\n"
+                              "<p class=\"addressee\">县委、县政府：</p>"));
+  EXPECT_THAT(html, Not(HasSubstr("class=\"organ")));  // the title holds the organ's name
+  EXPECT_THAT(html, HasSubstr("<div class=\"closing long-date\">\n<p class=\"signature\">测试县民政局</p>\n"
+                              "<p class=\"date\">2025年1月15日</p>\n</div>"));
+  for (const char* rule : {"line-break: strict", "hanging-punctuation: none", "letter-spacing: -0.25pt"}) {
+    EXPECT_THAT(html, HasSubstr(rule));
+  }
+  Document d = SampleDocument(1);
+  d.title = "关于2024年法治政府建设情况的报告";
+  d.document_number = "测民〔2025〕3号";
+  d.issuer = "王建华";
+  html = RenderAs("html", d);
+  EXPECT_THAT(html, HasSubstr("<div class=\"organ-mark\">测试县民政局文件</div>"));
+  EXPECT_THAT(html, HasSubstr("<span class=\"number\">测民〔2025〕3号</span><span class=\"issuer\">签发人："));
+  EXPECT_THAT(html, Not(HasSubstr("<div class=\"organ\">")));  // the 版头 carries the name
+  d.document_number.clear();
+  EXPECT_THAT(RenderAs("html", d), HasSubstr("<div class=\"organ\">测试县民政局</div>"));
+}
+
+TEST(HtmlRendererTest, StyleIsTheSameForEveryDocument) {
+  // The web page admits the rendering's style element by its hash.
+  auto style = [](const std::string& html) {
+    return html.substr(html.find("<style>"), html.find("</style>") - html.find("<style>"));
+  };
+  Document other = SampleDocument(1);
+  other.document_number = "测民〔2025〕3号";
+  other.signature = "测试县人民政府办公室";
+  EXPECT_EQ(style(RenderAs("html", SampleDocument())), style(RenderAs("html", other)));
+  EXPECT_EQ(style(RenderAs("html", SampleDocument())), style(RenderAs("html", Document{})));
 }
 
 TEST(HtmlRendererTest, PrintStyleAndInertNarrative) {
@@ -87,6 +157,41 @@ TEST(DocxRendererTest, PackageHoldsTheTextWithGbMargins) {
   EXPECT_THAT(ZipEntry(docx, "word/settings.xml"), HasSubstr("<w:evenAndOddHeaders/>"));
   EXPECT_THAT(ZipEntry(docx, "word/footer1.xml"), HasSubstr("<w:jc w:val=\"right\"/>"));
   EXPECT_THAT(ZipEntry(docx, "word/footer2.xml"), HasSubstr("<w:jc w:val=\"left\"/>"));
+}
+
+TEST(DocxRendererTest, TitleLinesAddresseeAndClosing) {
+  std::string document = ZipEntry(RenderAs("docx", SampleDocument()), "word/document.xml");
+  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t xml:space=\"preserve\">测试县民政局关于2024年</w:t>"));
+  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t xml:space=\"preserve\">法治政府建设情况的报告</w:t>"));
+  EXPECT_THAT(document, Not(HasSubstr("w:val=\"Organ\"")));
+  EXPECT_THAT(document, HasSubstr(">县委、县政府：<"));
+  // 落款: the date (13 halves: 2047 twips, and 5 changes of script at 69)
+  // ends two characters (630) in from 8844; the 署名 starts 630 before it.
+  const int date_left = 8844 - 630 - (13 * 315 / 2 + 5 * 69);
+  EXPECT_THAT(document, HasSubstr(absl::StrCat("<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left - 630,
+                                               "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">测试县民政局<")));
+  EXPECT_THAT(document, HasSubstr(absl::StrCat("<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left,
+                                               "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">2025年1月15日<")));
+}
+
+TEST(DocxRendererTest, PunctuationStaysInsideTheTextBlockInWordAndLibreOffice) {
+  std::string styles = ZipEntry(RenderAs("docx", SampleDocument()), "word/styles.xml");
+  // Word: no overflow (ISO/IEC 29500 §17.3.1.21); LibreOffice reads the
+  // value inverted and hangs, into a right indent only it applies.
+  EXPECT_THAT(styles, HasSubstr("<w:pPrDefault><w:pPr><w:overflowPunct w:val=\"0\"/>"));
+  EXPECT_THAT(styles, HasSubstr("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\" w:rightChars=\"0\" w:right=\"330\"/>"));
+}
+
+TEST(DocxRendererTest, HeaderWithMarkNumberAndIssuer) {
+  Document d = SampleDocument(1);
+  d.document_number = "测民〔2025〕3号";
+  d.issuer = "王建华";
+  std::string document = ZipEntry(RenderAs("docx", d), "word/document.xml");
+  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"OrganMark\"/>"));
+  EXPECT_THAT(document, HasSubstr(">测试县民政局文件<"));
+  EXPECT_THAT(document, HasSubstr(">测民〔2025〕3号<"));
+  EXPECT_THAT(document, HasSubstr(">签发人：<"));
+  EXPECT_THAT(ZipEntry(RenderAs("docx", d), "word/styles.xml"), HasSubstr("<w:color w:val=\"FF0000\"/>"));
 }
 
 TEST(DocxRendererTest, NarrativeCannotInjectMarkup) {
