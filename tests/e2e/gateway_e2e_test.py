@@ -227,9 +227,10 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual([s.number for s in composed.sections], ["一、", "二、", "三、", "四、", "五、"])
         self.assertIn("2024年，鲁山县民政局坚持以习近平法治思想为引领", composed.preamble[0])
         self.assertEqual(composed.date, "2025年2月20日")
-        # 主送机关 from the organization; no 版头 without a 发文字号.
+        # 主送机关 from the organization; a 版头 with the report's 发文字号 and
+        # its signatory as 签发人 (a report sent upward).
         self.assertEqual(composed.addressee, "县委依法治县办")
-        self.assertEqual((composed.document_number, composed.issuer), ("", ""))
+        self.assertEqual((composed.document_number, composed.issuer), ("鲁民〔2025〕3号", "王建华"))
 
         # Each number belongs to the activity its sentence names: the head's
         # own sessions, the leadership group's, the all-staff sessions' 学时
