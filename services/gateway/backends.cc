@@ -1,5 +1,7 @@
 #include "services/gateway/backends.h"
 
+#include "spdlog/spdlog.h"
+
 #include "services/common/auth/authenticator.h"
 #include "services/common/status_macros.h"
 
@@ -105,7 +107,13 @@ absl::Status Backends::Named(const std::string& backend, const grpc::Status& sta
                               : backend == "duty" ? config_.duty
                                                   : config_.report;
   absl::Status inner = FromGrpcStatus(status);
-  absl::Status named(inner.code(), absl::StrCat(backend, " backend (", target, "): ",
+  // The caller hears which backend, the log also where it is: addresses
+  // inside the deployment are no caller's business.
+  if (inner.code() == absl::StatusCode::kUnavailable ||
+      inner.code() == absl::StatusCode::kDeadlineExceeded) {
+    spdlog::warn("{} backend at {}: {}", backend, target, inner.ToString());
+  }
+  absl::Status named(inner.code(), absl::StrCat(backend, " backend: ",
                                                 inner.message().empty() ? "no answer" : inner.message()));
   inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     named.SetPayload(url, payload);

@@ -102,7 +102,8 @@ AuditRecord RecordOf(const CallInfo& call, const absl::Status& status) {
   record.method = std::string(call.method);
   record.resource = call.resource;
   record.outcome = absl::StatusCodeToString(status.code());
-  record.message = std::string(status.message().substr(0, 500));
+  // Bounded (and cut on a character boundary) where it is written.
+  record.message = std::string(status.message());
   record.request_id = CurrentRequestId();
   record.peer = call.peer;
   return record;
