@@ -27,20 +27,21 @@ class RefusedWatch : public grpc::ServerWriteReactor<HealthCheckResponse> {
 // decisions taken under the lock stay valid until they are carried out.
 class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckResponse> {
  public:
-  // Needs service->mutex_; the caller runs the returned action after it.
   Watcher(HealthService* service, std::string name, std::string peer)
       : service_(service), name_(std::move(name)), peer_(std::move(peer)) {}
 
   // What to do with gRPC once the lock is released.
   using Action = std::function<void()>;
 
-  // Needs service_->mutex_.
+  // Needs service_->mutex_. Sends the newest status when it changed; once
+  // the service shuts down, sends NOT_SERVING (if not yet heard) and ends.
   Action UpdateLocked() {
-    if (finished_) return nullptr;
-    if (service_->shutdown_) return FinishLocked(grpc::Status::OK);
+    if (finished_ || writing_) return nullptr;  // OnWriteDone comes back here
+    if (cancelled_) return FinishLocked(grpc::Status::CANCELLED);
     const ServingStatus now = service_->StatusOf(name_);
-    if (sent_ && now == last_) return nullptr;
-    if (writing_) return nullptr;  // OnWriteDone sends the newest status
+    if (sent_ && now == last_) {
+      return service_->shutdown_ ? FinishLocked(grpc::Status::OK) : nullptr;
+    }
     writing_ = true;
     sent_ = true;
     last_ = now;
@@ -53,7 +54,8 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
     {
       std::lock_guard<std::mutex> lock(service_->mutex_);
       writing_ = false;
-      action = ok && !finish_requested_ ? UpdateLocked() : FinishLocked(final_status_);
+      if (!ok) cancelled_ = true;
+      action = UpdateLocked();
     }
     if (action) action();
   }
@@ -62,7 +64,8 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
     Action action;
     {
       std::lock_guard<std::mutex> lock(service_->mutex_);
-      action = FinishLocked(grpc::Status::CANCELLED);
+      cancelled_ = true;
+      action = UpdateLocked();
     }
     if (action) action();
   }
@@ -76,19 +79,14 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
     delete this;
   }
 
-  // Needs service_->mutex_.
+ private:
+  // Needs service_->mutex_ and no write in flight.
   Action FinishLocked(grpc::Status status) {
     if (finished_) return nullptr;
-    if (writing_) {
-      finish_requested_ = true;
-      final_status_ = std::move(status);
-      return nullptr;
-    }
     finished_ = true;
     return [this, status = std::move(status)] { Finish(status); };
   }
 
- private:
   HealthService* service_;
   const std::string name_;
   const std::string peer_;
@@ -97,8 +95,7 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
   bool sent_ = false;
   bool writing_ = false;
   bool finished_ = false;
-  bool finish_requested_ = false;
-  grpc::Status final_status_;
+  bool cancelled_ = false;
 };
 
 HealthService::~HealthService() { Shutdown(); }
@@ -130,9 +127,7 @@ void HealthService::Shutdown() {
     shutdown_ = true;
     for (auto& [name, status] : statuses_) status = HealthCheckResponse::NOT_SERVING;
     for (Watcher* watcher : watchers_) {
-      if (Watcher::Action action = watcher->FinishLocked(grpc::Status::OK)) {
-        actions.push_back(std::move(action));
-      }
+      if (Watcher::Action action = watcher->UpdateLocked()) actions.push_back(std::move(action));
     }
   }
   for (auto& action : actions) action();

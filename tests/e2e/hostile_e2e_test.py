@@ -59,6 +59,8 @@ from google.type import date_pb2  # noqa: E402
 
 from fazhi.gateway.v1 import gateway_pb2 as gw  # noqa: E402
 from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
+from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
+from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 from fazhi.study.v1 import study_pb2 as st  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 from fazhi.type.v1 import audit_pb2  # noqa: E402
@@ -161,6 +163,7 @@ def setUpModule():
     unittest.addModuleCleanup(lambda: [s.stop() for s in SERVERS.values()])
     KEYS["admin"] = fazhi("keys", "create", "--caller=admin", "--roles=admin:*")
     KEYS["editor"] = fazhi("keys", "create", "--caller=editor", f"--roles=editor:{OWN}")
+    KEYS["approver"] = fazhi("keys", "create", "--caller=approver", f"--roles=approver:{OWN}")
     keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
     common = [keys, "--allow_plaintext", "--log_format=json"]
     for name in ("study", "report"):
@@ -478,6 +481,23 @@ class D_Text(unittest.TestCase):
                 self.assertIn("session.title", fields, repr(bad))
                 self.assertIn("session.notes", fields, repr(bad))
 
+
+
+class G_Publish(unittest.TestCase):
+    def test_direct_publish_by_an_approver_is_refused(self):
+        # A "docx" that is HTML with a script, and its true SHA-256: only
+        # the gateway's own composition may be published.
+        import hashlib
+        content = b"<html><script>alert(1)</script></html>"
+        request = rp.PublishReportRequest(name=f"orgs/{OWN}/reports/2024", documents=[
+            rp.DocumentUpload(format="docx", media_type="text/html", content=content,
+                              sha256=hashlib.sha256(content).hexdigest())])
+        with grpc.insecure_channel(SERVERS["report"].target) as channel:
+            with self.assertRaises(grpc.RpcError) as caught:
+                report_pb2_grpc.ReportServiceStub(channel).PublishReport(
+                    request, metadata=md(KEYS["approver"]), timeout=CALL_DEADLINE)
+        self.assertEqual(caught.exception.code(), C.PERMISSION_DENIED)
+        self.assertIn("only from the gateway", caught.exception.details())
 
 
 class E_SharedDatabase(unittest.TestCase):

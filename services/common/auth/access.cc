@@ -36,6 +36,13 @@ std::optional<std::string> StringAtPath(const google::protobuf::Message& message
   return std::nullopt;
 }
 
+// Whether the caller reached this service through a delegate (the
+// authenticator's credential for an x-fazhi-on-behalf-of call), or in
+// development mode.
+bool ThroughDelegate(const Principal& who) {
+  return who.credential == "dev" || absl::StartsWith(who.credential, "delegated via ");
+}
+
 bool IsDenial(const absl::Status& status) {
   return status.code() == absl::StatusCode::kUnauthenticated ||
          status.code() == absl::StatusCode::kPermissionDenied;
@@ -167,6 +174,11 @@ absl::Status AuthPolicy::Check(CallInfo& call) {
   if (across ? !call.principal->CanSomewhere(r.permission)
              : !call.principal->Can(r.permission, call.org)) {
     return Refuse(*call.principal, r.permission, call.org, call.method);
+  }
+  if (r.via_delegate && !ThroughDelegate(*call.principal)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        call.method, " is taken only from the gateway, which composes what it carries; caller ",
+        call.principal->caller, " called directly: publish through the gateway"));
   }
   return absl::OkStatus();
 }
