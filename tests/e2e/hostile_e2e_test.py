@@ -20,7 +20,13 @@ what no key may do is tried without one, and the service must stay usable:
   the gateway's audit line is written at --log_level=error and never fails
   the call;
 - text that breaks documents (U+FFFF, U+202E) refused naming the field;
-- the text log format cannot be given a forged line.
+- a document an approver hands the report service directly, not through
+  the gateway, refused;
+- a second service on one database (SQLite; PostgreSQL under
+  scripts/with-postgres.sh) refused at start, the first unharmed;
+- the text log format cannot be given a forged line; development mode
+  checks the address, not a name; `fazhi keys` neither replaces roles
+  silently nor writes through a planted link.
 """
 
 import argparse
@@ -540,6 +546,27 @@ class F_Smaller(unittest.TestCase):
                 capture_output=True, timeout=30 * S)
             self.assertEqual(done.returncode, 2, done.stderr)
             self.assertIn(b"not a loopback address", done.stderr)
+
+    def test_text_log_lines_cannot_be_forged(self):
+        forged = "2026-01-01T00:00:00.000000Z E gateway [-] forged"
+        gateway = Server("gateway", ["--insecure_dev_mode", "--allow_plaintext", "--log_format=text",
+                                     f"--study_target={SERVERS['study'].target}",
+                                     f"--duty_target={SERVERS['study'].target}",
+                                     f"--report_target={SERVERS['report'].target}"])
+        gateway.log_path = os.path.join(WORKDIR, "gateway-text.log")
+        gateway.start()
+        try:
+            with grpc.insecure_channel(gateway.target) as channel:
+                with self.assertRaises(grpc.RpcError) as caught:
+                    gateway_pb2_grpc.AnnualReportServiceStub(channel).ComposeReport(
+                        gw.ComposeReportRequest(org=f"orgs/{OWN}", year=2024,
+                                                formats=[f"x\n{forged}"]), timeout=CALL_DEADLINE)
+                self.assertEqual(caught.exception.code(), C.INVALID_ARGUMENT)
+        finally:
+            gateway.stop()
+        log = gateway.log()
+        self.assertIn("x\\n" + forged, log)  # quoted, escaped, on the call's own line
+        self.assertFalse([line for line in log.splitlines() if line.startswith(forged)])
 
     def test_keys_create_does_not_silently_replace_roles(self):
         env = dict(os.environ, FAZHI_KEYS_FILE=os.path.join(WORKDIR, "roles.json"))
