@@ -437,6 +437,7 @@ class C_Audit(unittest.TestCase):
             self.assertLessEqual(len(record.resource.encode()), 512)
             self.assertTrue(record.resource.startswith(f"orgs/{OWN}/sessions/x中"))
             self.assertLessEqual(len(record.message.encode()), 500)
+            self.assertEqual(record.org, "")  # no key: filed under no organization
         print(f"\n  study.db grew {(after - before) / 1024:.1f} KiB for 5 refusals of 3 MiB names",
               end=" ")
         self.assertLess(after - before, 1 << 20)

@@ -105,7 +105,10 @@ AuditRecord RecordOf(const CallInfo& call, const absl::Status& status) {
     record.caller = call.principal->caller;
     record.credential = call.principal->credential;
   }
-  record.org = call.org == "-" ? "" : call.org;
+  // An anonymous caller names any organization it likes: its refusals go
+  // under none (admins list them with orgs/-), so nobody can fill an
+  // organization's trail without a key.
+  record.org = call.org == "-" || !call.principal ? "" : call.org;
   record.method = std::string(call.method);
   record.resource = call.resource;
   record.outcome = absl::StatusCodeToString(status.code());
