@@ -30,6 +30,9 @@ build/bin/fazhi keys create --caller=minzheng-reader --roles='reader:lushan-minz
 build/bin/fazhi keys create --caller=minzheng-approver --roles='approver:lushan-minzheng' >"$var/approver.key"
 build/bin/fazhi keys create --caller=county-office \
   --roles='supervisor:lushan-yifazhixian,lushan-minzheng,lushan-shijianju' >"$var/office.key"
+# The gateway's own caller: the report service takes published documents
+# only from it (a delegate, acting on the approver's behalf).
+build/bin/fazhi keys create --caller=fazhi-gateway --roles='reader:*' --delegate >"$var/gateway.key"
 export FAZHI_API_KEY_FILE=$var/admin.key
 umask 022
 secure=(--keys_file="$FAZHI_KEYS_FILE" --allow_plaintext)
@@ -48,7 +51,7 @@ start duty "$FAZHI_DUTY_TARGET" --db="sqlite:$var/duty.db"
 start report "$FAZHI_REPORT_TARGET" --db="sqlite:$var/report.db"
 build/bin/fazhi-gateway --listen="$FAZHI_GATEWAY_TARGET" --http_listen=127.0.0.1:${FAZHI_DEMO_HTTP_PORT:-8100} "${secure[@]}" \
   --study_target="$FAZHI_STUDY_TARGET" --duty_target="$FAZHI_DUTY_TARGET" \
-  --report_target="$FAZHI_REPORT_TARGET" 2>"$var/gateway.log" &
+  --report_target="$FAZHI_REPORT_TARGET" --gateway_key_file="$var/gateway.key" 2>"$var/gateway.log" &
 pids+=($!)
 for t in "$FAZHI_STUDY_TARGET" "$FAZHI_DUTY_TARGET" "$FAZHI_REPORT_TARGET" "$FAZHI_GATEWAY_TARGET"; do
   build/bin/fazhi wait-ready --target="$t" --timeout=30

@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# render_documents checks the renderings with libxml2.
+dpkg -s libxml2-dev >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends libxml2-dev
 seconds=${1:-60}
 shift || true
 if [ ! -f build-fuzz/build.ninja ]; then

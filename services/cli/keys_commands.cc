@@ -68,6 +68,7 @@ int KeysCreate(const Flags& flags) {
   if (!file.ok()) return Usage(std::string(file.status().message()));
 
   auth::CallerEntry* caller = file->FindCaller(caller_name);
+  const bool existing = caller != nullptr;
   if (caller == nullptr) {
     if (!flags.count("roles")) return Usage("a new caller needs --roles=ROLE:ORG[,ORG] ...");
     file->callers.push_back(auth::CallerEntry{caller_name, {}, {}, false, {}});
@@ -76,6 +77,18 @@ int KeysCreate(const Flags& flags) {
   if (flags.count("roles")) {
     absl::StatusOr<std::vector<auth::RoleBinding>> roles = ParseRoles(Flag(flags, "roles"));
     if (!roles.ok()) return Usage(std::string(roles.status().message()));
+    auto same = [](const std::vector<auth::RoleBinding>& a, const std::vector<auth::RoleBinding>& b) {
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].role != b[i].role || a[i].orgs != b[i].orgs) return false;
+      }
+      return true;
+    };
+    // A key rotation must not change what the caller may do by accident.
+    if (existing && !same(caller->roles, *roles) && Flag(flags, "replace_roles") != "true") {
+      return Usage(absl::StrCat("caller ", caller_name,
+                                " exists with other roles; add --replace_roles to replace them"));
+    }
     caller->roles = *std::move(roles);
   }
   if (flags.count("certificate")) {

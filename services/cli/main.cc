@@ -68,7 +68,8 @@ commands:
   dashboard             --supervisor=ORG --year=YEAR [--as-of=YYYY-MM-DD]
 
   keys create           --caller=NAME [--roles="ROLE:ORG[,ORG] ..."] [--certificate=NAME]
-                        [--delegate] [--no_key]   adds the caller, or a new key for it
+                        [--delegate] [--no_key] [--replace_roles]   adds the caller, or a
+                        new key for it; other roles of an existing one need --replace_roles
                         (key rotation); prints the key once on stdout
   keys list             callers, roles, key ids (never keys or hashes)
   keys revoke           --key_id=ID | --caller=NAME

@@ -1,5 +1,8 @@
 #include "services/common/config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cstdlib>
 #include <vector>
 
@@ -74,9 +77,17 @@ SecurityConfig SecurityFromFlags() {
 }
 
 bool IsLoopbackAddress(const std::string& address) {
-  const std::string host = address.substr(0, address.rfind(':'));
-  return host == "localhost" || host == "[::1]" || host == "::1" ||
-         host.rfind("127.", 0) == 0;
+  std::string host = address.substr(0, address.rfind(':'));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  // The address itself, never a name that starts like one: a name is
+  // resolved again when the server binds, and "127.evil.example" may
+  // resolve anywhere. Only "localhost" is taken by name.
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6;
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
 }
 
 absl::Status CheckSecurity(const SecurityConfig& security,

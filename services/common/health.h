@@ -4,19 +4,30 @@
 // grpc.health.v1.Health whose answer is true: NOT_SERVING until the server
 // marks itself ready (store open and migrated), NOT_SERVING again while it
 // drains. gRPC's built-in service starts out SERVING, so it is not used.
+//
+// It needs no key, so it runs on gRPC's callback API, off the synchronous
+// server's call threads: a Watch stream holds no thread while it waits, and
+// Check answers even when every call thread is busy. Watch streams are
+// bounded per connection and in total.
 
-#include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace fazhi {
 
-class HealthService final : public grpc::health::v1::Health::Service {
+class HealthService final : public grpc::health::v1::Health::CallbackService {
  public:
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+
+  static constexpr int kMaxWatchers = 1024;
+  static constexpr int kMaxWatchersPerConnection = 16;
+
+  HealthService() = default;
+  ~HealthService() override;
 
   // Registers a service name ("" is the whole server) as NOT_SERVING.
   void AddService(const std::string& name);
@@ -25,19 +36,23 @@ class HealthService final : public grpc::health::v1::Health::Service {
   // Ends open Watch streams (called before the server shuts down).
   void Shutdown();
 
-  grpc::Status Check(grpc::ServerContext* context,
-                     const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::health::v1::HealthCheckResponse* response) override;
-  grpc::Status Watch(grpc::ServerContext* context,
-                     const grpc::health::v1::HealthCheckRequest* request,
-                     grpc::ServerWriter<grpc::health::v1::HealthCheckResponse>* writer) override;
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
+                                  const grpc::health::v1::HealthCheckRequest* request,
+                                  grpc::health::v1::HealthCheckResponse* response) override;
+  grpc::ServerWriteReactor<grpc::health::v1::HealthCheckResponse>* Watch(
+      grpc::CallbackServerContext* context,
+      const grpc::health::v1::HealthCheckRequest* request) override;
 
  private:
+  class Watcher;
+  friend class Watcher;
+
   ServingStatus StatusOf(const std::string& name) const;  // needs mutex_
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
   std::map<std::string, ServingStatus> statuses_;
+  std::set<Watcher*> watchers_;
+  std::map<std::string, int> watchers_per_peer_;
   bool shutdown_ = false;
 };
 

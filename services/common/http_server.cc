@@ -11,6 +11,51 @@ namespace fazhi {
 
 namespace {
 
+// Limits of every HTTP side, enforced from the headers before any body
+// byte is read: the gateway's JSON requests are a few fields
+// (web/api_routes.cc), nothing else takes a body.
+constexpr size_t kMaxBodyBytes = 64 * 1024;
+// Connections served at once. A slow client holds one worker per
+// connection (each read waits at most kIoTimeout), so there are enough
+// that a few cannot starve /healthz, the liveness probe of the TLS overlay.
+constexpr size_t kWorkers = 64;
+constexpr time_t kIoTimeoutSeconds = 5;
+
+bool ExpectsBody(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+}
+
+// Refuses, from the headers alone, a request whose body would be read
+// without bound: compressed (the library would inflate it whole), chunked
+// or without a length (read to the end of the stream), or over the limit.
+httplib::Server::HandlerResponse RefuseUnboundedBody(const httplib::Request& request,
+                                                     httplib::Response& response) {
+  auto refuse = [&](int status, const std::string& why) {
+    response.status = status;
+    response.set_content(why + "\n", "text/plain; charset=utf-8");
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  if (request.has_header("Transfer-Encoding")) {
+    return refuse(411, "send the body with a Content-Length, not chunked");
+  }
+  const bool has_length = request.has_header("Content-Length");
+  uint64_t length = 0;
+  if (has_length && !absl::SimpleAtoi(request.get_header_value("Content-Length"), &length)) {
+    return refuse(400, "bad Content-Length");
+  }
+  if (length > kMaxBodyBytes) {
+    return refuse(413, absl::StrCat("the body is larger than ", kMaxBodyBytes, " bytes"));
+  }
+  if (!has_length && ExpectsBody(request.method)) {
+    return refuse(411, "a Content-Length is required");
+  }
+  const std::string encoding = request.get_header_value("Content-Encoding");
+  if (!encoding.empty() && encoding != "identity") {
+    return refuse(415, "compressed request bodies are not accepted");
+  }
+  return httplib::Server::HandlerResponse::Unhandled;
+}
+
 std::unique_ptr<httplib::Server> MakeServer(const TlsFiles& tls) {
   if (tls.cert_file.empty()) return std::make_unique<httplib::Server>();
   // Browsers present no client certificates: callers sign in with API keys.
@@ -22,6 +67,15 @@ std::unique_ptr<httplib::Server> MakeServer(const TlsFiles& tls) {
 HttpServer::HttpServer(std::string listen, const Readiness* readiness, const TlsFiles& tls)
     : listen_(std::move(listen)), readiness_(readiness), tls_(!tls.cert_file.empty()),
       server_(MakeServer(tls)) {
+  server_->set_pre_routing_handler(RefuseUnboundedBody);
+  server_->set_payload_max_length(kMaxBodyBytes);
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  server_->set_read_timeout(kIoTimeoutSeconds, 0);
+  server_->set_write_timeout(kIoTimeoutSeconds, 0);
+  server_->set_keep_alive_timeout(kIoTimeoutSeconds);
+  // One request per connection: cpp-httplib 0.11 would read the unread
+  // body of a refused request as the next request line, whole.
+  server_->set_keep_alive_max_count(1);
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
     const bool serving = readiness_->state() == Readiness::State::kServing;
     response.status = serving ? 200 : 503;

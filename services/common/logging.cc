@@ -29,6 +29,34 @@ class RequestIdFlag : public spdlog::custom_flag_formatter {
   inline static const std::string kDash = "-";
 };
 
+// %Q in a text pattern: the message with line breaks and other control
+// characters escaped, so a message quoting a caller's input cannot forge
+// a line of its own.
+class EscapedMessageFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    for (char ch : absl::string_view(msg.payload.data(), msg.payload.size())) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c >= 0x20 && c != 0x7F) {
+        dest.push_back(ch);
+      } else if (ch == '\n') {
+        dest.append(absl::string_view("\\n"));
+      } else if (ch == '\r') {
+        dest.append(absl::string_view("\\r"));
+      } else if (ch == '\t') {
+        dest.push_back('\t');
+      } else {
+        const std::string hex = absl::StrFormat("\\x%02x", c);
+        dest.append(hex.data(), hex.data() + hex.size());
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<EscapedMessageFlag>();
+  }
+};
+
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -77,6 +105,27 @@ std::string JsonEscape(absl::string_view text) {
   return out;
 }
 
+namespace {
+
+// Replaced by InitLogging, before the server's threads start.
+std::shared_ptr<spdlog::logger>& AuditLoggerPtr() {
+  static auto* logger = new std::shared_ptr<spdlog::logger>(std::make_shared<spdlog::logger>(
+      "audit", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
+  return *logger;
+}
+
+std::unique_ptr<spdlog::formatter> MakeFormatter(LogFormat format) {
+  if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+  formatter->add_flag<RequestIdFlag>('*').add_flag<EscapedMessageFlag>('Q').set_pattern(
+      "%Y-%m-%dT%H:%M:%S.%fZ %^%L%$ %n [%*] %Q");
+  return formatter;
+}
+
+}  // namespace
+
+spdlog::logger& AuditLogger() { return *AuditLoggerPtr(); }
+
 const std::string& CurrentRequestId() { return current_request_id; }
 
 ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(current_request_id)) {
@@ -94,20 +143,27 @@ absl::Status InitLogging(absl::string_view service, absl::string_view format, ab
   // Logs go to stderr so stdout stays free for a command's own output.
   auto logger = std::make_shared<spdlog::logger>(
       std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  LogFormat log_format;
   if (format == "json") {
-    logger->set_formatter(std::make_unique<JsonFormatter>());
+    log_format = LogFormat::kJson;
   } else if (format == "text") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<RequestIdFlag>('*').set_pattern(
-        "%Y-%m-%dT%H:%M:%S.%fZ %^%L%$ %n [%*] %v");
-    logger->set_formatter(std::move(formatter));
+    log_format = LogFormat::kText;
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("log_format: unknown format \"", format, "\"; use text or json"));
   }
+  logger->set_formatter(MakeFormatter(log_format));
   logger->set_level(parsed_level);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
+  // The audit logger shares the sink's format and service name, not the
+  // level: the trail stays on at every --log_level.
+  auto audit = std::make_shared<spdlog::logger>(
+      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  audit->set_formatter(MakeFormatter(log_format));
+  audit->set_level(spdlog::level::info);
+  audit->flush_on(spdlog::level::info);
+  AuditLoggerPtr() = std::move(audit);
   return absl::OkStatus();
 }
 

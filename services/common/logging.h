@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "fmt/format.h"
+#include "spdlog/logger.h"
 
 namespace fazhi {
 
@@ -18,6 +19,12 @@ enum class LogFormat { kText, kJson };
 
 // Configures the default spdlog logger, named after the service.
 absl::Status InitLogging(absl::string_view service, absl::string_view format, absl::string_view level);
+
+// The audit trail's logger where a service keeps no audit table: its own
+// stderr sink and the configured format, always at info whatever
+// --log_level says, flushed at every line, so the trail cannot be
+// silenced or lost with the ordinary log.
+spdlog::logger& AuditLogger();
 
 // The request id of the call this thread is serving ("" outside calls).
 const std::string& CurrentRequestId();

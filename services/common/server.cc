@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <string_view>
 #include <thread>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -20,6 +22,72 @@
 #include "spdlog/spdlog.h"
 
 namespace fazhi {
+
+namespace {
+
+// Reflection streams need no key and each holds a call thread of the
+// synchronous server while open: at most kMaxReflectionStreams at once
+// (kPerConnection from one connection); one beyond is cancelled before its
+// handler reads anything, so it gives its thread back at once.
+class ReflectionGate : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  static constexpr int kMaxReflectionStreams = 16;
+  static constexpr int kPerConnection = 4;
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    if (std::string_view(info->method()).rfind("/grpc.reflection.", 0) != 0) return nullptr;
+    return new Counted(this, info);
+  }
+
+ private:
+  class Counted : public grpc::experimental::Interceptor {
+   public:
+    Counted(ReflectionGate* gate, grpc::experimental::ServerRpcInfo* info)
+        : gate_(gate), info_(info) {}
+    ~Counted() override {
+      if (!counted_) return;
+      absl::MutexLock lock(&gate_->mutex_);
+      --gate_->total_;
+      if (--gate_->per_peer_[peer_] <= 0) gate_->per_peer_.erase(peer_);
+    }
+    void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+      using grpc::experimental::InterceptionHookPoints;
+      if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA) &&
+          !checked_) {
+        checked_ = true;
+        peer_ = info_->server_context()->peer();
+        bool admitted;
+        {
+          absl::MutexLock lock(&gate_->mutex_);
+          admitted = gate_->total_ < kMaxReflectionStreams && gate_->per_peer_[peer_] < kPerConnection;
+          if (admitted) {
+            ++gate_->total_;
+            ++gate_->per_peer_[peer_];
+            counted_ = true;
+          } else if (gate_->per_peer_[peer_] == 0) {
+            gate_->per_peer_.erase(peer_);
+          }
+        }
+        if (!admitted) info_->server_context()->TryCancel();
+      }
+      methods->Proceed();
+    }
+
+   private:
+    ReflectionGate* gate_;
+    grpc::experimental::ServerRpcInfo* info_;
+    std::string peer_;
+    bool checked_ = false;
+    bool counted_ = false;
+  };
+
+  absl::Mutex mutex_;
+  int total_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::map<std::string, int> per_peer_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const TlsFiles& tls) {
   if (tls.cert_file.empty()) return grpc::InsecureServerCredentials();
@@ -89,10 +157,19 @@ absl::Status Server::Start() {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // A server-side bound on every stream, whoever opened it: a connection
+  // is told to go away after kMaxConnectionAge (clients reconnect for new
+  // calls), and what still runs on it is cancelled kMaxConnectionAgeGrace
+  // later. Long enough for an import of a million rows.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(kMaxConnectionAge)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(kMaxConnectionAgeGrace)));
 
   InstallProtobufLogBridge();
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<ParseErrorInterceptorFactory>());
+  interceptors.push_back(std::make_unique<ReflectionGate>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   health_.AddService("");
@@ -111,6 +188,11 @@ absl::Status Server::Start() {
                : options_.tls.require_client_cert      ? "mTLS"
                : !options_.tls.client_ca_file.empty() ? "TLS, client certificates accepted"
                                                        : "TLS");
+  if (options_.tls.cert_file.empty() && !IsLoopbackAddress(options_.listen)) {
+    spdlog::warn("plaintext on {}, which is not a loopback address: API keys and data cross the "
+                 "network unencrypted; serve with --tls_cert_file/--tls_key_file",
+                 options_.listen);
+  }
   grpc::ChannelArguments in_process_args;
   in_process_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
   in_process_args.SetMaxSendMessageSize(options_.max_message_bytes);

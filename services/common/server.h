@@ -44,6 +44,11 @@ struct ServerOptions {
   TlsFiles tls;
 };
 
+// Every connection is told to go away after this age, and its calls still
+// running are cancelled the grace later: no stream outlives the sum.
+inline constexpr absl::Duration kMaxConnectionAge = absl::Minutes(30);
+inline constexpr absl::Duration kMaxConnectionAgeGrace = absl::Minutes(30);
+
 // gRPC server credentials from the TLS files.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const TlsFiles& tls);
 

@@ -73,6 +73,7 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
 
   spdlog::info("opening {}", (*db)->Describe());
   absl::Status ready = (*db)->Open();
+  if (ready.ok()) ready = sql::ClaimDatabase(**db, defaults.name);
   if (ready.ok()) ready = sql::ApplyMigrations(**db, migrations);
   if (!ready.ok()) {
     spdlog::critical("store not ready: {}", ready.ToString());

@@ -71,6 +71,41 @@ int64_t Utf8Length(absl::string_view text) {
   return count;
 }
 
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  static constexpr absl::string_view kMark = "…";
+  if (max_bytes < kMark.size()) return "";
+  size_t cut = max_bytes - kMark.size();
+  // Back off continuation bytes to the start of the character they belong to.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(text.substr(0, cut), kMark);
+}
+
+bool IsAllowedTextCodePoint(uint32_t c) {
+  if (c < 0x20) return c == '\t' || c == '\n' || c == '\r';
+  if (c == 0x7F) return false;
+  if (c >= 0xD800 && c <= 0xDFFF) return false;
+  if (c == 0xFFFE || c == 0xFFFF) return false;
+  if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) return false;
+  return c <= 0x10FFFF;
+}
+
+namespace {
+
+// The code point at text[*i] (valid UTF-8 checked before), advancing *i.
+uint32_t NextCodePoint(absl::string_view text, size_t* i) {
+  const auto c = static_cast<unsigned char>(text[*i]);
+  size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : 3;
+  uint32_t code_point = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
+  for (size_t k = 1; k <= extra && *i + k < text.size(); ++k) {
+    code_point = (code_point << 6) | (static_cast<unsigned char>(text[*i + k]) & 0x3F);
+  }
+  *i += extra + 1;
+  return code_point;
+}
+
+}  // namespace
+
 void FieldViolations::CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
                                 bool required, bool multiline) {
   const int64_t length = Utf8Length(value);
@@ -86,11 +121,19 @@ void FieldViolations::CheckText(absl::string_view field, absl::string_view value
     Add(std::string(field), absl::StrCat("must be at most ", max_chars, " characters (got ", length, ")"));
     return;
   }
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
+  for (size_t i = 0; i < value.size();) {
+    const size_t at = i;
+    const uint32_t c = NextCodePoint(value, &i);
     if (c < 0x20 || c == 0x7F) {
       if (multiline && (c == '\n' || c == '\t' || c == '\r')) continue;
       Add(std::string(field), "must not contain control characters");
+      return;
+    }
+    if (!IsAllowedTextCodePoint(c)) {
+      Add(std::string(field),
+          absl::StrFormat("must not contain U+%04X (at byte %d): not allowed in XML 1.0 or a "
+                          "bidirectional override",
+                          c, at));
       return;
     }
   }

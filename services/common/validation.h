@@ -35,7 +35,8 @@ class FieldViolations {
   absl::Status ToStatus() const;
 
   // Checks for text: valid UTF-8, no control characters except newline and
-  // tab when multiline, at most max_chars characters, present if required.
+  // tab when multiline, only code points IsAllowedTextCodePoint admits, at
+  // most max_chars characters, present if required.
   void CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
                  bool required = false, bool multiline = false);
   // Checks a repeated text field: at most max_items items, each non-empty
@@ -53,6 +54,18 @@ class FieldViolations {
 
 // Number of Unicode code points, or -1 for invalid UTF-8.
 int64_t Utf8Length(absl::string_view text);
+
+// At most `max_bytes` bytes of `text`, cut on a character boundary and
+// marked with "…" when cut, so a bounded copy of a caller's text stays
+// valid UTF-8 (protobuf and JSON refuse a split character).
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
+
+// Whether a code point may stand in stored text: XML 1.0's Char production
+// (no C0 controls but tab, newline and carriage return, no U+FFFE/U+FFFF,
+// no surrogates) and no bidirectional embeddings, overrides or isolates
+// (U+202A–U+202E, U+2066–U+2069), which make a document read otherwise
+// than it is stored.
+bool IsAllowedTextCodePoint(uint32_t code_point);
 
 bool IsSet(const google::type::Date& date);
 // The date as an absl::CivilDay; `date` must have passed CheckDate.

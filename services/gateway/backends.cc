@@ -1,5 +1,7 @@
 #include "services/gateway/backends.h"
 
+#include "spdlog/spdlog.h"
+
 #include "services/common/auth/authenticator.h"
 #include "services/common/status_macros.h"
 
@@ -94,10 +96,16 @@ std::unique_ptr<grpc::ClientContext> Backends::Context(const Forward& forward) c
   if (!forward.request_id.empty()) context->AddMetadata(kRequestIdHeader, forward.request_id);
   if (!forward.authorization.empty()) {
     context->AddMetadata(auth::kAuthorizationHeader, forward.authorization);
-  } else if (!forward.on_behalf_of.empty()) {
+  }
+  if (!forward.on_behalf_of.empty()) {
     context->AddMetadata(auth::kOnBehalfOfHeader, forward.on_behalf_of);
   }
   return context;
+}
+
+Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
+                   const std::string& caller) {
+  return Forward{forward.request_id, own_authorization, caller};
 }
 
 absl::Status Backends::Named(const std::string& backend, const grpc::Status& status) const {
@@ -105,8 +113,18 @@ absl::Status Backends::Named(const std::string& backend, const grpc::Status& sta
                               : backend == "duty" ? config_.duty
                                                   : config_.report;
   absl::Status inner = FromGrpcStatus(status);
-  absl::Status named(inner.code(), absl::StrCat(backend, " backend (", target, "): ",
-                                                inner.message().empty() ? "no answer" : inner.message()));
+  // The caller hears which backend, the log also where it is: addresses
+  // inside the deployment are no caller's business.
+  // gRPC's own messages for these quote the peer's address.
+  std::string message(inner.message().empty() ? "no answer" : inner.message());
+  if (inner.code() == absl::StatusCode::kUnavailable) {
+    spdlog::warn("{} backend at {}: {}", backend, target, inner.ToString());
+    message = "unavailable (the gateway's log has the details)";
+  } else if (inner.code() == absl::StatusCode::kDeadlineExceeded) {
+    spdlog::warn("{} backend at {}: {}", backend, target, inner.ToString());
+    message = "no answer within the deadline";
+  }
+  absl::Status named(inner.code(), absl::StrCat(backend, " backend: ", message));
   inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
     named.SetPayload(url, payload);
   });

@@ -27,6 +27,10 @@ struct BackendConfig {
   absl::Duration deadline = absl::Seconds(5);
   // Plaintext without a CA file; mTLS with a client certificate.
   ClientTls tls;
+  // The gateway's own "Bearer <key>" (a delegate caller), for the calls it
+  // makes on a caller's behalf; empty when its client certificate names
+  // the delegate.
+  std::string own_authorization;
 };
 
 // Per-call context a handler forwards to the backends, which check the
@@ -39,6 +43,11 @@ struct Forward {
   std::string authorization;
   std::string on_behalf_of;
 };
+
+// `forward` as the gateway itself, on behalf of `caller`: for what only
+// the gateway may hand in (PublishReport's documents).
+Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
+                   const std::string& caller);
 
 class Backends {
  public:
@@ -66,6 +75,7 @@ class Backends {
                                          std::optional<absl::CivilDay> as_of,
                                          const FetchOptions& options, const Forward& forward);
 
+  const BackendConfig& config() const { return config_; }
   fazhi::report::v1::ReportService::Stub& report() { return *report_; }
   fazhi::study::v1::StudyService::Stub& study() { return *study_; }
   fazhi::duty::v1::DutyService::Stub& duty() { return *duty_; }

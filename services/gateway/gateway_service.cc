@@ -197,7 +197,11 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
       *summary = r;
       summary->clear_content();
     }
-    auto call = backends_->Context(forward);
+    // As the gateway on the caller's behalf: the report service takes
+    // documents only from the gateway, which composed them just now.
+    const auth::Principal* who = auth::CurrentPrincipal();
+    auto call = backends_->Context(
+        AsDelegate(forward, backends_->config().own_authorization, who != nullptr ? who->caller : ""));
     grpc::Status status = backends_->report().PublishReport(call.get(), publish, response->mutable_report());
     if (!status.ok()) return backends_->Named("report", status);
     return absl::OkStatus();

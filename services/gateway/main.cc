@@ -1,9 +1,12 @@
 // fazhi-gateway: composes the annual report from the study, duty and
 // report services and renders it. Wiring only.
 
+#include <fstream>
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "services/common/config.h"
 #include "services/common/logging.h"
 #include "services/common/rpc.h"
@@ -31,11 +34,33 @@ ABSL_FLAG(std::string, backend_server_name, "",
           "Name expected in the backends' certificates when it is not the target's host. "
           "Env FAZHI_BACKEND_SERVER_NAME.");
 
+ABSL_FLAG(std::string, gateway_key_file, "",
+          "File with the gateway's own API key (a caller marked delegate): PublishReport reaches "
+          "the report service as the gateway on the approver's behalf. Not needed when "
+          "--backend_cert_file names a delegate caller. Env FAZHI_GATEWAY_KEY_FILE.");
+
+namespace {
+
+// "Bearer <key>" from the key file; empty without one.
+absl::StatusOr<std::string> OwnAuthorization(const std::string& path) {
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  std::string key;
+  if (!in || !std::getline(in, key)) {
+    return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: cannot read ", path));
+  }
+  key = std::string(absl::StripAsciiWhitespace(key));
+  if (key.empty()) return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: ", path, " is empty"));
+  return absl::StrCat("Bearer ", key);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   fazhi::BlockTerminationSignals();
   if (auto s = fazhi::ApplyEnvironmentToFlags(
           {"study_target", "duty_target", "report_target", "backend_deadline", "backend_ca_file",
-           "backend_cert_file", "backend_key_file", "backend_server_name"});
+           "backend_cert_file", "backend_key_file", "backend_server_name", "gateway_key_file"});
       !s.ok()) {
     std::cerr << "fazhi-gateway: " << s.message() << "\n";
     return 2;
@@ -60,9 +85,20 @@ int main(int argc, char** argv) {
     spdlog::critical("no --backend_ca_file: give the backends' CA, or --allow_plaintext");
     return 2;
   }
+  absl::StatusOr<std::string> own_authorization = OwnAuthorization(absl::GetFlag(FLAGS_gateway_key_file));
+  if (!own_authorization.ok()) {
+    spdlog::critical("{}", own_authorization.status().message());
+    return 2;
+  }
+  if (own_authorization->empty() && backend_tls.cert_file.empty() &&
+      !config->security.insecure_dev_mode) {
+    spdlog::warn("neither --gateway_key_file nor --backend_cert_file: the report service will "
+                 "refuse PublishReport, which it takes only from the gateway");
+  }
   auto backends = fazhi::gateway::Backends::Create(
       {absl::GetFlag(FLAGS_study_target), absl::GetFlag(FLAGS_duty_target),
-       absl::GetFlag(FLAGS_report_target), absl::GetFlag(FLAGS_backend_deadline), backend_tls});
+       absl::GetFlag(FLAGS_report_target), absl::GetFlag(FLAGS_backend_deadline), backend_tls,
+       *std::move(own_authorization)});
   if (!backends.ok()) {
     spdlog::critical("backends: {}", backends.status().message());
     return 2;

@@ -19,7 +19,8 @@ auth::AccessRules AccessRules() {
       {"SubmitReport", {Permission::kWrite, OrgFrom::kName, "name"}},
       {"ApproveReport", {Permission::kApprove, OrgFrom::kName, "name"}},
       {"RejectReport", {Permission::kApprove, OrgFrom::kName, "name"}},
-      {"PublishReport", {Permission::kApprove, OrgFrom::kName, "name"}},
+      // The documents must be the gateway's composition, not the caller's.
+      {"PublishReport", {Permission::kApprove, OrgFrom::kName, "name", /*via_delegate=*/true}},
       {"CreateRevision", {Permission::kWrite, OrgFrom::kName, "name"}},
       {"GetReportRevision", {Permission::kRead, OrgFrom::kName, "name"}},
       {"ListReportRevisions", {Permission::kRead, OrgFrom::kName, "parent"}},

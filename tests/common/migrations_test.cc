@@ -38,6 +38,15 @@ TEST_P(MigrationsTest, AppliesInOrderOnceAndUpgrades) {
                   }).ok());
 }
 
+TEST_P(MigrationsTest, OneServicePerDatabase) {
+  ASSERT_TRUE(ClaimDatabase(db(), "study").ok());
+  ASSERT_TRUE(ClaimDatabase(db(), "study").ok());  // a restart, a replica
+  const absl::Status other = ClaimDatabase(db(), "duty");
+  EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(other.message().find("belongs to the study service"), absl::string_view::npos)
+      << other;
+}
+
 TEST_P(MigrationsTest, RefusesADatabaseFromANewerRelease) {
   ASSERT_TRUE(ApplyMigrations(db(), kV2).ok());
   EXPECT_EQ(ApplyMigrations(db(), kV1).code(), absl::StatusCode::kFailedPrecondition);

@@ -1,5 +1,7 @@
 #include "services/common/validation.h"
 
+#include "absl/strings/match.h"
+
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -86,6 +88,37 @@ TEST(DateTextTest, RoundTrips) {
   EXPECT_FALSE(ParseDate("2024-2-3", &day));
   EXPECT_FALSE(ParseDate("2024-+2-29", &day));  // found by the names_and_tokens fuzzer
   EXPECT_FALSE(ParseDate("+024-02-29", &day));
+}
+
+TEST(TruncateUtf8Test, CutsOnACharacterBoundaryAndMarksTheCut) {
+  EXPECT_EQ(TruncateUtf8("short", 500), "short");
+  // "x" then three-byte characters: every cut lands between characters.
+  std::string text = "x";
+  for (int i = 0; i < 400; ++i) text += "中";
+  for (size_t max = 4; max < 40; ++max) {
+    const std::string cut = TruncateUtf8(text, max);
+    EXPECT_LE(cut.size(), max);
+    EXPECT_GE(Utf8Length(cut), 1) << max;  // valid UTF-8
+    EXPECT_TRUE(absl::EndsWith(cut, "…"));
+  }
+  EXPECT_EQ(TruncateUtf8(text, 2), "");
+}
+
+TEST(FieldViolationsTest, TextRefusesWhatXmlForbidsAndBidiOverrides) {
+  for (const char* bad : {"a\xEF\xBF\xBF", "a\xEF\xBF\xBE", "a\xE2\x80\xAE", "a\xE2\x80\xAA",
+                          "a\xE2\x81\xA6", "a\xE2\x81\xA9", "a\x0B", "a\x7F"}) {
+    FieldViolations v;
+    v.CheckText("notes", bad, 100, false, /*multiline=*/true);
+    ASSERT_EQ(v.violations().size(), 1u) << bad;
+    EXPECT_EQ(v.violations()[0].field, "notes");
+  }
+  FieldViolations ok;
+  ok.CheckText("notes", "第一行\n第二行\t（U+FFFD: \xEF\xBF\xBD，U+200F: \xE2\x80\x8F）", 100, false, true);
+  EXPECT_TRUE(ok.empty());
+  EXPECT_FALSE(IsAllowedTextCodePoint(0xFFFF));
+  EXPECT_FALSE(IsAllowedTextCodePoint(0x202E));
+  EXPECT_TRUE(IsAllowedTextCodePoint(0x10000));
+  EXPECT_TRUE(IsAllowedTextCodePoint(0xFFFD));
 }
 
 }  // namespace

@@ -234,7 +234,8 @@ class FaultsTest(harness.RpcTestCase):
         for elapsed, result in results:
             self.assertIsInstance(result, grpc.RpcError, "a call succeeded with the backend down")
             self.assertIn(result.code(), codes, result.details())
-            self.assertIn(f"{backend} backend ({target})", result.details())
+            self.assertIn(f"{backend} backend:", result.details())
+            self.assertNotIn(target, result.details())  # addresses stay in the log
             self.assertLess(elapsed, BACKEND_DEADLINE + MARGIN,
                             f"{result.code()} after {elapsed:.2f} s")
 
@@ -350,7 +351,7 @@ class FaultsTest(harness.RpcTestCase):
         PROXY.fail("GetOrganization", -1)
         error = self.assertRpcFails(C.UNAVAILABLE, gateway().ComposeReport,
                                     gw.ComposeReportRequest(org=f"orgs/{ORG}", year=2024))
-        self.assertIn(f"report backend ({PROXY.target})", error.details())
+        self.assertIn("report backend:", error.details())
         self.assertEqual(PROXY.attempts["GetOrganization"], 3)
 
         # PublishReport: an approved report, the write failing with the
@@ -365,7 +366,7 @@ class FaultsTest(harness.RpcTestCase):
         publish = gw.PublishReportRequest(org=f"orgs/{ORG}", year=2024, actor="faults",
                                           formats=["txt"])
         error = self.assertRpcFails(C.UNAVAILABLE, gateway().PublishReport, publish)
-        self.assertIn(f"report backend ({PROXY.target})", error.details())
+        self.assertIn("report backend:", error.details())
         self.assertEqual(PROXY.attempts["PublishReport"], 1)
         stored = report.GetReport(rp.GetReportRequest(name=name), timeout=CLIENT_TIMEOUT)
         self.assertEqual(stored.state, rp.REPORT_STATE_APPROVED)

@@ -113,6 +113,7 @@ def server_flags(name, server):
              "--allow_plaintext", "--log_format=json"]
     if name == "gateway":
         flags += [f"--http_listen=127.0.0.1:{server.http_port}",
+                  f"--gateway_key_file={os.path.join(WORKDIR, 'gateway.key')}",
                   *(f"--{b}_target={SERVERS[b].target}" for b in ("study", "duty", "report"))]
     else:
         flags += ["--http_listen=", f"--db=sqlite:{os.path.join(WORKDIR, name + '.db')}"]
@@ -321,6 +322,9 @@ def setUpModule():
     create_key("minzheng-approver", f"approver:{OWN}")
     create_key("minzheng-reader", f"reader:{OWN}")
     create_key("county-office", f"supervisor:{OFFICE},{OWN},{OTHER}")
+    # The gateway's own caller, which publishes on the approver's behalf.
+    with open(os.path.join(WORKDIR, "gateway.key"), "w") as f:
+        f.write(fazhi("keys", "create", "--caller=fazhi-gateway", "--roles=reader:*", "--delegate"))
     for name in ("study", "duty", "report", "gateway"):
         SERVERS[name] = Server(name)
         SERVERS[name].start()

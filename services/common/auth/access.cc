@@ -36,6 +36,13 @@ std::optional<std::string> StringAtPath(const google::protobuf::Message& message
   return std::nullopt;
 }
 
+// Whether the caller reached this service through a delegate (the
+// authenticator's credential for an x-fazhi-on-behalf-of call), or in
+// development mode.
+bool ThroughDelegate(const Principal& who) {
+  return who.credential == "dev" || absl::StartsWith(who.credential, "delegated via ");
+}
+
 bool IsDenial(const absl::Status& status) {
   return status.code() == absl::StatusCode::kUnauthenticated ||
          status.code() == absl::StatusCode::kPermissionDenied;
@@ -98,11 +105,15 @@ AuditRecord RecordOf(const CallInfo& call, const absl::Status& status) {
     record.caller = call.principal->caller;
     record.credential = call.principal->credential;
   }
-  record.org = call.org == "-" ? "" : call.org;
+  // An anonymous caller names any organization it likes: its refusals go
+  // under none (admins list them with orgs/-), so nobody can fill an
+  // organization's trail without a key.
+  record.org = call.org == "-" || !call.principal ? "" : call.org;
   record.method = std::string(call.method);
   record.resource = call.resource;
   record.outcome = absl::StatusCodeToString(status.code());
-  record.message = std::string(status.message().substr(0, 500));
+  // Bounded (and cut on a character boundary) where it is written.
+  record.message = std::string(status.message());
   record.request_id = CurrentRequestId();
   record.peer = call.peer;
   return record;
@@ -166,6 +177,11 @@ absl::Status AuthPolicy::Check(CallInfo& call) {
   if (across ? !call.principal->CanSomewhere(r.permission)
              : !call.principal->Can(r.permission, call.org)) {
     return Refuse(*call.principal, r.permission, call.org, call.method);
+  }
+  if (r.via_delegate && !ThroughDelegate(*call.principal)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        call.method, " is taken only from the gateway, which composes what it carries; caller ",
+        call.principal->caller, " called directly: publish through the gateway"));
   }
   return absl::OkStatus();
 }

@@ -35,6 +35,10 @@ struct MethodRule {
   // Field path holding the organization, dotted for nested messages
   // ("session.name"). Unused for kStream and kAcrossOrgs.
   std::string field;
+  // Only through a delegate (the gateway, on the caller's behalf): for
+  // what the gateway makes and a caller must not hand in itself, such as
+  // the documents of PublishReport.
+  bool via_delegate = false;
 };
 
 using AccessRules = absl::flat_hash_map<std::string, MethodRule>;

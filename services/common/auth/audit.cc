@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "services/common/auth/access.h"
+#include "services/common/logging.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -26,13 +27,29 @@ std::string FormatAuditTime(absl::Time t) {
 
 }  // namespace
 
+AuditRecord Bounded(AuditRecord r) {
+  // A refused caller chooses the resource and much of the message: keep a
+  // bounded prefix, cut on a character boundary so it stays valid UTF-8.
+  r.caller = TruncateUtf8(r.caller, 200);
+  r.credential = TruncateUtf8(r.credential, 100);
+  r.org = TruncateUtf8(r.org, 64);
+  r.method = TruncateUtf8(r.method, 100);
+  r.resource = TruncateUtf8(r.resource, kMaxAuditFieldBytes);
+  r.outcome = TruncateUtf8(r.outcome, 40);
+  r.message = TruncateUtf8(r.message, kMaxAuditMessageBytes);
+  r.request_id = TruncateUtf8(r.request_id, 64);
+  r.peer = TruncateUtf8(r.peer, kMaxAuditFieldBytes);
+  return r;
+}
+
 const sql::Migration& AuditMigration() { return audit_sql::Migrations().at(0); }
 
 absl::Status AuditLog::AppendIn(sql::Transaction&, const AuditRecord&) {
   return absl::UnimplementedError("this audit log does not write inside transactions");
 }
 
-absl::Status SqlAuditLog::AppendIn(sql::Transaction& tx, const AuditRecord& r) {
+absl::Status SqlAuditLog::AppendIn(sql::Transaction& tx, const AuditRecord& record) {
+  const AuditRecord r = Bounded(record);
   return tx
       .Execute(
           "INSERT INTO audit_records (id, time, caller, credential, org, method, resource, "
@@ -98,7 +115,8 @@ absl::StatusOr<AuditPage> SqlAuditLog::List(const AuditQuery& query) {
     r.message = row.Text(8);
     r.request_id = row.Text(9);
     r.peer = row.Text(10);
-    page.records.push_back(std::move(r));
+    // Records stored before the bounds (or cut mid-character) still list.
+    page.records.push_back(Bounded(std::move(r)));
     if (static_cast<int>(rows.size()) > query.limit && static_cast<int>(i) + 1 == query.limit) {
       page.next = std::make_pair(row.Text(1), row.Text(0));
     }
@@ -106,14 +124,18 @@ absl::StatusOr<AuditPage> SqlAuditLog::List(const AuditQuery& query) {
   return page;
 }
 
-absl::Status LogAuditLog::Append(const AuditRecord& r) {
+absl::Status LogAuditLog::Append(const AuditRecord& record) {
+  const AuditRecord r = Bounded(record);
   nlohmann::json line = {{"audit", true},          {"time", FormatAuditTime(r.time)},
                          {"caller", r.caller},     {"credential", r.credential},
                          {"org", r.org},           {"method", r.method},
                          {"resource", r.resource}, {"outcome", r.outcome},
                          {"message", r.message},   {"request_id", r.request_id},
                          {"peer", r.peer}};
-  spdlog::warn("audit {}", line.dump());
+  // Never throws on bytes that are not UTF-8: an audit line must not fail
+  // the call it records.
+  AuditLogger().info("audit {}",
+                     line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return absl::OkStatus();
 }
 

@@ -32,6 +32,14 @@ struct AuditRecord {
   std::string peer;
 };
 
+// Bounds of what a record keeps of the caller's input (the resource a
+// refused call named, the message quoting it).
+inline constexpr size_t kMaxAuditFieldBytes = 512;
+inline constexpr size_t kMaxAuditMessageBytes = 500;
+
+// The record with every field cut to its bound on a character boundary.
+AuditRecord Bounded(AuditRecord record);
+
 struct AuditQuery {
   std::optional<std::vector<std::string>> orgs;  // nullopt: every organization
   std::string caller;                            // empty: any
@@ -92,7 +100,8 @@ class AuditOnCommit : public sql::CommitHook {
 };
 
 // For a service without a database: one JSON line per record on the
-// "audit" logger. List is UNIMPLEMENTED.
+// audit logger (AuditLogger(): its own sink, always on whatever
+// --log_level says). List is UNIMPLEMENTED.
 class LogAuditLog : public AuditLog {
  public:
   absl::Status Append(const AuditRecord& record) override;

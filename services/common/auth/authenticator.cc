@@ -1,5 +1,7 @@
 #include "services/common/auth/authenticator.h"
 
+#include <grpc/grpc_security_constants.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
@@ -23,7 +25,9 @@ PresentedCredentials CredentialsOf(const grpc::ServerContext& context) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   // Peer identity properties exist only for a verified client certificate.
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
-    for (const char* property : {"x509_common_name", "x509_subject_alternative_name"}) {
+    // The common name and DNS names only, as the README promises: a URI,
+    // e-mail or IP SAN that happens to equal a caller's name is no sign-in.
+    for (const char* property : {GRPC_X509_CN_PROPERTY_NAME, GRPC_PEER_DNS_PROPERTY_NAME}) {
       for (const grpc::string_ref& value : auth->FindPropertyValues(property)) {
         presented.certificate_names.emplace_back(value.data(), value.size());
       }

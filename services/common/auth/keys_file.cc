@@ -219,22 +219,32 @@ std::string SerializeKeysFile(const KeysFile& file) {
 absl::Status SaveKeysFile(const std::string& path, const KeysFile& file) {
   const std::string text = SerializeKeysFile(file);
   const std::string temp = path + ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A new file only, never through a link someone put there.
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot write ", temp, ": it exists (another `fazhi keys` is writing, or one was "
+        "interrupted: remove it)"));
+  }
   if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
   size_t written = 0;
   while (written < text.size()) {
     ssize_t n = ::write(fd, text.data() + written, text.size() - written);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
+      const int error = errno;
       ::close(fd);
-      return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
+      ::unlink(temp.c_str());
+      return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(error)));
     }
     written += static_cast<size_t>(n);
   }
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
   if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot replace ", path, ": ", std::strerror(errno)));
+    const int error = errno;
+    ::unlink(temp.c_str());
+    return absl::UnavailableError(absl::StrCat("cannot replace ", path, ": ", std::strerror(error)));
   }
   return absl::OkStatus();
 }

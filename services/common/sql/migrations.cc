@@ -33,6 +33,25 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
   return version;
 }
 
+absl::Status ClaimDatabase(Database& db, const std::string& service) {
+  return db.WithMigrationLock([&]() -> absl::Status {
+    return db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.ExecuteScript(
+          "CREATE TABLE IF NOT EXISTS schema_owner (service TEXT PRIMARY KEY)"));
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT service FROM schema_owner"));
+      if (rows.empty()) {
+        return tx.Execute("INSERT INTO schema_owner (service) VALUES ($1)", {Value(service)})
+            .status();
+      }
+      const std::string owner = rows.at(0).Text(0);
+      if (owner == service) return absl::OkStatus();
+      return absl::FailedPreconditionError(absl::StrCat(
+          "this database belongs to the ", owner, " service; give ", service,
+          " a database of its own (services never share one)"));
+    });
+  });
+}
+
 absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
   std::vector<Migration> ordered = migrations;
   std::sort(ordered.begin(), ordered.end(),

@@ -22,6 +22,14 @@ struct Migration {
 // version this binary does not know (a newer binary migrated it).
 absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations);
 
+// Records `service` as the owner of the database, or fails with
+// FAILED_PRECONDITION naming the owner when another service has it: two
+// services' schemas in one database break each other (schema_migrations
+// counts one sequence of versions, and both have audit_records). A
+// database migrated before owners were recorded is claimed by the first
+// service that starts on it. Run before ApplyMigrations.
+absl::Status ClaimDatabase(Database& db, const std::string& service);
+
 // Highest applied version, 0 for an empty database.
 absl::StatusOr<int> SchemaVersion(Database& db);
 

@@ -9,10 +9,12 @@ namespace fazhi::render {
 
 // Escapes text for XML and HTML element content and attribute values, and
 // drops characters XML 1.0 forbids (control characters other than tab and
-// newline), so narrative text can never become markup.
+// newline, U+FFFE, U+FFFF) and the bidirectional overrides, so narrative
+// text can never become markup; bytes that are not UTF-8 become U+FFFD.
 std::string EscapeXml(absl::string_view text);
 
-// Escapes Markdown's inline and line-start syntax so text stays text.
+// Escapes Markdown's inline and line-start syntax and `&` so text stays
+// text; drops what EscapeXml drops.
 std::string EscapeMarkdown(absl::string_view text);
 
 }  // namespace fazhi::render

@@ -204,6 +204,13 @@ TEST(DocxRendererTest, SameDocumentSameBytes) {
   EXPECT_EQ(RenderAs("docx", SampleDocument()), RenderAs("docx", SampleDocument()));
 }
 
+TEST(EscapeXmlTest, DropsNonCharactersAndBidiOverridesAndReplacesBadBytes) {
+  EXPECT_EQ(EscapeXml("a\xEF\xBF\xBF" "b\xEF\xBF\xBE" "c\xE2\x80\xAE" "d"), "abcd");
+  EXPECT_EQ(EscapeXml("a\xE4\xB8" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(EscapeXml("中&<"), "中&amp;&lt;");
+  EXPECT_EQ(EscapeMarkdown("&lt; \xE2\x80\xAE"), "\\&lt; ");
+}
+
 TEST(EscapeXmlTest, DropsCharactersXmlForbids) {
   EXPECT_EQ(EscapeXml(std::string("a\x01" "b\tc\n", 6)), "ab\tc\n");
 }
