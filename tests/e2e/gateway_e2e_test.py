@@ -254,7 +254,7 @@ class GatewayE2ETest(unittest.TestCase):
         heads = [b for b in section(composed, rp.CONTENT_ITEM_MEASURES).blocks
                  if b.kind == gw.BLOCK_KIND_HEADING]
         self.assertEqual([(b.number, b.text) for b in heads],
-                         [("（一）", "领导班子学法常态化"), ("（二）", "学法形式更加多样"),
+                         [("（一）", "领导班子学法常态化"), ("（二）", "拓展学法形式"),
                           ("（三）", "把普法融入民政服务"), ("（四）", "深入开展宪法学习宣传")])
 
         # The shortcomings the duty data proves: one finding per cause, its
