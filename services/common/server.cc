@@ -158,13 +158,14 @@ absl::Status Server::Start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   // A server-side bound on every stream, whoever opened it: a connection
-  // is told to go away after kMaxConnectionAge (clients reconnect for new
-  // calls), and what still runs on it is cancelled kMaxConnectionAgeGrace
-  // later. Long enough for an import of a million rows.
+  // is told to go away after max_connection_age (clients reconnect for new
+  // calls), and what still runs on it is cancelled the grace later. By
+  // default long enough for an import of a million rows.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(kMaxConnectionAge)));
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(kMaxConnectionAgeGrace)));
+                             static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age_grace)));
 
   InstallProtobufLogBridge();
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;

@@ -42,12 +42,12 @@ struct ServerOptions {
   int max_threads = 256;
   // Empty cert_file: plaintext (the configuration checked it was asked for).
   TlsFiles tls;
+  // Every connection is told to go away after this age, and its calls still
+  // running are cancelled the grace later: no stream outlives the sum.
+  // Tests shorten them.
+  absl::Duration max_connection_age = absl::Minutes(30);
+  absl::Duration max_connection_age_grace = absl::Minutes(30);
 };
-
-// Every connection is told to go away after this age, and its calls still
-// running are cancelled the grace later: no stream outlives the sum.
-inline constexpr absl::Duration kMaxConnectionAge = absl::Minutes(30);
-inline constexpr absl::Duration kMaxConnectionAgeGrace = absl::Minutes(30);
 
 // gRPC server credentials from the TLS files.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(const TlsFiles& tls);

@@ -51,6 +51,35 @@ TEST_F(ServerTest, HealthFollowsTheLifecycle) {
   EXPECT_EQ(Check("no.Such", &response).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// No stream outlives the connection's age and its grace, whoever opened it
+// (a health watcher needs no key) and however idle it is.
+TEST(ConnectionAgeTest, AnIdleStreamIsEndedByTheServer) {
+  ServerOptions options{"127.0.0.1:0", absl::Seconds(1), 1 << 20};
+  options.max_connection_age = absl::Seconds(1);
+  options.max_connection_age_grace = absl::Seconds(1);
+  Server server(options);
+  ASSERT_TRUE(server.Start().ok());
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                                     grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  // Without the server's bound the client's own deadline ends it, too late.
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(40));
+  grpc::health::v1::HealthCheckRequest request;
+  auto reader = health->Watch(&context, request);
+  HealthCheckResponse response;
+  ASSERT_TRUE(reader->Read(&response));  // NOT_SERVING; then nothing changes
+  const absl::Time opened = absl::Now();
+  while (reader->Read(&response)) {
+  }
+  const absl::Duration lived = absl::Now() - opened;
+  EXPECT_FALSE(reader->Finish().ok());
+  // Age and grace are 2 s; gRPC adds up to 10 % jitter to the age.
+  EXPECT_GE(lived, absl::Seconds(1));
+  EXPECT_LT(lived, absl::Seconds(30)) << "a minute-long stream is not bounded by 2 s";
+  server.Drain();
+}
+
 TEST_F(ServerTest, WatchSeesServingThenDrainEndsTheStream) {
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;
