@@ -115,5 +115,5 @@ for step in demo test; do
   printf 'bash scripts/%s.sh: exit %d after %dm%02ds\n' "$step" "${rc[$step]}" \
     $((seconds[$step] / 60)) $((seconds[$step] % 60))
 done
-grep -h -E '^[0-9]+% tests passed|^The following tests FAILED|^ +[0-9]+ - ' "$work/test.log" || true
+grep -h -E '^[0-9]+% tests passed|^The following tests FAILED|^[[:space:]]+[0-9]+ - ' "$work/test.log" || true
 [ "${rc[demo]}" = 0 ] && [ "${rc[test]}" = 0 ]
