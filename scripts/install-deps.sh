@@ -45,12 +45,14 @@ test_packages=(
   libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 poppler-utils
   # GoogleTest, the allocation benchmark, and the second-language client
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-protobuf
-  # deployment manifest check: kustomize rendering (kubectl), YAML, and `ip`
-  # to start each server in a network namespace of its own
-  kubernetes-client python3-yaml iproute2
+  # deployment manifest check: kustomize rendering (kubectl) and YAML
+  kubernetes-client python3-yaml
   # the web page's browser test: headless Chromium driven by playwright-core
-  # (npm ci from tests/web/package-lock.json at the test's first run)
-  chromium nodejs npm
+  # (npm ci from tests/web/package-lock.json at the test's first run, over
+  # TLS: the CA bundle); Debian 12's nodejs is 18, which the lock file allows
+  chromium nodejs npm ca-certificates
+  # the security test's certificates (a minimal Debian has no openssl command)
+  openssl
 )
 
 container_packages=(

@@ -40,7 +40,9 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
     if (cancelled_) return FinishLocked(grpc::Status::CANCELLED);
     const ServingStatus now = service_->StatusOf(name_);
     if (sent_ && now == last_) {
-      return service_->shutdown_ ? FinishLocked(grpc::Status::OK) : nullptr;
+      if (!service_->shutdown_) return nullptr;
+      ++service_->told_;  // NOT_SERVING has been written: end the stream
+      return FinishLocked(grpc::Status::OK);
     }
     writing_ = true;
     sent_ = true;
@@ -76,6 +78,7 @@ class HealthService::Watcher : public grpc::ServerWriteReactor<HealthCheckRespon
       service_->watchers_.erase(this);
       if (--service_->watchers_per_peer_[peer_] <= 0) service_->watchers_per_peer_.erase(peer_);
     }
+    service_->ended_.notify_all();
     delete this;
   }
 
@@ -131,6 +134,12 @@ void HealthService::Shutdown() {
     }
   }
   for (auto& action : actions) action();
+}
+
+HealthService::Watchers HealthService::AwaitWatchers(absl::Duration limit) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ended_.wait_for(lock, absl::ToChronoMilliseconds(limit), [this] { return watchers_.empty(); });
+  return {told_, static_cast<int>(watchers_.size())};
 }
 
 HealthService::ServingStatus HealthService::StatusOf(const std::string& name) const {

@@ -10,11 +10,13 @@
 // Check answers even when every call thread is busy. Watch streams are
 // bounded per connection and in total.
 
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "absl/time/time.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace fazhi {
@@ -33,8 +35,16 @@ class HealthService final : public grpc::health::v1::Health::CallbackService {
   void AddService(const std::string& name);
   // Sets every registered name.
   void SetAll(bool serving);
-  // Ends open Watch streams (called before the server shuts down).
+  // Turns every name NOT_SERVING for good; each open Watch stream sends
+  // that, then ends (called before the server shuts down).
   void Shutdown();
+  // After Shutdown: waits until every Watch stream has ended (told
+  // NOT_SERVING, or cancelled), or `limit` has passed.
+  struct Watchers {
+    int told = 0;        // streams that ended with OK after sending NOT_SERVING
+    int still_open = 0;  // streams not ended yet
+  };
+  Watchers AwaitWatchers(absl::Duration limit);
 
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
                                   const grpc::health::v1::HealthCheckRequest* request,
@@ -54,6 +64,8 @@ class HealthService final : public grpc::health::v1::Health::CallbackService {
   std::set<Watcher*> watchers_;
   std::map<std::string, int> watchers_per_peer_;
   bool shutdown_ = false;
+  int told_ = 0;                     // watchers finished OK after shutdown
+  std::condition_variable ended_;    // a watcher's stream is done
 };
 
 }  // namespace fazhi

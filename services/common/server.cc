@@ -25,6 +25,9 @@ namespace fazhi {
 
 namespace {
 
+// The longest a drain waits for health watchers to hear NOT_SERVING.
+constexpr absl::Duration kWatcherHold = absl::Seconds(2);
+
 // Reflection streams need no key and each holds a call thread of the
 // synchronous server while open: at most kMaxReflectionStreams at once
 // (kPerConnection from one connection); one beyond is cancelled before its
@@ -211,12 +214,19 @@ void Server::MarkServing() {
 void Server::Drain() {
   if (drained_ || server_ == nullptr) return;
   drained_ = true;
-  readiness_.Set(Readiness::State::kDraining);
-  health_.Shutdown();
-  spdlog::info("draining: in-flight calls have {} to finish",
-               absl::FormatDuration(options_.shutdown_grace));
   const auto deadline = std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(options_.shutdown_grace);
+  readiness_.Set(Readiness::State::kDraining);
+  health_.Shutdown();
+  // Health watchers (load balancers, clients' health checking) must hear
+  // NOT_SERVING while the server still takes calls, not race the GOAWAY of
+  // Shutdown (on a slow machine a watcher lost it). Every open Watch is sent
+  // it and ends; wait for that, within the grace and never long.
+  const HealthService::Watchers watchers =
+      health_.AwaitWatchers(std::min(options_.shutdown_grace, kWatcherHold));
+  spdlog::info("draining: health NOT_SERVING sent to {} watchers ({} not ended); in-flight calls "
+               "have {} to finish",
+               watchers.told, watchers.still_open, absl::FormatDuration(options_.shutdown_grace));
   server_->Shutdown(deadline);
   server_->Wait();
   if (http_ != nullptr) http_->Stop();

@@ -8,6 +8,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -92,10 +95,74 @@ TEST_F(ServerTest, WatchSeesServingThenDrainEndsTheStream) {
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
   std::thread drain([this] { server_->Drain(); });
   // Draining reports NOT_SERVING, then ends the stream.
-  while (reader->Read(&response)) {
-    EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
-  }
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(reader->Read(&response));
+  EXPECT_TRUE(reader->Finish().ok());
   drain.join();
+}
+
+// After Shutdown, AwaitWatchers returns once every watcher's stream is
+// over, NOT_SERVING delivered; the server still takes calls then, as Drain
+// calls it before the server's Shutdown.
+TEST(HealthServiceTest, WatchersHaveHeardNotServingWhenAwaitWatchersReturns) {
+  HealthService health;
+  health.AddService("");
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&health);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  health.SetAll(true);
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  auto reader = stub->Watch(&context, request);
+  HealthCheckResponse response;
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+
+  health.Shutdown();
+  const HealthService::Watchers watchers = health.AwaitWatchers(absl::Seconds(60));
+  EXPECT_EQ(watchers.told, 1);
+  EXPECT_EQ(watchers.still_open, 0);
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(reader->Read(&response));
+  EXPECT_TRUE(reader->Finish().ok());
+  grpc::ClientContext check_context;
+  ASSERT_TRUE(stub->Check(&check_context, request, &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+  server->Shutdown();
+}
+
+// The wait is bounded: a watcher that does not end (here: no shutdown, so
+// nothing ends it) holds it only for the limit.
+TEST(HealthServiceTest, AwaitWatchersGivesUpAtItsLimit) {
+  HealthService health;
+  health.AddService("");
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&health);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  auto reader = stub->Watch(&context, request);
+  HealthCheckResponse response;
+  ASSERT_TRUE(reader->Read(&response));  // the watcher is open
+  const auto start = std::chrono::steady_clock::now();
+  const HealthService::Watchers watchers = health.AwaitWatchers(absl::Milliseconds(300));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  EXPECT_EQ(watchers.told, 0);
+  EXPECT_EQ(watchers.still_open, 1);
+  context.TryCancel();
+  server->Shutdown();
 }
 
 class DrainTest : public ::testing::Test {

@@ -5,8 +5,9 @@
 
 What the binaries say is the truth: their flags and the FAZHI_* variables
 their --helpfull names ("Env FAZHI_X."), and the addresses they listen on by
-default, seen by starting each one with no flags in a private network
-namespace (so the ports of anything else on the machine do not matter).
+default, seen by starting each one with only that setting left to its
+default (the address it binds, or reports taken, is its default; no network
+namespace, so root in a container can run it).
 Against that it checks every Kubernetes overlay as kustomize renders it, the
 compose file (each profile), the Containerfile, and the README's generated
 flag table (--write-readme rewrites that table).
@@ -127,26 +128,16 @@ def local_start_flags(flags):
     return [f"--{f}" for f in ("insecure_dev_mode", "allow_plaintext") if f in flags]
 
 
-def netns_prefix():
-    """A command prefix giving the child a network namespace of its own."""
-    for prefix in (["unshare", "--net"], ["unshare", "--net", "--map-root-user"]):
-        probe = subprocess.run(prefix + ["true"], capture_output=True)
-        if probe.returncode == 0:
-            return prefix
-    sys.exit("check_deploy.py: cannot make a network namespace (unshare --net); "
-             "run as root or where user namespaces are allowed")
-
-
-def observe_defaults(service, path, start_flags):
-    """Starts the binary with no flags (and no FAZHI_* variables) in a private
-    network namespace and reads the addresses and store it announces."""
+def announced(path, flags, pattern):
+    """Starts the binary with `flags` (and no FAZHI_* variables) in an empty
+    folder and returns the first group of `pattern` that matched a line of
+    its log, or None once it is serving or has exited without one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAZHI_")}
     with tempfile.TemporaryDirectory() as cwd:
-        proc = subprocess.Popen(
-            netns_prefix() + ["sh", "-c", 'ip link set lo up && exec "$0" "$@"', path] + start_flags,
-            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        listen = http_listen = db = None
+        proc = subprocess.Popen([path] + flags, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
         lines = []
+        found = None
         # A thread reads the lines: select() on a buffered pipe would miss
         # lines already read ahead into the buffer.
         queue = Queue()
@@ -162,12 +153,9 @@ def observe_defaults(service, path, start_flags):
                 if line is None:
                     break
                 lines.append(line)
-                if m := re.search(r"listening on (\S+) \(port \d+\)", line):
-                    listen = m.group(1)
-                elif m := re.search(r"HTTP \(.*\) on (\S+) \(port \d+\)", line):
-                    http_listen = m.group(1)
-                elif m := re.search(r"opening (\S+)", line):
-                    db = m.group(1)
+                if m := re.search(pattern, line):
+                    found = next(g for g in m.groups() if g is not None)
+                    break
                 if re.search(r"\] serving$", line.rstrip()):
                     break
         finally:
@@ -178,8 +166,28 @@ def observe_defaults(service, path, start_flags):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-    if not listen or not http_listen:
-        sys.exit(f"check_deploy.py: fazhi-{service} did not announce its addresses:\n" + "".join(lines))
+    return found, "".join(lines)
+
+
+def observe_defaults(service, path, start_flags):
+    """The gRPC and HTTP addresses and the store a binary uses when no flag
+    or variable sets them, as it announces them. Each is seen in a start of
+    its own that leaves only that one to its default (the other address on
+    a free port or off), and is read whether the binary binds it or reports
+    it taken ("cannot listen on ..."): a default port held by another
+    process on the machine changes nothing, and no network namespace (which
+    root in a container cannot make) is needed."""
+    listen, log = announced(path, start_flags + ["--http_listen="],
+                            r"listening on (\S+) \(port \d+\)|cannot listen on (\S+)$")
+    if not listen:
+        sys.exit(f"check_deploy.py: fazhi-{service} did not announce its gRPC address:\n{log}")
+    http_listen, log = announced(path, start_flags + ["--listen=127.0.0.1:0"],
+                                 r"HTTPS? \(.*\) on (\S+) \(port \d+\)|cannot listen for HTTP on (\S+)$")
+    if not http_listen:
+        sys.exit(f"check_deploy.py: fazhi-{service} did not announce its HTTP address:\n{log}")
+    # The gateway keeps no store: it is serving without opening one.
+    db, _ = announced(path, start_flags + ["--listen=127.0.0.1:0", "--http_listen="],
+                      r"opening (\S+)")
     return listen, http_listen, db
 
 

@@ -17,9 +17,11 @@ counts the attempts that reach it. The gateway's --backend_deadline is 1 s.
 * a backend that is down (SIGKILL): every call fails fast with UNAVAILABLE
   naming the backend and its address; the backend back on its port, the
   gateway recovers by itself;
-* a backend that hangs (SIGSTOP: connections open, nothing answers): every
-  call fails with DEADLINE_EXCEEDED naming it, within the deadline plus a
-  margin, and a partial compose still answers; SIGCONT, and it recovers;
+* a backend that hangs (SIGSTOP: connections open, nothing answers; the
+  test waits until every thread of it is stopped and a health check of it
+  times out before it calls): every call fails with DEADLINE_EXCEEDED
+  naming it, within the deadline plus a margin, and a partial compose
+  still answers; SIGCONT, and it recovers;
 * a backend restarted again and again under calls: nothing hangs, every
   failure names it, and calls succeed again afterwards;
 * after hundreds of failing calls the gateway has no more threads and no
@@ -72,6 +74,7 @@ BACKEND_DEADLINE = 1.0 * harness.SLOWDOWN  # seconds, the gateway's --backend_de
 MARGIN = 2.0 * harness.SLOWDOWN
 SANITIZER = harness.SANITIZER  # set by scripts/sanitize.sh: RSS growth not asserted
 CLIENT_TIMEOUT = 30 * harness.SLOWDOWN  # seconds; a call that needs it has hung
+HANG_TIMEOUT = 10 * harness.SLOWDOWN  # seconds for a SIGSTOP to stop every thread
 CONCURRENCY = 8
 ORG = "lushan-minzheng"
 C = grpc.StatusCode
@@ -198,6 +201,40 @@ def proc_status(pid):
             int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)))
 
 
+def thread_states(pid):
+    """The state letter of every thread of a process (/proc/PID/task/*/stat)."""
+    states = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that has just ended
+    return states
+
+
+def stop_until_hanging(server):
+    """SIGSTOP, and return only once the server is known to hang: every
+    thread of it stopped (state T), and a health check of it timed out."""
+    server.proc.send_signal(signal.SIGSTOP)
+    give_up = time.monotonic() + HANG_TIMEOUT
+    while set(thread_states(server.pid)) != {"T"}:
+        if time.monotonic() > give_up:
+            raise AssertionError(f"{server.name} not stopped {HANG_TIMEOUT} s after SIGSTOP: "
+                                 f"thread states {thread_states(server.pid)}")
+        time.sleep(0.01)
+    from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
+    with harness.open_channel(server.target) as channel:
+        try:
+            health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(),
+                                                      timeout=BACKEND_DEADLINE)
+            raise AssertionError(f"{server.name} answered a health check while stopped")
+        except grpc.RpcError as e:
+            if e.code() != C.DEADLINE_EXCEEDED:
+                raise AssertionError(f"{server.name} stopped: health check {e.code()}, "
+                                     f"not DEADLINE_EXCEEDED: {e.details()}")
+
+
 def timed(call):
     """(seconds, result or the RpcError)."""
     started = time.monotonic()
@@ -292,8 +329,10 @@ class FaultsTest(harness.RpcTestCase):
     def test_2_backend_hanging_hits_the_deadline_and_recovers(self):
         target = STUDY.target
         base = self.baseline()
-        STUDY.proc.send_signal(signal.SIGSTOP)
         try:
+            # Known to hang before any call: a stop signal takes effect
+            # when each thread next runs, which a busy machine delays.
+            stop_until_hanging(STUDY)
             calls = max(ARGS.calls // 4, 2 * CONCURRENCY)  # each waits out the deadline
             results = self.growth(base, lambda: many(compose, calls))
             self.assertNamedFailures(results, "study", target, (C.DEADLINE_EXCEEDED,))

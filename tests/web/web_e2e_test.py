@@ -43,6 +43,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -237,12 +238,27 @@ def load_demo():
         fazhi("duty", "allocate", f"--org={org}", f"--as-of={YEAR}-12-31", "--commit", key=admin)
 
 
+# Debian 12's nodejs; a driver pinned in the lock file must run on it.
+OLDEST_NODE = 18
+
+
+def check_lock_engines(lock):
+    """Every package in the lock file accepts Node.js OLDEST_NODE."""
+    for name, package in json.loads(lock)["packages"].items():
+        wanted = package.get("engines", {}).get("node")
+        m = re.fullmatch(r">=\s*(\d+)(?:\.\d+)*", wanted or ">=0")
+        if not m or int(m.group(1)) > OLDEST_NODE:
+            raise RuntimeError(f"tests/web/package-lock.json: {name or 'the package'} wants node "
+                               f"{wanted!r}; Debian 12's nodejs is {OLDEST_NODE}")
+
+
 def ensure_playwright():
     """npm ci of tests/web's lock file into WORK/npm, once per lock file."""
     npm_dir = os.path.join(ARGS.work, "npm")
     os.makedirs(npm_dir, exist_ok=True)
     with open(os.path.join(HERE, "package-lock.json"), "rb") as f:
         lock = f.read()
+    check_lock_engines(lock)
     stamp = os.path.join(npm_dir, "node_modules", ".fazhi-lock-sha256")
     want = hashlib.sha256(lock).hexdigest()
     if os.path.exists(stamp):
