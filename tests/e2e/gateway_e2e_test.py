@@ -236,7 +236,9 @@ class GatewayE2ETest(unittest.TestCase):
         # own sessions, the leadership group's, the all-staff sessions' 学时
         # and 人次 (tests/e2e/golden_demo_test.py recomputes every one).
         head = section_text(composed, rp.CONTENT_ITEM_HEAD_DUTY)
-        self.assertIn("全年参加各类学法活动18次，其中党组（中心组）学法4次", head)
+        self.assertIn("全年参加各类学法活动18次，并带头参加国家宪法日宪法宣誓", head)
+        # The leadership group's four sessions are told once, under the measures.
+        self.assertNotIn("党组（中心组）学法4次", head)
         self.assertIn("全年组织集中学习12次、18学时，参学552人次", head)
         # A study session is not a meeting that deliberated rule-of-law work.
         self.assertNotIn("专题研究法治工作", head)
