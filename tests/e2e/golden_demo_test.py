@@ -713,7 +713,7 @@ class CivilAffairsGoldenTest(GoldenCase):
         self.assertEqual(n["study.head_attended"], 18)
         self.assertEqual((n["study.all_staff.sessions"], n["study.all_staff.hours"],
                           n["study.all_staff.attendances"]), (12, 18, 552))
-        self.assertTrue({"18", "4", "12", "552"} <= set(numbers), numbers)
+        self.assertTrue({"18", "12", "552"} <= set(numbers), numbers)
 
     def test_3_measures_section(self):
         self.check_narrative_section(rp.CONTENT_ITEM_MEASURES)
