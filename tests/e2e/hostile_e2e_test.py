@@ -33,6 +33,7 @@ import argparse
 import gzip
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -325,16 +326,30 @@ def http(server, method, path, key=None, body=None, headers=None):
 
 def raw_request(port, head, body_prefix=b""):
     """Sends the request head (and the start of a body) and reads the status
-    line the server answers with, without sending the rest of the body."""
+    line the server answers with, without sending the rest of the body.
+
+    A server that refuses from the headers answers and closes while the body
+    is still on its way: the reply is read before the body is sent (a reset
+    caused by unread body bytes would discard it), and a refused send of the
+    body is no failure."""
     with socket.create_connection(("127.0.0.1", port), timeout=CALL_DEADLINE) as s:
-        s.sendall(head + body_prefix)
+        s.sendall(head)
         reply = b""
-        while b"\r\n" not in reply:
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-        return int(reply.split(b" ", 2)[1]) if reply else None
+        answered, _, _ = select.select([s], [], [], 1.0 * S)
+        if not answered and body_prefix:
+            try:
+                s.sendall(body_prefix)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        try:
+            while b"\r\n" not in reply:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+        except ConnectionResetError:
+            pass
+        return int(reply.split(b" ", 2)[1]) if b" " in reply else None
 
 
 class B_HttpLimits(unittest.TestCase):
