@@ -1,9 +1,12 @@
 #include "services/gateway/findings.h"
 
 #include <algorithm>
+#include <iterator>
+#include <set>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/report/finding_kinds.h"
 #include "tests/gateway/sample_inputs.h"
 
 namespace fazhi::gateway {
@@ -270,6 +273,20 @@ TEST(FindingsTest, TheOrganizationsOwnRemedyReplacesTheDefaultsFieldByField) {
   EXPECT_EQ(training.due, absl::CivilDay(2025, 4, 30));
   EXPECT_EQ(training.owner, "人事部门");
   EXPECT_EQ(One(found, v1::FINDING_TYPE_NO_LEGAL_REVIEWER).remedy_field, "");
+}
+
+// The kinds an organization may word its own remedy for are the report
+// service's list: every kind derived here must be on it.
+TEST(FindingsTest, EveryKindIsOneTheReportServiceAcceptsRemediesFor) {
+  YearInputs in = SampleInputs();
+  in.study->add_planned_laws_not_studied("慈善法");
+  in.study->set_plan_adopted_in_first_quarter(false);
+  std::set<std::string> kinds;
+  for (const Finding& f : DeriveFindings(in, {})) kinds.insert(f.kind);
+  in.study->set_has_plan(false);
+  for (const Finding& f : DeriveFindings(in, {})) kinds.insert(f.kind);
+  EXPECT_EQ(kinds.size(), std::size(fazhi::report::kFindingKinds));
+  for (const std::string& kind : kinds) EXPECT_TRUE(fazhi::report::IsFindingKind(kind)) << kind;
 }
 
 TEST(FindingsTest, AMissingBackendProvesNothing) {
