@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "absl/strings/numbers.h"
+#include "services/common/bounded_http.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/metrics.h"
 #include "spdlog/spdlog.h"
@@ -16,10 +17,14 @@ namespace {
 // (web/api_routes.cc), nothing else takes a body.
 constexpr size_t kMaxBodyBytes = 64 * 1024;
 // Connections served at once. A slow client holds one worker per
-// connection (each read waits at most kIoTimeout), so there are enough
-// that a few cannot starve /healthz, the liveness probe of the TLS overlay.
+// connection (each read waits at most 5 s, the whole request 20 s), so
+// there are enough that a few cannot starve /healthz, the liveness probe
+// of the TLS overlay.
 constexpr size_t kWorkers = 64;
-constexpr time_t kIoTimeoutSeconds = 5;
+constexpr HttpLimits kLimits{.max_header_bytes = 16 * 1024,
+                             .max_body_bytes = kMaxBodyBytes,
+                             .io_timeout_seconds = 5,
+                             .request_deadline_seconds = 20};
 
 bool ExpectsBody(const std::string& method) {
   return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
@@ -57,9 +62,10 @@ httplib::Server::HandlerResponse RefuseUnboundedBody(const httplib::Request& req
 }
 
 std::unique_ptr<httplib::Server> MakeServer(const TlsFiles& tls) {
-  if (tls.cert_file.empty()) return std::make_unique<httplib::Server>();
+  if (tls.cert_file.empty()) return std::make_unique<BoundedHttpServer>(kLimits);
   // Browsers present no client certificates: callers sign in with API keys.
-  return std::make_unique<httplib::SSLServer>(tls.cert_file.c_str(), tls.key_file.c_str());
+  return std::make_unique<BoundedHttpsServer>(kLimits, tls.cert_file.c_str(),
+                                              tls.key_file.c_str());
 }
 
 }  // namespace
@@ -70,12 +76,10 @@ HttpServer::HttpServer(std::string listen, const Readiness* readiness, const Tls
   server_->set_pre_routing_handler(RefuseUnboundedBody);
   server_->set_payload_max_length(kMaxBodyBytes);
   server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
-  server_->set_read_timeout(kIoTimeoutSeconds, 0);
-  server_->set_write_timeout(kIoTimeoutSeconds, 0);
-  server_->set_keep_alive_timeout(kIoTimeoutSeconds);
-  // One request per connection: cpp-httplib 0.11 would read the unread
-  // body of a refused request as the next request line, whole.
-  server_->set_keep_alive_max_count(1);
+  // Timeouts, the header limit and one request per connection are the
+  // bounded servers' (bounded_http.h): cpp-httplib 0.11 would read an
+  // endless header line, or the unread body of a refused request taken as
+  // the next request line, whole.
   server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& response) {
     const bool serving = readiness_->state() == Readiness::State::kServing;
     response.status = serving ? 200 : 503;

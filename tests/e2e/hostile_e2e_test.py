@@ -13,8 +13,9 @@ what no key may do is tried without one, and the service must stay usable:
 - 300 health Watch streams and a flood of reflection streams: an admin's
   call and health Check are still answered within their deadline;
 - the HTTP side: a 300 MiB body, a gzip bomb, chunked and length-less
-  bodies refused from the headers (413/415/411) with the gateway's resident
-  memory below 100 MB; slow connections do not stall /healthz;
+  bodies refused from the headers (413/415/411), and a 300 MiB header line
+  refused at 16 KiB (431), with the gateway's resident memory below 100 MB;
+  slow connections do not stall /healthz;
 - the audit trail: refused calls naming a 3 MiB resource are audited in
   bounded size, cut on a character boundary, and the list stays readable;
   the gateway's audit line is written at --log_level=error and never fails
@@ -406,6 +407,39 @@ class B_HttpLimits(unittest.TestCase):
             status = raw_request(SERVERS[name].http_port,
                                  self.head("/healthz", f"Content-Length: {1 << 30}\r\n"))
             self.assertEqual(status, 413, name)
+
+    def test_endless_header_line_refused_at_the_limit(self):
+        for name in ("gateway", "study"):
+            server = SERVERS[name]
+            sent, reply = 0, b""
+            with socket.create_connection(("127.0.0.1", server.http_port), timeout=5 * S) as s:
+                s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Endless: ")
+                chunk = b"a" * (1 << 20)
+                try:
+                    while sent < (300 << 20):
+                        _, writable, _ = select.select([], [s], [], 2.0 * S)
+                        if not writable:
+                            break  # the server stopped reading
+                        s.sendall(chunk)
+                        sent += len(chunk)
+                except OSError:
+                    pass
+                try:
+                    while b"\r\n" not in reply:
+                        part = s.recv(4096)
+                        if not part:
+                            break
+                        reply += part
+                except OSError:
+                    pass
+            peak = server.rss_kib("VmHWM")
+            print(f"\n  {name}: endless header line, {sent >> 20} MiB taken by the socket, "
+                  f"peak RSS {peak / 1024:.1f} MB", end=" ")
+            self.assertTrue(reply.startswith(b"HTTP/1.1 431 "), reply[:200])
+            self.assertLess(sent, 64 << 20)
+            self.assertLess(peak, 100 * 1024)
+            # And the side still serves.
+            self.assertEqual(http(name, "GET", "/healthz"), (200, b"serving\n"))
 
     def test_slow_connections_do_not_stall_healthz(self):
         for name in ("gateway", "study"):
