@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Checks deploy/ and the README's configuration table against the binaries.
+"""Checks deploy/ and the configuration table of docs/operations.md against the binaries.
 
-  check_deploy.py --bin-dir=build/bin --source=. [--kubectl=kubectl] [--write-readme]
+  check_deploy.py --bin-dir=build/bin --source=. [--kubectl=kubectl] [--write-docs]
 
 What the binaries say is the truth: their flags and the FAZHI_* variables
 their --helpfull names ("Env FAZHI_X."), and the addresses they listen on by
@@ -9,8 +9,8 @@ default, seen by starting each one with only that setting left to its
 default (the address it binds, or reports taken, is its default; no network
 namespace, so root in a container can run it).
 Against that it checks every Kubernetes overlay as kustomize renders it, the
-compose file (each profile), the Containerfile, and the README's generated
-flag table (--write-readme rewrites that table).
+compose file (each profile), the Containerfile, and the generated flag table
+of docs/operations.md (--write-docs rewrites that table).
 
 The flags announced for API keys and TLS (ANNOUNCED) may appear in overlays
 whose name contains "tls" before the binaries know them; once a binary has
@@ -42,6 +42,8 @@ ANNOUNCED = {
 }
 # Variables read by libraries, not by fazhi's flags.
 LIBRARY_ENV = {"PGPASSWORD"}
+# The page that holds the generated flag table, relative to --source.
+FLAG_TABLE_DOC = os.path.join("docs", "operations.md")
 README_BEGIN = "<!-- flags:begin"
 README_END = "<!-- flags:end -->"
 MIN_MARGIN_S, MAX_MARGIN_S = 3, 30
@@ -558,22 +560,22 @@ def flag_table(binaries):
 
 
 def check_readme(source, binaries, write):
-    path = os.path.join(source, "README.md")
+    path = os.path.join(source, FLAG_TABLE_DOC)
     text = open(path, encoding="utf-8").read()
     begin = text.find(README_BEGIN)
     end = text.find(README_END)
-    if not check(0 <= begin < end, f"README.md: no {README_BEGIN} … {README_END} block"):
+    if not check(0 <= begin < end, f"{FLAG_TABLE_DOC}: no {README_BEGIN} … {README_END} block"):
         return
     body_start = text.index("\n", begin) + 1
     table = flag_table(binaries)
     if write:
         with open(path, "w", encoding="utf-8") as out:
             out.write(text[:body_start] + table + text[end:])
-        print("README.md: flag table rewritten")
+        print(f"{FLAG_TABLE_DOC}: flag table rewritten")
         return
     check(text[body_start:end] == table,
-          "README.md: the flag table differs from the binaries' --helpfull; regenerate it with\n"
-          "  /usr/bin/python3 tests/deploy/check_deploy.py --bin-dir=build/bin --source=. --write-readme\n"
+          f"{FLAG_TABLE_DOC}: the flag table differs from the binaries' --helpfull; regenerate it with\n"
+          "  /usr/bin/python3 tests/deploy/check_deploy.py --bin-dir=build/bin --source=. --write-docs\n"
           "want:\n" + table)
 
 
@@ -584,7 +586,7 @@ def main():
     parser.add_argument("--bin-dir", required=True)
     parser.add_argument("--source", required=True)
     parser.add_argument("--kubectl", default="kubectl")
-    parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--write-docs", "--write-readme", dest="write_docs", action="store_true")
     args = parser.parse_args()
 
     bin_dir = os.path.abspath(args.bin_dir)
@@ -592,8 +594,8 @@ def main():
     for b in binaries.values():
         print(f"fazhi-{b.service}: {len(b.flags)} flags, gRPC {b.listen}, HTTP {b.http_listen}"
               + (f", store {b.db}" if b.db else ""))
-    check_readme(args.source, binaries, args.write_readme)
-    if args.write_readme:
+    check_readme(args.source, binaries, args.write_docs)
+    if args.write_docs:
         return 0
     cli_help = subprocess.run([os.path.join(bin_dir, "fazhi"), "--help"],
                               capture_output=True, text=True, timeout=30).stdout
