@@ -25,7 +25,7 @@ PresentedCredentials CredentialsOf(const grpc::ServerContext& context) {
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
   // Peer identity properties exist only for a verified client certificate.
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
-    // The common name and DNS names only, as the README promises: a URI,
+    // The common name and DNS names only, as docs/security.md promises: a URI,
     // e-mail or IP SAN that happens to equal a caller's name is no sign-in.
     for (const char* property : {GRPC_X509_CN_PROPERTY_NAME, GRPC_PEER_DNS_PROPERTY_NAME}) {
       for (const grpc::string_ref& value : auth->FindPropertyValues(property)) {
