@@ -12,24 +12,13 @@ python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
 SQLite file in a temporary folder, removed at the end (--keep keeps it).
 """
 
-import argparse
 import os
 import unittest
 
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", required=True, help="the fazhi-duty executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, binary="duty", postgres=True)
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402

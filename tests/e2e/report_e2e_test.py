@@ -15,7 +15,6 @@ Published documents are checked with Python's own hashlib, not the server's.
 With --cli and --demo, the demo data is loaded through the `fazhi` CLI.
 """
 
-import argparse
 import concurrent.futures
 import datetime
 import hashlib
@@ -27,19 +26,10 @@ import unittest
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", required=True, help="the fazhi-report executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--cli", help="the fazhi CLI executable (for the demo data test)")
-    parser.add_argument("--demo", help="the deploy/demo folder (for the demo data test)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, binary="report", postgres=True,
+    cli="the fazhi CLI executable (for the demo data test)",
+    demo="the deploy/demo folder (for the demo data test)")
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
