@@ -13,7 +13,6 @@ SQLite file in a temporary folder, removed at the end (--keep keeps it).
 """
 
 import os
-import unittest
 
 import harness
 
@@ -57,9 +56,7 @@ def duty_server(label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
-    SERVER = duty_server("duty")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = duty_server("duty").start_for_module()
 
 
 def tearDownModule():
@@ -538,11 +535,5 @@ class DurabilityTest(E2ETestCase):
                 server.kill()
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("duty e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("duty e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

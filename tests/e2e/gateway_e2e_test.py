@@ -630,11 +630,5 @@ class GatewayE2ETest(unittest.TestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("gateway e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("gateway e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

@@ -900,11 +900,5 @@ class MarketRegulationGoldenTest(GoldenCase):
                 self.assertEqual(f.previous_number, before[f.name], f.name)
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("golden demo e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("golden demo e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

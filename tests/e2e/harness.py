@@ -345,6 +345,11 @@ class ServerProcess:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name}: could not listen\n{self.log_tail()}")
 
+    def start_for_module(self):
+        """start(), and a SIGKILL when the test module ends if it still runs."""
+        unittest.addModuleCleanup(self.kill_if_running)
+        return self.start()
+
     def _wait_serving(self):
         from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
         deadline = time.monotonic() + START_TIMEOUT
@@ -470,17 +475,16 @@ def start_demo_stack(args, workdir, db_prefix="", http_gateway=False, gateway_ar
     gateway and the report service; `gateway_args` are the gateway's own."""
     servers = {}
     for name in ("study", "duty", "report"):
-        server = ServerProcess(getattr(args, name), name, workdir, db=new_database(
-            workdir, db_prefix + name, postgres=getattr(args, "postgres", False)))
-        unittest.addModuleCleanup(server.kill_if_running)
-        servers[name] = server.start()
+        db = new_database(workdir, db_prefix + name, postgres=getattr(args, "postgres", False))
+        servers[name] = ServerProcess(getattr(args, name), name, workdir,
+                                      db=db).start_for_module()
     targets = {name: servers[name].target for name in servers}
     if report_target:
         targets["report"] = report_target(servers["report"].target)
-    gateway = ServerProcess(args.gateway, "gateway", workdir, http=http_gateway, extra_args=[
-        *(f"--{name}_target={target}" for name, target in targets.items()), *gateway_args])
-    unittest.addModuleCleanup(gateway.kill_if_running)
-    servers["gateway"] = gateway.start()
+    gateway_flags = [*(f"--{name}_target={target}" for name, target in targets.items()),
+                     *gateway_args]
+    servers["gateway"] = ServerProcess(args.gateway, "gateway", workdir, http=http_gateway,
+                                       extra_args=gateway_flags).start_for_module()
     return servers
 
 
@@ -599,9 +603,12 @@ class _Result(unittest.TextTestResult):
         self.outcomes.append(("SKIP", test.id()))
 
 
-def run_tests(title, argv):
+def run_tests(title, argv, postgres=False):
     """unittest.main over the calling script's tests (`argv`: what the
-    script's own argument parser left), a summary, and the exit code."""
+    script's own argument parser left), a summary, and the exit code. A
+    `postgres` run needs the cluster (exit_unless_postgres)."""
+    if postgres:
+        exit_unless_postgres()
     started = time.monotonic()
     program = unittest.main(
         module="__main__", argv=[sys.argv[0]] + list(argv),

@@ -65,9 +65,7 @@ def report_server(label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-report-", keep=ARGS.keep)
-    SERVER = report_server("report")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = report_server("report").start_for_module()
 
 
 def tearDownModule():
@@ -604,11 +602,5 @@ class DemoDataTest(E2ETestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("report e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("report e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

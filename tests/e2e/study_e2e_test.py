@@ -17,7 +17,6 @@ import json
 import random
 import signal
 import time
-import unittest
 
 import harness
 
@@ -65,9 +64,7 @@ def study_server(db_url, label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
-    SERVER = study_server(new_database("study"), "study")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = study_server(new_database("study"), "study").start_for_module()
 
 
 def tearDownModule():
@@ -799,11 +796,5 @@ class DurabilityTest(E2ETestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("study e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("study e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

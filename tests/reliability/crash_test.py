@@ -557,9 +557,8 @@ def check_reports(test, stub, model):
 
 def start_server(name, binary, stub_class):
     db = harness.new_database(WORKDIR, f"crash_{name}", postgres=ARGS.postgres)
-    server = harness.ServerProcess(binary, name, WORKDIR, db=db, stub_class=stub_class)
-    unittest.addModuleCleanup(server.kill_if_running)
-    return server.start()
+    return harness.ServerProcess(binary, name, WORKDIR, db=db,
+                                 stub_class=stub_class).start_for_module()
 
 
 class CrashTest(unittest.TestCase):
@@ -651,7 +650,5 @@ def setUpModule():
 
 
 if __name__ == "__main__":
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
     harness.run_tests(f"crash ({'PostgreSQL' if ARGS.postgres else 'SQLite'}, seed {ARGS.seed})",
-                      UNITTEST_ARGV)
+                      UNITTEST_ARGV, postgres=ARGS.postgres)

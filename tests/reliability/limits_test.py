@@ -26,7 +26,6 @@ import os
 import sys
 import threading
 import time
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
@@ -52,8 +51,7 @@ def study(label, *flags):
     server = harness.ServerProcess(ARGS.study, label, WORKDIR,
                                    db=harness.new_database(WORKDIR, label), extra_args=flags,
                                    stub_class=study_pb2_grpc.StudyServiceStub)
-    unittest.addModuleCleanup(server.kill_if_running)
-    return server.start()
+    return server.start_for_module()
 
 
 def setUpModule():
