@@ -493,6 +493,22 @@ def stack_env(servers, actor):
     return dict(client_env(**{n: s.target for n, s in servers.items()}), FAZHI_ACTOR=actor)
 
 
+def health_status(channel, service="", timeout=10):
+    """The health service's answer for `service` ("": the server), by name: "SERVING", …"""
+    from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
+    reply = health_pb2_grpc.HealthStub(channel).Check(
+        health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+
+
+def listed_services(channel, timeout=10):
+    """The names server reflection lists (what `grpcurl list` asks)."""
+    from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+    replies = list(reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=timeout))
+    return {s.name for s in replies[0].list_services_response.service}
+
+
 def stop_servers(*servers, close_channel=False):
     """tearDownModule: every server must still be up and exit 0 on SIGTERM."""
     problems = []

@@ -30,8 +30,6 @@ from google.rpc import code_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2_grpc  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2_grpc  # noqa: E402
 
 from fazhi.study.v1 import study_pb2 as pb  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
@@ -123,9 +121,8 @@ class HealthTest(E2ETestCase):
 
     def test_server_and_service_serving(self):
         for service in ("", SERVICE_NAME):
-            reply = self.health.Check(health_pb2.HealthCheckRequest(service=service),
-                                      timeout=RPC_TIMEOUT)
-            self.assertEqual(reply.status, health_pb2.HealthCheckResponse.SERVING, service)
+            self.assertEqual(harness.health_status(SERVER.channel, service, RPC_TIMEOUT), "SERVING",
+                             service)
 
     def test_unknown_service_not_found(self):
         self.assertRpcFails(C.NOT_FOUND, self.health.Check,
@@ -135,9 +132,8 @@ class HealthTest(E2ETestCase):
 class HttpSideTest(E2ETestCase):
 
     def get(self, path):
-        import urllib.request
-        with urllib.request.urlopen(f"http://127.0.0.1:{SERVER.http_port}{path}", timeout=5) as r:
-            return r.status, r.read().decode("utf-8")
+        status, _, body = harness.http_request(SERVER.http_port, "GET", path, timeout=5)
+        return status, body.decode("utf-8")
 
     def test_healthz(self):
         self.assertEqual(self.get("/healthz"), (200, "serving\n"))
@@ -156,12 +152,7 @@ class HttpSideTest(E2ETestCase):
 class ReflectionTest(E2ETestCase):
 
     def test_lists_services(self):
-        # What `grpcurl list` asks.
-        stub = reflection_pb2_grpc.ServerReflectionStub(SERVER.channel)
-        replies = list(stub.ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-            timeout=RPC_TIMEOUT))
-        names = {s.name for s in replies[0].list_services_response.service}
+        names = harness.listed_services(SERVER.channel, RPC_TIMEOUT)
         self.assertIn(SERVICE_NAME, names)
         self.assertIn("grpc.health.v1.Health", names)
 
