@@ -22,7 +22,11 @@ What every test that drives the real binaries needs, in one place:
 * `RpcTestCase` — assertRpcFails / assertInvalidFields;
 * `run_tests(title, argv)` — unittest with a one-line-per-test summary.
 
-Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf).
+The Python stubs come from the repository's protos at build time (target
+fazhi_e2e_pystubs). Every server runs on a free port of 127.0.0.1, its store a
+SQLite file in a temporary folder removed at the end (--keep keeps it), or with
+--postgres a fresh PostgreSQL database. Needs grpcio and protobuf (Debian
+python3-grpcio, python3-protobuf).
 """
 
 import argparse

@@ -7,10 +7,7 @@ Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
       --binary build/bin/fazhi-report --stubs build/tests/e2e/pystubs \
       [--cli build/bin/fazhi --demo deploy/demo] [-v] [Class.test_name]
 
-The Python stubs come from the repository's protos at build time (target
-fazhi_e2e_pystubs). Needs grpcio and protobuf (Debian python3-grpcio,
-python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
-SQLite file in a temporary folder, removed at the end (--keep keeps it).
+Stubs, servers, stores and the work folder: see harness.py.
 Published documents are checked with Python's own hashlib, not the server's.
 With --cli and --demo, the demo data is loaded through the `fazhi` CLI.
 """

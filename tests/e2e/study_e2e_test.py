@@ -6,10 +6,7 @@ Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
   /usr/bin/python3 tests/e2e/study_e2e_test.py \
       --binary build/bin/fazhi-study --stubs build/tests/e2e/pystubs [-v] [Class.test_name]
 
-The Python stubs come from the repository's protos at build time (target
-fazhi_e2e_pystubs). Needs grpcio and protobuf (Debian python3-grpcio,
-python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
-SQLite file in a temporary folder, removed at the end (--keep keeps it).
+Stubs, servers, stores and the work folder: see harness.py.
 """
 
 import concurrent.futures
