@@ -6,20 +6,14 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "tests/testing/service_test.h"
 
 namespace fazhi {
 namespace {
 
+using ::fazhi::testing::Date;
 using ::testing::ElementsAre;
 using ::testing::Field;
-
-google::type::Date D(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
 
 TEST(Utf8LengthTest, CountsCodePointsAndRejectsMalformed) {
   EXPECT_EQ(Utf8Length(""), 0);
@@ -41,7 +35,7 @@ TEST(FieldViolationsTest, EmptyIsOk) {
 TEST(FieldViolationsTest, StatusNamesEveryFieldInBadRequestDetails) {
   FieldViolations v;
   v.CheckText("session.title", "", 200, /*required=*/true);
-  v.CheckDate("session.date", D(2024, 2, 30), true);
+  v.CheckDate("session.date", Date(2024, 2, 30), true);
   v.CheckRange("session.duration_minutes", -5, 1, 1440);
   absl::Status status = v.ToStatus();
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
@@ -68,10 +62,10 @@ TEST(FieldViolationsTest, TextRules) {
 
 TEST(FieldViolationsTest, DateRules) {
   FieldViolations v;
-  v.CheckDate("ok", D(2024, 2, 29), true);
-  v.CheckDate("not_leap", D(2023, 2, 29), true);
-  v.CheckDate("month", D(2024, 13, 1), true);
-  v.CheckDate("too_old", D(1800, 1, 1), true);
+  v.CheckDate("ok", Date(2024, 2, 29), true);
+  v.CheckDate("not_leap", Date(2023, 2, 29), true);
+  v.CheckDate("month", Date(2024, 13, 1), true);
+  v.CheckDate("too_old", Date(1800, 1, 1), true);
   v.CheckDate("missing", google::type::Date(), true);
   v.CheckDate("optional", google::type::Date(), false);
   std::vector<std::string> fields;

@@ -6,37 +6,20 @@
 #include <grpcpp/grpcpp.h>
 
 #include "gmock/gmock.h"
-#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
-#include "services/common/grpc_status.h"
-#include "services/common/server.h"
 #include "services/common/sql/sqlite_database.h"
 #include "services/duty/sql_duty_store.h"
+#include "tests/testing/service_test.h"
 #include "tests/testing/temp_dir.h"
 
 namespace fazhi::duty {
 namespace {
 
+using ::fazhi::testing::BadFields;
+using ::fazhi::testing::Date;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-google::type::Date D(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (ReadDetail(FromGrpcStatus(status), bad_request)) {
-    for (const auto& fv : bad_request.field_violations()) fields.push_back(fv.field());
-  }
-  return fields;
-}
 
 v1::Power ValidPower(const std::string& code, const std::string& domain = "殡葬") {
   v1::Power p;
@@ -61,8 +44,8 @@ v1::Officer ValidOfficer(const std::string& person, const std::string& domain = 
   o.set_legal_qualification(legal);
   auto* c = o.mutable_certificate();
   c->set_number("ZF" + person);
-  *c->mutable_issued_date() = D(2021, 1, 1);
-  *c->mutable_expiry_date() = D(2026, 12, 31);
+  *c->mutable_issued_date() = Date(2021, 1, 1);
+  *c->mutable_expiry_date() = Date(2026, 12, 31);
   c->set_status(v1::CERTIFICATE_STATUS_VALID);
   auto* t = o.add_training();
   t->set_year(2024);
@@ -74,20 +57,15 @@ class DutyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("duty.db"));
-    ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
-    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1:0", absl::Seconds(2), 4 << 20});
-    calls_ = std::make_unique<CallHandler>(server_->readiness(), nullptr);
+    ASSERT_TRUE(fazhi::testing::OpenAndMigrate(*db_, Migrations()).ok());
     store_ = std::make_unique<SqlDutyStore>(db_.get());
-    service_ = std::make_unique<DutyServiceImpl>(store_.get(), calls_.get(),
+    service_ = std::make_unique<DutyServiceImpl>(store_.get(), server_.calls(),
                                                  [] { return absl::CivilDay(2025, 3, 1); });
-    server_->AddService(service_.get(), v1::DutyService::service_full_name());
-    ASSERT_TRUE(server_->Start().ok());
-    server_->MarkServing();
-    stub_ = v1::DutyService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(server_.Start(service_.get(), v1::DutyService::service_full_name()).ok());
+    server_.MarkServing();
+    stub_ = v1::DutyService::NewStub(server_.NewChannel());
   }
-  void TearDown() override { server_->Drain(); }
+  void TearDown() override { server_.Drain(); }
 
   v1::Power CreatePower(const v1::Power& power) {
     grpc::ClientContext context;
@@ -126,7 +104,7 @@ class DutyServiceTest : public ::testing::Test {
     v1::AllocateDutiesRequest request;
     request.set_parent("orgs/org-a");
     request.set_dry_run(dry_run);
-    *request.mutable_as_of() = D(2025, 1, 1);
+    *request.mutable_as_of() = Date(2025, 1, 1);
     v1::AllocateDutiesResponse response;
     grpc::Status status = stub_->AllocateDuties(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -145,8 +123,7 @@ class DutyServiceTest : public ::testing::Test {
 
   fazhi::testing::TempDir dir_;
   std::unique_ptr<sql::SqliteDatabase> db_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<CallHandler> calls_;
+  fazhi::testing::InProcessServer server_;
   std::unique_ptr<SqlDutyStore> store_;
   std::unique_ptr<DutyServiceImpl> service_;
   std::unique_ptr<v1::DutyService::Stub> stub_;
@@ -204,7 +181,7 @@ TEST_F(DutyServiceTest, InvalidPowerNamesEveryField) {
 TEST_F(DutyServiceTest, InvalidOfficerNamesEveryField) {
   v1::Officer bad = ValidOfficer("P1");
   bad.mutable_certificate()->set_number("x");
-  *bad.mutable_certificate()->mutable_expiry_date() = D(2020, 1, 1);
+  *bad.mutable_certificate()->mutable_expiry_date() = Date(2020, 1, 1);
   bad.mutable_certificate()->set_status(static_cast<v1::CertificateStatus>(9));
   bad.set_max_load(-1);
   bad.mutable_training(0)->set_hours(5000);
@@ -228,7 +205,7 @@ TEST_F(DutyServiceTest, HandMadeAssignmentIsRefusedWithTheReason) {
   v1::Power power = CreatePower(ValidPower("BZ-001"));
   v1::Officer other_domain = CreateOfficer(ValidOfficer("P1", "慈善"));
   v1::Officer expired_officer = ValidOfficer("P2");
-  *expired_officer.mutable_certificate()->mutable_expiry_date() = D(2024, 12, 31);
+  *expired_officer.mutable_certificate()->mutable_expiry_date() = Date(2024, 12, 31);
   v1::Officer expired = CreateOfficer(expired_officer);
   v1::Officer good = CreateOfficer(ValidOfficer("P3"));
 
@@ -365,7 +342,7 @@ TEST_F(DutyServiceTest, OneOfficerIsNeverEnoughAndTheGapShows) {
   grpc::ClientContext context;
   v1::GetCoverageRequest request;
   request.set_org("orgs/org-a");
-  *request.mutable_as_of() = D(2025, 1, 1);
+  *request.mutable_as_of() = Date(2025, 1, 1);
   v1::Coverage coverage;
   ASSERT_TRUE(stub_->GetCoverage(&context, request, &coverage).ok());
   EXPECT_EQ(coverage.totals().powers(), 1);
@@ -382,14 +359,14 @@ TEST_F(DutyServiceTest, SummaryAndCoverageValidateTheirRequests) {
   v1::GetDutySummaryRequest request;
   request.set_org("orgs/");
   request.set_expiring_within_days(-1);
-  *request.mutable_as_of() = D(2024, 2, 30);
+  *request.mutable_as_of() = Date(2024, 2, 30);
   v1::DutySummary summary;
   EXPECT_THAT(BadFields(stub_->GetDutySummary(&context, request, &summary)),
               UnorderedElementsAre("org", "year", "as_of", "expiring_within_days"));
   grpc::ClientContext context2;
   v1::AllocateDutiesRequest allocate;
   allocate.set_parent("orgs/org-a");
-  *allocate.mutable_as_of() = D(2024, 13, 1);
+  *allocate.mutable_as_of() = Date(2024, 13, 1);
   v1::AllocateDutiesResponse response;
   EXPECT_THAT(BadFields(stub_->AllocateDuties(&context2, allocate, &response)), ElementsAre("as_of"));
 }

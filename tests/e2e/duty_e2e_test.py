@@ -6,40 +6,21 @@ Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
   /usr/bin/python3 tests/e2e/duty_e2e_test.py \
       --binary build/bin/fazhi-duty --stubs build/tests/e2e/pystubs [-v] [Class.test_name]
 
-The Python stubs come from the repository's protos at build time (target
-fazhi_e2e_pystubs). Needs grpcio and protobuf (Debian python3-grpcio,
-python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
-SQLite file in a temporary folder, removed at the end (--keep keeps it).
+Stubs, servers, stores and the work folder: see harness.py.
 """
 
-import argparse
 import os
-import unittest
 
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", required=True, help="the fazhi-duty executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, binary="duty", postgres=True)
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from google.rpc import code_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2_grpc  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2_grpc  # noqa: E402
 
 from fazhi.duty.v1 import duty_pb2 as pb  # noqa: E402
 from fazhi.duty.v1 import duty_pb2_grpc  # noqa: E402
@@ -68,9 +49,7 @@ def duty_server(label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
-    SERVER = duty_server("duty")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = duty_server("duty").start_for_module()
 
 
 def tearDownModule():
@@ -164,16 +143,12 @@ class E2ETestCase(harness.RpcTestCase):
 class HealthTest(E2ETestCase):
 
     def test_server_and_service_serving(self):
-        health = health_pb2_grpc.HealthStub(SERVER.channel)
         for service in ("", SERVICE_NAME):
-            reply = health.Check(health_pb2.HealthCheckRequest(service=service), timeout=RPC_TIMEOUT)
-            self.assertEqual(reply.status, health_pb2.HealthCheckResponse.SERVING, service)
+            self.assertEqual(harness.health_status(SERVER.channel, service, RPC_TIMEOUT), "SERVING",
+                             service)
 
     def test_reflection_lists_the_service(self):
-        stub = reflection_pb2_grpc.ServerReflectionStub(SERVER.channel)
-        replies = list(stub.ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=RPC_TIMEOUT))
-        self.assertIn(SERVICE_NAME, {s.name for s in replies[0].list_services_response.service})
+        self.assertIn(SERVICE_NAME, harness.listed_services(SERVER.channel, RPC_TIMEOUT))
 
 
 class CrudTest(E2ETestCase):
@@ -549,11 +524,5 @@ class DurabilityTest(E2ETestCase):
                 server.kill()
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("duty e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("duty e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

@@ -25,7 +25,6 @@ Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf),
 LibreOffice (libreoffice-writer) and poppler-utils (pdftotext, pdfinfo).
 """
 
-import argparse
 import contextlib
 import datetime
 import hashlib
@@ -42,20 +41,8 @@ import urllib.request
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, ("study", "duty", "report", "gateway"), cli=True, demo=True, postgres=True)
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
@@ -85,12 +72,6 @@ SHARED = {}  # what one step hands to a later one
 # The server processes.
 
 
-def server(name, db=None, http=False, extra_args=()):
-    """fazhi-<name> on a free port of 127.0.0.1; its HTTP side only if `http`."""
-    return harness.ServerProcess(getattr(ARGS, name), name, WORKDIR, db=db, http=http,
-                                 extra_args=extra_args)
-
-
 def client_env():
     return dict(harness.client_env(study=STUDY.target, duty=DUTY.target, report=REPORT.target,
                                    gateway=GATEWAY.target), FAZHI_ACTOR="e2e-demo")
@@ -104,17 +85,9 @@ def fazhi(*args):
 def setUpModule():
     global WORKDIR, STUDY, DUTY, REPORT, GATEWAY
     WORKDIR = harness.make_workdir("fazhi-e2e-gateway-", keep=ARGS.keep)
-    STUDY = server("study", db=harness.new_database(WORKDIR, "study", postgres=ARGS.postgres))
-    DUTY = server("duty", db=harness.new_database(WORKDIR, "duty", postgres=ARGS.postgres))
-    REPORT = server("report", db=harness.new_database(WORKDIR, "report", postgres=ARGS.postgres))
-    for backend in (STUDY, DUTY, REPORT):
-        unittest.addModuleCleanup(backend.kill_if_running)
-        backend.start()
-    GATEWAY = server("gateway", http=True, extra_args=[
-        f"--study_target={STUDY.target}", f"--duty_target={DUTY.target}",
-        f"--report_target={REPORT.target}", f"--backend_deadline={BACKEND_DEADLINE}s"])
-    unittest.addModuleCleanup(GATEWAY.kill_if_running)
-    GATEWAY.start()
+    servers = harness.start_demo_stack(ARGS, WORKDIR, http_gateway=True,
+                                       gateway_args=[f"--backend_deadline={BACKEND_DEADLINE}s"])
+    STUDY, DUTY, REPORT, GATEWAY = (servers[n] for n in ("study", "duty", "report", "gateway"))
     harness.load_demo(ARGS.cli, ARGS.demo, client_env())
 
 
@@ -657,11 +630,5 @@ class GatewayE2ETest(unittest.TestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("gateway e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("gateway e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

@@ -31,7 +31,6 @@ against the powers, officers and sessions computed here.
 Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf).
 """
 
-import argparse
 import datetime
 import itertools
 import json
@@ -42,20 +41,8 @@ import unittest
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, ("study", "duty", "report", "gateway"), cli=True, demo=True, postgres=True)
 
 from fazhi.duty.v1 import duty_pb2, duty_pb2_grpc  # noqa: E402
 from fazhi.gateway.v1 import gateway_pb2 as gw  # noqa: E402
@@ -506,18 +493,8 @@ def stated_numbers(text):
 def setUpModule():
     global WORKDIR
     WORKDIR = harness.make_workdir("fazhi-e2e-golden-", keep=ARGS.keep)
-    for name in ("study", "duty", "report"):
-        server = harness.ServerProcess(
-            getattr(ARGS, name), name, WORKDIR,
-            db=harness.new_database(WORKDIR, f"golden_{name}", postgres=ARGS.postgres))
-        unittest.addModuleCleanup(server.kill_if_running)
-        SERVERS[name] = server.start()
-    gateway = harness.ServerProcess(ARGS.gateway, "gateway", WORKDIR, extra_args=[
-        f"--{name}_target={SERVERS[name].target}" for name in ("study", "duty", "report")])
-    unittest.addModuleCleanup(gateway.kill_if_running)
-    SERVERS["gateway"] = gateway.start()
-    env = dict(harness.client_env(**{n: s.target for n, s in SERVERS.items()}), FAZHI_ACTOR="golden")
-    harness.load_demo(ARGS.cli, ARGS.demo, env)
+    SERVERS.update(harness.start_demo_stack(ARGS, WORKDIR, db_prefix="golden_"))
+    harness.load_demo(ARGS.cli, ARGS.demo, harness.stack_env(SERVERS, "golden"))
 
 
 def tearDownModule():
@@ -923,11 +900,5 @@ class MarketRegulationGoldenTest(GoldenCase):
                 self.assertEqual(f.previous_number, before[f.name], f.name)
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("golden demo e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("golden demo e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

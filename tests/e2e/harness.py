@@ -2,15 +2,19 @@
 
 What every test that drives the real binaries needs, in one place:
 
+* `parse_args(...)` — the command line every test script takes (binaries,
+  stubs, CLI, demo folder, --keep, --postgres), stubs made importable;
 * `use_stubs(folder)` — makes the stubs generated at build time importable;
 * `service_command(...)` — THE command line of a fazhi service binary: a flag
   every test server needs is added there once (`COMMON_SERVER_FLAGS`);
 * `open_channel(target)` and `client_env(...)` — THE way tests reach a
-  server, over gRPC or through the `fazhi` CLI;
+  server, over gRPC (plaintext or TLS) or through the `fazhi` CLI;
 * `ServerProcess` — one server on a free loopback port: start (waits for
-  health SERVING), SIGTERM, SIGKILL, restart, log;
-* `run_cli(...)`, `load_demo(...)` — the CLI, and the demo data loaded
-  through it as scripts/demo.sh does;
+  health SERVING), SIGTERM, SIGKILL, restart, log, resident memory;
+* `start_demo_stack(...)` — study, duty, report and the gateway over them;
+* `run_cli(...)`, `load_demo(...)`, `create_key(...)` — the CLI, the demo
+  data loaded through it as scripts/demo.sh does, API keys;
+* `bearer(key)`, `http_request(...)` — a key on a call, one HTTP request;
 * `new_database(...)` — a SQLite file, or a fresh PostgreSQL database on the
   cluster of scripts/with-postgres.sh;
 * `rich_status`, `bad_request`, `bad_request_fields` — the
@@ -18,9 +22,15 @@ What every test that drives the real binaries needs, in one place:
 * `RpcTestCase` — assertRpcFails / assertInvalidFields;
 * `run_tests(title, argv)` — unittest with a one-line-per-test summary.
 
-Needs grpcio and protobuf (Debian python3-grpcio, python3-protobuf).
+The Python stubs come from the repository's protos at build time (target
+fazhi_e2e_pystubs). Every server runs on a free port of 127.0.0.1, its store a
+SQLite file in a temporary folder removed at the end (--keep keeps it), or with
+--postgres a fresh PostgreSQL database. Needs grpcio and protobuf (Debian
+python3-grpcio, python3-protobuf).
 """
 
+import argparse
+import http.client
 import os
 import random
 import shutil
@@ -47,6 +57,34 @@ STOP_TIMEOUT = 15 * SLOWDOWN  # seconds from SIGTERM to exit
 # (security_e2e_test.py is): local development mode, plaintext on loopback.
 COMMON_SERVER_FLAGS = ["--log_format=json", "--insecure_dev_mode", "--allow_plaintext"]
 
+def parse_args(doc, binaries=(), binary=None, cli=None, demo=None, postgres=False, extra=None):
+    """The test script's command line: `--<name>` for each of `binaries`
+    (the fazhi-<name> executables), `--binary` for the one service `binary`,
+    --stubs, --cli and --demo (True: required; a help text: optional),
+    --keep, --postgres with `postgres`, and what `extra(parser)` adds.
+    Makes the stubs importable; returns (args, the arguments left for
+    unittest)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if binary:
+        parser.add_argument("--binary", required=True, help=f"the fazhi-{binary} executable")
+    for name in binaries:
+        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
+    for flag, value, default_help in (("--cli", cli, "the fazhi CLI executable"),
+                                      ("--demo", demo, "the deploy/demo folder")):
+        if value:
+            parser.add_argument(flag, required=value is True,
+                                help=default_help if value is True else value)
+    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    if postgres:
+        add_postgres_flag(parser)
+    if extra:
+        extra(parser)
+    args, rest = parser.parse_known_args()
+    use_stubs(args.stubs)
+    return args, rest
+
+
 def use_stubs(folder):
     """Makes the Python stubs generated from protos/ importable.
 
@@ -65,39 +103,92 @@ def use_stubs(folder):
 # Command lines and channels: the one place flags and credentials go.
 
 
-def service_command(binary, listen, http_listen="", db=None, extra_args=()):
+def service_command(binary, listen, http_listen="", db=None, extra_args=(),
+                    flags=COMMON_SERVER_FLAGS):
     """The command line of a fazhi service binary (study, duty, report,
     gateway): gRPC on `listen`, the HTTP side on `http_listen` (empty: off),
-    the store `db` (None: the gateway, which keeps none)."""
-    command = [binary, f"--listen={listen}", f"--http_listen={http_listen}",
-               *COMMON_SERVER_FLAGS]
+    the store `db` (None: the gateway, which keeps none). `flags` replace
+    COMMON_SERVER_FLAGS for a server with keys or TLS."""
+    command = [binary, f"--listen={listen}", f"--http_listen={http_listen}", *flags]
     if db is not None:
         command.append(f"--db={db}")
     command.extend(extra_args)
     return command
 
 
-def open_channel(target, options=None):
-    """A client channel to a test server."""
-    return grpc.insecure_channel(target, options=options)
+def open_channel(target, options=None, credentials=None):
+    """A client channel to a test server; over TLS with `credentials` (the
+    test certificates name localhost)."""
+    if credentials is None:
+        return grpc.insecure_channel(target, options=options)
+    options = [("grpc.ssl_target_name_override", "localhost"), *(options or ())]
+    return grpc.secure_channel(target, credentials, options=options)
 
 
-def client_env(**targets):
+def client_env(keys_file=None, api_key=None, **targets):
     """The environment of the `fazhi` CLI: FAZHI_<NAME>_TARGET for each
-    keyword (study=…, duty=…, report=…, gateway=…)."""
+    keyword (study=…, duty=…, report=…, gateway=…); with `keys_file` the
+    keys file and the caller's API key (none: no FAZHI_API_KEY at all)."""
     env = dict(os.environ)
     for name, target in targets.items():
         env[f"FAZHI_{name.upper()}_TARGET"] = target
+    if keys_file:
+        env["FAZHI_KEYS_FILE"] = keys_file
+        env.pop("FAZHI_API_KEY", None)
+        if api_key:
+            env["FAZHI_API_KEY"] = api_key
     return env
+
+
+def cli_process(cli, env, *args, check=True, timeout=120):
+    """Runs the `fazhi` CLI; the finished process (AssertionError with its
+    stderr when it failed and `check`)."""
+    done = subprocess.run([cli, *args], env=env, capture_output=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
+                             f"{done.stderr.decode(errors='replace')}")
+    return done
 
 
 def run_cli(cli, env, *args, timeout=120):
     """Runs the `fazhi` CLI; its stdout, or AssertionError with its stderr."""
-    done = subprocess.run([cli, *args], env=env, capture_output=True, timeout=timeout)
-    if done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)} exited with {done.returncode}:\n"
-                             f"{done.stderr.decode(errors='replace')}")
-    return done.stdout.decode()
+    return cli_process(cli, env, *args, timeout=timeout).stdout.decode()
+
+
+def create_key(cli, keys_file, caller, roles=None, extra=(), timeout=120):
+    """`fazhi keys create` into `keys_file`: the new API key (empty with --no_key)."""
+    args = ["keys", "create", f"--caller={caller}", *extra]
+    if roles:
+        args.append(f"--roles={roles}")
+    return run_cli(cli, client_env(keys_file=keys_file), *args, timeout=timeout).strip()
+
+
+def write_gateway_key(cli, keys_file, path):
+    """The gateway's own caller (reads everything, publishes on an approver's
+    behalf as a delegate), its key written to `path`."""
+    with open(path, "w") as f:
+        f.write(run_cli(cli, client_env(keys_file=keys_file), "keys", "create",
+                        "--caller=fazhi-gateway", "--roles=reader:*", "--delegate"))
+
+
+def bearer(key):
+    """The call metadata that presents an API key (none without one)."""
+    return (("authorization", f"Bearer {key}"),) if key else ()
+
+
+def http_request(port, method, path, key=None, body=None, headers=None, timeout=30):
+    """(status, headers, body bytes) of one HTTP request to 127.0.0.1:`port`
+    over a fresh connection; `key` goes in the Authorization header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        all_headers = dict(headers or {})
+        if key:
+            all_headers["Authorization"] = f"Bearer {key}"
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
 
 
 DEMO_ORG = "lushan-minzheng"
@@ -200,12 +291,14 @@ class ServerProcess:
 
     `db` is the store URL (None for the gateway), `http` turns the HTTP side
     on (on a free port), `extra_args` are the service's own flags,
-    `stub_class` makes `stub()` return that stub over the channel."""
+    `stub_class` makes `stub()` return that stub over the channel. `flags`
+    replace COMMON_SERVER_FLAGS (keys files, TLS); `credentials` are the
+    client's TLS credentials for its channels."""
 
     _count = 0
 
     def __init__(self, binary, name, workdir, db=None, http=False, extra_args=(),
-                 stub_class=None):
+                 stub_class=None, flags=COMMON_SERVER_FLAGS, credentials=None):
         self.binary = binary
         self.name = name
         self.workdir = workdir
@@ -213,6 +306,8 @@ class ServerProcess:
         self.http = http
         self.extra_args = list(extra_args)
         self.stub_class = stub_class
+        self.flags = list(flags)
+        self.credentials = credentials
         self.proc = None
         self.port = None
         self.http_port = None
@@ -229,7 +324,8 @@ class ServerProcess:
 
     def command(self):
         http = f"127.0.0.1:{self.http_port}" if self.http else ""
-        return service_command(self.binary, self.target, http, self.db, self.extra_args)
+        return service_command(self.binary, self.target, http, self.db, self.extra_args,
+                               self.flags)
 
     def start(self, port=None):
         """Starts on `port` (a restart keeps its port), or on a free one;
@@ -253,6 +349,11 @@ class ServerProcess:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name}: could not listen\n{self.log_tail()}")
 
+    def start_for_module(self):
+        """start(), and a SIGKILL when the test module ends if it still runs."""
+        unittest.addModuleCleanup(self.kill_if_running)
+        return self.start()
+
     def _wait_serving(self):
         from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
         deadline = time.monotonic() + START_TIMEOUT
@@ -269,7 +370,7 @@ class ServerProcess:
                     raise RuntimeError(f"{self.name} not listening after {START_TIMEOUT} s "
                                        f"({e})\n{self.log_tail()}")
                 time.sleep(0.02)
-        self.channel = open_channel(self.target)
+        self.channel = self.new_channel()
         health = health_pb2_grpc.HealthStub(self.channel)
         last = None
         while True:
@@ -297,6 +398,11 @@ class ServerProcess:
         if self.channel is not None:
             self.channel.close()
             self.channel = None
+
+    def new_channel(self, credentials=None, options=None):
+        """A channel of its own (the server's TLS credentials unless others are given)."""
+        return open_channel(self.target, options=options,
+                            credentials=credentials or self.credentials)
 
     def stub(self):
         return self.stub_class(self.channel)
@@ -333,6 +439,18 @@ class ServerProcess:
         if self.running():
             self.kill()
 
+    def stop(self):
+        """SIGTERM if it runs (SIGKILL if it does not exit in time); the
+        channel is closed first, so that the server does not wait for it."""
+        if self.running():
+            self.terminate(close_channel=True)
+        else:
+            self.close_channel()
+
+    def memory_kib(self, field="VmRSS"):
+        """Resident memory (VmRSS, or the peak VmHWM) in KiB."""
+        return memory_kib(self.pid, field)
+
     def log_text(self):
         try:
             with open(self.log_path, "rb") as f:
@@ -342,6 +460,57 @@ class ServerProcess:
 
     def log_tail(self, lines=30):
         return "\n".join(self.log_text().splitlines()[-lines:])
+
+
+def memory_kib(pid, field="VmRSS"):
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM, …) in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/{pid}/status")
+
+
+def start_demo_stack(args, workdir, db_prefix="", http_gateway=False, gateway_args=(),
+                     report_target=None):
+    """fazhi-study, -duty and -report, each on a new database (PostgreSQL
+    with args.postgres), and fazhi-gateway over them; {name: server}, all
+    killed when the module ends. `report_target` puts something between the
+    gateway and the report service; `gateway_args` are the gateway's own."""
+    servers = {}
+    for name in ("study", "duty", "report"):
+        db = new_database(workdir, db_prefix + name, postgres=getattr(args, "postgres", False))
+        servers[name] = ServerProcess(getattr(args, name), name, workdir,
+                                      db=db).start_for_module()
+    targets = {name: servers[name].target for name in servers}
+    if report_target:
+        targets["report"] = report_target(servers["report"].target)
+    gateway_flags = [*(f"--{name}_target={target}" for name, target in targets.items()),
+                     *gateway_args]
+    servers["gateway"] = ServerProcess(args.gateway, "gateway", workdir, http=http_gateway,
+                                       extra_args=gateway_flags).start_for_module()
+    return servers
+
+
+def stack_env(servers, actor):
+    """The CLI's environment for the servers of start_demo_stack()."""
+    return dict(client_env(**{n: s.target for n, s in servers.items()}), FAZHI_ACTOR=actor)
+
+
+def health_status(channel, service="", timeout=10):
+    """The health service's answer for `service` ("": the server), by name: "SERVING", …"""
+    from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
+    reply = health_pb2_grpc.HealthStub(channel).Check(
+        health_pb2.HealthCheckRequest(service=service), timeout=timeout)
+    return health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+
+
+def listed_services(channel, timeout=10):
+    """The names server reflection lists (what `grpcurl list` asks)."""
+    from grpc.reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+    replies = list(reflection_pb2_grpc.ServerReflectionStub(channel).ServerReflectionInfo(
+        iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=timeout))
+    return {s.name for s in replies[0].list_services_response.service}
 
 
 def stop_servers(*servers, close_channel=False):
@@ -454,9 +623,12 @@ class _Result(unittest.TextTestResult):
         self.outcomes.append(("SKIP", test.id()))
 
 
-def run_tests(title, argv):
+def run_tests(title, argv, postgres=False):
     """unittest.main over the calling script's tests (`argv`: what the
-    script's own argument parser left), a summary, and the exit code."""
+    script's own argument parser left), a summary, and the exit code. A
+    `postgres` run needs the cluster (exit_unless_postgres)."""
+    if postgres:
+        exit_unless_postgres()
     started = time.monotonic()
     program = unittest.main(
         module="__main__", argv=[sys.argv[0]] + list(argv),

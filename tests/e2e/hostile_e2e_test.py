@@ -30,7 +30,6 @@ what no key may do is tried without one, and the service must stay usable:
   silently nor writes through a planted link.
 """
 
-import argparse
 import gzip
 import json
 import os
@@ -43,22 +42,9 @@ import time
 import unittest
 import zlib
 
+import harness
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402
-
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, ("study", "report", "gateway"), cli=True)
 
 import grpc  # noqa: E402
 from grpc.health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
@@ -85,80 +71,19 @@ SERVERS = {}
 KEYS = {}
 
 
-class Server:
-    """One server on loopback with a keys file (no development mode)."""
-
-    def __init__(self, name, flags):
-        self.name, self.flags = name, flags
-        self.port = harness.free_port()
-        self.http_port = harness.free_port()
-        self.log_path = os.path.join(WORKDIR, f"{name}.log")
-        self.proc = None
-
-    @property
-    def target(self):
-        return f"127.0.0.1:{self.port}"
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [getattr(ARGS, self.name), f"--listen={self.target}",
-                 f"--http_listen=127.0.0.1:{self.http_port}", *self.flags],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + harness.START_TIMEOUT
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited {self.proc.returncode}:\n{self.log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} not listening:\n{self.log()}")
-                time.sleep(0.05)
-        with grpc.insecure_channel(self.target) as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            while True:
-                try:
-                    if health.Check(health_pb2.HealthCheckRequest(), timeout=1).status == 1:
-                        return self
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} not serving:\n{self.log()}")
-                time.sleep(0.05)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(harness.STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")
-
-    def rss_kib(self, field="VmRSS"):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-        raise AssertionError(f"no {field}")
+def server(name, flags, db=None):
+    """fazhi-<name> on loopback, its HTTP side on, with exactly `flags` (a
+    keys file, no development mode)."""
+    return harness.ServerProcess(getattr(ARGS, name), name, WORKDIR, db=db, http=True,
+                                 flags=flags)
 
 
 def fazhi(*args):
-    env = dict(os.environ, FAZHI_KEYS_FILE=os.path.join(WORKDIR, "keys.json"))
-    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=60)
-    if done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)}: {done.returncode}\n{done.stderr.decode()}")
-    return done.stdout.decode().strip()
+    env = harness.client_env(keys_file=os.path.join(WORKDIR, "keys.json"))
+    return harness.run_cli(ARGS.cli, env, *args, timeout=60).strip()
 
 
-def md(key):
-    return (("authorization", f"Bearer {key}"),) if key else ()
+md = harness.bearer
 
 
 def study_stub(channel):
@@ -175,15 +100,12 @@ def setUpModule():
     keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
     common = [keys, "--allow_plaintext", "--log_format=json"]
     for name in ("study", "report"):
-        SERVERS[name] = Server(name, common + [f"--db=sqlite:{os.path.join(WORKDIR, name + '.db')}"])
-        SERVERS[name].start()
+        SERVERS[name] = server(name, common, db=harness.new_database(WORKDIR, name)).start()
     # The gateway logs errors only: its audit trail must not care.
-    SERVERS["gateway"] = Server("gateway", [keys, "--allow_plaintext", "--log_format=json",
-                                            "--log_level=error",
-                                            f"--study_target={SERVERS['study'].target}",
-                                            f"--duty_target=127.0.0.1:{harness.free_port()}",
-                                            f"--report_target={SERVERS['report'].target}"])
-    SERVERS["gateway"].start()
+    SERVERS["gateway"] = server("gateway", common + [
+        "--log_level=error", f"--study_target={SERVERS['study'].target}",
+        f"--duty_target=127.0.0.1:{harness.free_port()}",
+        f"--report_target={SERVERS['report'].target}"]).start()
 
 
 def timed_admin_call():
@@ -311,18 +233,9 @@ class BlockingRequests:
 
 def http(server, method, path, key=None, body=None, headers=None):
     """(status, body) of one HTTP request over a fresh connection."""
-    import http.client
-    connection = http.client.HTTPConnection("127.0.0.1", SERVERS[server].http_port,
-                                            timeout=CALL_DEADLINE)
-    try:
-        all_headers = dict(headers or {})
-        if key:
-            all_headers["Authorization"] = f"Bearer {key}"
-        connection.request(method, path, body=body, headers=all_headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+    status, _, body = harness.http_request(SERVERS[server].http_port, method, path, key=key,
+                                           body=body, headers=headers, timeout=CALL_DEADLINE)
+    return status, body
 
 
 def raw_request(port, head, body_prefix=b""):
@@ -376,7 +289,7 @@ class B_HttpLimits(unittest.TestCase):
                     sent += len(chunk)
             except OSError:
                 pass
-        peak = gateway.rss_kib("VmHWM")
+        peak = gateway.memory_kib("VmHWM")
         print(f"\n  300 MiB body: {sent >> 20} MiB accepted by the socket, gateway peak RSS "
               f"{peak / 1024:.1f} MB", end=" ")
         self.assertLess(peak, 100 * 1024)
@@ -394,7 +307,7 @@ class B_HttpLimits(unittest.TestCase):
         status = raw_request(gateway.http_port, self.head(
             "/api/v1/compose", f"Content-Length: {len(small)}\r\nContent-Encoding: gzip\r\n"), small)
         self.assertEqual(status, 415)
-        peak = gateway.rss_kib("VmHWM")
+        peak = gateway.memory_kib("VmHWM")
         print(f"\n  gzip bomb: gateway peak RSS {peak / 1024:.1f} MB", end=" ")
         self.assertLess(peak, 100 * 1024)
 
@@ -506,7 +419,7 @@ class C_Audit(unittest.TestCase):
         self.assertEqual(status, 401)
         deadline = time.monotonic() + 5 * S
         while True:
-            lines = [json.loads(line) for line in gateway.log().splitlines()
+            lines = [json.loads(line) for line in gateway.log_text().splitlines()
                      if line.startswith("{") and '"audit' in line]
             audits = [json.loads(line["msg"][len("audit "):]) for line in lines
                       if line["msg"].startswith("audit ")]
@@ -559,12 +472,10 @@ class G_Publish(unittest.TestCase):
 class E_SharedDatabase(unittest.TestCase):
     def check_second_service_refused(self, db):
         keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
-        first = Server("study", [keys, "--allow_plaintext", f"--db={db}"])
-        first.log_path = os.path.join(WORKDIR, "shared-study.log")
+        first = server("study", [keys, "--allow_plaintext"], db=db)
         first.start()
         try:
-            second = Server("report", [keys, "--allow_plaintext", f"--db={db}"])
-            second.log_path = os.path.join(WORKDIR, "shared-report.log")
+            second = server("report", [keys, "--allow_plaintext"], db=db)
             with self.assertRaises(RuntimeError) as caught:
                 second.start()
             second.stop()
@@ -599,11 +510,10 @@ class F_Smaller(unittest.TestCase):
 
     def test_text_log_lines_cannot_be_forged(self):
         forged = "2026-01-01T00:00:00.000000Z E gateway [-] forged"
-        gateway = Server("gateway", ["--insecure_dev_mode", "--allow_plaintext", "--log_format=text",
+        gateway = server("gateway", ["--insecure_dev_mode", "--allow_plaintext", "--log_format=text",
                                      f"--study_target={SERVERS['study'].target}",
                                      f"--duty_target={SERVERS['study'].target}",
                                      f"--report_target={SERVERS['report'].target}"])
-        gateway.log_path = os.path.join(WORKDIR, "gateway-text.log")
         gateway.start()
         try:
             with grpc.insecure_channel(gateway.target) as channel:
@@ -614,7 +524,7 @@ class F_Smaller(unittest.TestCase):
                 self.assertEqual(caught.exception.code(), C.INVALID_ARGUMENT)
         finally:
             gateway.stop()
-        log = gateway.log()
+        log = gateway.log_text()
         self.assertIn("x\\n" + forged, log)  # quoted, escaped, on the call's own line
         self.assertFalse([line for line in log.splitlines() if line.startswith(forged)])
 

@@ -7,15 +7,11 @@ Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
       --binary build/bin/fazhi-report --stubs build/tests/e2e/pystubs \
       [--cli build/bin/fazhi --demo deploy/demo] [-v] [Class.test_name]
 
-The Python stubs come from the repository's protos at build time (target
-fazhi_e2e_pystubs). Needs grpcio and protobuf (Debian python3-grpcio,
-python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
-SQLite file in a temporary folder, removed at the end (--keep keeps it).
+Stubs, servers, stores and the work folder: see harness.py.
 Published documents are checked with Python's own hashlib, not the server's.
 With --cli and --demo, the demo data is loaded through the `fazhi` CLI.
 """
 
-import argparse
 import concurrent.futures
 import datetime
 import hashlib
@@ -27,27 +23,14 @@ import unittest
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", required=True, help="the fazhi-report executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--cli", help="the fazhi CLI executable (for the demo data test)")
-    parser.add_argument("--demo", help="the deploy/demo folder (for the demo data test)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, binary="report", postgres=True,
+    cli="the fazhi CLI executable (for the demo data test)",
+    demo="the deploy/demo folder (for the demo data test)")
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2_grpc  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2_grpc  # noqa: E402
 
 from fazhi.report.v1 import report_pb2 as pb  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
@@ -75,9 +58,7 @@ def report_server(label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-report-", keep=ARGS.keep)
-    SERVER = report_server("report")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = report_server("report").start_for_module()
 
 
 def tearDownModule():
@@ -158,17 +139,10 @@ class E2ETestCase(harness.RpcTestCase):
 class HealthAndReflectionTest(E2ETestCase):
 
     def test_serving_and_listed(self):
-        health = health_pb2_grpc.HealthStub(SERVER.channel)
         for service in ("", SERVICE_NAME):
-            reply = health.Check(health_pb2.HealthCheckRequest(service=service),
-                                 timeout=RPC_TIMEOUT)
-            self.assertEqual(reply.status, health_pb2.HealthCheckResponse.SERVING, service)
-        stub = reflection_pb2_grpc.ServerReflectionStub(SERVER.channel)
-        replies = list(stub.ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-            timeout=RPC_TIMEOUT))
-        names = {s.name for s in replies[0].list_services_response.service}
-        self.assertIn(SERVICE_NAME, names)
+            self.assertEqual(harness.health_status(SERVER.channel, service, RPC_TIMEOUT), "SERVING",
+                             service)
+        self.assertIn(SERVICE_NAME, harness.listed_services(SERVER.channel, RPC_TIMEOUT))
 
 
 class OrganizationTest(E2ETestCase):
@@ -614,11 +588,5 @@ class DemoDataTest(E2ETestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("report e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("report e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

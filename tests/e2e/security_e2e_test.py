@@ -29,41 +29,19 @@ holds the same kinds of records. Then:
 - no log line holds a key or certificate material.
 """
 
-import argparse
-import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
-import urllib.error
-import urllib.request
 
+import harness
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-sys.path.insert(0, os.path.abspath(ARGS.stubs))
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, ("study", "duty", "report", "gateway"),
+                                         cli=True, demo=True)
 
 import grpc  # noqa: E402
-
-grpc.__path__.append(os.path.join(os.path.abspath(ARGS.stubs), "grpc"))
-
-from grpc.health.v1 import health_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2_grpc  # noqa: E402
 
 from fazhi.duty.v1 import duty_pb2 as dt  # noqa: E402
 from fazhi.duty.v1 import duty_pb2_grpc  # noqa: E402
@@ -77,7 +55,6 @@ from fazhi.type.v1 import audit_pb2  # noqa: E402
 
 C = grpc.StatusCode
 RPC_TIMEOUT = 30
-START_TIMEOUT = 20
 OWN = "lushan-minzheng"
 OTHER = "lushan-shijianju"
 OFFICE = "lushan-yifazhixian"  # supervises both in the demo's org.json
@@ -188,105 +165,31 @@ KEYS = {}  # caller name -> API key
 NAMES = {}  # org -> {"session": id, ...} of real records
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """One fazhi server process on 127.0.0.1 with the given flags."""
-
-    def __init__(self, name, flags, credentials=None):
-        self.name, self.flags, self.credentials = name, flags, credentials
-        self.proc = None
-        self.port = free_port()
-        self.log_path = os.path.join(WORKDIR, f"{name}-{self.port}.log")
-
-    @property
-    def target(self):
-        return f"127.0.0.1:{self.port}"
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(
-                [getattr(ARGS, self.name), f"--listen={self.target}", *self.flags],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited {self.proc.returncode}:\n{self.log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} not listening:\n{self.log()}")
-                time.sleep(0.05)
-        with self.channel() as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            while True:
-                try:
-                    if health.Check(health_pb2.HealthCheckRequest(), timeout=1).status == 1:
-                        return self
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} not serving:\n{self.log()}")
-                time.sleep(0.05)
-
-    def channel(self, credentials=None):
-        creds = credentials or self.credentials
-        if creds is None:
-            return grpc.insecure_channel(self.target)
-        return grpc.secure_channel(self.target, creds,
-                                   options=(("grpc.ssl_target_name_override", "localhost"),))
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")[-3000:]
+def server(name, flags, db=None, http=False, extra_args=(), credentials=None):
+    """fazhi-<name> on a free loopback port with exactly `flags` (a keys file, TLS)."""
+    return harness.ServerProcess(getattr(ARGS, name), name, WORKDIR, db=db, http=http,
+                                 extra_args=extra_args, flags=flags, credentials=credentials)
 
 
 def fazhi(*args, key=None, check=True):
-    env = dict(os.environ, FAZHI_KEYS_FILE=os.path.join(WORKDIR, "keys.json"),
-               FAZHI_STUDY_TARGET=SERVERS["study"].target, FAZHI_DUTY_TARGET=SERVERS["duty"].target,
-               FAZHI_REPORT_TARGET=SERVERS["report"].target,
-               FAZHI_GATEWAY_TARGET=SERVERS["gateway"].target)
-    env.pop("FAZHI_API_KEY", None)
-    if key:
-        env["FAZHI_API_KEY"] = key
-    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=120)
-    if check and done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)}: {done.returncode}\n{done.stderr.decode()}")
-    return done
+    targets = {n: SERVERS[n].target for n in ("study", "duty", "report", "gateway") if n in SERVERS}
+    env = harness.client_env(keys_file=os.path.join(WORKDIR, "keys.json"), api_key=key, **targets)
+    return harness.cli_process(ARGS.cli, env, *args, check=check)
 
 
 def create_key(caller, roles=None, extra=()):
-    args = ["keys", "create", f"--caller={caller}", *extra]
-    if roles:
-        args.append(f"--roles={roles}")
-    key = fazhi(*args).stdout.decode().strip()
+    key = harness.create_key(ARGS.cli, os.path.join(WORKDIR, "keys.json"), caller, roles, extra)
     KEYS[caller] = key
     return key
 
 
-def md(key):
-    return (("authorization", f"Bearer {key}"),) if key else ()
+md = harness.bearer
 
 
 def stub(service, server=None):
     module, stub_class, _ = SERVICES[service]
     server = server or SERVERS[service]
-    channel = server.channel()
+    channel = server.new_channel()
     return stub_class(channel), channel
 
 
@@ -395,12 +298,9 @@ def load_demo():
 
 def setUpModule():
     global WORKDIR
-    WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-security-")
-    if not ARGS.keep:
-        unittest.addModuleCleanup(shutil.rmtree, WORKDIR, True)
+    WORKDIR = harness.make_workdir("fazhi-e2e-security-", keep=ARGS.keep)
     unittest.addModuleCleanup(lambda: [s.stop() for s in SERVERS.values()])
     # Keys first (the services refuse to start without them).
-    SERVERS.update({n: Server(n, []) for n in ("study", "duty", "report", "gateway")})
     create_key("admin", "admin:*")
     for role in ROLES[:-1]:
         create_key(role, f"{role}:{OWN}")
@@ -408,22 +308,14 @@ def setUpModule():
     create_key("clerk", f"editor:{OWN} approver:{OWN}")  # may submit and approve: two-person rule
     # The gateway's own caller: publishes on the approver's behalf.
     gateway_key = os.path.join(WORKDIR, "gateway.key")
-    with open(gateway_key, "w") as f:
-        f.write(fazhi("keys", "create", "--caller=fazhi-gateway", "--roles=reader:*",
-                      "--delegate").stdout.decode())
     keys_file = os.path.join(WORKDIR, "keys.json")
-    common = [f"--keys_file={keys_file}", "--allow_plaintext", "--http_listen=", "--log_format=json"]
+    harness.write_gateway_key(ARGS.cli, keys_file, gateway_key)
+    keyed = [f"--keys_file={keys_file}", "--allow_plaintext", "--log_format=json"]
     for name in ("study", "duty", "report"):
-        SERVERS[name].flags = common + [f"--db=sqlite:{os.path.join(WORKDIR, name + '.db')}"]
-        SERVERS[name].start()
-    SERVERS["gateway"].http_port = free_port()
-    SERVERS["gateway"].flags = [f"--keys_file={keys_file}", "--allow_plaintext", "--log_format=json",
-                                f"--gateway_key_file={gateway_key}",
-                                f"--http_listen=127.0.0.1:{SERVERS['gateway'].http_port}",
-                                f"--study_target={SERVERS['study'].target}",
-                                f"--duty_target={SERVERS['duty'].target}",
-                                f"--report_target={SERVERS['report'].target}"]
-    SERVERS["gateway"].start()
+        SERVERS[name] = server(name, keyed, db=harness.new_database(WORKDIR, name)).start()
+    SERVERS["gateway"] = server("gateway", keyed, http=True, extra_args=[
+        f"--gateway_key_file={gateway_key}",
+        *(f"--{n}_target={SERVERS[n].target}" for n in ("study", "duty", "report"))]).start()
     load_demo()
 
 
@@ -548,7 +440,7 @@ class C_Keys(unittest.TestCase):
             s.proc.send_signal(signal.SIGHUP)
         deadline = time.monotonic() + 10
         while call("study", "GetStudySummary", request, new)[0] != C.OK:
-            self.assertLess(time.monotonic(), deadline, SERVERS["study"].log())
+            self.assertLess(time.monotonic(), deadline, SERVERS["study"].log_tail())
             time.sleep(0.1)
         self.assertEqual(call("study", "GetStudySummary", request, old)[0], C.OK)
         old_id = old.split("_")[1]
@@ -568,18 +460,11 @@ class C_Keys(unittest.TestCase):
         KEYS["reader"] = new
 
     def test_http_download_needs_a_key_with_read(self):
-        port = SERVERS["gateway"].http_port
-        url = f"http://127.0.0.1:{port}/orgs/{{}}/reports/2024.txt"
-
         def get(org, key):
-            req = urllib.request.Request(url.format(org))
-            if key:
-                req.add_header("Authorization", f"Bearer {key}")
-            try:
-                with urllib.request.urlopen(req, timeout=RPC_TIMEOUT) as r:
-                    return r.status, r.read().decode()
-            except urllib.error.HTTPError as e:
-                return e.code, e.read().decode()
+            status, _, body = harness.http_request(
+                SERVERS["gateway"].http_port, "GET", f"/orgs/{org}/reports/2024.txt", key=key,
+                timeout=RPC_TIMEOUT)
+            return status, body.decode()
 
         self.assertEqual(get(OWN, None)[0], 401)
         self.assertEqual(get(OWN, "fz_0000000000000000_" + "A" * 43)[0], 401)
@@ -628,14 +513,14 @@ class D_Tls(unittest.TestCase):
         ca_only = grpc.ssl_channel_credentials(read("ca.pem"))
         backends = {}
         for name in ("study", "duty", "report"):
-            s = Server(name, [f"--keys_file={keys_file}", "--http_listen=", "--log_format=json",
-                              f"--db=sqlite:{os.path.join(WORKDIR, name + '.db')}",
-                              *server_tls, "--tls_require_client_cert"],
+            s = server(name, [f"--keys_file={keys_file}", "--log_format=json", *server_tls,
+                              "--tls_require_client_cert"],
+                       db=harness.new_database(WORKDIR, name),
                        credentials=grpc.ssl_channel_credentials(read("ca.pem"), read("oa.key"),
                                                                 read("oa.pem")))
             SERVERS[f"tls-{name}"] = s
             backends[name] = s.start()
-        gateway = Server("gateway", [f"--keys_file={keys_file}", "--http_listen=", "--log_format=json",
+        gateway = server("gateway", [f"--keys_file={keys_file}", "--log_format=json",
                                      *server_tls, f"--backend_ca_file={p('ca.pem')}",
                                      f"--backend_cert_file={p('gateway.pem')}",
                                      f"--backend_key_file={p('gateway.key')}",
@@ -652,7 +537,7 @@ class D_Tls(unittest.TestCase):
         # A caller known by its client certificate; the gateway forwards it as
         # a delegate, and the backends check it again.
         oa = grpc.ssl_channel_credentials(read("ca.pem"), read("oa.key"), read("oa.pem"))
-        with gateway.channel(oa) as channel:
+        with gateway.new_channel(oa) as channel:
             s = gateway_pb2_grpc.AnnualReportServiceStub(channel)
             self.assertTrue(s.GetFacts(facts, timeout=RPC_TIMEOUT).facts)
             with self.assertRaises(grpc.RpcError) as denied:
@@ -664,7 +549,7 @@ class D_Tls(unittest.TestCase):
         # plaintext client.
         study = backends["study"]
         for creds in (ca_only, None):
-            with (study.channel(creds) if creds else grpc.insecure_channel(study.target)) as channel:
+            with (study.new_channel(creds) if creds else grpc.insecure_channel(study.target)) as channel:
                 with self.assertRaises(grpc.RpcError) as refused:
                     study_pb2_grpc.StudyServiceStub(channel).GetStudySummary(
                         st.GetStudySummaryRequest(org=f"orgs/{OWN}", year=2024),

@@ -6,34 +6,19 @@ Run through ctest (tests/e2e/CMakeLists.txt), or by hand:
   /usr/bin/python3 tests/e2e/study_e2e_test.py \
       --binary build/bin/fazhi-study --stubs build/tests/e2e/pystubs [-v] [Class.test_name]
 
-The Python stubs come from the repository's protos at build time (target
-fazhi_e2e_pystubs). Needs grpcio and protobuf (Debian python3-grpcio,
-python3-protobuf). Every server runs on a free port of 127.0.0.1 with its own
-SQLite file in a temporary folder, removed at the end (--keep keeps it).
+Stubs, servers, stores and the work folder: see harness.py.
 """
 
-import argparse
 import concurrent.futures
 import json
 import random
 import signal
 import time
-import unittest
 
 import harness
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", required=True, help="the fazhi-study executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    harness.add_postgres_flag(parser)
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, binary="study", postgres=True)
 
 import grpc  # noqa: E402
 from google.protobuf import empty_pb2  # noqa: E402
@@ -42,8 +27,6 @@ from google.rpc import code_pb2  # noqa: E402
 from google.type import date_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2  # noqa: E402
 from grpc.health.v1 import health_pb2_grpc  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2  # noqa: E402
-from grpc.reflection.v1alpha import reflection_pb2_grpc  # noqa: E402
 
 from fazhi.study.v1 import study_pb2 as pb  # noqa: E402
 from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
@@ -76,9 +59,7 @@ def study_server(db_url, label):
 def setUpModule():
     global WORKDIR, SERVER
     WORKDIR = harness.make_workdir("fazhi-e2e-", keep=ARGS.keep)
-    SERVER = study_server(new_database("study"), "study")
-    unittest.addModuleCleanup(SERVER.kill_if_running)
-    SERVER.start()
+    SERVER = study_server(new_database("study"), "study").start_for_module()
 
 
 def tearDownModule():
@@ -137,9 +118,8 @@ class HealthTest(E2ETestCase):
 
     def test_server_and_service_serving(self):
         for service in ("", SERVICE_NAME):
-            reply = self.health.Check(health_pb2.HealthCheckRequest(service=service),
-                                      timeout=RPC_TIMEOUT)
-            self.assertEqual(reply.status, health_pb2.HealthCheckResponse.SERVING, service)
+            self.assertEqual(harness.health_status(SERVER.channel, service, RPC_TIMEOUT), "SERVING",
+                             service)
 
     def test_unknown_service_not_found(self):
         self.assertRpcFails(C.NOT_FOUND, self.health.Check,
@@ -149,9 +129,8 @@ class HealthTest(E2ETestCase):
 class HttpSideTest(E2ETestCase):
 
     def get(self, path):
-        import urllib.request
-        with urllib.request.urlopen(f"http://127.0.0.1:{SERVER.http_port}{path}", timeout=5) as r:
-            return r.status, r.read().decode("utf-8")
+        status, _, body = harness.http_request(SERVER.http_port, "GET", path, timeout=5)
+        return status, body.decode("utf-8")
 
     def test_healthz(self):
         self.assertEqual(self.get("/healthz"), (200, "serving\n"))
@@ -170,12 +149,7 @@ class HttpSideTest(E2ETestCase):
 class ReflectionTest(E2ETestCase):
 
     def test_lists_services(self):
-        # What `grpcurl list` asks.
-        stub = reflection_pb2_grpc.ServerReflectionStub(SERVER.channel)
-        replies = list(stub.ServerReflectionInfo(
-            iter([reflection_pb2.ServerReflectionRequest(list_services="")]),
-            timeout=RPC_TIMEOUT))
-        names = {s.name for s in replies[0].list_services_response.service}
+        names = harness.listed_services(SERVER.channel, RPC_TIMEOUT)
         self.assertIn(SERVICE_NAME, names)
         self.assertIn("grpc.health.v1.Health", names)
 
@@ -810,11 +784,5 @@ class DurabilityTest(E2ETestCase):
 # --------------------------------------------------------------------------
 
 
-def main():
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
-    harness.run_tests("study e2e", UNITTEST_ARGV)
-
-
 if __name__ == "__main__":
-    main()
+    harness.run_tests("study e2e", UNITTEST_ARGV, postgres=ARGS.postgres)

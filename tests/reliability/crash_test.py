@@ -31,7 +31,6 @@ the test reads everything back:
 scripts/with-postgres.sh (exit 77 without one, unless FAZHI_REQUIRE_POSTGRES).
 """
 
-import argparse
 import collections
 import hashlib
 import os
@@ -45,21 +44,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--postgres", action="store_true", help="run the services on PostgreSQL")
-    parser.add_argument("--rounds", type=int, default=4, help="kills per service")
-    parser.add_argument("--writers", type=int, default=4, help="writer threads per round")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the kill times and the writes")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, ("study", "duty", "report"), postgres=True, extra=lambda parser: (
+        parser.add_argument("--rounds", type=int, default=4, help="kills per service"),
+        parser.add_argument("--writers", type=int, default=4, help="writer threads per round"),
+        parser.add_argument("--seed", type=int, default=1,
+                            help="seed of the kill times and the writes")))
 
 import grpc  # noqa: E402
 from google.protobuf import field_mask_pb2  # noqa: E402
@@ -567,9 +557,8 @@ def check_reports(test, stub, model):
 
 def start_server(name, binary, stub_class):
     db = harness.new_database(WORKDIR, f"crash_{name}", postgres=ARGS.postgres)
-    server = harness.ServerProcess(binary, name, WORKDIR, db=db, stub_class=stub_class)
-    unittest.addModuleCleanup(server.kill_if_running)
-    return server.start()
+    return harness.ServerProcess(binary, name, WORKDIR, db=db,
+                                 stub_class=stub_class).start_for_module()
 
 
 class CrashTest(unittest.TestCase):
@@ -661,7 +650,5 @@ def setUpModule():
 
 
 if __name__ == "__main__":
-    if ARGS.postgres:
-        harness.exit_unless_postgres()
     harness.run_tests(f"crash ({'PostgreSQL' if ARGS.postgres else 'SQLite'}, seed {ARGS.seed})",
-                      UNITTEST_ARGV)
+                      UNITTEST_ARGV, postgres=ARGS.postgres)

@@ -30,7 +30,6 @@ counts the attempts that reach it. The gateway's --backend_deadline is 1 s.
   config in services/gateway/backends.cc says), PublishReport is never.
 """
 
-import argparse
 import collections
 import concurrent.futures
 import os
@@ -45,20 +44,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
-    parser.add_argument("--calls", type=int, default=200, help="failing calls per growth phase")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, ("study", "duty", "report", "gateway"), cli=True, demo=True,
+    extra=lambda parser: parser.add_argument("--calls", type=int, default=200,
+                                             help="failing calls per growth phase"))
 
 import grpc  # noqa: E402
 
@@ -156,20 +145,16 @@ def load_demo():
 def setUpModule():
     global WORKDIR, STUDY, DUTY, REPORT, GATEWAY, PROXY
     WORKDIR = harness.make_workdir("fazhi-faults-", keep=ARGS.keep)
-    STUDY, DUTY, REPORT = (
-        harness.ServerProcess(getattr(ARGS, name), name, WORKDIR,
-                              db=harness.new_database(WORKDIR, name))
-        for name in ("study", "duty", "report"))
-    for backend in (STUDY, DUTY, REPORT):
-        unittest.addModuleCleanup(backend.kill_if_running)
-        backend.start()
-    PROXY = FaultProxy(REPORT.target)
-    unittest.addModuleCleanup(PROXY.stop)
-    GATEWAY = harness.ServerProcess(ARGS.gateway, "gateway", WORKDIR, extra_args=[
-        f"--study_target={STUDY.target}", f"--duty_target={DUTY.target}",
-        f"--report_target={PROXY.target}", f"--backend_deadline={BACKEND_DEADLINE}s"])
-    unittest.addModuleCleanup(GATEWAY.kill_if_running)
-    GATEWAY.start()
+
+    def proxy_to(report_target):
+        global PROXY
+        PROXY = FaultProxy(report_target)
+        unittest.addModuleCleanup(PROXY.stop)
+        return PROXY.target
+
+    servers = harness.start_demo_stack(ARGS, WORKDIR, report_target=proxy_to,
+                                       gateway_args=[f"--backend_deadline={BACKEND_DEADLINE}s"])
+    STUDY, DUTY, REPORT, GATEWAY = (servers[n] for n in ("study", "duty", "report", "gateway"))
     load_demo()
 
 

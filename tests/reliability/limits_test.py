@@ -22,27 +22,16 @@ are the same in every service):
   RESOURCE_EXHAUSTED, and the server serves again once they are done.
 """
 
-import argparse
 import os
 import sys
 import threading
 import time
-import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
 import harness  # noqa: E402
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--study", required=True, help="the fazhi-study executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, ("study",))
 
 import grpc  # noqa: E402
 from google.type import date_pb2  # noqa: E402
@@ -62,8 +51,7 @@ def study(label, *flags):
     server = harness.ServerProcess(ARGS.study, label, WORKDIR,
                                    db=harness.new_database(WORKDIR, label), extra_args=flags,
                                    stub_class=study_pb2_grpc.StudyServiceStub)
-    unittest.addModuleCleanup(server.kill_if_running)
-    return server.start()
+    return server.start_for_module()
 
 
 def setUpModule():

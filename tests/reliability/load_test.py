@@ -27,10 +27,8 @@ machine: they say that nothing degrades, not how fast the services are
 (scripts/bench-load.sh measures that).
 """
 
-import argparse
 import os
 import random
-import re
 import sys
 import threading
 import time
@@ -40,23 +38,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
-    parser.add_argument("--seconds", type=float, default=20, help="length of the run")
-    parser.add_argument("--callers", type=int, default=16, help="concurrent callers")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--postgres", action="store_true", help="run the stores on PostgreSQL")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
-
-
-ARGS, UNITTEST_ARGV = _parse_args()
-harness.use_stubs(ARGS.stubs)
+ARGS, UNITTEST_ARGV = harness.parse_args(
+    __doc__, ("study", "duty", "report", "gateway"), cli=True, demo=True, postgres=True,
+    extra=lambda parser: (
+        parser.add_argument("--seconds", type=float, default=20, help="length of the run"),
+        parser.add_argument("--callers", type=int, default=16, help="concurrent callers"),
+        parser.add_argument("--seed", type=int, default=1)))
 
 import grpc  # noqa: E402
 from google.type import date_pb2  # noqa: E402
@@ -95,19 +82,8 @@ SERVERS = {}
 def setUpModule():
     global WORKDIR
     WORKDIR = harness.make_workdir("fazhi-load-", keep=ARGS.keep)
-    for name in ("study", "duty", "report"):
-        server = harness.ServerProcess(
-            getattr(ARGS, name), name, WORKDIR,
-            db=harness.new_database(WORKDIR, f"load_{name}", postgres=ARGS.postgres))
-        unittest.addModuleCleanup(server.kill_if_running)
-        SERVERS[name] = server.start()
-    gateway = harness.ServerProcess(ARGS.gateway, "gateway", WORKDIR, extra_args=[
-        f"--{name}_target={SERVERS[name].target}" for name in ("study", "duty", "report")])
-    unittest.addModuleCleanup(gateway.kill_if_running)
-    SERVERS["gateway"] = gateway.start()
-    env = dict(harness.client_env(**{n: s.target for n, s in SERVERS.items()}),
-               FAZHI_ACTOR="load")
-    harness.load_demo(ARGS.cli, ARGS.demo, env)
+    SERVERS.update(harness.start_demo_stack(ARGS, WORKDIR, db_prefix="load_"))
+    harness.load_demo(ARGS.cli, ARGS.demo, harness.stack_env(SERVERS, "load"))
 
 
 def tearDownModule():
@@ -115,8 +91,7 @@ def tearDownModule():
 
 
 def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return int(re.search(r"^VmRSS:\s+(\d+) kB", f.read(), re.M).group(1))
+    return harness.memory_kib(pid)
 
 
 def percentile(sorted_values, p):

@@ -10,49 +10,23 @@
 #include <thread>
 
 #include "gmock/gmock.h"
-#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
-#include "services/common/grpc_status.h"
-#include "services/common/server.h"
 #include "services/common/sql/sqlite_database.h"
 #include "services/report/digest.h"
 #include "services/report/schedule.h"
 #include "services/report/sql_report_store.h"
+#include "tests/testing/service_test.h"
 #include "tests/testing/temp_dir.h"
 
 namespace fazhi::report {
 namespace {
 
+using ::fazhi::testing::BadDescription;
+using ::fazhi::testing::BadFields;
+using ::fazhi::testing::Date;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-google::type::Date D(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (ReadDetail(FromGrpcStatus(status), bad_request)) {
-    for (const auto& fv : bad_request.field_violations()) fields.push_back(fv.field());
-  }
-  return fields;
-}
-
-std::string BadDescription(const grpc::Status& status, const std::string& field) {
-  google::rpc::BadRequest bad_request;
-  if (ReadDetail(FromGrpcStatus(status), bad_request)) {
-    for (const auto& fv : bad_request.field_violations()) {
-      if (fv.field() == field) return fv.description();
-    }
-  }
-  return "";
-}
 
 v1::Organization ValidOrg(const std::string& full_name = "鲁山县民政局") {
   v1::Organization o;
@@ -73,21 +47,16 @@ class ReportServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("report.db"));
-    ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
-    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1:0", absl::Seconds(2), 4 << 20});
-    calls_ = std::make_unique<CallHandler>(server_->readiness(), nullptr);
+    ASSERT_TRUE(fazhi::testing::OpenAndMigrate(*db_, Migrations()).ok());
     store_ = std::make_unique<SqlReportStore>(db_.get());
-    service_ = std::make_unique<ReportServiceImpl>(store_.get(), calls_.get(),
+    service_ = std::make_unique<ReportServiceImpl>(store_.get(), server_.calls(),
                                                    [this] { return Today(); });
-    server_->AddService(service_.get(), v1::ReportService::service_full_name());
-    ASSERT_TRUE(server_->Start().ok());
-    server_->MarkServing();
-    stub_ = v1::ReportService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server_->port()), grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(server_.Start(service_.get(), v1::ReportService::service_full_name()).ok());
+    server_.MarkServing();
+    stub_ = v1::ReportService::NewStub(server_.NewChannel());
   }
 
-  void TearDown() override { server_->Drain(); }
+  void TearDown() override { server_.Drain(); }
 
   template <typename Request, typename Response, typename Method>
   grpc::Status Call(Method method, const Request& request, Response* response) {
@@ -188,8 +157,7 @@ class ReportServiceTest : public ::testing::Test {
   absl::CivilDay today_ = DayInChina(absl::Now());
   fazhi::testing::TempDir dir_;
   std::unique_ptr<sql::SqliteDatabase> db_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<CallHandler> calls_;
+  fazhi::testing::InProcessServer server_;
   std::unique_ptr<SqlReportStore> store_;
   std::unique_ptr<ReportServiceImpl> service_;
   std::unique_ptr<v1::ReportService::Stub> stub_;
@@ -486,7 +454,7 @@ TEST_F(ReportServiceTest, LayoutRulesAndLimits) {
   other->set_item(v1::CONTENT_ITEM_OTHER);  // not in this layout
   other->add_items()->add_paragraphs(std::string(5001, 'x'));
   report.add_suppressed_findings("Bad Id");
-  *report.mutable_due_dates()->mutable_submit_before() = D(2025, 2, 30);
+  *report.mutable_due_dates()->mutable_submit_before() = Date(2025, 2, 30);
   v1::Report out;
   grpc::Status status = TryCreateReport("a", 2024, report, &out);
   EXPECT_THAT(BadFields(status),
@@ -503,8 +471,8 @@ TEST_F(ReportServiceTest, LayoutRulesAndLimits) {
                         "CONTENT_ITEM_NEXT_YEAR_PLAN"));
 
   v1::Report order;
-  *order.mutable_due_dates()->mutable_submit_before() = D(2025, 3, 10);
-  *order.mutable_due_dates()->mutable_publish_before() = D(2025, 3, 9);
+  *order.mutable_due_dates()->mutable_submit_before() = Date(2025, 3, 10);
+  *order.mutable_due_dates()->mutable_publish_before() = Date(2025, 3, 9);
   EXPECT_THAT(BadFields(TryCreateReport("a", 2024, order, &out)),
               ElementsAre("report.due_dates.publish_before"));
 }
@@ -820,7 +788,7 @@ TEST_F(ReportServiceTest, OverdueListShowsLateAndMissingReports) {
   EXPECT_THAT(response.reports(1).reasons(),
               ElementsAre(v1::OVERDUE_REASON_NOT_STARTED, v1::OVERDUE_REASON_SUBMISSION_OVERDUE));
 
-  *request.mutable_as_of() = D(year + 1, 4, 2);
+  *request.mutable_as_of() = Date(year + 1, 4, 2);
   ASSERT_TRUE(Call(&Stub::ListOverdueReports, request, &response).ok());
   ASSERT_EQ(response.reports_size(), 3);
   EXPECT_EQ(response.reports(1).organization(), "orgs/jia");

@@ -10,37 +10,22 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
-#include "services/common/server.h"
 #include "services/common/sql/sqlite_database.h"
 #include "services/study/sql_study_store.h"
+#include "tests/testing/service_test.h"
 #include "tests/testing/temp_dir.h"
 
 namespace fazhi::study {
 namespace {
 
+using ::fazhi::testing::BadFields;
+using ::fazhi::testing::Date;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
-google::type::Date D(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
-}
-
-std::vector<std::string> BadFields(const grpc::Status& status) {
-  google::rpc::BadRequest bad_request;
-  std::vector<std::string> fields;
-  if (ReadDetail(FromGrpcStatus(status), bad_request)) {
-    for (const auto& fv : bad_request.field_violations()) fields.push_back(fv.field());
-  }
-  return fields;
-}
-
 v1::Session ValidSession(const std::string& title = "党组会议学法") {
   v1::Session s;
-  *s.mutable_date() = D(2024, 3, 12);
+  *s.mutable_date() = Date(2024, 3, 12);
   s.set_kind(v1::STUDY_KIND_LEADERSHIP_GROUP);
   s.set_title(title);
   s.add_laws("《民法典》");
@@ -56,26 +41,21 @@ class StudyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = std::make_unique<sql::SqliteDatabase>(dir_.File("study.db"));
-    server_ = std::make_unique<Server>(ServerOptions{"127.0.0.1:0", absl::Seconds(2), 4 << 20});
-    calls_ = std::make_unique<CallHandler>(server_->readiness(), nullptr);
     store_ = std::make_unique<SqlStudyStore>(db_.get());
-    service_ = std::make_unique<StudyServiceImpl>(store_.get(), calls_.get(),
+    service_ = std::make_unique<StudyServiceImpl>(store_.get(), server_.calls(),
                                                   [] { return absl::CivilDay(2026, 11, 28); });
-    server_->AddService(service_.get(), v1::StudyService::service_full_name());
-    ASSERT_TRUE(server_->Start().ok());
-    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(server_.Start(service_.get(), v1::StudyService::service_full_name()).ok());
+    channel_ = server_.NewChannel();
     stub_ = v1::StudyService::NewStub(channel_);
     if (open_store_) Ready();
   }
 
   void Ready() {
-    ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(sql::ApplyMigrations(*db_, Migrations()).ok());
-    server_->MarkServing();
+    ASSERT_TRUE(fazhi::testing::OpenAndMigrate(*db_, Migrations()).ok());
+    server_.MarkServing();
   }
 
-  void TearDown() override { server_->Drain(); }
+  void TearDown() override { server_.Drain(); }
 
   v1::Session Create(const v1::Session& session, const std::string& parent = "orgs/org-a") {
     grpc::ClientContext context;
@@ -101,8 +81,7 @@ class StudyServiceTest : public ::testing::Test {
   bool open_store_ = true;
   fazhi::testing::TempDir dir_;
   std::unique_ptr<sql::SqliteDatabase> db_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<CallHandler> calls_;
+  fazhi::testing::InProcessServer server_;
   std::unique_ptr<SqlStudyStore> store_;
   std::unique_ptr<StudyServiceImpl> service_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -127,7 +106,7 @@ TEST_F(StudyServiceTest, CreateThenGetNormalizesLawsAndMarksHead) {
 
 TEST_F(StudyServiceTest, InvalidCreateNamesEveryFieldAndStoresNothing) {
   v1::Session bad = ValidSession("");
-  *bad.mutable_date() = D(2024, 2, 30);
+  *bad.mutable_date() = Date(2024, 2, 30);
   bad.set_duration_minutes(-5);
   bad.set_kind(static_cast<v1::StudyKind>(99));
   bad.add_laws("《》");
@@ -234,7 +213,7 @@ TEST_F(StudyServiceTest, DeleteThenGetIsNotFound) {
 TEST_F(StudyServiceTest, PagingWalksEveryRowOnceAndTokensAreBoundToFilters) {
   for (int day = 1; day <= 7; ++day) {
     v1::Session s = ValidSession();
-    *s.mutable_date() = D(2024, 5, day);
+    *s.mutable_date() = Date(2024, 5, day);
     Create(s);
   }
   std::vector<std::string> seen;
@@ -308,7 +287,7 @@ TEST_F(StudyServiceTest, ImportReportsBadRowsAndStoresGoodOnes) {
   ASSERT_TRUE(writer->Write(batch));
   batch.Clear();
   v1::Session dated = ValidSession("c");
-  *dated.mutable_date() = D(2024, 13, 1);  // row 2: bad
+  *dated.mutable_date() = Date(2024, 13, 1);  // row 2: bad
   *batch.add_sessions() = dated;
   *batch.add_sessions() = ValidSession("d");
   ASSERT_TRUE(writer->Write(batch));
@@ -477,7 +456,7 @@ TEST_F(StartingStudyServiceTest, NotServingUntilTheStoreIsReady) {
   }
   Ready();
   EXPECT_EQ(check(), grpc::health::v1::HealthCheckResponse::SERVING);
-  server_->Drain();
+  server_.Drain();
 }
 
 }  // namespace

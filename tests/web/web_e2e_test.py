@@ -39,56 +39,38 @@ who did what, the gateway audited the reader's refusal, and the HTTP side's
 headers (policy, nosniff, no-store) and JSON errors are as documented.
 """
 
-import argparse
 import hashlib
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
 import zipfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+import harness  # noqa: E402
 
-def _parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    for name in ("study", "duty", "report", "gateway"):
-        parser.add_argument(f"--{name}", required=True, help=f"the fazhi-{name} executable")
-    parser.add_argument("--cli", required=True, help="the fazhi CLI executable")
-    parser.add_argument("--stubs", required=True, help="folder of the generated Python stubs")
-    parser.add_argument("--demo", required=True, help="the deploy/demo folder")
+
+def _web_args(parser):
     parser.add_argument("--work", required=True,
                         help="folder for node_modules, screenshots and downloads (kept)")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="the browser")
     parser.add_argument("--node", default=shutil.which("node") or "/usr/bin/node")
     parser.add_argument("--npm", default=shutil.which("npm") or "/usr/bin/npm")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    return parser.parse_known_args()
 
 
-ARGS, UNITTEST_ARGV = _parse_args()
-sys.path.insert(0, os.path.abspath(ARGS.stubs))
+ARGS, UNITTEST_ARGV = harness.parse_args(__doc__, ("study", "duty", "report", "gateway"),
+                                         cli=True, demo=True, extra=_web_args)
 
 import grpc  # noqa: E402
-
-grpc.__path__.append(os.path.join(os.path.abspath(ARGS.stubs), "grpc"))
-
-from grpc.health.v1 import health_pb2  # noqa: E402
-from grpc.health.v1 import health_pb2_grpc  # noqa: E402
 
 from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RPC_TIMEOUT = 30
-START_TIMEOUT = 20
 PHASE_TIMEOUT = 90
 OWN = "lushan-minzheng"
 OTHER = "lushan-shijianju"
@@ -102,87 +84,30 @@ SERVERS = {}
 KEYS = {}  # caller -> API key
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_flags(name, server):
-    """Every flag a server starts with, in one place: keys, transport, stores, ports."""
-    flags = [f"--listen={server.target}", f"--keys_file={os.path.join(WORKDIR, 'keys.json')}",
-             "--allow_plaintext", "--log_format=json"]
+def start_server(name):
+    """fazhi-<name> with the keys file; the gateway with its HTTP side and its own key."""
+    keyed = [f"--keys_file={os.path.join(WORKDIR, 'keys.json')}", "--allow_plaintext",
+             "--log_format=json"]
     if name == "gateway":
-        flags += [f"--http_listen=127.0.0.1:{server.http_port}",
-                  f"--gateway_key_file={os.path.join(WORKDIR, 'gateway.key')}",
-                  *(f"--{b}_target={SERVERS[b].target}" for b in ("study", "duty", "report"))]
+        extra_args = [f"--gateway_key_file={os.path.join(WORKDIR, 'gateway.key')}",
+                      *(f"--{b}_target={SERVERS[b].target}" for b in ("study", "duty", "report"))]
+        server = harness.ServerProcess(ARGS.gateway, name, WORKDIR, http=True,
+                                       extra_args=extra_args, flags=keyed)
     else:
-        flags += ["--http_listen=", f"--db=sqlite:{os.path.join(WORKDIR, name + '.db')}"]
-    return flags
-
-
-class Server:
-    def __init__(self, name):
-        self.name = name
-        self.port = free_port()
-        self.http_port = free_port()
-        self.proc = None
-        self.log_path = os.path.join(WORKDIR, f"{name}.log")
-
-    @property
-    def target(self):
-        return f"127.0.0.1:{self.port}"
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([getattr(ARGS, self.name), *server_flags(self.name, self)],
-                                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        with grpc.insecure_channel(self.target) as channel:
-            health = health_pb2_grpc.HealthStub(channel)
-            while True:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"{self.name} exited {self.proc.returncode}:\n{self.log()}")
-                try:
-                    if health.Check(health_pb2.HealthCheckRequest(), timeout=1).status == 1:
-                        return
-                except grpc.RpcError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} not serving:\n{self.log()}")
-                time.sleep(0.05)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace")
+        server = harness.ServerProcess(getattr(ARGS, name), name, WORKDIR, flags=keyed,
+                                       db=harness.new_database(WORKDIR, name))
+    SERVERS[name] = server
+    return server.start()
 
 
 def fazhi(*args, key=None):
-    env = dict(os.environ, FAZHI_KEYS_FILE=os.path.join(WORKDIR, "keys.json"),
-               FAZHI_STUDY_TARGET=SERVERS["study"].target if "study" in SERVERS else "",
-               FAZHI_DUTY_TARGET=SERVERS["duty"].target if "duty" in SERVERS else "",
-               FAZHI_REPORT_TARGET=SERVERS["report"].target if "report" in SERVERS else "",
-               FAZHI_GATEWAY_TARGET=SERVERS["gateway"].target if "gateway" in SERVERS else "")
-    env.pop("FAZHI_API_KEY", None)
-    if key:
-        env["FAZHI_API_KEY"] = key
-    done = subprocess.run([ARGS.cli, *args], env=env, capture_output=True, timeout=120)
-    if done.returncode != 0:
-        raise AssertionError(f"fazhi {' '.join(args)}: {done.returncode}\n{done.stderr.decode()}")
-    return done.stdout.decode()
+    targets = {n: s.target for n, s in SERVERS.items()}
+    env = harness.client_env(keys_file=os.path.join(WORKDIR, "keys.json"), api_key=key, **targets)
+    return harness.run_cli(ARGS.cli, env, *args)
 
 
 def create_key(caller, roles):
-    KEYS[caller] = fazhi("keys", "create", f"--caller={caller}", f"--roles={roles}").strip()
+    KEYS[caller] = harness.create_key(ARGS.cli, os.path.join(WORKDIR, "keys.json"), caller, roles)
 
 
 def report_stub():
@@ -190,7 +115,7 @@ def report_stub():
 
 
 def md(caller):
-    return (("authorization", f"Bearer {KEYS[caller]}"),)
+    return harness.bearer(KEYS[caller])
 
 
 def submit_as_editor():
@@ -296,23 +221,16 @@ def browser(phase):
     NODE_OUTPUT.append(output)
     if done.returncode != 0:
         raise AssertionError(f"browser phase {phase} failed ({done.returncode}):\n{output}"
-                             f"\n--- gateway log (tail) ---\n{SERVERS['gateway'].log()[-4000:]}")
+                             f"\n--- gateway log (tail) ---\n{SERVERS['gateway'].log_text()[-4000:]}")
     return output
 
 
 def http(path, key=None, body=None, content_type="application/json"):
     """(status, headers, body bytes) of one request to the gateway's HTTP side."""
-    url = f"http://127.0.0.1:{SERVERS['gateway'].http_port}{path}"
-    request = urllib.request.Request(url, data=None if body is None else body.encode())
-    if key:
-        request.add_header("Authorization", f"Bearer {key}")
-    if body is not None:
-        request.add_header("Content-Type", content_type)
-    try:
-        with urllib.request.urlopen(request, timeout=RPC_TIMEOUT) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
+    return harness.http_request(
+        SERVERS["gateway"].http_port, "GET" if body is None else "POST", path, key=key,
+        body=None if body is None else body.encode(),
+        headers=None if body is None else {"Content-Type": content_type}, timeout=RPC_TIMEOUT)
 
 
 NPM_DIR = None
@@ -329,9 +247,7 @@ def setUpModule():
     shutil.rmtree(os.path.join(ARGS.work, "downloads"), ignore_errors=True)
     os.makedirs(SCREENSHOTS)
     NPM_DIR = ensure_playwright()
-    WORKDIR = tempfile.mkdtemp(prefix="fazhi-e2e-web-")
-    if not ARGS.keep:
-        unittest.addModuleCleanup(shutil.rmtree, WORKDIR, True)
+    WORKDIR = harness.make_workdir("fazhi-e2e-web-", keep=ARGS.keep)
     unittest.addModuleCleanup(lambda: [s.stop() for s in reversed(list(SERVERS.values()))])
     create_key("admin", "admin:*")
     create_key("minzheng-editor", f"editor:{OWN}")
@@ -339,11 +255,10 @@ def setUpModule():
     create_key("minzheng-reader", f"reader:{OWN}")
     create_key("county-office", f"supervisor:{OFFICE},{OWN},{OTHER}")
     # The gateway's own caller, which publishes on the approver's behalf.
-    with open(os.path.join(WORKDIR, "gateway.key"), "w") as f:
-        f.write(fazhi("keys", "create", "--caller=fazhi-gateway", "--roles=reader:*", "--delegate"))
+    harness.write_gateway_key(ARGS.cli, os.path.join(WORKDIR, "keys.json"),
+                              os.path.join(WORKDIR, "gateway.key"))
     for name in ("study", "duty", "report", "gateway"):
-        SERVERS[name] = Server(name)
-        SERVERS[name].start()
+        start_server(name)
     load_demo()
     submit_as_editor()
 
@@ -450,7 +365,7 @@ class WebPage(unittest.TestCase):
         self.assertEqual(json.loads(body)["error"]["status"], "NOT_FOUND")
 
     def test_6_no_key_in_any_log_and_refusals_audited(self):
-        logs = {name: s.log() for name, s in SERVERS.items()}
+        logs = {name: s.log_text() for name, s in SERVERS.items()}
         for caller, key in KEYS.items():
             # fz_<id>_<secret>: the secret is base64url and may itself hold "_".
             secret = key.split("_", 2)[2]
