@@ -345,7 +345,7 @@ class B_HttpLimits(unittest.TestCase):
                         reply += part
                 except OSError:
                     pass
-            peak = server.rss_kib("VmHWM")
+            peak = server.memory_kib("VmHWM")
             print(f"\n  {name}: endless header line, {sent >> 20} MiB taken by the socket, "
                   f"peak RSS {peak / 1024:.1f} MB", end=" ")
             self.assertTrue(reply.startswith(b"HTTP/1.1 431 "), reply[:200])
