@@ -55,7 +55,7 @@ AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of) {
 
 AllocationPlan Allocate(const DutySnapshot& snapshot, absl::CivilDay as_of,
                         const AllocationTuning& tuning) {
-  const Holdings holdings = allocation::ReadAssignments(snapshot, as_of);
+  const Holdings holdings = allocation::ReadAssignments(snapshot);
   Grouping grouping = allocation::GroupPowers(snapshot, as_of, holdings);
   std::vector<Group>& groups = grouping.groups;
   allocation::IncludeInitialArcs(groups, holdings.officers, tuning.initial_extra_candidates);

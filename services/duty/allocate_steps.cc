@@ -27,7 +27,7 @@ const char* ReasonText(UnstaffedReason reason) {
 
 }  // namespace
 
-Holdings ReadAssignments(const DutySnapshot& snapshot, absl::CivilDay as_of) {
+Holdings ReadAssignments(const DutySnapshot& snapshot) {
   const auto& powers = snapshot.powers;
   const auto& officers = snapshot.officers;
   std::map<std::string, size_t> power_index, officer_index;
@@ -37,10 +37,7 @@ Holdings ReadAssignments(const DutySnapshot& snapshot, absl::CivilDay as_of) {
   Holdings holdings;
   std::vector<OfficerState>& state = holdings.officers;
   state.resize(officers.size());
-  for (size_t o = 0; o < officers.size(); ++o) {
-    state[o].eligible = officers[o].established && officers[o].certificate.ValidOn(as_of);
-    state[o].legal = officers[o].legal_qualification;
-  }
+  for (size_t o = 0; o < officers.size(); ++o) state[o].legal = officers[o].legal_qualification;
   holdings.pins.resize(powers.size());
   holdings.existing.resize(powers.size());
   for (const Assignment& a : snapshot.assignments) {

@@ -30,7 +30,6 @@
 namespace fazhi::duty::allocation {
 
 struct OfficerState {
-  bool eligible = false;  // established, certificate valid on the day
   bool legal = false;
   int32_t pinned = 0;     // pinned assignments, lawful or not: they are load
   int32_t remaining = 0;  // load left for computed assignments
@@ -48,7 +47,7 @@ struct Holdings {
   std::vector<Pins> pins;              // by power
   std::vector<Existing> existing;      // by power
 };
-Holdings ReadAssignments(const DutySnapshot& snapshot, absl::CivilDay as_of);
+Holdings ReadAssignments(const DutySnapshot& snapshot);
 
 // Powers the flow staffs together: one power, or several interchangeable
 // ones (see allocate.h).
@@ -66,10 +65,11 @@ struct Group {
 };
 
 struct Grouping {
-  // Powers lawful pins alone do not staff. A power with pins or kept
-  // assignments is a group of its own; the others are merged by (domain,
-  // post, need, legal). Every group starts with all members active and no
-  // arc included.
+  // The powers lawful pins alone do not staff, grouped: a power with pins or
+  // kept assignments is a group of its own, the others merge by (domain,
+  // post, need, legal). Candidates are the eligible officers with room, bar
+  // the power's pinned ones. Every member starts active; `included` is left
+  // to IncludeInitialArcs.
   std::vector<Group> groups;
   std::vector<bool> staffed_by_pins;  // by power
 };

@@ -58,7 +58,6 @@ Assignment Held(const std::string& power, const std::string& officer, Assignment
 
 OfficerState Free(int32_t remaining, bool legal = false) {
   OfficerState s;
-  s.eligible = true;
   s.legal = legal;
   s.remaining = remaining;
   return s;
@@ -101,7 +100,7 @@ TEST(ReadAssignmentsTest, PinsAreLoadComputedOnesAreExistingUnknownOnesIgnored) 
                    Held("w1", "c", AssignmentOrigin::kComputed),
                    Held("gone", "a", AssignmentOrigin::kPinned),
                    Held("w0", "nobody", AssignmentOrigin::kComputed)};
-  const Holdings h = ReadAssignments(s, kDay);
+  const Holdings h = ReadAssignments(s);
   ASSERT_EQ(h.officers.size(), 3u);
   EXPECT_EQ(h.officers[0].pinned, 2);
   EXPECT_EQ(h.officers[0].remaining, 0);
@@ -109,9 +108,7 @@ TEST(ReadAssignmentsTest, PinsAreLoadComputedOnesAreExistingUnknownOnesIgnored) 
   EXPECT_EQ(h.officers[1].remaining, 0) << "pins beyond the maximum leave no room, not less";
   EXPECT_TRUE(h.officers[1].legal);
   EXPECT_FALSE(h.officers[0].legal);
-  EXPECT_EQ(h.officers[2].remaining, 10);
-  EXPECT_TRUE(h.officers[0].eligible);
-  EXPECT_FALSE(h.officers[2].eligible) << "certificate lapsed the day before";
+  EXPECT_EQ(h.officers[2].remaining, 10) << "a lapsed certificate is no load";
   ASSERT_EQ(h.pins.size(), 2u);
   ASSERT_EQ(h.pins[0].size(), 2u);
   EXPECT_EQ(h.pins[0][0].first, 0u);
@@ -132,7 +129,7 @@ TEST(GroupPowersTest, InterchangeablePowersShareOneGroupOfTheirPool) {
                 Enforcer("d", "慈善"), Enforcer("e", "慈善")};
   s.officers[3].established = false;
   s.assignments = {Held("w1", "b", AssignmentOrigin::kPinned)};  // fills b (max 1)
-  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s, kDay));
+  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s));
   // w0 and w2 merge; w1 has a pin and is its own; w3 needs three.
   ASSERT_EQ(g.groups.size(), 3u);
   const Group& merged = g.groups[0];
@@ -164,7 +161,7 @@ TEST(GroupPowersTest, LawfulPinsLowerTheNeedAndKeptOfficersCostNothing) {
                    Held("w1", "a", AssignmentOrigin::kPinned),
                    Held("w1", "b", AssignmentOrigin::kPinned),
                    Held("w2", "c", AssignmentOrigin::kComputed)};
-  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s, kDay));
+  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s));
   EXPECT_THAT(g.staffed_by_pins, ElementsAre(true, false, false));
   ASSERT_EQ(g.groups.size(), 2u);
   // w1: two lawful pins of three, but no legal reviewer among them.
@@ -190,7 +187,7 @@ TEST(GroupPowersTest, PinsWithoutAReviewerLeaveOneToFind) {
                 Enforcer("law", "慈善", 10, /*legal=*/true)};
   s.assignments = {Held("w0", "a", AssignmentOrigin::kPinned),
                    Held("w0", "b", AssignmentOrigin::kPinned)};
-  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s, kDay));
+  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s));
   EXPECT_THAT(g.staffed_by_pins, ElementsAre(false));
   ASSERT_EQ(g.groups.size(), 1u);
   EXPECT_EQ(g.groups[0].need, 1);
@@ -203,7 +200,7 @@ TEST(GroupPowersTest, ALegalPinLeavesNoReviewNeed) {
   s.powers = {Duty("w0", "慈善", 2, /*review=*/true)};
   s.officers = {Enforcer("a", "慈善"), Enforcer("law", "慈善", 10, /*legal=*/true)};
   s.assignments = {Held("w0", "law", AssignmentOrigin::kPinned)};
-  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s, kDay));
+  const Grouping g = GroupPowers(s, kDay, ReadAssignments(s));
   ASSERT_EQ(g.groups.size(), 1u);
   EXPECT_EQ(g.groups[0].need, 1);
   EXPECT_FALSE(g.groups[0].legal);
