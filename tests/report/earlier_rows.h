@@ -8,7 +8,9 @@
 // hold rows of this format; they must read the same and keep their bytes.
 
 #include <optional>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/report/model.h"
@@ -120,37 +122,21 @@ inline constexpr char kEarlierLifecycle[] =
     R"json("time":1739200000000003,"to":4},"publish_time":1739200000000003,)json"
     R"json("published_by":"office","submit_time":1739000000000001,"submitted_by":"clerk"})json";
 
-// RichReport() frozen in a report_revisions row.
-inline constexpr char kEarlierSnapshot[] =
-    R"json({"content":{"document_number":"鲁民〔2025〕3号",)json"
-    R"json("layout":{"entries":[{"heading":"一把手","item":3},)json"
-    R"json({"heading":"{{year}}年举措","item":1}],"preset":4},)json"
-    R"json("plan_items":[{"due_date":null,"heading":"分解执法职责","owner":"执法科",)json"
-    R"json("paragraphs":["落实到岗位"]},{"due_date":"2025-12-31","heading":"h","owner":"",)json"
-    R"json("paragraphs":[]}],"preamble":["开头第一段","第二段\r\n"],)json"
-    R"json("report_date":"2025-02-20","sections":[{"item":1,)json"
-    R"json("items":[{"heading":"（一）学法",)json"
-    R"json("paragraphs":["共{{study.sessions.all_staff}}次","back\\slash"]},{"heading":"",)json"
-    R"json("paragraphs":[]}]},{"item":5,"items":[]}],)json"
-    R"json("shortcomings":[{"cause":"缺少法律专业人才","due_date":"2025-06-30",)json"
-    R"json("owner":"政策法规股","problem":"执法力量不足",)json"
-    R"json("rectification":"招录并培训","status":2},{"cause":"","due_date":null,)json"
-    R"json("owner":"","problem":"p","rectification":"","status":1}],)json"
-    R"json("signatory":{"name":"张三","title":"局长"},)json"
-    R"json("suppressed_findings":["study.lecture.short"]},)json"
-    R"json("correction_reason":"更正\"学习\"次数","create_time":1735689600123456,)json"
-    R"json("id":"2024","lifecycle":{"approve_time":1739100000000002,"approved_by":"head",)json"
-    R"json("first_publish_time":null,"first_submit_time":1736000000000000,)json"
-    R"json("last_transition":{"actor":"office","comment":"发布\n说明","from":3,)json"
-    R"json("method":"PublishReport","time":1739200000000003,"to":4},)json"
-    R"json("publish_time":1739200000000003,"published_by":"office",)json"
-    R"json("submit_time":1739000000000001,"submitted_by":"clerk"},"org":"minzheng",)json"
-    R"json("publish_before":"2025-04-01","published_revision":2,"revision":2,"row_revision":7,)json"
-    R"json("state":4,"submit_before":"2025-02-25",)json"
-    R"json("title":"鲁山县民政局关于2024年法治政府建设情况的报告",)json"
-    R"json("update_time":1740000000654321,"year":2024})json";
+// RichReport() frozen in a report_revisions row: its content and lifecycle
+// as in its reports row.
+inline std::string EarlierSnapshot() {
+  return absl::StrCat(
+      R"json({"content":)json", kEarlierContent,
+      R"json(,"correction_reason":"更正\"学习\"次数","create_time":1735689600123456,)json"
+      R"json("id":"2024","lifecycle":)json",
+      kEarlierLifecycle,
+      R"json(,"org":"minzheng","publish_before":"2025-04-01","published_revision":2,)json"
+      R"json("revision":2,"row_revision":7,"state":4,"submit_before":"2025-02-25",)json"
+      R"json("title":"鲁山县民政局关于2024年法治政府建设情况的报告",)json"
+      R"json("update_time":1740000000654321,"year":2024})json");
+}
 
-// The same for a default Report.
+// The same three for a default Report.
 inline constexpr char kEarlierEmptyContent[] =
     R"json({"document_number":"","layout":{"entries":[],"preset":1},"plan_items":[],)json"
     R"json("preamble":[],"report_date":null,"sections":[],"shortcomings":[],)json"
@@ -159,18 +145,15 @@ inline constexpr char kEarlierEmptyLifecycle[] =
     R"json({"approve_time":null,"approved_by":"","first_publish_time":null,)json"
     R"json("first_submit_time":null,"last_transition":null,"publish_time":null,)json"
     R"json("published_by":"","submit_time":null,"submitted_by":""})json";
-inline constexpr char kEarlierEmptySnapshot[] =
-    R"json({"content":{"document_number":"","layout":{"entries":[],"preset":1},)json"
-    R"json("plan_items":[],)json"
-    R"json("preamble":[],"report_date":null,"sections":[],"shortcomings":[],)json"
-    R"json("signatory":{"name":"","title":""},"suppressed_findings":[]},)json"
-    R"json("correction_reason":"",)json"
-    R"json("create_time":0,"id":"","lifecycle":{"approve_time":null,"approved_by":"",)json"
-    R"json("first_publish_time":null,"first_submit_time":null,"last_transition":null,)json"
-    R"json("publish_time":null,"published_by":"","submit_time":null,"submitted_by":""},)json"
-    R"json("org":"","publish_before":"1970-01-01","published_revision":0,"revision":1,)json"
-    R"json("row_revision":0,"state":1,"submit_before":"1970-01-01","title":"","update_time":0,)json"
-    R"json("year":0})json";
+inline std::string EarlierEmptySnapshot() {
+  return absl::StrCat(
+      R"json({"content":)json", kEarlierEmptyContent,
+      R"json(,"correction_reason":"","create_time":0,"id":"","lifecycle":)json",
+      kEarlierEmptyLifecycle,
+      R"json(,"org":"","publish_before":"1970-01-01","published_revision":0,)json"
+      R"json("revision":1,"row_revision":0,"state":1,"submit_before":"1970-01-01",)json"
+      R"json("title":"","update_time":0,"year":0})json");
+}
 
 }  // namespace fazhi::report
 

@@ -46,8 +46,8 @@ TEST(SqlReportRowsTest, ColumnsAreWrittenAsEarlierVersionsWroteThem) {
   EXPECT_EQ(Text(empty_report[kContent]), kEarlierEmptyContent);
   EXPECT_EQ(Text(empty_report[kLifecycle]), kEarlierEmptyLifecycle);
 
-  EXPECT_EQ(SnapshotJson(RichReport()), kEarlierSnapshot);
-  EXPECT_EQ(SnapshotJson(Report{}), kEarlierEmptySnapshot);
+  EXPECT_EQ(SnapshotJson(RichReport()), EarlierSnapshot());
+  EXPECT_EQ(SnapshotJson(Report{}), EarlierEmptySnapshot());
 }
 
 TEST(SqlReportRowsTest, AnEarlierOrganizationRowReadsEveryField) {
@@ -114,8 +114,8 @@ TEST(SqlReportRowsTest, AnEarlierReportRowReadsEveryField) {
 }
 
 TEST(SqlReportRowsTest, AnEarlierSnapshotReadsEveryField) {
-  const Report r = SnapshotFrom(kEarlierSnapshot);
-  EXPECT_EQ(SnapshotJson(r), kEarlierSnapshot);
+  const Report r = SnapshotFrom(EarlierSnapshot());
+  EXPECT_EQ(SnapshotJson(r), EarlierSnapshot());
   EXPECT_EQ(r.meta.org, "minzheng");
   EXPECT_EQ(r.meta.revision, 7);
   EXPECT_EQ(r.meta.create_time, absl::FromUnixMicros(1735689600123456));
@@ -124,7 +124,7 @@ TEST(SqlReportRowsTest, AnEarlierSnapshotReadsEveryField) {
   EXPECT_EQ(r.content.submit_before, absl::CivilDay(2025, 2, 25));
   EXPECT_EQ(r.correction_reason, "更正\"学习\"次数");
   EXPECT_EQ(r.life.published_by, "office");
-  EXPECT_EQ(SnapshotJson(SnapshotFrom(kEarlierEmptySnapshot)), kEarlierEmptySnapshot);
+  EXPECT_EQ(SnapshotJson(SnapshotFrom(EarlierEmptySnapshot())), EarlierEmptySnapshot());
 }
 
 TEST(SqlReportRowsTest, OlderShapesAndDamagedJsonReadAsTheyAlwaysDid) {

@@ -417,7 +417,7 @@ absl::Status InsertEarlierRows(sql::Transaction& tx) {
           "comment, correction_reason, report, superseded_by, supersede_time) "
           "VALUES ($1, 2024, 2, 'office', 1739200000000003, '', $2, $3, 0, NULL)",
           {sql::Value(org.meta.id), sql::Value(report.correction_reason),
-           sql::Value(kEarlierSnapshot)})
+           sql::Value(EarlierSnapshot())})
       .status();
 }
 
