@@ -9,6 +9,8 @@
 #include "services/report/content.h"
 #include "services/report/digest.h"
 #include "services/report/lifecycle.h"
+#include "services/report/sql_report_rows.h"
+#include "tests/report/earlier_rows.h"
 #include "tests/testing/test_database.h"
 
 namespace fazhi::report {
@@ -384,6 +386,80 @@ TEST_P(SqlReportStoreTest, LoadSupervisedPairsOrganizationsWithTheirReport) {
   ASSERT_TRUE((*supervised)[1].report.has_value());
   EXPECT_EQ((*supervised)[1].report->year, 2024);
   EXPECT_TRUE(store_->LoadSupervised("nobody", 2024)->empty());
+}
+
+// RichOrganization() and RichReport(), published as revision 2, in rows as
+// an earlier version stored them.
+absl::Status InsertEarlierRows(sql::Transaction& tx) {
+  const Organization org = RichOrganization();
+  const Report report = RichReport();
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO organizations (org, id, revision, create_time, "
+                             "update_time, full_name, region, supervisors, credit_code, contacts, "
+                             "two_person_approval, finding_remedies, addressee) "
+                             "VALUES ($1, $1, 1, 0, 0, $2, $3, $4, $5, $6, 1, $7, $8)",
+                             {sql::Value(org.meta.id), sql::Value(org.full_name),
+                              sql::Value(org.region), sql::Value(kEarlierSupervisors),
+                              sql::Value(org.credit_code), sql::Value(kEarlierContacts),
+                              sql::Value(kEarlierRemedies), sql::Value(org.addressee)})
+                      .status());
+  RETURN_IF_ERROR(tx.Execute("INSERT INTO reports (org, id, revision, create_time, update_time, "
+                             "year, state, report_revision, published_revision, title, content, "
+                             "submit_before, publish_before, correction_reason, lifecycle) "
+                             "VALUES ($1, '2024', 7, 1735689600123456, 1740000000654321, 2024, 4, "
+                             "2, 2, $2, $3, '2025-02-25', '2025-04-01', $4, $5)",
+                             {sql::Value(org.meta.id), sql::Value(report.content.title),
+                              sql::Value(kEarlierContent), sql::Value(report.correction_reason),
+                              sql::Value(kEarlierLifecycle)})
+                      .status());
+  return tx
+      .Execute(
+          "INSERT INTO report_revisions (org, year, revision, published_by, publish_time, "
+          "comment, correction_reason, report, superseded_by, supersede_time) "
+          "VALUES ($1, 2024, 2, 'office', 1739200000000003, '', $2, $3, 0, NULL)",
+          {sql::Value(org.meta.id), sql::Value(report.correction_reason),
+           sql::Value(EarlierSnapshot())})
+      .status();
+}
+
+TEST_P(SqlReportStoreTest, RowsWrittenByEarlierVersionsReadTheSameAndKeepTheirBytes) {
+  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, InsertEarlierRows).ok());
+  Open();
+
+  auto org = store_->GetOrganization("minzheng");
+  ASSERT_TRUE(org.ok()) << org.status();
+  EXPECT_EQ(OrganizationCodec::Values(*org), OrganizationCodec::Values(RichOrganization()));
+  ASSERT_EQ(org->finding_remedies.size(), 3u);
+  EXPECT_EQ(org->finding_remedies[1].due_year, 2025);
+  auto report = store_->GetReport("minzheng", 2024);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(ReportCodec::Values(*report), ReportCodec::Values(RichReport()));
+  EXPECT_EQ(report->content.shortcomings.at(0).due_date, absl::CivilDay(2025, 6, 30));
+  ASSERT_TRUE(report->life.last_transition.has_value());
+  EXPECT_EQ(report->life.last_transition->actor, "office");
+  auto revision = store_->GetRevision("minzheng", 2024, 2);
+  ASSERT_TRUE(revision.ok()) << revision.status();
+  EXPECT_EQ(SnapshotJson(revision->report), SnapshotJson(RichReport()));
+  EXPECT_EQ(revision->report.content.document_number, "鲁民〔2025〕3号");
+
+  // Written again unchanged, the rows keep their bytes.
+  ASSERT_TRUE(store_->UpdateOrganization(*org, org->meta.revision, By("x", "U")).ok());
+  auto unchanged = [](const Organization&, Report&, absl::Time) { return absl::OkStatus(); };
+  ASSERT_TRUE(store_->ChangeReport("minzheng", 2024, std::nullopt, unchanged, By("x", "C")).ok());
+  auto first_row = [&](const std::string& query) {
+    std::vector<std::string> texts;
+    auto read = [&](sql::Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto rows, tx.Query(query));
+      for (size_t i = 0; i < rows.at(0).size(); ++i) texts.push_back(rows[0].Text(i));
+      return absl::OkStatus();
+    };
+    EXPECT_TRUE(db_->Transact(sql::TxMode::kReadOnly, read).ok());
+    return texts;
+  };
+  EXPECT_THAT(first_row("SELECT revision, supervisors, contacts, finding_remedies "
+                        "FROM organizations"),
+              ElementsAre("2", kEarlierSupervisors, kEarlierContacts, kEarlierRemedies));
+  EXPECT_THAT(first_row("SELECT revision, content, lifecycle FROM reports"),
+              ElementsAre("8", kEarlierContent, kEarlierLifecycle));
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, SqlReportStoreTest,
