@@ -201,10 +201,10 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
     // As the gateway on the caller's behalf: the report service takes
     // documents only from the gateway, which composed them just now.
     const auth::Principal* who = auth::CurrentPrincipal();
-    auto call = backends_->Context(
-        AsDelegate(forward, backends_->config().own_authorization, who != nullptr ? who->caller : ""));
-    grpc::Status status = backends_->report().PublishReport(call.get(), publish, response->mutable_report());
-    if (!status.ok()) return backends_->Named("report", status);
+    ASSIGN_OR_RETURN(*response->mutable_report(),
+                     backends_->report().Publish(
+                         publish, AsDelegate(forward, backends_->config().own_authorization,
+                                             who != nullptr ? who->caller : "")));
     return absl::OkStatus();
   });
 }
@@ -225,28 +225,16 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     std::vector<rv1::Organization> organizations;
     std::string token;
     do {
-      rv1::ListOrganizationsRequest list;
-      list.set_supervisor(request->supervisor());
-      list.set_page_size(1000);
-      list.set_page_token(token);
-      rv1::ListOrganizationsResponse page;
-      auto call = backends_->Context(forward);
-      grpc::Status status = backends_->report().ListOrganizations(call.get(), list, &page);
-      if (!status.ok()) return backends_->Named("report", status);
+      ASSIGN_OR_RETURN(rv1::ListOrganizationsResponse page,
+                       backends_->report().ListOrganizations(request->supervisor(), 1000, token,
+                                                             forward));
       organizations.insert(organizations.end(), page.organizations().begin(), page.organizations().end());
       token = page.next_page_token();
     } while (!token.empty() && organizations.size() < kMaxDashboardOrganizations);
 
-    rv1::ListOverdueReportsRequest overdue_request;
-    overdue_request.set_supervisor(request->supervisor());
-    overdue_request.set_year(request->year());
-    *overdue_request.mutable_as_of() = ToDate(as_of);
-    rv1::ListOverdueReportsResponse overdue;
-    {
-      auto call = backends_->Context(forward);
-      grpc::Status status = backends_->report().ListOverdueReports(call.get(), overdue_request, &overdue);
-      if (!status.ok()) return backends_->Named("report", status);
-    }
+    ASSIGN_OR_RETURN(rv1::ListOverdueReportsResponse overdue,
+                     backends_->report().ListOverdueReports(request->supervisor(), request->year(),
+                                                            as_of, forward));
     // The report service already listed only what the caller may read;
     // check again here, where the rows are assembled.
     std::erase_if(organizations, [](const rv1::Organization& o) {
@@ -284,32 +272,24 @@ absl::Status AnnualReportServiceImpl::Decide(bool approve, const std::string& or
   const std::string name = absl::StrCat(OrgName(*org), "/reports/", year);
   std::string current_etag = etag;
   if (current_etag.empty()) {
-    rv1::GetReportRequest get;
-    get.set_name(name);
-    rv1::Report report;
-    auto call = backends_->Context(forward);
-    grpc::Status status = backends_->report().GetReport(call.get(), get, &report);
-    if (!status.ok()) return backends_->Named("report", status);
+    ASSIGN_OR_RETURN(rv1::Report report, backends_->report().GetReport(name, forward));
     current_etag = report.etag();
   }
-  auto call = backends_->Context(forward);
-  grpc::Status status;
   if (approve) {
     rv1::ApproveReportRequest request;
     request.set_name(name);
     request.set_etag(current_etag);
     request.set_actor(actor);
     request.set_comment(comment);
-    status = backends_->report().ApproveReport(call.get(), request, response);
+    ASSIGN_OR_RETURN(*response, backends_->report().Approve(request, forward));
   } else {
     rv1::RejectReportRequest request;
     request.set_name(name);
     request.set_etag(current_etag);
     request.set_actor(actor);
     request.set_comment(comment);
-    status = backends_->report().RejectReport(call.get(), request, response);
+    ASSIGN_OR_RETURN(*response, backends_->report().Reject(request, forward));
   }
-  if (!status.ok()) return backends_->Named("report", status);
   return absl::OkStatus();
 }
 
