@@ -2,6 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/gateway/sample_inputs.h"
 
 namespace fazhi::gateway {
 namespace {
@@ -13,20 +14,13 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
+using samples::Day;
 
 rv1::Organization Org(const std::string& slug, const std::string& full_name) {
   rv1::Organization o;
   o.set_name("orgs/" + slug);
   o.set_full_name(full_name);
   return o;
-}
-
-google::type::Date Day(int y, int m, int d) {
-  google::type::Date date;
-  date.set_year(y);
-  date.set_month(m);
-  date.set_day(d);
-  return date;
 }
 
 // Sessions per quarter and leadership-group sessions per quarter.

@@ -9,7 +9,6 @@ namespace fazhi::gateway {
 namespace {
 
 namespace rv1 = fazhi::report::v1;
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 using fakes::GatewayHarness;
@@ -32,6 +31,15 @@ class GatewayServiceTest : public ::testing::Test {
     report.set_state(state);
     report.set_etag("etag-1");
     gateway_.backends.report.report = report;
+  }
+
+  // PublishReport of orgs/a's 2024 as the approver.
+  grpc::Status Publish(v1::PublishReportResponse* published) {
+    v1::PublishReportRequest request;
+    request.set_org("orgs/a");
+    request.set_year(2024);
+    return gateway_.gateway().PublishReport(GatewayHarness::As(gateway_.approver_a).get(), request,
+                                            published);
   }
 
   GatewayHarness gateway_;
@@ -102,12 +110,8 @@ TEST_F(GatewayServiceTest, AReaderMayNotApproveAndNoBackendIsAsked) {
 
 TEST_F(GatewayServiceTest, OnlyAnApprovedReportIsPublished) {
   ReportIn(rv1::REPORT_STATE_DRAFT);
-  v1::PublishReportRequest request;
-  request.set_org("orgs/a");
-  request.set_year(2024);
   v1::PublishReportResponse published;
-  grpc::Status status =
-      gateway_.gateway().PublishReport(GatewayHarness::As(gateway_.approver_a).get(), request, &published);
+  grpc::Status status = Publish(&published);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("only an APPROVED report can be published"));
   EXPECT_EQ(gateway_.backends.script.Attempts("PublishReport"), 0);
@@ -115,12 +119,8 @@ TEST_F(GatewayServiceTest, OnlyAnApprovedReportIsPublished) {
 
 TEST_F(GatewayServiceTest, PublishingHandsEveryRenderingToTheReportServiceAsTheGateway) {
   ReportIn(rv1::REPORT_STATE_APPROVED);
-  v1::PublishReportRequest request;
-  request.set_org("orgs/a");
-  request.set_year(2024);
   v1::PublishReportResponse published;
-  grpc::Status status =
-      gateway_.gateway().PublishReport(GatewayHarness::As(gateway_.approver_a).get(), request, &published);
+  grpc::Status status = Publish(&published);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(published.report().state(), rv1::REPORT_STATE_PUBLISHED);
   std::vector<std::string> formats;
@@ -135,12 +135,8 @@ TEST_F(GatewayServiceTest, PublishingHandsEveryRenderingToTheReportServiceAsTheG
 TEST_F(GatewayServiceTest, AFailedPublicationIsNotRetried) {
   ReportIn(rv1::REPORT_STATE_APPROVED);
   gateway_.backends.script.FailFirst("PublishReport", 1, grpc::StatusCode::UNAVAILABLE);
-  v1::PublishReportRequest request;
-  request.set_org("orgs/a");
-  request.set_year(2024);
   v1::PublishReportResponse published;
-  grpc::Status status =
-      gateway_.gateway().PublishReport(GatewayHarness::As(gateway_.approver_a).get(), request, &published);
+  grpc::Status status = Publish(&published);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_message(), "report backend: unavailable (the gateway's log has the details)");
   EXPECT_EQ(gateway_.backends.script.Attempts("PublishReport"), 1);
