@@ -47,7 +47,8 @@ void SetStudyColumns(const fazhi::study::v1::StudySummary& study, int year, absl
   int due = 0, covered = 0;
   for (const auto& q : study.by_quarter()) {
     row.add_sessions_by_quarter(q.sessions());
-    const absl::CivilDay quarter_end = absl::CivilDay(absl::CivilMonth(year, q.quarter() * 3) + 1) - 1;
+    const absl::CivilDay quarter_end =
+        absl::CivilDay(absl::CivilMonth(year, q.quarter() * 3) + 1) - 1;
     if (quarter_end <= as_of) ++due;
     if (q.leadership_group_sessions() > 0) ++covered;
   }

@@ -247,8 +247,8 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     inputs.years.assign(inputs.organizations.size(), absl::UnknownError("not fetched"));
     ForEachBounded(inputs.organizations.size(), kDashboardFetchers, [&](size_t i) {
       const std::string slug = inputs.organizations[i].name().substr(5);  // after "orgs/"
-      inputs.years[i] = backends_->FetchYear(slug, request->year(), as_of,
-                                             Backends::FetchOptions{.allow_partial = true}, forward);
+      inputs.years[i] = backends_->FetchYear(
+          slug, request->year(), as_of, Backends::FetchOptions{.allow_partial = true}, forward);
     });
     *response = BuildDashboard(inputs);
     return absl::OkStatus();

@@ -11,19 +11,17 @@
 namespace fazhi::gateway {
 namespace {
 
+using fakes::FakeBackends;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using fakes::FakeBackends;
 namespace sv1 = fazhi::study::v1;
 namespace dv1 = fazhi::duty::v1;
 namespace rv1 = fazhi::report::v1;
 
 class BackendsTest : public ::testing::Test {
  protected:
-  BackendsTest() {
-    fake_.report.organizations.push_back(Organization("a"));
-  }
+  BackendsTest() { fake_.report.organizations.push_back(Organization("a")); }
 
   static rv1::Organization Organization(const std::string& slug) {
     rv1::Organization o;
@@ -40,10 +38,12 @@ class BackendsTest : public ::testing::Test {
   }
 
   // The study summary of 2024 through the client, waited for.
-  static absl::StatusOr<sv1::StudySummary> Summary(Backends& backends, const Forward& forward = {}) {
+  static absl::StatusOr<sv1::StudySummary> Summary(Backends& backends,
+                                                   const Forward& forward = {}) {
     std::promise<absl::StatusOr<sv1::StudySummary>> result;
-    backends.study().Summary("orgs/a", 2024, {}, forward,
-                             [&](absl::StatusOr<sv1::StudySummary> s) { result.set_value(std::move(s)); });
+    backends.study().Summary("orgs/a", 2024, {}, forward, [&](absl::StatusOr<sv1::StudySummary> s) {
+      result.set_value(std::move(s));
+    });
     return result.get_future().get();
   }
 
@@ -67,7 +67,8 @@ TEST_F(BackendsTest, AReadIsTriedAtMostThreeTimesThenNamesTheBackend) {
   ASSERT_FALSE(listed.ok());
   EXPECT_EQ(listed.status().code(), absl::StatusCode::kUnavailable);
   // The caller hears which backend, not where it is.
-  EXPECT_EQ(listed.status().message(), "report backend: unavailable (the gateway's log has the details)");
+  EXPECT_EQ(listed.status().message(),
+            "report backend: unavailable (the gateway's log has the details)");
 }
 
 TEST_F(BackendsTest, OtherFailuresAreNotRetriedAndKeepTheirMessage) {
@@ -102,8 +103,9 @@ TEST_F(BackendsTest, ACallWithoutAnAnswerWithinTheDeadlineNamesTheBackend) {
   });
   Backends backends(Config(absl::Milliseconds(150)));
   std::promise<absl::StatusOr<dv1::DutySummary>> result;
-  backends.duty().Summary("orgs/a", 2024, {}, {},
-                          [&](absl::StatusOr<dv1::DutySummary> s) { result.set_value(std::move(s)); });
+  backends.duty().Summary("orgs/a", 2024, {}, {}, [&](absl::StatusOr<dv1::DutySummary> s) {
+    result.set_value(std::move(s));
+  });
   absl::StatusOr<dv1::DutySummary> summary = result.get_future().get();
   EXPECT_EQ(summary.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(summary.status().message(), "duty backend: no answer within the deadline");
@@ -120,7 +122,8 @@ TEST_F(BackendsTest, EveryCallForwardsTheRequestIdAndTheCaller) {
                                                "Bearer fz_gateway", "office"))
                   .ok());
   EXPECT_EQ(fake_.script.Metadata("PublishReport", kRequestIdHeader), "req-2");
-  EXPECT_EQ(fake_.script.Metadata("PublishReport", auth::kAuthorizationHeader), "Bearer fz_gateway");
+  EXPECT_EQ(fake_.script.Metadata("PublishReport", auth::kAuthorizationHeader),
+            "Bearer fz_gateway");
   EXPECT_EQ(fake_.script.Metadata("PublishReport", auth::kOnBehalfOfHeader), "office");
 }
 
@@ -152,7 +155,8 @@ TEST_F(BackendsTest, FetchYearWithoutThePreviousYearAsksForTheYearOnly) {
 TEST_F(BackendsTest, APartialFetchSkipsAnUnreachableBackendOnly) {
   fake_.script.FailFirst("GetDutySummary", 100, grpc::StatusCode::UNAVAILABLE);
   Backends backends(Config());
-  auto partial = backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions{.allow_partial = true}, {});
+  auto partial = backends.FetchYear("a", 2024, std::nullopt,
+                                    Backends::FetchOptions{.allow_partial = true}, {});
   ASSERT_TRUE(partial.ok()) << partial.status();
   EXPECT_THAT(partial->missing_backends, ElementsAre("duty"));
   EXPECT_TRUE(partial->inputs.study.has_value());
@@ -164,7 +168,8 @@ TEST_F(BackendsTest, APartialFetchSkipsAnUnreachableBackendOnly) {
 
   // The caller's mistake is an error even for a partial draft.
   fake_.script.FailFirst("GetStudySummary", 100, grpc::StatusCode::INVALID_ARGUMENT);
-  auto refused = backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions{.allow_partial = true}, {});
+  auto refused = backends.FetchYear("a", 2024, std::nullopt,
+                                    Backends::FetchOptions{.allow_partial = true}, {});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.status().message(), "study backend: scripted failure");
 }
@@ -172,25 +177,27 @@ TEST_F(BackendsTest, APartialFetchSkipsAnUnreachableBackendOnly) {
 TEST_F(BackendsTest, AYearBeforeTheServiceAcceptsIsNoBaselineNotAFailure) {
   fake_.study.refused_years = {2023};
   Backends backends(Config());
-  auto year = backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  auto year =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
   ASSERT_TRUE(year.ok()) << year.status();
   EXPECT_TRUE(year->inputs.study.has_value());
   EXPECT_FALSE(year->inputs.study_previous.has_value());
 
   // Unreachable for the year before only: the year's failure all the same.
   fake_.study.refused_years.clear();
-  fake_.script.On("GetStudySummary", [](int) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
-  });
-  EXPECT_EQ(backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {})
-                .status()
-                .code(),
-            absl::StatusCode::kUnavailable);
+  fake_.script.On("GetStudySummary",
+                  [](int) { return grpc::Status(grpc::StatusCode::UNAVAILABLE, "down"); });
+  EXPECT_EQ(
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {})
+          .status()
+          .code(),
+      absl::StatusCode::kUnavailable);
 }
 
 TEST_F(BackendsTest, AnUnknownOrganizationIsTheReportBackendsAnswer) {
   Backends backends(Config());
-  auto year = backends.FetchYear("b", 2024, std::nullopt, Backends::FetchOptions{.allow_partial = true}, {});
+  auto year = backends.FetchYear("b", 2024, std::nullopt,
+                                 Backends::FetchOptions{.allow_partial = true}, {});
   EXPECT_EQ(year.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(year.status().message(), "report backend: orgs/b not found");
 }

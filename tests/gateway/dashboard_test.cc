@@ -10,11 +10,11 @@ namespace {
 namespace rv1 = fazhi::report::v1;
 namespace sv1 = fazhi::study::v1;
 namespace dv1 = fazhi::duty::v1;
+using samples::Day;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
-using samples::Day;
 
 rv1::Organization Org(const std::string& slug, const std::string& full_name) {
   rv1::Organization o;
@@ -191,7 +191,8 @@ TEST(DashboardTest, DutyColumnsComeFromTheTotalsAndGapCountsAndDomainsAddUp) {
   EXPECT_EQ(board.rows(0).domains_without_legal_reviewer(), 1);
   EXPECT_EQ(board.rows(1).powers_understaffed(), 4);
   EXPECT_EQ(board.rows(1).certificates_lapsed(), 0);
-  EXPECT_THAT(board.understaffed_by_domain(), UnorderedElementsAre(Pair("殡葬", 3), Pair("救助", 3)));
+  EXPECT_THAT(board.understaffed_by_domain(),
+              UnorderedElementsAre(Pair("殡葬", 3), Pair("救助", 3)));
 }
 
 TEST(DashboardTest, AMissingBackendLeavesItsColumnsEmptyAndIsNamed) {

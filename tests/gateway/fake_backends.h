@@ -87,7 +87,8 @@ class FakeStudy final : public sv1::StudyService::Service {
   // Years refused as out of range (INVALID_ARGUMENT).
   std::set<int> refused_years;
 
-  grpc::Status GetStudySummary(grpc::ServerContext* context, const sv1::GetStudySummaryRequest* request,
+  grpc::Status GetStudySummary(grpc::ServerContext* context,
+                               const sv1::GetStudySummaryRequest* request,
                                sv1::StudySummary* response) override {
     grpc::Status status = script_->Attempt(context, "GetStudySummary");
     if (!status.ok()) return status;
@@ -109,7 +110,8 @@ class FakeDuty final : public dv1::DutyService::Service {
   explicit FakeDuty(Script* script) : script_(script) {}
   dv1::DutySummary summary;
 
-  grpc::Status GetDutySummary(grpc::ServerContext* context, const dv1::GetDutySummaryRequest* request,
+  grpc::Status GetDutySummary(grpc::ServerContext* context,
+                              const dv1::GetDutySummaryRequest* request,
                               dv1::DutySummary* response) override {
     grpc::Status status = script_->Attempt(context, "GetDutySummary");
     if (!status.ok()) return status;
@@ -133,7 +135,8 @@ class FakeReport final : public rv1::ReportService::Service {
   rv1::ApproveReportRequest approved;
   rv1::PublishReportRequest published;
 
-  grpc::Status GetOrganization(grpc::ServerContext* context, const rv1::GetOrganizationRequest* request,
+  grpc::Status GetOrganization(grpc::ServerContext* context,
+                               const rv1::GetOrganizationRequest* request,
                                rv1::Organization* response) override {
     grpc::Status status = script_->Attempt(context, "GetOrganization");
     if (!status.ok()) return status;

@@ -104,9 +104,12 @@ class GatewayHarness {
     absl::StatusOr<auth::NewApiKey> made = auth::GenerateApiKey();
     ASSERT_TRUE(made.ok());
     key = made->key;
-    keys.callers.push_back(auth::CallerEntry{
-        name, {{role, std::move(orgs)}}, {}, false,
-        {auth::KeyEntry{made->id, made->sha256, "2026-11-29T00:00:00Z", ""}}});
+    keys.callers.push_back(
+        auth::CallerEntry{name,
+                          {{role, std::move(orgs)}},
+                          {},
+                          false,
+                          {auth::KeyEntry{made->id, made->sha256, "2026-11-29T00:00:00Z", ""}}});
   }
 
   std::unique_ptr<auth::Authenticator> authenticator_;

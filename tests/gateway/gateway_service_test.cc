@@ -9,9 +9,9 @@ namespace fazhi::gateway {
 namespace {
 
 namespace rv1 = fazhi::report::v1;
+using fakes::GatewayHarness;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-using fakes::GatewayHarness;
 
 class GatewayServiceTest : public ::testing::Test {
  protected:
@@ -50,8 +50,8 @@ TEST_F(GatewayServiceTest, TheDashboardHasARowForEachOrganizationTheCallerMayRea
   request.set_supervisor("orgs/county");
   request.set_year(2024);
   v1::Dashboard board;
-  grpc::Status status =
-      gateway_.gateway().GetDashboard(GatewayHarness::As(gateway_.supervisor).get(), request, &board);
+  grpc::Status status = gateway_.gateway().GetDashboard(
+      GatewayHarness::As(gateway_.supervisor).get(), request, &board);
   ASSERT_TRUE(status.ok()) << status.error_message();
   // The fake lists b too; the caller may not read it.
   ASSERT_EQ(board.rows_size(), 1);
@@ -69,13 +69,14 @@ TEST_F(GatewayServiceTest, TheDashboardHasARowForEachOrganizationTheCallerMayRea
 }
 
 TEST_F(GatewayServiceTest, TheDashboardFailsNamingTheReportBackend) {
-  gateway_.backends.script.FailFirst("ListOverdueReports", 1, grpc::StatusCode::FAILED_PRECONDITION);
+  gateway_.backends.script.FailFirst("ListOverdueReports", 1,
+                                     grpc::StatusCode::FAILED_PRECONDITION);
   v1::GetDashboardRequest request;
   request.set_supervisor("orgs/county");
   request.set_year(2024);
   v1::Dashboard board;
-  grpc::Status status =
-      gateway_.gateway().GetDashboard(GatewayHarness::As(gateway_.supervisor).get(), request, &board);
+  grpc::Status status = gateway_.gateway().GetDashboard(
+      GatewayHarness::As(gateway_.supervisor).get(), request, &board);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(status.error_message(), "report backend: scripted failure");
 }
@@ -87,8 +88,8 @@ TEST_F(GatewayServiceTest, ApprovingWithoutAnEtagApprovesTheCurrentReportAsTheCa
   request.set_year(2024);
   request.set_actor("someone else");
   rv1::Report report;
-  grpc::Status status =
-      gateway_.gateway().ApproveReport(GatewayHarness::As(gateway_.approver_a).get(), request, &report);
+  grpc::Status status = gateway_.gateway().ApproveReport(
+      GatewayHarness::As(gateway_.approver_a).get(), request, &report);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(report.state(), rv1::REPORT_STATE_APPROVED);
   EXPECT_EQ(gateway_.backends.report.approved.name(), "orgs/a/reports/2024");
@@ -101,8 +102,8 @@ TEST_F(GatewayServiceTest, AReaderMayNotApproveAndNoBackendIsAsked) {
   request.set_org("orgs/a");
   request.set_year(2024);
   rv1::Report report;
-  grpc::Status status =
-      gateway_.gateway().ApproveReport(GatewayHarness::As(gateway_.reader_a).get(), request, &report);
+  grpc::Status status = gateway_.gateway().ApproveReport(
+      GatewayHarness::As(gateway_.reader_a).get(), request, &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(gateway_.backends.script.Attempts("GetReport"), 0);
   EXPECT_EQ(gateway_.backends.script.Attempts("ApproveReport"), 0);
@@ -124,12 +125,14 @@ TEST_F(GatewayServiceTest, PublishingHandsEveryRenderingToTheReportServiceAsTheG
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(published.report().state(), rv1::REPORT_STATE_PUBLISHED);
   std::vector<std::string> formats;
-  for (const auto& d : gateway_.backends.report.published.documents()) formats.push_back(d.format());
+  for (const auto& d : gateway_.backends.report.published.documents())
+    formats.push_back(d.format());
   EXPECT_THAT(formats, UnorderedElementsAre("txt", "md", "html", "docx"));
   for (const auto& r : published.renderings()) EXPECT_TRUE(r.content().empty()) << r.format();
   EXPECT_EQ(gateway_.backends.script.Metadata("PublishReport", auth::kAuthorizationHeader),
             GatewayHarness::kOwnAuthorization);
-  EXPECT_EQ(gateway_.backends.script.Metadata("PublishReport", auth::kOnBehalfOfHeader), "approver-a");
+  EXPECT_EQ(gateway_.backends.script.Metadata("PublishReport", auth::kOnBehalfOfHeader),
+            "approver-a");
 }
 
 TEST_F(GatewayServiceTest, AFailedPublicationIsNotRetried) {
@@ -138,7 +141,8 @@ TEST_F(GatewayServiceTest, AFailedPublicationIsNotRetried) {
   v1::PublishReportResponse published;
   grpc::Status status = Publish(&published);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(status.error_message(), "report backend: unavailable (the gateway's log has the details)");
+  EXPECT_EQ(status.error_message(),
+            "report backend: unavailable (the gateway's log has the details)");
   EXPECT_EQ(gateway_.backends.script.Attempts("PublishReport"), 1);
 }
 

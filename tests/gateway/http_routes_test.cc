@@ -12,9 +12,9 @@
 namespace fazhi::gateway {
 namespace {
 
+using fakes::GatewayHarness;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-using fakes::GatewayHarness;
 namespace rv1 = fazhi::report::v1;
 
 constexpr char kDownload[] = "/orgs/a/reports/2024.txt";
@@ -34,7 +34,8 @@ class HttpRoutesTest : public ::testing::Test {
     return {{"Authorization", "Bearer " + key}};
   }
 
-  httplib::Result PostJson(const std::string& path, const std::string& key, const std::string& body) {
+  httplib::Result PostJson(const std::string& path, const std::string& key,
+                           const std::string& body) {
     return http_.Post(path, Bearer(key), body, "application/json");
   }
 
@@ -46,7 +47,8 @@ TEST_F(HttpRoutesTest, ADownloadIsTheComposedReportWithItsDigest) {
   auto response = http_.Get(kDownload, Bearer(gateway_.reader_a));
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 200) << response->body;
-  EXPECT_EQ(response->get_header_value("Content-Disposition"), "attachment; filename=\"a-2024.txt\"");
+  EXPECT_EQ(response->get_header_value("Content-Disposition"),
+            "attachment; filename=\"a-2024.txt\"");
   EXPECT_EQ(response->get_header_value("X-Content-SHA256"), report::Sha256Hex(response->body));
   EXPECT_THAT(response->body, HasSubstr("甲局"));
   EXPECT_EQ(response->get_header_value("Cache-Control"), "no-store");
@@ -114,7 +116,8 @@ TEST_F(HttpRoutesTest, TheJsonApiCallsTheGatewaysRpcAsTheCaller) {
 }
 
 TEST_F(HttpRoutesTest, TheJsonApiAnswersARefusalAsAJsonError) {
-  auto response = PostJson("/api/v1/approve", gateway_.reader_a, R"({"org": "orgs/a", "year": 2024})");
+  auto response =
+      PostJson("/api/v1/approve", gateway_.reader_a, R"({"org": "orgs/a", "year": 2024})");
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 403);
   const nlohmann::json error = nlohmann::json::parse(response->body)["error"];
