@@ -18,6 +18,10 @@
 namespace fazhi::gateway {
 namespace {
 
+namespace sv1 = fazhi::study::v1;
+namespace dv1 = fazhi::duty::v1;
+namespace rv1 = fazhi::report::v1;
+
 // Reads are idempotent: retry them on UNAVAILABLE with backoff. Nothing
 // that writes is listed.
 constexpr char kServiceConfig[] = R"json({
@@ -72,6 +76,186 @@ class Latch {
 
 }  // namespace
 
+BackendClient::BackendClient(std::string name, std::string target, absl::Duration deadline)
+    : name_(std::move(name)), target_(std::move(target)), deadline_(deadline) {}
+
+std::unique_ptr<grpc::ClientContext> BackendClient::Context(const Forward& forward) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(deadline_));
+  if (!forward.request_id.empty()) context->AddMetadata(kRequestIdHeader, forward.request_id);
+  if (!forward.authorization.empty()) {
+    context->AddMetadata(auth::kAuthorizationHeader, forward.authorization);
+  }
+  if (!forward.on_behalf_of.empty()) {
+    context->AddMetadata(auth::kOnBehalfOfHeader, forward.on_behalf_of);
+  }
+  return context;
+}
+
+absl::Status BackendClient::Named(const grpc::Status& status) const {
+  absl::Status inner = FromGrpcStatus(status);
+  // The caller hears which backend, the log also where it is: addresses
+  // inside the deployment are no caller's business.
+  // gRPC's own messages for these quote the peer's address.
+  std::string message(inner.message().empty() ? "no answer" : inner.message());
+  if (inner.code() == absl::StatusCode::kUnavailable) {
+    spdlog::warn("{} backend at {}: {}", name_, target_, inner.ToString());
+    message = "unavailable (the gateway's log has the details)";
+  } else if (inner.code() == absl::StatusCode::kDeadlineExceeded) {
+    spdlog::warn("{} backend at {}: {}", name_, target_, inner.ToString());
+    message = "no answer within the deadline";
+  }
+  absl::Status named(inner.code(), absl::StrCat(name_, " backend: ", message));
+  inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    named.SetPayload(url, payload);
+  });
+  return named;
+}
+
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> BackendClient::Call(
+    Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+    const Request& request, const Forward& forward) const {
+  std::unique_ptr<grpc::ClientContext> context = Context(forward);
+  Response response;
+  const grpc::Status status = (stub.*method)(context.get(), request, &response);
+  if (!status.ok()) return Named(status);
+  return response;
+}
+
+template <typename Request, typename Response, typename Start>
+void BackendClient::CallAsync(Start start, Request request, const Forward& forward,
+                              Done<Response> done) const {
+  // What gRPC reads and writes until the call ends; the callback owns it.
+  struct InFlight {
+    std::unique_ptr<grpc::ClientContext> context;
+    Request request;
+    Response response;
+  };
+  auto call = std::make_shared<InFlight>(InFlight{Context(forward), std::move(request), {}});
+  start(call->context.get(), &call->request, &call->response,
+        [this, call, done = std::move(done)](grpc::Status status) {
+          if (status.ok()) {
+            done(std::move(call->response));
+          } else {
+            done(Named(status));
+          }
+        });
+}
+
+namespace {
+
+template <typename SummaryRequest>
+SummaryRequest SummaryRequestFor(const std::string& org_name, int year,
+                                 const SummaryOptions& options) {
+  SummaryRequest request;
+  request.set_org(org_name);
+  request.set_year(year);
+  if (options.as_of) *request.mutable_as_of() = ToDate(*options.as_of);
+  request.set_include_records(options.include_records);
+  return request;
+}
+
+}  // namespace
+
+StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+                         absl::Duration deadline)
+    : BackendClient("study", std::move(target), deadline),
+      stub_(sv1::StudyService::NewStub(channel)) {}
+
+void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
+                          const Forward& forward, Done<sv1::StudySummary> done) {
+  CallAsync(
+      [this](auto* context, auto* request, auto* response, auto on_status) {
+        stub_->async()->GetStudySummary(context, request, response, std::move(on_status));
+      },
+      SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward,
+      std::move(done));
+}
+
+DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+                       absl::Duration deadline)
+    : BackendClient("duty", std::move(target), deadline),
+      stub_(dv1::DutyService::NewStub(channel)) {}
+
+void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
+                         const Forward& forward, Done<dv1::DutySummary> done) {
+  CallAsync(
+      [this](auto* context, auto* request, auto* response, auto on_status) {
+        stub_->async()->GetDutySummary(context, request, response, std::move(on_status));
+      },
+      SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward,
+      std::move(done));
+}
+
+ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+                           absl::Duration deadline)
+    : BackendClient("report", std::move(target), deadline),
+      stub_(rv1::ReportService::NewStub(channel)) {}
+
+void ReportClient::GetOrganization(const std::string& org_name, const Forward& forward,
+                                   Done<rv1::Organization> done) {
+  rv1::GetOrganizationRequest request;
+  request.set_name(org_name);
+  CallAsync(
+      [this](auto* context, auto* request, auto* response, auto on_status) {
+        stub_->async()->GetOrganization(context, request, response, std::move(on_status));
+      },
+      std::move(request), forward, std::move(done));
+}
+
+void ReportClient::GetReport(const std::string& name, const Forward& forward,
+                             Done<rv1::Report> done) {
+  rv1::GetReportRequest request;
+  request.set_name(name);
+  CallAsync(
+      [this](auto* context, auto* request, auto* response, auto on_status) {
+        stub_->async()->GetReport(context, request, response, std::move(on_status));
+      },
+      std::move(request), forward, std::move(done));
+}
+
+absl::StatusOr<rv1::Report> ReportClient::GetReport(const std::string& name,
+                                                    const Forward& forward) {
+  rv1::GetReportRequest request;
+  request.set_name(name);
+  return Call(*stub_, &rv1::ReportService::Stub::GetReport, request, forward);
+}
+
+absl::StatusOr<rv1::ListOrganizationsResponse> ReportClient::ListOrganizations(
+    const std::string& supervisor, int page_size, const std::string& page_token,
+    const Forward& forward) {
+  rv1::ListOrganizationsRequest request;
+  request.set_supervisor(supervisor);
+  request.set_page_size(page_size);
+  request.set_page_token(page_token);
+  return Call(*stub_, &rv1::ReportService::Stub::ListOrganizations, request, forward);
+}
+
+absl::StatusOr<rv1::ListOverdueReportsResponse> ReportClient::ListOverdueReports(
+    const std::string& supervisor, int year, absl::CivilDay as_of, const Forward& forward) {
+  rv1::ListOverdueReportsRequest request;
+  request.set_supervisor(supervisor);
+  request.set_year(year);
+  *request.mutable_as_of() = ToDate(as_of);
+  return Call(*stub_, &rv1::ReportService::Stub::ListOverdueReports, request, forward);
+}
+
+absl::StatusOr<rv1::Report> ReportClient::Approve(const rv1::ApproveReportRequest& request,
+                                                  const Forward& forward) {
+  return Call(*stub_, &rv1::ReportService::Stub::ApproveReport, request, forward);
+}
+
+absl::StatusOr<rv1::Report> ReportClient::Reject(const rv1::RejectReportRequest& request,
+                                                 const Forward& forward) {
+  return Call(*stub_, &rv1::ReportService::Stub::RejectReport, request, forward);
+}
+
+absl::StatusOr<rv1::Report> ReportClient::Publish(const rv1::PublishReportRequest& request,
+                                                  const Forward& forward) {
+  return Call(*stub_, &rv1::ReportService::Stub::PublishReport, request, forward);
+}
+
 absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(const BackendConfig& config) {
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
                    ChannelCredentialsFor(config.tls));
@@ -84,51 +268,13 @@ Backends::Backends(const BackendConfig& config)
 Backends::Backends(const BackendConfig& config,
                    const std::shared_ptr<grpc::ChannelCredentials>& credentials)
     : config_(config),
-      study_(fazhi::study::v1::StudyService::NewStub(Channel(config.study, config.tls, credentials))),
-      duty_(fazhi::duty::v1::DutyService::NewStub(Channel(config.duty, config.tls, credentials))),
-      report_(fazhi::report::v1::ReportService::NewStub(
-          Channel(config.report, config.tls, credentials))) {}
-
-std::unique_ptr<grpc::ClientContext> Backends::Context(const Forward& forward) const {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(config_.deadline));
-  if (!forward.request_id.empty()) context->AddMetadata(kRequestIdHeader, forward.request_id);
-  if (!forward.authorization.empty()) {
-    context->AddMetadata(auth::kAuthorizationHeader, forward.authorization);
-  }
-  if (!forward.on_behalf_of.empty()) {
-    context->AddMetadata(auth::kOnBehalfOfHeader, forward.on_behalf_of);
-  }
-  return context;
-}
+      study_(Channel(config.study, config.tls, credentials), config.study, config.deadline),
+      duty_(Channel(config.duty, config.tls, credentials), config.duty, config.deadline),
+      report_(Channel(config.report, config.tls, credentials), config.report, config.deadline) {}
 
 Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
                    const std::string& caller) {
   return Forward{forward.request_id, own_authorization, caller};
-}
-
-absl::Status Backends::Named(const std::string& backend, const grpc::Status& status) const {
-  const std::string& target = backend == "study"  ? config_.study
-                              : backend == "duty" ? config_.duty
-                                                  : config_.report;
-  absl::Status inner = FromGrpcStatus(status);
-  // The caller hears which backend, the log also where it is: addresses
-  // inside the deployment are no caller's business.
-  // gRPC's own messages for these quote the peer's address.
-  std::string message(inner.message().empty() ? "no answer" : inner.message());
-  if (inner.code() == absl::StatusCode::kUnavailable) {
-    spdlog::warn("{} backend at {}: {}", backend, target, inner.ToString());
-    message = "unavailable (the gateway's log has the details)";
-  } else if (inner.code() == absl::StatusCode::kDeadlineExceeded) {
-    spdlog::warn("{} backend at {}: {}", backend, target, inner.ToString());
-    message = "no answer within the deadline";
-  }
-  absl::Status named(inner.code(), absl::StrCat(backend, " backend: ", message));
-  inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    named.SetPayload(url, payload);
-  });
-  return named;
 }
 
 absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
@@ -136,85 +282,62 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
                                                  const FetchOptions& options, const Forward& forward) {
   const bool allow_partial = options.allow_partial;
   const std::string org_name = absl::StrCat("orgs/", org);
-  fazhi::report::v1::GetOrganizationRequest org_request;
-  org_request.set_name(org_name);
-  fazhi::report::v1::GetReportRequest report_request;
-  report_request.set_name(absl::StrCat(org_name, "/reports/", year));
-  fazhi::study::v1::GetStudySummaryRequest study_request;
-  study_request.set_org(org_name);
-  study_request.set_year(year);
-  fazhi::duty::v1::GetDutySummaryRequest duty_request;
-  duty_request.set_org(org_name);
-  duty_request.set_year(year);
-  if (as_of) {
-    *study_request.mutable_as_of() = ToDate(*as_of);
-    *duty_request.mutable_as_of() = ToDate(*as_of);
-  }
-  study_request.set_include_records(options.include_records);
-  duty_request.set_include_records(options.include_records);
-  // The whole year before, as its own report saw it at the year's end.
-  fazhi::study::v1::GetStudySummaryRequest previous_request;
-  previous_request.set_org(org_name);
-  previous_request.set_year(year - 1);
-  *previous_request.mutable_as_of() = ToDate(absl::CivilDay(year - 1, 12, 31));
+  const SummaryOptions summary{as_of, options.include_records};
 
-  fazhi::report::v1::Organization organization;
-  fazhi::report::v1::Report report;
-  fazhi::study::v1::StudySummary study;
-  fazhi::duty::v1::DutySummary duty;
-  fazhi::study::v1::StudySummary previous;
-  grpc::Status org_status, report_status, study_status, duty_status, previous_status;
-  auto org_context = Context(forward), report_context = Context(forward),
-       study_context = Context(forward), duty_context = Context(forward),
-       previous_context = Context(forward);
+  absl::StatusOr<rv1::Organization> organization;
+  absl::StatusOr<rv1::Report> report;
+  absl::StatusOr<sv1::StudySummary> study, previous;
+  absl::StatusOr<dv1::DutySummary> duty;
   Latch latch(options.previous_year ? 5 : 4);
+  auto into = [&latch](auto& slot) {
+    return [&latch, &slot](auto result) {
+      slot = std::move(result);
+      latch.CountDown();
+    };
+  };
   if (options.previous_year) {
-    study_->async()->GetStudySummary(previous_context.get(), &previous_request, &previous,
-                                     [&](grpc::Status s) { previous_status = s; latch.CountDown(); });
+    // The whole year before, as its own report saw it at the year's end.
+    study_.Summary(org_name, year - 1, SummaryOptions{absl::CivilDay(year - 1, 12, 31)}, forward,
+                   into(previous));
   }
-  report_->async()->GetOrganization(org_context.get(), &org_request, &organization,
-                                    [&](grpc::Status s) { org_status = s; latch.CountDown(); });
-  report_->async()->GetReport(report_context.get(), &report_request, &report,
-                              [&](grpc::Status s) { report_status = s; latch.CountDown(); });
-  study_->async()->GetStudySummary(study_context.get(), &study_request, &study,
-                                   [&](grpc::Status s) { study_status = s; latch.CountDown(); });
-  duty_->async()->GetDutySummary(duty_context.get(), &duty_request, &duty,
-                                 [&](grpc::Status s) { duty_status = s; latch.CountDown(); });
+  report_.GetOrganization(org_name, forward, into(organization));
+  report_.GetReport(absl::StrCat(org_name, "/reports/", year), forward, into(report));
+  study_.Summary(org_name, year, summary, forward, into(study));
+  duty_.Summary(org_name, year, summary, forward, into(duty));
   latch.Wait();
 
   ComposeInput input;
   input.inputs.org = org;
   input.inputs.year = year;
-  if (!org_status.ok()) return Named("report", org_status);
-  input.inputs.organization = organization;
-  if (report_status.ok()) {
-    input.inputs.report = report;
-  } else if (report_status.error_code() != grpc::StatusCode::NOT_FOUND) {
-    return Named("report", report_status);
+  if (!organization.ok()) return organization.status();
+  input.inputs.organization = *std::move(organization);
+  if (report.ok()) {
+    input.inputs.report = *std::move(report);
+  } else if (!absl::IsNotFound(report.status())) {
+    return report.status();
   }
   // A backend whose answer is the caller's mistake (bad year…) is an
   // error even for a partial draft; only an unreachable one is skipped.
-  auto unreachable = [](const grpc::Status& s) {
-    return s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-           s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  auto unreachable = [](const absl::Status& s) {
+    return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
   };
-  for (auto& [name, status] : {std::pair<std::string, grpc::Status&>{"study", study_status},
-                               std::pair<std::string, grpc::Status&>{"duty", duty_status}}) {
+  for (const auto& [name, status] : {std::pair<std::string, absl::Status>{"study", study.status()},
+                                     std::pair<std::string, absl::Status>{"duty", duty.status()}}) {
     if (status.ok()) continue;
-    if (!allow_partial || !unreachable(status)) return Named(name, status);
+    if (!allow_partial || !unreachable(status)) return status;
     input.missing_backends.push_back(name);
   }
-  if (study_status.ok() && options.previous_year) {
+  if (study.ok() && options.previous_year) {
     // The same backend as the year itself: its failure is the year's, but
     // a year before the earliest the service accepts is simply no baseline.
-    if (previous_status.ok()) {
-      input.inputs.study_previous = previous;
-    } else if (previous_status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) {
-      if (!allow_partial || !unreachable(previous_status)) return Named("study", previous_status);
+    if (previous.ok()) {
+      input.inputs.study_previous = *std::move(previous);
+    } else if (!absl::IsInvalidArgument(previous.status())) {
+      if (!allow_partial || !unreachable(previous.status())) return previous.status();
     }
   }
-  if (study_status.ok()) input.inputs.study = study;
-  if (duty_status.ok()) input.inputs.duty = duty;
+  if (study.ok()) input.inputs.study = *std::move(study);
+  if (duty.ok()) input.inputs.duty = *std::move(duty);
   return input;
 }
 

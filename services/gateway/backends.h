@@ -5,6 +5,7 @@
 // fan-out with a deadline per call, errors that name the backend, retries
 // (by gRPC service config) only for the idempotent reads.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,100 @@ struct Forward {
 Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
                    const std::string& caller);
 
+// The result of an asynchronous call; it runs on a gRPC thread.
+template <typename Response>
+using Done = std::function<void(absl::StatusOr<Response>)>;
+
+// One backend: every call carries the deadline and the forwarded metadata,
+// and a failure comes back naming the backend ("study backend: …"; its
+// address only in the log). Retries are the channel's (reads only).
+class BackendClient {
+ public:
+  BackendClient(std::string name, std::string target, absl::Duration deadline);
+
+ protected:
+  // A blocking call of `method`.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(Stub& stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const Request& request, const Forward& forward) const;
+  // An asynchronous call: `start(context, request, response, on_status)`
+  // starts it on the stub's callback API.
+  template <typename Request, typename Response, typename Start>
+  void CallAsync(Start start, Request request, const Forward& forward, Done<Response> done) const;
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;
+  absl::Status Named(const grpc::Status& status) const;
+
+  std::string name_;
+  std::string target_;
+  absl::Duration deadline_;
+};
+
+// What a summary is asked for: the day it is as of (the service's default
+// when absent) and whether the names of the records behind the totals come
+// with it.
+struct SummaryOptions {
+  std::optional<absl::CivilDay> as_of;
+  bool include_records = false;
+};
+
+class StudyClient : public BackendClient {
+ public:
+  StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+              absl::Duration deadline);
+  // GetStudySummary of orgs/{org} for `year`; `org_name` is "orgs/{org}".
+  void Summary(const std::string& org_name, int year, const SummaryOptions& options,
+               const Forward& forward, Done<fazhi::study::v1::StudySummary> done);
+
+ private:
+  std::unique_ptr<fazhi::study::v1::StudyService::Stub> stub_;
+};
+
+class DutyClient : public BackendClient {
+ public:
+  DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+             absl::Duration deadline);
+  void Summary(const std::string& org_name, int year, const SummaryOptions& options,
+               const Forward& forward, Done<fazhi::duty::v1::DutySummary> done);
+
+ private:
+  std::unique_ptr<fazhi::duty::v1::DutyService::Stub> stub_;
+};
+
+class ReportClient : public BackendClient {
+ public:
+  ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
+               absl::Duration deadline);
+
+  void GetOrganization(const std::string& org_name, const Forward& forward,
+                       Done<fazhi::report::v1::Organization> done);
+  // `name` is "orgs/{org}/reports/{year}".
+  void GetReport(const std::string& name, const Forward& forward,
+                 Done<fazhi::report::v1::Report> done);
+  absl::StatusOr<fazhi::report::v1::Report> GetReport(const std::string& name,
+                                                      const Forward& forward);
+  absl::StatusOr<fazhi::report::v1::ListOrganizationsResponse> ListOrganizations(
+      const std::string& supervisor, int page_size, const std::string& page_token,
+      const Forward& forward);
+  absl::StatusOr<fazhi::report::v1::ListOverdueReportsResponse> ListOverdueReports(
+      const std::string& supervisor, int year, absl::CivilDay as_of, const Forward& forward);
+
+  // Writes: never retried.
+  absl::StatusOr<fazhi::report::v1::Report> Approve(
+      const fazhi::report::v1::ApproveReportRequest& request, const Forward& forward);
+  absl::StatusOr<fazhi::report::v1::Report> Reject(
+      const fazhi::report::v1::RejectReportRequest& request, const Forward& forward);
+  absl::StatusOr<fazhi::report::v1::Report> Publish(
+      const fazhi::report::v1::PublishReportRequest& request, const Forward& forward);
+
+ private:
+  std::unique_ptr<fazhi::report::v1::ReportService::Stub> stub_;
+};
+
+// The three backends, and the fan-out a report needs from them.
 class Backends {
  public:
   // Fails when the TLS files cannot be read.
@@ -76,22 +171,17 @@ class Backends {
                                          const FetchOptions& options, const Forward& forward);
 
   const BackendConfig& config() const { return config_; }
-  fazhi::report::v1::ReportService::Stub& report() { return *report_; }
-  fazhi::study::v1::StudyService::Stub& study() { return *study_; }
-  fazhi::duty::v1::DutyService::Stub& duty() { return *duty_; }
-
-  // A client context with the deadline and the forwarded metadata.
-  std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;
-  // The backend's error, naming it: "study backend (HOST:PORT): …".
-  absl::Status Named(const std::string& backend, const grpc::Status& status) const;
+  StudyClient& study() { return study_; }
+  DutyClient& duty() { return duty_; }
+  ReportClient& report() { return report_; }
 
  private:
   Backends(const BackendConfig& config, const std::shared_ptr<grpc::ChannelCredentials>& credentials);
 
   BackendConfig config_;
-  std::unique_ptr<fazhi::study::v1::StudyService::Stub> study_;
-  std::unique_ptr<fazhi::duty::v1::DutyService::Stub> duty_;
-  std::unique_ptr<fazhi::report::v1::ReportService::Stub> report_;
+  StudyClient study_;
+  DutyClient duty_;
+  ReportClient report_;
 };
 
 }  // namespace fazhi::gateway

@@ -12,6 +12,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/gateway/compose.h"
+#include "services/gateway/dashboard.h"
 #include "services/gateway/facts.h"
 #include "services/gateway/fill.h"
 #include "services/gateway/render/renderer.h"
@@ -200,10 +201,10 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
     // As the gateway on the caller's behalf: the report service takes
     // documents only from the gateway, which composed them just now.
     const auth::Principal* who = auth::CurrentPrincipal();
-    auto call = backends_->Context(
-        AsDelegate(forward, backends_->config().own_authorization, who != nullptr ? who->caller : ""));
-    grpc::Status status = backends_->report().PublishReport(call.get(), publish, response->mutable_report());
-    if (!status.ok()) return backends_->Named("report", status);
+    ASSIGN_OR_RETURN(*response->mutable_report(),
+                     backends_->report().Publish(
+                         publish, AsDelegate(forward, backends_->config().own_authorization,
+                                             who != nullptr ? who->caller : "")));
     return absl::OkStatus();
   });
 }
@@ -224,31 +225,16 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     std::vector<rv1::Organization> organizations;
     std::string token;
     do {
-      rv1::ListOrganizationsRequest list;
-      list.set_supervisor(request->supervisor());
-      list.set_page_size(1000);
-      list.set_page_token(token);
-      rv1::ListOrganizationsResponse page;
-      auto call = backends_->Context(forward);
-      grpc::Status status = backends_->report().ListOrganizations(call.get(), list, &page);
-      if (!status.ok()) return backends_->Named("report", status);
+      ASSIGN_OR_RETURN(rv1::ListOrganizationsResponse page,
+                       backends_->report().ListOrganizations(request->supervisor(), 1000, token,
+                                                             forward));
       organizations.insert(organizations.end(), page.organizations().begin(), page.organizations().end());
       token = page.next_page_token();
     } while (!token.empty() && organizations.size() < kMaxDashboardOrganizations);
 
-    rv1::ListOverdueReportsRequest overdue_request;
-    overdue_request.set_supervisor(request->supervisor());
-    overdue_request.set_year(request->year());
-    *overdue_request.mutable_as_of() = ToDate(as_of);
-    rv1::ListOverdueReportsResponse overdue;
-    {
-      auto call = backends_->Context(forward);
-      grpc::Status status = backends_->report().ListOverdueReports(call.get(), overdue_request, &overdue);
-      if (!status.ok()) return backends_->Named("report", status);
-    }
-    std::map<std::string, const rv1::OverdueReport*> overdue_by_org;
-    for (const auto& o : overdue.reports()) overdue_by_org[o.organization()] = &o;
-
+    ASSIGN_OR_RETURN(rv1::ListOverdueReportsResponse overdue,
+                     backends_->report().ListOverdueReports(request->supervisor(), request->year(),
+                                                            as_of, forward));
     // The report service already listed only what the caller may read;
     // check again here, where the rows are assembled.
     std::erase_if(organizations, [](const rv1::Organization& o) {
@@ -256,79 +242,15 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     });
 
     // Each organization's year, a few at a time.
-    std::vector<absl::StatusOr<ComposeInput>> years(organizations.size(),
-                                                    absl::UnknownError("not fetched"));
-    ForEachBounded(organizations.size(), kDashboardFetchers, [&](size_t i) {
-      const std::string slug = organizations[i].name().substr(5);  // after "orgs/"
-      years[i] = backends_->FetchYear(slug, request->year(), as_of,
-                                      Backends::FetchOptions{.allow_partial = true}, forward);
+    DashboardInputs inputs{request->supervisor(), request->year(), as_of, std::move(organizations),
+                           {}, std::move(overdue)};
+    inputs.years.assign(inputs.organizations.size(), absl::UnknownError("not fetched"));
+    ForEachBounded(inputs.organizations.size(), kDashboardFetchers, [&](size_t i) {
+      const std::string slug = inputs.organizations[i].name().substr(5);  // after "orgs/"
+      inputs.years[i] = backends_->FetchYear(
+          slug, request->year(), as_of, Backends::FetchOptions{.allow_partial = true}, forward);
     });
-    response->set_supervisor(request->supervisor());
-    response->set_year(request->year());
-    *response->mutable_as_of() = ToDate(as_of);
-    for (size_t i = 0; i < organizations.size(); ++i) {
-      const auto& o = organizations[i];
-      auto* row = response->add_rows();
-      row->set_org(o.name());
-      row->set_org_name(o.full_name());
-      const absl::StatusOr<ComposeInput>& year = years[i];
-      if (!year.ok()) {
-        row->add_facts_missing(std::string(year.status().message()));
-        continue;
-      }
-      const YearInputs& in = year->inputs;
-      row->set_started(in.report.has_value());
-      if (in.report) {
-        row->set_state(in.report->state());
-        *row->mutable_submit_before() = in.report->due_dates().submit_before();
-        *row->mutable_publish_before() = in.report->due_dates().publish_before();
-      }
-      if (auto it = overdue_by_org.find(o.name()); it != overdue_by_org.end()) {
-        for (int reason : it->second->reasons()) {
-          // NOT_STARTED alone is no delay: the report service adds
-          // SUBMISSION_OVERDUE to it once the due date has passed.
-          if (reason == rv1::OVERDUE_REASON_SUBMISSION_OVERDUE) row->set_submission_overdue(true);
-          if (reason == rv1::OVERDUE_REASON_PUBLICATION_OVERDUE) row->set_publication_overdue(true);
-        }
-        if (!in.report) {
-          *row->mutable_submit_before() = it->second->submit_before();
-          *row->mutable_publish_before() = it->second->publish_before();
-        }
-      }
-      for (const auto& m : year->missing_backends) row->add_facts_missing(m);
-      if (in.study) {
-        row->set_study_sessions(in.study->total_sessions());
-        int due = 0, covered = 0;
-        for (const auto& q : in.study->by_quarter()) {
-          row->add_sessions_by_quarter(q.sessions());
-          const int last_month = q.quarter() * 3;
-          const absl::CivilDay quarter_end =
-              absl::CivilDay(absl::CivilMonth(request->year(), last_month) + 1) - 1;
-          if (quarter_end <= as_of) ++due;
-          if (q.leadership_group_sessions() > 0) ++covered;
-        }
-        row->set_leadership_quarters_due(due);
-        row->set_leadership_quarters_covered(covered);
-      }
-      if (in.duty) {
-        row->set_powers(in.duty->totals().powers());
-        row->set_powers_understaffed(in.duty->totals().powers() - in.duty->totals().staffed_powers());
-        for (const auto& gap : in.duty->gaps()) {
-          if (gap.type() == fazhi::duty::v1::GAP_TYPE_CERTIFICATE_EXPIRED ||
-              gap.type() == fazhi::duty::v1::GAP_TYPE_CERTIFICATE_NOT_VALID) {
-            row->set_certificates_lapsed(row->certificates_lapsed() + 1);
-          }
-          if (gap.type() == fazhi::duty::v1::GAP_TYPE_DOMAIN_WITHOUT_LEGAL_REVIEWER) {
-            row->set_domains_without_legal_reviewer(row->domains_without_legal_reviewer() + 1);
-          }
-        }
-        for (const auto& d : in.duty->domains()) {
-          if (d.staffed_powers() < d.powers()) {
-            (*response->mutable_understaffed_by_domain())[d.domain()] += d.powers() - d.staffed_powers();
-          }
-        }
-      }
-    }
+    *response = BuildDashboard(inputs);
     return absl::OkStatus();
   });
 }
@@ -350,32 +272,24 @@ absl::Status AnnualReportServiceImpl::Decide(bool approve, const std::string& or
   const std::string name = absl::StrCat(OrgName(*org), "/reports/", year);
   std::string current_etag = etag;
   if (current_etag.empty()) {
-    rv1::GetReportRequest get;
-    get.set_name(name);
-    rv1::Report report;
-    auto call = backends_->Context(forward);
-    grpc::Status status = backends_->report().GetReport(call.get(), get, &report);
-    if (!status.ok()) return backends_->Named("report", status);
+    ASSIGN_OR_RETURN(rv1::Report report, backends_->report().GetReport(name, forward));
     current_etag = report.etag();
   }
-  auto call = backends_->Context(forward);
-  grpc::Status status;
   if (approve) {
     rv1::ApproveReportRequest request;
     request.set_name(name);
     request.set_etag(current_etag);
     request.set_actor(actor);
     request.set_comment(comment);
-    status = backends_->report().ApproveReport(call.get(), request, response);
+    ASSIGN_OR_RETURN(*response, backends_->report().Approve(request, forward));
   } else {
     rv1::RejectReportRequest request;
     request.set_name(name);
     request.set_etag(current_etag);
     request.set_actor(actor);
     request.set_comment(comment);
-    status = backends_->report().RejectReport(call.get(), request, response);
+    ASSIGN_OR_RETURN(*response, backends_->report().Reject(request, forward));
   }
-  if (!status.ok()) return backends_->Named("report", status);
   return absl::OkStatus();
 }
 

@@ -17,7 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "services/common/resource.h"
 #include "services/common/rpc.h"
-#include "services/gateway/http_routes.h"
+#include "services/gateway/http_auth.h"
 
 namespace fazhi::gateway::web {
 namespace {
