@@ -22,9 +22,15 @@ namespace {
 
 // What the shared record handlers (services/common/record_handlers.h) need
 // to know about sessions and publicity events.
-struct SessionTraits {
-  using Proto = v1::Session;
-  using Record = Session;
+template <typename P, typename R>
+struct StudyRecord {
+  using Proto = P;
+  using Record = R;
+  static Proto ToProto(const Record& r) { return study::ToProto(r); }
+  static Record FromProto(const Proto& p) { return study::FromProto(p); }
+};
+
+struct SessionTraits : StudyRecord<v1::Session, Session> {
   static constexpr absl::string_view kCollection = "sessions";
   static constexpr absl::string_view kField = "session";
   static constexpr absl::string_view kNoun = "session";
@@ -33,22 +39,15 @@ struct SessionTraits {
   static constexpr auto kUpdate = &StudyStore::UpdateSession;
   static constexpr auto kDelete = &StudyStore::DeleteSession;
   static constexpr auto kImport = &StudyStore::ImportSessions;
+  static constexpr auto kList = &StudyStore::ListSessions;  // (org, filter, after, limit)
   static void Validate(const Proto& p, absl::string_view prefix, const std::string&,
                        FieldViolations& v) {
     ValidateSession(p, prefix, v);
   }
-  static Proto ToProto(const Record& r) { return study::ToProto(r); }
-  static Record FromProto(const Proto& p) { return study::FromProto(p); }
   static bool ValidKind(int kind) { return v1::StudyKind_IsValid(kind); }
-  static auto List(StudyStore& s, const std::string& org, const DatedFilter& f,
-                   const std::optional<DatedPosition>& after, int limit) {
-    return s.ListSessions(org, f, after, limit);
-  }
 };
 
-struct EventTraits {
-  using Proto = v1::PublicityEvent;
-  using Record = PublicityEvent;
+struct EventTraits : StudyRecord<v1::PublicityEvent, PublicityEvent> {
   static constexpr absl::string_view kCollection = "publicityEvents";
   static constexpr absl::string_view kField = "publicity_event";
   static constexpr absl::string_view kNoun = "publicity event";
@@ -57,17 +56,12 @@ struct EventTraits {
   static constexpr auto kUpdate = &StudyStore::UpdateEvent;
   static constexpr auto kDelete = &StudyStore::DeleteEvent;
   static constexpr auto kImport = &StudyStore::ImportEvents;
+  static constexpr auto kList = &StudyStore::ListEvents;
   static void Validate(const Proto& p, absl::string_view prefix, const std::string&,
                        FieldViolations& v) {
     ValidateEvent(p, prefix, v);
   }
-  static Proto ToProto(const Record& r) { return study::ToProto(r); }
-  static Record FromProto(const Proto& p) { return study::FromProto(p); }
   static bool ValidKind(int kind) { return v1::PublicityKind_IsValid(kind); }
-  static auto List(StudyStore& s, const std::string& org, const DatedFilter& f,
-                   const std::optional<DatedPosition>& after, int limit) {
-    return s.ListEvents(org, f, after, limit);
-  }
 };
 
 // The dated lists: a year, a date range and a kind filter them.
@@ -108,7 +102,7 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
 
   return AnswerPage(
       page_size, query,
-      [&](int limit) { return T::List(store, *org, filter, after, limit); },
+      [&](int limit) { return std::invoke(T::kList, store, *org, filter, after, limit); },
       [](const auto& r) { return ToProto(r); },
       [](const auto& r) { return std::vector<std::string>{FormatDate(r.date), r.meta.id}; }, items,
       next_page_token);
