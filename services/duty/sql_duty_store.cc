@@ -215,17 +215,6 @@ using sql::Read;
 using sql::ReadOne;
 using sql::Write;
 
-// The id of another row of `table` whose `column` equals `value`, if any.
-absl::StatusOr<std::string> TakenBy(Transaction& tx, const std::string& table,
-                                    const std::string& column, const std::string& org,
-                                    const std::string& value, const std::string& self_id) {
-  if (value.empty()) return std::string();
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", table, " WHERE org = $1 AND ",
-                                                    column, " = $2 AND id <> $3 LIMIT 1"),
-                                       {Value(org), Value(value), Value(self_id)}));
-  return rows.empty() ? std::string() : rows[0].Text(0);
-}
-
 absl::Status PostExists(Transaction& tx, const std::string& org, const std::string& post_id) {
   if (post_id.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM posts WHERE org = $1 AND id = $2",
@@ -240,38 +229,17 @@ absl::Status PostExists(Transaction& tx, const std::string& org, const std::stri
 // Unique keys and references of a power: ALREADY_EXISTS or
 // FAILED_PRECONDITION naming the conflict.
 absl::Status CheckPowerKeys(Transaction& tx, const Power& p) {
-  const std::string& org = p.meta.org;
-  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "powers", "code", org, p.code, p.meta.id));
-  if (!other.empty()) {
-    return TakenError(absl::StrCat("code \"", p.code, "\""), ChildResourceName(org, "powers", other));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "powers", "external_id", org, p.external_id, p.meta.id));
-  if (!other.empty()) {
-    return TakenError(absl::StrCat("external_id \"", p.external_id, "\""),
-                      ChildResourceName(org, "powers", other));
-  }
-  return PostExists(tx, org, p.post_id);
+  RETURN_IF_ERROR(PowerTable::CheckUnique(tx, p, "code", "code", p.code));
+  RETURN_IF_ERROR(PowerTable::CheckUnique(tx, p, "external_id", "external_id", p.external_id));
+  return PostExists(tx, p.meta.org, p.post_id);
 }
 
 absl::Status CheckOfficerKeys(Transaction& tx, const Officer& o) {
-  const std::string& org = o.meta.org;
-  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "officers", "person_id", org, o.person_id, o.meta.id));
-  if (!other.empty()) {
-    return TakenError(absl::StrCat("person_id \"", o.person_id, "\""),
-                      ChildResourceName(org, "officers", other));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "certificate_number", org, o.certificate.number,
-                                  o.meta.id));
-  if (!other.empty()) {
-    return TakenError(absl::StrCat("certificate number \"", o.certificate.number, "\""),
-                      ChildResourceName(org, "officers", other));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "external_id", org, o.external_id, o.meta.id));
-  if (!other.empty()) {
-    return TakenError(absl::StrCat("external_id \"", o.external_id, "\""),
-                      ChildResourceName(org, "officers", other));
-  }
-  return PostExists(tx, org, o.post_id);
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "person_id", "person_id", o.person_id));
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "certificate_number", "certificate number",
+                                            o.certificate.number));
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "external_id", "external_id", o.external_id));
+  return PostExists(tx, o.meta.org, o.post_id);
 }
 
 // Updates a record after its key checks; a missing record is NOT_FOUND

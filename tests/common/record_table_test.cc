@@ -107,6 +107,20 @@ TEST_P(RecordTableTest, ErrorsUseTheSharedWording) {
   EXPECT_EQ(Notes::Delete(db(), "a", "n1", std::nullopt), NotFoundError("note", "orgs/a/notes/n1"));
 }
 
+TEST_P(RecordTableTest, CheckUniqueNamesTheOtherHolder) {
+  ASSERT_TRUE(Notes::CreateIdempotent(db(), MakeNote("n1", "一", "", "c1"), {}).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [](Transaction& tx) -> absl::Status {
+                    const Note other = MakeNote("n2", "二", "", "c1");
+                    EXPECT_EQ(Notes::CheckUnique(tx, other, "code", "code", other.code),
+                              TakenError("code \"c1\"", "orgs/a/notes/n1"));
+                    // A record does not conflict with itself; an empty value with none.
+                    const Note self = MakeNote("n1", "一", "", "c1");
+                    EXPECT_TRUE(Notes::CheckUnique(tx, self, "code", "code", self.code).ok());
+                    EXPECT_TRUE(Notes::CheckUnique(tx, other, "external_id", "external id", "").ok());
+                    return absl::OkStatus();
+                  }).ok());
+}
+
 TEST_P(RecordTableTest, IdempotentCreateChecksBeforeInsertingAndAnswersRetries) {
   const IdempotencyKey key{"r-1", "fp"};
   auto refuse = [](Transaction&, const Note& n) {

@@ -221,6 +221,22 @@ class RecordTable {
     return std::optional<T>(std::move(found[0]));
   }
 
+  // TakenError when another record of the org holds `value` in the unique
+  // `column` (`label` names it in the message); an empty value is free.
+  // Checked before writing: a failed insert would spoil the transaction.
+  static absl::Status CheckUnique(Transaction& tx, const T& record, const std::string& column,
+                                  absl::string_view label, const std::string& value) {
+    if (value.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", Codec::Spec().table,
+                                                      " WHERE org = $1 AND ", column,
+                                                      " = $2 AND id <> $3 LIMIT 1"),
+                                         {Value(record.meta.org), Value(value),
+                                          Value(record.meta.id)}));
+    if (rows.empty()) return absl::OkStatus();
+    return TakenError(absl::StrCat(label, " \"", value, "\""),
+                      Name(record.meta.org, rows[0].Text(0)));
+  }
+
   // Stores an import batch in one transaction, one outcome per row. A row
   // stands for the stored record `match(row)` finds: with UPSERT it
   // replaces it, with CREATE_ONLY it is refused; a row that matches none
