@@ -6,9 +6,7 @@
 // import. A service describes each record type once in a traits struct and
 // calls these from thin handlers:
 //
-//   struct SessionTraits {
-//     using Proto = v1::Session;             // has name and etag
-//     using Record = Session;                // has RecordMeta meta
+//   struct SessionTraits : ProtoRecord<v1::Session, Session, ToProto, FromProto> {
 //     static constexpr absl::string_view kCollection = "sessions";  // in names
 //     static constexpr absl::string_view kField = "session";        // in requests
 //     static constexpr absl::string_view kNoun = "session";         // in messages
@@ -19,8 +17,6 @@
 //     static constexpr auto kImport = &StudyStore::ImportSessions; // (org, rows, mode)
 //     static void Validate(const Proto&, absl::string_view prefix, const std::string& org,
 //                          FieldViolations&);   // org: empty for import rows
-//     static Proto ToProto(const Record&);
-//     static Record FromProto(const Proto&);
 //   };
 //
 // Each handler instantiates only the members it uses (a type without
@@ -50,6 +46,16 @@
 #include "services/common/validation.h"
 
 namespace fazhi {
+
+// The proto of a record (with name and etag), the record (with RecordMeta
+// meta) and the conversions between them.
+template <typename P, typename R, P (*kToProto)(const R&), R (*kFromProto)(const P&)>
+struct ProtoRecord {
+  using Proto = P;
+  using Record = R;
+  static Proto ToProto(const Record& record) { return kToProto(record); }
+  static Record FromProto(const Proto& proto) { return kFromProto(proto); }
+};
 
 // The idempotency key of a create: `request_id` and the fingerprint of
 // `request` without its request_id field, so a retry matches. No request

@@ -28,15 +28,7 @@ absl::CivilDay TodayInChina() {
 
 // What the shared record handlers (services/common/record_handlers.h) need
 // to know about powers, posts and officers.
-template <typename P, typename R>
-struct DutyRecord {
-  using Proto = P;
-  using Record = R;
-  static Proto ToProto(const Record& r) { return duty::ToProto(r); }
-  static Record FromProto(const Proto& p) { return duty::FromProto(p); }
-};
-
-struct PowerTraits : DutyRecord<v1::Power, Power> {
+struct PowerTraits : ProtoRecord<v1::Power, Power, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "powers";
   static constexpr absl::string_view kField = "power";
   static constexpr absl::string_view kNoun = "power";
@@ -51,7 +43,7 @@ struct PowerTraits : DutyRecord<v1::Power, Power> {
   }
 };
 
-struct PostTraits : DutyRecord<v1::Post, Post> {
+struct PostTraits : ProtoRecord<v1::Post, Post, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "posts";
   static constexpr absl::string_view kField = "post";
   static constexpr absl::string_view kNoun = "post";
@@ -65,7 +57,7 @@ struct PostTraits : DutyRecord<v1::Post, Post> {
   }
 };
 
-struct OfficerTraits : DutyRecord<v1::Officer, Officer> {
+struct OfficerTraits : ProtoRecord<v1::Officer, Officer, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "officers";
   static constexpr absl::string_view kField = "officer";
   static constexpr absl::string_view kNoun = "officer";

@@ -22,15 +22,7 @@ namespace {
 
 // What the shared record handlers (services/common/record_handlers.h) need
 // to know about sessions and publicity events.
-template <typename P, typename R>
-struct StudyRecord {
-  using Proto = P;
-  using Record = R;
-  static Proto ToProto(const Record& r) { return study::ToProto(r); }
-  static Record FromProto(const Proto& p) { return study::FromProto(p); }
-};
-
-struct SessionTraits : StudyRecord<v1::Session, Session> {
+struct SessionTraits : ProtoRecord<v1::Session, Session, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "sessions";
   static constexpr absl::string_view kField = "session";
   static constexpr absl::string_view kNoun = "session";
@@ -47,7 +39,7 @@ struct SessionTraits : StudyRecord<v1::Session, Session> {
   static bool ValidKind(int kind) { return v1::StudyKind_IsValid(kind); }
 };
 
-struct EventTraits : StudyRecord<v1::PublicityEvent, PublicityEvent> {
+struct EventTraits : ProtoRecord<v1::PublicityEvent, PublicityEvent, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "publicityEvents";
   static constexpr absl::string_view kField = "publicity_event";
   static constexpr absl::string_view kNoun = "publicity event";

@@ -76,9 +76,18 @@ class NoteStore {
   std::map<std::pair<std::string, std::string>, Note> notes_;
 };
 
-struct NoteTraits {
-  using Proto = v1::Session;
-  using Record = Note;
+v1::Session NoteToProto(const Note& n) {
+  v1::Session p;
+  p.set_name(ChildResourceName(n.meta.org, "notes", n.meta.id));
+  p.set_etag(MakeEtag(n.meta.revision));
+  p.set_title(n.title);
+  p.set_external_id(n.external_id);
+  return p;
+}
+
+Note NoteFromProto(const v1::Session& p) { return Note{{}, p.title(), p.external_id()}; }
+
+struct NoteTraits : ProtoRecord<v1::Session, Note, NoteToProto, NoteFromProto> {
   static constexpr absl::string_view kCollection = "notes";
   static constexpr absl::string_view kField = "note";
   static constexpr absl::string_view kNoun = "note";
@@ -93,15 +102,6 @@ struct NoteTraits {
     if (p.title().empty()) v.Add(absl::StrCat(prefix, "title"), "is required");
     if (p.title() == "org:" + org) v.Add(absl::StrCat(prefix, "title"), "names the org");
   }
-  static Proto ToProto(const Record& r) {
-    Proto p;
-    p.set_name(ChildResourceName(r.meta.org, kCollection, r.meta.id));
-    p.set_etag(MakeEtag(r.meta.revision));
-    p.set_title(r.title);
-    p.set_external_id(r.external_id);
-    return p;
-  }
-  static Record FromProto(const Proto& p) { return Note{{}, p.title(), p.external_id()}; }
 };
 
 // The fields an INVALID_ARGUMENT names in its BadRequest, in order.
