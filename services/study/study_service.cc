@@ -85,9 +85,9 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
                                          filter.start ? FormatDate(*filter.start) : "", "|",
                                          filter.end ? FormatDate(*filter.end) : "");
   absl::CivilDay day;
-  std::vector<std::string> position =
-      DecodePagePosition(request.page_token(), query, 2, v,
-                         [&day](const std::vector<std::string>& p) { return ParseDate(p[0], &day); });
+  std::vector<std::string> position = DecodePagePosition(
+      request.page_token(), query, 2, v,
+      [&day](const std::vector<std::string>& p) { return ParseDate(p[0], &day); });
   RETURN_IF_ERROR(v.ToStatus());
   std::optional<DatedPosition> after;
   if (!position.empty()) after = DatedPosition{day, position[1]};

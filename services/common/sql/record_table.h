@@ -175,7 +175,9 @@ class RecordTable {
       return TakenError("the external id", absl::StrCat("another ", spec.noun));
     }
     RETURN_IF_ERROR(changed.status());
-    if (*changed == 0) return StaleOrMissing(tx, record.meta.org, record.meta.id, expected_revision);
+    if (*changed == 0) {
+      return StaleOrMissing(tx, record.meta.org, record.meta.id, expected_revision);
+    }
     return Get(tx, record.meta.org, record.meta.id);
   }
 
