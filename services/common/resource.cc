@@ -91,6 +91,20 @@ std::optional<int64_t> ParseEtag(absl::string_view etag) {
   return revision;
 }
 
+std::optional<int64_t> ParseEtagField(absl::string_view etag, absl::string_view field,
+                                      FieldViolations& violations, bool required) {
+  if (etag.empty()) {
+    if (required) {
+      violations.Add(std::string(field),
+                     "is required: read the resource and send the etag it carries");
+    }
+    return std::nullopt;
+  }
+  std::optional<int64_t> revision = ParseEtag(etag);
+  if (!revision) violations.Add(std::string(field), "is not an etag this service issued");
+  return revision;
+}
+
 int ResolvePageSize(int requested, absl::string_view field, FieldViolations& violations) {
   if (requested == 0) return kDefaultPageSize;
   if (requested < 0 || requested > kMaxPageSize) {
@@ -126,6 +140,18 @@ std::vector<std::string> DecodePageToken(absl::string_view token, absl::string_v
     return {};
   }
   return std::vector<std::string>(parts.begin() + 2, parts.end());
+}
+
+std::vector<std::string> DecodePagePosition(
+    absl::string_view token, absl::string_view query, size_t parts, FieldViolations& violations,
+    const std::function<bool(const std::vector<std::string>&)>& valid) {
+  std::vector<std::string> position = DecodePageToken(token, query, "page_token", violations);
+  if (token.empty() || !violations.empty()) return position;
+  if (position.size() != parts || (valid && !valid(position))) {
+    violations.Add("page_token", "is not a page token issued by this service");
+    return {};
+  }
+  return position;
 }
 
 }  // namespace fazhi

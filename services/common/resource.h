@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,10 @@ std::string NewRequestId();
 // Etags are opaque to callers; inside they carry the row's revision.
 std::string MakeEtag(int64_t revision);
 std::optional<int64_t> ParseEtag(absl::string_view etag);
+// The revision an etag field names; an empty etag names none (a violation
+// of `field` when `required`), a foreign one is a violation.
+std::optional<int64_t> ParseEtagField(absl::string_view etag, absl::string_view field,
+                                      FieldViolations& violations, bool required = false);
 
 // A stable 64-bit fingerprint (FNV-1a) of a request, as 16 hex characters;
 // the same on every replica and release.
@@ -92,6 +97,12 @@ std::string EncodePageToken(absl::string_view query, const std::vector<std::stri
 // Empty token → empty position. Malformed or foreign → violation.
 std::vector<std::string> DecodePageToken(absl::string_view token, absl::string_view query,
                                          absl::string_view field, FieldViolations& violations);
+// The position of a "page_token" that must have `parts` strings, each
+// acceptable to `valid` when given; otherwise a violation (and no
+// position).
+std::vector<std::string> DecodePagePosition(
+    absl::string_view token, absl::string_view query, size_t parts, FieldViolations& violations,
+    const std::function<bool(const std::vector<std::string>&)>& valid = nullptr);
 
 }  // namespace fazhi
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "services/common/field_mask.h"
-#include "services/common/import.h"
+#include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -26,187 +26,62 @@ absl::CivilDay TodayInChina() {
   return absl::ToCivilDay(absl::Now(), kChina);
 }
 
-// What the generic handlers below need to know about powers, posts and
-// officers, which share their shape.
-struct PowerTraits {
-  using Proto = v1::Power;
-  using Record = Power;
+// What the shared record handlers (services/common/record_handlers.h) need
+// to know about powers, posts and officers.
+struct PowerTraits : ProtoRecord<v1::Power, Power, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "powers";
   static constexpr absl::string_view kField = "power";
+  static constexpr absl::string_view kNoun = "power";
+  static constexpr auto kGet = &DutyStore::GetPower;
+  static constexpr auto kCreate = &DutyStore::CreatePower;
+  static constexpr auto kUpdate = &DutyStore::UpdatePower;
+  static constexpr auto kDelete = &DutyStore::DeletePower;
+  static constexpr auto kImport = &DutyStore::ImportPowers;
   static void Validate(const Proto& p, absl::string_view prefix, const std::string& org,
                        FieldViolations& v) {
     ValidatePower(p, prefix, org, v);
   }
-  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetPower(org, id); }
-  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreatePower(std::move(r), k); }
-  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdatePower(std::move(r), rev); }
-  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
-                     std::optional<int64_t> rev) {
-    return s.DeletePower(org, id, rev);
-  }
-  static auto Import(DutyStore& s, const std::string& org, std::vector<Record> rows, ImportMode mode) {
-    return s.ImportPowers(org, std::move(rows), mode);
-  }
 };
 
-struct PostTraits {
-  using Proto = v1::Post;
-  using Record = Post;
+struct PostTraits : ProtoRecord<v1::Post, Post, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "posts";
   static constexpr absl::string_view kField = "post";
-  static void Validate(const Proto& p, absl::string_view prefix, const std::string&, FieldViolations& v) {
+  static constexpr absl::string_view kNoun = "post";
+  static constexpr auto kGet = &DutyStore::GetPost;
+  static constexpr auto kCreate = &DutyStore::CreatePost;
+  static constexpr auto kUpdate = &DutyStore::UpdatePost;
+  static constexpr auto kDelete = &DutyStore::DeletePost;
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string&,
+                       FieldViolations& v) {
     ValidatePost(p, prefix, v);
-  }
-  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetPost(org, id); }
-  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreatePost(std::move(r), k); }
-  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdatePost(std::move(r), rev); }
-  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
-                     std::optional<int64_t> rev) {
-    return s.DeletePost(org, id, rev);
   }
 };
 
-struct OfficerTraits {
-  using Proto = v1::Officer;
-  using Record = Officer;
+struct OfficerTraits : ProtoRecord<v1::Officer, Officer, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "officers";
   static constexpr absl::string_view kField = "officer";
+  static constexpr absl::string_view kNoun = "officer";
+  static constexpr auto kGet = &DutyStore::GetOfficer;
+  static constexpr auto kCreate = &DutyStore::CreateOfficer;
+  static constexpr auto kUpdate = &DutyStore::UpdateOfficer;
+  static constexpr auto kDelete = &DutyStore::DeleteOfficer;
+  static constexpr auto kImport = &DutyStore::ImportOfficers;
   static void Validate(const Proto& p, absl::string_view prefix, const std::string& org,
                        FieldViolations& v) {
     ValidateOfficer(p, prefix, org, v);
   }
-  static auto Get(DutyStore& s, const std::string& org, const std::string& id) { return s.GetOfficer(org, id); }
-  static auto Create(DutyStore& s, Record r, const IdempotencyKey& k) { return s.CreateOfficer(std::move(r), k); }
-  static auto Update(DutyStore& s, Record r, int64_t rev) { return s.UpdateOfficer(std::move(r), rev); }
-  static auto Delete(DutyStore& s, const std::string& org, const std::string& id,
-                     std::optional<int64_t> rev) {
-    return s.DeleteOfficer(org, id, rev);
-  }
-  static auto Import(DutyStore& s, const std::string& org, std::vector<Record> rows, ImportMode mode) {
-    return s.ImportOfficers(org, std::move(rows), mode);
-  }
 };
 
-// An etag the caller sent, as the revision it names. Empty etag: none.
-std::optional<int64_t> ParseEtagField(const std::string& etag, absl::string_view field,
-                                      FieldViolations& v) {
-  if (etag.empty()) return std::nullopt;
-  std::optional<int64_t> revision = ParseEtag(etag);
-  if (!revision) v.Add(std::string(field), "is not an etag this service issued");
-  return revision;
-}
-
-template <typename T>
-absl::Status GetRecord(DutyStore& store, const std::string& name, typename T::Proto* out) {
+// The lists keyed by one string (code, id, person_id) or two.
+template <typename Fetch, typename Position, typename Items>
+absl::Status Page(int page_size, const std::string& query, const std::string& token, size_t parts,
+                  Fetch fetch, Position position, Items* items, std::string* next_page_token) {
   FieldViolations v;
-  auto parsed = ParseChildName(name, T::kCollection, "name", v);
+  std::vector<std::string> after = DecodePagePosition(token, query, parts, v);
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(auto record, T::Get(store, parsed->org, parsed->id));
-  *out = ToProto(record);
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status CreateRecord(DutyStore& store, const std::string& parent, const typename T::Proto& proto,
-                          const std::string& id, const std::string& request_id,
-                          const google::protobuf::Message& request, typename T::Proto* out) {
-  FieldViolations v;
-  auto org = ParseOrgName(parent, "parent", v);
-  T::Validate(proto, absl::StrCat(T::kField, "."), org.value_or(""), v);
-  if (!id.empty() && !IsValidResourceId(id)) {
-    v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
-  }
-  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
-    v.Add("request_id", "must be at most 128 characters of valid UTF-8");
-  }
-  RETURN_IF_ERROR(v.ToStatus());
-
-  typename T::Record record = FromProto(proto);
-  record.meta.org = *org;
-  record.meta.id = id.empty() ? NewResourceId() : id;
-  IdempotencyKey key;
-  if (!request_id.empty()) {
-    // The fingerprint leaves out the request id so a retry matches.
-    std::unique_ptr<google::protobuf::Message> copy(request.New());
-    copy->CopyFrom(request);
-    copy->GetReflection()->ClearField(copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
-    key = IdempotencyKey{request_id, Fingerprint(copy->SerializeAsString())};
-  }
-  ASSIGN_OR_RETURN(auto stored, T::Create(store, std::move(record), key));
-  *out = ToProto(stored);
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status UpdateRecord(DutyStore& store, const typename T::Proto& proto,
-                          const google::protobuf::FieldMask& mask, typename T::Proto* out) {
-  FieldViolations v;
-  auto parsed = ParseChildName(proto.name(), T::kCollection, absl::StrCat(T::kField, ".name"), v);
-  auto expected = ParseEtagField(proto.etag(), absl::StrCat(T::kField, ".etag"), v);
-  RETURN_IF_ERROR(v.ToStatus());
-
-  ASSIGN_OR_RETURN(auto current, T::Get(store, parsed->org, parsed->id));
-  if (expected && *expected != current.meta.revision) {
-    return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the ", T::kField,
-                                           " is now at ", MakeEtag(current.meta.revision)));
-  }
-  typename T::Proto merged = ToProto(current);
-  ApplyFieldMask(proto, mask, "update_mask", merged, v);
-  RETURN_IF_ERROR(v.ToStatus());
-  T::Validate(merged, absl::StrCat(T::kField, "."), parsed->org, v);
-  RETURN_IF_ERROR(v.ToStatus());
-
-  typename T::Record record = FromProto(merged);
-  record.meta = current.meta;
-  ASSIGN_OR_RETURN(auto stored, T::Update(store, std::move(record), current.meta.revision));
-  *out = ToProto(stored);
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status DeleteRecord(DutyStore& store, const std::string& name, const std::string& etag) {
-  FieldViolations v;
-  auto parsed = ParseChildName(name, T::kCollection, "name", v);
-  auto expected = ParseEtagField(etag, "etag", v);
-  RETURN_IF_ERROR(v.ToStatus());
-  return T::Delete(store, parsed->org, parsed->id, expected);
-}
-
-template <typename T, typename Request, typename RowsOf>
-absl::Status ImportRecords(DutyStore& store, grpc::ServerReader<Request>* reader, RowsOf rows_of,
-                           fazhi::type::v1::ImportReport* report) {
-  return RunImport(
-      reader, T::kCollection, rows_of,
-      [](const typename T::Proto& row, FieldViolations& v) { T::Validate(row, "", "", v); },
-      [](const typename T::Proto& row) { return FromProto(row); },
-      [&store](const std::string& org, std::vector<typename T::Record> rows, ImportMode mode) {
-        return T::Import(store, org, std::move(rows), mode);
-      },
-      report);
-}
-
-// Parses the page token of a list keyed by `parts` strings.
-std::vector<std::string> PagePosition(const std::string& token, const std::string& query,
-                                      size_t parts, FieldViolations& v) {
-  std::vector<std::string> position = DecodePageToken(token, query, "page_token", v);
-  if (!token.empty() && v.empty() && position.size() != parts) {
-    v.Add("page_token", "is not a page token issued by this service");
-  }
-  return position;
-}
-
-// Answers a list: `fetch(after, limit)` returns records; one more than the
-// page tells whether another page exists; `key(record)` is the position.
-// The page ends early at kMaxPageBytes (FillPage).
-template <typename Record, typename Fetch, typename Key, typename Items>
-absl::Status Page(int page_size, const std::string& query, const std::vector<std::string>& after,
-                  Fetch fetch, Key key, Items* items, std::string* next_page_token) {
-  ASSIGN_OR_RETURN(std::vector<Record> records, fetch(after, page_size + 1));
-  bool more = false;
-  const size_t taken =
-      FillPage(records, page_size, items, [](const Record& r) { return ToProto(r); }, &more);
-  if (more) *next_page_token = EncodePageToken(query, key(records[taken - 1]));
-  return absl::OkStatus();
+  return AnswerPage(
+      page_size, query, [&](int limit) { return fetch(after, limit); },
+      [](const auto& r) { return ToProto(r); }, position, items, next_page_token);
 }
 
 void CheckFilterText(absl::string_view field, const std::string& text, FieldViolations& v) {
@@ -263,10 +138,8 @@ grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest
     RETURN_IF_ERROR(v.ToStatus());
     PowerFilter filter{r->domain(), r->type(), *post};
     const std::string query = absl::StrCat(*org, "|", r->domain(), "|", r->type(), "|", *post);
-    auto after = PagePosition(r->page_token(), query, 1, v);
-    RETURN_IF_ERROR(v.ToStatus());
-    return Page<Power>(
-        page_size, query, after,
+    return Page(
+        page_size, query, r->page_token(), 1,
         [&](const std::vector<std::string>& pos, int limit) {
           return store_->ListPowers(*org, filter, pos.empty() ? "" : pos[0], limit);
         },
@@ -315,10 +188,8 @@ grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* 
     CheckFilterText("domain", r->domain(), v);
     RETURN_IF_ERROR(v.ToStatus());
     const std::string query = absl::StrCat(*org, "|", r->domain());
-    auto after = PagePosition(r->page_token(), query, 1, v);
-    RETURN_IF_ERROR(v.ToStatus());
-    return Page<Post>(
-        page_size, query, after,
+    return Page(
+        page_size, query, r->page_token(), 1,
         [&](const std::vector<std::string>& pos, int limit) {
           return store_->ListPosts(*org, r->domain(), pos.empty() ? "" : pos[0], limit);
         },
@@ -365,10 +236,8 @@ grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersReq
     OfficerFilter filter{r->domain(), r->certificate_status(), *post};
     const std::string query =
         absl::StrCat(*org, "|", r->domain(), "|", r->certificate_status(), "|", *post);
-    auto after = PagePosition(r->page_token(), query, 1, v);
-    RETURN_IF_ERROR(v.ToStatus());
-    return Page<Officer>(
-        page_size, query, after,
+    return Page(
+        page_size, query, r->page_token(), 1,
         [&](const std::vector<std::string>& pos, int limit) {
           return store_->ListOfficers(*org, filter, pos.empty() ? "" : pos[0], limit);
         },
@@ -435,10 +304,8 @@ grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignme
     RETURN_IF_ERROR(v.ToStatus());
     AssignmentFilter filter{parent->power_id, *officer, r->origin()};
     const std::string query = absl::StrCat(r->parent(), "|", *officer, "|", r->origin());
-    auto after = PagePosition(r->page_token(), query, 2, v);
-    RETURN_IF_ERROR(v.ToStatus());
-    return Page<Assignment>(
-        page_size, query, after,
+    return Page(
+        page_size, query, r->page_token(), 2,
         [&](const std::vector<std::string>& pos, int limit) {
           std::optional<AssignmentPosition> position;
           if (pos.size() == 2) position = AssignmentPosition{pos[0], pos[1]};
@@ -497,10 +364,7 @@ grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssig
     RETURN_IF_ERROR(v.ToStatus());
     const std::string id = AssignmentId(name->power_id, name->officer_id);
     ASSIGN_OR_RETURN(Assignment current, store_->GetAssignment(name->org, id));
-    if (expected && *expected != current.meta.revision) {
-      return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the assignment is now at ",
-                                             MakeEtag(current.meta.revision)));
-    }
+    RETURN_IF_ERROR(CheckExpectedRevision("assignment", expected, current.meta.revision));
     v1::Assignment merged = ToProto(current);
     ApplyFieldMask(proto, r->update_mask(), "update_mask", merged, v);
     RETURN_IF_ERROR(v.ToStatus());

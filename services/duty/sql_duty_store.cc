@@ -8,11 +8,13 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
+#include "services/common/record_errors.h"
 #include "services/common/resource.h"
 #include "services/common/sql/columns.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/duty/validate.h"
 
 namespace fazhi::duty {
 namespace {
@@ -51,7 +53,8 @@ struct PostCodec {
     static const auto* spec = new sql::RecordTableSpec{
         "posts",
         "post",
-        {"display_name", "unit", "domains", "standards", "procedures", "capacity", "notes"}};
+        {"display_name", "unit", "domains", "standards", "procedures", "capacity", "notes"},
+        "posts"};
     return *spec;
   }
   static std::vector<Value> Values(const Post& p) {
@@ -79,7 +82,8 @@ struct PowerCodec {
         "power",
         {"code", "item_name", "sub_item_name", "type", "domain", "setting_basis",
          "implementing_basis", "implementing_unit", "stages", "accountability_cases",
-         "required_officers", "needs_legal_review", "post_id", "external_id", "notes"}};
+         "required_officers", "needs_legal_review", "post_id", "external_id", "notes"},
+        "powers"};
     return *spec;
   }
   static std::vector<Value> Values(const Power& p) {
@@ -134,7 +138,8 @@ struct OfficerCodec {
         "officer",
         {"person_id", "display_name", "post_id", "certificate_number", "certificate_issued",
          "certificate_expiry", "certificate_status", "domains", "legal_qualification", "training",
-         "max_load", "established", "external_id", "notes"}};
+         "max_load", "established", "external_id", "notes"},
+        "officers"};
     return *spec;
   }
   static std::vector<Value> Values(const Officer& o) {
@@ -206,32 +211,9 @@ using PowerTable = sql::RecordTable<Power, PowerCodec>;
 using OfficerTable = sql::RecordTable<Officer, OfficerCodec>;
 using AssignmentTable = sql::RecordTable<Assignment, AssignmentCodec>;
 
-template <typename Result, typename Body>
-absl::StatusOr<Result> Read(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
-}
-
-// A body of one SELECT: no BEGIN and COMMIT around it.
-template <typename Result, typename Body>
-absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
-}
-
-template <typename Result, typename Body>
-absl::StatusOr<Result> Write(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
-}
-
-// The id of another row of `table` whose `column` equals `value`, if any.
-absl::StatusOr<std::string> TakenBy(Transaction& tx, const std::string& table,
-                                    const std::string& column, const std::string& org,
-                                    const std::string& value, const std::string& self_id) {
-  if (value.empty()) return std::string();
-  ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", table, " WHERE org = $1 AND ",
-                                                    column, " = $2 AND id <> $3 LIMIT 1"),
-                                       {Value(org), Value(value), Value(self_id)}));
-  return rows.empty() ? std::string() : rows[0].Text(0);
-}
+using sql::Read;
+using sql::ReadOne;
+using sql::Write;
 
 absl::Status PostExists(Transaction& tx, const std::string& org, const std::string& post_id) {
   if (post_id.empty()) return absl::OkStatus();
@@ -247,132 +229,28 @@ absl::Status PostExists(Transaction& tx, const std::string& org, const std::stri
 // Unique keys and references of a power: ALREADY_EXISTS or
 // FAILED_PRECONDITION naming the conflict.
 absl::Status CheckPowerKeys(Transaction& tx, const Power& p) {
-  const std::string& org = p.meta.org;
-  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "powers", "code", org, p.code, p.meta.id));
-  if (!other.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("code \"", p.code, "\" is already used by ",
-                                                 ChildResourceName(org, "powers", other)));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "powers", "external_id", org, p.external_id, p.meta.id));
-  if (!other.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("external_id \"", p.external_id,
-                                                 "\" is already used by ",
-                                                 ChildResourceName(org, "powers", other)));
-  }
-  return PostExists(tx, org, p.post_id);
+  RETURN_IF_ERROR(PowerTable::CheckUnique(tx, p, "code", "code", p.code));
+  RETURN_IF_ERROR(PowerTable::CheckUnique(tx, p, "external_id", "external_id", p.external_id));
+  return PostExists(tx, p.meta.org, p.post_id);
 }
 
 absl::Status CheckOfficerKeys(Transaction& tx, const Officer& o) {
-  const std::string& org = o.meta.org;
-  ASSIGN_OR_RETURN(std::string other, TakenBy(tx, "officers", "person_id", org, o.person_id, o.meta.id));
-  if (!other.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("person_id \"", o.person_id, "\" is already ",
-                                                 ChildResourceName(org, "officers", other)));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "certificate_number", org, o.certificate.number,
-                                  o.meta.id));
-  if (!other.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("certificate number \"", o.certificate.number,
-                                                 "\" is already held by ",
-                                                 ChildResourceName(org, "officers", other)));
-  }
-  ASSIGN_OR_RETURN(other, TakenBy(tx, "officers", "external_id", org, o.external_id, o.meta.id));
-  if (!other.empty()) {
-    return absl::AlreadyExistsError(absl::StrCat("external_id \"", o.external_id,
-                                                 "\" is already used by ",
-                                                 ChildResourceName(org, "officers", other)));
-  }
-  return PostExists(tx, org, o.post_id);
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "person_id", "person_id", o.person_id));
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "certificate_number", "certificate number",
+                                            o.certificate.number));
+  RETURN_IF_ERROR(OfficerTable::CheckUnique(tx, o, "external_id", "external_id", o.external_id));
+  return PostExists(tx, o.meta.org, o.post_id);
 }
 
-// Creates a record after its key checks, honouring an idempotency key.
-template <typename Table, typename T, typename Check>
-absl::StatusOr<T> CreateChecked(sql::Database& db, T record, const IdempotencyKey& key, Check check) {
-  return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
-    const std::string& org = record.meta.org;
-    if (!key.request_id.empty()) {
-      ASSIGN_OR_RETURN(auto previous, sql::FindRequest(tx, org, key.request_id));
-      if (previous.has_value()) {
-        if (previous->fingerprint != key.fingerprint) {
-          return absl::AlreadyExistsError(
-              "request_id was already used for a different request; use a new request_id");
-        }
-        return Table::Get(tx, org, previous->resource_id);
-      }
-    }
-    RETURN_IF_ERROR(check(tx, record));
-    const absl::Time now = absl::Now();
-    ASSIGN_OR_RETURN(T stored, Table::Insert(tx, record, now));
-    if (!key.request_id.empty()) {
-      RETURN_IF_ERROR(sql::RememberRequest(tx, org, key.request_id, {key.fingerprint, stored.meta.id}, now));
-    }
-    return stored;
-  });
-}
-
+// Updates a record after its key checks; a missing record is NOT_FOUND
+// before its keys are checked.
 template <typename Table, typename T, typename Check>
 absl::StatusOr<T> UpdateChecked(sql::Database& db, T record, int64_t expected_revision, Check check) {
   return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
-    ASSIGN_OR_RETURN(T current, Table::Get(tx, record.meta.org, record.meta.id));
-    (void)current;
+    RETURN_IF_ERROR(Table::Get(tx, record.meta.org, record.meta.id).status());
     RETURN_IF_ERROR(check(tx, record));
     return Table::Update(tx, record, expected_revision, absl::Now());
   });
-}
-
-// Stores an import batch in one transaction. `match(tx, org, row)` finds
-// the stored row the import row stands for; `check` verifies keys.
-template <typename Table, typename T, typename Match, typename Check>
-absl::StatusOr<std::vector<ImportOutcome>> ImportRows(sql::Database& db, const std::string& org,
-                                                      std::vector<T> rows, ImportMode mode,
-                                                      Match match, Check check) {
-  std::vector<ImportOutcome> outcomes;
-  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-    outcomes.clear();
-    const absl::Time now = absl::Now();
-    for (const T& row : rows) {
-      T record = row;
-      record.meta.org = org;
-      ImportOutcome outcome;
-      ASSIGN_OR_RETURN(std::optional<T> existing, match(tx, org, record));
-      if (existing && mode == ImportMode::kCreateOnly) {
-        outcome.status = absl::AlreadyExistsError(
-            absl::StrCat("already stored as ", ChildResourceName(org, Table::kCollection, existing->meta.id),
-                         "; import with mode UPSERT to replace it"));
-        outcomes.push_back(std::move(outcome));
-        continue;
-      }
-      record.meta.id = existing ? existing->meta.id : NewResourceId();
-      absl::Status keys = check(tx, record);
-      if (absl::IsAlreadyExists(keys) || absl::IsFailedPrecondition(keys)) {
-        outcome.status = keys;
-        outcomes.push_back(std::move(outcome));
-        continue;
-      }
-      RETURN_IF_ERROR(keys);
-      if (existing) {
-        ASSIGN_OR_RETURN(T updated, Table::Update(tx, record, existing->meta.revision, now));
-        outcome.id = updated.meta.id;
-        outcome.replaced = true;
-      } else {
-        ASSIGN_OR_RETURN(T inserted, Table::Insert(tx, record, now));
-        outcome.id = inserted.meta.id;
-      }
-      outcomes.push_back(std::move(outcome));
-    }
-    return absl::OkStatus();
-  }));
-  return outcomes;
-}
-
-// The first row of `table` in `org` whose `column` is `value`.
-template <typename Table, typename T>
-absl::StatusOr<std::optional<T>> FindBy(Transaction& tx, const std::string& org,
-                                        const std::string& column, const std::string& value) {
-  ASSIGN_OR_RETURN(auto found, Table::Select(tx, absl::StrCat("org = $1 AND ", column, " = $2"),
-                                             {Value(org), Value(value)}, "id", 1));
-  if (found.empty()) return std::optional<T>();
-  return std::optional<T>(std::move(found[0]));
 }
 
 // FAILED_PRECONDITION when rows of `table` reference the record.
@@ -389,13 +267,6 @@ absl::Status RefuseIfReferenced(Transaction& tx, const std::string& org, const s
   }
   return absl::OkStatus();
 }
-
-struct PowerRows : PowerTable {
-  static constexpr absl::string_view kCollection = "powers";
-};
-struct OfficerRows : OfficerTable {
-  static constexpr absl::string_view kCollection = "officers";
-};
 
 absl::StatusOr<std::vector<Assignment>> SelectAssignments(Transaction& tx, const std::string& org,
                                                           const AssignmentFilter& filter,
@@ -447,7 +318,7 @@ SqlDutyStore::SqlDutyStore(sql::Database* db) : db_(db) {}
 // Powers.
 
 absl::StatusOr<Power> SqlDutyStore::GetPower(const std::string& org, const std::string& id) {
-  return ReadOne<Power>(*db_, [&](Transaction& tx) { return PowerTable::Get(tx, org, id); });
+  return PowerTable::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<Power>> SqlDutyStore::ListPowers(const std::string& org,
@@ -466,7 +337,7 @@ absl::StatusOr<std::vector<Power>> SqlDutyStore::ListPowers(const std::string& o
 }
 
 absl::StatusOr<Power> SqlDutyStore::CreatePower(Power power, const IdempotencyKey& key) {
-  return CreateChecked<PowerTable>(*db_, std::move(power), key, CheckPowerKeys);
+  return PowerTable::CreateIdempotent(*db_, std::move(power), key, CheckPowerKeys);
 }
 
 absl::StatusOr<Power> SqlDutyStore::UpdatePower(Power power, int64_t expected_revision) {
@@ -487,11 +358,12 @@ absl::Status SqlDutyStore::DeletePower(const std::string& org, const std::string
 absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportPowers(const std::string& org,
                                                                       std::vector<Power> rows,
                                                                       ImportMode mode) {
-  return ImportRows<PowerRows>(
+  // A row without an external id stands for the power with its code.
+  return PowerTable::Import(
       *db_, org, std::move(rows), mode,
-      [](Transaction& tx, const std::string& o, const Power& row) {
-        return row.external_id.empty() ? FindBy<PowerTable, Power>(tx, o, "code", row.code)
-                                       : FindBy<PowerTable, Power>(tx, o, "external_id", row.external_id);
+      [](const Power& row) {
+        return row.external_id.empty() ? sql::ImportMatch{"code", row.code}
+                                       : sql::ImportMatch{"external_id", row.external_id};
       },
       CheckPowerKeys);
 }
@@ -499,7 +371,7 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportPowers(const std:
 // Posts.
 
 absl::StatusOr<Post> SqlDutyStore::GetPost(const std::string& org, const std::string& id) {
-  return ReadOne<Post>(*db_, [&](Transaction& tx) { return PostTable::Get(tx, org, id); });
+  return PostTable::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<Post>> SqlDutyStore::ListPosts(const std::string& org,
@@ -517,13 +389,11 @@ absl::StatusOr<std::vector<Post>> SqlDutyStore::ListPosts(const std::string& org
 }
 
 absl::StatusOr<Post> SqlDutyStore::CreatePost(Post post, const IdempotencyKey& key) {
-  return CreateChecked<PostTable>(*db_, std::move(post), key,
-                                  [](Transaction&, const Post&) { return absl::OkStatus(); });
+  return PostTable::CreateIdempotent(*db_, std::move(post), key);
 }
 
 absl::StatusOr<Post> SqlDutyStore::UpdatePost(Post post, int64_t expected_revision) {
-  return UpdateChecked<PostTable>(*db_, std::move(post), expected_revision,
-                                  [](Transaction&, const Post&) { return absl::OkStatus(); });
+  return PostTable::Update(*db_, std::move(post), expected_revision);
 }
 
 absl::Status SqlDutyStore::DeletePost(const std::string& org, const std::string& id,
@@ -541,7 +411,7 @@ absl::Status SqlDutyStore::DeletePost(const std::string& org, const std::string&
 // Officers.
 
 absl::StatusOr<Officer> SqlDutyStore::GetOfficer(const std::string& org, const std::string& id) {
-  return ReadOne<Officer>(*db_, [&](Transaction& tx) { return OfficerTable::Get(tx, org, id); });
+  return OfficerTable::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::string& org,
@@ -564,7 +434,7 @@ absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::strin
 }
 
 absl::StatusOr<Officer> SqlDutyStore::CreateOfficer(Officer officer, const IdempotencyKey& key) {
-  return CreateChecked<OfficerTable>(*db_, std::move(officer), key, CheckOfficerKeys);
+  return OfficerTable::CreateIdempotent(*db_, std::move(officer), key, CheckOfficerKeys);
 }
 
 absl::StatusOr<Officer> SqlDutyStore::UpdateOfficer(Officer officer, int64_t expected_revision) {
@@ -585,12 +455,12 @@ absl::Status SqlDutyStore::DeleteOfficer(const std::string& org, const std::stri
 absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportOfficers(const std::string& org,
                                                                         std::vector<Officer> rows,
                                                                         ImportMode mode) {
-  return ImportRows<OfficerRows>(
+  // A row without an external id stands for the officer with its person id.
+  return OfficerTable::Import(
       *db_, org, std::move(rows), mode,
-      [](Transaction& tx, const std::string& o, const Officer& row) {
-        return row.external_id.empty()
-                   ? FindBy<OfficerTable, Officer>(tx, o, "person_id", row.person_id)
-                   : FindBy<OfficerTable, Officer>(tx, o, "external_id", row.external_id);
+      [](const Officer& row) {
+        return row.external_id.empty() ? sql::ImportMatch{"person_id", row.person_id}
+                                       : sql::ImportMatch{"external_id", row.external_id};
       },
       CheckOfficerKeys);
 }
@@ -599,7 +469,7 @@ absl::StatusOr<std::vector<ImportOutcome>> SqlDutyStore::ImportOfficers(const st
 
 absl::StatusOr<Assignment> SqlDutyStore::GetAssignment(const std::string& org,
                                                        const std::string& id) {
-  return ReadOne<Assignment>(*db_, [&](Transaction& tx) { return AssignmentTable::Get(tx, org, id); });
+  return AssignmentTable::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(
@@ -617,9 +487,9 @@ absl::StatusOr<Assignment> SqlDutyStore::CreateAssignment(Assignment assignment,
     ASSIGN_OR_RETURN(AssignmentContext context, ReadContext(tx, record));
     for (const Assignment& a : context.power_assignments) {
       if (a.officer_id == record.officer_id) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "officer ", ChildResourceName(record.meta.org, "officers", record.officer_id),
-            " is already assigned to ", ChildResourceName(record.meta.org, "powers", record.power_id)));
+        return AlreadyExistsError(
+            "assignment",
+            FormatAssignmentName(record.meta.org, record.power_id, record.officer_id));
       }
     }
     RETURN_IF_ERROR(check(context));
@@ -645,9 +515,7 @@ absl::StatusOr<Assignment> SqlDutyStore::UpdateAssignment(Assignment assignment,
 
 absl::Status SqlDutyStore::DeleteAssignment(const std::string& org, const std::string& id,
                                             std::optional<int64_t> expected_revision) {
-  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-    return AssignmentTable::Delete(tx, org, id, expected_revision);
-  });
+  return AssignmentTable::Delete(*db_, org, id, expected_revision);
 }
 
 // Snapshot and allocation.

@@ -11,6 +11,7 @@
 #include "services/common/auth/access.h"
 #include "services/common/field_mask.h"
 #include "services/common/logging.h"
+#include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -59,13 +60,11 @@ ReportChange StepChange(Step step, absl::string_view method, const std::string& 
 // The one-number position of a page token (a year, a revision, a sequence).
 std::optional<int64_t> DecodeNumberToken(absl::string_view token, absl::string_view query,
                                          FieldViolations& v) {
-  std::vector<std::string> position = DecodePageToken(token, query, "page_token", v);
-  if (token.empty() || !v.empty()) return 0;
   int64_t number = 0;
-  if (position.size() != 1 || !absl::SimpleAtoi(position[0], &number)) {
-    v.Add("page_token", "is not a page token issued by this service");
-    return std::nullopt;
-  }
+  DecodePagePosition(token, query, 1, v, [&number](const std::vector<std::string>& position) {
+    return absl::SimpleAtoi(position[0], &number);
+  });
+  if (!v.empty()) return std::nullopt;
   return number;
 }
 
@@ -85,7 +84,7 @@ absl::Status RunStep(ReportStore& store, const Request& request, Step step,
                      absl::string_view method, bool comment_required, v1::Report* out) {
   FieldViolations v;
   auto name = ParseReportName(request.name(), "name", v);
-  auto expected = ParseEtagField(request.etag(), "etag", /*required=*/false, v);
+  auto expected = ParseEtagField(request.etag(), "etag", v);
   CheckActor(Actor(request), v);
   CheckComment(request.comment(), comment_required, v);
   RETURN_IF_ERROR(v.ToStatus());
@@ -180,11 +179,7 @@ grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
     }
     RETURN_IF_ERROR(v.ToStatus());
     const std::string query = absl::StrCat("orgs|", supervisor);
-    std::vector<std::string> position =
-        DecodePageToken(request->page_token(), query, "page_token", v);
-    if (!request->page_token().empty() && v.empty() && position.size() != 1) {
-      v.Add("page_token", "is not a page token issued by this service");
-    }
+    std::vector<std::string> position = DecodePagePosition(request->page_token(), query, 1, v);
     RETURN_IF_ERROR(v.ToStatus());
     const std::string after = position.empty() ? "" : position[0];
     // Only the organizations the caller may read; fetch on until the page
@@ -221,16 +216,12 @@ grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
     FieldViolations v;
     const v1::Organization& proto = request->organization();
     auto id = ParseOrgName(proto.name(), "organization.name", v);
-    auto expected = ParseEtagField(proto.etag(), "organization.etag", /*required=*/true, v);
+    auto expected = ParseEtagField(proto.etag(), "organization.etag", v, /*required=*/true);
     CheckActor(Actor(*request), v);
     CheckMaskNamesNoOutputOnly(request->update_mask(), {"effective_addressee"}, v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Organization current, store_->GetOrganization(*id));
-    if (*expected != current.meta.revision) {
-      return absl::AbortedError(absl::StrCat("etag ", proto.etag(),
-                                             " is stale: the organization is now at ",
-                                             MakeEtag(current.meta.revision)));
-    }
+    RETURN_IF_ERROR(CheckExpectedRevision("organization", expected, current.meta.revision));
     v1::Organization merged = ToProto(current);
     ApplyFieldMask(proto, request->update_mask(), "update_mask", merged, v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -252,7 +243,7 @@ grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
   return calls_->Run(context, "DeleteOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto id = ParseOrgName(request->name(), "name", v);
-    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     return store_->DeleteOrganization(*id, expected,
@@ -314,17 +305,13 @@ grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
     const std::string query = absl::StrCat("reports|", *org);
     std::optional<int64_t> after = DecodeNumberToken(request->page_token(), query, v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(auto reports,
-                     store_->ListReports(*org, static_cast<int32_t>(*after), page_size + 1));
     // Reports are the largest records: the page may end early (FillPage).
-    bool more = false;
-    const size_t taken = FillPage(reports, page_size, response->mutable_reports(),
-                                  [](const Report& r) { return ToProto(r); }, &more);
-    if (more) {
-      response->set_next_page_token(
-          EncodePageToken(query, {absl::StrCat(reports[taken - 1].year)}));
-    }
-    return absl::OkStatus();
+    return AnswerPage(
+        page_size, query,
+        [&](int limit) { return store_->ListReports(*org, static_cast<int32_t>(*after), limit); },
+        [](const Report& r) { return ToProto(r); },
+        [](const Report& r) { return std::vector<std::string>{absl::StrCat(r.year)}; },
+        response->mutable_reports(), response->mutable_next_page_token());
   });
 }
 
@@ -335,17 +322,13 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
     FieldViolations v;
     const v1::Report& proto = request->report();
     auto name = ParseReportName(proto.name(), "report.name", v);
-    auto expected = ParseEtagField(proto.etag(), "report.etag", /*required=*/true, v);
+    auto expected = ParseEtagField(proto.etag(), "report.etag", v, /*required=*/true);
     CheckActor(Actor(*request), v);
     CheckMaskNamesNoOutputOnly(request->update_mask(), ReportOutputOnly(), v);
     RETURN_IF_ERROR(v.ToStatus());
 
     ASSIGN_OR_RETURN(Report current, store_->GetReport(name->org, name->year));
-    if (*expected != current.meta.revision) {
-      return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the report is now at ",
-                                             MakeEtag(current.meta.revision),
-                                             "; read it again and retry"));
-    }
+    RETURN_IF_ERROR(CheckExpectedRevision("report", expected, current.meta.revision));
     // Say early when the report cannot be edited at all; the store checks
     // again inside its transaction.
     Report probe = current;
@@ -382,7 +365,7 @@ grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
   return calls_->Run(context, "DeleteReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->name(), "name", v);
-    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     return store_->DeleteReport(name->org, name->year, expected,
@@ -432,7 +415,7 @@ grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
   return calls_->Run(context, "PublishReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseReportName(request->name(), "name", v);
-    auto expected = ParseEtagField(request->etag(), "etag", /*required=*/false, v);
+    auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     CheckComment(request->comment(), false, v);
     ValidateDocuments(request->documents(), v);

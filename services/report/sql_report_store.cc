@@ -153,21 +153,9 @@ absl::StatusOr<Revision> RevisionFromRow(Transaction& tx, const Row& row) {
   return r;
 }
 
-template <typename Result, typename Body>
-absl::StatusOr<Result> Read(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
-}
-
-// A body of one SELECT: no BEGIN and COMMIT around it.
-template <typename Result, typename Body>
-absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
-}
-
-template <typename Result, typename Body>
-absl::StatusOr<Result> Write(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
-}
+using sql::Read;
+using sql::ReadOne;
+using sql::Write;
 
 }  // namespace
 

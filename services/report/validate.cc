@@ -433,17 +433,4 @@ std::optional<DocumentName> ParseDocumentName(absl::string_view name, absl::stri
   return DocumentName{revision->org, revision->year, revision->revision, std::string(format)};
 }
 
-std::optional<int64_t> ParseEtagField(absl::string_view etag, absl::string_view field, bool required,
-                                      FieldViolations& v) {
-  if (etag.empty()) {
-    if (required) {
-      v.Add(std::string(field), "is required: read the resource and send the etag it carries");
-    }
-    return std::nullopt;
-  }
-  std::optional<int64_t> revision = ParseEtag(etag);
-  if (!revision) v.Add(std::string(field), "is not an etag this service issued");
-  return revision;
-}
-
 }  // namespace fazhi::report

@@ -90,11 +90,6 @@ std::optional<RevisionName> ParseRevisionName(absl::string_view name, absl::stri
 std::optional<DocumentName> ParseDocumentName(absl::string_view name, absl::string_view field,
                                               FieldViolations& v);
 
-// An etag the caller sent, as the revision it names; empty etag → none,
-// unless required.
-std::optional<int64_t> ParseEtagField(absl::string_view etag, absl::string_view field, bool required,
-                                      FieldViolations& v);
-
 }  // namespace fazhi::report
 
 #endif  // FAZHI_SERVICES_REPORT_VALIDATE_H_

@@ -33,7 +33,8 @@ struct SessionCodec {
         "sessions",
         "session",
         {"date", "kind", "title", "laws", "duration_minutes", "location", "attendees",
-         "attendee_count", "head_attended", "external_id", "evidence", "notes"}};
+         "attendee_count", "head_attended", "external_id", "evidence", "notes"},
+        "sessions"};
     return *spec;
   }
   static std::string AttendeesToJson(const std::vector<Attendee>& attendees) {
@@ -82,7 +83,8 @@ struct EventCodec {
         "publicity_events",
         "publicity event",
         {"date", "kind", "title", "place", "laws", "display_boards", "leaflets", "people_reached",
-         "consultations", "external_id", "evidence", "notes"}};
+         "consultations", "external_id", "evidence", "notes"},
+        "publicityEvents"};
     return *spec;
   }
   static std::vector<Value> Values(const PublicityEvent& e) {
@@ -115,7 +117,8 @@ struct PlanCodec {
     static const auto* spec = new sql::RecordTableSpec{
         "study_plans",
         "study plan",
-        {"year", "adopted_date", "title", "rules", "eligible_staff", "planned_laws", "notes"}};
+        {"year", "adopted_date", "title", "rules", "eligible_staff", "planned_laws", "notes"},
+        "studyPlans"};
     return *spec;
   }
   static std::vector<Value> Values(const StudyPlan& p) {
@@ -155,7 +158,7 @@ struct PlanCodec {
   }
 };
 
-// Operations shared by the dated, externally identified records.
+// The dated records: sessions and publicity events, listed by date.
 template <typename T, typename Codec>
 struct DatedRecords {
   using Table = sql::RecordTable<T, Codec>;
@@ -186,71 +189,22 @@ struct DatedRecords {
     if (filter.kind != 0) add("kind = ?", Value(int64_t{filter.kind}));
     return Table::Select(tx, where, params, "date, id", limit);
   }
-
-  static absl::StatusOr<std::vector<ImportOutcome>> Import(sql::Database& db,
-                                                           const std::string& org,
-                                                           std::vector<T> rows, ImportMode mode) {
-    std::vector<ImportOutcome> outcomes;
-    RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-      outcomes.clear();
-      const absl::Time now = absl::Now();
-      for (const T& row : rows) {
-        T record = row;
-        record.meta.org = org;
-        ImportOutcome outcome;
-        std::vector<T> existing;
-        if (!record.external_id.empty()) {
-          ASSIGN_OR_RETURN(existing,
-                           Table::Select(tx, "org = $1 AND external_id = $2",
-                                         {Value(org), Value(record.external_id)}, "id", 1));
-        }
-        if (!existing.empty() && mode == ImportMode::kCreateOnly) {
-          outcome.status = absl::AlreadyExistsError(absl::StrCat(
-              "external_id \"", record.external_id, "\" is already stored as ", existing[0].meta.id));
-        } else if (!existing.empty()) {
-          record.meta.id = existing[0].meta.id;
-          ASSIGN_OR_RETURN(T updated, Table::Update(tx, record, existing[0].meta.revision, now));
-          outcome.id = updated.meta.id;
-          outcome.replaced = true;
-        } else {
-          if (record.meta.id.empty()) record.meta.id = NewResourceId();
-          ASSIGN_OR_RETURN(T inserted, Table::Insert(tx, record, now));
-          outcome.id = inserted.meta.id;
-        }
-        outcomes.push_back(std::move(outcome));
-      }
-      return absl::OkStatus();
-    }));
-    return outcomes;
-  }
 };
 
 using SessionRecords = DatedRecords<Session, SessionCodec>;
 using EventRecords = DatedRecords<PublicityEvent, EventCodec>;
 using PlanTable = sql::RecordTable<StudyPlan, PlanCodec>;
 
-template <typename Result, typename Body>
-absl::StatusOr<Result> Read(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadOnly, body);
-}
-
-// A body of one SELECT: no BEGIN and COMMIT around it.
-template <typename Result, typename Body>
-absl::StatusOr<Result> ReadOne(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kSingleRead, body);
-}
-
-template <typename Result, typename Body>
-absl::StatusOr<Result> Write(sql::Database& db, Body body) {
-  return sql::TransactValue<Result>(db, TxMode::kReadWrite, body);
-}
+using sql::Read;
+using sql::ReadOne;
+using sql::Write;
 
 }  // namespace
 
 SqlStudyStore::SqlStudyStore(sql::Database* db) : db_(db) {}
 
 absl::StatusOr<Session> SqlStudyStore::GetSession(const std::string& org, const std::string& id) {
-  return ReadOne<Session>(*db_, [&](Transaction& tx) { return SessionRecords::Table::Get(tx, org, id); });
+  return SessionRecords::Table::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
@@ -265,27 +219,22 @@ absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const Idem
 }
 
 absl::StatusOr<Session> SqlStudyStore::UpdateSession(Session session, int64_t expected_revision) {
-  return Write<Session>(*db_, [&](Transaction& tx) {
-    return SessionRecords::Table::Update(tx, session, expected_revision, absl::Now());
-  });
+  return SessionRecords::Table::Update(*db_, std::move(session), expected_revision);
 }
 
 absl::Status SqlStudyStore::DeleteSession(const std::string& org, const std::string& id,
                                           std::optional<int64_t> expected_revision) {
-  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-    return SessionRecords::Table::Delete(tx, org, id, expected_revision);
-  });
+  return SessionRecords::Table::Delete(*db_, org, id, expected_revision);
 }
 
 absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportSessions(
     const std::string& org, std::vector<Session> rows, ImportMode mode) {
-  return SessionRecords::Import(*db_, org, std::move(rows), mode);
+  return SessionRecords::Table::Import(*db_, org, std::move(rows), mode);
 }
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::GetEvent(const std::string& org,
                                                        const std::string& id) {
-  return ReadOne<PublicityEvent>(*db_,
-                              [&](Transaction& tx) { return EventRecords::Table::Get(tx, org, id); });
+  return EventRecords::Table::Get(*db_, org, id);
 }
 
 absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
@@ -302,26 +251,21 @@ absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::UpdateEvent(PublicityEvent event,
                                                           int64_t expected_revision) {
-  return Write<PublicityEvent>(*db_, [&](Transaction& tx) {
-    return EventRecords::Table::Update(tx, event, expected_revision, absl::Now());
-  });
+  return EventRecords::Table::Update(*db_, std::move(event), expected_revision);
 }
 
 absl::Status SqlStudyStore::DeleteEvent(const std::string& org, const std::string& id,
                                         std::optional<int64_t> expected_revision) {
-  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-    return EventRecords::Table::Delete(tx, org, id, expected_revision);
-  });
+  return EventRecords::Table::Delete(*db_, org, id, expected_revision);
 }
 
 absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportEvents(
     const std::string& org, std::vector<PublicityEvent> rows, ImportMode mode) {
-  return EventRecords::Import(*db_, org, std::move(rows), mode);
+  return EventRecords::Table::Import(*db_, org, std::move(rows), mode);
 }
 
 absl::StatusOr<StudyPlan> SqlStudyStore::GetPlan(const std::string& org, int32_t year) {
-  return ReadOne<StudyPlan>(
-      *db_, [&](Transaction& tx) { return PlanTable::Get(tx, org, absl::StrCat(year)); });
+  return PlanTable::Get(*db_, org, absl::StrCat(year));
 }
 
 absl::StatusOr<std::vector<StudyPlan>> SqlStudyStore::ListPlans(const std::string& org,
@@ -343,9 +287,7 @@ absl::StatusOr<StudyPlan> SqlStudyStore::PutPlan(StudyPlan plan,
 
 absl::Status SqlStudyStore::DeletePlan(const std::string& org, int32_t year,
                                        std::optional<int64_t> expected_revision) {
-  return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-    return PlanTable::Delete(tx, org, absl::StrCat(year), expected_revision);
-  });
+  return PlanTable::Delete(*db_, org, absl::StrCat(year), expected_revision);
 }
 
 absl::StatusOr<YearRecords> SqlStudyStore::LoadYear(const std::string& org, int32_t year) {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/field_mask.h"
-#include "services/common/import.h"
+#include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -20,91 +20,43 @@
 namespace fazhi::study {
 namespace {
 
-// What the generic handlers below need to know about sessions and
-// publicity events, which share their shape.
-struct SessionTraits {
-  using Proto = v1::Session;
-  using Record = Session;
+// What the shared record handlers (services/common/record_handlers.h) need
+// to know about sessions and publicity events.
+struct SessionTraits : ProtoRecord<v1::Session, Session, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "sessions";
   static constexpr absl::string_view kField = "session";
-  static void Validate(const Proto& p, absl::string_view prefix, FieldViolations& v) {
+  static constexpr absl::string_view kNoun = "session";
+  static constexpr auto kGet = &StudyStore::GetSession;
+  static constexpr auto kCreate = &StudyStore::CreateSession;
+  static constexpr auto kUpdate = &StudyStore::UpdateSession;
+  static constexpr auto kDelete = &StudyStore::DeleteSession;
+  static constexpr auto kImport = &StudyStore::ImportSessions;
+  static constexpr auto kList = &StudyStore::ListSessions;  // (org, filter, after, limit)
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string&,
+                       FieldViolations& v) {
     ValidateSession(p, prefix, v);
-  }
-  static absl::StatusOr<Record> Get(StudyStore& s, const std::string& org, const std::string& id) {
-    return s.GetSession(org, id);
-  }
-  static auto List(StudyStore& s, const std::string& org, const DatedFilter& f,
-                   const std::optional<DatedPosition>& after, int limit) {
-    return s.ListSessions(org, f, after, limit);
-  }
-  static auto Create(StudyStore& s, Record r, const IdempotencyKey& k) {
-    return s.CreateSession(std::move(r), k);
-  }
-  static auto Update(StudyStore& s, Record r, int64_t revision) {
-    return s.UpdateSession(std::move(r), revision);
-  }
-  static auto Delete(StudyStore& s, const std::string& org, const std::string& id,
-                     std::optional<int64_t> revision) {
-    return s.DeleteSession(org, id, revision);
-  }
-  static auto Import(StudyStore& s, const std::string& org, std::vector<Record> rows,
-                     ImportMode mode) {
-    return s.ImportSessions(org, std::move(rows), mode);
   }
   static bool ValidKind(int kind) { return v1::StudyKind_IsValid(kind); }
 };
 
-struct EventTraits {
-  using Proto = v1::PublicityEvent;
-  using Record = PublicityEvent;
+struct EventTraits : ProtoRecord<v1::PublicityEvent, PublicityEvent, ToProto, FromProto> {
   static constexpr absl::string_view kCollection = "publicityEvents";
   static constexpr absl::string_view kField = "publicity_event";
-  static void Validate(const Proto& p, absl::string_view prefix, FieldViolations& v) {
+  static constexpr absl::string_view kNoun = "publicity event";
+  static constexpr auto kGet = &StudyStore::GetEvent;
+  static constexpr auto kCreate = &StudyStore::CreateEvent;
+  static constexpr auto kUpdate = &StudyStore::UpdateEvent;
+  static constexpr auto kDelete = &StudyStore::DeleteEvent;
+  static constexpr auto kImport = &StudyStore::ImportEvents;
+  static constexpr auto kList = &StudyStore::ListEvents;
+  static void Validate(const Proto& p, absl::string_view prefix, const std::string&,
+                       FieldViolations& v) {
     ValidateEvent(p, prefix, v);
-  }
-  static absl::StatusOr<Record> Get(StudyStore& s, const std::string& org, const std::string& id) {
-    return s.GetEvent(org, id);
-  }
-  static auto List(StudyStore& s, const std::string& org, const DatedFilter& f,
-                   const std::optional<DatedPosition>& after, int limit) {
-    return s.ListEvents(org, f, after, limit);
-  }
-  static auto Create(StudyStore& s, Record r, const IdempotencyKey& k) {
-    return s.CreateEvent(std::move(r), k);
-  }
-  static auto Update(StudyStore& s, Record r, int64_t revision) {
-    return s.UpdateEvent(std::move(r), revision);
-  }
-  static auto Delete(StudyStore& s, const std::string& org, const std::string& id,
-                     std::optional<int64_t> revision) {
-    return s.DeleteEvent(org, id, revision);
-  }
-  static auto Import(StudyStore& s, const std::string& org, std::vector<Record> rows,
-                     ImportMode mode) {
-    return s.ImportEvents(org, std::move(rows), mode);
   }
   static bool ValidKind(int kind) { return v1::PublicityKind_IsValid(kind); }
 };
 
-// An etag the caller sent, as the revision it names. Empty etag: none.
-std::optional<int64_t> ParseEtagField(const std::string& etag, absl::string_view field,
-                                      FieldViolations& v) {
-  if (etag.empty()) return std::nullopt;
-  std::optional<int64_t> revision = ParseEtag(etag);
-  if (!revision) v.Add(std::string(field), "is not an etag this service issued");
-  return revision;
-}
-
-template <typename T>
-absl::Status GetRecord(StudyStore& store, const std::string& name, typename T::Proto* out) {
-  FieldViolations v;
-  auto parsed = ParseChildName(name, T::kCollection, "name", v);
-  RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(auto record, T::Get(store, parsed->org, parsed->id));
-  *out = ToProto(record);
-  return absl::OkStatus();
-}
-
+// The dated lists: a year, a date range and a kind filter them.
 template <typename T, typename Request, typename Items>
 absl::Status ListRecords(StudyStore& store, const Request& request, Items* items,
                          std::string* next_page_token) {
@@ -132,108 +84,20 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
   const std::string query = absl::StrCat(*org, "|", request.year(), "|", request.kind(), "|",
                                          filter.start ? FormatDate(*filter.start) : "", "|",
                                          filter.end ? FormatDate(*filter.end) : "");
-  std::vector<std::string> position = DecodePageToken(request.page_token(), query, "page_token", v);
+  absl::CivilDay day;
+  std::vector<std::string> position = DecodePagePosition(
+      request.page_token(), query, 2, v,
+      [&day](const std::vector<std::string>& p) { return ParseDate(p[0], &day); });
+  RETURN_IF_ERROR(v.ToStatus());
   std::optional<DatedPosition> after;
-  if (position.size() == 2) {
-    absl::CivilDay day;
-    if (ParseDate(position[0], &day)) after = DatedPosition{day, position[1]};
-  }
-  if (!request.page_token().empty() && v.empty() && !after) {
-    v.Add("page_token", "is not a page token issued by this service");
-  }
-  RETURN_IF_ERROR(v.ToStatus());
+  if (!position.empty()) after = DatedPosition{day, position[1]};
 
-  // One row more than asked tells whether another page exists.
-  ASSIGN_OR_RETURN(auto records, T::List(store, *org, filter, after, page_size + 1));
-  bool more = false;
-  const size_t taken =
-      FillPage(records, page_size, items, [](const auto& r) { return ToProto(r); }, &more);
-  if (more) {
-    const auto& last = records[taken - 1];
-    *next_page_token = EncodePageToken(query, {FormatDate(last.date), last.meta.id});
-  }
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status CreateRecord(StudyStore& store, const std::string& parent,
-                          const typename T::Proto& proto, const std::string& id,
-                          const std::string& request_id, const google::protobuf::Message& request,
-                          typename T::Proto* out) {
-  FieldViolations v;
-  auto org = ParseOrgName(parent, "parent", v);
-  T::Validate(proto, absl::StrCat(T::kField, "."), v);
-  if (!id.empty() && !IsValidResourceId(id)) {
-    v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
-  }
-  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
-    v.Add("request_id", "must be at most 128 characters of valid UTF-8");
-  }
-  RETURN_IF_ERROR(v.ToStatus());
-
-  typename T::Record record = FromProto(proto);
-  record.meta.org = *org;
-  record.meta.id = id.empty() ? NewResourceId() : id;
-  IdempotencyKey key;
-  if (!request_id.empty()) {
-    // The fingerprint leaves out the request id so a retry matches.
-    std::unique_ptr<google::protobuf::Message> copy(request.New());
-    copy->CopyFrom(request);
-    copy->GetReflection()->ClearField(copy.get(), copy->GetDescriptor()->FindFieldByName("request_id"));
-    key = IdempotencyKey{request_id, Fingerprint(copy->SerializeAsString())};
-  }
-  ASSIGN_OR_RETURN(auto stored, T::Create(store, std::move(record), key));
-  *out = ToProto(stored);
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status UpdateRecord(StudyStore& store, const typename T::Proto& proto,
-                          const google::protobuf::FieldMask& mask, typename T::Proto* out) {
-  FieldViolations v;
-  const std::string name_field = absl::StrCat(T::kField, ".name");
-  auto parsed = ParseChildName(proto.name(), T::kCollection, name_field, v);
-  auto expected = ParseEtagField(proto.etag(), absl::StrCat(T::kField, ".etag"), v);
-  RETURN_IF_ERROR(v.ToStatus());
-
-  ASSIGN_OR_RETURN(auto current, T::Get(store, parsed->org, parsed->id));
-  if (expected && *expected != current.meta.revision) {
-    return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the ",
-                                           T::kField, " is now at ", MakeEtag(current.meta.revision)));
-  }
-  typename T::Proto merged = ToProto(current);
-  ApplyFieldMask(proto, mask, "update_mask", merged, v);
-  RETURN_IF_ERROR(v.ToStatus());
-  T::Validate(merged, absl::StrCat(T::kField, "."), v);
-  RETURN_IF_ERROR(v.ToStatus());
-
-  typename T::Record record = FromProto(merged);
-  record.meta = current.meta;
-  ASSIGN_OR_RETURN(auto stored, T::Update(store, std::move(record), current.meta.revision));
-  *out = ToProto(stored);
-  return absl::OkStatus();
-}
-
-template <typename T>
-absl::Status DeleteRecord(StudyStore& store, const std::string& name, const std::string& etag) {
-  FieldViolations v;
-  auto parsed = ParseChildName(name, T::kCollection, "name", v);
-  auto expected = ParseEtagField(etag, "etag", v);
-  RETURN_IF_ERROR(v.ToStatus());
-  return T::Delete(store, parsed->org, parsed->id, expected);
-}
-
-template <typename T, typename Request, typename RowsOf>
-absl::Status ImportRecords(StudyStore& store, grpc::ServerReader<Request>* reader, RowsOf rows_of,
-                           fazhi::type::v1::ImportReport* report) {
-  return RunImport(
-      reader, T::kCollection, rows_of,
-      [](const typename T::Proto& row, FieldViolations& v) { T::Validate(row, "", v); },
-      [](const typename T::Proto& row) { return FromProto(row); },
-      [&store](const std::string& org, std::vector<typename T::Record> rows, ImportMode mode) {
-        return T::Import(store, org, std::move(rows), mode);
-      },
-      report);
+  return AnswerPage(
+      page_size, query,
+      [&](int limit) { return std::invoke(T::kList, store, *org, filter, after, limit); },
+      [](const auto& r) { return ToProto(r); },
+      [](const auto& r) { return std::vector<std::string>{FormatDate(r.date), r.meta.id}; }, items,
+      next_page_token);
 }
 
 // orgs/{org}/studyPlans/{year}
@@ -392,12 +256,10 @@ grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
     RETURN_IF_ERROR(v.ToStatus());
     const std::string query = *org;
-    std::vector<std::string> position = DecodePageToken(request->page_token(), query, "page_token", v);
     int32_t after_year = 0;
-    if (!request->page_token().empty() && v.empty() &&
-        (position.size() != 1 || !absl::SimpleAtoi(position[0], &after_year))) {
-      v.Add("page_token", "is not a page token issued by this service");
-    }
+    DecodePagePosition(request->page_token(), query, 1, v, [&](const std::vector<std::string>& p) {
+      return absl::SimpleAtoi(p[0], &after_year);
+    });
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(auto plans, store_->ListPlans(*org, after_year, page_size + 1));
     const bool more = static_cast<int>(plans.size()) > page_size;
@@ -426,10 +288,7 @@ grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
     v1::StudyPlan merged;
     std::optional<int64_t> revision;
     if (current.ok()) {
-      if (expected && *expected != current->meta.revision) {
-        return absl::AbortedError(absl::StrCat("etag ", proto.etag(), " is stale: the plan is now at ",
-                                               MakeEtag(current->meta.revision)));
-      }
+      RETURN_IF_ERROR(CheckExpectedRevision("study plan", expected, current->meta.revision));
       merged = ToProto(*current);
       revision = current->meta.revision;
     }

@@ -37,6 +37,48 @@ TEST(EtagTest, RoundTripsAndRejectsForeign) {
   EXPECT_FALSE(ParseEtag("W/\"x\"").has_value());
 }
 
+TEST(EtagFieldTest, EmptyIsNoneOrRequiredAndForeignIsAViolation) {
+  FieldViolations v;
+  EXPECT_EQ(ParseEtagField(MakeEtag(3), "x.etag", v), 3);
+  EXPECT_EQ(ParseEtagField("", "x.etag", v), std::nullopt);
+  EXPECT_TRUE(v.empty());
+  EXPECT_EQ(ParseEtagField("", "x.etag", v, /*required=*/true), std::nullopt);
+  EXPECT_EQ(ParseEtagField("3", "etag", v), std::nullopt);
+  ASSERT_EQ(v.violations().size(), 2u);
+  EXPECT_EQ(v.violations()[0].field, "x.etag");
+  EXPECT_EQ(v.violations()[0].description,
+            "is required: read the resource and send the etag it carries");
+  EXPECT_EQ(v.violations()[1].field, "etag");
+  EXPECT_EQ(v.violations()[1].description, "is not an etag this service issued");
+}
+
+TEST(PagePositionTest, NeedsTheNumberOfPartsAndWhatValidAccepts) {
+  const std::string two = EncodePageToken("q", {"2024-03-01", "abc"});
+  FieldViolations v;
+  EXPECT_TRUE(DecodePagePosition("", "q", 2, v).empty());
+  EXPECT_THAT(DecodePagePosition(two, "q", 2, v), ::testing::ElementsAre("2024-03-01", "abc"));
+  EXPECT_TRUE(v.empty());
+
+  auto refused = [&](const std::string& token, size_t parts, auto valid) {
+    FieldViolations violations;
+    EXPECT_TRUE(DecodePagePosition(token, "q", parts, violations, valid).empty());
+    return violations.violations().size() == 1 &&
+           violations.violations()[0].field == "page_token" &&
+           violations.violations()[0].description == "is not a page token issued by this service";
+  };
+  const auto any = [](const std::vector<std::string>&) { return true; };
+  const auto none = [](const std::vector<std::string>&) { return false; };
+  EXPECT_TRUE(refused(two, 1, any));
+  EXPECT_TRUE(refused(two, 2, none));
+  EXPECT_TRUE(refused("!!", 2, any));
+  // A token of another query says so, once.
+  FieldViolations other;
+  DecodePagePosition(EncodePageToken("p", {"a"}), "q", 1, other);
+  ASSERT_EQ(other.violations().size(), 1u);
+  EXPECT_EQ(other.violations()[0].description,
+            "was issued for a different query; keep the same filters");
+}
+
 TEST(PageTokenTest, RoundTripsPosition) {
   FieldViolations v;
   std::string token = EncodePageToken("org|2024", {"2024-03-01", "abc"});

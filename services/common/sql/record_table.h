@@ -12,7 +12,8 @@
 //   };
 //
 // and T has a `RecordMeta meta` member. Optimistic concurrency: writes name
-// the revision they expect and fail with ABORTED when it moved.
+// the revision they expect and fail with ABORTED when it moved. Errors are
+// worded by services/common/record_errors.
 
 #include <optional>
 #include <string>
@@ -23,7 +24,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/record.h"
+#include "services/common/record_errors.h"
+#include "services/common/resource.h"
 #include "services/common/sql/database.h"
+#include "services/common/sql/transact.h"
 #include "services/common/status_macros.h"
 
 namespace fazhi::sql {
@@ -32,6 +36,32 @@ struct RecordTableSpec {
   std::string table;
   std::string noun;  // for messages, e.g. "session"
   std::vector<std::string> columns;
+  // The collection of the records' names, orgs/{org}/{collection}/{id};
+  // empty when a name is not of that form.
+  std::string collection;
+};
+
+// No check beyond the table's own (see CreateIdempotent, Import).
+struct NoRecordCheck {
+  template <typename T>
+  absl::Status operator()(Transaction&, const T&) const {
+    return absl::OkStatus();
+  }
+};
+
+// The unique column an import row is matched on, and the row's value in
+// it; an empty value matches nothing.
+struct ImportMatch {
+  std::string column;
+  std::string value;
+};
+
+// Matches import rows by their external id.
+struct ByExternalId {
+  template <typename T>
+  ImportMatch operator()(const T& row) const {
+    return {"external_id", row.external_id};
+  }
 };
 
 inline int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
@@ -58,14 +88,18 @@ class RecordTable {
     return record;
   }
 
+  // The record's name for messages.
+  static std::string Name(const std::string& org, const std::string& id) {
+    const std::string& collection = Codec::Spec().collection;
+    return collection.empty() ? absl::StrCat("orgs/", org, "/…/", id)
+                              : ChildResourceName(org, collection, id);
+  }
+
   static absl::StatusOr<T> Get(Transaction& tx, const std::string& org, const std::string& id) {
     static const std::string* const sql = new std::string(absl::StrCat(
         "SELECT ", SelectColumns(), " FROM ", Codec::Spec().table, " WHERE org = $1 AND id = $2"));
     ASSIGN_OR_RETURN(auto rows, tx.Query(*sql, {Value(org), Value(id)}));
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat(Codec::Spec().noun, " orgs/", org, "/…/", id,
-                                              " does not exist"));
-    }
+    if (rows.empty()) return NotFoundError(Codec::Spec().noun, Name(org, id));
     return FromRow(rows[0]);
   }
 
@@ -104,17 +138,19 @@ class RecordTable {
     for (Value& v : Codec::Values(record)) params.push_back(std::move(v));
     absl::StatusOr<int64_t> inserted = tx.Execute(*sql, params);
     if (absl::IsAlreadyExists(inserted.status())) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("a ", spec.noun, " with this id or external id already exists in orgs/",
-                       record.meta.org));
+      return TakenError("the id or external id",
+                        absl::StrCat("another ", spec.noun, " in ", OrgName(record.meta.org)));
     }
     RETURN_IF_ERROR(inserted.status());
     return record;
   }
 
   // Inserts `record` in its own transaction, honouring an idempotency key:
-  // a retry returns what the first call stored.
-  static absl::StatusOr<T> CreateIdempotent(Database& db, T record, const IdempotencyKey& key);
+  // a retry returns what the first call stored. `check(tx, record)` runs
+  // before the insert (unique keys, references the table cannot check).
+  template <typename Check = NoRecordCheck>
+  static absl::StatusOr<T> CreateIdempotent(Database& db, T record, const IdempotencyKey& key,
+                                            Check check = {});
 
   // Replaces the data columns of an existing record whose revision is
   // `expected_revision`; bumps the revision.
@@ -136,11 +172,12 @@ class RecordTable {
     for (Value& v : Codec::Values(record)) params.push_back(std::move(v));
     absl::StatusOr<int64_t> changed = tx.Execute(*sql, params);
     if (absl::IsAlreadyExists(changed.status())) {
-      return absl::AlreadyExistsError(
-          absl::StrCat("another ", spec.noun, " already has this external id"));
+      return TakenError("the external id", absl::StrCat("another ", spec.noun));
     }
     RETURN_IF_ERROR(changed.status());
-    if (*changed == 0) return StaleOrMissing(tx, record.meta.org, record.meta.id);
+    if (*changed == 0) {
+      return StaleOrMissing(tx, record.meta.org, record.meta.id, expected_revision);
+    }
     return Get(tx, record.meta.org, record.meta.id);
   }
 
@@ -156,31 +193,70 @@ class RecordTable {
                                       " WHERE org = $1 AND id = $2"),
                          {Value(org), Value(id)});
     RETURN_IF_ERROR(changed.status());
-    if (*changed == 0) return StaleOrMissing(tx, org, id).status();
+    if (*changed == 0) return StaleOrMissing(tx, org, id, expected_revision.value_or(0)).status();
     return absl::OkStatus();
   }
+
+  // Get, Update and Delete, each in a transaction of its own.
+  static absl::StatusOr<T> Get(Database& db, const std::string& org, const std::string& id) {
+    return ReadOne<T>(db, [&](Transaction& tx) { return Get(tx, org, id); });
+  }
+  static absl::StatusOr<T> Update(Database& db, T record, int64_t expected_revision) {
+    return Write<T>(db, [&](Transaction& tx) {
+      return Update(tx, record, expected_revision, absl::Now());
+    });
+  }
+  static absl::Status Delete(Database& db, const std::string& org, const std::string& id,
+                             std::optional<int64_t> expected_revision) {
+    return db.Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+      return Delete(tx, org, id, expected_revision);
+    });
+  }
+
+  // The first record of `org` whose `column` is `value`.
+  static absl::StatusOr<std::optional<T>> FindBy(Transaction& tx, const std::string& org,
+                                                 const std::string& column,
+                                                 const std::string& value) {
+    ASSIGN_OR_RETURN(auto found, Select(tx, absl::StrCat("org = $1 AND ", column, " = $2"),
+                                        {Value(org), Value(value)}, "id", 1));
+    if (found.empty()) return std::optional<T>();
+    return std::optional<T>(std::move(found[0]));
+  }
+
+  // TakenError when another record of the org holds `value` in the unique
+  // `column` (`label` names it in the message); an empty value is free.
+  // Checked before writing: a failed insert would spoil the transaction.
+  static absl::Status CheckUnique(Transaction& tx, const T& record, const std::string& column,
+                                  absl::string_view label, const std::string& value) {
+    if (value.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", Codec::Spec().table,
+                                                      " WHERE org = $1 AND ", column,
+                                                      " = $2 AND id <> $3 LIMIT 1"),
+                                         {Value(record.meta.org), Value(value),
+                                          Value(record.meta.id)}));
+    if (rows.empty()) return absl::OkStatus();
+    return TakenError(absl::StrCat(label, " \"", value, "\""),
+                      Name(record.meta.org, rows[0].Text(0)));
+  }
+
+  // Stores an import batch in one transaction, one outcome per row. A row
+  // stands for the stored record `match(row)` finds: with UPSERT it
+  // replaces it, with CREATE_ONLY it is refused; a row that matches none
+  // is inserted. `check(tx, record)` runs before each write; its
+  // ALREADY_EXISTS or FAILED_PRECONDITION refuses the row alone, any other
+  // error the batch.
+  template <typename Match = ByExternalId, typename Check = NoRecordCheck>
+  static absl::StatusOr<std::vector<ImportOutcome>> Import(Database& db, const std::string& org,
+                                                           std::vector<T> rows, ImportMode mode,
+                                                           Match match = {}, Check check = {});
 
  private:
   static absl::StatusOr<T> StaleOrMissing(Transaction& tx, const std::string& org,
-                                          const std::string& id) {
+                                          const std::string& id, int64_t expected_revision) {
     ASSIGN_OR_RETURN(T current, Get(tx, org, id));
-    return absl::AbortedError(absl::StrCat(
-        "the ", Codec::Spec().noun, " changed since it was read (its etag is now W/\"",
-        current.meta.revision, "\"); read it again and retry"));
+    return StaleEtagError(Codec::Spec().noun, expected_revision, current.meta.revision);
   }
 };
-
-// Runs `body(tx)`, which returns StatusOr<Result>, in one transaction and
-// returns its value.
-template <typename Result, typename Body>
-absl::StatusOr<Result> TransactValue(Database& db, TxMode mode, Body body) {
-  Result result;
-  RETURN_IF_ERROR(db.Transact(mode, [&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(result, body(tx));
-    return absl::OkStatus();
-  }));
-  return result;
-}
 
 // Idempotency keys (AIP-155): the first create with a request id records
 // the resource it made; a retry finds it. Each service's schema has the
@@ -198,20 +274,19 @@ absl::Status RememberRequest(Transaction& tx, const std::string& org,
                              absl::Time now);
 
 template <typename T, typename Codec>
+template <typename Check>
 absl::StatusOr<T> RecordTable<T, Codec>::CreateIdempotent(Database& db, T record,
-                                                          const IdempotencyKey& key) {
-  return TransactValue<T>(db, TxMode::kReadWrite, [&](Transaction& tx) -> absl::StatusOr<T> {
+                                                          const IdempotencyKey& key, Check check) {
+  return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
     const std::string& org = record.meta.org;
     if (!key.request_id.empty()) {
       ASSIGN_OR_RETURN(auto previous, FindRequest(tx, org, key.request_id));
       if (previous.has_value()) {
-        if (previous->fingerprint != key.fingerprint) {
-          return absl::AlreadyExistsError(
-              "request_id was already used for a different request; use a new request_id");
-        }
+        if (previous->fingerprint != key.fingerprint) return RequestIdReusedError();
         return Get(tx, org, previous->resource_id);
       }
     }
+    RETURN_IF_ERROR(check(tx, record));
     const absl::Time now = absl::Now();
     ASSIGN_OR_RETURN(T stored, Insert(tx, record, now));
     if (!key.request_id.empty()) {
@@ -219,6 +294,58 @@ absl::StatusOr<T> RecordTable<T, Codec>::CreateIdempotent(Database& db, T record
     }
     return stored;
   });
+}
+
+template <typename T, typename Codec>
+template <typename Match, typename Check>
+absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(
+    Database& db, const std::string& org, std::vector<T> rows, ImportMode mode, Match match,
+    Check check) {
+  std::vector<ImportOutcome> outcomes;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    outcomes.clear();  // a retried transaction starts again
+    const absl::Time now = absl::Now();
+    for (const T& row : rows) {
+      T record = row;
+      record.meta.org = org;
+      ImportOutcome outcome;
+      const ImportMatch key = match(record);
+      std::optional<T> existing;
+      if (!key.value.empty()) {
+        ASSIGN_OR_RETURN(existing, FindBy(tx, org, key.column, key.value));
+      }
+      if (existing && mode == ImportMode::kCreateOnly) {
+        outcome.status = TakenError(absl::StrCat(key.column, " \"", key.value, "\""),
+                                    Name(org, existing->meta.id),
+                                    "import with mode UPSERT to replace it");
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      if (existing) {
+        record.meta.id = existing->meta.id;
+      } else if (record.meta.id.empty()) {
+        record.meta.id = NewResourceId();
+      }
+      absl::Status keys = check(tx, record);
+      if (absl::IsAlreadyExists(keys) || absl::IsFailedPrecondition(keys)) {
+        outcome.status = keys;
+        outcomes.push_back(std::move(outcome));
+        continue;
+      }
+      RETURN_IF_ERROR(keys);
+      if (existing) {
+        ASSIGN_OR_RETURN(T updated, Update(tx, record, existing->meta.revision, now));
+        outcome.id = updated.meta.id;
+        outcome.replaced = true;
+      } else {
+        ASSIGN_OR_RETURN(T inserted, Insert(tx, record, now));
+        outcome.id = inserted.meta.id;
+      }
+      outcomes.push_back(std::move(outcome));
+    }
+    return absl::OkStatus();
+  }));
+  return outcomes;
 }
 
 }  // namespace fazhi::sql
