@@ -21,7 +21,10 @@ const OFFICE = 'lushan-yifazhixian';
 const YEAR = 2024;
 const TIMEOUT = 20000;
 
-const secrets = Object.values(KEYS).map((key) => key.split('_').pop());
+// A key is fz_<id>_<secret>, and the web-safe base64 secret may itself hold
+// '_': the secret is all after the second '_', not after the last (a short
+// tail of it could stand in any URL by chance).
+const secrets = Object.values(KEYS).map((key) => key.split('_').slice(2).join('_'));
 const consoleLines = [];
 const pageErrors = [];
 const requestUrls = [];
