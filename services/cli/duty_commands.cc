@@ -13,6 +13,7 @@
 #include "services/cli/import_stream.h"
 #include "services/cli/json_rows.h"
 #include "services/common/grpc_status.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 
 namespace fazhi::cli {
@@ -210,7 +211,7 @@ int DutyAllocate(const Flags& flags) {
   const std::string org = Flag(flags, "org");
   if (org.empty()) return Usage("--org is required");
   v1::AllocateDutiesRequest request;
-  request.set_parent("orgs/" + org);
+  request.set_parent(OrgName(org));
   if (!AsOf(flags, request.mutable_as_of())) return Usage("--as-of must be YYYY-MM-DD");
   const std::string commit = Flag(flags, "commit", "false");
   if (commit != "true" && commit != "false") return Usage("--commit takes no value other than true");
@@ -235,7 +236,7 @@ int DutyCoverage(const Flags& flags) {
   const std::string org = Flag(flags, "org");
   if (org.empty()) return Usage("--org is required");
   v1::GetCoverageRequest request;
-  request.set_org("orgs/" + org);
+  request.set_org(OrgName(org));
   if (!AsOf(flags, request.mutable_as_of())) return Usage("--as-of must be YYYY-MM-DD");
   int days = 0, hours = 0;
   if (flags.count("expiring-days") && !absl::SimpleAtoi(Flag(flags, "expiring-days"), &days)) {

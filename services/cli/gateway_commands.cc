@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 
 namespace fazhi::cli {
@@ -32,7 +33,7 @@ int GatewayCompose(const Flags& flags) {
   int year = 0;
   if (!OrgAndYear(flags, org, year)) return Usage("--org and --year are required");
   v1::ComposeReportRequest request;
-  request.set_org("orgs/" + org);
+  request.set_org(OrgName(org));
   request.set_year(year);
   for (absl::string_view f : absl::StrSplit(Flag(flags, "formats", "docx,html,md,txt"), ',')) {
     request.add_formats(std::string(f));
@@ -70,7 +71,7 @@ int GatewayFacts(const Flags& flags) {
   int year = 0;
   if (!OrgAndYear(flags, org, year)) return Usage("--org and --year are required");
   v1::GetFactsRequest request;
-  request.set_org("orgs/" + org);
+  request.set_org(OrgName(org));
   request.set_year(year);
   grpc::ClientContext context;
   SetDeadline(context, 30);
@@ -105,7 +106,7 @@ int GatewayPublish(const Flags& flags) {
   int year = 0;
   if (!OrgAndYear(flags, org, year)) return Usage("--org and --year are required");
   v1::PublishReportRequest request;
-  request.set_org("orgs/" + org);
+  request.set_org(OrgName(org));
   request.set_year(year);
   const char* user = std::getenv("FAZHI_ACTOR");
   request.set_actor(Flag(flags, "actor", user ? user : "fazhi-cli"));
@@ -130,7 +131,7 @@ int GatewayDashboard(const Flags& flags) {
     return Usage("--supervisor and --year are required");
   }
   v1::GetDashboardRequest request;
-  request.set_supervisor("orgs/" + supervisor);
+  request.set_supervisor(OrgName(supervisor));
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;

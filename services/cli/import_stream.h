@@ -16,6 +16,7 @@
 #include "services/cli/cli_util.h"
 #include "services/cli/json_rows.h"
 #include "services/common/grpc_status.h"
+#include "services/common/names.h"
 
 namespace fazhi::cli {
 
@@ -54,7 +55,7 @@ int StreamImport(const Flags& flags, MakeStub make_stub, Open open, AddRows add_
   for (size_t start = 0; start < rows.size() || start == 0; start += batch_size) {
     Request request;
     if (start == 0) {
-      request.set_parent("orgs/" + org);
+      request.set_parent(OrgName(org));
       request.set_mode(mode == "upsert" ? fazhi::type::v1::IMPORT_MODE_UPSERT
                                         : fazhi::type::v1::IMPORT_MODE_CREATE_ONLY);
     }

@@ -13,6 +13,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/cli/json_rows.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 #include "services/report/placeholder.h"
 
@@ -169,7 +170,8 @@ int ReportPutOrg(const Flags& flags) {
   v1::Organization org;
   if (int rc = ReadJsonFile(file, org); rc != kExitOk) return rc;
   const std::string name = org.name();
-  if (name.rfind("orgs/", 0) != 0 || name.size() <= 5) {
+  const std::optional<std::string> org_id = OrgOfName(name);
+  if (!org_id) {
     std::cerr << "fazhi: " << file << ": \"name\" must be orgs/{org}, e.g. orgs/lushan-minzheng\n";
     return kExitUsage;
   }
@@ -188,7 +190,7 @@ int ReportPutOrg(const Flags& flags) {
   SetDeadline(context, 30);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     v1::CreateOrganizationRequest request;
-    request.set_organization_id(name.substr(5));
+    request.set_organization_id(*org_id);
     *request.mutable_organization() = org;
     request.mutable_organization()->clear_name();
     request.set_actor(Actor(flags));
@@ -215,7 +217,7 @@ int ReportPut(const Flags& flags) {
   }
   v1::Report report;
   if (int rc = ReadJsonFile(file, report); rc != kExitOk) return rc;
-  const std::string name = absl::StrCat("orgs/", org, "/reports/", year);
+  const std::string name = ReportName{org, year}.Format();
   auto stub = ReportStub(flags);
   v1::Report current;
   grpc::Status status;
@@ -231,7 +233,7 @@ int ReportPut(const Flags& flags) {
   SetDeadline(context, 30);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) {
     v1::CreateReportRequest request;
-    request.set_parent("orgs/" + org);
+    request.set_parent(OrgName(org));
     request.set_year(year);
     *request.mutable_report() = report;
     request.set_actor(Actor(flags));
@@ -261,7 +263,7 @@ int ReportStatus(const Flags& flags) {
   grpc::ClientContext context;
   SetDeadline(context, 30);
   v1::GetReportRequest request;
-  request.set_name(absl::StrCat("orgs/", org, "/reports/", year));
+  request.set_name(ReportName{org, year}.Format());
   v1::Report r;
   grpc::Status status = ReportStub(flags)->GetReport(&context, request, &r);
   if (!status.ok()) return Failed(status);
@@ -321,7 +323,7 @@ int ReportOverdue(const Flags& flags) {
     return Usage("--supervisor and --year are required");
   }
   v1::ListOverdueReportsRequest request;
-  request.set_supervisor("orgs/" + supervisor);
+  request.set_supervisor(OrgName(supervisor));
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;
@@ -337,7 +339,7 @@ int ReportOverdue(const Flags& flags) {
     PrintJson(response);
     return kExitOk;
   }
-  std::cout << "orgs/" << supervisor << " 督促 " << response.supervised_organizations()
+  std::cout << OrgName(supervisor) << " 督促 " << response.supervised_organizations()
             << " 个单位, " << year << " 年度报告, 截至 " << Day(response.as_of()) << ": "
             << response.reports_size() << " 个需关注\n";
   for (const auto& o : response.reports()) {

@@ -12,6 +12,7 @@
 #include "services/cli/json_rows.h"
 #include "services/cli/study_report.h"
 #include "services/common/grpc_status.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 
 namespace fazhi::cli {
@@ -32,6 +33,8 @@ std::unique_ptr<v1::StudyService::Stub> StudyStub(const Flags& flags) {
 int StudyPutPlan(const Flags& flags) {
   const std::string org = Flag(flags, "org"), file = Flag(flags, "file"), year = Flag(flags, "year");
   if (org.empty() || file.empty() || year.empty()) return Usage("--org, --year and --file are required");
+  int32_t plan_year = 0;
+  if (!absl::SimpleAtoi(year, &plan_year)) return Usage("--year must be a year, e.g. 2024");
   auto content = ReadFile(file);
   if (!content.ok()) return Usage(std::string(content.status().message()));
   v1::UpdateStudyPlanRequest request;
@@ -39,7 +42,7 @@ int StudyPutPlan(const Flags& flags) {
     std::cerr << "fazhi: " << file << ": " << s.message() << "\n";
     return 2;
   }
-  request.mutable_study_plan()->set_name(absl::StrCat("orgs/", org, "/studyPlans/", year));
+  request.mutable_study_plan()->set_name(StudyPlanName{org, plan_year}.Format());
   request.set_allow_missing(true);
   grpc::ClientContext context;
   SetDeadline(context, 30);
@@ -60,7 +63,7 @@ int StudySummary(const Flags& flags) {
     return Usage("--org and --year are required");
   }
   v1::GetStudySummaryRequest request;
-  request.set_org("orgs/" + org);
+  request.set_org(OrgName(org));
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;

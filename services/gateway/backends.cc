@@ -3,6 +3,7 @@
 #include "spdlog/spdlog.h"
 
 #include "services/common/auth/authenticator.h"
+#include "services/common/names.h"
 #include "services/common/status_macros.h"
 
 #include <grpcpp/grpcpp.h>
@@ -281,7 +282,7 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
                                                  std::optional<absl::CivilDay> as_of,
                                                  const FetchOptions& options, const Forward& forward) {
   const bool allow_partial = options.allow_partial;
-  const std::string org_name = absl::StrCat("orgs/", org);
+  const std::string org_name = OrgName(org);
   const SummaryOptions summary{as_of, options.include_records};
 
   absl::StatusOr<rv1::Organization> organization;
@@ -301,7 +302,7 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
                    into(previous));
   }
   report_.GetOrganization(org_name, forward, into(organization));
-  report_.GetReport(absl::StrCat(org_name, "/reports/", year), forward, into(report));
+  report_.GetReport(ReportName{org, year}.Format(), forward, into(report));
   study_.Summary(org_name, year, summary, forward, into(study));
   duty_.Summary(org_name, year, summary, forward, into(duty));
   latch.Wait();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 #include "services/gateway/fill.h"
 #include "services/report/content.h"
@@ -34,9 +35,9 @@ class Composer {
 
   absl::StatusOr<v1::ComposedReport> Run() {
     v1::ComposedReport out;
-    out.set_report(absl::StrCat("orgs/", in_.org, "/reports/", in_.year));
+    out.set_report(ReportName{in_.org, in_.year}.Format());
     const std::string organ =
-        in_.organization ? in_.organization->full_name() : absl::StrCat("orgs/", in_.org);
+        in_.organization ? in_.organization->full_name() : OrgName(in_.org);
     out.set_organ(organ);
     const rv1::Report report = in_.report.value_or(rv1::Report());
     out.set_state(in_.report ? report.state() : rv1::REPORT_STATE_UNSPECIFIED);

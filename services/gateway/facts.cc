@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "services/common/names.h"
 #include "services/gateway/render/document.h"
 
 namespace fazhi::gateway {
@@ -71,7 +72,7 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
 }
 
 void AddStudyFacts(const std::string& org, int year, const study::StudySummary& s, FactCatalogue& c) {
-  const Fact src = Source("study", "GetStudySummary", absl::StrCat("orgs/", org, " ", year));
+  const Fact src = Source("study", "GetStudySummary", absl::StrCat(OrgName(org), " ", year));
   std::vector<std::string> all_sessions, head_sessions;
   for (study::StudyKind kind : kKinds) {
     study::KindTotal total;
@@ -123,7 +124,7 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
       all_sessions;
   c.AddNumber("study.laws.count", laws.size(), "部", "全年学法和普法涉及的法律法规部数", src);
   c.AddList("study.laws", laws, "全年学法和普法涉及的法律法规（各类活动合计，按频次）", src);
-  const std::string plan = absl::StrCat("orgs/", org, "/studyPlans/", year);
+  const std::string plan = StudyPlanName{org, year}.Format();
   c.AddText("study.plan.adopted",
             s.has_plan() && s.has_plan_adopted_date()
                 ? ChineseDate(s.plan_adopted_date().year(), s.plan_adopted_date().month(),
@@ -159,7 +160,7 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
 }
 
 void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, FactCatalogue& c) {
-  const Fact src = Source("duty", "GetDutySummary", absl::StrCat("orgs/", org, " ", year));
+  const Fact src = Source("duty", "GetDutySummary", absl::StrCat(OrgName(org), " ", year));
   const auto& t = d.totals();
   std::vector<std::string> powers, staffed, unstaffed;
   for (const auto& p : d.powers()) {
@@ -327,7 +328,7 @@ Fact& FactCatalogue::AddList(const std::string& name, std::vector<std::string> i
 
 FactCatalogue BuildFacts(const YearInputs& in) {
   FactCatalogue c;
-  const Fact gateway = Source("gateway", "ComposeReport", absl::StrCat("orgs/", in.org));
+  const Fact gateway = Source("gateway", "ComposeReport", OrgName(in.org));
   c.AddNumber("year", in.year, "年", "报告年度", gateway);
   c.AddNumber("next_year", in.year + 1, "年", "报告年度的下一年", gateway);
   c.AddNumber("previous_year", in.year - 1, "年", "报告年度的上一年", gateway);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/names.h"
 #include "services/gateway/render/document.h"
 
 namespace fazhi::gateway {
@@ -114,7 +115,7 @@ class Deriver {
       }
       f.records = leadership_sessions;
     }
-    const std::string plan = absl::StrCat("orgs/", in_.org, "/studyPlans/", in_.year);
+    const std::string plan = StudyPlanName{in_.org, in_.year}.Format();
     if (!s.has_plan()) {
       Finding& f = Add("study.plan.missing", v1::FINDING_TYPE_STUDY_PLAN,
                        absl::StrCat("未制订", in_.year, "年度学法计划"),

@@ -8,6 +8,7 @@
 #include "services/common/auth/access.h"
 #include "services/common/bounded_parallel.h"
 #include "services/common/grpc_status.h"
+#include "services/common/names.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -238,7 +239,8 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     // The report service already listed only what the caller may read;
     // check again here, where the rows are assembled.
     std::erase_if(organizations, [](const rv1::Organization& o) {
-      return !auth::CallerMay(auth::Permission::kRead, o.name().substr(5));
+      const std::optional<std::string> org = OrgOfName(o.name());
+      return !org || !auth::CallerMay(auth::Permission::kRead, *org);
     });
 
     // Each organization's year, a few at a time.
@@ -246,9 +248,8 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
                            {}, std::move(overdue)};
     inputs.years.assign(inputs.organizations.size(), absl::UnknownError("not fetched"));
     ForEachBounded(inputs.organizations.size(), kDashboardFetchers, [&](size_t i) {
-      const std::string slug = inputs.organizations[i].name().substr(5);  // after "orgs/"
       inputs.years[i] = backends_->FetchYear(
-          slug, request->year(), as_of, Backends::FetchOptions{.allow_partial = true}, forward);
+          OrgOfName(inputs.organizations[i].name()).value_or(""), request->year(), as_of, Backends::FetchOptions{.allow_partial = true}, forward);
     });
     *response = BuildDashboard(inputs);
     return absl::OkStatus();
@@ -269,7 +270,7 @@ absl::Status AnnualReportServiceImpl::Decide(bool approve, const std::string& or
   const std::string actor = auth::ActingCaller(requested_actor);
   v.CheckText("actor", actor, 100, /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
-  const std::string name = absl::StrCat(OrgName(*org), "/reports/", year);
+  const std::string name = ReportName{*org, year}.Format();
   std::string current_etag = etag;
   if (current_etag.empty()) {
     ASSIGN_OR_RETURN(rv1::Report report, backends_->report().GetReport(name, forward));

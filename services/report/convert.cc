@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/names.h"
 #include "services/common/resource.h"
 #include "services/common/validation.h"
 #include "services/report/content.h"
@@ -46,22 +47,12 @@ v1::ReportState StateToProto(ReportState s) { return static_cast<v1::ReportState
 
 }  // namespace
 
-std::string ReportResourceName(const std::string& org, int year) {
-  return absl::StrCat("orgs/", org, "/reports/", year);
-}
-
-std::string RevisionResourceName(const std::string& org, int year, int revision) {
-  return absl::StrCat(ReportResourceName(org, year), "/revisions/", revision);
-}
-
 Organization FromProto(const v1::Organization& p) {
   Organization o;
   o.full_name = p.full_name();
   o.region = p.region();
   for (const std::string& name : p.supervisors()) {
-    absl::string_view slug = name;
-    absl::ConsumePrefix(&slug, "orgs/");
-    o.supervisors.emplace_back(slug);
+    o.supervisors.push_back(OrgOfName(name).value_or(name));
   }
   o.credit_code = NormalizeCreditCode(p.credit_code());
   for (const auto& c : p.contacts()) o.contacts.push_back({c.name(), c.phone(), c.email()});
@@ -165,7 +156,7 @@ void AddNarrativeWarnings(v1::Report& p) {
 v1::Report ToProto(const Report& r) {
   v1::Report p;
   const ReportContent& c = r.content;
-  p.set_name(ReportResourceName(r.meta.org, r.year));
+  p.set_name(ReportName{r.meta.org, r.year}.Format());
   p.set_year(r.year);
   p.set_title(c.title);
   p.mutable_layout()->set_preset(static_cast<v1::LayoutPreset>(c.layout.preset));
@@ -240,9 +231,9 @@ v1::Report ToProto(const Report& r) {
   return p;
 }
 
-v1::Document ToProto(const Document& d, const std::string& revision_name, bool with_content) {
+v1::Document ToProto(const Document& d, const RevisionName& revision, bool with_content) {
   v1::Document p;
-  p.set_name(absl::StrCat(revision_name, "/documents/", d.format));
+  p.set_name(DocumentName{revision.org, revision.year, revision.revision, d.format}.Format());
   p.set_format(d.format);
   p.set_media_type(d.media_type);
   p.set_size_bytes(d.size_bytes);
@@ -253,8 +244,8 @@ v1::Document ToProto(const Document& d, const std::string& revision_name, bool w
 
 v1::ReportRevision ToProto(const Revision& r) {
   v1::ReportRevision p;
-  const std::string name = RevisionResourceName(r.org, r.year, r.number);
-  p.set_name(name);
+  const RevisionName name{r.org, r.year, r.number};
+  p.set_name(name.Format());
   p.set_revision(r.number);
   *p.mutable_report() = ToProto(r.report);
   for (const Document& d : r.documents) *p.add_documents() = ToProto(d, name, false);
@@ -286,7 +277,7 @@ v1::OverdueReport ToProto(const Organization& org, int year, const ReportTimelin
   v1::OverdueReport p;
   p.set_organization(OrgName(org.meta.id));
   p.set_full_name(org.full_name);
-  if (t.started) p.set_report(ReportResourceName(org.meta.id, year));
+  if (t.started) p.set_report(ReportName{org.meta.id, year}.Format());
   p.set_state(StateToProto(t.state));
   *p.mutable_submit_before() = ToDate(t.submit_before);
   *p.mutable_publish_before() = ToDate(t.publish_before);

@@ -5,6 +5,7 @@
 // validated (validate.h).
 
 #include "fazhi/report/v1/report.pb.h"
+#include "services/common/names.h"
 #include "services/report/model.h"
 #include "services/report/schedule.h"
 
@@ -25,15 +26,13 @@ v1::Report ToProto(const Report& report);
 void AddNarrativeWarnings(v1::Report& report);
 
 // Document content is copied only when `with_content`.
-v1::Document ToProto(const Document& doc, const std::string& revision_name, bool with_content);
+v1::Document ToProto(const Document& doc, const RevisionName& revision, bool with_content);
 v1::ReportRevision ToProto(const Revision& revision);
 
 v1::HistoryEntry ToProto(const HistoryEntry& entry);
 
 v1::OverdueReport ToProto(const Organization& org, int year, const ReportTimeliness& timeliness);
 
-std::string ReportResourceName(const std::string& org, int year);
-std::string RevisionResourceName(const std::string& org, int year, int revision);
 
 }  // namespace fazhi::report
 

@@ -83,7 +83,7 @@ template <typename Request>
 absl::Status RunStep(ReportStore& store, const Request& request, Step step,
                      absl::string_view method, bool comment_required, v1::Report* out) {
   FieldViolations v;
-  auto name = ParseReportName(request.name(), "name", v);
+  auto name = ReportName::Parse(request.name(), "name", v);
   auto expected = ParseEtagField(request.etag(), "etag", v);
   CheckActor(Actor(request), v);
   CheckComment(request.comment(), comment_required, v);
@@ -286,7 +286,7 @@ grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
                                           v1::Report* response) {
   return calls_->Run(context, "GetReport", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseReportName(request->name(), "name", v);
+    auto name = ReportName::Parse(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Report report, store_->GetReport(name->org, name->year));
     *response = ToProto(report);
@@ -321,7 +321,7 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
   return calls_->Run(context, "UpdateReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Report& proto = request->report();
-    auto name = ParseReportName(proto.name(), "report.name", v);
+    auto name = ReportName::Parse(proto.name(), "report.name", v);
     auto expected = ParseEtagField(proto.etag(), "report.etag", v, /*required=*/true);
     CheckActor(Actor(*request), v);
     CheckMaskNamesNoOutputOnly(request->update_mask(), ReportOutputOnly(), v);
@@ -364,7 +364,7 @@ grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
                                              google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteReport", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseReportName(request->name(), "name", v);
+    auto name = ReportName::Parse(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -414,7 +414,7 @@ grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
                                               v1::Report* response) {
   return calls_->Run(context, "PublishReport", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseReportName(request->name(), "name", v);
+    auto name = ReportName::Parse(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     CheckComment(request->comment(), false, v);
@@ -447,7 +447,7 @@ grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
                                                   v1::ReportRevision* response) {
   return calls_->Run(context, "GetReportRevision", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseRevisionName(request->name(), "name", v);
+    auto name = RevisionName::Parse(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Revision revision, store_->GetRevision(name->org, name->year, name->revision));
     *response = ToProto(revision);
@@ -460,7 +460,7 @@ grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context
                                                     v1::ListReportRevisionsResponse* response) {
   return calls_->Run(context, "ListReportRevisions", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseReportName(request->parent(), "parent", v);
+    auto name = ReportName::Parse(request->parent(), "parent", v);
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
     RETURN_IF_ERROR(v.ToStatus());
     const std::string query = absl::StrCat("revisions|", request->parent());
@@ -484,11 +484,11 @@ grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
                                                   v1::Document* response) {
   return calls_->Run(context, "GetReportDocument", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto name = ParseDocumentName(request->name(), "name", v);
+    auto name = DocumentName::Parse(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(Document doc,
                      store_->GetDocument(name->org, name->year, name->revision, name->format));
-    *response = ToProto(doc, RevisionResourceName(name->org, name->year, name->revision), true);
+    *response = ToProto(doc, name->revision_name(), true);
     return absl::OkStatus();
   });
 }

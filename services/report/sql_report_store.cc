@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/names.h"
 #include "services/common/resource.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
@@ -26,14 +27,6 @@ using ReportTable = sql::RecordTable<Report, ReportCodec>;
 
 // ---------------------------------------------------------------------------
 // Shared steps.
-
-std::string ReportName(const std::string& org, int32_t year) {
-  return absl::StrCat("orgs/", org, "/reports/", year);
-}
-
-std::string RevisionName(const std::string& org, int32_t year, int32_t number) {
-  return absl::StrCat(ReportName(org, year), "/revisions/", number);
-}
 
 absl::Status AppendHistory(Transaction& tx, HistoryEntry entry, absl::Time now) {
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(sequence), 0) FROM history WHERE org = $1",
@@ -62,7 +55,7 @@ absl::StatusOr<Organization> GetOrganizationIn(Transaction& tx, const std::strin
 absl::StatusOr<Report> GetReportIn(Transaction& tx, const std::string& org, int32_t year) {
   absl::StatusOr<Report> report = ReportTable::Get(tx, org, absl::StrCat(year));
   if (absl::IsNotFound(report.status())) {
-    return absl::NotFoundError(absl::StrCat("report ", ReportName(org, year), " does not exist"));
+    return absl::NotFoundError(absl::StrCat("report ", ReportName{org, year}.Format(), " does not exist"));
   }
   return report;
 }
@@ -112,7 +105,7 @@ absl::StatusOr<Report> ChangeIn(Transaction& tx, const std::string& org_id, int3
   RETURN_IF_ERROR(change(org, report, now));
   ASSIGN_OR_RETURN(Report stored, ReportTable::Update(tx, report, revision, now));
   history.org = org_id;
-  history.resource = ReportName(org_id, year);
+  history.resource = ReportName{org_id, year}.Format();
   history.from_state = from;
   history.to_state = stored.state;
   history.revision = stored.revision;
@@ -272,7 +265,7 @@ absl::StatusOr<Report> SqlReportStore::CreateReport(Report report, const ReportC
     absl::StatusOr<Report> existing = ReportTable::Get(tx, record.meta.org, record.meta.id);
     if (existing.ok()) {
       return absl::AlreadyExistsError(absl::StrCat(
-          "report ", ReportName(record.meta.org, record.year), " already exists; update it"));
+          "report ", ReportName{record.meta.org, record.year}.Format(), " already exists; update it"));
     }
     if (!absl::IsNotFound(existing.status())) return existing.status();
     const absl::Time now = absl::Now();
@@ -280,7 +273,7 @@ absl::StatusOr<Report> SqlReportStore::CreateReport(Report report, const ReportC
     ASSIGN_OR_RETURN(Report stored, ReportTable::Insert(tx, record, now));
     HistoryEntry entry = history;
     entry.org = stored.meta.org;
-    entry.resource = ReportName(stored.meta.org, stored.year);
+    entry.resource = ReportName{stored.meta.org, stored.year}.Format();
     entry.to_state = stored.state;
     entry.revision = stored.revision;
     RETURN_IF_ERROR(AppendHistory(tx, std::move(entry), now));
@@ -356,7 +349,7 @@ absl::Status SqlReportStore::DeleteReport(const std::string& org, int32_t year,
     RETURN_IF_ERROR(ReportTable::Delete(tx, org, report.meta.id, report.meta.revision));
     HistoryEntry entry = history;
     entry.org = org;
-    entry.resource = ReportName(org, year);
+    entry.resource = ReportName{org, year}.Format();
     entry.from_state = report.state;
     entry.revision = report.revision;
     return AppendHistory(tx, std::move(entry), now);
@@ -375,7 +368,7 @@ absl::StatusOr<Revision> SqlReportStore::GetRevision(const std::string& org, int
                                          {Value(org), Value(int64_t{year}), Value(int64_t{number})}));
     if (rows.empty()) {
       return absl::NotFoundError(absl::StrCat(
-          "revision ", RevisionName(org, year, number),
+          "revision ", RevisionName{org, year, number}.Format(),
           " does not exist (only published revisions are kept as revisions)"));
     }
     return RevisionFromRow(tx, rows[0]);
@@ -411,8 +404,7 @@ absl::StatusOr<Document> SqlReportStore::GetDocument(const std::string& org, int
                               "WHERE org = $1 AND year = $2 AND revision = $3 AND format = $4",
                               {Value(org), Value(int64_t{year}), Value(int64_t{number}),
                                Value(format)}));
-    const std::string name =
-        absl::StrCat(RevisionName(org, year, number), "/documents/", format);
+    const std::string name = DocumentName{org, year, number, format}.Format();
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", name, " does not exist"));
     Document doc;
     doc.format = format;

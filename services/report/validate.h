@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "fazhi/report/v1/report.pb.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "services/common/names.h"
 #include "services/common/validation.h"
 
 namespace fazhi::report {
@@ -41,7 +42,6 @@ inline constexpr size_t kMaxActorChars = 64;
 inline constexpr size_t kMaxCommentChars = 2000;
 inline constexpr int kMaxDocuments = 8;
 inline constexpr size_t kMaxDocumentBytes = 3 << 20;
-inline constexpr size_t kMaxFormatChars = 16;
 inline constexpr size_t kMaxMediaTypeChars = 127;
 
 // `self_id` is the organization's own slug (a supervisor may not be it).
@@ -66,29 +66,6 @@ void ValidateDocuments(const google::protobuf::RepeatedPtrField<v1::DocumentUplo
 // Mask paths that name an output-only field of Report or Organization.
 void CheckMaskNamesNoOutputOnly(const google::protobuf::FieldMask& mask,
                                 const std::vector<std::string>& output_only, FieldViolations& v);
-
-// Resource names.
-struct ReportName {
-  std::string org;
-  int32_t year = 0;
-};
-struct RevisionName {
-  std::string org;
-  int32_t year = 0;
-  int32_t revision = 0;
-};
-struct DocumentName {
-  std::string org;
-  int32_t year = 0;
-  int32_t revision = 0;
-  std::string format;
-};
-std::optional<ReportName> ParseReportName(absl::string_view name, absl::string_view field,
-                                          FieldViolations& v);
-std::optional<RevisionName> ParseRevisionName(absl::string_view name, absl::string_view field,
-                                              FieldViolations& v);
-std::optional<DocumentName> ParseDocumentName(absl::string_view name, absl::string_view field,
-                                              FieldViolations& v);
 
 }  // namespace fazhi::report
 

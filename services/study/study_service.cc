@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/field_mask.h"
+#include "services/common/names.h"
 #include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
@@ -101,20 +102,6 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
 }
 
 // orgs/{org}/studyPlans/{year}
-std::optional<std::pair<std::string, int32_t>> ParsePlanName(const std::string& name,
-                                                             absl::string_view field,
-                                                             FieldViolations& v) {
-  auto parsed = ParseChildName(name, "studyPlans", field, v);
-  if (!parsed) return std::nullopt;
-  int32_t year = 0;
-  if (!absl::SimpleAtoi(parsed->id, &year) || year < kMinRecordYear || year > kMaxRecordYear) {
-    v.Add(std::string(field), absl::StrCat("the plan id must be a year between ", kMinRecordYear,
-                                           " and ", kMaxRecordYear));
-    return std::nullopt;
-  }
-  return std::make_pair(parsed->org, year);
-}
-
 absl::CivilDay TodayInChina() {
   static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
   return absl::ToCivilDay(absl::Now(), kChina);
@@ -239,9 +226,9 @@ grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
                                             v1::StudyPlan* response) {
   return calls_->Run(context, "GetStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto parsed = ParsePlanName(request->name(), "name", v);
+    auto parsed = StudyPlanName::Parse(request->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(StudyPlan plan, store_->GetPlan(parsed->first, parsed->second));
+    ASSIGN_OR_RETURN(StudyPlan plan, store_->GetPlan(parsed->org, parsed->year));
     *response = ToProto(plan);
     return absl::OkStatus();
   });
@@ -276,7 +263,7 @@ grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
   return calls_->Run(context, "UpdateStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::StudyPlan& proto = request->study_plan();
-    auto parsed = ParsePlanName(proto.name(), "study_plan.name", v);
+    auto parsed = StudyPlanName::Parse(proto.name(), "study_plan.name", v);
     auto expected = ParseEtagField(proto.etag(), "study_plan.etag", v);
     RETURN_IF_ERROR(v.ToStatus());
     const auto& [org, year] = *parsed;
@@ -310,10 +297,10 @@ grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
                                                google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
-    auto parsed = ParsePlanName(request->name(), "name", v);
+    auto parsed = StudyPlanName::Parse(request->name(), "name", v);
     auto expected = ParseEtagField(request->etag(), "etag", v);
     RETURN_IF_ERROR(v.ToStatus());
-    return store_->DeletePlan(parsed->first, parsed->second, expected);
+    return store_->DeletePlan(parsed->org, parsed->year, expected);
   });
 }
 

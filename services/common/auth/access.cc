@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/logging.h"
+#include "services/common/names.h"
 #include "services/common/status_macros.h"
 #include "services/common/resource.h"
 #include "services/common/validation.h"
@@ -77,11 +78,7 @@ absl::StatusOr<RequestTarget> TargetOf(const google::protobuf::Message& request,
     if (IsValidOrgId(*value)) target.org = *value;
     else v.Add(rule.field, "must be an organization id: 2-63 of a-z 0-9 -, starting with a letter");
   } else {
-    absl::string_view rest = *value;
-    if (absl::ConsumePrefix(&rest, "orgs/")) {
-      absl::string_view org = rest.substr(0, rest.find('/'));
-      if (org == "-" || IsValidOrgId(org)) target.org = std::string(org);
-    }
+    target.org = OrgOfName(*value, /*allow_every=*/true).value_or("");
     if (target.org.empty()) v.Add(rule.field, "must be a resource name that starts with orgs/{org}");
   }
   RETURN_IF_ERROR(v.ToStatus());

@@ -91,7 +91,7 @@ class RecordTable {
   // The record's name for messages.
   static std::string Name(const std::string& org, const std::string& id) {
     const std::string& collection = Codec::Spec().collection;
-    return collection.empty() ? absl::StrCat("orgs/", org, "/…/", id)
+    return collection.empty() ? absl::StrCat(OrgName(org), "/…/", id)
                               : ChildResourceName(org, collection, id);
   }
 
