@@ -23,6 +23,10 @@
 
 namespace fazhi {
 
+// The parent that lists across every organization the caller may read
+// (AIP-159).
+inline constexpr absl::string_view kEveryOrgName = "orgs/-";
+
 // Formats are short lowercase words: docx, html, md, txt.
 inline constexpr size_t kMaxFormatChars = 16;
 

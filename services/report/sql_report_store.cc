@@ -229,7 +229,7 @@ absl::Status SqlReportStore::DeleteOrganization(const std::string& id,
                      tx.Query("SELECT COUNT(*) FROM reports WHERE org = $1", {Value(id)}));
     if (reports.at(0).Int(0) > 0) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "orgs/", id, " has ", reports[0].Int(0),
+          OrgName(id), " has ", reports[0].Int(0),
           " report(s); reports stay on record, so the organization cannot be deleted"));
     }
     RETURN_IF_ERROR(OrganizationTable::Delete(tx, id, id, current.meta.revision));

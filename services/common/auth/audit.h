@@ -13,7 +13,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "fazhi/type/v1/audit.pb.h"
 #include "services/common/sql/database.h"
 #include "services/common/sql/migrations.h"
 
@@ -110,12 +109,6 @@ class LogAuditLog : public AuditLog {
 
 // The audit_records migration, to add to a service's own list.
 const sql::Migration& AuditMigration();
-
-// The ListAuditRecords handler body every data-owning service shares: checks
-// the request, limits the rows to the organizations the current caller may
-// audit, pages newest first.
-absl::Status ListAuditRecords(AuditLog& log, const fazhi::type::v1::ListAuditRecordsRequest& request,
-                              fazhi::type::v1::ListAuditRecordsResponse* response);
 
 }  // namespace fazhi::auth
 
