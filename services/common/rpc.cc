@@ -27,24 +27,6 @@ std::string RequestIdFor(const grpc::ServerContext& context) {
 CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service)
     : readiness_(readiness), policy_(policy), service_(std::move(service)) {}
 
-namespace {
-
-thread_local CallInfo* current_call = nullptr;
-
-// Makes `call` the thread's current call for the scope.
-class ScopedCall {
- public:
-  explicit ScopedCall(CallInfo* call) : previous_(current_call) { current_call = call; }
-  ~ScopedCall() { current_call = previous_; }
-
- private:
-  CallInfo* previous_;
-};
-
-}  // namespace
-
-CallInfo* CurrentCall() { return current_call; }
-
 grpc::Status CallHandler::RunCall(grpc::ServerContext* context, absl::string_view method,
                                   const google::protobuf::Message* request,
                                   absl::FunctionRef<absl::Status()> body) const {
@@ -56,7 +38,7 @@ grpc::Status CallHandler::RunCall(grpc::ServerContext* context, absl::string_vie
   call.method = method;
   call.context = context;
   call.request = request;
-  ScopedCall scoped(&call);
+  CurrentCallScope scoped(&call);
   absl::Status status;
   if (readiness_ != nullptr && readiness_->state() == Readiness::State::kStarting) {
     status = absl::UnavailableError("the service is starting: its store is not open yet");

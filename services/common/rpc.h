@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
-#include "services/common/auth/principal.h"
+#include "services/common/auth/call_policy.h"
 
 namespace fazhi {
 
@@ -32,43 +32,6 @@ class Readiness {
  private:
   std::atomic<State> state_{State::kStarting};
 };
-
-// Facts about a call a policy decides on, and what it learnt (who calls,
-// which organization); the handler reads them through CurrentCall().
-struct CallInfo {
-  absl::string_view method;  // e.g. "CreateSession"
-  std::string peer;
-  grpc::ServerContext* context = nullptr;
-  // The request of a unary call; null for a client stream.
-  const google::protobuf::Message* request = nullptr;
-
-  // Filled by the policy.
-  std::optional<auth::Principal> principal;
-  std::optional<auth::Permission> permission;
-  std::string org;       // the organization addressed; "-" across organizations
-  std::string resource;  // the name the request addressed
-  bool denied = false;   // refused by the policy
-  // What the policy keeps from Admit to Finish (the audit record that
-  // commits with the call's change).
-  std::shared_ptr<void> policy_state;
-};
-
-// Decides whether a call may proceed and sees how it ended. Without a
-// policy every call proceeds (unit tests of handlers).
-class CallPolicy {
- public:
-  virtual ~CallPolicy() = default;
-  virtual absl::Status Admit(CallInfo& call) = 0;
-  virtual void Finish(const CallInfo& /*call*/, const absl::Status& /*status*/) {}
-};
-
-class AllowAllPolicy : public CallPolicy {
- public:
-  absl::Status Admit(CallInfo&) override { return absl::OkStatus(); }
-};
-
-// The call the current thread is handling; null outside CallHandler::Run.
-CallInfo* CurrentCall();
 
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 

@@ -18,7 +18,7 @@
 #include "services/common/auth/audit.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/auth/principal.h"
-#include "services/common/rpc.h"
+#include "services/common/auth/call_policy.h"
 
 namespace fazhi::auth {
 
