@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/common/field_mask.h"
 #include "services/common/import.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -17,14 +18,10 @@
 #include "services/duty/convert.h"
 #include "services/duty/coverage.h"
 #include "services/duty/validate.h"
+#include "services/kernel/utf8.h"
 
 namespace fazhi::duty {
 namespace {
-
-absl::CivilDay TodayInChina() {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(absl::Now(), kChina);
-}
 
 // What the generic handlers below need to know about powers, posts and
 // officers, which share their shape.
@@ -116,7 +113,7 @@ absl::Status CreateRecord(DutyStore& store, const std::string& parent, const typ
   if (!id.empty() && !IsValidResourceId(id)) {
     v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
   }
-  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
+  if (request_id.size() > 128 || kernel::Utf8Length(request_id) < 0) {
     v.Add("request_id", "must be at most 128 characters of valid UTF-8");
   }
   RETURN_IF_ERROR(v.ToStatus());
@@ -243,7 +240,7 @@ absl::CivilDay DayOr(const google::type::Date& date, absl::CivilDay fallback) {
 }  // namespace
 
 DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clock today)
-    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 // Powers.
 

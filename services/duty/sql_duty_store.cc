@@ -12,7 +12,7 @@
 #include "services/common/sql/columns.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
-#include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::duty {
 namespace {
@@ -145,8 +145,8 @@ struct OfficerCodec {
             Value(o.display_name),
             OptionalText(o.post_id),
             OptionalText(o.certificate.number),
-            has ? Value(FormatDate(o.certificate.issued)) : sql::Null(),
-            has ? Value(FormatDate(o.certificate.expiry)) : sql::Null(),
+            has ? Value(kernel::FormatDate(o.certificate.issued)) : sql::Null(),
+            has ? Value(kernel::FormatDate(o.certificate.expiry)) : sql::Null(),
             Int(static_cast<int>(o.certificate.status)),
             Value(ListToJson(o.domains)),
             Bool(o.legal_qualification),

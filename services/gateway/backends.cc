@@ -1,5 +1,6 @@
 #include "services/gateway/backends.h"
 
+#include "services/common/proto_dates.h"
 #include "spdlog/spdlog.h"
 
 #include "services/common/auth/authenticator.h"
@@ -13,7 +14,6 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
 #include "services/common/rpc.h"
-#include "services/common/validation.h"
 
 namespace fazhi::gateway {
 namespace {

@@ -1,4 +1,7 @@
 #include "absl/strings/string_view.h"
+#include "services/common/proto_dates.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/utf8.h"
 #include "services/study/study_service.h"
 
 #include <optional>
@@ -18,6 +21,10 @@
 #include "services/study/validate.h"
 
 namespace fazhi::study {
+
+using kernel::kMaxRecordYear;
+using kernel::kMinRecordYear;
+
 namespace {
 
 // What the generic handlers below need to know about sessions and
@@ -130,13 +137,13 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
     filter.end = std::min(filter.end.value_or(absl::CivilDay::max()), ToCivilDay(request.end_date()));
   }
   const std::string query = absl::StrCat(*org, "|", request.year(), "|", request.kind(), "|",
-                                         filter.start ? FormatDate(*filter.start) : "", "|",
-                                         filter.end ? FormatDate(*filter.end) : "");
+                                         filter.start ? kernel::FormatDate(*filter.start) : "", "|",
+                                         filter.end ? kernel::FormatDate(*filter.end) : "");
   std::vector<std::string> position = DecodePageToken(request.page_token(), query, "page_token", v);
   std::optional<DatedPosition> after;
   if (position.size() == 2) {
     absl::CivilDay day;
-    if (ParseDate(position[0], &day)) after = DatedPosition{day, position[1]};
+    if (kernel::ParseDate(position[0], &day)) after = DatedPosition{day, position[1]};
   }
   if (!request.page_token().empty() && v.empty() && !after) {
     v.Add("page_token", "is not a page token issued by this service");
@@ -150,7 +157,7 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
       FillPage(records, page_size, items, [](const auto& r) { return ToProto(r); }, &more);
   if (more) {
     const auto& last = records[taken - 1];
-    *next_page_token = EncodePageToken(query, {FormatDate(last.date), last.meta.id});
+    *next_page_token = EncodePageToken(query, {kernel::FormatDate(last.date), last.meta.id});
   }
   return absl::OkStatus();
 }
@@ -166,7 +173,7 @@ absl::Status CreateRecord(StudyStore& store, const std::string& parent,
   if (!id.empty() && !IsValidResourceId(id)) {
     v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
   }
-  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
+  if (request_id.size() > 128 || kernel::Utf8Length(request_id) < 0) {
     v.Add("request_id", "must be at most 128 characters of valid UTF-8");
   }
   RETURN_IF_ERROR(v.ToStatus());
@@ -251,15 +258,10 @@ std::optional<std::pair<std::string, int32_t>> ParsePlanName(const std::string& 
   return std::make_pair(parsed->org, year);
 }
 
-absl::CivilDay TodayInChina() {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(absl::Now(), kChina);
-}
-
 }  // namespace
 
 StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, Clock today)
-    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
                                           const v1::GetSessionRequest* request,

@@ -1,4 +1,4 @@
-#include "services/report/placeholder.h"
+#include "services/kernel/placeholder.h"
 
 #include <random>
 #include <string>
@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 namespace {
 
 using ::testing::ElementsAre;
@@ -253,4 +253,4 @@ TEST(PlaceholderTest, RandomInputsNeverCrashAndRoundTrip) {
 }
 
 }  // namespace
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel

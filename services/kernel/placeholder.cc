@@ -1,11 +1,12 @@
-#include "services/report/placeholder.h"
+#include "services/kernel/placeholder.h"
 
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/kernel/utf8.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 namespace {
 
 struct Char {
@@ -14,42 +15,15 @@ struct Char {
   size_t length;  // bytes
 };
 
-// Decodes UTF-8 strictly (no overlong forms, surrogates or values past
-// U+10FFFF). Returns the byte offset of the first bad byte, if any.
+// Decodes UTF-8 strictly (DecodeUtf8At). Returns the byte offset of the
+// first bad byte, if any.
 std::optional<size_t> Decode(absl::string_view text, std::vector<Char>& chars) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t extra;
+  for (size_t i = 0; i < text.size();) {
     uint32_t code_point;
-    if (c < 0x80) {
-      extra = 0;
-      code_point = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      code_point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      code_point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      code_point = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + extra >= text.size()) return i;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      code_point = (code_point << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return i;
-    }
-    chars.push_back(Char{code_point, i, extra + 1});
-    i += extra + 1;
+    const size_t length = DecodeUtf8At(text, i, &code_point);
+    if (length == 0) return i;
+    chars.push_back(Char{code_point, i, length});
+    i += length;
   }
   return std::nullopt;
 }
@@ -346,4 +320,4 @@ std::string DescribeTemplateError(const TemplateError& error) {
   return absl::StrCat("at character ", error.position, ": ", error.message);
 }
 
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel
