@@ -17,8 +17,7 @@ std::string Sha256Hex(absl::string_view bytes) {
       length != 32) {
     std::abort();
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 bool IsSha256Hex(absl::string_view text) {

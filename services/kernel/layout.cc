@@ -34,12 +34,12 @@ std::vector<LayoutEntry> PresetEntries(LayoutPreset preset) {
               {ContentItem::kOther, kOtherWords}};
     case LayoutPreset::kHeadFirst:
       // The head's duty leads; shortcomings come with their rectification.
-      return {{ContentItem::kHeadDuty, absl::StrCat("{{year}}年度", kHeadDutyWords)},
-              {ContentItem::kMeasures, absl::StrCat("{{year}}年度", kMeasuresWords)},
-              {ContentItem::kShortcomings,
-               "{{year}}年度推进法治政府建设存在的不足、原因和整改情况"},
-              {ContentItem::kNextYearPlan, "{{next_year}}年推进法治政府建设的初步安排"},
-              {ContentItem::kOther, kOtherWords}};
+      return {
+          {ContentItem::kHeadDuty, absl::StrCat("{{year}}年度", kHeadDutyWords)},
+          {ContentItem::kMeasures, absl::StrCat("{{year}}年度", kMeasuresWords)},
+          {ContentItem::kShortcomings, "{{year}}年度推进法治政府建设存在的不足、原因和整改情况"},
+          {ContentItem::kNextYearPlan, "{{next_year}}年推进法治政府建设的初步安排"},
+          {ContentItem::kOther, kOtherWords}};
     case LayoutPreset::kCustom:
       return {};
   }
@@ -51,7 +51,8 @@ std::string DefaultTitle(absl::string_view org_full_name, int year) {
 }
 
 std::string WithYears(absl::string_view heading) {
-  return absl::StrReplaceAll(heading, {{"上一年度", "{{year}}年"}, {"下一年度", "{{next_year}}年"}});
+  return absl::StrReplaceAll(heading,
+                             {{"上一年度", "{{year}}年"}, {"下一年度", "{{next_year}}年"}});
 }
 
 }  // namespace fazhi::kernel

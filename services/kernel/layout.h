@@ -38,7 +38,8 @@ struct LayoutEntry {
 
 // The items every layout has exactly once; kOther is optional.
 inline constexpr ContentItem kRequiredItems[] = {ContentItem::kMeasures, ContentItem::kShortcomings,
-                                                 ContentItem::kHeadDuty, ContentItem::kNextYearPlan};
+                                                 ContentItem::kHeadDuty,
+                                                 ContentItem::kNextYearPlan};
 
 // The entries of a built-in preset (empty for kCustom); kUnspecified is
 // kRegulation.

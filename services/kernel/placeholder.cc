@@ -98,9 +98,8 @@ class Parser {
 
   void Fail(size_t index, std::string message) {
     if (!ok()) return;
-    result_.error = TemplateError{index + 1,
-                                  index < chars_.size() ? chars_[index].byte : text_.size(),
-                                  std::move(message)};
+    result_.error = TemplateError{
+        index + 1, index < chars_.size() ? chars_[index].byte : text_.size(), std::move(message)};
   }
 
   void AddLiteral(std::string text) {
@@ -135,7 +134,8 @@ class Parser {
     const size_t name_start = k;
     while (true) {
       if (k == close || IsBlank(chars_[k].code_point) || Is(k, '|') || Is(k, '.')) {
-        return Fail(k < close ? k : close - 1, "empty segment in placeholder name (check the dots)");
+        return Fail(k < close ? k : close - 1,
+                    "empty segment in placeholder name (check the dots)");
       }
       const uint32_t c = chars_[k].code_point;
       if (!IsLower(c)) {
@@ -254,8 +254,8 @@ bool IsExempt(const std::vector<Char>& chars, size_t begin, size_t end) {
     if (after == 0x65E5 /* 日 */ || after == 0x53F7 /* 号 */) return is_day(n);
     // 第42条, 第3款: where a law says something.
     if (before == 0x7B2C /* 第 */) {
-      for (uint32_t unit : {0x6761u /* 条 */, 0x6B3Eu /* 款 */, 0x9879u /* 项 */,
-                            0x7AE0u /* 章 */, 0x8282u /* 节 */}) {
+      for (uint32_t unit : {0x6761u /* 条 */, 0x6B3Eu /* 款 */, 0x9879u /* 项 */, 0x7AE0u /* 章 */,
+                            0x8282u /* 节 */}) {
         if (after == unit) return true;
       }
     }
@@ -276,19 +276,20 @@ std::vector<TypedNumber> HandTypedNumbers(absl::string_view text) {
   if (!ParseTemplate(text).ok()) return out;
   std::vector<Char> chars;
   if (Decode(text, chars)) return out;
-  int in_title = 0;            // inside 《》
+  int in_title = 0;             // inside 《》
   bool in_placeholder = false;  // the template parsed, so braces pair up
   for (size_t i = 0; i < chars.size();) {
     const uint32_t c = chars[i].code_point;
     if (c == '{' && i + 1 < chars.size() && chars[i + 1].code_point == '{') {
       in_placeholder = true;
-    } else if (c == '}' && in_placeholder && i + 1 < chars.size() && chars[i + 1].code_point == '}') {
+    } else if (c == '}' && in_placeholder && i + 1 < chars.size() &&
+               chars[i + 1].code_point == '}') {
       in_placeholder = false;
       i += 2;
       continue;
     }
-    if (c == 0x300A) ++in_title;                       // 《
-    if (c == 0x300B && in_title > 0) --in_title;       // 》
+    if (c == 0x300A) ++in_title;                  // 《
+    if (c == 0x300B && in_title > 0) --in_title;  // 》
     if (in_placeholder || in_title > 0 || DigitValue(c) < 0) {
       ++i;
       continue;

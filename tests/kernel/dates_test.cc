@@ -25,12 +25,12 @@ TEST(DatesTest, RecordYearsSpanTheServicesRange) {
 
 TEST(DatesTest, DayInChinaIsUtcPlusEight) {
   // 2025-02-28 17:00 UTC is already 1 March in China; 15:59 is not.
-  EXPECT_EQ(DayInChina(absl::FromCivil(absl::CivilSecond(2025, 2, 28, 17, 0, 0),
-                                       absl::UTCTimeZone())),
-            absl::CivilDay(2025, 3, 1));
-  EXPECT_EQ(DayInChina(absl::FromCivil(absl::CivilSecond(2025, 2, 28, 15, 59, 0),
-                                       absl::UTCTimeZone())),
-            absl::CivilDay(2025, 2, 28));
+  EXPECT_EQ(
+      DayInChina(absl::FromCivil(absl::CivilSecond(2025, 2, 28, 17, 0, 0), absl::UTCTimeZone())),
+      absl::CivilDay(2025, 3, 1));
+  EXPECT_EQ(
+      DayInChina(absl::FromCivil(absl::CivilSecond(2025, 2, 28, 15, 59, 0), absl::UTCTimeZone())),
+      absl::CivilDay(2025, 2, 28));
 }
 
 TEST(DatesTest, ClockOrTodayKeepsAGivenClockElseTellsTheDayInChina) {

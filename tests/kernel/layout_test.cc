@@ -42,8 +42,8 @@ TEST(LayoutTest, HeadFirstPresetFollowsTheCountyPractice) {
 }
 
 TEST(LayoutTest, EveryPresetHasEachRequiredItemOnceAndValidTemplates) {
-  for (LayoutPreset preset : {LayoutPreset::kRegulation, LayoutPreset::kYearPrefixed,
-                              LayoutPreset::kHeadFirst}) {
+  for (LayoutPreset preset :
+       {LayoutPreset::kRegulation, LayoutPreset::kYearPrefixed, LayoutPreset::kHeadFirst}) {
     std::multiset<ContentItem> items;
     for (const LayoutEntry& e : PresetEntries(preset)) {
       items.insert(e.item);
@@ -56,8 +56,8 @@ TEST(LayoutTest, EveryPresetHasEachRequiredItemOnceAndValidTemplates) {
 }
 
 TEST(LayoutTest, NoPresetSaysNextOrLastYear) {
-  for (LayoutPreset preset : {LayoutPreset::kRegulation, LayoutPreset::kYearPrefixed,
-                              LayoutPreset::kHeadFirst}) {
+  for (LayoutPreset preset :
+       {LayoutPreset::kRegulation, LayoutPreset::kYearPrefixed, LayoutPreset::kHeadFirst}) {
     for (const LayoutEntry& e : PresetEntries(preset)) {
       EXPECT_EQ(e.heading.find("一年度"), std::string::npos) << e.heading;
     }
@@ -65,7 +65,8 @@ TEST(LayoutTest, NoPresetSaysNextOrLastYear) {
 }
 
 TEST(LayoutTest, WithYearsWritesTheRegulationsRelativeYearsAsYears) {
-  EXPECT_EQ(WithYears("下一年度推进法治政府建设的初步安排"), "{{next_year}}年推进法治政府建设的初步安排");
+  EXPECT_EQ(WithYears("下一年度推进法治政府建设的初步安排"),
+            "{{next_year}}年推进法治政府建设的初步安排");
   EXPECT_EQ(WithYears("上一年度推进法治政府建设存在的不足和原因"),
             "{{year}}年推进法治政府建设存在的不足和原因");
   EXPECT_EQ(WithYears("其他需要报告的情况"), "其他需要报告的情况");

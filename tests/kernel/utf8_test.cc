@@ -22,9 +22,9 @@ TEST(DecodeUtf8AtTest, DecodesOneCharacterAndItsLength) {
 
 TEST(DecodeUtf8AtTest, RefusesWhatIsNotUtf8) {
   uint32_t c = 0x41;
-  for (const std::string bad : {"\xff", "\x80", "\xe6\xb0", "\xc0\xaf", "\xe0\x80\xaf",
-                                "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80",
-                                "\xe6" "a" "\xb0"}) {
+  for (const std::string bad :
+       {"\xff", "\x80", "\xe6\xb0", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+        "\xf8\x88\x80\x80\x80", "\xe6\x61\xb0"}) {
     EXPECT_EQ(DecodeUtf8At(bad, 0, &c), 0u) << bad;
   }
   EXPECT_EQ(c, 0x41u);  // untouched on failure
