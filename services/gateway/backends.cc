@@ -1,6 +1,5 @@
 #include "services/gateway/backends.h"
 
-#include "services/common/proto_dates.h"
 #include "spdlog/spdlog.h"
 
 #include "services/common/auth/authenticator.h"
@@ -13,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/proto_dates.h"
 #include "services/common/rpc.h"
 
 namespace fazhi::gateway {

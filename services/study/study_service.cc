@@ -1,7 +1,4 @@
 #include "absl/strings/string_view.h"
-#include "services/common/proto_dates.h"
-#include "services/kernel/dates.h"
-#include "services/kernel/utf8.h"
 #include "services/study/study_service.h"
 
 #include <optional>
@@ -13,9 +10,12 @@
 #include "absl/time/clock.h"
 #include "services/common/field_mask.h"
 #include "services/common/import.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/utf8.h"
 #include "services/study/convert.h"
 #include "services/study/summary.h"
 #include "services/study/validate.h"

@@ -29,7 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto revision = fazhi::ParseEtag(input);
   if (revision && fazhi::ParseEtag(fazhi::MakeEtag(*revision)) != revision) std::abort();
   absl::CivilDay day;
-  if (fazhi::kernel::ParseDate(input, &day) && fazhi::kernel::FormatDate(day) != input) std::abort();
+  if (fazhi::kernel::ParseDate(input, &day) && fazhi::kernel::FormatDate(day) != input) {
+    std::abort();
+  }
   (void)fazhi::kernel::Utf8Length(input);
   v.CheckText("t", input, 100);
   return 0;
