@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
-#include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::cli {
 namespace {
@@ -73,7 +73,7 @@ absl::StatusOr<Json> CellValue(const FieldDescriptor& field, absl::string_view c
     case FieldDescriptor::CPPTYPE_MESSAGE:
       if (field.message_type()->full_name() == "google.type.Date") {
         absl::CivilDay day;
-        if (!ParseDate(absl::StrReplaceAll(cell, {{"/", "-"}}), &day)) {
+        if (!kernel::ParseDate(absl::StrReplaceAll(cell, {{"/", "-"}}), &day)) {
           return absl::InvalidArgumentError("not a date (YYYY-MM-DD)");
         }
         return Json{{"year", day.year()}, {"month", day.month()}, {"day", day.day()}};

@@ -14,7 +14,9 @@
 #include "services/cli/json_rows.h"
 #include "services/common/grpc_status.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::cli {
 namespace {
@@ -42,7 +44,7 @@ void PrintJson(const google::protobuf::Message& message) {
 bool AsOf(const Flags& flags, google::type::Date* date) {
   if (!flags.count("as-of")) return true;
   absl::CivilDay day;
-  if (!ParseDate(Flag(flags, "as-of"), &day)) return false;
+  if (!kernel::ParseDate(Flag(flags, "as-of"), &day)) return false;
   *date = ToDate(day);
   return true;
 }

@@ -9,7 +9,9 @@
 #include "absl/strings/str_split.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::cli {
 namespace {
@@ -135,7 +137,7 @@ int GatewayDashboard(const Flags& flags) {
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;
-    if (!ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
+    if (!kernel::ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
     *request.mutable_as_of() = ToDate(day);
   }
   grpc::ClientContext context;

@@ -25,7 +25,6 @@
 #include "services/cli/keys_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
-#include "services/common/validation.h"
 
 namespace fazhi::cli {
 namespace {

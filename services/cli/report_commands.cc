@@ -14,8 +14,10 @@
 #include "google/protobuf/util/time_util.h"
 #include "services/cli/json_rows.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/validation.h"
-#include "services/report/placeholder.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/placeholder.h"
 
 namespace fazhi::cli {
 namespace {
@@ -116,7 +118,7 @@ std::string ReasonName(v1::OverdueReason reason) {
 
 std::string Day(const google::type::Date& d) {
   if (!IsSet(d)) return "—";
-  return FormatDate(absl::CivilDay(d.year(), d.month(), d.day()));
+  return kernel::FormatDate(absl::CivilDay(d.year(), d.month(), d.day()));
 }
 
 // China time, to the minute.
@@ -139,7 +141,7 @@ void PrintJson(const google::protobuf::Message& message) {
 std::set<std::string> PlaceholderNames(const v1::Report& r) {
   std::set<std::string> names;
   auto scan = [&](const std::string& text) {
-    for (const auto& p : fazhi::report::ParseTemplate(text).placeholders()) names.insert(p.name);
+    for (const auto& p : kernel::ParseTemplate(text).placeholders()) names.insert(p.name);
   };
   scan(r.title());
   for (const auto& e : r.layout().entries()) scan(e.heading());
@@ -327,7 +329,7 @@ int ReportOverdue(const Flags& flags) {
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;
-    if (!ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
+    if (!kernel::ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
     *request.mutable_as_of() = ToDate(day);
   }
   grpc::ClientContext context;

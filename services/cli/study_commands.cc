@@ -13,7 +13,9 @@
 #include "services/cli/study_report.h"
 #include "services/common/grpc_status.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::cli {
 namespace {
@@ -67,7 +69,7 @@ int StudySummary(const Flags& flags) {
   request.set_year(year);
   if (flags.count("as-of")) {
     absl::CivilDay day;
-    if (!ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
+    if (!kernel::ParseDate(Flag(flags, "as-of"), &day)) return Usage("--as-of must be YYYY-MM-DD");
     *request.mutable_as_of() = ToDate(day);
   }
   grpc::ClientContext context;

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi {
 
@@ -14,7 +15,7 @@ namespace {
 // A report year written canonically ("2024", not "02024") within the
 // record years.
 bool ParseReportYear(absl::string_view text, int32_t* year) {
-  return absl::SimpleAtoi(text, year) && *year >= kMinRecordYear && *year <= kMaxRecordYear &&
+  return absl::SimpleAtoi(text, year) && *year >= kernel::kMinRecordYear && *year <= kernel::kMaxRecordYear &&
          absl::StrCat(*year) == text;
 }
 
@@ -34,9 +35,9 @@ std::optional<StudyPlanName> StudyPlanName::Parse(absl::string_view name, absl::
   auto parsed = ParseChildName(name, "studyPlans", field, v);
   if (!parsed) return std::nullopt;
   int32_t year = 0;
-  if (!absl::SimpleAtoi(parsed->id, &year) || year < kMinRecordYear || year > kMaxRecordYear) {
-    v.Add(std::string(field), absl::StrCat("the plan id must be a year between ", kMinRecordYear,
-                                           " and ", kMaxRecordYear));
+  if (!absl::SimpleAtoi(parsed->id, &year) || year < kernel::kMinRecordYear || year > kernel::kMaxRecordYear) {
+    v.Add(std::string(field), absl::StrCat("the plan id must be a year between ", kernel::kMinRecordYear,
+                                           " and ", kernel::kMaxRecordYear));
     return std::nullopt;
   }
   return StudyPlanName{parsed->org, year};
@@ -53,7 +54,7 @@ std::optional<ReportName> ReportName::Parse(absl::string_view name, absl::string
   } else if (parts.size() != 4 || parts[0] != "orgs" || !IsValidOrgId(parts[1]) ||
              parts[2] != "reports" || !ParseReportYear(parts[3], &year)) {
     v.Add(std::string(field), absl::StrCat("must be orgs/{org}/reports/{year} with a year between ",
-                                           kMinRecordYear, " and ", kMaxRecordYear));
+                                           kernel::kMinRecordYear, " and ", kernel::kMaxRecordYear));
   } else {
     return ReportName{std::string(parts[1]), year};
   }

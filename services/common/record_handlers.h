@@ -44,6 +44,7 @@
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/kernel/utf8.h"
 
 namespace fazhi {
 
@@ -100,7 +101,7 @@ absl::Status CreateRecord(Store& store, const std::string& parent, const typenam
   if (!id.empty() && !IsValidResourceId(id)) {
     v.Add(absl::StrCat(T::kField, "_id"), "must be 1-63 of a-z, 0-9 and '-', not ending in '-'");
   }
-  if (request_id.size() > 128 || Utf8Length(request_id) < 0) {
+  if (request_id.size() > 128 || kernel::Utf8Length(request_id) < 0) {
     v.Add("request_id", "must be at most 128 characters of valid UTF-8");
   }
   RETURN_IF_ERROR(v.ToStatus());

@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
-#include "services/common/validation.h"
 #include "services/duty/validate.h"
 
 namespace fazhi::duty {

@@ -8,13 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/resource.h"
-#include "services/common/validation.h"
 #include "services/duty/allocate.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::duty {
 namespace {
 
-std::string Day(absl::CivilDay day) { return FormatDate(day); }
+std::string Day(absl::CivilDay day) { return kernel::FormatDate(day); }
 
 const char* StatusName(CertificateStatus status) {
   switch (status) {

@@ -10,6 +10,8 @@
 #include "absl/time/clock.h"
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
+#include "services/common/import.h"
+#include "services/common/proto_dates.h"
 #include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
@@ -18,14 +20,10 @@
 #include "services/duty/convert.h"
 #include "services/duty/coverage.h"
 #include "services/duty/validate.h"
+#include "services/kernel/utf8.h"
 
 namespace fazhi::duty {
 namespace {
-
-absl::CivilDay TodayInChina() {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(absl::Now(), kChina);
-}
 
 // What the shared record handlers (services/common/record_handlers.h) need
 // to know about powers, posts and officers.
@@ -119,7 +117,7 @@ absl::CivilDay DayOr(const google::type::Date& date, absl::CivilDay fallback) {
 }  // namespace
 
 DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clock today)
-    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 // Powers.
 

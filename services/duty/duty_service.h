@@ -4,19 +4,19 @@
 // gRPC handlers of fazhi.duty.v1.DutyService: validate the request,
 // convert it, call the store or the allocation/coverage logic, convert back.
 
-#include <functional>
 
 #include "absl/time/civil_time.h"
 #include "fazhi/duty/v1/duty.grpc.pb.h"
 #include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
+#include "services/kernel/dates.h"
 #include "services/duty/duty_store.h"
 
 namespace fazhi::duty {
 
 class DutyServiceImpl final : public v1::DutyService::Service {
  public:
-  using Clock = std::function<absl::CivilDay()>;
+  using Clock = kernel::Clock;
 
   // `store` and `calls` must outlive the service. `today` gives the civil
   // date in China (UTC+8) by default; tests pass a fixed one.

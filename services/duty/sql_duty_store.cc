@@ -15,6 +15,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "services/duty/validate.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::duty {
 namespace {
@@ -150,8 +151,8 @@ struct OfficerCodec {
             Value(o.display_name),
             OptionalText(o.post_id),
             OptionalText(o.certificate.number),
-            has ? Value(FormatDate(o.certificate.issued)) : sql::Null(),
-            has ? Value(FormatDate(o.certificate.expiry)) : sql::Null(),
+            has ? Value(kernel::FormatDate(o.certificate.issued)) : sql::Null(),
+            has ? Value(kernel::FormatDate(o.certificate.expiry)) : sql::Null(),
             Int(static_cast<int>(o.certificate.status)),
             Value(ListToJson(o.domains)),
             Bool(o.legal_qualification),

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
 
 namespace fazhi::duty {

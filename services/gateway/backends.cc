@@ -13,8 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/proto_dates.h"
 #include "services/common/rpc.h"
-#include "services/common/validation.h"
 
 namespace fazhi::gateway {
 namespace {

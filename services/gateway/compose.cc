@@ -6,9 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/validation.h"
 #include "services/gateway/fill.h"
-#include "services/report/content.h"
+#include "services/kernel/layout.h"
 
 namespace fazhi::gateway {
 namespace {
@@ -41,7 +42,7 @@ class Composer {
     out.set_organ(organ);
     const rv1::Report report = in_.report.value_or(rv1::Report());
     out.set_state(in_.report ? report.state() : rv1::REPORT_STATE_UNSPECIFIED);
-    out.set_title(report.title().empty() ? fazhi::report::DefaultTitle(organ, in_.year)
+    out.set_title(report.title().empty() ? kernel::DefaultTitle(organ, in_.year)
                                          : Fill(report.title(), "report.title"));
     for (int i = 0; i < report.preamble_size(); ++i) {
       out.add_preamble(Fill(report.preamble(i), absl::StrCat("report.preamble[", i, "]")));
@@ -75,7 +76,7 @@ class Composer {
     for (const auto& [item, heading, field] : Layout(report)) {
       auto* section = out.add_sections();
       section->set_item(item);
-      section->set_heading(Fill(fazhi::report::WithYears(heading), field));
+      section->set_heading(Fill(kernel::WithYears(heading), field));
       AddSection(report, item, *section);
     }
     out.set_signature(organ);
@@ -113,7 +114,7 @@ class Composer {
       entries.emplace_back(e.item(), e.heading(), absl::StrCat("report.layout.entries[", i, "].heading"));
       seen.insert(e.item());
     }
-    for (const auto& preset : fazhi::report::PresetEntries(fazhi::report::LayoutPreset::kYearPrefixed)) {
+    for (const auto& preset : kernel::PresetEntries(kernel::LayoutPreset::kYearPrefixed)) {
       const int item = static_cast<int>(preset.item);
       if (seen.insert(item).second) {
         entries.emplace_back(static_cast<rv1::ContentItem>(item), preset.heading, "default layout");

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "services/common/validation.h"
+#include "services/common/proto_dates.h"
 
 namespace fazhi::gateway {
 namespace {

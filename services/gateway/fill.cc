@@ -7,8 +7,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "services/gateway/render/document.h"
-#include "services/report/narrative_fields.h"
-#include "services/report/placeholder.h"
+#include "services/kernel/narrative_fields.h"
+#include "services/kernel/placeholder.h"
 
 namespace fazhi::gateway {
 
@@ -83,8 +83,8 @@ absl::StatusOr<std::string> ApplyFilters(const Fact& fact, const std::vector<std
 
 std::map<std::string, std::vector<std::string>> FactUses(const fazhi::report::v1::Report& report) {
   std::map<std::string, std::vector<std::string>> uses;
-  fazhi::report::ForEachNarrativeField(report, [&](const std::string& field, const std::string& text) {
-    for (const auto& placeholder : fazhi::report::ParseTemplate(text).placeholders()) {
+  kernel::ForEachNarrativeField(report, [&](const std::string& field, const std::string& text) {
+    for (const auto& placeholder : kernel::ParseTemplate(text).placeholders()) {
       auto& fields = uses[placeholder.name];
       if (fields.empty() || fields.back() != field) fields.push_back(field);
     }
@@ -99,9 +99,9 @@ std::string MissingMarker(const std::string& service) {
 std::string FillTemplate(const std::string& text, const FactCatalogue& facts,
                          const std::string& field, std::vector<TemplateProblem>& problems,
                          const std::vector<std::string>& missing) {
-  fazhi::report::ParsedTemplate parsed = fazhi::report::ParseTemplate(text);
+  kernel::ParsedTemplate parsed = kernel::ParseTemplate(text);
   if (!parsed.ok()) {
-    problems.push_back({field, fazhi::report::DescribeTemplateError(*parsed.error)});
+    problems.push_back({field, kernel::DescribeTemplateError(*parsed.error)});
     return text;
   }
   std::string out;

@@ -9,6 +9,7 @@
 #include "services/common/bounded_parallel.h"
 #include "services/common/grpc_status.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
@@ -17,7 +18,7 @@
 #include "services/gateway/facts.h"
 #include "services/gateway/fill.h"
 #include "services/gateway/render/renderer.h"
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 
 namespace fazhi::gateway {
 namespace {
@@ -28,11 +29,6 @@ constexpr int kMaxDashboardOrganizations = 1000;
 // Organizations whose year the dashboard fetches at the same time (each
 // fetch is itself a few concurrent backend calls).
 constexpr size_t kDashboardFetchers = 8;
-
-absl::CivilDay TodayInChina() {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(absl::Now(), kChina);
-}
 
 Forward ForwardOf(const grpc::ServerContext* context) {
   Forward forward{RequestIdFor(*context), "", ""};
@@ -84,7 +80,7 @@ void FactToProto(const Fact& f, v1::Fact& p) {
 
 AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallHandler* calls,
                                                  Clock today)
-    : backends_(backends), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : backends_(backends), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
@@ -108,7 +104,7 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     auto* rendering = composed.add_renderings();
     rendering->set_format(renderer->format());
     rendering->set_media_type(renderer->media_type());
-    rendering->set_sha256(fazhi::report::Sha256Hex(bytes));
+    rendering->set_sha256(kernel::Sha256Hex(bytes));
     rendering->set_content(std::move(bytes));
   }
   return composed;

@@ -4,7 +4,6 @@
 // gRPC handlers of fazhi.gateway.v1.AnnualReportService: validate, fan out
 // to the backends, compose (compose.h), render, convert.
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,13 +11,14 @@
 #include "absl/time/civil_time.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
 #include "services/common/rpc.h"
+#include "services/kernel/dates.h"
 #include "services/gateway/backends.h"
 
 namespace fazhi::gateway {
 
 class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportService::Service {
  public:
-  using Clock = std::function<absl::CivilDay()>;
+  using Clock = kernel::Clock;
 
   AnnualReportServiceImpl(Backends* backends, const CallHandler* calls, Clock today = nullptr);
 

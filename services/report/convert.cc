@@ -4,12 +4,12 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
-#include "services/common/validation.h"
+#include "services/kernel/narrative_fields.h"
+#include "services/kernel/placeholder.h"
 #include "services/report/content.h"
 #include "services/report/credit_code.h"
-#include "services/report/narrative_fields.h"
-#include "services/report/placeholder.h"
 
 namespace fazhi::report {
 namespace {
@@ -133,7 +133,7 @@ ReportContent ContentFromProto(const v1::Report& p, int year) {
 namespace {
 
 void WarnAboutNumbers(const std::string& field, const std::string& text, v1::Report& p) {
-  for (const TypedNumber& n : HandTypedNumbers(text)) {
+  for (const kernel::TypedNumber& n : kernel::HandTypedNumbers(text)) {
     auto* w = p.add_warnings();
     w->set_field(field);
     w->set_description(absl::StrCat(
@@ -148,7 +148,7 @@ void AddNarrativeWarnings(v1::Report& p) {
   p.clear_warnings();
   // Adding warnings leaves the narrative fields (and references to them) be.
   const v1::Report& narrative = p;
-  ForEachNarrativeField(narrative, [&](const std::string& field, const std::string& text) {
+  kernel::ForEachNarrativeField(narrative, [&](const std::string& field, const std::string& text) {
     WarnAboutNumbers(field, text, p);
   });
 }

@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "services/common/record.h"
+#include "services/kernel/layout.h"
 
 namespace fazhi::report {
 
@@ -46,29 +47,10 @@ struct Organization {
   std::string addressee;  // 主送机关; empty: the first supervisor
 };
 
-// Values match fazhi.report.v1.ContentItem.
-enum class ContentItem {
-  kUnspecified = 0,
-  kMeasures = 1,
-  kShortcomings = 2,
-  kHeadDuty = 3,
-  kNextYearPlan = 4,
-  kOther = 5,
-};
-
-// Values match fazhi.report.v1.LayoutPreset.
-enum class LayoutPreset {
-  kUnspecified = 0,
-  kRegulation = 1,
-  kYearPrefixed = 2,
-  kHeadFirst = 3,
-  kCustom = 4,
-};
-
-struct LayoutEntry {
-  ContentItem item = ContentItem::kUnspecified;
-  std::string heading;  // template, without its number
-};
+// The layout vocabulary is shared with the gateway.
+using ::fazhi::kernel::ContentItem;
+using ::fazhi::kernel::LayoutEntry;
+using ::fazhi::kernel::LayoutPreset;
 
 struct Layout {
   LayoutPreset preset = LayoutPreset::kRegulation;

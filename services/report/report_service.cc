@@ -12,10 +12,12 @@
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
 #include "services/common/logging.h"
+#include "services/common/proto_dates.h"
 #include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
 #include "services/report/content.h"
 #include "services/report/convert.h"
 #include "services/report/lifecycle.h"
@@ -23,6 +25,9 @@
 #include "services/report/validate.h"
 
 namespace fazhi::report {
+
+using kernel::FormatDate;
+
 namespace {
 
 // Who a change is recorded as: the authenticated caller, whatever the
@@ -126,7 +131,7 @@ absl::StatusOr<v1::Organization> Presented(ReportStore& store, const Organizatio
 }  // namespace
 
 ReportServiceImpl::ReportServiceImpl(ReportStore* store, const CallHandler* calls, Clock today)
-    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 // ---------------------------------------------------------------------------
 // Organizations.

@@ -5,19 +5,19 @@
 // convert it, hand the store the change (the pure life-cycle logic runs
 // inside the store's transaction), convert back.
 
-#include <functional>
 
 #include "absl/time/civil_time.h"
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
+#include "services/kernel/dates.h"
 #include "services/report/report_store.h"
 
 namespace fazhi::report {
 
 class ReportServiceImpl final : public v1::ReportService::Service {
  public:
-  using Clock = std::function<absl::CivilDay()>;
+  using Clock = kernel::Clock;
 
   // `store` and `calls` must outlive the service. `today` gives the civil
   // date in China (UTC+8) by default; tests pass a fixed one.

@@ -1,6 +1,6 @@
 #include "services/report/schedule.h"
 
-#include "absl/time/clock.h"
+#include "services/kernel/dates.h"
 #include "services/report/content.h"
 
 namespace fazhi::report {
@@ -9,23 +9,16 @@ namespace {
 // The day of `t`, when it happened on or before `as_of`.
 std::optional<absl::CivilDay> DayIfBy(const std::optional<absl::Time>& t, absl::CivilDay as_of) {
   if (!t) return std::nullopt;
-  const absl::CivilDay day = DayInChina(*t);
+  const absl::CivilDay day = kernel::DayInChina(*t);
   if (day > as_of) return std::nullopt;
   return day;
 }
 
 }  // namespace
 
-absl::CivilDay DayInChina(absl::Time t) {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(t, kChina);
-}
-
-absl::CivilDay TodayInChina() { return DayInChina(absl::Now()); }
-
 ReportTimeliness JudgeTimeliness(int year, const Report* report, absl::CivilDay as_of) {
   ReportTimeliness out;
-  out.started = report != nullptr && DayInChina(report->meta.create_time) <= as_of;
+  out.started = report != nullptr && kernel::DayInChina(report->meta.create_time) <= as_of;
   out.submit_before = out.started ? report->content.submit_before : DefaultSubmitBefore(year);
   out.publish_before = out.started ? report->content.publish_before : DefaultPublishBefore(year);
   if (!out.started) {

@@ -40,10 +40,6 @@ struct ReportTimeliness {
   std::vector<OverdueReason> reasons;  // empty: on time so far
 };
 
-// The civil day of `t` in China (UTC+8).
-absl::CivilDay DayInChina(absl::Time t);
-absl::CivilDay TodayInChina();
-
 // `report` is null when the organization has no report of `year`.
 ReportTimeliness JudgeTimeliness(int year, const Report* report, absl::CivilDay as_of);
 

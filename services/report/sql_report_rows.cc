@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "services/common/sql/columns.h"
-#include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::report {
 namespace {
@@ -224,8 +224,8 @@ std::vector<Value> ReportCodec::Values(const Report& r) {
           Value(int64_t{r.published_revision}),
           Value(r.content.title),
           Value(ContentJson(r.content).ToJson()),
-          Value(FormatDate(r.content.submit_before)),
-          Value(FormatDate(r.content.publish_before)),
+          Value(kernel::FormatDate(r.content.submit_before)),
+          Value(kernel::FormatDate(r.content.publish_before)),
           Value(r.correction_reason),
           Value(LifecycleJson(r.life).ToJson())};
 }
@@ -260,8 +260,8 @@ std::string SnapshotJson(const Report& r) {
       .Int("published_revision", r.published_revision)
       .Text("title", r.content.title)
       .Object("content", ContentJson(r.content))
-      .Text("submit_before", FormatDate(r.content.submit_before))
-      .Text("publish_before", FormatDate(r.content.publish_before))
+      .Text("submit_before", kernel::FormatDate(r.content.submit_before))
+      .Text("publish_before", kernel::FormatDate(r.content.publish_before))
       .Text("correction_reason", r.correction_reason)
       .Object("lifecycle", LifecycleJson(r.life));
   return snapshot.ToJson();

@@ -11,7 +11,7 @@
 #include "services/common/resource.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 #include "services/report/sql_report_rows.h"
 
 namespace fazhi::report {
@@ -296,7 +296,7 @@ absl::StatusOr<Report> SqlReportStore::PublishReport(const std::string& org, int
                                                      std::vector<Document> documents,
                                                      HistoryEntry history) {
   for (Document& doc : documents) {
-    doc.sha256 = Sha256Hex(doc.content);
+    doc.sha256 = kernel::Sha256Hex(doc.content);
     doc.size_bytes = static_cast<int64_t>(doc.content.size());
   }
   return Write<Report>(*db_, [&](Transaction& tx) -> absl::StatusOr<Report> {
@@ -413,7 +413,7 @@ absl::StatusOr<Document> SqlReportStore::GetDocument(const std::string& org, int
     doc.sha256 = rows[0].Text(2);
     if (!absl::Base64Unescape(rows[0].Text(3), &doc.content) ||
         static_cast<int64_t>(doc.content.size()) != doc.size_bytes ||
-        Sha256Hex(doc.content) != doc.sha256) {
+        kernel::Sha256Hex(doc.content) != doc.sha256) {
       return absl::DataLossError(
           absl::StrCat("document ", name, " no longer matches its stored SHA-256"));
     }

@@ -10,13 +10,19 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/resource.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/digest.h"
+#include "services/kernel/layout.h"
+#include "services/kernel/placeholder.h"
 #include "services/report/content.h"
 #include "services/report/credit_code.h"
-#include "services/report/digest.h"
 #include "services/report/finding_kinds.h"
-#include "services/report/placeholder.h"
 
 namespace fazhi::report {
+
+using kernel::kMaxRecordYear;
+using kernel::kMinRecordYear;
+
 namespace {
 
 std::string F(absl::string_view prefix, absl::string_view field) {
@@ -87,7 +93,7 @@ std::set<int> LayoutItems(const v1::Layout& layout) {
   if (layout.preset() == v1::LAYOUT_PRESET_CUSTOM) {
     for (const auto& e : layout.entries()) items.insert(e.item());
   } else {
-    for (const LayoutEntry& e : PresetEntries(static_cast<LayoutPreset>(layout.preset()))) {
+    for (const LayoutEntry& e : kernel::PresetEntries(static_cast<LayoutPreset>(layout.preset()))) {
       items.insert(static_cast<int>(e.item));
     }
   }
@@ -118,7 +124,7 @@ void ValidateLayout(const v1::Layout& layout, absl::string_view field, FieldViol
     CheckTemplate(at + ".heading", e.heading(), kMaxHeadingChars, /*required=*/true, v);
   }
   std::vector<std::string> missing;
-  for (ContentItem required : kRequiredItems) {
+  for (ContentItem required : kernel::kRequiredItems) {
     const int item = static_cast<int>(required);
     if (seen[item] == 0) missing.push_back(v1::ContentItem_Name(item));
   }
@@ -147,8 +153,8 @@ void CheckDueDay(const std::string& field, const google::type::Date& d, FieldVio
 void CheckTemplate(absl::string_view field, absl::string_view text, size_t max_chars, bool required,
                    FieldViolations& v) {
   if (!CheckTextOk(v, field, text, max_chars, required)) return;
-  ParsedTemplate parsed = ParseTemplate(text);
-  if (!parsed.ok()) v.Add(std::string(field), DescribeTemplateError(*parsed.error));
+  kernel::ParsedTemplate parsed = kernel::ParseTemplate(text);
+  if (!parsed.ok()) v.Add(std::string(field), kernel::DescribeTemplateError(*parsed.error));
 }
 
 void CheckActor(absl::string_view actor, FieldViolations& v) {
@@ -357,9 +363,9 @@ void ValidateDocuments(const google::protobuf::RepeatedPtrField<v1::DocumentUplo
                                           d.content().size(), ")"));
     } else if (!d.sha256().empty()) {
       const std::string given = absl::AsciiStrToLower(d.sha256());
-      if (!IsSha256Hex(given)) {
+      if (!kernel::IsSha256Hex(given)) {
         v.Add(at + ".sha256", "must be 64 hex characters");
-      } else if (given != Sha256Hex(d.content())) {
+      } else if (given != kernel::Sha256Hex(d.content())) {
         v.Add(at + ".sha256", "does not match the content: it was changed on the way");
       }
     }

@@ -3,8 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/common/proto_dates.h"
 #include "services/common/resource.h"
-#include "services/common/validation.h"
 #include "services/study/validate.h"
 
 namespace fazhi::study {

@@ -11,9 +11,12 @@
 #include "services/common/sql/columns.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
-#include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::study {
+
+using kernel::FormatDate;
+
 namespace {
 
 using sql::Row;

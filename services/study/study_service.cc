@@ -10,16 +10,24 @@
 #include "absl/time/clock.h"
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
+#include "services/common/import.h"
 #include "services/common/names.h"
+#include "services/common/proto_dates.h"
 #include "services/common/record_handlers.h"
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/utf8.h"
 #include "services/study/convert.h"
 #include "services/study/summary.h"
 #include "services/study/validate.h"
 
 namespace fazhi::study {
+
+using kernel::kMaxRecordYear;
+using kernel::kMinRecordYear;
+
 namespace {
 
 // What the shared record handlers (services/common/record_handlers.h) need
@@ -84,12 +92,12 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
     filter.end = std::min(filter.end.value_or(absl::CivilDay::max()), ToCivilDay(request.end_date()));
   }
   const std::string query = absl::StrCat(*org, "|", request.year(), "|", request.kind(), "|",
-                                         filter.start ? FormatDate(*filter.start) : "", "|",
-                                         filter.end ? FormatDate(*filter.end) : "");
+                                         filter.start ? kernel::FormatDate(*filter.start) : "", "|",
+                                         filter.end ? kernel::FormatDate(*filter.end) : "");
   absl::CivilDay day;
   std::vector<std::string> position = DecodePagePosition(
       request.page_token(), query, 2, v,
-      [&day](const std::vector<std::string>& p) { return ParseDate(p[0], &day); });
+      [&day](const std::vector<std::string>& p) { return kernel::ParseDate(p[0], &day); });
   RETURN_IF_ERROR(v.ToStatus());
   std::optional<DatedPosition> after;
   if (!position.empty()) after = DatedPosition{day, position[1]};
@@ -98,20 +106,14 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
       page_size, query,
       [&](int limit) { return std::invoke(T::kList, store, *org, filter, after, limit); },
       [](const auto& r) { return ToProto(r); },
-      [](const auto& r) { return std::vector<std::string>{FormatDate(r.date), r.meta.id}; }, items,
-      next_page_token);
-}
-
-// orgs/{org}/studyPlans/{year}
-absl::CivilDay TodayInChina() {
-  static const absl::TimeZone kChina = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(absl::Now(), kChina);
+      [](const auto& r) { return std::vector<std::string>{kernel::FormatDate(r.date), r.meta.id}; },
+      items, next_page_token);
 }
 
 }  // namespace
 
 StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, Clock today)
-    : store_(store), calls_(calls), today_(today ? std::move(today) : Clock(TodayInChina)) {}
+    : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
 grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
                                           const v1::GetSessionRequest* request,

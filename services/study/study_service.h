@@ -4,19 +4,19 @@
 // gRPC handlers of fazhi.study.v1.StudyService: validate the request,
 // convert it, call the store or the summary logic, convert back.
 
-#include <functional>
 
 #include "absl/time/civil_time.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
+#include "services/kernel/dates.h"
 #include "services/study/study_store.h"
 
 namespace fazhi::study {
 
 class StudyServiceImpl final : public v1::StudyService::Service {
  public:
-  using Clock = std::function<absl::CivilDay()>;
+  using Clock = kernel::Clock;
 
   // `store` and `calls` must outlive the service. `today` gives the civil
   // date in China (UTC+8) by default; tests pass a fixed one.

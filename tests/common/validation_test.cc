@@ -6,6 +6,8 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "services/kernel/placeholder.h"
+#include "services/kernel/utf8.h"
 #include "tests/testing/service_test.h"
 
 namespace fazhi {
@@ -14,18 +16,6 @@ namespace {
 using ::fazhi::testing::Date;
 using ::testing::ElementsAre;
 using ::testing::Field;
-
-TEST(Utf8LengthTest, CountsCodePointsAndRejectsMalformed) {
-  EXPECT_EQ(Utf8Length(""), 0);
-  EXPECT_EQ(Utf8Length("abc"), 3);
-  EXPECT_EQ(Utf8Length("民法典"), 3);
-  EXPECT_EQ(Utf8Length("😀"), 1);
-  EXPECT_EQ(Utf8Length("\xff"), -1);
-  EXPECT_EQ(Utf8Length("\xe6\xb0"), -1);        // truncated 民
-  EXPECT_EQ(Utf8Length("\xc0\xaf"), -1);        // overlong '/'
-  EXPECT_EQ(Utf8Length("\xed\xa0\x80"), -1);    // surrogate
-  EXPECT_EQ(Utf8Length("\xf4\x90\x80\x80"), -1);  // past U+10FFFF
-}
 
 TEST(FieldViolationsTest, EmptyIsOk) {
   FieldViolations v;
@@ -73,31 +63,6 @@ TEST(FieldViolationsTest, DateRules) {
   EXPECT_THAT(fields, ElementsAre("not_leap", "month", "too_old", "missing"));
 }
 
-TEST(DateTextTest, RoundTrips) {
-  absl::CivilDay day;
-  ASSERT_TRUE(ParseDate("2024-12-04", &day));
-  EXPECT_EQ(day, absl::CivilDay(2024, 12, 4));
-  EXPECT_EQ(FormatDate(day), "2024-12-04");
-  EXPECT_FALSE(ParseDate("2024-02-30", &day));
-  EXPECT_FALSE(ParseDate("2024-2-3", &day));
-  EXPECT_FALSE(ParseDate("2024-+2-29", &day));  // found by the names_and_tokens fuzzer
-  EXPECT_FALSE(ParseDate("+024-02-29", &day));
-}
-
-TEST(TruncateUtf8Test, CutsOnACharacterBoundaryAndMarksTheCut) {
-  EXPECT_EQ(TruncateUtf8("short", 500), "short");
-  // "x" then three-byte characters: every cut lands between characters.
-  std::string text = "x";
-  for (int i = 0; i < 400; ++i) text += "中";
-  for (size_t max = 4; max < 40; ++max) {
-    const std::string cut = TruncateUtf8(text, max);
-    EXPECT_LE(cut.size(), max);
-    EXPECT_GE(Utf8Length(cut), 1) << max;  // valid UTF-8
-    EXPECT_TRUE(absl::EndsWith(cut, "…"));
-  }
-  EXPECT_EQ(TruncateUtf8(text, 2), "");
-}
-
 TEST(FieldViolationsTest, TextRefusesWhatXmlForbidsAndBidiOverrides) {
   for (const char* bad : {"a\xEF\xBF\xBF", "a\xEF\xBF\xBE", "a\xE2\x80\xAE", "a\xE2\x80\xAA",
                           "a\xE2\x81\xA6", "a\xE2\x81\xA9", "a\x0B", "a\x7F"}) {
@@ -109,10 +74,37 @@ TEST(FieldViolationsTest, TextRefusesWhatXmlForbidsAndBidiOverrides) {
   FieldViolations ok;
   ok.CheckText("notes", "第一行\n第二行\t（U+FFFD: \xEF\xBF\xBD，U+200F: \xE2\x80\x8F）", 100, false, true);
   EXPECT_TRUE(ok.empty());
-  EXPECT_FALSE(IsAllowedTextCodePoint(0xFFFF));
-  EXPECT_FALSE(IsAllowedTextCodePoint(0x202E));
-  EXPECT_TRUE(IsAllowedTextCodePoint(0x10000));
-  EXPECT_TRUE(IsAllowedTextCodePoint(0xFFFD));
+}
+
+// Validation and the placeholder parser read text through one decoder
+// (kernel::DecodeUtf8At): what one refuses as UTF-8 the other refuses too,
+// at the same byte, and both take what it takes.
+TEST(FieldViolationsTest, TextAndTemplatesAgreeOnUtf8) {
+  const std::string cases[] = {
+      "\xff", "a\x80", "\xe6\xb0", "民\xe6\xb0", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
+      "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe6\x61\xb0", "ab\xC2",
+      "民法典", "😀", "\xC2\xA0", "plain"};
+  for (const std::string& text : cases) {
+    FieldViolations v;
+    v.CheckText("t", text, 100);
+    const bool refused_by_validation =
+        !v.empty() && v.violations()[0].description == "must be valid UTF-8";
+    const kernel::ParsedTemplate parsed = kernel::ParseTemplate(text);
+    const bool refused_by_parser =
+        !parsed.ok() && absl::StrContains(parsed.error->message, "invalid UTF-8");
+    EXPECT_EQ(refused_by_validation, refused_by_parser) << text;
+    EXPECT_EQ(refused_by_validation, kernel::Utf8Length(text) < 0) << text;
+    if (refused_by_parser) {
+      // The parser names the first byte the decoder stops at.
+      size_t first_bad = 0;
+      for (uint32_t c; first_bad < text.size();) {
+        const size_t length = kernel::DecodeUtf8At(text, first_bad, &c);
+        if (length == 0) break;
+        first_bad += length;
+      }
+      EXPECT_EQ(parsed.error->byte_offset, first_bad) << text;
+    }
+  }
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include "services/common/resource.h"
 #include "services/common/validation.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);
@@ -27,8 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto revision = fazhi::ParseEtag(input);
   if (revision && fazhi::ParseEtag(fazhi::MakeEtag(*revision)) != revision) std::abort();
   absl::CivilDay day;
-  if (fazhi::ParseDate(input, &day) && fazhi::FormatDate(day) != input) std::abort();
-  (void)fazhi::Utf8Length(input);
+  if (fazhi::kernel::ParseDate(input, &day) && fazhi::kernel::FormatDate(day) != input) {
+    std::abort();
+  }
+  (void)fazhi::kernel::Utf8Length(input);
   v.CheckText("t", input, 100);
   return 0;
 }

@@ -4,7 +4,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
-#include "services/report/content.h"
+#include "services/kernel/layout.h"
 #include "tests/gateway/sample_inputs.h"
 
 namespace fazhi::gateway {
@@ -164,7 +164,7 @@ TEST(ComposeTest, TheRegulationsOrderWithItsPreset) {
   rv1::Layout* layout = input.inputs.report->mutable_layout();
   layout->Clear();
   layout->set_preset(rv1::LAYOUT_PRESET_REGULATION);
-  for (const auto& e : fazhi::report::PresetEntries(fazhi::report::LayoutPreset::kRegulation)) {
+  for (const auto& e : kernel::PresetEntries(kernel::LayoutPreset::kRegulation)) {
     *layout->add_entries() = Entry(static_cast<rv1::ContentItem>(e.item), e.heading);
   }
   const v1::ComposedReport r = ComposeOk(input);

@@ -5,7 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/gateway/sample_inputs.h"
 
@@ -49,7 +49,7 @@ TEST_F(HttpRoutesTest, ADownloadIsTheComposedReportWithItsDigest) {
   EXPECT_EQ(response->status, 200) << response->body;
   EXPECT_EQ(response->get_header_value("Content-Disposition"),
             "attachment; filename=\"a-2024.txt\"");
-  EXPECT_EQ(response->get_header_value("X-Content-SHA256"), report::Sha256Hex(response->body));
+  EXPECT_EQ(response->get_header_value("X-Content-SHA256"), kernel::Sha256Hex(response->body));
   EXPECT_THAT(response->body, HasSubstr("甲局"));
   EXPECT_EQ(response->get_header_value("Cache-Control"), "no-store");
   EXPECT_EQ(response->get_header_value("X-Content-Type-Options"), "nosniff");

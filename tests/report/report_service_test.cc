@@ -12,7 +12,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/sql/sqlite_database.h"
-#include "services/report/digest.h"
+#include "services/kernel/dates.h"
+#include "services/kernel/digest.h"
 #include "services/report/schedule.h"
 #include "services/report/sql_report_store.h"
 #include "tests/testing/service_test.h"
@@ -154,7 +155,7 @@ class ReportServiceTest : public ::testing::Test {
     today_ = day;
   }
   std::mutex today_mutex_;
-  absl::CivilDay today_ = DayInChina(absl::Now());
+  absl::CivilDay today_ = kernel::DayInChina(absl::Now());
   fazhi::testing::TempDir dir_;
   std::unique_ptr<sql::SqliteDatabase> db_;
   fazhi::testing::InProcessServer server_;
@@ -617,7 +618,7 @@ TEST_F(ReportServiceTest, PublishedDocumentsReadBackIdenticalWithTheirHash) {
   d->set_format("docx");
   d->set_media_type("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
   d->set_content(docx);
-  d->set_sha256(Sha256Hex(docx));
+  d->set_sha256(kernel::Sha256Hex(docx));
   auto* wrong = request.add_documents();
   wrong->set_format("txt");
   wrong->set_media_type("text/plain");
@@ -633,7 +634,7 @@ TEST_F(ReportServiceTest, PublishedDocumentsReadBackIdenticalWithTheirHash) {
   v1::Document doc;
   ASSERT_TRUE(Call(&Stub::GetReportDocument, get, &doc).ok());
   EXPECT_EQ(doc.content(), docx);
-  EXPECT_EQ(doc.sha256(), Sha256Hex(docx));
+  EXPECT_EQ(doc.sha256(), kernel::Sha256Hex(docx));
   EXPECT_EQ(doc.size_bytes(), 200000);
 
   v1::GetReportRevisionRequest revision_request;
@@ -643,7 +644,7 @@ TEST_F(ReportServiceTest, PublishedDocumentsReadBackIdenticalWithTheirHash) {
   ASSERT_EQ(revision.documents_size(), 2);
   EXPECT_TRUE(revision.documents(0).content().empty());
   EXPECT_EQ(revision.documents(1).name(), name + "/revisions/1/documents/txt");
-  EXPECT_EQ(revision.documents(1).sha256(), Sha256Hex("正文"));
+  EXPECT_EQ(revision.documents(1).sha256(), kernel::Sha256Hex("正文"));
   EXPECT_EQ(revision.report().state(), v1::REPORT_STATE_PUBLISHED);
 }
 
@@ -746,7 +747,7 @@ TEST_F(ReportServiceTest, OverdueListShowsLateAndMissingReports) {
   // Reports are for the year now running, judged next spring: the records
   // are made now, so they count as made before the judging day. Late
   // submissions are covered by the schedule logic tests.
-  const int year = static_cast<int>(DayInChina(absl::Now()).year());
+  const int year = static_cast<int>(kernel::DayInChina(absl::Now()).year());
   v1::Organization single = ValidOrg("甲局");
   single.clear_credit_code();
   single.set_two_person_approval(false);

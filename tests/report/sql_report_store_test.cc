@@ -6,8 +6,8 @@
 #include "gtest/gtest.h"
 #include "services/common/sql/sqlite_database.h"
 #include "services/common/status_macros.h"
+#include "services/kernel/digest.h"
 #include "services/report/content.h"
-#include "services/report/digest.h"
 #include "services/report/lifecycle.h"
 #include "services/report/sql_report_rows.h"
 #include "tests/report/earlier_rows.h"
@@ -290,7 +290,7 @@ TEST_P(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
   auto doc = store_->GetDocument("a", 2024, 1, "docx");
   ASSERT_TRUE(doc.ok()) << doc.status();
   EXPECT_EQ(doc->content, binary);
-  EXPECT_EQ(doc->sha256, Sha256Hex(binary));
+  EXPECT_EQ(doc->sha256, kernel::Sha256Hex(binary));
   EXPECT_EQ(doc->size_bytes, 70000);
   EXPECT_EQ(store_->GetDocument("a", 2024, 1, "pdf").status().code(), absl::StatusCode::kNotFound);
 
@@ -302,7 +302,7 @@ TEST_P(SqlReportStoreTest, PublishedDocumentsReadBackByteForByte) {
   ASSERT_EQ(revision->documents.size(), 2u);
   EXPECT_EQ(revision->documents[0].format, "docx");
   EXPECT_TRUE(revision->documents[0].content.empty());  // metadata only
-  EXPECT_EQ(revision->documents[1].sha256, Sha256Hex("鲁山县民政局\n"));
+  EXPECT_EQ(revision->documents[1].sha256, kernel::Sha256Hex("鲁山县民政局\n"));
   EXPECT_EQ(revision->superseded_by, 0);
 }
 

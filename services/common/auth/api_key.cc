@@ -2,12 +2,12 @@
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/kernel/digest.h"
 
 namespace fazhi::auth {
 namespace {
@@ -53,12 +53,7 @@ std::optional<std::string> ApiKeyId(absl::string_view key) {
   return std::string(id);
 }
 
-std::string HashApiKey(absl::string_view key) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
-}
+std::string HashApiKey(absl::string_view key) { return kernel::Sha256Hex(key); }
 
 bool HashesEqual(absl::string_view a, absl::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -7,6 +7,7 @@
 #include "services/common/resource.h"
 #include "services/common/status_macros.h"
 #include "services/common/validation.h"
+#include "services/kernel/utf8.h"
 #include "spdlog/spdlog.h"
 
 namespace fazhi::auth {
@@ -29,15 +30,15 @@ std::string FormatAuditTime(absl::Time t) {
 AuditRecord Bounded(AuditRecord r) {
   // A refused caller chooses the resource and much of the message: keep a
   // bounded prefix, cut on a character boundary so it stays valid UTF-8.
-  r.caller = TruncateUtf8(r.caller, 200);
-  r.credential = TruncateUtf8(r.credential, 100);
-  r.org = TruncateUtf8(r.org, 64);
-  r.method = TruncateUtf8(r.method, 100);
-  r.resource = TruncateUtf8(r.resource, kMaxAuditFieldBytes);
-  r.outcome = TruncateUtf8(r.outcome, 40);
-  r.message = TruncateUtf8(r.message, kMaxAuditMessageBytes);
-  r.request_id = TruncateUtf8(r.request_id, 64);
-  r.peer = TruncateUtf8(r.peer, kMaxAuditFieldBytes);
+  r.caller = kernel::TruncateUtf8(r.caller, 200);
+  r.credential = kernel::TruncateUtf8(r.credential, 100);
+  r.org = kernel::TruncateUtf8(r.org, 64);
+  r.method = kernel::TruncateUtf8(r.method, 100);
+  r.resource = kernel::TruncateUtf8(r.resource, kMaxAuditFieldBytes);
+  r.outcome = kernel::TruncateUtf8(r.outcome, 40);
+  r.message = kernel::TruncateUtf8(r.message, kMaxAuditMessageBytes);
+  r.request_id = kernel::TruncateUtf8(r.request_id, 64);
+  r.peer = kernel::TruncateUtf8(r.peer, kMaxAuditFieldBytes);
   return r;
 }
 

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "services/common/validation.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::sql {
 namespace {
@@ -145,7 +145,7 @@ std::vector<int64_t> JsonObject::Ints(std::string_view key) const {
 
 std::optional<absl::CivilDay> JsonObject::Day(std::string_view key) const {
   absl::CivilDay day;
-  if (!ParseDate(Text(key), &day)) return std::nullopt;
+  if (!kernel::ParseDate(Text(key), &day)) return std::nullopt;
   return day;
 }
 
@@ -220,7 +220,7 @@ JsonObjectWriter& JsonObjectWriter::Ints(std::string_view key, absl::Span<const 
 JsonObjectWriter& JsonObjectWriter::Day(std::string_view key,
                                         const std::optional<absl::CivilDay>& day) {
   if (!day) return Null(key);
-  return Text(key, FormatDate(*day));
+  return Text(key, kernel::FormatDate(*day));
 }
 
 JsonObjectWriter& JsonObjectWriter::Time(std::string_view key,
@@ -247,7 +247,7 @@ std::string JsonObjectWriter::ToJson() const {
 
 absl::CivilDay DayFromText(const std::string& text) {
   absl::CivilDay day;
-  ParseDate(text, &day);
+  kernel::ParseDate(text, &day);
   return day;
 }
 

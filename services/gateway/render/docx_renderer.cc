@@ -18,6 +18,7 @@
 #include "services/gateway/render/gongwen.h"
 #include "services/gateway/render/markup.h"
 #include "services/gateway/render/renderer.h"
+#include "services/kernel/utf8.h"
 
 namespace fazhi::render {
 namespace {
@@ -76,7 +77,9 @@ int Twips(absl::string_view text) {
     const bool is_latin = c < 0x80;
     if (i > 0 && is_latin != latin) twips += kAutoSpaceTwips;
     latin = is_latin;
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t code_point;
+    const size_t length = kernel::DecodeUtf8At(text, i, &code_point);
+    i += length == 0 ? 1 : length;
   }
   return twips;
 }

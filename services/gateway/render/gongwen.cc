@@ -12,6 +12,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/kernel/utf8.h"
 
 namespace fazhi::render {
 namespace {
@@ -22,18 +23,15 @@ struct Glyph {
   int halves = 2;
 };
 
-// UTF-8 into glyphs; a malformed byte counts as one half-width glyph.
+// UTF-8 into glyphs; a malformed byte is a glyph of its own, as wide as
+// a character outside ASCII.
 std::vector<Glyph> Decode(absl::string_view text) {
   std::vector<Glyph> glyphs;
   for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    const int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
-    char32_t code = length == 1 ? c : c & (0xFF >> (length + 1));
-    for (int k = 1; k < length && i + k < text.size(); ++k) {
-      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    }
+    uint32_t code = static_cast<unsigned char>(text[i]);  // kept when malformed
+    const size_t length = kernel::DecodeUtf8At(text, i, &code);
     glyphs.push_back({i, code, code < 0x80 ? 1 : 2});
-    i += length;
+    i += length == 0 ? 1 : length;
   }
   return glyphs;
 }

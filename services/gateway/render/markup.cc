@@ -2,10 +2,12 @@
 
 #include <cstdint>
 
+#include "services/kernel/utf8.h"
+
 namespace fazhi::render {
 namespace {
 
-// Validation refuses these in stored text (services/common/validation.h,
+// Validation refuses these in stored text (services/kernel/utf8.h,
 // IsAllowedTextCodePoint); a renderer drops them all the same, so no text
 // that slipped past, or was stored before the rule, can break a document:
 // C0 controls but tab and newline, U+FFFE/U+FFFF (not XML 1.0 characters)
@@ -23,25 +25,15 @@ void ForEachCodePoint(absl::string_view text, Emit emit) {
   static constexpr absl::string_view kReplacement = "\xEF\xBF\xBD";
   size_t i = 0;
   while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
-    uint32_t code_point = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
-    bool valid = extra <= 3 && i + extra < text.size();
-    for (size_t k = 1; valid && k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      valid = (cc & 0xC0) == 0x80;
-      code_point = (code_point << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    valid = valid && code_point >= kMinForLength[extra] && code_point <= 0x10FFFF &&
-            !(code_point >= 0xD800 && code_point <= 0xDFFF);
-    if (!valid) {
+    uint32_t code_point;
+    const size_t length = kernel::DecodeUtf8At(text, i, &code_point);
+    if (length == 0) {
       emit(0xFFFD, kReplacement);
       ++i;
       continue;
     }
-    emit(code_point, text.substr(i, extra + 1));
-    i += extra + 1;
+    emit(code_point, text.substr(i, length));
+    i += length;
   }
 }
 

@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/gateway/render/renderer.h"
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 
 namespace fazhi::gateway::web {
 namespace {
@@ -34,7 +34,7 @@ const std::map<std::string, Asset, std::less<>>& Assets() {
       const absl::string_view bytes(content.data(), content.size());
       (*assets)[std::string(name)] = Asset{
           content, MediaTypeOf(absl::string_view(name.data(), name.size())),
-          absl::StrCat("\"", fazhi::report::Sha256Hex(bytes).substr(0, 32), "\"")};
+          absl::StrCat("\"", kernel::Sha256Hex(bytes).substr(0, 32), "\"")};
     }
     return assets;
   }();
@@ -51,7 +51,7 @@ std::string ReportStyleSource() {
   if (open == std::string::npos || close == std::string::npos || close < open) return "";
   const std::string style = html->substr(open + 7, close - open - 7);
   return absl::StrCat(" 'sha256-",
-                      absl::Base64Escape(absl::HexStringToBytes(fazhi::report::Sha256Hex(style))), "'");
+                      absl::Base64Escape(absl::HexStringToBytes(kernel::Sha256Hex(style))), "'");
 }
 
 void SetPageHeaders(httplib::Response& response) {

@@ -59,6 +59,14 @@ TEST(ApiKeyTest, KeysAreRandomWellFormedAndHashed) {
   EXPECT_FALSE(HashesEqual(a->sha256, b->sha256));
 }
 
+// Keys files store these hashes: the bytes must never change. The value was
+// computed by the hash before it moved onto the kernel's SHA-256.
+TEST(ApiKeyTest, HashOfAKnownKeyIsUnchanged) {
+  EXPECT_EQ(HashApiKey("fz_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            "1554cb91f75e0552106330307e63108c76882af89c599d463db49656380b1ca0");
+  EXPECT_EQ(HashApiKey(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 KeysFile FileWith(const NewApiKey& key, const std::string& revoked = "") {
   KeysFile file;
   file.callers.push_back(CallerEntry{"editor-a", {{Role::kEditor, {"org-a"}}}, {"oa.org-a.example"},

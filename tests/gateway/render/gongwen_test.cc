@@ -21,6 +21,14 @@ TEST(HalfWidthsTest, ChineseTwoAsciiOne) {
   EXPECT_EQ(HalfWidths(""), 0);
 }
 
+TEST(HalfWidthsTest, AMalformedByteIsAGlyphOfItsOwn) {
+  // The kernel's decoder reads the text: every byte it refuses is one glyph
+  // as wide as a Chinese character; what follows it is read afresh.
+  EXPECT_EQ(HalfWidths("a\xff"), 3);
+  EXPECT_EQ(HalfWidths("\xe6\xb0"), 4);  // a truncated 民: two stray bytes
+  EXPECT_EQ(HalfWidths("\xe6\x61"), 3);
+}
+
 TEST(TitleLineTest, TwentyTwoPointCharactersOnTheTextBlock) {
   // 156 mm = 442.2 pt; a 22 pt character set 0.25 pt tight is 21.75 pt.
   EXPECT_EQ(kTitleLineChars, static_cast<int>(156 / 25.4 * 72 / 21.75));

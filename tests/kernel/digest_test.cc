@@ -1,10 +1,10 @@
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 namespace {
 
 // FIPS 180-2 test vectors.
@@ -31,4 +31,4 @@ TEST(DigestTest, HexShape) {
 }
 
 }  // namespace
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel

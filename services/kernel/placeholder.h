@@ -1,5 +1,5 @@
-#ifndef FAZHI_SERVICES_REPORT_PLACEHOLDER_H_
-#define FAZHI_SERVICES_REPORT_PLACEHOLDER_H_
+#ifndef FAZHI_SERVICES_KERNEL_PLACEHOLDER_H_
+#define FAZHI_SERVICES_KERNEL_PLACEHOLDER_H_
 
 // The placeholder syntax of report narrative text. Pure: no gRPC, no SQL;
 // safe on any bytes, including invalid UTF-8 (a fuzzing target).
@@ -23,7 +23,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 
 inline constexpr size_t kMaxPlaceholderNameBytes = 128;
 inline constexpr size_t kMaxFilterChars = 32;
@@ -72,6 +72,6 @@ struct TypedNumber {
 };
 std::vector<TypedNumber> HandTypedNumbers(absl::string_view text);
 
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel
 
-#endif  // FAZHI_SERVICES_REPORT_PLACEHOLDER_H_
+#endif  // FAZHI_SERVICES_KERNEL_PLACEHOLDER_H_

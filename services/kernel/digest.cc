@@ -1,4 +1,4 @@
-#include "services/report/digest.h"
+#include "services/kernel/digest.h"
 
 #include <openssl/evp.h>
 
@@ -6,7 +6,7 @@
 
 #include "absl/strings/escaping.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 
 std::string Sha256Hex(absl::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -17,8 +17,7 @@ std::string Sha256Hex(absl::string_view bytes) {
       length != 32) {
     std::abort();
   }
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 bool IsSha256Hex(absl::string_view text) {
@@ -29,4 +28,4 @@ bool IsSha256Hex(absl::string_view text) {
   return true;
 }
 
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel

@@ -1,22 +1,26 @@
-#ifndef FAZHI_SERVICES_REPORT_NARRATIVE_FIELDS_H_
-#define FAZHI_SERVICES_REPORT_NARRATIVE_FIELDS_H_
+#ifndef FAZHI_SERVICES_KERNEL_NARRATIVE_FIELDS_H_
+#define FAZHI_SERVICES_KERNEL_NARRATIVE_FIELDS_H_
 
 // Every template of a report's narrative with its field name
 // ("report.sections[1].items[0].paragraphs[2]"), in reading order: what the
 // report service checks for typed numbers and the gateway searches for the
-// facts a report quotes. Header-only over the proto.
+// facts a report quotes. Header-only, generic over the report message
+// (fazhi.report.v1.Report) so that this room needs no protobuf.
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "fazhi/report/v1/report.pb.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 
-template <typename Visit>  // void(const std::string& field, const std::string& text)
-void ForEachNarrativeField(const v1::Report& r, Visit visit) {
+// ReportMessage: fazhi::report::v1::Report.
+// Visit: void(const std::string& field, const std::string& text).
+template <typename ReportMessage, typename Visit>
+void ForEachNarrativeField(const ReportMessage& r, Visit visit) {
   visit("report.title", r.title());
-  for (int i = 0; i < r.preamble_size(); ++i) visit(absl::StrCat("report.preamble[", i, "]"), r.preamble(i));
+  for (int i = 0; i < r.preamble_size(); ++i) {
+    visit(absl::StrCat("report.preamble[", i, "]"), r.preamble(i));
+  }
   for (int i = 0; i < r.layout().entries_size(); ++i) {
     visit(absl::StrCat("report.layout.entries[", i, "].heading"), r.layout().entries(i).heading());
   }
@@ -47,6 +51,6 @@ void ForEachNarrativeField(const v1::Report& r, Visit visit) {
   }
 }
 
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel
 
-#endif  // FAZHI_SERVICES_REPORT_NARRATIVE_FIELDS_H_
+#endif  // FAZHI_SERVICES_KERNEL_NARRATIVE_FIELDS_H_

@@ -1,11 +1,12 @@
-#include "services/report/placeholder.h"
+#include "services/kernel/placeholder.h"
 
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/kernel/utf8.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 namespace {
 
 struct Char {
@@ -14,42 +15,15 @@ struct Char {
   size_t length;  // bytes
 };
 
-// Decodes UTF-8 strictly (no overlong forms, surrogates or values past
-// U+10FFFF). Returns the byte offset of the first bad byte, if any.
+// Decodes UTF-8 strictly (DecodeUtf8At). Returns the byte offset of the
+// first bad byte, if any.
 std::optional<size_t> Decode(absl::string_view text, std::vector<Char>& chars) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t extra;
+  for (size_t i = 0; i < text.size();) {
     uint32_t code_point;
-    if (c < 0x80) {
-      extra = 0;
-      code_point = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      code_point = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      code_point = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      code_point = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + extra >= text.size()) return i;
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      code_point = (code_point << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return i;
-    }
-    chars.push_back(Char{code_point, i, extra + 1});
-    i += extra + 1;
+    const size_t length = DecodeUtf8At(text, i, &code_point);
+    if (length == 0) return i;
+    chars.push_back(Char{code_point, i, length});
+    i += length;
   }
   return std::nullopt;
 }
@@ -124,9 +98,8 @@ class Parser {
 
   void Fail(size_t index, std::string message) {
     if (!ok()) return;
-    result_.error = TemplateError{index + 1,
-                                  index < chars_.size() ? chars_[index].byte : text_.size(),
-                                  std::move(message)};
+    result_.error = TemplateError{
+        index + 1, index < chars_.size() ? chars_[index].byte : text_.size(), std::move(message)};
   }
 
   void AddLiteral(std::string text) {
@@ -161,7 +134,8 @@ class Parser {
     const size_t name_start = k;
     while (true) {
       if (k == close || IsBlank(chars_[k].code_point) || Is(k, '|') || Is(k, '.')) {
-        return Fail(k < close ? k : close - 1, "empty segment in placeholder name (check the dots)");
+        return Fail(k < close ? k : close - 1,
+                    "empty segment in placeholder name (check the dots)");
       }
       const uint32_t c = chars_[k].code_point;
       if (!IsLower(c)) {
@@ -280,8 +254,8 @@ bool IsExempt(const std::vector<Char>& chars, size_t begin, size_t end) {
     if (after == 0x65E5 /* 日 */ || after == 0x53F7 /* 号 */) return is_day(n);
     // 第42条, 第3款: where a law says something.
     if (before == 0x7B2C /* 第 */) {
-      for (uint32_t unit : {0x6761u /* 条 */, 0x6B3Eu /* 款 */, 0x9879u /* 项 */,
-                            0x7AE0u /* 章 */, 0x8282u /* 节 */}) {
+      for (uint32_t unit : {0x6761u /* 条 */, 0x6B3Eu /* 款 */, 0x9879u /* 项 */, 0x7AE0u /* 章 */,
+                            0x8282u /* 节 */}) {
         if (after == unit) return true;
       }
     }
@@ -302,19 +276,20 @@ std::vector<TypedNumber> HandTypedNumbers(absl::string_view text) {
   if (!ParseTemplate(text).ok()) return out;
   std::vector<Char> chars;
   if (Decode(text, chars)) return out;
-  int in_title = 0;            // inside 《》
+  int in_title = 0;             // inside 《》
   bool in_placeholder = false;  // the template parsed, so braces pair up
   for (size_t i = 0; i < chars.size();) {
     const uint32_t c = chars[i].code_point;
     if (c == '{' && i + 1 < chars.size() && chars[i + 1].code_point == '{') {
       in_placeholder = true;
-    } else if (c == '}' && in_placeholder && i + 1 < chars.size() && chars[i + 1].code_point == '}') {
+    } else if (c == '}' && in_placeholder && i + 1 < chars.size() &&
+               chars[i + 1].code_point == '}') {
       in_placeholder = false;
       i += 2;
       continue;
     }
-    if (c == 0x300A) ++in_title;                       // 《
-    if (c == 0x300B && in_title > 0) --in_title;       // 》
+    if (c == 0x300A) ++in_title;                  // 《
+    if (c == 0x300B && in_title > 0) --in_title;  // 》
     if (in_placeholder || in_title > 0 || DigitValue(c) < 0) {
       ++i;
       continue;
@@ -346,4 +321,4 @@ std::string DescribeTemplateError(const TemplateError& error) {
   return absl::StrCat("at character ", error.position, ": ", error.message);
 }
 
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel

@@ -1,4 +1,4 @@
-#include "services/report/placeholder.h"
+#include "services/kernel/placeholder.h"
 
 #include <random>
 #include <string>
@@ -6,7 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace fazhi::report {
+namespace fazhi::kernel {
 namespace {
 
 using ::testing::ElementsAre;
@@ -37,7 +37,8 @@ TEST(PlaceholderTest, EmptyTextHasNoSegments) {
 }
 
 TEST(PlaceholderTest, PlaceholdersBetweenLiterals) {
-  ParsedTemplate parsed = ParseTemplate("全年开展{{study.sessions.all_staff}}次集中学习，覆盖{{ duty.officers | 人 }}。");
+  ParsedTemplate parsed = ParseTemplate(
+      "全年开展{{study.sessions.all_staff}}次集中学习，覆盖{{ duty.officers | 人 }}。");
   ASSERT_TRUE(parsed.ok()) << parsed.error->message;
   ASSERT_EQ(parsed.segments.size(), 5u);
   EXPECT_EQ(parsed.segments[0].text, "全年开展");
@@ -163,10 +164,10 @@ TEST(PlaceholderTest, InvalidUtf8IsAnErrorAtItsByte) {
   EXPECT_EQ(e.position, 3u);
   EXPECT_EQ(e.byte_offset, 6u);
   EXPECT_THAT(e.message, HasSubstr("invalid UTF-8"));
-  EXPECT_THAT(ErrorOf("\xe5\xad").message, HasSubstr("invalid UTF-8"));           // truncated
-  EXPECT_THAT(ErrorOf("\xc0\xaf").message, HasSubstr("invalid UTF-8"));           // overlong '/'
-  EXPECT_THAT(ErrorOf("\xed\xa0\x80").message, HasSubstr("invalid UTF-8"));       // surrogate
-  EXPECT_THAT(ErrorOf("\xf4\x90\x80\x80").message, HasSubstr("invalid UTF-8"));   // > U+10FFFF
+  EXPECT_THAT(ErrorOf("\xe5\xad").message, HasSubstr("invalid UTF-8"));          // truncated
+  EXPECT_THAT(ErrorOf("\xc0\xaf").message, HasSubstr("invalid UTF-8"));          // overlong '/'
+  EXPECT_THAT(ErrorOf("\xed\xa0\x80").message, HasSubstr("invalid UTF-8"));      // surrogate
+  EXPECT_THAT(ErrorOf("\xf4\x90\x80\x80").message, HasSubstr("invalid UTF-8"));  // > U+10FFFF
 }
 
 TEST(PlaceholderTest, EmbeddedNulIsLiteralOutsideAndAnErrorInside) {
@@ -228,8 +229,8 @@ TEST(HandTypedNumbersTest, DatesArticlesLawsAndPlaceholdersAreNot) {
 
 TEST(PlaceholderTest, RandomInputsNeverCrashAndRoundTrip) {
   // A small in-test fuzz: random strings over the characters that matter.
-  const std::vector<std::string> alphabet = {"{", "}", "{{", "}}", "|", ".", " ", "\t", "a",
-                                             "z", "_", "9", "A", "学", "人", "\n", "\xff", "-"};
+  const std::vector<std::string> alphabet = {"{", "}", "{{", "}}", "|",  ".",  " ",  "\t",   "a",
+                                             "z", "_", "9",  "A",  "学", "人", "\n", "\xff", "-"};
   std::mt19937 rng(20240301);
   int parsed_ok = 0;
   for (int round = 0; round < 20000; ++round) {
@@ -253,4 +254,4 @@ TEST(PlaceholderTest, RandomInputsNeverCrashAndRoundTrip) {
 }
 
 }  // namespace
-}  // namespace fazhi::report
+}  // namespace fazhi::kernel
