@@ -136,11 +136,13 @@ void BackendClient::CallAsync(Start start, Request request, const Forward& forwa
   auto call = std::make_shared<InFlight>(InFlight{Context(forward), std::move(request), {}});
   start(call->context.get(), &call->request, &call->response,
         [this, call, done = std::move(done)](grpc::Status status) {
-          if (status.ok()) {
-            done(std::move(call->response));
-          } else {
-            done(Named(status));
-          }
+          absl::StatusOr<Response> result =
+              status.ok() ? absl::StatusOr<Response>(std::move(call->response)) : Named(status);
+          // The context goes before the caller hears: once it has, it may
+          // tear down the channel, and a context outliving it on this
+          // thread crashed gRPC (a reference counted below zero).
+          call->context.reset();
+          done(std::move(result));
         });
 }
 
