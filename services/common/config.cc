@@ -151,7 +151,7 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   std::vector<std::string> flag_names = {"listen",     "http_listen",   "db",
                                          "log_format", "log_level",     "shutdown_grace",
                                          "max_message_bytes", "max_concurrent_streams", "max_threads",
-                                         "db_read",    "db_check_interval"};
+                                         "db_read", "db_check_interval"};
   flag_names.insert(flag_names.end(), SecurityFlagNames().begin(), SecurityFlagNames().end());
   absl::Status env = ApplyEnvironmentToFlags(flag_names);
   // Parse even when the environment was bad, so --help still works.

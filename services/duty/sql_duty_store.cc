@@ -606,7 +606,8 @@ absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(
     const std::string& org, const AssignmentFilter& filter,
     const std::optional<AssignmentPosition>& after, int limit) {
   return Read<std::vector<Assignment>>(
-      db_->StaleReads(), [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<Assignment> SqlDutyStore::CreateAssignment(Assignment assignment,

@@ -257,7 +257,8 @@ absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
   return ReadOne<std::vector<Session>>(
-      db_->StaleReads(), [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const IdempotencyKey& key) {
@@ -292,7 +293,8 @@ absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
   return ReadOne<std::vector<PublicityEvent>>(
-      db_->StaleReads(), [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,

@@ -350,12 +350,16 @@ class FailoverTest(unittest.TestCase):
         returns (fault time, first acknowledged write started after it, the
         health changes)."""
         stub = STUDY.stub()
+        primary_before = primary_node()
+        promoted = None
         with Health(STUDY.channel) as health, Writers(stub, self.ledger, key) as writers:
             time.sleep(WRITE_BEFORE)
             failures_before = len(self.ledger.failures)
             struck = fault()
             deadline = time.monotonic() + SETTLE_TIMEOUT
             while True:
+                if promoted is None and primary_node() not in (None, primary_before):
+                    promoted = time.monotonic() - struck
                 with self.ledger.lock:
                     after = [done for started, done in self.ledger.ack_times if started > struck]
                 if after or writers.errors:
@@ -374,7 +378,9 @@ class FailoverTest(unittest.TestCase):
         if not writes_may_fail:
             self.assertEqual(failed, [], f"{tag}: writes failed")
         codes = sorted({code.name for _, code, _ in failed})
-        MEASURED.append(f"{tag}: writes succeed again {recovered:.1f} s after the fault; longest "
+        promotion = f" (standby promoted at {promoted:.1f} s)" if promoted is not None else ""
+        MEASURED.append(f"{tag}: writes succeed again {recovered:.1f} s after the fault"
+                        f"{promotion}; longest "
                         f"write {max(pauses or [0]):.1f} s; {len(failed)} calls answered "
                         f"{'/'.join(codes) or 'nothing but OK'} and repeated")
         for _, code, details in failed[:3]:
@@ -472,7 +478,8 @@ class FailoverTest(unittest.TestCase):
             return time.monotonic()
 
         try:
-            self.ride_through("primary stalled (SIGSTOP)", "stall", stop_primary, writes_may_fail=True)
+            self.ride_through("primary stalled (SIGSTOP)", "stall", stop_primary,
+                              writes_may_fail=True)
             self.assertEqual(primary_node(), other_node(primary), "the standby was not promoted")
         finally:
             signal_all(stalled, signal.SIGCONT)

@@ -76,7 +76,8 @@ absl::Status SingleReadTransaction::ExecuteScript(absl::string_view sql) {
 
 absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url,
                                                          absl::string_view read_url) {
-  const bool postgres = absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://");
+  const bool postgres =
+      absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://");
   if (!read_url.empty()) {
     if (!postgres || !(absl::StartsWith(read_url, "postgresql://") ||
                        absl::StartsWith(read_url, "postgres://"))) {

@@ -216,8 +216,8 @@ class PostgresDatabase::Connection : public Transaction {
         }
         if (absl::Now() >= give_up) {
           lost_ = true;
-          return absl::UnavailableError(absl::StrCat(
-              what, ": no answer from the database server for ", absl::FormatDuration(answer_limit_)));
+          return absl::UnavailableError(absl::StrCat(what, ": no answer from the database server for ",
+                                                     absl::FormatDuration(answer_limit_)));
         }
         pollfd fd{PQsocket(conn_), POLLIN, 0};
         if (poll(&fd, 1, 200) < 0 && errno != EINTR) return Broken(what);
@@ -444,10 +444,12 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
       // Nothing committed: run it again on a new connection, which libpq
       // makes to whichever host is writable now.
       const int cap_ms = std::min(1000, 50 << std::min(failover_attempt++, 5));
-      std::this_thread::sleep_for(std::chrono::milliseconds(absl::Uniform(gen, cap_ms / 2, cap_ms + 1)));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(absl::Uniform(gen, cap_ms / 2, cap_ms + 1)));
       continue;
     }
-    if (!IsSerializationFailure(status) || serialization_attempt >= options_.serialization_retries) {
+    if (!IsSerializationFailure(status) ||
+        serialization_attempt >= options_.serialization_retries) {
       return status;
     }
     // Jittered, growing pause so the losers of a race do not collide again.
