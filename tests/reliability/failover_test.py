@@ -145,9 +145,11 @@ def postmaster_pid(node):
 
 def node_machine(node):
     """Every process of the node: its keeper runs in a session of its own
-    (with-postgres-ha.sh), and PostgreSQL inherits it."""
+    (with-postgres-ha.sh) with the postmaster; PostgreSQL's other processes
+    each start a session of their own, as the postmaster's children."""
     session = proc_stat(postmaster_pid(node))[1]
-    return [p for p in all_pids() if (proc_stat(p) or (0, 0))[1] == session]
+    return sorted({p for p in all_pids() if (proc_stat(p) or (0, 0))[1] == session} |
+                  set(node_postgres(node)))
 
 
 def node_postgres(node):
