@@ -226,13 +226,12 @@ class Writers:
 
     def _repeat(self, call):
         """Runs `call` until it succeeds, as a client that was told
-        UNAVAILABLE would; returns (started, acknowledged) of the success."""
+        UNAVAILABLE would; returns (first started, acknowledged)."""
         first = time.monotonic()
         while True:
-            started = time.monotonic()
             try:
                 call()
-                return started, time.monotonic()
+                return first, time.monotonic()
             except grpc.RpcError as e:
                 with self.ledger.lock:
                     self.ledger.failures.append((time.monotonic(), e.code(), e.details()))
@@ -382,9 +381,9 @@ class FailoverTest(unittest.TestCase):
         codes = sorted({code.name for _, code, _ in failed})
         promotion = f" (standby promoted at {promoted:.1f} s)" if promoted is not None else ""
         MEASURED.append(f"{tag}: writes succeed again {recovered:.1f} s after the fault"
-                        f"{promotion}; longest "
-                        f"write {max(pauses or [0]):.1f} s; {len(failed)} calls answered "
-                        f"{'/'.join(codes) or 'nothing but OK'} and repeated")
+                        f"{promotion}; longest write {max(pauses or [0]):.1f} s; "
+                        f"{len(failed)} calls failed"
+                        f"{' (' + '/'.join(codes) + ') and were repeated' if codes else ''}")
         for _, code, details in failed[:3]:
             print(f"  {tag}: {code.name}: {details[:200]}", file=sys.stderr)
         return struck, recovered, health.changes

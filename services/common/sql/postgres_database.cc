@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <future>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -336,7 +337,12 @@ void PostgresDatabase::Release(std::unique_ptr<Connection> connection) {
 }
 
 absl::Status PostgresDatabase::CheckWritable() {
-  if (stale_reads_ != nullptr) stale_reads_->CheckWritable().IgnoreError();
+  // The read pool's check runs beside this one: each may wait a connect
+  // timeout per host when a server stalls, and a stall is what they detect.
+  std::future<absl::Status> stale_check;
+  if (stale_reads_ != nullptr) {
+    stale_check = std::async(std::launch::async, [this] { return stale_reads_->CheckWritable(); });
+  }
   // A fresh connection, as a new client would get: the pooled ones may be
   // to a server that has just stalled.
   Connection probe(&generation_, options_.connect_timeout);
@@ -348,11 +354,14 @@ absl::Status PostgresDatabase::CheckWritable() {
       status = absl::UnavailableError("the database server is a standby (read-only)");
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  failed_checks_ = status.ok() ? 0 : failed_checks_ + 1;
-  // Twice in a row: what is in flight on the old connections waits for a
-  // server that is gone or stalled; let it fail over (or fail) now.
-  if (failed_checks_ == 2) AbandonConnections();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failed_checks_ = status.ok() ? 0 : failed_checks_ + 1;
+    // Twice in a row: what is in flight on the old connections waits for a
+    // server that is gone or stalled; let it fail over (or fail) now.
+    if (failed_checks_ == 2) AbandonConnections();
+  }
+  if (stale_check.valid()) stale_check.get().IgnoreError();
   return status;
 }
 
