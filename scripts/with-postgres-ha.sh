@@ -80,10 +80,12 @@ cleanup() {
   for node in node1 node2 monitor; do
     "$ctl" autoctl stop --pgdata "'$dir/$node'" --immediate >/dev/null 2>&1 || true
   done
-  # Whatever survived (a keeper stopped with SIGSTOP, say).
-  for pid in $(ps -eo pid=,args= | awk -v d="$dir/" '$0 ~ d && $0 !~ /awk/ {print $1}'); do
-    kill -CONT "$pid" 2>/dev/null || true
-    kill -KILL "$pid" 2>/dev/null || true
+  # Whatever survived (a server left stopped by SIGSTOP, say): every process
+  # working in the cluster's folder, as PostgreSQL's all do.
+  for proc in /proc/[0-9]*; do
+    case "$(readlink "$proc/cwd" 2>/dev/null)" in
+      "$dir"/*) kill -KILL "${proc#/proc/}" 2>/dev/null || true ;;
+    esac
   done
   rm -rf "$dir"
 }

@@ -101,6 +101,7 @@ TEST_F(PostgresFailoverTest, CommitWithoutAnAnswerIsUnavailableAndNotRepeated) {
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_TRUE(absl::StrContains(status.message(), "may or may not have been saved")) << status;
+  EXPECT_TRUE(MayHaveCommitted(status));
   EXPECT_EQ(attempts, 1);
   // The pool recovers by itself.
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM doomed"), 0);

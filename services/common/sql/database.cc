@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -72,6 +73,19 @@ absl::StatusOr<std::vector<Row>> SingleReadTransaction::Query(absl::string_view 
 
 absl::Status SingleReadTransaction::ExecuteScript(absl::string_view sql) {
   return Execute(sql, {}).status();
+}
+
+namespace {
+constexpr char kMayHaveCommittedPayload[] = "type.fazhi/sql.MayHaveCommitted";
+}  // namespace
+
+bool MayHaveCommitted(const absl::Status& status) {
+  return status.GetPayload(kMayHaveCommittedPayload).has_value();
+}
+
+absl::Status MarkMayHaveCommitted(absl::Status status) {
+  status.SetPayload(kMayHaveCommittedPayload, absl::Cord("1"));
+  return status;
 }
 
 absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url,

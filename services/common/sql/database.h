@@ -149,6 +149,11 @@ class Database {
   virtual absl::Status CheckWritable() { return absl::OkStatus(); }
 };
 
+// Whether a failed write may have committed all the same (its COMMIT got no
+// answer): callers must not say it was not stored.
+bool MayHaveCommitted(const absl::Status& status);
+absl::Status MarkMayHaveCommitted(absl::Status status);
+
 // Opens a database from a URL: "sqlite:PATH" (PATH may be relative) or
 // "postgresql://…" (libpq connection URI, possibly multi-host), with an
 // optional second PostgreSQL URL for StaleReads. Does not connect yet.

@@ -435,11 +435,11 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
     if (status.ok()) return status;
     if (lost) {
       if (mode == TxMode::kReadWrite && commit_sent) {
-        return absl::UnavailableError(absl::StrCat(
+        return MarkMayHaveCommitted(absl::UnavailableError(absl::StrCat(
             "the database connection was lost while committing, so this write may or may not "
             "have been saved; read it back (or repeat it with the same request_id) before "
             "writing it again: ",
-            status.message()));
+            status.message())));
       }
       const absl::Time now = absl::Now();
       if (!failing_since.has_value()) failing_since = now;
