@@ -171,5 +171,17 @@ TEST_F(PostgresFailoverTest, StaleReadsRunOnTheReadPoolAndRefuseWrites) {
   EXPECT_EQ(&plain.StaleReads(), static_cast<Database*>(&plain));
 }
 
+TEST(CreateDatabaseTest, AReadUrlNeedsPostgresOnBothSides) {
+  EXPECT_EQ(CreateDatabase("sqlite:x.db", "postgresql://h/db").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CreateDatabase("postgresql://h/db", "sqlite:x.db").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto db = CreateDatabase("postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write",
+                           "postgresql://h1:5432,h2:5432/db?target_session_attrs=prefer-standby");
+  ASSERT_TRUE(db.ok()) << db.status();
+  EXPECT_NE(&(*db)->StaleReads(), db->get());
+  EXPECT_TRUE(absl::StrContains((*db)->Describe(), "stale reads: postgresql://h1:5432,h2:5432"));
+}
+
 }  // namespace
 }  // namespace fazhi::sql
