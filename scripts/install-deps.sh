@@ -6,7 +6,8 @@
 #
 # build      what compiling the servers and the CLI needs (the container image's
 #            build stage installs only this group)
-# test       the test suite on top of build: GoogleTest, PostgreSQL server,
+# test       the test suite on top of build: GoogleTest, PostgreSQL server
+#            with pg_auto_failover,
 #            LibreOffice, Python gRPC, the manifest check's kubectl and YAML,
 #            Chromium and Node.js for the web page's browser test
 # container  the container image test (scripts/container-test.sh): a daemonless
@@ -38,8 +39,9 @@ build_packages=(
 )
 
 test_packages=(
-  # PostgreSQL server for the store tests on the second driver
-  postgresql
+  # PostgreSQL server for the store tests on the second driver; pg_auto_failover
+  # for the failover test's throwaway HA cluster (scripts/with-postgres-ha.sh)
+  postgresql postgresql-15-auto-failover
   # LibreOffice + CJK fonts + poppler to prove the DOCX opens and measure its
   # layout; Liberation Serif stands in for the DOCX's Times New Roman digits
   libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 poppler-utils

@@ -21,6 +21,13 @@ ABSL_FLAG(std::string, http_listen, "-",
           "Env FAZHI_HTTP_LISTEN.");
 ABSL_FLAG(std::string, db, "",
           "Database URL: sqlite:PATH (default) or postgresql://… Env FAZHI_DB.");
+ABSL_FLAG(std::string, db_read, "",
+          "Optional PostgreSQL URL for reads that may lag a little (list pages, dashboard "
+          "summaries), e.g. the same hosts with target_session_attrs=prefer-standby; see "
+          "docs/postgres-ha.md. Env FAZHI_DB_READ.");
+ABSL_FLAG(absl::Duration, db_check_interval, absl::Seconds(1),
+          "How often the service checks that a writable database server answers (health "
+          "NOT_SERVING while none does); 0 turns it off. Env FAZHI_DB_CHECK_INTERVAL.");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text or json. Env FAZHI_LOG_FORMAT.");
 ABSL_FLAG(std::string, log_level, "info",
           "Log level: trace, debug, info, warn, error, off. Env FAZHI_LOG_LEVEL.");
@@ -143,7 +150,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   absl::SetProgramUsageMessage(defaults.usage);
   std::vector<std::string> flag_names = {"listen",     "http_listen",   "db",
                                          "log_format", "log_level",     "shutdown_grace",
-                                         "max_message_bytes", "max_concurrent_streams", "max_threads"};
+                                         "max_message_bytes", "max_concurrent_streams", "max_threads",
+                                         "db_read", "db_check_interval"};
   flag_names.insert(flag_names.end(), SecurityFlagNames().begin(), SecurityFlagNames().end());
   absl::Status env = ApplyEnvironmentToFlags(flag_names);
   // Parse even when the environment was bad, so --help still works.
@@ -160,6 +168,8 @@ absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
   if (config.http_listen == "-") config.http_listen = defaults.http_listen;
   config.db = absl::GetFlag(FLAGS_db);
   if (config.db.empty()) config.db = defaults.db;
+  config.db_read = absl::GetFlag(FLAGS_db_read);
+  config.db_check_interval = absl::GetFlag(FLAGS_db_check_interval);
   config.log_format = absl::GetFlag(FLAGS_log_format);
   config.log_level = absl::GetFlag(FLAGS_log_level);
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);

@@ -41,6 +41,8 @@ struct ServerConfig {
   std::string service;
   std::string listen;
   std::string db;
+  std::string db_read;                  // optional, for Database::StaleReads
+  absl::Duration db_check_interval;     // of Database::CheckWritable; 0: never
   std::string log_format;
   std::string log_level;
   absl::Duration shutdown_grace;

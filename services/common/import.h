@@ -24,6 +24,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/record.h"
 #include "services/common/resource.h"
+#include "services/common/sql/database.h"
 #include "services/common/validation.h"
 
 namespace fazhi {
@@ -125,7 +126,10 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
     absl::StatusOr<std::vector<ImportOutcome>> outcomes = store(org, std::move(records), mode);
     if (!outcomes.ok()) {
       absl::Status status(outcomes.status().code(),
-                          absl::StrCat("batch ", batch, " was not stored (",
+                          absl::StrCat("batch ", batch,
+                                       sql::MayHaveCommitted(outcomes.status())
+                                           ? " may or may not have been stored ("
+                                           : " was not stored (",
                                        outcomes.status().message(), "); batches before it were"));
       AttachDetail(status, FailedImportReport(*report));
       return status;

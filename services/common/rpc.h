@@ -25,7 +25,9 @@ namespace fazhi {
 // Lifecycle of a server, shared by the health service and the handlers.
 class Readiness {
  public:
-  enum class State { kStarting, kServing, kDraining };
+  // kStoreUnreachable: serving, but no writable database server answers
+  // (a failover under way); health says NOT_SERVING, calls still run.
+  enum class State { kStarting, kServing, kStoreUnreachable, kDraining };
   State state() const { return state_.load(std::memory_order_acquire); }
   void Set(State state) { state_.store(state, std::memory_order_release); }
 

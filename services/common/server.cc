@@ -211,6 +211,21 @@ void Server::MarkServing() {
   spdlog::info("serving");
 }
 
+void Server::SetStoreReachable(bool reachable) {
+  const Readiness::State state = readiness_.state();
+  if (state != Readiness::State::kServing && state != Readiness::State::kStoreUnreachable) return;
+  const Readiness::State wanted =
+      reachable ? Readiness::State::kServing : Readiness::State::kStoreUnreachable;
+  if (state == wanted) return;
+  readiness_.Set(wanted);
+  health_.SetAll(reachable);
+  if (reachable) {
+    spdlog::info("store reachable again: serving");
+  } else {
+    spdlog::warn("store unreachable (no writable database server): health NOT_SERVING");
+  }
+}
+
 void Server::Drain() {
   if (drained_ || server_ == nullptr) return;
   drained_ = true;

@@ -63,6 +63,9 @@ class Server {
   // answer UNAVAILABLE until MarkServing.
   absl::Status Start();
   void MarkServing();
+  // While serving: health follows whether the store's database answers
+  // (NOT_SERVING during a failover), and comes back by itself.
+  void SetStoreReachable(bool reachable);
   // Health turns NOT_SERVING, in-flight calls get shutdown_grace to finish,
   // then the rest are cancelled. Idempotent.
   void Drain();

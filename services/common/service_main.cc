@@ -1,6 +1,9 @@
 #include "services/common/service_main.h"
 
 #include <iostream>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 
 #include "services/common/logging.h"
 #include "services/common/server.h"
@@ -33,6 +36,38 @@ void ReloadKeys(auth::Authenticator& authenticator) {
   spdlog::info("SIGHUP: keys file reloaded: {} callers, {} valid API keys", callers, keys);
 }
 
+namespace {
+
+// Health follows the database: NOT_SERVING while no writable server answers
+// (a failover under way), SERVING again once one does.
+class StoreWatch {
+ public:
+  StoreWatch(sql::Database* db, Server* server, absl::Duration interval) {
+    if (interval <= absl::ZeroDuration()) return;
+    thread_ = std::thread([this, db, server, interval] {
+      while (!stop_.WaitForNotificationWithTimeout(interval)) {
+        absl::Status writable = db->CheckWritable();
+        if (!writable.ok() && !stop_.HasBeenNotified()) {
+          spdlog::debug("database check: {}", writable.message());
+        }
+        if (!stop_.HasBeenNotified()) server->SetStoreReachable(writable.ok());
+      }
+    });
+  }
+  ~StoreWatch() { Stop(); }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    stop_.Notify();
+    thread_.join();
+  }
+
+ private:
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+}  // namespace
+
 int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
                     const std::vector<sql::Migration>& service_migrations, auth::AccessRules rules,
                     const MakeService& make) {
@@ -47,7 +82,7 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
     std::cerr << program << ": " << s.message() << "\n";
     return 2;
   }
-  auto db = sql::CreateDatabase(config->db);
+  auto db = sql::CreateDatabase(config->db, config->db_read);
   if (!db.ok()) {
     spdlog::critical("{}", db.status().message());
     return 2;
@@ -81,9 +116,11 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
     return 1;
   }
   server.MarkServing();
+  StoreWatch watch(db->get(), &server, config->db_check_interval);
 
   const int signal = WaitForTerminationSignal([&] { ReloadKeys(*authenticator); });
   spdlog::info("signal {} received", signal);
+  watch.Stop();
   server.Drain();
   return 0;
 }

@@ -326,7 +326,7 @@ absl::StatusOr<std::vector<Power>> SqlDutyStore::ListPowers(const std::string& o
                                                             const PowerFilter& filter,
                                                             const std::string& after_code,
                                                             int limit) {
-  return ReadOne<std::vector<Power>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Power>>(db_->StaleReads(), [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!filter.domain.empty()) AddCondition(where, params, "domain = ?", Value(filter.domain));
@@ -378,7 +378,7 @@ absl::StatusOr<Post> SqlDutyStore::GetPost(const std::string& org, const std::st
 absl::StatusOr<std::vector<Post>> SqlDutyStore::ListPosts(const std::string& org,
                                                           const std::string& domain,
                                                           const std::string& after_id, int limit) {
-  return ReadOne<std::vector<Post>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Post>>(db_->StaleReads(), [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!domain.empty()) {
@@ -419,7 +419,7 @@ absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::strin
                                                                 const OfficerFilter& filter,
                                                                 const std::string& after_person_id,
                                                                 int limit) {
-  return ReadOne<std::vector<Officer>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Officer>>(db_->StaleReads(), [&](Transaction& tx) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!filter.domain.empty()) {
@@ -477,7 +477,8 @@ absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(
     const std::string& org, const AssignmentFilter& filter,
     const std::optional<AssignmentPosition>& after, int limit) {
   return Read<std::vector<Assignment>>(
-      *db_, [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<Assignment> SqlDutyStore::CreateAssignment(Assignment assignment,

@@ -250,7 +250,7 @@ absl::StatusOr<Report> SqlReportStore::GetReport(const std::string& org, int32_t
 
 absl::StatusOr<std::vector<Report>> SqlReportStore::ListReports(const std::string& org,
                                                                 int32_t after_year, int limit) {
-  return ReadOne<std::vector<Report>>(*db_, [&](Transaction& tx) {
+  return ReadOne<std::vector<Report>>(db_->StaleReads(), [&](Transaction& tx) {
     return ReportTable::Select(tx, "org = $1 AND year > $2",
                                {Value(org), Value(int64_t{after_year})}, "year", limit);
   });
@@ -427,7 +427,7 @@ absl::StatusOr<Document> SqlReportStore::GetDocument(const std::string& org, int
 absl::StatusOr<std::vector<SupervisedReport>> SqlReportStore::LoadSupervised(
     const std::string& supervisor, int32_t year) {
   return Read<std::vector<SupervisedReport>>(
-      *db_, [&](Transaction& tx) -> absl::StatusOr<std::vector<SupervisedReport>> {
+      db_->StaleReads(), [&](Transaction& tx) -> absl::StatusOr<std::vector<SupervisedReport>> {
         constexpr char kSupervised[] =
             " IN (SELECT org FROM organization_supervisors WHERE supervisor = $1)";
         ASSIGN_OR_RETURN(auto orgs, OrganizationTable::Select(tx, absl::StrCat("org", kSupervised),
@@ -454,7 +454,7 @@ absl::StatusOr<std::vector<HistoryEntry>> SqlReportStore::ListHistory(const std:
                                                                       int64_t after_sequence,
                                                                       int limit) {
   return Read<std::vector<HistoryEntry>>(
-      *db_, [&](Transaction& tx) -> absl::StatusOr<std::vector<HistoryEntry>> {
+      db_->StaleReads(), [&](Transaction& tx) -> absl::StatusOr<std::vector<HistoryEntry>> {
         std::string sql =
             "SELECT org, sequence, time, actor, method, resource, comment, from_state, to_state, "
             "revision, request_id FROM history WHERE org = $1 AND sequence > $2";

@@ -214,7 +214,8 @@ absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
   return ReadOne<std::vector<Session>>(
-      *db_, [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const IdempotencyKey& key) {
@@ -244,7 +245,8 @@ absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
   return ReadOne<std::vector<PublicityEvent>>(
-      *db_, [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
+      db_->StaleReads(),
+      [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
 }
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,
@@ -294,7 +296,7 @@ absl::Status SqlStudyStore::DeletePlan(const std::string& org, int32_t year,
 }
 
 absl::StatusOr<YearRecords> SqlStudyStore::LoadYear(const std::string& org, int32_t year) {
-  return Read<YearRecords>(*db_, [&](Transaction& tx) -> absl::StatusOr<YearRecords> {
+  return Read<YearRecords>(db_->StaleReads(), [&](Transaction& tx) -> absl::StatusOr<YearRecords> {
     YearRecords records;
     DatedFilter filter{absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31), 0};
     ASSIGN_OR_RETURN(records.sessions, SessionRecords::List(tx, org, filter, std::nullopt, 0));

@@ -54,6 +54,26 @@ TEST_F(ServerTest, HealthFollowsTheLifecycle) {
   EXPECT_EQ(Check("no.Such", &response).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+// A failover: health says NOT_SERVING while the store is unreachable, and
+// comes back by itself; calls are not refused meanwhile (the readiness
+// state only stops them while starting), and a draining server stays down.
+TEST_F(ServerTest, HealthFollowsTheStoreWhileServing) {
+  HealthCheckResponse response;
+  server_->SetStoreReachable(false);  // before serving: no effect
+  EXPECT_EQ(server_->readiness()->state(), Readiness::State::kStarting);
+  server_->MarkServing();
+  server_->SetStoreReachable(false);
+  ASSERT_TRUE(Check("", &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(server_->readiness()->state(), Readiness::State::kStoreUnreachable);
+  server_->SetStoreReachable(true);
+  ASSERT_TRUE(Check("", &response).ok());
+  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  server_->Drain();
+  server_->SetStoreReachable(true);
+  EXPECT_EQ(server_->readiness()->state(), Readiness::State::kDraining);
+}
+
 // No stream outlives the connection's age and its grace, whoever opened it
 // (a health watcher needs no key) and however idle it is.
 TEST(ConnectionAgeTest, AnIdleStreamIsEndedByTheServer) {

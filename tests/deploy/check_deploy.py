@@ -409,11 +409,32 @@ def check_overlay(name, docs, binaries, documented):
             else:
                 check(db.startswith(("postgresql://", "postgres://")), f"{where}: FAZHI_DB {db!r}")
                 check(dep["spec"].get("replicas", 1) >= 2, f"{where}: on PostgreSQL, want several replicas")
+                for cluster in by_kind.get("Cluster", {}).values():
+                    check_cnpg_service(where, cluster, env)
         if svc == "gateway":
             for backend in STORE_SERVICES:
                 target = env.get(f"FAZHI_{backend.upper()}_TARGET")
                 check(target == f"fazhi-{backend}:{binaries[backend].grpc_port}",
                       f"{where}: {backend} target {target!r}, want fazhi-{backend}:{binaries[backend].grpc_port}")
+
+
+def check_cnpg_service(where, cluster, env):
+    """A service on a CloudNativePG Cluster: HA as asked (several instances,
+    a synchronous standby), writes through its -rw Service, stale reads
+    through -ro, its database made by the Cluster's bootstrap."""
+    name = cluster["metadata"]["name"]
+    spec = cluster["spec"]
+    check(cluster["apiVersion"].startswith("postgresql.cnpg.io/"), f"{where}: Cluster {name} is not CloudNativePG's")
+    check(spec.get("instances", 1) >= 2, f"{where}: Cluster {name} has no standby")
+    check(spec.get("minSyncReplicas", 0) >= 1, f"{where}: Cluster {name} replicates asynchronously")
+    boot = spec.get("bootstrap", {}).get("initdb", {})
+    made = [boot.get("database")] + re.findall(r"CREATE DATABASE (\w+)", " ".join(boot.get("postInitSQL", [])))
+    for flag, service in (("FAZHI_DB", f"{name}-rw"), ("FAZHI_DB_READ", f"{name}-ro")):
+        m = re.match(r"^postgres(?:ql)?://[^@/]+@([^:/]+)(?::\d+)?/(\w+)", env.get(flag) or "")
+        if check(m is not None, f"{where}: {flag} {env.get(flag)!r} is not a PostgreSQL URL"):
+            check(m.group(1) == service, f"{where}: {flag} goes to {m.group(1)}, not {service}")
+            check(m.group(2) in made, f"{where}: Cluster {name} does not create database {m.group(2)}")
+    check(env.get("PGPASSWORD") == "<secret>", f"{where}: no PGPASSWORD from a Secret")
 
 
 # ---------------------------------------------------------------- compose
@@ -456,8 +477,9 @@ def check_compose(source, binaries, cli_help):
     deploy = os.path.join(source, "deploy")
     raw = yaml.safe_load(open(os.path.join(deploy, "compose.yaml"), encoding="utf-8"))
     pg_env = read_env_file(os.path.join(deploy, "postgres.env"))
+    ha_env = read_env_file(os.path.join(deploy, "postgres-ha.env"))
     init_sql = open(os.path.join(deploy, "postgres-init.sql"), encoding="utf-8").read()
-    for profile, variables in (("default", {}), ("postgres", pg_env)):
+    for profile, variables in (("default", {}), ("postgres", pg_env), ("postgres-ha", ha_env)):
         doc = walk(raw, variables)
         active = set(variables.get("COMPOSE_PROFILES", "").split(",")) - {""}
         services = {n: s for n, s in doc["services"].items()
@@ -500,12 +522,11 @@ def check_compose(source, binaries, cli_help):
                     check(db.startswith("sqlite:") and os.path.dirname(db[len("sqlite:"):]) in mounts,
                           f"{where}: {db} is not SQLite on a volume")
                 else:
-                    m = re.match(r"^postgres(?:ql)?://[^@/]+@([^:/]+)(?::\d+)?/(\w+)", db)
-                    if check(m is not None, f"{where}: FAZHI_DB {db!r} is not a PostgreSQL URL"):
-                        check(m.group(1) in services and "postgres" in (services[m.group(1)].get("profiles") or []),
-                              f"{where}: database host {m.group(1)} is not a service of the postgres profile")
-                        check(re.search(rf"CREATE DATABASE {m.group(2)}\b", init_sql) is not None,
-                              f"{where}: postgres-init.sql does not create {m.group(2)}")
+                    check_compose_postgres(where, profile, services, init_sql, "FAZHI_DB", db,
+                                           "read-write")
+                    if profile == "postgres-ha":
+                        check_compose_postgres(where, profile, services, init_sql, "FAZHI_DB_READ",
+                                               env.get("FAZHI_DB_READ", ""), "prefer-standby")
             else:
                 for backend in STORE_SERVICES:
                     target = env.get(f"FAZHI_{backend.upper()}_TARGET")
@@ -513,6 +534,28 @@ def check_compose(source, binaries, cli_help):
                           f"{where}: {backend} target {target!r}")
         if profile == "postgres":
             check("postgres" in services, "compose (postgres): no postgres service")
+        if profile == "postgres-ha":
+            check({"pg-monitor", "pg-node1", "pg-node2"} <= set(services),
+                  "compose (postgres-ha): no pg_auto_failover monitor and two nodes")
+
+
+def check_compose_postgres(where, profile, services, init_sql, name, db, session_attrs):
+    """A (multi-host) PostgreSQL URL whose hosts are services of the profile
+    and whose database postgres-init.sql creates; in the HA profile, with the
+    target_session_attrs that sends it to the primary, or a standby."""
+    m = re.match(r"^postgres(?:ql)?://[^@/]+@([^/]+)/(\w+)", db)
+    if not check(m is not None, f"{where}: {name} {db!r} is not a PostgreSQL URL"):
+        return
+    hosts = [h.split(":")[0] for h in m.group(1).split(",")]
+    for host in hosts:
+        check(host in services and profile in (services[host].get("profiles") or []),
+              f"{where}: database host {host} is not a service of the {profile} profile")
+    check(re.search(rf"CREATE DATABASE {m.group(2)}\b", init_sql) is not None,
+          f"{where}: postgres-init.sql does not create {m.group(2)}")
+    if profile == "postgres-ha":
+        check(len(hosts) >= 2 and f"target_session_attrs={session_attrs}" in db,
+              f"{where}: {name} {db!r} does not name every node with "
+              f"target_session_attrs={session_attrs}")
 
 
 # ---------------------------------------------------------------- image

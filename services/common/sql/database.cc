@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -74,13 +75,38 @@ absl::Status SingleReadTransaction::ExecuteScript(absl::string_view sql) {
   return Execute(sql, {}).status();
 }
 
-absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url) {
+namespace {
+constexpr char kMayHaveCommittedPayload[] = "type.fazhi/sql.MayHaveCommitted";
+}  // namespace
+
+bool MayHaveCommitted(const absl::Status& status) {
+  return status.GetPayload(kMayHaveCommittedPayload).has_value();
+}
+
+absl::Status MarkMayHaveCommitted(absl::Status status) {
+  status.SetPayload(kMayHaveCommittedPayload, absl::Cord("1"));
+  return status;
+}
+
+absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url,
+                                                         absl::string_view read_url) {
+  const bool postgres =
+      absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://");
+  if (!read_url.empty()) {
+    if (!postgres || !(absl::StartsWith(read_url, "postgresql://") ||
+                       absl::StartsWith(read_url, "postgres://"))) {
+      return absl::InvalidArgumentError(
+          "db_read: a read URL needs PostgreSQL for both --db and --db_read (postgresql://…)");
+    }
+    return std::unique_ptr<Database>(
+        std::make_unique<PostgresDatabase>(std::string(url), std::string(read_url)));
+  }
   if (absl::StartsWith(url, "sqlite:")) {
     std::string path(url.substr(7));
     if (path.empty()) return absl::InvalidArgumentError("db: sqlite URL needs a path, e.g. sqlite:study.db");
     return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path));
   }
-  if (absl::StartsWith(url, "postgresql://") || absl::StartsWith(url, "postgres://")) {
+  if (postgres) {
     return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(std::string(url)));
   }
   return absl::InvalidArgumentError(

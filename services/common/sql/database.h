@@ -139,11 +139,26 @@ class Database {
   // database also take (SQLite: the write lock; PostgreSQL: an advisory
   // lock), so concurrent replicas migrate once.
   virtual absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) = 0;
+
+  // Where reads that may lag the latest commits by a little go: list pages
+  // and dashboard summaries, which a standby can serve (--db_read). Without
+  // a read URL, this database. Read-only modes only.
+  virtual Database& StaleReads() { return *this; }
+  // Whether a writable server answers now, within a few seconds; health is
+  // NOT_SERVING while it fails. A driver may drop its connections then.
+  virtual absl::Status CheckWritable() { return absl::OkStatus(); }
 };
 
+// Whether a failed write may have committed all the same (its COMMIT got no
+// answer): callers must not say it was not stored.
+bool MayHaveCommitted(const absl::Status& status);
+absl::Status MarkMayHaveCommitted(absl::Status status);
+
 // Opens a database from a URL: "sqlite:PATH" (PATH may be relative) or
-// "postgresql://…" (libpq connection URI). Does not connect yet.
-absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url);
+// "postgresql://…" (libpq connection URI, possibly multi-host), with an
+// optional second PostgreSQL URL for StaleReads. Does not connect yet.
+absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url,
+                                                         absl::string_view read_url = "");
 
 }  // namespace fazhi::sql
 

@@ -1,8 +1,13 @@
 #include "services/common/sql/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <future>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -31,6 +36,12 @@ constexpr int64_t kMigrationLockKey = 0x66617a6869;  // "fazhi"
 constexpr int64_t kWriteGateKey = 0x66617a6877;  // "fazhw"
 constexpr int kExclusiveAfter = 3;
 
+// SQLSTATEs of a server that cannot go on serving this connection's writes:
+// it turned read-only (a demoted primary), or is shutting down or starting.
+bool IsFailoverState(absl::string_view sqlstate) {
+  return sqlstate == "25006" || sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+}
+
 absl::Status ResultError(const PGresult* result, PGconn* conn, absl::string_view what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
@@ -39,7 +50,8 @@ absl::Status ResultError(const PGresult* result, PGconn* conn, absl::string_view
   if (absl::StartsWith(sqlstate, "23")) return absl::FailedPreconditionError(message);
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::AbortedError(message);
   if (sqlstate == "57014") return absl::DeadlineExceededError(message);
-  if (absl::StartsWith(sqlstate, "08") || PQstatus(conn) != CONNECTION_OK) {
+  if (absl::StartsWith(sqlstate, "08") || PQstatus(conn) != CONNECTION_OK ||
+      IsFailoverState(sqlstate)) {
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
@@ -57,13 +69,27 @@ using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 class PostgresDatabase::Connection : public Transaction {
  public:
+  // `generation` is the pool's: once it moves on, this connection is
+  // abandoned, even in the middle of a statement. A statement's answer is
+  // awaited at most `answer_limit`.
+  Connection(const std::atomic<int64_t>* generation, absl::Duration answer_limit)
+      : generation_(generation), born_(generation->load()), answer_limit_(answer_limit) {}
   ~Connection() override {
     if (conn_ != nullptr) PQfinish(conn_);
   }
 
   absl::Status Connect(const std::string& url, const PostgresOptions& options) {
-    conn_ = PQconnectdb(url.c_str());
+    // Defaults the URL may override (it comes last): a bounded connect per
+    // host (a stalled server accepts TCP and never answers) and keepalives
+    // that notice a vanished machine.
+    const std::string connect_timeout =
+        absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
+    const char* keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+    const char* values[] = {connect_timeout.c_str(), "10", "3", "3", "20000", url.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (PQstatus(conn_) != CONNECTION_OK) {
+      lost_ = true;
       return absl::UnavailableError(
           absl::StrCat("connect to ", RedactPostgresUrl(url), ": ", PQerrorMessage(conn_)));
     }
@@ -72,8 +98,12 @@ class PostgresDatabase::Connection : public Transaction {
         static_cast<int>(absl::ToInt64Milliseconds(options.statement_timeout))));
   }
 
-  // A broken connection (server restart) is replaced rather than reused.
-  bool Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
+  // A broken connection (server restart, failover, stall) is replaced
+  // rather than reused.
+  bool Healthy() const { return !lost() && PQstatus(conn_) == CONNECTION_OK; }
+  // The connection broke, stalled, was abandoned or reached a server that
+  // can no longer write: what ran on it may be run again on another.
+  bool lost() const { return lost_ || generation_->load(std::memory_order_acquire) != born_; }
 
   // The first failure of the current transaction (PostgreSQL ignores every
   // later statement), cleared when a transaction begins.
@@ -125,14 +155,9 @@ class PostgresDatabase::Connection : public Transaction {
   }
 
   absl::Status ExecuteScript(absl::string_view sql) override {
-    ResultPtr result(PQexec(conn_, std::string(sql).c_str()), &PQclear);
-    const auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      absl::Status error = ResultError(result.get(), conn_, "script");
-      if (spoiled_.ok()) spoiled_ = error;
-      return error;
-    }
-    return absl::OkStatus();
+    absl::StatusOr<ResultPtr> result = Sent(PQsendQuery(conn_, std::string(sql).c_str()), "script");
+    if (!result.ok() && spoiled_.ok()) spoiled_ = result.status();
+    return result.status();
   }
 
  private:
@@ -147,10 +172,9 @@ class PostgresDatabase::Connection : public Transaction {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
       std::string name = absl::StrCat("s", prepared_.size());
-      ResultPtr prepared(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr), &PQclear);
-      if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-        return ResultError(prepared.get(), conn_, absl::StrCat("prepare ", sql));
-      }
+      RETURN_IF_ERROR(Sent(PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr),
+                           absl::StrCat("prepare ", sql))
+                          .status());
       it = prepared_.emplace(std::string(sql), std::move(name)).first;
     }
     std::vector<std::string> texts(params.size());
@@ -168,17 +192,70 @@ class PostgresDatabase::Connection : public Transaction {
       }
       values[i] = texts[i].c_str();
     }
-    ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+    return Sent(PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
                                     values.data(), nullptr, nullptr, 0),
-                     &PQclear);
-    const auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      return ResultError(result.get(), conn_, "statement");
+                "statement");
+  }
+
+  // The answer to what PQsend* (returning `sent`) sent: the first error,
+  // else the last result, as PQexec would give. Waits in short polls so a
+  // stalled server or an abandoned pool cannot hold the caller for good.
+  absl::StatusOr<ResultPtr> Sent(int sent, absl::string_view what) {
+    if (lost()) {
+      lost_ = true;
+      return absl::UnavailableError(absl::StrCat(what, ": the database connection was lost"));
     }
-    return result;
+    if (!sent) return Broken(what);
+    const absl::Time give_up = absl::Now() + answer_limit_;
+    ResultPtr kept(nullptr, &PQclear);
+    while (true) {
+      while (PQisBusy(conn_)) {
+        if (lost()) {
+          lost_ = true;
+          return absl::UnavailableError(absl::StrCat(
+              what, ": abandoned, no writable database server answered (failover or stall)"));
+        }
+        if (absl::Now() >= give_up) {
+          lost_ = true;
+          return absl::UnavailableError(absl::StrCat(what, ": no answer from the database server for ",
+                                                     absl::FormatDuration(answer_limit_)));
+        }
+        pollfd fd{PQsocket(conn_), POLLIN, 0};
+        if (poll(&fd, 1, 200) < 0 && errno != EINTR) return Broken(what);
+        if (!PQconsumeInput(conn_)) return Broken(what);
+      }
+      PGresult* next = PQgetResult(conn_);
+      if (next == nullptr) break;
+      if (kept != nullptr && Failed(kept.get())) {
+        PQclear(next);
+      } else {
+        kept.reset(next);
+      }
+    }
+    if (kept == nullptr) return Broken(what);
+    if (Failed(kept.get())) {
+      const char* state = PQresultErrorField(kept.get(), PG_DIAG_SQLSTATE);
+      if (PQstatus(conn_) != CONNECTION_OK || IsFailoverState(state ? state : "")) lost_ = true;
+      return ResultError(kept.get(), conn_, what);
+    }
+    return kept;
+  }
+
+  static bool Failed(const PGresult* result) {
+    const auto status = PQresultStatus(result);
+    return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+  }
+
+  absl::Status Broken(absl::string_view what) {
+    lost_ = true;
+    return absl::UnavailableError(absl::StrCat(what, ": ", PQerrorMessage(conn_)));
   }
 
   PGconn* conn_ = nullptr;
+  const std::atomic<int64_t>* const generation_;
+  const int64_t born_;
+  const absl::Duration answer_limit_;
+  bool lost_ = false;
   absl::flat_hash_map<std::string, std::string> prepared_;
   absl::Status spoiled_;
 };
@@ -196,9 +273,23 @@ std::string RedactPostgresUrl(const std::string& url) {
 PostgresDatabase::PostgresDatabase(std::string url, PostgresOptions options)
     : url_(std::move(url)), options_(options) {}
 
+PostgresDatabase::PostgresDatabase(std::string url, std::string read_url, PostgresOptions options)
+    : PostgresDatabase(std::move(url), options) {
+  PostgresOptions read_options = options;
+  read_options.read_only = true;
+  stale_reads_ = std::make_unique<PostgresDatabase>(std::move(read_url), read_options);
+}
+
 PostgresDatabase::~PostgresDatabase() = default;
 
-std::string PostgresDatabase::Describe() const { return RedactPostgresUrl(url_); }
+std::string PostgresDatabase::Describe() const {
+  if (stale_reads_ == nullptr) return RedactPostgresUrl(url_);
+  return absl::StrCat(RedactPostgresUrl(url_), " (stale reads: ", stale_reads_->Describe(), ")");
+}
+
+Database& PostgresDatabase::StaleReads() {
+  return stale_reads_ != nullptr ? *stale_reads_ : *this;
+}
 
 absl::Status PostgresDatabase::Open() {
   ASSIGN_OR_RETURN(auto connection, Acquire());
@@ -213,7 +304,7 @@ absl::Status PostgresDatabase::Open() {
 absl::StatusOr<std::unique_ptr<PostgresDatabase::Connection>> PostgresDatabase::Acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
   available_.wait(lock, [this] { return !idle_.empty() || open_connections_ < options_.pool_size; });
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
     if (connection->Healthy()) return connection;
@@ -221,7 +312,8 @@ absl::StatusOr<std::unique_ptr<PostgresDatabase::Connection>> PostgresDatabase::
   }
   ++open_connections_;
   lock.unlock();
-  auto connection = std::make_unique<Connection>();
+  auto connection =
+      std::make_unique<Connection>(&generation_, options_.statement_timeout + options_.stall_grace);
   absl::Status connected = connection->Connect(url_, options_);
   if (!connected.ok()) {
     lock.lock();
@@ -244,20 +336,51 @@ void PostgresDatabase::Release(std::unique_ptr<Connection> connection) {
   available_.notify_one();
 }
 
-absl::Status PostgresDatabase::Transact(TxMode mode,
-                                        absl::FunctionRef<absl::Status(Transaction&)> body) {
+absl::Status PostgresDatabase::CheckWritable() {
+  // The read pool's check runs beside this one: each may wait a connect
+  // timeout per host when a server stalls, and a stall is what they detect.
+  std::future<absl::Status> stale_check;
+  if (stale_reads_ != nullptr) {
+    stale_check = std::async(std::launch::async, [this] { return stale_reads_->CheckWritable(); });
+  }
+  // A fresh connection, as a new client would get: the pooled ones may be
+  // to a server that has just stalled.
+  Connection probe(&generation_, options_.connect_timeout);
+  absl::Status status = probe.Connect(url_, options_);
+  if (status.ok()) {
+    absl::StatusOr<std::vector<Row>> recovery = probe.Query("SELECT pg_is_in_recovery()", {});
+    status = recovery.status();
+    if (status.ok() && !recovery->empty() && (*recovery)[0].Bool(0) && !options_.read_only) {
+      status = absl::UnavailableError("the database server is a standby (read-only)");
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failed_checks_ = status.ok() ? 0 : failed_checks_ + 1;
+    // Twice in a row: what is in flight on the old connections waits for a
+    // server that is gone or stalled; let it fail over (or fail) now.
+    if (failed_checks_ == 2) AbandonConnections();
+  }
+  if (stale_check.valid()) stale_check.get().IgnoreError();
+  return status;
+}
+
+absl::Status PostgresDatabase::TransactOnce(TxMode mode, bool exclusive,
+                                            absl::FunctionRef<absl::Status(Transaction&)> body,
+                                            bool& lost, bool& commit_sent) {
+  absl::StatusOr<std::unique_ptr<Connection>> acquired = Acquire();
+  if (!acquired.ok()) {
+    lost = true;
+    return acquired.status();
+  }
+  std::unique_ptr<Connection> connection = *std::move(acquired);
+  connection->BeginTracking();
+  absl::Status status;
   if (mode == TxMode::kSingleRead) {
     // Autocommit: the one statement is its own transaction and snapshot.
-    ASSIGN_OR_RETURN(auto connection, Acquire());
-    connection->BeginTracking();
     SingleReadTransaction single(*connection);
-    absl::Status status = body(single);
-    Release(std::move(connection));
-    return status;
-  }
-  for (int attempt = 0;; ++attempt) {
-    ASSIGN_OR_RETURN(auto connection, Acquire());
-    connection->BeginTracking();
+    status = body(single);
+  } else {
     // One round trip: BEGIN and the shared write gate in one script.
     static const std::string* const begin_shared = new std::string(absl::StrCat(
         "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(", kWriteGateKey, ")"));
@@ -265,8 +388,7 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
         new std::string(absl::StrCat("SELECT pg_advisory_lock(", kWriteGateKey, ")"));
     static const std::string* const unlock_exclusive =
         new std::string(absl::StrCat("SELECT pg_advisory_unlock(", kWriteGateKey, ")"));
-    const bool exclusive = mode == TxMode::kReadWrite && attempt >= kExclusiveAfter;
-    absl::Status status = exclusive ? connection->ExecuteScript(*lock_exclusive) : absl::OkStatus();
+    status = exclusive ? connection->ExecuteScript(*lock_exclusive) : absl::OkStatus();
     if (status.ok()) {
       status = connection->ExecuteScript(mode != TxMode::kReadWrite
                                              ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
@@ -281,18 +403,66 @@ absl::Status PostgresDatabase::Transact(TxMode mode,
       CommitHook* hook = mode == TxMode::kReadWrite ? ThreadCommitHook() : nullptr;
       if (status.ok() && hook != nullptr) status = hook->BeforeCommit(*connection);
       if (status.ok()) status = connection->spoiled();
-      if (status.ok()) status = connection->ExecuteScript("COMMIT");
+      if (status.ok()) {
+        commit_sent = true;
+        status = connection->ExecuteScript("COMMIT");
+      }
       if (status.ok() && hook != nullptr) hook->Committed();
       if (!status.ok()) connection->ExecuteScript("ROLLBACK").IgnoreError();
     }
     // A session lock outlives the transaction: give it back before the
     // connection returns to the pool (a broken connection took it along).
     if (exclusive) connection->ExecuteScript(*unlock_exclusive).IgnoreError();
-    Release(std::move(connection));
-    if (!IsSerializationFailure(status) || attempt >= options_.serialization_retries) return status;
+  }
+  lost = connection->lost();
+  Release(std::move(connection));
+  return status;
+}
+
+absl::Status PostgresDatabase::Transact(TxMode mode,
+                                        absl::FunctionRef<absl::Status(Transaction&)> body) {
+  if (options_.read_only && mode == TxMode::kReadWrite) {
+    return absl::FailedPreconditionError("the stale-read pool (--db_read) does not write");
+  }
+  static thread_local absl::BitGen gen;
+  std::optional<absl::Time> failing_since;
+  int serialization_attempt = 0;
+  for (int failover_attempt = 0;;) {
+    bool lost = false;
+    bool commit_sent = false;
+    const bool exclusive = mode == TxMode::kReadWrite && serialization_attempt >= kExclusiveAfter;
+    absl::Status status = TransactOnce(mode, exclusive, body, lost, commit_sent);
+    if (status.ok()) return status;
+    if (lost) {
+      if (mode == TxMode::kReadWrite && commit_sent) {
+        return MarkMayHaveCommitted(absl::UnavailableError(absl::StrCat(
+            "the database connection was lost while committing, so this write may or may not "
+            "have been saved; read it back (or repeat it with the same request_id) before "
+            "writing it again: ",
+            status.message())));
+      }
+      const absl::Time now = absl::Now();
+      if (!failing_since.has_value()) failing_since = now;
+      if (now - *failing_since >= options_.failover_wait) {
+        return absl::UnavailableError(absl::StrCat(
+            "no ", options_.read_only ? "" : "writable ", "database server answered for ",
+            absl::FormatDuration(options_.failover_wait),
+            " (a failover that did not finish, or the database is down); nothing was written: ",
+            status.message()));
+      }
+      // Nothing committed: run it again on a new connection, which libpq
+      // makes to whichever host is writable now.
+      const int cap_ms = std::min(1000, 50 << std::min(failover_attempt++, 5));
+      std::this_thread::sleep_for(
+          std::chrono::milliseconds(absl::Uniform(gen, cap_ms / 2, cap_ms + 1)));
+      continue;
+    }
+    if (!IsSerializationFailure(status) ||
+        serialization_attempt >= options_.serialization_retries) {
+      return status;
+    }
     // Jittered, growing pause so the losers of a race do not collide again.
-    static thread_local absl::BitGen gen;
-    const int cap_ms = std::min(200, 2 << attempt);
+    const int cap_ms = std::min(200, 2 << serialization_attempt++);
     std::this_thread::sleep_for(std::chrono::milliseconds(absl::Uniform(gen, 1, cap_ms + 1)));
   }
 }
