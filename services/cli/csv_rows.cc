@@ -78,7 +78,8 @@ absl::StatusOr<Json> CellValue(const FieldDescriptor& field, absl::string_view c
         }
         return Json{{"year", day.year()}, {"month", day.month()}, {"day", day.day()}};
       }
-      return absl::InvalidArgumentError("a message column needs a dotted header, e.g. field.subfield");
+      return absl::InvalidArgumentError(
+          "a message column needs a dotted header, e.g. field.subfield");
     default:
       return Json(std::string(cell));
   }

@@ -54,7 +54,8 @@ int GatewayCompose(const Flags& flags) {
   for (const auto& r : report.renderings()) {
     const std::string path = absl::StrCat(out, "/", org, "-", year, ".", r.format());
     std::ofstream(path, std::ios::binary) << r.content();
-    std::cout << "wrote " << path << " (" << r.content().size() << " bytes, sha256 " << r.sha256() << ")\n";
+    std::cout << "wrote " << path << " (" << r.content().size() << " bytes, sha256 " << r.sha256()
+              << ")\n";
   }
   int shown = 0;
   for (const auto& f : report.findings()) shown += f.suppressed() ? 0 : 1;
@@ -87,7 +88,9 @@ int GatewayFacts(const Flags& flags) {
     std::cout << f.name() << " = " << f.text() << f.unit() << "  (" << f.description() << "; "
               << f.source().service() << " " << f.source().method();
     if (f.has_previous()) {
-      std::cout << "; " << (f.previous_on_record() ? absl::StrCat("上年 ", f.previous_number()) : "上年无记录");
+      std::cout << "; "
+                << (f.previous_on_record() ? absl::StrCat("上年 ", f.previous_number())
+                                           : "上年无记录");
     }
     if (f.records_size() > 0) std::cout << "; " << f.records_size() << " records";
     std::cout << ")\n";
@@ -122,7 +125,8 @@ int GatewayPublish(const Flags& flags) {
   }
   std::cout << "published " << response.report().name() << " revision "
             << response.report().published_revision() << "\n";
-  for (const auto& r : response.renderings()) std::cout << "  " << r.format() << " sha256 " << r.sha256() << "\n";
+  for (const auto& r : response.renderings())
+    std::cout << "  " << r.format() << " sha256 " << r.sha256() << "\n";
   return kExitOk;
 }
 
@@ -148,14 +152,16 @@ int GatewayDashboard(const Flags& flags) {
     std::cerr << "fazhi: " << Describe(status) << "\n";
     return kExitCallFailed;
   }
-  std::cout << "单位 | 状态 | 报送逾期 | 公开逾期 | 学法次数 | 党组学法季度 | 执法事项 | 人员不足事项 | 失效执法证\n";
+  std::cout << "单位 | 状态 | 报送逾期 | 公开逾期 | 学法次数 | 党组学法季度 | 执法事项 | "
+               "人员不足事项 | 失效执法证\n";
   for (const auto& r : dashboard.rows()) {
     std::cout << r.org_name() << " | "
               << (r.started() ? fazhi::report::v1::ReportState_Name(r.state()) : "未开始") << " | "
-              << (r.submission_overdue() ? "逾期" : "-") << " | " << (r.publication_overdue() ? "逾期" : "-")
-              << " | " << r.study_sessions() << " | " << r.leadership_quarters_covered() << "/"
-              << r.leadership_quarters_due() << " | " << r.powers() << " | " << r.powers_understaffed()
-              << " | " << r.certificates_lapsed() << "\n";
+              << (r.submission_overdue() ? "逾期" : "-") << " | "
+              << (r.publication_overdue() ? "逾期" : "-") << " | " << r.study_sessions() << " | "
+              << r.leadership_quarters_covered() << "/" << r.leadership_quarters_due() << " | "
+              << r.powers() << " | " << r.powers_understaffed() << " | " << r.certificates_lapsed()
+              << "\n";
   }
   return kExitOk;
 }

@@ -4,12 +4,12 @@
 // The `import-*` commands of every service: an import file streamed in
 // batches over the service's client-streaming Import RPC, then its report.
 
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/numbers.h"
 #include "fazhi/type/v1/import.pb.h"

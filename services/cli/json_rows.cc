@@ -1,7 +1,5 @@
 #include "services/cli/json_rows.h"
 
-#include "services/cli/csv_rows.h"
-
 #include <fstream>
 #include <sstream>
 
@@ -11,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "services/cli/csv_rows.h"
 
 namespace fazhi::cli {
 
@@ -47,8 +46,8 @@ absl::Status ParseJsonRecord(const std::string& json, size_t index,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::string>> ReadImportRecords(const std::string& path,
-                                                           const google::protobuf::Descriptor& type) {
+absl::StatusOr<std::vector<std::string>> ReadImportRecords(
+    const std::string& path, const google::protobuf::Descriptor& type) {
   absl::StatusOr<std::string> content = ReadFile(path);
   if (!content.ok()) return content.status();
   if (absl::EndsWith(path, ".csv")) return CsvToJsonRecords(*content, type);

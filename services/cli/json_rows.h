@@ -19,14 +19,15 @@ namespace fazhi::cli {
 absl::StatusOr<std::vector<std::string>> SplitJsonRecords(absl::string_view content);
 
 // Parses one record into `message`; the error names the record.
-absl::Status ParseJsonRecord(const std::string& json, size_t index, google::protobuf::Message& message);
+absl::Status ParseJsonRecord(const std::string& json, size_t index,
+                             google::protobuf::Message& message);
 
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // The records of an import file as JSON: CSV when the name ends in .csv
 // (csv_rows.h), otherwise a JSON array or JSON Lines.
-absl::StatusOr<std::vector<std::string>> ReadImportRecords(const std::string& path,
-                                                           const google::protobuf::Descriptor& type);
+absl::StatusOr<std::vector<std::string>> ReadImportRecords(
+    const std::string& path, const google::protobuf::Descriptor& type);
 
 // An import file read into rows of message type Row.
 template <typename Row>

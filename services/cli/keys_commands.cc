@@ -26,9 +26,10 @@ absl::StatusOr<std::vector<auth::RoleBinding>> ParseRoles(const std::string& tex
     std::vector<std::string> halves = absl::StrSplit(part, absl::MaxSplits(':', 1));
     std::optional<auth::Role> role = auth::ParseRole(halves[0]);
     if (!role || halves.size() != 2 || halves[1].empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--roles: \"", part, "\" must be ROLE:ORG[,ORG...] with ROLE one of reader, editor, "
-          "approver, supervisor, admin and ORG an organization id or *"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--roles: \"", part,
+                       "\" must be ROLE:ORG[,ORG...] with ROLE one of reader, editor, "
+                       "approver, supervisor, admin and ORG an organization id or *"));
     }
     bindings.push_back({*role, absl::StrSplit(halves[1], ',', absl::SkipEmpty())});
   }
@@ -77,7 +78,8 @@ int KeysCreate(const Flags& flags) {
   if (flags.count("roles")) {
     absl::StatusOr<std::vector<auth::RoleBinding>> roles = ParseRoles(Flag(flags, "roles"));
     if (!roles.ok()) return Usage(std::string(roles.status().message()));
-    auto same = [](const std::vector<auth::RoleBinding>& a, const std::vector<auth::RoleBinding>& b) {
+    auto same = [](const std::vector<auth::RoleBinding>& a,
+                   const std::vector<auth::RoleBinding>& b) {
       if (a.size() != b.size()) return false;
       for (size_t i = 0; i < a.size(); ++i) {
         if (a[i].role != b[i].role || a[i].orgs != b[i].orgs) return false;
@@ -92,7 +94,8 @@ int KeysCreate(const Flags& flags) {
     caller->roles = *std::move(roles);
   }
   if (flags.count("certificate")) {
-    for (absl::string_view name : absl::StrSplit(Flag(flags, "certificate"), ',', absl::SkipEmpty())) {
+    for (absl::string_view name :
+         absl::StrSplit(Flag(flags, "certificate"), ',', absl::SkipEmpty())) {
       caller->certificate_names.emplace_back(name);
     }
   }

@@ -19,10 +19,10 @@
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/cli/cli_util.h"
-#include "services/cli/report_commands.h"
 #include "services/cli/duty_commands.h"
 #include "services/cli/gateway_commands.h"
 #include "services/cli/keys_commands.h"
+#include "services/cli/report_commands.h"
 #include "services/cli/study_commands.h"
 #include "services/common/grpc_status.h"
 

@@ -29,10 +29,10 @@ namespace v1 = fazhi::report::v1;
 constexpr const char* kOrganizationFields[] = {"full_name",   "region",   "supervisors",
                                                "credit_code", "contacts", "two_person_approval",
                                                "addressee"};
-constexpr const char* kReportFields[] = {"title",        "layout",     "preamble",
-                                         "sections",     "shortcomings", "plan_items",
-                                         "signatory",    "report_date", "due_dates",
-                                         "suppressed_findings", "document_number"};
+constexpr const char* kReportFields[] = {
+    "title",          "layout",    "preamble",    "sections",  "shortcomings",
+    "plan_items",     "signatory", "report_date", "due_dates", "suppressed_findings",
+    "document_number"};
 
 std::unique_ptr<v1::ReportService::Stub> ReportStub(const Flags& flags) {
   return v1::ReportService::NewStub(
@@ -341,17 +341,17 @@ int ReportOverdue(const Flags& flags) {
     PrintJson(response);
     return kExitOk;
   }
-  std::cout << OrgName(supervisor) << " 督促 " << response.supervised_organizations()
-            << " 个单位, " << year << " 年度报告, 截至 " << Day(response.as_of()) << ": "
+  std::cout << OrgName(supervisor) << " 督促 " << response.supervised_organizations() << " 个单位, "
+            << year << " 年度报告, 截至 " << Day(response.as_of()) << ": "
             << response.reports_size() << " 个需关注\n";
   for (const auto& o : response.reports()) {
     std::vector<std::string> reasons;
-    for (int reason : o.reasons()) reasons.push_back(ReasonName(static_cast<v1::OverdueReason>(reason)));
+    for (int reason : o.reasons())
+      reasons.push_back(ReasonName(static_cast<v1::OverdueReason>(reason)));
     std::cout << "  " << o.full_name() << " (" << o.organization() << ")  "
-              << absl::StrJoin(reasons, "、") << "  状态 " << StateName(o.state())
-              << "  报送 " << Day(o.submitted_on()) << " / 期限 " << Day(o.submit_before())
-              << "  公开 " << Day(o.published_on()) << " / 期限 " << Day(o.publish_before())
-              << "\n";
+              << absl::StrJoin(reasons, "、") << "  状态 " << StateName(o.state()) << "  报送 "
+              << Day(o.submitted_on()) << " / 期限 " << Day(o.submit_before()) << "  公开 "
+              << Day(o.published_on()) << " / 期限 " << Day(o.publish_before()) << "\n";
   }
   return kExitOk;
 }

@@ -33,8 +33,10 @@ std::unique_ptr<v1::StudyService::Stub> StudyStub(const Flags& flags) {
 }  // namespace
 
 int StudyPutPlan(const Flags& flags) {
-  const std::string org = Flag(flags, "org"), file = Flag(flags, "file"), year = Flag(flags, "year");
-  if (org.empty() || file.empty() || year.empty()) return Usage("--org, --year and --file are required");
+  const std::string org = Flag(flags, "org"), file = Flag(flags, "file"),
+                    year = Flag(flags, "year");
+  if (org.empty() || file.empty() || year.empty())
+    return Usage("--org, --year and --file are required");
   int32_t plan_year = 0;
   if (!absl::SimpleAtoi(year, &plan_year)) return Usage("--year must be a year, e.g. 2024");
   auto content = ReadFile(file);
@@ -110,6 +112,5 @@ int StudyImportEvents(const Flags& flags) {
       },
       [](v1::ImportPublicityEventsRequest& r) { return r.add_publicity_events(); });
 }
-
 
 }  // namespace fazhi::cli

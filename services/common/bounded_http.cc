@@ -43,8 +43,7 @@ bool WaitReady(int fd, short events, Clock::time_point deadline, std::chrono::se
     const auto left = std::min<Clock::duration>(deadline - Clock::now(), cap);
     if (left <= Clock::duration::zero()) return false;
     pollfd entry{fd, events, 0};
-    const int millis =
-        static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
+    const int millis = static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(left).count());
     const int ready = poll(&entry, 1, millis);
     if (ready > 0) return true;
     if (ready == 0) return false;
@@ -106,7 +105,10 @@ void AddressOf(const sockaddr_storage& address, std::string& ip, int& port) {
 class BoundedStream : public httplib::Stream {
  public:
   BoundedStream(int fd, SSL* ssl, const HttpLimits& limits, Clock::time_point deadline)
-      : fd_(fd), ssl_(ssl), limits_(limits), deadline_(deadline),
+      : fd_(fd),
+        ssl_(ssl),
+        limits_(limits),
+        deadline_(deadline),
         io_cap_(std::chrono::seconds(limits.io_timeout_seconds)) {}
 
   bool is_readable() const override {
@@ -215,8 +217,8 @@ class BoundedStream : public httplib::Stream {
     const std::string body = message + "\n";
     const std::string response =
         absl::StrCat("HTTP/1.1 ", status, " ", StatusText(status),
-                     "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ",
-                     body.size(), "\r\nConnection: close\r\n\r\n", body);
+                     "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ", body.size(),
+                     "\r\nConnection: close\r\n\r\n", body);
     size_t sent = 0;
     while (sent < response.size()) {
       const ssize_t bytes = Send(response.data() + sent, response.size() - sent);

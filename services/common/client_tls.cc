@@ -1,12 +1,12 @@
 #include "services/common/client_tls.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <vector>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/support/client_interceptor.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status_macros.h"
@@ -23,7 +23,8 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& path, const std::stri
   return text.str();
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(const ClientTls& tls) {
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const ClientTls& tls) {
   if (tls.ca_file.empty()) {
     if (!tls.cert_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs TLS: give the CA file too");
@@ -86,7 +87,8 @@ std::string Environment(const char* name) {
 absl::StatusOr<ClientSettings> ClientSettingsFromEnvironment() {
   ClientSettings settings;
   settings.api_key = Environment("FAZHI_API_KEY");
-  if (const std::string file = Environment("FAZHI_API_KEY_FILE"); settings.api_key.empty() && !file.empty()) {
+  if (const std::string file = Environment("FAZHI_API_KEY_FILE");
+      settings.api_key.empty() && !file.empty()) {
     ASSIGN_OR_RETURN(std::string text, ReadPemFile(file, "FAZHI_API_KEY_FILE"));
     settings.api_key = text.substr(0, text.find_first_of("\r\n"));
   }
@@ -108,7 +110,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateClientChannel(const std::st
     interceptors.push_back(std::make_unique<ApiKeyInterceptorFactory>(settings.api_key));
   }
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, credentials, args,
-                                                                std::move(interceptors));
+                                                                 std::move(interceptors));
 }
 
 }  // namespace fazhi

@@ -5,12 +5,12 @@
 // CLI, the tools): plaintext, TLS verified by a CA file, or mTLS with a
 // client certificate.
 
-#include <memory>
-#include <string>
-
 #include <grpcpp/channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 
@@ -24,7 +24,8 @@ struct ClientTls {
                             // not the target's host (e.g. behind a proxy)
 };
 
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(const ClientTls& tls);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const ClientTls& tls);
 
 // Adds the server-name override of `tls`, if any, to `args`.
 void ApplyServerName(const ClientTls& tls, grpc::ChannelArguments& args);

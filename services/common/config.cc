@@ -36,9 +36,10 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "Env FAZHI_SHUTDOWN_GRACE.");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request or response message in bytes. Env FAZHI_MAX_MESSAGE_BYTES.");
-ABSL_FLAG(int, max_concurrent_streams, 100,
-          "Calls one client connection may have in flight at once (HTTP/2 "
-          "SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client. Env FAZHI_MAX_CONCURRENT_STREAMS.");
+ABSL_FLAG(
+    int, max_concurrent_streams, 100,
+    "Calls one client connection may have in flight at once (HTTP/2 "
+    "SETTINGS_MAX_CONCURRENT_STREAMS); more wait in the client. Env FAZHI_MAX_CONCURRENT_STREAMS.");
 ABSL_FLAG(int, max_threads, 256,
           "Threads the gRPC server may use for calls in flight, over all connections; a call "
           "beyond gets RESOURCE_EXHAUSTED at once. Env FAZHI_MAX_THREADS.");
@@ -54,7 +55,8 @@ ABSL_FLAG(bool, allow_plaintext, false,
           "Serve without TLS (no --tls_cert_file). Env FAZHI_ALLOW_PLAINTEXT.");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC and HTTP sides. Env FAZHI_TLS_CERT_FILE.");
-ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file. Env FAZHI_TLS_KEY_FILE.");
+ABSL_FLAG(std::string, tls_key_file, "",
+          "PEM private key of --tls_cert_file. Env FAZHI_TLS_KEY_FILE.");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA bundle that verifies client certificates; callers are then also known by "
           "their certificate names. Env FAZHI_TLS_CLIENT_CA_FILE.");
@@ -66,8 +68,8 @@ namespace fazhi {
 
 const std::vector<std::string>& SecurityFlagNames() {
   static const auto* const kNames = new std::vector<std::string>{
-      "keys_file", "insecure_dev_mode", "allow_plaintext", "tls_cert_file", "tls_key_file",
-      "tls_client_ca_file", "tls_require_client_cert"};
+      "keys_file",    "insecure_dev_mode",  "allow_plaintext",        "tls_cert_file",
+      "tls_key_file", "tls_client_ca_file", "tls_require_client_cert"};
   return *kNames;
 }
 
@@ -85,7 +87,8 @@ SecurityConfig SecurityFromFlags() {
 
 bool IsLoopbackAddress(const std::string& address) {
   std::string host = address.substr(0, address.rfind(':'));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   // The address itself, never a name that starts like one: a name is
   // resolved again when the server binds, and "127.evil.example" may
   // resolve anywhere. Only "localhost" is taken by name.
@@ -107,9 +110,9 @@ absl::Status CheckSecurity(const SecurityConfig& security,
   if (security.insecure_dev_mode) {
     for (const std::string& address : listen_addresses) {
       if (!address.empty() && !IsLoopbackAddress(address)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "insecure_dev_mode: refused because ", address,
-            " is not a loopback address; development mode is local only"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("insecure_dev_mode: refused because ", address,
+                         " is not a loopback address; development mode is local only"));
       }
     }
   }
@@ -148,10 +151,17 @@ absl::Status ApplyEnvironmentToFlags(const std::vector<std::string>& names) {
 absl::StatusOr<ServerConfig> LoadServerConfig(int argc, char** argv,
                                               const ServiceDefaults& defaults) {
   absl::SetProgramUsageMessage(defaults.usage);
-  std::vector<std::string> flag_names = {"listen",     "http_listen",   "db",
-                                         "log_format", "log_level",     "shutdown_grace",
-                                         "max_message_bytes", "max_concurrent_streams", "max_threads",
-                                         "db_read", "db_check_interval"};
+  std::vector<std::string> flag_names = {"listen",
+                                         "http_listen",
+                                         "db",
+                                         "log_format",
+                                         "log_level",
+                                         "shutdown_grace",
+                                         "max_message_bytes",
+                                         "max_concurrent_streams",
+                                         "max_threads",
+                                         "db_read",
+                                         "db_check_interval"};
   flag_names.insert(flag_names.end(), SecurityFlagNames().begin(), SecurityFlagNames().end());
   absl::Status env = ApplyEnvironmentToFlags(flag_names);
   // Parse even when the environment was bad, so --help still works.

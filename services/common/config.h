@@ -14,18 +14,18 @@
 namespace fazhi {
 
 struct ServiceDefaults {
-  std::string name;            // e.g. "study"; names the logger
-  std::string usage;           // one line for --help
-  std::string listen;          // e.g. "127.0.0.1:7101"
-  std::string db;              // e.g. "sqlite:study.db"
-  std::string http_listen;     // e.g. "127.0.0.1:8101"; "" for none
+  std::string name;         // e.g. "study"; names the logger
+  std::string usage;        // one line for --help
+  std::string listen;       // e.g. "127.0.0.1:7101"
+  std::string db;           // e.g. "sqlite:study.db"
+  std::string http_listen;  // e.g. "127.0.0.1:8101"; "" for none
 };
 
 // Transport security of a listening endpoint (gRPC and HTTP sides).
 struct TlsFiles {
-  std::string cert_file;       // PEM certificate chain; empty: plaintext
-  std::string key_file;        // PEM private key
-  std::string client_ca_file;  // PEM CA that verifies client certificates
+  std::string cert_file;             // PEM certificate chain; empty: plaintext
+  std::string key_file;              // PEM private key
+  std::string client_ca_file;        // PEM CA that verifies client certificates
   bool require_client_cert = false;  // mTLS: refuse clients without one
 };
 
@@ -41,8 +41,8 @@ struct ServerConfig {
   std::string service;
   std::string listen;
   std::string db;
-  std::string db_read;                  // optional, for Database::StaleReads
-  absl::Duration db_check_interval;     // of Database::CheckWritable; 0: never
+  std::string db_read;               // optional, for Database::StaleReads
+  absl::Duration db_check_interval;  // of Database::CheckWritable; 0: never
   std::string log_format;
   std::string log_level;
   absl::Duration shutdown_grace;

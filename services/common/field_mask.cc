@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "services/common/field_mask.h"
 
 #include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace fazhi {
 
@@ -18,7 +18,8 @@ void ApplyFieldMask(const Message& source, const google::protobuf::FieldMask& ma
   std::vector<const FieldDescriptor*> fields;
   if (mask.paths().empty()) {
     reflection->ListFields(source, &fields);
-    std::erase_if(fields, [](const FieldDescriptor* f) { return OutputOnlyFields().count(f->name()); });
+    std::erase_if(fields,
+                  [](const FieldDescriptor* f) { return OutputOnlyFields().count(f->name()); });
   } else {
     bool bad = false;
     for (int i = 0; i < mask.paths_size(); ++i) {

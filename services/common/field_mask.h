@@ -26,9 +26,9 @@ inline const std::set<std::string>& OutputOnlyFields() {
 // Copies the masked fields of `source` onto `target` (same type): a named
 // field is replaced, including by its zero value. Bad paths become
 // violations of `mask_field`, and nothing is copied.
-void ApplyFieldMask(const google::protobuf::Message& source, const google::protobuf::FieldMask& mask,
-                    absl::string_view mask_field, google::protobuf::Message& target,
-                    FieldViolations& violations);
+void ApplyFieldMask(const google::protobuf::Message& source,
+                    const google::protobuf::FieldMask& mask, absl::string_view mask_field,
+                    google::protobuf::Message& target, FieldViolations& violations);
 
 }  // namespace fazhi
 

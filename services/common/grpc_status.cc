@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "services/common/grpc_status.h"
 
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/status.pb.h"
 
 namespace fazhi {

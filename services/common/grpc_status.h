@@ -6,12 +6,12 @@
 // FieldViolations) travel as google.rpc.Status details in
 // grpc-status-details-bin.
 
-#include <string_view>
-
 #include <grpcpp/support/status.h>
 
-#include "absl/strings/string_view.h"
+#include <string_view>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
 namespace fazhi {

@@ -175,8 +175,8 @@ grpc::ServerWriteReactor<HealthCheckResponse>* HealthService::Watch(
     if (static_cast<int>(watchers_.size()) >= kMaxWatchers ||
         watchers_per_peer_[peer] >= kMaxWatchersPerConnection) {
       if (watchers_per_peer_[peer] == 0) watchers_per_peer_.erase(peer);
-      return new RefusedWatch(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                                           "too many health Watch streams open"));
+      return new RefusedWatch(
+          grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too many health Watch streams open"));
     }
     watcher = new Watcher(this, request->service(), peer);
     watchers_.insert(watcher);

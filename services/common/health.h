@@ -64,8 +64,8 @@ class HealthService final : public grpc::health::v1::Health::CallbackService {
   std::set<Watcher*> watchers_;
   std::map<std::string, int> watchers_per_peer_;
   bool shutdown_ = false;
-  int told_ = 0;                     // watchers finished OK after shutdown
-  std::condition_variable ended_;    // a watcher's stream is done
+  int told_ = 0;                   // watchers finished OK after shutdown
+  std::condition_variable ended_;  // a watcher's stream is done
 };
 
 }  // namespace fazhi

@@ -10,15 +10,15 @@
 // Request messages have: string parent = 1 (orgs/{org}); a repeated row
 // field; ImportMode mode; bool validate_only; bool report_stored_rows.
 
+#include <grpcpp/support/sync_stream.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <grpcpp/support/sync_stream.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "fazhi/type/v1/import.pb.h"
 #include "services/common/auth/access.h"
 #include "services/common/grpc_status.h"
@@ -70,7 +70,8 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
     report->set_batches_received(batch + 1);
     FieldViolations request_violations;
     if (batch == 0) {
-      std::optional<std::string> parsed = ParseOrgName(request.parent(), "parent", request_violations);
+      std::optional<std::string> parsed =
+          ParseOrgName(request.parent(), "parent", request_violations);
       if (parsed) {
         org = *parsed;
         // The policy saw no request for a stream: the organization is

@@ -1,10 +1,10 @@
-#include "absl/strings/string_view.h"
 #include "services/common/logging.h"
 
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "spdlog/pattern_formatter.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -17,7 +17,8 @@ thread_local std::string current_request_id;
 // %* in a text pattern: the request id, or "-".
 class RequestIdFlag : public spdlog::custom_flag_formatter {
  public:
-  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+  void format(const spdlog::details::log_msg&, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
     const std::string& id = current_request_id.empty() ? kDash : current_request_id;
     dest.append(id.data(), id.data() + id.size());
   }
@@ -89,11 +90,21 @@ std::string JsonEscape(absl::string_view text) {
   for (char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -109,8 +120,8 @@ namespace {
 
 // Replaced by InitLogging, before the server's threads start.
 std::shared_ptr<spdlog::logger>& AuditLoggerPtr() {
-  static auto* logger = new std::shared_ptr<spdlog::logger>(std::make_shared<spdlog::logger>(
-      "audit", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
+  static auto* logger = new std::shared_ptr<spdlog::logger>(
+      std::make_shared<spdlog::logger>("audit", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
   return *logger;
 }
 
@@ -134,15 +145,16 @@ ScopedRequestId::ScopedRequestId(std::string id) : previous_(std::move(current_r
 
 ScopedRequestId::~ScopedRequestId() { current_request_id = std::move(previous_); }
 
-absl::Status InitLogging(absl::string_view service, absl::string_view format, absl::string_view level) {
+absl::Status InitLogging(absl::string_view service, absl::string_view format,
+                         absl::string_view level) {
   const auto parsed_level = spdlog::level::from_str(std::string(level));
   if (parsed_level == spdlog::level::off && level != "off") {
     return absl::InvalidArgumentError(absl::StrCat(
         "log_level: unknown level \"", level, "\"; use trace, debug, info, warn, error or off"));
   }
   // Logs go to stderr so stdout stays free for a command's own output.
-  auto logger = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>(std::string(service),
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   LogFormat log_format;
   if (format == "json") {
     log_format = LogFormat::kJson;
@@ -158,8 +170,8 @@ absl::Status InitLogging(absl::string_view service, absl::string_view format, ab
   spdlog::set_default_logger(std::move(logger));
   // The audit logger shares the sink's format and service name, not the
   // level: the trail stays on at every --log_level.
-  auto audit = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto audit = std::make_shared<spdlog::logger>(std::string(service),
+                                                std::make_shared<spdlog::sinks::stderr_sink_mt>());
   audit->set_formatter(MakeFormatter(log_format));
   audit->set_level(spdlog::level::info);
   audit->flush_on(spdlog::level::info);

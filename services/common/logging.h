@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "fmt/format.h"
 #include "spdlog/logger.h"
 
@@ -18,7 +18,8 @@ namespace fazhi {
 enum class LogFormat { kText, kJson };
 
 // Configures the default spdlog logger, named after the service.
-absl::Status InitLogging(absl::string_view service, absl::string_view format, absl::string_view level);
+absl::Status InitLogging(absl::string_view service, absl::string_view format,
+                         absl::string_view level);
 
 // The audit trail's logger where a service keeps no audit table: its own
 // stderr sink and the configured format, always at info whatever
@@ -51,7 +52,8 @@ template <>
 struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
   template <typename Context>
   auto format(absl::string_view text, Context& ctx) const {
-    return fmt::formatter<fmt::string_view>::format(fmt::string_view(text.data(), text.size()), ctx);
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(text.data(), text.size()),
+                                                    ctx);
   }
 };
 

@@ -26,8 +26,8 @@ Metrics& Metrics::Global() {
   return *metrics;
 }
 
-void Metrics::RecordCall(absl::string_view service, absl::string_view method,
-                         absl::StatusCode code, double seconds) {
+void Metrics::RecordCall(absl::string_view service, absl::string_view method, absl::StatusCode code,
+                         double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++calls_[{std::string(service), std::string(method), absl::StatusCodeToString(code)}];
   Latency& latency = latency_[{std::string(service), std::string(method)}];

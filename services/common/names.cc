@@ -15,8 +15,8 @@ namespace {
 // A report year written canonically ("2024", not "02024") within the
 // record years.
 bool ParseReportYear(absl::string_view text, int32_t* year) {
-  return absl::SimpleAtoi(text, year) && *year >= kernel::kMinRecordYear && *year <= kernel::kMaxRecordYear &&
-         absl::StrCat(*year) == text;
+  return absl::SimpleAtoi(text, year) && *year >= kernel::kMinRecordYear &&
+         *year <= kernel::kMaxRecordYear && absl::StrCat(*year) == text;
 }
 
 }  // namespace
@@ -28,16 +28,20 @@ std::optional<std::string> OrgOfName(absl::string_view name, bool allow_every) {
   return std::string(parts[1]);
 }
 
-std::string StudyPlanName::Format() const { return ChildResourceName(org, "studyPlans", absl::StrCat(year)); }
+std::string StudyPlanName::Format() const {
+  return ChildResourceName(org, "studyPlans", absl::StrCat(year));
+}
 
 std::optional<StudyPlanName> StudyPlanName::Parse(absl::string_view name, absl::string_view field,
                                                   FieldViolations& v) {
   auto parsed = ParseChildName(name, "studyPlans", field, v);
   if (!parsed) return std::nullopt;
   int32_t year = 0;
-  if (!absl::SimpleAtoi(parsed->id, &year) || year < kernel::kMinRecordYear || year > kernel::kMaxRecordYear) {
-    v.Add(std::string(field), absl::StrCat("the plan id must be a year between ", kernel::kMinRecordYear,
-                                           " and ", kernel::kMaxRecordYear));
+  if (!absl::SimpleAtoi(parsed->id, &year) || year < kernel::kMinRecordYear ||
+      year > kernel::kMaxRecordYear) {
+    v.Add(std::string(field),
+          absl::StrCat("the plan id must be a year between ", kernel::kMinRecordYear, " and ",
+                       kernel::kMaxRecordYear));
     return std::nullopt;
   }
   return StudyPlanName{parsed->org, year};
@@ -53,8 +57,9 @@ std::optional<ReportName> ReportName::Parse(absl::string_view name, absl::string
     v.Add(std::string(field), "is required (orgs/{org}/reports/{year})");
   } else if (parts.size() != 4 || parts[0] != "orgs" || !IsValidOrgId(parts[1]) ||
              parts[2] != "reports" || !ParseReportYear(parts[3], &year)) {
-    v.Add(std::string(field), absl::StrCat("must be orgs/{org}/reports/{year} with a year between ",
-                                           kernel::kMinRecordYear, " and ", kernel::kMaxRecordYear));
+    v.Add(std::string(field),
+          absl::StrCat("must be orgs/{org}/reports/{year} with a year between ",
+                       kernel::kMinRecordYear, " and ", kernel::kMaxRecordYear));
   } else {
     return ReportName{std::string(parts[1]), year};
   }
@@ -71,7 +76,8 @@ std::optional<RevisionName> RevisionName::Parse(absl::string_view name, absl::st
   int32_t year = 0, revision = 0;
   if (parts.size() != 6 || parts[0] != "orgs" || !IsValidOrgId(parts[1]) || parts[2] != "reports" ||
       !ParseReportYear(parts[3], &year) || parts[4] != "revisions" ||
-      !absl::SimpleAtoi(parts[5], &revision) || revision < 1 || absl::StrCat(revision) != parts[5]) {
+      !absl::SimpleAtoi(parts[5], &revision) || revision < 1 ||
+      absl::StrCat(revision) != parts[5]) {
     v.Add(std::string(field), "must be orgs/{org}/reports/{year}/revisions/{revision}");
     return std::nullopt;
   }

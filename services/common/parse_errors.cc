@@ -25,7 +25,8 @@ void LogBridge(google::protobuf::LogLevel level, const char* file, int line,
   const auto start = message.find(kUtf8Prefix);
   const auto end = message.find(kUtf8Suffix);
   if (start != std::string::npos && end != std::string::npos && end > start) {
-    utf8_failed_field = message.substr(start + kUtf8Prefix.size(), end - start - kUtf8Prefix.size());
+    utf8_failed_field =
+        message.substr(start + kUtf8Prefix.size(), end - start - kUtf8Prefix.size());
     return;  // reported to the caller instead
   }
   const auto spd_level = level >= google::protobuf::LOGLEVEL_ERROR     ? spdlog::level::err

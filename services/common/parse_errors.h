@@ -8,10 +8,10 @@
 // parsing thread and an interceptor rewrites the call's status to
 // INVALID_ARGUMENT naming the field, as for any other bad field.
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/support/server_interceptor.h>
 
 namespace fazhi {
 

@@ -22,14 +22,14 @@
 // Each handler instantiates only the members it uses (a type without
 // import has no kImport).
 
+#include <grpcpp/support/sync_stream.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <grpcpp/support/sync_stream.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

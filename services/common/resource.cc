@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/common/resource.h"
 
 #include "absl/random/random.h"
@@ -8,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 
 namespace fazhi {
 namespace {
@@ -30,7 +30,9 @@ std::string RandomHex() {
 
 }  // namespace
 
-bool IsValidOrgId(absl::string_view id) { return IsSlug(id) && id.front() >= 'a' && id.front() <= 'z'; }
+bool IsValidOrgId(absl::string_view id) {
+  return IsSlug(id) && id.front() >= 'a' && id.front() <= 'z';
+}
 bool IsValidResourceId(absl::string_view id) { return IsSlug(id); }
 
 std::optional<std::string> ParseOrgName(absl::string_view name, absl::string_view field,
@@ -51,7 +53,8 @@ std::optional<ChildName> ParseChildName(absl::string_view name, absl::string_vie
                                         absl::string_view field, FieldViolations& violations) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
   if (name.empty()) {
-    violations.Add(std::string(field), absl::StrCat("is required (orgs/{org}/", collection, "/{id})"));
+    violations.Add(std::string(field),
+                   absl::StrCat("is required (orgs/{org}/", collection, "/{id})"));
   } else if (parts.size() != 4 || parts[0] != "orgs" || !IsValidOrgId(parts[1]) ||
              parts[2] != collection || !IsValidResourceId(parts[3])) {
     violations.Add(std::string(field), absl::StrCat("must be orgs/{org}/", collection, "/{id}"));

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "services/common/rpc.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "services/common/grpc_status.h"
 #include "services/common/logging.h"
@@ -66,9 +66,8 @@ grpc::Status CallHandler::RunCall(grpc::ServerContext* context, absl::string_vie
   if (server_fault) {
     // The detail may name tables or files: log it, tell the caller less.
     spdlog::error("{} failed after {:.1f} ms: {}", method, millis, status.ToString());
-    status = absl::Status(status.code(),
-                          absl::StrCat("internal error; quote request id ", CurrentRequestId(),
-                                       " to the operators"));
+    status = absl::Status(status.code(), absl::StrCat("internal error; quote request id ",
+                                                      CurrentRequestId(), " to the operators"));
   } else if (status.ok()) {
     spdlog::info("{} OK in {:.1f} ms", method, millis);
   } else {

@@ -6,18 +6,18 @@
 // (authentication and authorization go there), log the outcome, and turn the
 // absl::Status into a grpc::Status with details.
 
+#include <google/protobuf/message.h>
+#include <grpcpp/server_context.h>
+
 #include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <grpcpp/server_context.h>
-#include <google/protobuf/message.h>
-
-#include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "services/common/auth/call_policy.h"
 
 namespace fazhi {

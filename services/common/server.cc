@@ -1,5 +1,10 @@
 #include "services/common/server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/resource_quota.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -7,12 +12,6 @@
 #include <map>
 #include <string_view>
 #include <thread>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/resource_quota.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server_builder.h>
-#include <grpcpp/support/channel_arguments.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -63,7 +62,8 @@ class ReflectionGate : public grpc::experimental::ServerInterceptorFactoryInterf
         bool admitted;
         {
           absl::MutexLock lock(&gate_->mutex_);
-          admitted = gate_->total_ < kMaxReflectionStreams && gate_->per_peer_[peer_] < kPerConnection;
+          admitted =
+              gate_->total_ < kMaxReflectionStreams && gate_->per_peer_[peer_] < kPerConnection;
           if (admitted) {
             ++gate_->total_;
             ++gate_->per_peer_[peer_];
@@ -164,8 +164,9 @@ absl::Status Server::Start() {
   // is told to go away after max_connection_age (clients reconnect for new
   // calls), and what still runs on it is cancelled the grace later. By
   // default long enough for an import of a million rows.
-  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                             static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_CONNECTION_AGE_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age)));
   builder.AddChannelArgument(
       GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options_.max_connection_age_grace)));
@@ -188,14 +189,15 @@ absl::Status Server::Start() {
   }
   spdlog::info("listening on {} (port {}) over {}, not serving until the store is ready",
                options_.listen, port_,
-               options_.tls.cert_file.empty()          ? "plaintext"
-               : options_.tls.require_client_cert      ? "mTLS"
+               options_.tls.cert_file.empty()         ? "plaintext"
+               : options_.tls.require_client_cert     ? "mTLS"
                : !options_.tls.client_ca_file.empty() ? "TLS, client certificates accepted"
-                                                       : "TLS");
+                                                      : "TLS");
   if (options_.tls.cert_file.empty() && !IsLoopbackAddress(options_.listen)) {
-    spdlog::warn("plaintext on {}, which is not a loopback address: API keys and data cross the "
-                 "network unencrypted; serve with --tls_cert_file/--tls_key_file",
-                 options_.listen);
+    spdlog::warn(
+        "plaintext on {}, which is not a loopback address: API keys and data cross the "
+        "network unencrypted; serve with --tls_cert_file/--tls_key_file",
+        options_.listen);
   }
   grpc::ChannelArguments in_process_args;
   in_process_args.SetMaxReceiveMessageSize(options_.max_message_bytes);
@@ -229,8 +231,8 @@ void Server::SetStoreReachable(bool reachable) {
 void Server::Drain() {
   if (drained_ || server_ == nullptr) return;
   drained_ = true;
-  const auto deadline = std::chrono::system_clock::now() +
-                        absl::ToChronoMilliseconds(options_.shutdown_grace);
+  const auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoMilliseconds(options_.shutdown_grace);
   readiness_.Set(Readiness::State::kDraining);
   health_.Shutdown();
   // Health watchers (load balancers, clients' health checking) must hear
@@ -239,9 +241,10 @@ void Server::Drain() {
   // it and ends; wait for that, within the grace and never long.
   const HealthService::Watchers watchers =
       health_.AwaitWatchers(std::min(options_.shutdown_grace, kWatcherHold));
-  spdlog::info("draining: health NOT_SERVING sent to {} watchers ({} not ended); in-flight calls "
-               "have {} to finish",
-               watchers.told, watchers.still_open, absl::FormatDuration(options_.shutdown_grace));
+  spdlog::info(
+      "draining: health NOT_SERVING sent to {} watchers ({} not ended); in-flight calls "
+      "have {} to finish",
+      watchers.told, watchers.still_open, absl::FormatDuration(options_.shutdown_grace));
   server_->Shutdown(deadline);
   server_->Wait();
   if (http_ != nullptr) http_->Stop();

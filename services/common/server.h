@@ -10,20 +10,20 @@
 //   open + migrate the store;  server.MarkServing();
 //   WaitForTerminationSignal(); server.Drain();
 
+#include <grpcpp/channel.h>
+#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <grpcpp/channel.h>
-#include <grpcpp/server.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/impl/codegen/service_type.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "services/common/config.h"
 #include "absl/time/time.h"
+#include "services/common/config.h"
 #include "services/common/health.h"
 #include "services/common/http_server.h"
 #include "services/common/rpc.h"

@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
-
 #include "services/common/logging.h"
 #include "services/common/server.h"
 #include "spdlog/spdlog.h"
@@ -12,14 +11,16 @@
 namespace fazhi {
 
 std::unique_ptr<auth::Authenticator> StartAuthenticator(const SecurityConfig& security) {
-  auto authenticator = auth::Authenticator::Create({security.keys_file, security.insecure_dev_mode});
+  auto authenticator =
+      auth::Authenticator::Create({security.keys_file, security.insecure_dev_mode});
   if (!authenticator.ok()) {
     spdlog::critical("{}", authenticator.status().message());
     return nullptr;
   }
   if (security.insecure_dev_mode) {
-    spdlog::warn("INSECURE DEVELOPMENT MODE: calls without credentials act as admin of every "
-                 "organization; loopback only, never in production");
+    spdlog::warn(
+        "INSECURE DEVELOPMENT MODE: calls without credentials act as admin of every "
+        "organization; loopback only, never in production");
   }
   const auto [callers, keys] = (*authenticator)->Size();
   spdlog::info("keys file {}: {} callers, {} valid API keys",

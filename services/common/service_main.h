@@ -5,12 +5,12 @@
 // configuration, logging, database, server (NOT_SERVING), migrations,
 // SERVING, and the drain on SIGTERM/SIGINT.
 
+#include <grpcpp/impl/codegen/service_type.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "services/common/auth/access.h"
 #include "services/common/config.h"

@@ -13,10 +13,10 @@
 #define FAZHI_STATUS_CONCAT(a, b) FAZHI_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status fazhi_status_ = (expr);             \
-    if (!fazhi_status_.ok()) return fazhi_status_;     \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status fazhi_status_ = (expr);         \
+    if (!fazhi_status_.ok()) return fazhi_status_; \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` declares or assigns `x` from the
@@ -24,8 +24,8 @@
 #define ASSIGN_OR_RETURN(lhs, expr) \
   FAZHI_ASSIGN_OR_RETURN_IMPL(FAZHI_STATUS_CONCAT(fazhi_statusor_, __LINE__), lhs, expr)
 
-#define FAZHI_ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr) \
-  auto statusor = (expr);                                \
+#define FAZHI_ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr)   \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -46,7 +46,8 @@ void FieldViolations::CheckText(absl::string_view field, absl::string_view value
     return;
   }
   if (static_cast<size_t>(length) > max_chars) {
-    Add(std::string(field), absl::StrCat("must be at most ", max_chars, " characters (got ", length, ")"));
+    Add(std::string(field),
+        absl::StrCat("must be at most ", max_chars, " characters (got ", length, ")"));
     return;
   }
   for (size_t i = 0; i < value.size();) {
@@ -71,7 +72,8 @@ void FieldViolations::CheckText(absl::string_view field, absl::string_view value
 void FieldViolations::CheckTextList(absl::string_view field, const std::vector<std::string>& values,
                                     size_t max_items, size_t max_chars) {
   if (values.size() > max_items) {
-    Add(std::string(field), absl::StrCat("must have at most ", max_items, " items (got ", values.size(), ")"));
+    Add(std::string(field),
+        absl::StrCat("must have at most ", max_items, " items (got ", values.size(), ")"));
     return;
   }
   for (size_t i = 0; i < values.size(); ++i) {
@@ -104,14 +106,15 @@ void FieldViolations::CheckYear(absl::string_view field, int year, bool required
     return;
   }
   if (year < kMinRecordYear || year > kMaxRecordYear) {
-    Add(std::string(field),
-        absl::StrCat("must be between ", kMinRecordYear, " and ", kMaxRecordYear, " (got ", year, ")"));
+    Add(std::string(field), absl::StrCat("must be between ", kMinRecordYear, " and ",
+                                         kMaxRecordYear, " (got ", year, ")"));
   }
 }
 
 void FieldViolations::CheckRange(absl::string_view field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) {
-    Add(std::string(field), absl::StrCat("must be between ", min, " and ", max, " (got ", value, ")"));
+    Add(std::string(field),
+        absl::StrCat("must be between ", min, " and ", max, " (got ", value, ")"));
   }
 }
 

@@ -5,7 +5,8 @@
 
 namespace fazhi::duty {
 
-// Who may call each RPC of the duty service: readers read, editors write (allocation included), supervisors and admins audit.
+// Who may call each RPC of the duty service: readers read, editors write (allocation included),
+// supervisors and admins audit.
 auth::AccessRules AccessRules();
 
 }  // namespace fazhi::duty

@@ -83,7 +83,7 @@ struct PlannedOfficer {
 };
 
 struct PowerPlan {
-  size_t power;  // index into DutySnapshot::powers
+  size_t power;                          // index into DutySnapshot::powers
   std::vector<PlannedOfficer> officers;  // lead first, then by person_id
 };
 

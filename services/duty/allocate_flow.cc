@@ -1,13 +1,13 @@
 // The allocation's two flow rounds (allocate_steps.h) on LEMON networks.
 
+#include <lemon/network_simplex.h>
+#include <lemon/preflow.h>
+#include <lemon/smart_graph.h>
+
 #include <algorithm>
 #include <limits>
 #include <memory>
 #include <utility>
-
-#include <lemon/network_simplex.h>
-#include <lemon/preflow.h>
-#include <lemon/smart_graph.h>
 
 #include "services/duty/allocate_steps.h"
 
@@ -238,13 +238,14 @@ void ChooseStaffedGroups(std::vector<Group>& groups, const std::vector<OfficerSt
       net = BuildNetwork(groups, officers, /*convex=*/false, 0);
       if (net->demand == 0) break;
       flow = MaxFlow(*net, &source_side);
-    } while (IncludeCandidates(groups, *net, officers, kPricedPerGroup,
-                               [&](Node a, Node b, Node officer, int64_t) -> int64_t {
-      auto on_source_side = [&](Node n) {
-        return n != lemon::INVALID && source_side[net->graph.id(n)];
-      };
-      return (on_source_side(a) || on_source_side(b)) && !on_source_side(officer) ? -1 : 0;
-    }));
+    } while (IncludeCandidates(
+        groups, *net, officers, kPricedPerGroup,
+        [&](Node a, Node b, Node officer, int64_t) -> int64_t {
+          auto on_source_side = [&](Node n) {
+            return n != lemon::INVALID && source_side[net->graph.id(n)];
+          };
+          return (on_source_side(a) || on_source_side(b)) && !on_source_side(officer) ? -1 : 0;
+        }));
     if (net->demand == 0) break;
     std::vector<GroupFlow> flows(groups.size());
     for (size_t gi = 0; gi < groups.size(); ++gi) {
@@ -278,10 +279,11 @@ std::vector<std::vector<int64_t>> SolvePlan(std::vector<Group>& groups,
     }
   } while (IncludeCandidates(groups, *net, officers, kPricedPerGroup,
                              [&](Node a, Node b, Node officer, int64_t cost) -> int64_t {
-    int64_t from = potential[net->graph.id(a)];
-    if (b != lemon::INVALID) from = std::min(from, potential[net->graph.id(b)]);
-    return cost + from - potential[net->graph.id(officer)];
-  }));
+                               int64_t from = potential[net->graph.id(a)];
+                               if (b != lemon::INVALID)
+                                 from = std::min(from, potential[net->graph.id(b)]);
+                               return cost + from - potential[net->graph.id(officer)];
+                             }));
   std::vector<std::vector<int64_t>> units(groups.size());
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     if (groups[gi].active > 0) units[gi] = UnitsByCandidate(flow, *net, gi);

@@ -14,14 +14,18 @@ namespace {
 
 const char* ReasonText(UnstaffedReason reason) {
   switch (reason) {
-    case UnstaffedReason::kNoQualifiedOfficer: return "too few established officers qualified for";
+    case UnstaffedReason::kNoQualifiedOfficer:
+      return "too few established officers qualified for";
     case UnstaffedReason::kCertificatesNotValid:
       return "too few valid certificates among officers of";
-    case UnstaffedReason::kNoLegalReviewer: return "no legally qualified eligible officer for";
-    case UnstaffedReason::kAllAtCapacity: return "eligible officers are at their maximum load in";
+    case UnstaffedReason::kNoLegalReviewer:
+      return "no legally qualified eligible officer for";
+    case UnstaffedReason::kAllAtCapacity:
+      return "eligible officers are at their maximum load in";
     case UnstaffedReason::kNotAllocated:
       return "eligible officers have room, but it is not allocated, in";
-    default: return "";
+    default:
+      return "";
   }
 }
 
@@ -159,8 +163,8 @@ void IncludeInitialArcs(std::vector<Group>& groups, const std::vector<OfficerSta
         fresh.push_back(k);
       }
     }
-    const size_t wanted = static_cast<size_t>(
-        std::max(0, group.need - kept) + std::max(0, extra_candidates));
+    const size_t wanted =
+        static_cast<size_t>(std::max(0, group.need - kept) + std::max(0, extra_candidates));
     const size_t p = group.members[0];
     auto spread = [p](size_t o) { return (o * 2654435761u + p * 40503u) % 65521u; };
     std::sort(fresh.begin(), fresh.end(), [&](size_t a, size_t b) {
@@ -342,10 +346,9 @@ UnstaffedPower DescribeUnstaffed(const DutySnapshot& snapshot, size_t power_inde
   u.qualified = why.qualified;
   u.eligible = why.eligible;
   u.eligible_legal = why.eligible_legal;
-  const std::string where = power.post_id.empty()
-                                ? absl::StrCat("domain \"", power.domain, "\"")
-                                : absl::StrCat("domain \"", power.domain, "\" and post ",
-                                               power.post_id);
+  const std::string where = power.post_id.empty() ? absl::StrCat("domain \"", power.domain, "\"")
+                                                  : absl::StrCat("domain \"", power.domain,
+                                                                 "\" and post ", power.post_id);
   u.detail = absl::StrCat(ReasonText(u.reason), " ", where, ": needs ", u.required,
                           power.needs_legal_review ? " (one legally qualified)" : "", "; ",
                           u.qualified, " qualified, ", u.eligible, " with a certificate valid on ",

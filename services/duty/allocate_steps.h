@@ -54,8 +54,8 @@ Holdings ReadAssignments(const DutySnapshot& snapshot);
 struct Group {
   std::vector<size_t> members;  // power indices, by code
   bool individual = false;
-  int32_t need = 0;    // officers each member needs from the flow
-  bool legal = false;  // each member needs a legally qualified one of them
+  int32_t need = 0;                  // officers each member needs from the flow
+  bool legal = false;                // each member needs a legally qualified one of them
   std::vector<size_t> candidates;    // officer indices
   std::vector<int64_t> change_cost;  // per candidate: 0 kept, 1 new
   // Per candidate: whether its arc is in the network yet (pricing adds the
@@ -149,8 +149,7 @@ PowerOutcome PlanPower(const DutySnapshot& snapshot, size_t power, const Pins& p
 
 // Why a power is not staffed (DiagnoseStaffing), with the sentence a report
 // shows; `pinned` is left to the caller.
-UnstaffedPower DescribeUnstaffed(const DutySnapshot& snapshot, size_t power,
-                                 absl::CivilDay as_of);
+UnstaffedPower DescribeUnstaffed(const DutySnapshot& snapshot, size_t power, absl::CivilDay as_of);
 
 // The plan's statistics from its staffed, unstaffed, removed and loads;
 // min, max and sum of squares of the loads run over officers eligible for

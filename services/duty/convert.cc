@@ -243,9 +243,10 @@ v1::Officer ToProto(const Officer& o) {
 
 Assignment FromProto(const v1::Assignment& p) {
   Assignment a;
-  a.role = p.role() == v1::ASSIGNMENT_ROLE_LEAD ? AssignmentRole::kLead : AssignmentRole::kAssistant;
+  a.role =
+      p.role() == v1::ASSIGNMENT_ROLE_LEAD ? AssignmentRole::kLead : AssignmentRole::kAssistant;
   a.origin = p.origin() == v1::ASSIGNMENT_ORIGIN_COMPUTED ? AssignmentOrigin::kComputed
-                                                           : AssignmentOrigin::kPinned;
+                                                          : AssignmentOrigin::kPinned;
   a.notes = p.notes();
   return a;
 }
@@ -345,7 +346,8 @@ void FillPowers(const std::string& org, const DutySnapshot& s, const CoverageRep
     p->set_valid_certified_officers(pc.valid_certified);
     p->set_legally_qualified_officers(pc.legally_qualified);
     p->set_lead(Ref(org, "officers", pc.lead_id));
-    for (const std::string& id : pc.officer_ids) p->add_officers(ChildResourceName(org, "officers", id));
+    for (const std::string& id : pc.officer_ids)
+      p->add_officers(ChildResourceName(org, "officers", id));
     p->set_staffed(pc.staffed);
   }
 }

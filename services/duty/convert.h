@@ -13,7 +13,6 @@
 
 namespace fazhi::duty {
 
-
 Power FromProto(const v1::Power& proto);
 v1::Power ToProto(const Power& power);
 

@@ -18,10 +18,14 @@ std::string Day(absl::CivilDay day) { return kernel::FormatDate(day); }
 
 const char* StatusName(CertificateStatus status) {
   switch (status) {
-    case CertificateStatus::kValid: return "VALID";
-    case CertificateStatus::kSuspended: return "SUSPENDED";
-    case CertificateStatus::kRevoked: return "REVOKED";
-    default: return "UNSPECIFIED";
+    case CertificateStatus::kValid:
+      return "VALID";
+    case CertificateStatus::kSuspended:
+      return "SUSPENDED";
+    case CertificateStatus::kRevoked:
+      return "REVOKED";
+    default:
+      return "UNSPECIFIED";
   }
 }
 
@@ -57,8 +61,8 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
   report.as_of = options.as_of;
   const absl::CivilDay day = options.as_of;
   DutyTotals& totals = report.totals;
-  totals.training_year = options.training_year != 0 ? options.training_year
-                                                     : static_cast<int32_t>(day.year());
+  totals.training_year =
+      options.training_year != 0 ? options.training_year : static_cast<int32_t>(day.year());
   totals.required_training_hours = options.required_training_hours;
 
   std::map<std::string, size_t> officer_index;
@@ -120,8 +124,8 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
       ++totals.staffed_powers;
       ++domain.staffed_powers;
     }
-    const UnstaffedReason reason = pc.staffed ? UnstaffedReason::kUnspecified
-                                              : why_unstaffed(power, pc);
+    const UnstaffedReason reason =
+        pc.staffed ? UnstaffedReason::kUnspecified : why_unstaffed(power, pc);
     if (pc.assigned == 0) {
       Gap gap = PowerGap(GapType::kPowerUnassigned, power);
       gap.reason = reason;
@@ -143,8 +147,9 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
         Gap gap = PowerGap(GapType::kPowerWithoutLegalReviewer, power);
         gap.reason = reason;
         gap.required = 1;
-        gap.detail = "it needs 法制审核 and none of its officers who may enforce it holds a legal "
-                     "qualification";
+        gap.detail =
+            "it needs 法制审核 and none of its officers who may enforce it holds a legal "
+            "qualification";
         report.gaps.push_back(std::move(gap));
       }
     }
@@ -194,9 +199,10 @@ CoverageReport Cover(const DutySnapshot& s, const CoverageOptions& options) {
       Gap gap = OfficerGap(GapType::kCertificateNotValid, o);
       gap.date = c.expiry;
       gap.days = days;
-      gap.detail = c.status != CertificateStatus::kValid
-                       ? absl::StrCat("certificate ", c.number, " is ", StatusName(c.status))
-                       : absl::StrCat("certificate ", c.number, " is valid only from ", Day(c.issued));
+      gap.detail =
+          c.status != CertificateStatus::kValid
+              ? absl::StrCat("certificate ", c.number, " is ", StatusName(c.status))
+              : absl::StrCat("certificate ", c.number, " is valid only from ", Day(c.issued));
       report.gaps.push_back(std::move(gap));
     } else if (c.expiry < day) {
       Gap gap = OfficerGap(GapType::kCertificateExpired, o);
@@ -256,15 +262,19 @@ absl::Status CheckEligibleByHand(const AssignmentContext& c, absl::CivilDay toda
   if (!cert.present()) {
     reasons.push_back("holds no enforcement certificate (行政执法证)");
   } else if (cert.status != CertificateStatus::kValid) {
-    reasons.push_back(absl::StrCat("holds certificate ", cert.number, " which is ", StatusName(cert.status)));
+    reasons.push_back(
+        absl::StrCat("holds certificate ", cert.number, " which is ", StatusName(cert.status)));
   } else if (today < cert.issued) {
-    reasons.push_back(absl::StrCat("holds certificate ", cert.number, " valid only from ", Day(cert.issued)));
+    reasons.push_back(
+        absl::StrCat("holds certificate ", cert.number, " valid only from ", Day(cert.issued)));
   } else if (cert.expiry < today) {
-    reasons.push_back(absl::StrCat("holds certificate ", cert.number, " which expired on ", Day(cert.expiry)));
+    reasons.push_back(
+        absl::StrCat("holds certificate ", cert.number, " which expired on ", Day(cert.expiry)));
   }
   if (!o.QualifiedFor(p.domain)) {
-    reasons.push_back(absl::StrCat("is not qualified for the domain \"", p.domain, "\" (qualified for: ",
-                                   o.domains.empty() ? "none" : absl::StrJoin(o.domains, ", "), ")"));
+    reasons.push_back(absl::StrCat(
+        "is not qualified for the domain \"", p.domain,
+        "\" (qualified for: ", o.domains.empty() ? "none" : absl::StrJoin(o.domains, ", "), ")"));
   }
   if (!p.post_id.empty() && o.post_id != p.post_id) {
     reasons.push_back(absl::StrCat("does not hold the power's post ",
@@ -275,19 +285,19 @@ absl::Status CheckEligibleByHand(const AssignmentContext& c, absl::CivilDay toda
                                    " powers, the maximum load of ", o.MaxLoad()));
   }
   if (reasons.empty()) return absl::OkStatus();
-  return absl::FailedPreconditionError(
-      absl::StrCat("officer ", who, " may not enforce power ", p.code, " on ", Day(today), ": ",
-                   absl::StrJoin(reasons, "; ")));
+  return absl::FailedPreconditionError(absl::StrCat("officer ", who, " may not enforce power ",
+                                                    p.code, " on ", Day(today), ": ",
+                                                    absl::StrJoin(reasons, "; ")));
 }
 
 absl::Status CheckSingleLead(const AssignmentContext& c, const Assignment& assignment) {
   if (assignment.role != AssignmentRole::kLead) return absl::OkStatus();
   for (const Assignment& a : c.power_assignments) {
     if (a.role == AssignmentRole::kLead && a.officer_id != assignment.officer_id) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "power ", c.power.code, " already has a lead (主办), ",
-          ChildResourceName(c.power.meta.org, "officers", a.officer_id),
-          "; make that one an assistant first"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("power ", c.power.code, " already has a lead (主办), ",
+                       ChildResourceName(c.power.meta.org, "officers", a.officer_id),
+                       "; make that one an assistant first"));
     }
   }
   return absl::OkStatus();

@@ -73,7 +73,7 @@ struct DomainCoverage {
 
 struct DutyTotals {
   int32_t powers = 0;
-  std::vector<std::pair<PowerType, int32_t>> powers_by_type;  // enum order
+  std::vector<std::pair<PowerType, int32_t>> powers_by_type;      // enum order
   std::vector<std::pair<std::string, int32_t>> powers_by_domain;  // by domain
   int32_t powers_needing_legal_review = 0;
   int32_t staffed_powers = 0;
@@ -103,7 +103,7 @@ struct CoverageOptions {
 
 // Where one officer stands on the day: the records behind the officer counts.
 struct OfficerStanding {
-  size_t officer;  // index into the snapshot
+  size_t officer;          // index into the snapshot
   bool certified = false;  // certificate valid on the day
   bool training_applies = false;
   int32_t training_hours = 0;

@@ -122,7 +122,8 @@ DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clo
 // Powers.
 
 grpc::Status DutyServiceImpl::GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) {
-  return calls_->Run(c, "GetPower", *r, [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
+  return calls_->Run(c, "GetPower", *r,
+                     [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest* r,
@@ -132,7 +133,8 @@ grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest
     auto org = ParseOrgName(r->parent(), "parent", v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
     CheckFilterText("domain", r->domain(), v);
-    if (!v1::PowerType_IsValid(r->type())) v.Add("type", absl::StrCat("unknown power type ", r->type()));
+    if (!v1::PowerType_IsValid(r->type()))
+      v.Add("type", absl::StrCat("unknown power type ", r->type()));
     auto post = ParseReference(r->post(), "posts", org.value_or(""), "post", v);
     RETURN_IF_ERROR(v.ToStatus());
     PowerFilter filter{r->domain(), r->type(), *post};
@@ -147,16 +149,19 @@ grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest
   });
 }
 
-grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r, v1::Power* out) {
+grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r,
+                                          v1::Power* out) {
   return calls_->Run(c, "CreatePower", *r, [&] {
-    return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(), r->request_id(),
-                                     *r, out);
+    return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(),
+                                     r->request_id(), *r, out);
   });
 }
 
-grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r, v1::Power* out) {
-  return calls_->Run(c, "UpdatePower", *r,
-                     [&] { return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out); });
+grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r,
+                                          v1::Power* out) {
+  return calls_->Run(c, "UpdatePower", *r, [&] {
+    return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out);
+  });
 }
 
 grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty*) {
@@ -164,18 +169,21 @@ grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerReque
                      [&] { return DeleteRecord<PowerTraits>(*store_, r->name(), r->etag()); });
 }
 
-grpc::Status DutyServiceImpl::ImportPowers(Context* c, grpc::ServerReader<v1::ImportPowersRequest>* reader,
+grpc::Status DutyServiceImpl::ImportPowers(Context* c,
+                                           grpc::ServerReader<v1::ImportPowersRequest>* reader,
                                            Report* out) {
   return calls_->RunStream(c, "ImportPowers", [&] {
     return ImportRecords<PowerTraits>(
-        *store_, reader, [](const v1::ImportPowersRequest& r) -> const auto& { return r.powers(); }, out);
+        *store_, reader, [](const v1::ImportPowersRequest& r) -> const auto& { return r.powers(); },
+        out);
   });
 }
 
 // Posts.
 
 grpc::Status DutyServiceImpl::GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) {
-  return calls_->Run(c, "GetPost", *r, [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
+  return calls_->Run(c, "GetPost", *r,
+                     [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* r,
@@ -197,16 +205,19 @@ grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* 
   });
 }
 
-grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r, v1::Post* out) {
+grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r,
+                                         v1::Post* out) {
   return calls_->Run(c, "CreatePost", *r, [&] {
-    return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(), *r,
-                                    out);
+    return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(),
+                                    *r, out);
   });
 }
 
-grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r, v1::Post* out) {
-  return calls_->Run(c, "UpdatePost", *r,
-                     [&] { return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out); });
+grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r,
+                                         v1::Post* out) {
+  return calls_->Run(c, "UpdatePost", *r, [&] {
+    return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out);
+  });
 }
 
 grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest* r, Empty*) {
@@ -216,8 +227,10 @@ grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest
 
 // Officers.
 
-grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r, v1::Officer* out) {
-  return calls_->Run(c, "GetOfficer", *r, [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
+grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r,
+                                         v1::Officer* out) {
+  return calls_->Run(c, "GetOfficer", *r,
+                     [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
 }
 
 grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersRequest* r,
@@ -228,7 +241,8 @@ grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersReq
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
     CheckFilterText("domain", r->domain(), v);
     if (!v1::CertificateStatus_IsValid(r->certificate_status())) {
-      v.Add("certificate_status", absl::StrCat("unknown certificate status ", r->certificate_status()));
+      v.Add("certificate_status",
+            absl::StrCat("unknown certificate status ", r->certificate_status()));
     }
     auto post = ParseReference(r->post(), "posts", org.value_or(""), "post", v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -270,8 +284,8 @@ grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
                                              Report* out) {
   return calls_->RunStream(c, "ImportOfficers", [&] {
     return ImportRecords<OfficerTraits>(
-        *store_, reader, [](const v1::ImportOfficersRequest& r) -> const auto& { return r.officers(); },
-        out);
+        *store_, reader,
+        [](const v1::ImportOfficersRequest& r) -> const auto& { return r.officers(); }, out);
   });
 }
 
@@ -283,8 +297,8 @@ grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentR
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(Assignment a,
-                     store_->GetAssignment(name->org, AssignmentId(name->power_id, name->officer_id)));
+    ASSIGN_OR_RETURN(Assignment a, store_->GetAssignment(
+                                       name->org, AssignmentId(name->power_id, name->officer_id)));
     *out = ToProto(a);
     return absl::OkStatus();
   });
@@ -296,7 +310,8 @@ grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignme
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/true, v);
     const int page_size = ResolvePageSize(r->page_size(), "page_size", v);
-    auto officer = ParseReference(r->officer(), "officers", parent ? parent->org : "", "officer", v);
+    auto officer =
+        ParseReference(r->officer(), "officers", parent ? parent->org : "", "officer", v);
     if (!v1::AssignmentOrigin_IsValid(r->origin())) {
       v.Add("origin", absl::StrCat("unknown assignment origin ", r->origin()));
     }
@@ -310,7 +325,9 @@ grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignme
           if (pos.size() == 2) position = AssignmentPosition{pos[0], pos[1]};
           return store_->ListAssignments(parent->org, filter, position, limit);
         },
-        [](const Assignment& a) { return std::vector<std::string>{a.power_id, a.officer_id}; },
+        [](const Assignment& a) {
+          return std::vector<std::string>{a.power_id, a.officer_id};
+        },
         out->mutable_assignments(), out->mutable_next_page_token());
   });
 }
@@ -320,7 +337,8 @@ grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssig
   return calls_->Run(c, "CreateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/false, v);
-    const std::string officer_name = r->officer().empty() ? r->assignment().officer() : r->officer();
+    const std::string officer_name =
+        r->officer().empty() ? r->assignment().officer() : r->officer();
     std::optional<std::string> officer;
     if (officer_name.empty()) {
       v.Add("officer", "is required (orgs/{org}/officers/{officer})");
@@ -329,7 +347,8 @@ grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssig
     }
     ValidateAssignment(r->assignment(), "assignment.", v);
     if (r->assignment().origin() == v1::ASSIGNMENT_ORIGIN_COMPUTED) {
-      v.Add("assignment.origin", "only the allocator makes COMPUTED assignments; leave it unset or PINNED");
+      v.Add("assignment.origin",
+            "only the allocator makes COMPUTED assignments; leave it unset or PINNED");
     }
     RETURN_IF_ERROR(v.ToStatus());
     Assignment a = FromProto(r->assignment());
@@ -357,7 +376,8 @@ grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssig
     for (int i = 0; i < r->update_mask().paths_size(); ++i) {
       const std::string& path = r->update_mask().paths(i);
       if (path == "officer" || path == "post") {
-        v.Add(absl::StrCat("update_mask.paths[", i, "]"), absl::StrCat("\"", path, "\" is output only"));
+        v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+              absl::StrCat("\"", path, "\" is output only"));
       }
     }
     RETURN_IF_ERROR(v.ToStatus());
@@ -383,13 +403,15 @@ grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssig
   });
 }
 
-grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r, Empty*) {
+grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r,
+                                               Empty*) {
   return calls_->Run(c, "DeleteAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
     auto expected = ParseEtagField(r->etag(), "etag", v);
     RETURN_IF_ERROR(v.ToStatus());
-    return store_->DeleteAssignment(name->org, AssignmentId(name->power_id, name->officer_id), expected);
+    return store_->DeleteAssignment(name->org, AssignmentId(name->power_id, name->officer_id),
+                                    expected);
   });
 }
 
@@ -411,11 +433,12 @@ grpc::Status DutyServiceImpl::AllocateDuties(Context* c, const v1::AllocateDutie
     } else {
       // The plan is computed inside the write transaction from what it
       // reads there, so it is stored whole or not at all and never stale.
-      RETURN_IF_ERROR(store_->ApplyPlan(*org, [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
-        snapshot = s;
-        plan = Allocate(snapshot, as_of);
-        return AssignmentChanges{plan.computed, plan.removed};
-      }));
+      RETURN_IF_ERROR(
+          store_->ApplyPlan(*org, [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
+            snapshot = s;
+            plan = Allocate(snapshot, as_of);
+            return AssignmentChanges{plan.computed, plan.removed};
+          }));
     }
     *out = ToProto(*org, as_of, snapshot, plan, /*committed=*/!r->dry_run());
     return absl::OkStatus();
@@ -430,7 +453,8 @@ void CheckCoverageOptions(int32_t expiring, int32_t hours, absl::string_view exp
   v.CheckRange(hours_field, hours, 0, kMaxTrainingHours);
 }
 
-CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t expiring, int32_t hours) {
+CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t expiring,
+                        int32_t hours) {
   CoverageOptions options;
   options.as_of = as_of;
   options.training_year = training_year;
@@ -441,7 +465,8 @@ CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t exp
 
 }  // namespace
 
-grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r, v1::Coverage* out) {
+grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r,
+                                          v1::Coverage* out) {
   return calls_->Run(c, "GetCoverage", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
@@ -451,8 +476,8 @@ grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageReque
     RETURN_IF_ERROR(v.ToStatus());
     const absl::CivilDay as_of = DayOr(r->as_of(), today_());
     ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
-    CoverageReport report = Cover(snapshot, Options(as_of, 0, r->expiring_within_days(),
-                                                    r->required_training_hours()));
+    CoverageReport report =
+        Cover(snapshot, Options(as_of, 0, r->expiring_within_days(), r->required_training_hours()));
     ToProto(*org, snapshot, report, out);
     return absl::OkStatus();
   });
@@ -477,9 +502,9 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
   });
 }
 
-grpc::Status DutyServiceImpl::ListAuditRecords(grpc::ServerContext* context,
-                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
-                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+grpc::Status DutyServiceImpl::ListAuditRecords(
+    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+    fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);
   });

@@ -4,13 +4,12 @@
 // gRPC handlers of fazhi.duty.v1.DutyService: validate the request,
 // convert it, call the store or the allocation/coverage logic, convert back.
 
-
 #include "absl/time/civil_time.h"
 #include "fazhi/duty/v1/duty.grpc.pb.h"
 #include "services/common/auth/audit.h"
 #include "services/common/rpc.h"
-#include "services/kernel/dates.h"
 #include "services/duty/duty_store.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::duty {
 
@@ -27,7 +26,8 @@ class DutyServiceImpl final : public v1::DutyService::Service {
   using Report = fazhi::type::v1::ImportReport;
 
   grpc::Status GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) override;
-  grpc::Status ListPowers(Context* c, const v1::ListPowersRequest* r, v1::ListPowersResponse* out) override;
+  grpc::Status ListPowers(Context* c, const v1::ListPowersRequest* r,
+                          v1::ListPowersResponse* out) override;
   grpc::Status CreatePower(Context* c, const v1::CreatePowerRequest* r, v1::Power* out) override;
   grpc::Status UpdatePower(Context* c, const v1::UpdatePowerRequest* r, v1::Power* out) override;
   grpc::Status DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty* out) override;
@@ -35,7 +35,8 @@ class DutyServiceImpl final : public v1::DutyService::Service {
                             Report* out) override;
 
   grpc::Status GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) override;
-  grpc::Status ListPosts(Context* c, const v1::ListPostsRequest* r, v1::ListPostsResponse* out) override;
+  grpc::Status ListPosts(Context* c, const v1::ListPostsRequest* r,
+                         v1::ListPostsResponse* out) override;
   grpc::Status CreatePost(Context* c, const v1::CreatePostRequest* r, v1::Post* out) override;
   grpc::Status UpdatePost(Context* c, const v1::UpdatePostRequest* r, v1::Post* out) override;
   grpc::Status DeletePost(Context* c, const v1::DeletePostRequest* r, Empty* out) override;
@@ -43,20 +44,24 @@ class DutyServiceImpl final : public v1::DutyService::Service {
   grpc::Status GetOfficer(Context* c, const v1::GetOfficerRequest* r, v1::Officer* out) override;
   grpc::Status ListOfficers(Context* c, const v1::ListOfficersRequest* r,
                             v1::ListOfficersResponse* out) override;
-  grpc::Status CreateOfficer(Context* c, const v1::CreateOfficerRequest* r, v1::Officer* out) override;
-  grpc::Status UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r, v1::Officer* out) override;
+  grpc::Status CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
+                             v1::Officer* out) override;
+  grpc::Status UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
+                             v1::Officer* out) override;
   grpc::Status DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty* out) override;
   grpc::Status ImportOfficers(Context* c, grpc::ServerReader<v1::ImportOfficersRequest>* reader,
                               Report* out) override;
 
-  grpc::Status GetAssignment(Context* c, const v1::GetAssignmentRequest* r, v1::Assignment* out) override;
+  grpc::Status GetAssignment(Context* c, const v1::GetAssignmentRequest* r,
+                             v1::Assignment* out) override;
   grpc::Status ListAssignments(Context* c, const v1::ListAssignmentsRequest* r,
                                v1::ListAssignmentsResponse* out) override;
   grpc::Status CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
                                 v1::Assignment* out) override;
   grpc::Status UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
                                 v1::Assignment* out) override;
-  grpc::Status DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r, Empty* out) override;
+  grpc::Status DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r,
+                                Empty* out) override;
 
   grpc::Status AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
                               v1::AllocateDutiesResponse* out) override;

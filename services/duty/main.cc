@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         auto store = std::make_shared<fazhi::duty::SqlDutyStore>(db);
         auto service = std::make_shared<fazhi::duty::DutyServiceImpl>(store.get(), calls);
         service->set_audit_log(audit);
-        return fazhi::ServiceParts{store, service, fazhi::duty::v1::DutyService::service_full_name()};
+        return fazhi::ServiceParts{store, service,
+                                   fazhi::duty::v1::DutyService::service_full_name()};
       });
 }

@@ -153,9 +153,9 @@ inline std::string AssignmentId(const std::string& power_id, const std::string& 
 
 // Everything allocation and coverage read, taken in one snapshot.
 struct DutySnapshot {
-  std::vector<Power> powers;        // ordered by code
-  std::vector<Post> posts;          // ordered by id
-  std::vector<Officer> officers;    // ordered by person_id
+  std::vector<Power> powers;            // ordered by code
+  std::vector<Post> posts;              // ordered by id
+  std::vector<Officer> officers;        // ordered by person_id
   std::vector<Assignment> assignments;  // ordered by (power_id, officer_id)
 };
 

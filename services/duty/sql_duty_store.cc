@@ -37,8 +37,8 @@ Value Int(int64_t n) { return Value(n); }
 // A LIKE pattern matching `item` as a whole element of a JSON string list.
 std::string JsonListContains(const std::string& item) {
   const std::string quoted = Json(item).dump();
-  return absl::StrCat("%", absl::StrReplaceAll(quoted, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}),
-                      "%");
+  return absl::StrCat(
+      "%", absl::StrReplaceAll(quoted, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}), "%");
 }
 
 // Appends "AND <condition>" with its parameter numbered after `params`.
@@ -89,7 +89,8 @@ struct PowerCodec {
   }
   static std::vector<Value> Values(const Power& p) {
     Json stages = Json::array();
-    for (const ResponsibilityStage& s : p.stages) stages.push_back({{"stage", s.stage}, {"duty", s.duty}});
+    for (const ResponsibilityStage& s : p.stages)
+      stages.push_back({{"stage", s.stage}, {"duty", s.duty}});
     return {Value(p.code),
             Value(p.item_name),
             Value(p.sub_item_name),
@@ -145,7 +146,8 @@ struct OfficerCodec {
   }
   static std::vector<Value> Values(const Officer& o) {
     Json training = Json::array();
-    for (const TrainingHours& t : o.training) training.push_back({{"year", t.year}, {"hours", t.hours}});
+    for (const TrainingHours& t : o.training)
+      training.push_back({{"year", t.year}, {"hours", t.hours}});
     const bool has = o.certificate.present();
     return {Value(o.person_id),
             Value(o.display_name),
@@ -175,7 +177,8 @@ struct OfficerCodec {
     o.legal_qualification = row.Bool(c + 8);
     Json training = Json::parse(row.Text(c + 9), nullptr, false);
     if (training.is_array()) {
-      for (const auto& t : training) o.training.push_back({t.value("year", 0), t.value("hours", 0)});
+      for (const auto& t : training)
+        o.training.push_back({t.value("year", 0), t.value("hours", 0)});
     }
     o.max_load = static_cast<int32_t>(row.Int(c + 10));
     o.established = row.Bool(c + 11);
@@ -187,13 +190,19 @@ struct OfficerCodec {
 
 struct AssignmentCodec {
   static const sql::RecordTableSpec& Spec() {
-    static const auto* spec = new sql::RecordTableSpec{
-        "assignments", "assignment", {"power_id", "officer_id", "role", "origin", "post_id", "notes"}};
+    static const auto* spec =
+        new sql::RecordTableSpec{"assignments",
+                                 "assignment",
+                                 {"power_id", "officer_id", "role", "origin", "post_id", "notes"}};
     return *spec;
   }
   static std::vector<Value> Values(const Assignment& a) {
-    return {Value(a.power_id), Value(a.officer_id), Int(static_cast<int>(a.role)),
-            Int(static_cast<int>(a.origin)), Value(a.post_id), Value(a.notes)};
+    return {Value(a.power_id),
+            Value(a.officer_id),
+            Int(static_cast<int>(a.role)),
+            Int(static_cast<int>(a.origin)),
+            Value(a.post_id),
+            Value(a.notes)};
   }
   static Assignment FromRow(const Row& row, size_t c) {
     Assignment a;
@@ -221,8 +230,8 @@ absl::Status PostExists(Transaction& tx, const std::string& org, const std::stri
   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM posts WHERE org = $1 AND id = $2",
                                        {Value(org), Value(post_id)}));
   if (rows.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("post ", ChildResourceName(org, "posts", post_id), " does not exist; create it first"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "post ", ChildResourceName(org, "posts", post_id), " does not exist; create it first"));
   }
   return absl::OkStatus();
 }
@@ -246,7 +255,8 @@ absl::Status CheckOfficerKeys(Transaction& tx, const Officer& o) {
 // Updates a record after its key checks; a missing record is NOT_FOUND
 // before its keys are checked.
 template <typename Table, typename T, typename Check>
-absl::StatusOr<T> UpdateChecked(sql::Database& db, T record, int64_t expected_revision, Check check) {
+absl::StatusOr<T> UpdateChecked(sql::Database& db, T record, int64_t expected_revision,
+                                Check check) {
   return Write<T>(db, [&](Transaction& tx) -> absl::StatusOr<T> {
     RETURN_IF_ERROR(Table::Get(tx, record.meta.org, record.meta.id).status());
     RETURN_IF_ERROR(check(tx, record));
@@ -269,21 +279,22 @@ absl::Status RefuseIfReferenced(Transaction& tx, const std::string& org, const s
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Assignment>> SelectAssignments(Transaction& tx, const std::string& org,
-                                                          const AssignmentFilter& filter,
-                                                          const std::optional<AssignmentPosition>& after,
-                                                          int limit) {
+absl::StatusOr<std::vector<Assignment>> SelectAssignments(
+    Transaction& tx, const std::string& org, const AssignmentFilter& filter,
+    const std::optional<AssignmentPosition>& after, int limit) {
   std::string where = "org = $1";
   std::vector<Value> params = {Value(org)};
   if (!filter.power_id.empty()) AddCondition(where, params, "power_id = ?", Value(filter.power_id));
-  if (!filter.officer_id.empty()) AddCondition(where, params, "officer_id = ?", Value(filter.officer_id));
+  if (!filter.officer_id.empty())
+    AddCondition(where, params, "officer_id = ?", Value(filter.officer_id));
   if (filter.origin != 0) AddCondition(where, params, "origin = ?", Int(filter.origin));
   if (after) {
     params.push_back(Value(after->power_id));
     params.push_back(Value(after->officer_id));
     // A row value seeks the (org, power_id, officer_id) index to the
     // position on both drivers (see the study store's lists).
-    absl::StrAppend(&where, " AND (power_id, officer_id) > ($", params.size() - 1, ", $", params.size(), ")");
+    absl::StrAppend(&where, " AND (power_id, officer_id) > ($", params.size() - 1, ", $",
+                    params.size(), ")");
   }
   return AssignmentTable::Select(tx, where, params, "power_id, officer_id", limit);
 }
@@ -308,7 +319,8 @@ absl::StatusOr<AssignmentContext> ReadContext(Transaction& tx, const Assignment&
                    SelectAssignments(tx, a.meta.org, by_officer, std::nullopt, 0));
   AssignmentFilter by_power;
   by_power.power_id = a.power_id;
-  ASSIGN_OR_RETURN(context.power_assignments, SelectAssignments(tx, a.meta.org, by_power, std::nullopt, 0));
+  ASSIGN_OR_RETURN(context.power_assignments,
+                   SelectAssignments(tx, a.meta.org, by_power, std::nullopt, 0));
   return context;
 }
 
@@ -423,13 +435,15 @@ absl::StatusOr<std::vector<Officer>> SqlDutyStore::ListOfficers(const std::strin
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     if (!filter.domain.empty()) {
-      AddCondition(where, params, "domains LIKE ? ESCAPE '\\'", Value(JsonListContains(filter.domain)));
+      AddCondition(where, params, "domains LIKE ? ESCAPE '\\'",
+                   Value(JsonListContains(filter.domain)));
     }
     if (filter.certificate_status != 0) {
       AddCondition(where, params, "certificate_status = ?", Int(filter.certificate_status));
     }
     if (!filter.post_id.empty()) AddCondition(where, params, "post_id = ?", Value(filter.post_id));
-    if (!after_person_id.empty()) AddCondition(where, params, "person_id > ?", Value(after_person_id));
+    if (!after_person_id.empty())
+      AddCondition(where, params, "person_id > ?", Value(after_person_id));
     return OfficerTable::Select(tx, where, params, "person_id", limit);
   });
 }
@@ -445,10 +459,10 @@ absl::StatusOr<Officer> SqlDutyStore::UpdateOfficer(Officer officer, int64_t exp
 absl::Status SqlDutyStore::DeleteOfficer(const std::string& org, const std::string& id,
                                          std::optional<int64_t> expected_revision) {
   return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-    RETURN_IF_ERROR(RefuseIfReferenced(
-        tx, org, "assignments", "officer_id", id,
-        absl::StrCat("officer ", ChildResourceName(org, "officers", id)),
-        "delete their assignments or re-run allocation without them first"));
+    RETURN_IF_ERROR(
+        RefuseIfReferenced(tx, org, "assignments", "officer_id", id,
+                           absl::StrCat("officer ", ChildResourceName(org, "officers", id)),
+                           "delete their assignments or re-run allocation without them first"));
     return OfficerTable::Delete(tx, org, id, expected_revision);
   });
 }
@@ -476,9 +490,9 @@ absl::StatusOr<Assignment> SqlDutyStore::GetAssignment(const std::string& org,
 absl::StatusOr<std::vector<Assignment>> SqlDutyStore::ListAssignments(
     const std::string& org, const AssignmentFilter& filter,
     const std::optional<AssignmentPosition>& after, int limit) {
-  return Read<std::vector<Assignment>>(
-      db_->StaleReads(),
-      [&](Transaction& tx) { return SelectAssignments(tx, org, filter, after, limit); });
+  return Read<std::vector<Assignment>>(db_->StaleReads(), [&](Transaction& tx) {
+    return SelectAssignments(tx, org, filter, after, limit);
+  });
 }
 
 absl::StatusOr<Assignment> SqlDutyStore::CreateAssignment(Assignment assignment,
@@ -504,7 +518,8 @@ absl::StatusOr<Assignment> SqlDutyStore::UpdateAssignment(Assignment assignment,
                                                           int64_t expected_revision,
                                                           const AssignmentCheck& check) {
   return Write<Assignment>(*db_, [&](Transaction& tx) -> absl::StatusOr<Assignment> {
-    ASSIGN_OR_RETURN(Assignment current, AssignmentTable::Get(tx, assignment.meta.org, assignment.meta.id));
+    ASSIGN_OR_RETURN(Assignment current,
+                     AssignmentTable::Get(tx, assignment.meta.org, assignment.meta.id));
     Assignment record = assignment;
     record.power_id = current.power_id;
     record.officer_id = current.officer_id;
@@ -536,7 +551,8 @@ absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction&
     for (const std::string& id : changes.removed) {
       auto it = stored.find(id);
       if (it == stored.end() || it->second->origin != AssignmentOrigin::kComputed) {
-        return absl::InternalError(absl::StrCat("plan removes ", id, ", which is not a computed assignment"));
+        return absl::InternalError(
+            absl::StrCat("plan removes ", id, ", which is not a computed assignment"));
       }
       RETURN_IF_ERROR(AssignmentTable::Delete(tx, org, id, it->second->meta.revision));
     }
@@ -550,7 +566,8 @@ absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction&
       }
       const Assignment& current = *it->second;
       if (current.origin != AssignmentOrigin::kComputed) {
-        return absl::InternalError(absl::StrCat("plan overwrites the pinned assignment ", a.meta.id));
+        return absl::InternalError(
+            absl::StrCat("plan overwrites the pinned assignment ", a.meta.id));
       }
       if (current.role == a.role && current.post_id == a.post_id) continue;
       a.meta = current.meta;

@@ -11,7 +11,9 @@
 namespace fazhi::duty {
 namespace {
 
-std::string F(absl::string_view prefix, absl::string_view field) { return absl::StrCat(prefix, field); }
+std::string F(absl::string_view prefix, absl::string_view field) {
+  return absl::StrCat(prefix, field);
+}
 
 std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& items) {
   return std::vector<std::string>(items.begin(), items.end());
@@ -32,7 +34,8 @@ void CheckExternalId(absl::string_view field, absl::string_view id, FieldViolati
   if (id.find(' ') != absl::string_view::npos) v.Add(std::string(field), "must not contain spaces");
 }
 
-void CheckDomains(absl::string_view field, const google::protobuf::RepeatedPtrField<std::string>& domains,
+void CheckDomains(absl::string_view field,
+                  const google::protobuf::RepeatedPtrField<std::string>& domains,
                   FieldViolations& v) {
   v.CheckTextList(field, ToVector(domains), kMaxDomains, kMaxDomainChars);
   std::set<std::string> seen;
@@ -60,7 +63,8 @@ std::optional<std::string> ParseReference(const std::string& name, absl::string_
   FieldViolations local;
   auto parsed = ParseChildName(name, collection, field, local);
   if (!parsed) {
-    v.Add(std::string(field), absl::StrCat("must be orgs/{org}/", collection, "/{id} (got \"", name, "\")"));
+    v.Add(std::string(field),
+          absl::StrCat("must be orgs/{org}/", collection, "/{id} (got \"", name, "\")"));
     return std::nullopt;
   }
   if (!org.empty() && parsed->org != org) {
@@ -82,10 +86,12 @@ void ValidatePower(const v1::Power& p, absl::string_view prefix, const std::stri
   v.CheckText(F(prefix, "item_name"), p.item_name(), kMaxNameChars, /*required=*/true);
   v.CheckText(F(prefix, "sub_item_name"), p.sub_item_name(), kMaxNameChars);
   if (p.type() == v1::POWER_TYPE_UNSPECIFIED || !v1::PowerType_IsValid(p.type())) {
-    v.Add(F(prefix, "type"), absl::StrCat("must be one of the PowerType values (got ", p.type(), ")"));
+    v.Add(F(prefix, "type"),
+          absl::StrCat("must be one of the PowerType values (got ", p.type(), ")"));
   }
   v.CheckText(F(prefix, "domain"), p.domain(), kMaxDomainChars, /*required=*/true);
-  v.CheckTextList(F(prefix, "setting_basis"), ToVector(p.setting_basis()), kMaxBasisItems, kMaxBasisChars);
+  v.CheckTextList(F(prefix, "setting_basis"), ToVector(p.setting_basis()), kMaxBasisItems,
+                  kMaxBasisChars);
   v.CheckTextList(F(prefix, "implementing_basis"), ToVector(p.implementing_basis()), kMaxBasisItems,
                   kMaxBasisChars);
   v.CheckText(F(prefix, "implementing_unit"), p.implementing_unit(), kMaxUnitChars);
@@ -125,7 +131,8 @@ void ValidatePost(const v1::Post& p, absl::string_view prefix, FieldViolations& 
 void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::string& org,
                      FieldViolations& v) {
   v.CheckText(F(prefix, "person_id"), o.person_id(), kMaxPersonChars, /*required=*/true);
-  if (o.person_id().find(' ') != std::string::npos) v.Add(F(prefix, "person_id"), "must not contain spaces");
+  if (o.person_id().find(' ') != std::string::npos)
+    v.Add(F(prefix, "person_id"), "must not contain spaces");
   v.CheckText(F(prefix, "display_name"), o.display_name(), kMaxPersonChars, /*required=*/true);
   auto post = ParseReference(o.post(), "posts", org, F(prefix, "post"), v);
   if (post && !post->empty() && !o.established()) {
@@ -152,7 +159,8 @@ void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::
       dates.Add(cert + "expiry_date", "must be after certificate.issued_date");
     }
     for (const Violation& d : dates.violations()) v.Add(d.field, d.description);
-    if (c.status() == v1::CERTIFICATE_STATUS_UNSPECIFIED || !v1::CertificateStatus_IsValid(c.status())) {
+    if (c.status() == v1::CERTIFICATE_STATUS_UNSPECIFIED ||
+        !v1::CertificateStatus_IsValid(c.status())) {
       v.Add(cert + "status",
             absl::StrCat("must be VALID, SUSPENDED or REVOKED (got ", c.status(), ")"));
     }
@@ -160,7 +168,8 @@ void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::
 
   CheckDomains(F(prefix, "domains"), o.domains(), v);
   if (o.training_size() > static_cast<int>(kMaxTrainingEntries)) {
-    v.Add(F(prefix, "training"), absl::StrCat("must have at most ", kMaxTrainingEntries, " entries"));
+    v.Add(F(prefix, "training"),
+          absl::StrCat("must have at most ", kMaxTrainingEntries, " entries"));
   } else {
     std::set<int> years;
     for (int i = 0; i < o.training_size(); ++i) {

@@ -5,7 +5,9 @@
 
 namespace fazhi::gateway {
 
-// Who may call each RPC of the gateway service: composing and facts need read, publishing, approving and rejecting need approve, the dashboard needs read on the supervising office and shows only rows the caller may read.
+// Who may call each RPC of the gateway service: composing and facts need read, publishing,
+// approving and rejecting need approve, the dashboard needs read on the supervising office and
+// shows only rows the caller may read.
 auth::AccessRules AccessRules();
 
 }  // namespace fazhi::gateway

@@ -1,20 +1,18 @@
 #include "services/gateway/backends.h"
 
-#include "spdlog/spdlog.h"
-
-#include "services/common/auth/authenticator.h"
-#include "services/common/names.h"
-#include "services/common/status_macros.h"
-
 #include <grpcpp/grpcpp.h>
 
 #include <condition_variable>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/auth/authenticator.h"
 #include "services/common/grpc_status.h"
+#include "services/common/names.h"
 #include "services/common/proto_dates.h"
 #include "services/common/rpc.h"
+#include "services/common/status_macros.h"
+#include "spdlog/spdlog.h"
 
 namespace fazhi::gateway {
 namespace {
@@ -45,8 +43,9 @@ constexpr char kServiceConfig[] = R"json({
   }]
 })json";
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& target, const ClientTls& tls,
-                                       const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
+std::shared_ptr<grpc::Channel> Channel(
+    const std::string& target, const ClientTls& tls,
+    const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
   grpc::ChannelArguments args;
   ApplyServerName(tls, args);
   args.SetServiceConfigJSON(kServiceConfig);
@@ -107,9 +106,8 @@ absl::Status BackendClient::Named(const grpc::Status& status) const {
     message = "no answer within the deadline";
   }
   absl::Status named(inner.code(), absl::StrCat(name_, " backend: ", message));
-  inner.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
-    named.SetPayload(url, payload);
-  });
+  inner.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { named.SetPayload(url, payload); });
   return named;
 }
 
@@ -282,7 +280,8 @@ Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
 
 absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
                                                  std::optional<absl::CivilDay> as_of,
-                                                 const FetchOptions& options, const Forward& forward) {
+                                                 const FetchOptions& options,
+                                                 const Forward& forward) {
   const bool allow_partial = options.allow_partial;
   const std::string org_name = OrgName(org);
   const SummaryOptions summary{as_of, options.include_records};

@@ -176,7 +176,8 @@ class Backends {
   ReportClient& report() { return report_; }
 
  private:
-  Backends(const BackendConfig& config, const std::shared_ptr<grpc::ChannelCredentials>& credentials);
+  Backends(const BackendConfig& config,
+           const std::shared_ptr<grpc::ChannelCredentials>& credentials);
 
   BackendConfig config_;
   StudyClient study_;

@@ -24,7 +24,8 @@ std::string Ordinal(int n) { return absl::StrCat(fazhi::render::ChineseNumeral(n
 std::string Sentence(std::string text) {
   for (const char* end : {"。", "！", "？", "；"}) {
     const std::string e(end);
-    if (text.size() >= e.size() && text.compare(text.size() - e.size(), e.size(), e) == 0) return text;
+    if (text.size() >= e.size() && text.compare(text.size() - e.size(), e.size(), e) == 0)
+      return text;
   }
   return text.empty() ? text : text + "。";
 }
@@ -37,8 +38,7 @@ class Composer {
   absl::StatusOr<v1::ComposedReport> Run() {
     v1::ComposedReport out;
     out.set_report(ReportName{in_.org, in_.year}.Format());
-    const std::string organ =
-        in_.organization ? in_.organization->full_name() : OrgName(in_.org);
+    const std::string organ = in_.organization ? in_.organization->full_name() : OrgName(in_.org);
     out.set_organ(organ);
     const rv1::Report report = in_.report.value_or(rv1::Report());
     out.set_state(in_.report ? report.state() : rv1::REPORT_STATE_UNSPECIFIED);
@@ -111,7 +111,8 @@ class Composer {
     std::set<int> seen;
     for (int i = 0; i < r.layout().entries_size(); ++i) {
       const auto& e = r.layout().entries(i);
-      entries.emplace_back(e.item(), e.heading(), absl::StrCat("report.layout.entries[", i, "].heading"));
+      entries.emplace_back(e.item(), e.heading(),
+                           absl::StrCat("report.layout.entries[", i, "].heading"));
       seen.insert(e.item());
     }
     for (const auto& preset : kernel::PresetEntries(kernel::LayoutPreset::kYearPrefixed)) {
@@ -121,8 +122,10 @@ class Composer {
       }
     }
     bool has_other = false;
-    for (const auto& e : entries) has_other = has_other || std::get<0>(e) == rv1::CONTENT_ITEM_OTHER;
-    if (!has_other) entries.emplace_back(rv1::CONTENT_ITEM_OTHER, "其他需要报告的情况", "default layout");
+    for (const auto& e : entries)
+      has_other = has_other || std::get<0>(e) == rv1::CONTENT_ITEM_OTHER;
+    if (!has_other)
+      entries.emplace_back(rv1::CONTENT_ITEM_OTHER, "其他需要报告的情况", "default layout");
     return entries;
   }
 
@@ -168,7 +171,9 @@ class Composer {
     if (!rectification.empty()) absl::StrAppend(&text, "整改：", Sentence(rectification));
     std::vector<std::string> who_when;
     if (!owner.empty()) who_when.push_back(absl::StrCat("责任：", owner));
-    if (due) who_when.push_back(absl::StrCat(ChineseDate(due->year(), due->month(), due->day()), "前完成"));
+    if (due)
+      who_when.push_back(
+          absl::StrCat(ChineseDate(due->year(), due->month(), due->day()), "前完成"));
     if (!who_when.empty()) absl::StrAppend(&text, "（", absl::StrJoin(who_when, "，"), "）");
     return text;
   }
@@ -180,10 +185,11 @@ class Composer {
       const std::string at = absl::StrCat("report.shortcomings[", i, "]");
       std::optional<absl::CivilDay> due;
       if (IsSet(sc.due_date())) due = ToCivilDay(sc.due_date());
-      AddBlock(s, v1::BLOCK_KIND_PARAGRAPH, 0,
-               Shortcoming(++n, Fill(sc.problem(), at + ".problem"), Fill(sc.cause(), at + ".cause"),
-                           Fill(sc.rectification(), at + ".rectification"), sc.owner(), due),
-               "narrative");
+      AddBlock(
+          s, v1::BLOCK_KIND_PARAGRAPH, 0,
+          Shortcoming(++n, Fill(sc.problem(), at + ".problem"), Fill(sc.cause(), at + ".cause"),
+                      Fill(sc.rectification(), at + ".rectification"), sc.owner(), due),
+          "narrative");
     }
     for (const Finding& f : findings_) {
       if (f.suppressed) continue;
@@ -229,13 +235,15 @@ class Composer {
     switch (item) {
       case rv1::CONTENT_ITEM_HEAD_DUTY:
         paragraphs.push_back(
-            "按照《党政主要负责人履行推进法治建设第一责任人职责规定》，主要负责人作为推进法治建设第一责任人，"
+            "按照《党政主要负责人履行推进法治建设第一责任人职责规定》，主要负责人作为推进法治建设第"
+            "一责任人，"
             "对法治建设重要工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要任务亲自督办。");
         if (study && Number("study.head_attended") > 0) {
           std::string text = absl::StrCat("本年度学法记录显示，主要负责人参加各类学法活动",
                                           F("study.head_attended", "次"));
           if (Number("study.leadership.head_attended") > 0) {
-            absl::StrAppend(&text, "，其中党组（中心组）学法", F("study.leadership.head_attended", "次"));
+            absl::StrAppend(&text, "，其中党组（中心组）学法",
+                            F("study.leadership.head_attended", "次"));
           }
           if (Number("study.duty_statement.head_attended") > 0) {
             absl::StrAppend(&text, "，参加述法", F("study.duty_statement.head_attended", "次"));
@@ -247,8 +255,9 @@ class Composer {
         break;
       case rv1::CONTENT_ITEM_MEASURES:
         if (study && Number("study.sessions.total") > 0) {
-          std::string text = absl::StrCat("全年开展各类学法活动", F("study.sessions.total", "次"), "、",
-                                          F("study.hours", "学时"), "，参学", F("study.attendances", "人次"));
+          std::string text =
+              absl::StrCat("全年开展各类学法活动", F("study.sessions.total", "次"), "、",
+                           F("study.hours", "学时"), "，参学", F("study.attendances", "人次"));
           if (Number("study.all_staff.sessions") > 0) {
             absl::StrAppend(&text, "，其中集中学习", F("study.all_staff.sessions", "次"));
           }
@@ -258,30 +267,34 @@ class Composer {
           const Fact* laws = FactOrNull("study.sessions.laws");
           if (laws != nullptr && !laws->items.empty()) {
             std::vector<std::string> titles;
-            for (const std::string& law : laws->items) titles.push_back(absl::StrCat("《", law, "》"));
+            for (const std::string& law : laws->items)
+              titles.push_back(absl::StrCat("《", law, "》"));
             absl::StrAppend(&text, "；学习内容涉及", absl::StrJoin(titles, ""), "等法律法规");
           }
           paragraphs.push_back(text + "。");
         }
         if (study && Number("study.publicity.events") > 0) {
           paragraphs.push_back(absl::StrCat(
-              "开展普法宣传", F("study.publicity.events", "场"), "，地点包括", F("study.publicity.places"),
-              "，设置展板", F("study.publicity.display_boards", "块"), "，发放宣传资料",
-              F("study.publicity.leaflets", "份"), "，受众", F("study.publicity.people_reached", "人次"), "。"));
+              "开展普法宣传", F("study.publicity.events", "场"), "，地点包括",
+              F("study.publicity.places"), "，设置展板", F("study.publicity.display_boards", "块"),
+              "，发放宣传资料", F("study.publicity.leaflets", "份"), "，受众",
+              F("study.publicity.people_reached", "人次"), "。"));
         }
         if (duty && Number("duty.powers") > 0) {
           paragraphs.push_back(absl::StrCat(
               "梳理行政执法事项", F("duty.powers", "项"), "，其中", F("duty.powers.staffed", "项"),
-              "已依法配足执法人员；执法人员名册中在编在岗", F("duty.officers", "人"), "，持有效执法证",
-              F("duty.officers.valid", "人"), "，具有法律职业资格", F("duty.officers.legal", "人"), "。"));
+              "已依法配足执法人员；执法人员名册中在编在岗", F("duty.officers", "人"),
+              "，持有效执法证", F("duty.officers.valid", "人"), "，具有法律职业资格",
+              F("duty.officers.legal", "人"), "。"));
         }
         break;
       case rv1::CONTENT_ITEM_SHORTCOMINGS:
         paragraphs.push_back("经对本年度学法、普法和行政执法记录核查，未发现需要报告的不足。");
         break;
       case rv1::CONTENT_ITEM_NEXT_YEAR_PLAN:
-        paragraphs.push_back(absl::StrCat(in_.year + 1, "年将针对", in_.year,
-                                          "年存在的不足逐项整改，落实学法制度，补齐执法力量短板。"));
+        paragraphs.push_back(
+            absl::StrCat(in_.year + 1, "年将针对", in_.year,
+                         "年存在的不足逐项整改，落实学法制度，补齐执法力量短板。"));
         break;
       case rv1::CONTENT_ITEM_OTHER:
         paragraphs.push_back("无其他需要报告的情况。");
@@ -326,7 +339,8 @@ fazhi::render::Document ToDocument(const v1::ComposedReport& report) {
   fazhi::render::Document d;
   d.organ = report.organ();
   d.title = report.title();
-  for (const auto& p : report.preamble()) d.body.push_back({fazhi::render::BlockKind::kParagraph, 0, "", p});
+  for (const auto& p : report.preamble())
+    d.body.push_back({fazhi::render::BlockKind::kParagraph, 0, "", p});
   for (const auto& section : report.sections()) {
     d.body.push_back({fazhi::render::BlockKind::kHeading, 1, section.number(), section.heading()});
     for (const auto& b : section.blocks()) {

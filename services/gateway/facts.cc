@@ -30,19 +30,25 @@ Fact Source(const std::string& service, const std::string& method, const std::st
 }
 
 // Every kind, also those without a session this year (their facts are 0).
-constexpr study::StudyKind kKinds[] = {
-    study::STUDY_KIND_LEADERSHIP_GROUP, study::STUDY_KIND_PRE_MEETING,
-    study::STUDY_KIND_ALL_STAFF,        study::STUDY_KIND_LECTURE,
-    study::STUDY_KIND_TRAINING,         study::STUDY_KIND_CONSTITUTIONAL_OATH,
-    study::STUDY_KIND_LAW_EXAM,         study::STUDY_KIND_DUTY_STATEMENT,
-    study::STUDY_KIND_OTHER};
+constexpr study::StudyKind kKinds[] = {study::STUDY_KIND_LEADERSHIP_GROUP,
+                                       study::STUDY_KIND_PRE_MEETING,
+                                       study::STUDY_KIND_ALL_STAFF,
+                                       study::STUDY_KIND_LECTURE,
+                                       study::STUDY_KIND_TRAINING,
+                                       study::STUDY_KIND_CONSTITUTIONAL_OATH,
+                                       study::STUDY_KIND_LAW_EXAM,
+                                       study::STUDY_KIND_DUTY_STATEMENT,
+                                       study::STUDY_KIND_OTHER};
 
 // The key used by the older per-kind names (study.sessions.<key>).
 std::string LegacyKindKey(study::StudyKind kind) {
   switch (kind) {
-    case study::STUDY_KIND_LEADERSHIP_GROUP: return "leadership_group";
-    case study::STUDY_KIND_CONSTITUTIONAL_OATH: return "constitutional_oath";
-    default: return StudyKindKey(kind);
+    case study::STUDY_KIND_LEADERSHIP_GROUP:
+      return "leadership_group";
+    case study::STUDY_KIND_CONSTITUTIONAL_OATH:
+      return "constitutional_oath";
+    default:
+      return StudyKindKey(kind);
   }
 }
 
@@ -56,7 +62,8 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
   c.AddNumber(key + ".hours", WholeHours(k.minutes()), "学时",
               name + "学时：各次时长之和，每60分钟折1学时，四舍五入取整", src)
       .records = sessions;
-  c.AddNumber(key + ".attendances", k.attendances(), "人次", name + "参学人次：各次参加人数之和", src)
+  c.AddNumber(key + ".attendances", k.attendances(), "人次", name + "参学人次：各次参加人数之和",
+              src)
       .records = sessions;
   c.AddNumber(key + ".head_attended", k.head_attended_sessions(), "次",
               name + "中主要负责人参加的次数", src)
@@ -64,14 +71,16 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
   std::vector<std::string> laws(k.laws().begin(), k.laws().end());
   c.AddNumber(key + ".laws.count", laws.size(), "部", name + "所学法律法规部数", src).records =
       sessions;
-  c.AddList(key + ".laws", std::move(laws), name + "所学法律法规（学习次数多者在前，再按首次学习先后）", src)
+  c.AddList(key + ".laws", std::move(laws),
+            name + "所学法律法规（学习次数多者在前，再按首次学习先后）", src)
       .records = sessions;
   c.AddNumber(absl::StrCat("study.sessions.", LegacyKindKey(k.kind())), k.sessions(), "次",
               name + "次数（同 " + key + ".sessions）", src)
       .records = sessions;
 }
 
-void AddStudyFacts(const std::string& org, int year, const study::StudySummary& s, FactCatalogue& c) {
+void AddStudyFacts(const std::string& org, int year, const study::StudySummary& s,
+                   FactCatalogue& c) {
   const Fact src = Source("study", "GetStudySummary", absl::StrCat(OrgName(org), " ", year));
   std::vector<std::string> all_sessions, head_sessions;
   for (study::StudyKind kind : kKinds) {
@@ -91,7 +100,8 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
   c.AddNumber("study.hours", WholeHours(s.total_minutes()), "学时",
               "各类学法活动学时：各次时长之和，每60分钟折1学时，四舍五入取整", src)
       .records = all_sessions;
-  c.AddNumber("study.attendances", s.attendances(), "人次", "各类学法活动参学人次：各次参加人数之和", src)
+  c.AddNumber("study.attendances", s.attendances(), "人次",
+              "各类学法活动参学人次：各次参加人数之和", src)
       .records = all_sessions;
 
   int covered = 0;
@@ -101,27 +111,28 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
   const Fact* leadership = c.Find("study.leadership.sessions");
   const std::vector<std::string> leadership_sessions =
       leadership != nullptr ? leadership->records : std::vector<std::string>();
-  c.AddNumber("study.leadership.quarters_covered", covered, "个季度", "开展了党组（中心组）学法的季度数",
-              src)
+  c.AddNumber("study.leadership.quarters_covered", covered, "个季度",
+              "开展了党组（中心组）学法的季度数", src)
       .records = leadership_sessions;
   std::vector<std::string> missed;
   for (int q : s.leadership_quarters_missed()) missed.push_back(QuarterName(q));
-  c.AddList("study.leadership.quarters_missed", missed, "已到期但未开展党组（中心组）学法的季度", src);
+  c.AddList("study.leadership.quarters_missed", missed, "已到期但未开展党组（中心组）学法的季度",
+            src);
   c.AddNumber("study.minutes", s.total_minutes(), "分钟", "各类学法活动时长之和", src).records =
       all_sessions;
   c.AddNumber("study.staff_hours", std::round(s.staff_hours()), "人·学时",
               "参学人员学时合计：各次时长×参加人数之和，每60分钟折1学时，四舍五入取整", src)
       .records = all_sessions;
-  c.AddNumber("study.head_attended", s.head_attended_sessions(), "次", "主要负责人参加各类学法活动的次数",
-              src)
+  c.AddNumber("study.head_attended", s.head_attended_sessions(), "次",
+              "主要负责人参加各类学法活动的次数", src)
       .records = head_sessions;
   std::vector<std::string> laws, studied;
   for (const auto& law : s.laws()) {
     laws.push_back(law.law());
     if (law.sessions() > 0) studied.push_back(law.law());
   }
-  c.AddList("study.sessions.laws", studied, "各类学法活动所学法律法规（不含普法宣传，按频次）", src).records =
-      all_sessions;
+  c.AddList("study.sessions.laws", studied, "各类学法活动所学法律法规（不含普法宣传，按频次）", src)
+      .records = all_sessions;
   c.AddNumber("study.laws.count", laws.size(), "部", "全年学法和普法涉及的法律法规部数", src);
   c.AddList("study.laws", laws, "全年学法和普法涉及的法律法规（各类活动合计，按频次）", src);
   const std::string plan = StudyPlanName{org, year}.Format();
@@ -136,8 +147,10 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
             "学法计划是否完成", src)
       .records = {plan};
   const Fact* oath = c.Find("study.oath.sessions");
-  const std::vector<std::string> oath_sessions = oath != nullptr ? oath->records : std::vector<std::string>();
-  c.AddNumber("study.oath.takers", s.oath_takers(), "人", "宪法宣誓人数（有名单的按人计，无名单的按参加人数计）", src)
+  const std::vector<std::string> oath_sessions =
+      oath != nullptr ? oath->records : std::vector<std::string>();
+  c.AddNumber("study.oath.takers", s.oath_takers(), "人",
+              "宪法宣誓人数（有名单的按人计，无名单的按参加人数计）", src)
       .records = oath_sessions;
   c.AddText("study.oath.coverage", absl::StrCat(NumberText(s.oath_coverage_percent()), "%"),
             "宪法宣誓覆盖率（宣誓人数÷学法计划的应参加人数）", src)
@@ -149,10 +162,11 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
   std::vector<std::string> places;
   for (const auto& place : p.places()) places.push_back(place.place());
   c.AddList("study.publicity.places", places, "普法宣传地点", src).records = events;
-  c.AddNumber("study.publicity.display_boards", p.display_boards(), "块", "宣传展板", src).records = events;
-  c.AddNumber("study.publicity.leaflets", p.leaflets(), "份", "宣传资料", src).records = events;
-  c.AddNumber("study.publicity.people_reached", p.people_reached(), "人次", "宣传受众", src).records =
+  c.AddNumber("study.publicity.display_boards", p.display_boards(), "块", "宣传展板", src).records =
       events;
+  c.AddNumber("study.publicity.leaflets", p.leaflets(), "份", "宣传资料", src).records = events;
+  c.AddNumber("study.publicity.people_reached", p.people_reached(), "人次", "宣传受众", src)
+      .records = events;
   c.AddNumber("study.publicity.consultations", p.consultations(), "人次", "现场咨询", src).records =
       events;
   c.AddList("study.publicity.laws", {p.laws().begin(), p.laws().end()}, "宣传的法律", src).records =
@@ -178,7 +192,8 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
   for (const auto& p : d.powers()) {
     if (p.needs_legal_review()) review.push_back(p.power());
   }
-  c.AddNumber("duty.powers.legal_review", t.powers_needing_legal_review(), "项", "需法制审核的事项", src)
+  c.AddNumber("duty.powers.legal_review", t.powers_needing_legal_review(), "项", "需法制审核的事项",
+              src)
       .records = review;
   std::vector<std::string> domains, understaffed_domains;
   for (const auto& domain : d.domains()) {
@@ -186,11 +201,13 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
     if (domain.staffed_powers() < domain.powers()) understaffed_domains.push_back(domain.domain());
   }
   c.AddList("duty.domains", domains, "执法领域", src).records = powers;
-  c.AddList("duty.domains.understaffed", understaffed_domains, "有未依法配足执法人员事项的领域", src)
+  c.AddList("duty.domains.understaffed", understaffed_domains, "有未依法配足执法人员事项的领域",
+            src)
       .records = unstaffed;
   std::vector<std::string> no_reviewer, lapsed, training_short;
   for (const auto& gap : d.gaps()) {
-    if (gap.type() == duty::GAP_TYPE_DOMAIN_WITHOUT_LEGAL_REVIEWER) no_reviewer.push_back(gap.domain());
+    if (gap.type() == duty::GAP_TYPE_DOMAIN_WITHOUT_LEGAL_REVIEWER)
+      no_reviewer.push_back(gap.domain());
     if (gap.type() == duty::GAP_TYPE_CERTIFICATE_EXPIRED ||
         gap.type() == duty::GAP_TYPE_CERTIFICATE_NOT_VALID) {
       lapsed.push_back(gap.officer());
@@ -206,22 +223,24 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
     if (o.legal_qualification()) legal.push_back(o.officer());
     if (o.training_applies()) training.push_back(o.officer());
   }
-  c.AddNumber("duty.officers", t.established_officers(), "人", "在编在岗人员（执法人员名册中）", src)
+  c.AddNumber("duty.officers", t.established_officers(), "人", "在编在岗人员（执法人员名册中）",
+              src)
       .records = established;
   c.AddNumber("duty.officers.valid", t.certified_officers(), "人", "持有效执法证的执法人员", src)
       .records = certified;
-  c.AddNumber("duty.officers.legal", t.legally_qualified_officers(), "人", "具有法律职业资格的人员", src)
+  c.AddNumber("duty.officers.legal", t.legally_qualified_officers(), "人", "具有法律职业资格的人员",
+              src)
       .records = legal;
-  c.AddNumber("duty.certificates.lapsed", lapsed.size(), "个", "已过期或失效的执法证", src).records =
-      lapsed;
+  c.AddNumber("duty.certificates.lapsed", lapsed.size(), "个", "已过期或失效的执法证", src)
+      .records = lapsed;
   c.AddNumber("duty.training.officers", t.training_officers(), "人",
               "应参加年度培训的执法人员（在编在岗且持有效执法证）", src)
       .records = training;
   c.AddNumber("duty.training.hours", t.training_hours(), "学时",
               "应参加培训的执法人员年度培训学时合计", src)
       .records = training;
-  c.AddNumber("duty.training.required_hours", t.required_training_hours(), "学时", "年度培训学时要求",
-              src);
+  c.AddNumber("duty.training.required_hours", t.required_training_hours(), "学时",
+              "年度培训学时要求", src);
   c.AddNumber("duty.training.short", training_short.size(), "人",
               "培训学时未达要求的执法人员（在编在岗且持有效执法证）", src)
       .records = training_short;
@@ -245,29 +264,47 @@ void AddPrevious(const YearInputs& in, FactCatalogue& c) {
 
 std::string StudyKindKey(study::StudyKind kind) {
   switch (kind) {
-    case study::STUDY_KIND_LEADERSHIP_GROUP: return "leadership";
-    case study::STUDY_KIND_PRE_MEETING: return "pre_meeting";
-    case study::STUDY_KIND_ALL_STAFF: return "all_staff";
-    case study::STUDY_KIND_LECTURE: return "lecture";
-    case study::STUDY_KIND_TRAINING: return "training";
-    case study::STUDY_KIND_CONSTITUTIONAL_OATH: return "oath";
-    case study::STUDY_KIND_LAW_EXAM: return "law_exam";
-    case study::STUDY_KIND_DUTY_STATEMENT: return "duty_statement";
-    default: return "other";
+    case study::STUDY_KIND_LEADERSHIP_GROUP:
+      return "leadership";
+    case study::STUDY_KIND_PRE_MEETING:
+      return "pre_meeting";
+    case study::STUDY_KIND_ALL_STAFF:
+      return "all_staff";
+    case study::STUDY_KIND_LECTURE:
+      return "lecture";
+    case study::STUDY_KIND_TRAINING:
+      return "training";
+    case study::STUDY_KIND_CONSTITUTIONAL_OATH:
+      return "oath";
+    case study::STUDY_KIND_LAW_EXAM:
+      return "law_exam";
+    case study::STUDY_KIND_DUTY_STATEMENT:
+      return "duty_statement";
+    default:
+      return "other";
   }
 }
 
 std::string StudyKindName(study::StudyKind kind) {
   switch (kind) {
-    case study::STUDY_KIND_LEADERSHIP_GROUP: return "党组（中心组）学法";
-    case study::STUDY_KIND_PRE_MEETING: return "会前学法";
-    case study::STUDY_KIND_ALL_STAFF: return "集中学习";
-    case study::STUDY_KIND_LECTURE: return "专题法治讲座";
-    case study::STUDY_KIND_TRAINING: return "业务培训";
-    case study::STUDY_KIND_CONSTITUTIONAL_OATH: return "宪法宣誓";
-    case study::STUDY_KIND_LAW_EXAM: return "学法考试";
-    case study::STUDY_KIND_DUTY_STATEMENT: return "述法";
-    default: return "其他学法活动";
+    case study::STUDY_KIND_LEADERSHIP_GROUP:
+      return "党组（中心组）学法";
+    case study::STUDY_KIND_PRE_MEETING:
+      return "会前学法";
+    case study::STUDY_KIND_ALL_STAFF:
+      return "集中学习";
+    case study::STUDY_KIND_LECTURE:
+      return "专题法治讲座";
+    case study::STUDY_KIND_TRAINING:
+      return "业务培训";
+    case study::STUDY_KIND_CONSTITUTIONAL_OATH:
+      return "宪法宣誓";
+    case study::STUDY_KIND_LAW_EXAM:
+      return "学法考试";
+    case study::STUDY_KIND_DUTY_STATEMENT:
+      return "述法";
+    default:
+      return "其他学法活动";
   }
 }
 

@@ -19,10 +19,10 @@ namespace fazhi::gateway {
 struct Fact {
   std::string name;
   std::string description;
-  std::string text;                 // as it reads in the report
-  std::optional<double> number;     // numbers also as numbers
-  std::vector<std::string> items;   // lists also as items
-  std::string unit;                 // e.g. "次"
+  std::string text;                       // as it reads in the report
+  std::optional<double> number;           // numbers also as numbers
+  std::vector<std::string> items;         // lists also as items
+  std::string unit;                       // e.g. "次"
   std::string service, method, resource;  // where it came from
   std::vector<std::string> records;       // the records behind it, by name
   // The year before (同比): has_previous when the fact rests on dated
@@ -57,8 +57,8 @@ class FactCatalogue {
   Fact& Add(Fact fact);
   Fact& AddNumber(const std::string& name, double value, const std::string& unit,
                   const std::string& description, const Fact& source);
-  Fact& AddText(const std::string& name, const std::string& value,
-                const std::string& description, const Fact& source);
+  Fact& AddText(const std::string& name, const std::string& value, const std::string& description,
+                const Fact& source);
   Fact& AddList(const std::string& name, std::vector<std::string> items,
                 const std::string& description, const Fact& source);
 

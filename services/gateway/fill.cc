@@ -28,7 +28,8 @@ std::string YearOnYear(const Fact& fact, bool as_percentage, const std::string& 
   if (now == before) return "与上年持平";
   const double change = std::fabs(now - before);
   if (as_percentage && before != 0) {
-    return absl::StrCat(now > before ? "同比增长" : "同比下降", Decimal(100.0 * change / before), "%");
+    return absl::StrCat(now > before ? "同比增长" : "同比下降", Decimal(100.0 * change / before),
+                        "%");
   }
   std::string words = absl::StrCat(now > before ? "同比增加" : "同比减少", Decimal(change), unit);
   // A percentage of nothing means nothing: say what the year before was.
@@ -36,7 +37,8 @@ std::string YearOnYear(const Fact& fact, bool as_percentage, const std::string& 
   return words;
 }
 
-absl::StatusOr<std::string> ApplyFilters(const Fact& fact, const std::vector<std::string>& filters) {
+absl::StatusOr<std::string> ApplyFilters(const Fact& fact,
+                                         const std::vector<std::string>& filters) {
   std::string value = fact.text;
   std::string unit;
   enum class Comparison { kNone, kCount, kPercent, kPrevious } comparison = Comparison::kNone;
@@ -61,9 +63,9 @@ absl::StatusOr<std::string> ApplyFilters(const Fact& fact, const std::vector<std
             "fact \"", fact.name, "\" has no value for the year before (filter \"", filter,
             "\"): only study and publicity facts, kept as dated records, can be compared"));
       }
-      comparison = filter == "同比"     ? Comparison::kCount
+      comparison = filter == "同比"   ? Comparison::kCount
                    : filter == "上年" ? Comparison::kPrevious
-                                       : Comparison::kPercent;
+                                      : Comparison::kPercent;
     } else {
       unit = filter;
     }

@@ -25,17 +25,23 @@ constexpr char kLegalUnit[] = "法制工作机构";
 
 std::string PeriodName(study::RulePeriod period, int index) {
   switch (period) {
-    case study::RULE_PERIOD_MONTH: return absl::StrCat(index, "月");
-    case study::RULE_PERIOD_QUARTER: return QuarterName(index);
-    default: return "全年";
+    case study::RULE_PERIOD_MONTH:
+      return absl::StrCat(index, "月");
+    case study::RULE_PERIOD_QUARTER:
+      return QuarterName(index);
+    default:
+      return "全年";
   }
 }
 
 std::string PeriodEvery(study::RulePeriod period) {
   switch (period) {
-    case study::RULE_PERIOD_MONTH: return "每月";
-    case study::RULE_PERIOD_QUARTER: return "每季度";
-    default: return "每年";
+    case study::RULE_PERIOD_MONTH:
+      return "每月";
+    case study::RULE_PERIOD_QUARTER:
+      return "每季度";
+    default:
+      return "每年";
   }
 }
 
@@ -105,34 +111,39 @@ class Deriver {
       }
       const std::string cause =
           sessions == 0 ? absl::StrCat("全年没有党组（中心组）学法记录")
-                        : absl::StrCat("全年党组（中心组）学法", sessions, "次，均安排在", Quarters(held),
-                                       "，未按季度分布");
-      Finding& f = Add("study.leadership.quarter_missed", v1::FINDING_TYPE_LEADERSHIP_QUARTER_MISSED,
-                       absl::StrCat(Quarters(missed), "未开展党组（中心组）学法，未做到每季度至少学法一次"),
-                       cause, "把党组（中心组）学法列入党组会议年度计划，逐季度安排并留存记录", kOffice, 3, 31);
+                        : absl::StrCat("全年党组（中心组）学法", sessions, "次，均安排在",
+                                       Quarters(held), "，未按季度分布");
+      Finding& f = Add(
+          "study.leadership.quarter_missed", v1::FINDING_TYPE_LEADERSHIP_QUARTER_MISSED,
+          absl::StrCat(Quarters(missed), "未开展党组（中心组）学法，未做到每季度至少学法一次"),
+          cause, "把党组（中心组）学法列入党组会议年度计划，逐季度安排并留存记录", kOffice, 3, 31);
       for (int q : missed) {
-        f.evidence.push_back(absl::StrCat(StudySource(), ": ", QuarterName(q), "党组（中心组）学法0次"));
+        f.evidence.push_back(
+            absl::StrCat(StudySource(), ": ", QuarterName(q), "党组（中心组）学法0次"));
       }
       f.records = leadership_sessions;
     }
     const std::string plan = StudyPlanName{in_.org, in_.year}.Format();
     if (!s.has_plan()) {
-      Finding& f = Add("study.plan.missing", v1::FINDING_TYPE_STUDY_PLAN,
-                       absl::StrCat("未制订", in_.year, "年度学法计划"),
-                       "学法记录中没有本年度的学法计划，学法安排缺少统筹",
-                       "每年第一季度制订年度学法计划，明确学习内容、形式、频次和参加范围", kOffice, 3, 31);
+      Finding& f =
+          Add("study.plan.missing", v1::FINDING_TYPE_STUDY_PLAN,
+              absl::StrCat("未制订", in_.year, "年度学法计划"),
+              "学法记录中没有本年度的学法计划，学法安排缺少统筹",
+              "每年第一季度制订年度学法计划，明确学习内容、形式、频次和参加范围", kOffice, 3, 31);
       f.evidence.push_back(absl::StrCat(StudySource(), ": has_plan = false"));
       return;
     }
     if (!s.plan_adopted_in_first_quarter()) {
-      const std::string when =
-          s.has_plan_adopted_date()
-              ? absl::StrCat("学法计划于", ChineseDate(s.plan_adopted_date().year(), s.plan_adopted_date().month(),
-                                                 s.plan_adopted_date().day()),
-                             "制订，晚于第一季度")
-              : "学法计划未记载制订日期";
-      Finding& f = Add("study.plan.late", v1::FINDING_TYPE_STUDY_PLAN, "年度学法计划未在第一季度制订", when,
-                       "每年第一季度制订年度学法计划并报送依法治县（市、区）办", kOffice, 3, 31);
+      const std::string when = s.has_plan_adopted_date()
+                                   ? absl::StrCat("学法计划于",
+                                                  ChineseDate(s.plan_adopted_date().year(),
+                                                              s.plan_adopted_date().month(),
+                                                              s.plan_adopted_date().day()),
+                                                  "制订，晚于第一季度")
+                                   : "学法计划未记载制订日期";
+      Finding& f =
+          Add("study.plan.late", v1::FINDING_TYPE_STUDY_PLAN, "年度学法计划未在第一季度制订", when,
+              "每年第一季度制订年度学法计划并报送依法治县（市、区）办", kOffice, 3, 31);
       f.evidence.push_back(absl::StrCat(StudySource(), ": plan_adopted_in_first_quarter = false"));
       f.records = {plan};
     }
@@ -146,15 +157,20 @@ class Deriver {
         const int count = p - 1 < rule.counts_size() ? rule.counts(p - 1) : 0;
         counts.push_back(absl::StrCat(PeriodName(r.period(), p), count, "次"));
       }
-      std::string requirement = absl::StrCat(PeriodEvery(r.period()), "至少开展", r.min_sessions(), "次", kind);
-      if (r.min_minutes() > 0) absl::StrAppend(&requirement, "（每次不少于", r.min_minutes(), "分钟）");
-      Finding& f = Add("study.plan.rule", v1::FINDING_TYPE_PLAN_TARGET_MISSED,
-                       absl::StrCat("学法计划要求", requirement, "，", absl::StrJoin(periods, "、"), "未达到"),
-                       absl::StrCat("符合要求的", kind, "：", absl::StrJoin(counts, "，")),
-                       absl::StrCat("把", kind, "按学法计划分解到", PeriodEvery(r.period()) == "每年" ? "季度" : "月",
-                                    "，专人跟踪落实，未完成的及时补学"),
-                       kOffice, 12, 31);
-      f.id = absl::StrCat("study.plan.rule.", static_cast<int>(r.kind()), ".", static_cast<int>(r.period()));
+      std::string requirement =
+          absl::StrCat(PeriodEvery(r.period()), "至少开展", r.min_sessions(), "次", kind);
+      if (r.min_minutes() > 0)
+        absl::StrAppend(&requirement, "（每次不少于", r.min_minutes(), "分钟）");
+      Finding& f = Add(
+          "study.plan.rule", v1::FINDING_TYPE_PLAN_TARGET_MISSED,
+          absl::StrCat("学法计划要求", requirement, "，", absl::StrJoin(periods, "、"), "未达到"),
+          absl::StrCat("符合要求的", kind, "：", absl::StrJoin(counts, "，")),
+          absl::StrCat("把", kind, "按学法计划分解到",
+                       PeriodEvery(r.period()) == "每年" ? "季度" : "月",
+                       "，专人跟踪落实，未完成的及时补学"),
+          kOffice, 12, 31);
+      f.id = absl::StrCat("study.plan.rule.", static_cast<int>(r.kind()), ".",
+                          static_cast<int>(r.period()));
       f.evidence.push_back(absl::StrCat(StudySource(), ": rule ", kind, " periods_missed ",
                                         absl::StrJoin(rule.periods_missed(), ",")));
       f.records = {plan};
@@ -166,17 +182,18 @@ class Deriver {
                        absl::StrCat("学法计划列明的", LawTitles(laws), "全年未安排学习"),
                        "全年学法和普法活动记录中没有涉及上述法律法规的内容",
                        "在下一年度学法计划中优先安排上述法律法规的学习", kOffice, 6, 30);
-      f.evidence.push_back(absl::StrCat(StudySource(), ": planned_laws_not_studied ", absl::StrJoin(laws, "、")));
+      f.evidence.push_back(
+          absl::StrCat(StudySource(), ": planned_laws_not_studied ", absl::StrJoin(laws, "、")));
       f.records = {plan};
     }
     if (s.eligible_staff() > 0 && s.oath_coverage_percent() < 100) {
-      Finding& f = Add(
-          "study.oath.coverage", v1::FINDING_TYPE_OATH_COVERAGE,
-          absl::StrCat("宪法宣誓覆盖率为", s.oath_coverage_percent(), "%，未做到应宣尽宣"),
-          absl::StrCat("应宣誓", s.eligible_staff(), "人，实际宣誓", s.oath_takers(), "人"),
-          "对未参加宣誓的人员组织补充宣誓，新入职和新任职人员及时宣誓", kPersonnel, 6, 30);
-      f.evidence.push_back(absl::StrCat(StudySource(), ": oath_takers ", s.oath_takers(), " / eligible_staff ",
-                                        s.eligible_staff()));
+      Finding& f =
+          Add("study.oath.coverage", v1::FINDING_TYPE_OATH_COVERAGE,
+              absl::StrCat("宪法宣誓覆盖率为", s.oath_coverage_percent(), "%，未做到应宣尽宣"),
+              absl::StrCat("应宣誓", s.eligible_staff(), "人，实际宣誓", s.oath_takers(), "人"),
+              "对未参加宣誓的人员组织补充宣誓，新入职和新任职人员及时宣誓", kPersonnel, 6, 30);
+      f.evidence.push_back(absl::StrCat(StudySource(), ": oath_takers ", s.oath_takers(),
+                                        " / eligible_staff ", s.eligible_staff()));
       for (const auto& k : s.by_kind()) {
         if (k.kind() == study::STUDY_KIND_CONSTITUTIONAL_OATH) {
           f.records.assign(k.session_names().begin(), k.session_names().end());
@@ -218,9 +235,9 @@ class Deriver {
   void PowerEvidence(const PowerGroup& g, Finding& f) const {
     for (const auto& [domain, gaps] : g.by_domain) {
       for (const duty::Gap* gap : gaps) {
-        f.evidence.push_back(absl::StrCat(DutySource(), ": ", gap->power_code(), " ", gap->power_name(), "（",
-                                          domain, "）", duty::UnstaffedReason_Name(gap->reason()), ": ",
-                                          gap->detail()));
+        f.evidence.push_back(absl::StrCat(
+            DutySource(), ": ", gap->power_code(), " ", gap->power_name(), "（", domain, "）",
+            duty::UnstaffedReason_Name(gap->reason()), ": ", gap->detail()));
         f.records.push_back(gap->power());
       }
     }
@@ -252,10 +269,17 @@ class Deriver {
     for (const auto& [power, gap] : power_gaps) {
       PowerGroup* group = &short_staffed;
       switch (gap->reason()) {
-        case duty::UNSTAFFED_REASON_NO_LEGAL_REVIEWER: group = &no_reviewer; break;
-        case duty::UNSTAFFED_REASON_ALL_AT_CAPACITY: group = &at_capacity; break;
-        case duty::UNSTAFFED_REASON_NOT_ALLOCATED: group = &not_allocated; break;
-        default: break;
+        case duty::UNSTAFFED_REASON_NO_LEGAL_REVIEWER:
+          group = &no_reviewer;
+          break;
+        case duty::UNSTAFFED_REASON_ALL_AT_CAPACITY:
+          group = &at_capacity;
+          break;
+        case duty::UNSTAFFED_REASON_NOT_ALLOCATED:
+          group = &not_allocated;
+          break;
+        default:
+          break;
       }
       group->by_domain[gap->domain()].push_back(gap);
       ++group->powers;
@@ -264,10 +288,11 @@ class Deriver {
     if (short_staffed.powers > 0) StaffShort(d, short_staffed);
     if (no_reviewer.powers > 0) NoReviewer(d, no_reviewer);
     if (at_capacity.powers > 0) {
-      Finding& f = Add("duty.at_capacity", v1::FINDING_TYPE_STAFF_AT_CAPACITY,
-                       absl::StrCat(Scope(at_capacity, "执法事项"), "未能配足执法人员"),
-                       absl::StrCat(DomainList(at_capacity), "领域具备执法资格的执法人员均已达到最大承办量"),
-                       "补充执法人员或调整承办上限，重新分配执法职责", kPersonnel, 6, 30);
+      Finding& f =
+          Add("duty.at_capacity", v1::FINDING_TYPE_STAFF_AT_CAPACITY,
+              absl::StrCat(Scope(at_capacity, "执法事项"), "未能配足执法人员"),
+              absl::StrCat(DomainList(at_capacity), "领域具备执法资格的执法人员均已达到最大承办量"),
+              "补充执法人员或调整承办上限，重新分配执法职责", kPersonnel, 6, 30);
       PowerEvidence(at_capacity, f);
     }
     if (not_allocated.powers > 0) {
@@ -287,10 +312,11 @@ class Deriver {
       const duty::DomainCoverage* c = Domain(d, domain);
       if (c == nullptr) continue;
       if (c->officers() < 2) {
-        causes.push_back(absl::StrCat(domain, "领域具备执法资格的在编在岗人员仅", c->officers(), "人"));
+        causes.push_back(
+            absl::StrCat(domain, "领域具备执法资格的在编在岗人员仅", c->officers(), "人"));
       } else {
-        causes.push_back(absl::StrCat(domain, "领域具备执法资格的", c->officers(), "人中持有效执法证的仅",
-                                      c->valid_certified_officers(), "人"));
+        causes.push_back(absl::StrCat(domain, "领域具备执法资格的", c->officers(),
+                                      "人中持有效执法证的仅", c->valid_certified_officers(), "人"));
       }
     }
     // Short of officers comes first; a reader should still learn which of
@@ -306,15 +332,17 @@ class Deriver {
       for (const duty::Gap* gap : gaps) unreviewed += needs_review.count(gap->power()) > 0 ? 1 : 0;
     }
     if (unreviewed > 0) {
-      causes.push_back(absl::StrCat("其中", unreviewed, "项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
+      causes.push_back(absl::StrCat("其中", unreviewed,
+                                    "项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
     }
-    Finding& f = Add("duty.staff_short", v1::FINDING_TYPE_POWER_UNDERSTAFFED,
-                     absl::StrCat(Scope(g, "执法事项"), "持有效执法证的执法人员",
-                                  g.all_need_two ? "不足两人" : "未达到规定人数",
-                                  "，不能落实两人以上执法的要求"),
-                     absl::StrJoin(causes, "；"),
-                     "通过招录、调配补充执法人员，组织符合条件的在编人员参加执法资格考试，执法证到期前及时换证",
-                     kPersonnel, 6, 30);
+    Finding& f = Add(
+        "duty.staff_short", v1::FINDING_TYPE_POWER_UNDERSTAFFED,
+        absl::StrCat(Scope(g, "执法事项"), "持有效执法证的执法人员",
+                     g.all_need_two ? "不足两人" : "未达到规定人数",
+                     "，不能落实两人以上执法的要求"),
+        absl::StrJoin(causes, "；"),
+        "通过招录、调配补充执法人员，组织符合条件的在编人员参加执法资格考试，执法证到期前及时换证",
+        kPersonnel, 6, 30);
     PowerEvidence(g, f);
   }
 
@@ -322,14 +350,16 @@ class Deriver {
     std::vector<std::string> holders;
     for (const auto& [domain, gaps] : g.by_domain) {
       const duty::DomainCoverage* c = Domain(d, domain);
-      if (c != nullptr) holders.push_back(absl::StrCat(domain, "领域", c->valid_certified_officers(), "人"));
+      if (c != nullptr)
+        holders.push_back(absl::StrCat(domain, "领域", c->valid_certified_officers(), "人"));
     }
     Finding& f = Add("duty.no_legal_reviewer", v1::FINDING_TYPE_NO_LEGAL_REVIEWER,
-                     absl::StrCat(Scope(g, "需法制审核的执法事项"), "没有具备法律职业资格的执法人员，尚未落实到人"),
+                     absl::StrCat(Scope(g, "需法制审核的执法事项"),
+                                  "没有具备法律职业资格的执法人员，尚未落实到人"),
                      absl::StrCat("上述领域持有效执法证的执法人员（", absl::StrJoin(holders, "、"),
                                   "）均不具备法律职业资格，无人可承担法制审核"),
-                     "选派具备法律职业资格的人员承担法制审核，支持持证执法人员参加法律职业资格考试", kLegalUnit, 6,
-                     30);
+                     "选派具备法律职业资格的人员承担法制审核，支持持证执法人员参加法律职业资格考试",
+                     kLegalUnit, 6, 30);
     PowerEvidence(g, f);
   }
 
@@ -352,18 +382,21 @@ class Deriver {
     std::vector<std::string> causes;
     if (expired > 0) {
       const std::string day = ChineseDate(earliest->year(), earliest->month(), earliest->day());
-      causes.push_back(expired == 1 ? absl::StrCat("1个执法证于", day, "到期后未换领新证")
-                                    : absl::StrCat(expired, "个执法证到期后未换领新证，最早的于", day, "到期"));
+      causes.push_back(
+          expired == 1 ? absl::StrCat("1个执法证于", day, "到期后未换领新证")
+                       : absl::StrCat(expired, "个执法证到期后未换领新证，最早的于", day, "到期"));
     }
     if (not_valid > 0) causes.push_back(absl::StrCat(not_valid, "个执法证被暂扣、注销或尚未生效"));
-    Finding& f = Add("duty.certificates.lapsed", v1::FINDING_TYPE_CERTIFICATE_LAPSED,
-                     absl::StrCat(gaps.size(), "名执法人员的执法证已过期或失效",
-                                  domains.empty() ? "" : absl::StrCat("，涉及", absl::StrJoin(domains, "、"), "领域")),
-                     absl::StrJoin(causes, "；"),
-                     "组织相关人员参加换证培训和考试，换证前不安排从事执法", kPersonnel, 3, 31);
+    Finding& f = Add(
+        "duty.certificates.lapsed", v1::FINDING_TYPE_CERTIFICATE_LAPSED,
+        absl::StrCat(
+            gaps.size(), "名执法人员的执法证已过期或失效",
+            domains.empty() ? "" : absl::StrCat("，涉及", absl::StrJoin(domains, "、"), "领域")),
+        absl::StrJoin(causes, "；"), "组织相关人员参加换证培训和考试，换证前不安排从事执法",
+        kPersonnel, 3, 31);
     for (const duty::Gap* gap : gaps) {
-      f.evidence.push_back(absl::StrCat(DutySource(), ": ", gap->officer_name(), " 执法证", gap->certificate_number(),
-                                        " ", gap->detail()));
+      f.evidence.push_back(absl::StrCat(DutySource(), ": ", gap->officer_name(), " 执法证",
+                                        gap->certificate_number(), " ", gap->detail()));
       f.records.push_back(gap->officer());
     }
   }
@@ -373,13 +406,14 @@ class Deriver {
     for (const duty::Gap* gap : gaps) hours.push_back(gap->actual());
     std::sort(hours.begin(), hours.end());
     const int required = d.totals().required_training_hours();
-    Finding& f = Add("duty.training.short", v1::FINDING_TYPE_TRAINING_SHORT,
-                     absl::StrCat(gaps.size(), "名持证执法人员年度培训学时未达到", required, "学时的要求"),
-                     absl::StrCat("上述人员全年培训分别为", absl::StrJoin(hours, "、"), "学时"),
-                     "制订年度执法培训计划，利用线上培训平台补足学时，培训情况纳入年度考核", kPersonnel, 12, 31);
+    Finding& f = Add(
+        "duty.training.short", v1::FINDING_TYPE_TRAINING_SHORT,
+        absl::StrCat(gaps.size(), "名持证执法人员年度培训学时未达到", required, "学时的要求"),
+        absl::StrCat("上述人员全年培训分别为", absl::StrJoin(hours, "、"), "学时"),
+        "制订年度执法培训计划，利用线上培训平台补足学时，培训情况纳入年度考核", kPersonnel, 12, 31);
     for (const duty::Gap* gap : gaps) {
-      f.evidence.push_back(absl::StrCat(DutySource(), ": ", gap->officer_name(), " 培训", gap->actual(),
-                                        "学时，要求", gap->required(), "学时"));
+      f.evidence.push_back(absl::StrCat(DutySource(), ": ", gap->officer_name(), " 培训",
+                                        gap->actual(), "学时，要求", gap->required(), "学时"));
       f.records.push_back(gap->officer());
     }
   }
@@ -389,7 +423,8 @@ class Deriver {
 };
 
 // The organization's own 原因 and 整改 replace the defaults, field by field.
-void ApplyRemedies(const fazhi::report::v1::Organization& org, int year, std::vector<Finding>& findings) {
+void ApplyRemedies(const fazhi::report::v1::Organization& org, int year,
+                   std::vector<Finding>& findings) {
   for (int i = 0; i < org.finding_remedies_size(); ++i) {
     const auto& r = org.finding_remedies(i);
     for (Finding& f : findings) {
@@ -399,8 +434,8 @@ void ApplyRemedies(const fazhi::report::v1::Organization& org, int year, std::ve
       if (!r.rectification().empty()) f.rectification = r.rectification();
       if (!r.owner().empty()) f.owner = r.owner();
       if (r.due_date().month() != 0) {
-        f.due = absl::CivilDay(r.due_date().year() == 0 ? year + 1 : r.due_date().year(), r.due_date().month(),
-                               r.due_date().day());
+        f.due = absl::CivilDay(r.due_date().year() == 0 ? year + 1 : r.due_date().year(),
+                               r.due_date().month(), r.due_date().day());
       }
     }
   }
@@ -408,7 +443,8 @@ void ApplyRemedies(const fazhi::report::v1::Organization& org, int year, std::ve
 
 }  // namespace
 
-std::vector<Finding> DeriveFindings(const YearInputs& inputs, const std::set<std::string>& suppressed) {
+std::vector<Finding> DeriveFindings(const YearInputs& inputs,
+                                    const std::set<std::string>& suppressed) {
   std::vector<Finding> findings = Deriver(inputs).Run();
   if (inputs.organization) ApplyRemedies(*inputs.organization, inputs.year, findings);
   for (Finding& f : findings) f.suppressed = suppressed.count(f.id) > 0;

@@ -42,12 +42,13 @@ Forward ForwardOf(const grpc::ServerContext* context) {
   return forward;
 }
 
-void CheckFormats(const google::protobuf::RepeatedPtrField<std::string>& formats, FieldViolations& v) {
+void CheckFormats(const google::protobuf::RepeatedPtrField<std::string>& formats,
+                  FieldViolations& v) {
   if (formats.size() > 8) v.Add("formats", "at most 8 formats");
   for (int i = 0; i < formats.size(); ++i) {
     if (fazhi::render::RendererFor(formats[i]) == nullptr) {
-      v.Add(absl::StrCat("formats[", i, "]"), absl::StrCat("unknown format \"", formats[i],
-                                                           "\"; use txt, md, html or docx"));
+      v.Add(absl::StrCat("formats[", i, "]"),
+            absl::StrCat("unknown format \"", formats[i], "\"; use txt, md, html or docx"));
     }
   }
 }
@@ -86,8 +87,8 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
     std::optional<absl::CivilDay> as_of, const Forward& forward) {
   ASSIGN_OR_RETURN(ComposeInput input,
-                   backends_->FetchYear(org, year, as_of, Backends::FetchOptions::ForReport(allow_partial),
-                                        forward));
+                   backends_->FetchYear(org, year, as_of,
+                                        Backends::FetchOptions::ForReport(allow_partial), forward));
   const FactCatalogue facts = BuildFacts(input.inputs);
   ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
   if (input.inputs.study) *composed.mutable_as_of() = input.inputs.study->as_of();
@@ -120,9 +121,10 @@ grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context
     v.CheckDate("as_of", request->as_of(), false);
     CheckFormats(request->formats(), v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(*response,
-                     ComposeFor(*org, request->year(), {request->formats().begin(), request->formats().end()},
-                                request->allow_partial(), AsOf(request->as_of()), ForwardOf(context)));
+    ASSIGN_OR_RETURN(
+        *response,
+        ComposeFor(*org, request->year(), {request->formats().begin(), request->formats().end()},
+                   request->allow_partial(), AsOf(request->as_of()), ForwardOf(context)));
     return absl::OkStatus();
   });
 }
@@ -136,16 +138,18 @@ grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
     v.CheckYear("year", request->year(), true);
     v.CheckDate("as_of", request->as_of(), false);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(ComposeInput input,
-                     backends_->FetchYear(*org, request->year(), AsOf(request->as_of()),
-                                          Backends::FetchOptions::ForReport(request->allow_partial()),
-                                          ForwardOf(context)));
+    ASSIGN_OR_RETURN(
+        ComposeInput input,
+        backends_->FetchYear(*org, request->year(), AsOf(request->as_of()),
+                             Backends::FetchOptions::ForReport(request->allow_partial()),
+                             ForwardOf(context)));
     const FactCatalogue facts = BuildFacts(input.inputs);
     response->set_org(request->org());
     response->set_year(request->year());
     if (input.inputs.study) *response->mutable_as_of() = input.inputs.study->as_of();
     const std::map<std::string, std::vector<std::string>> uses =
-        input.inputs.report ? FactUses(*input.inputs.report) : std::map<std::string, std::vector<std::string>>();
+        input.inputs.report ? FactUses(*input.inputs.report)
+                            : std::map<std::string, std::vector<std::string>>();
     for (const auto& [name, fact] : facts.facts()) {
       v1::Fact* out = response->add_facts();
       FactToProto(fact, *out);
@@ -175,12 +179,13 @@ grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context
     std::vector<std::string> formats(request->formats().begin(), request->formats().end());
     if (formats.empty()) formats = fazhi::render::SupportedFormats();
     const Forward forward = ForwardOf(context);
-    ASSIGN_OR_RETURN(v1::ComposedReport composed,
-                     ComposeFor(*org, request->year(), formats, /*allow_partial=*/false, std::nullopt, forward));
+    ASSIGN_OR_RETURN(
+        v1::ComposedReport composed,
+        ComposeFor(*org, request->year(), formats, /*allow_partial=*/false, std::nullopt, forward));
     if (composed.state() != rv1::REPORT_STATE_APPROVED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          composed.report(), " is ", rv1::ReportState_Name(composed.state()),
-          "; only an APPROVED report can be published"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(composed.report(), " is ", rv1::ReportState_Name(composed.state()),
+                       "; only an APPROVED report can be published"));
     }
     rv1::PublishReportRequest publish;
     publish.set_name(composed.report());
@@ -222,10 +227,11 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     std::vector<rv1::Organization> organizations;
     std::string token;
     do {
-      ASSIGN_OR_RETURN(rv1::ListOrganizationsResponse page,
-                       backends_->report().ListOrganizations(request->supervisor(), 1000, token,
-                                                             forward));
-      organizations.insert(organizations.end(), page.organizations().begin(), page.organizations().end());
+      ASSIGN_OR_RETURN(
+          rv1::ListOrganizationsResponse page,
+          backends_->report().ListOrganizations(request->supervisor(), 1000, token, forward));
+      organizations.insert(organizations.end(), page.organizations().begin(),
+                           page.organizations().end());
       token = page.next_page_token();
     } while (!token.empty() && organizations.size() < kMaxDashboardOrganizations);
 
@@ -240,12 +246,14 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
     });
 
     // Each organization's year, a few at a time.
-    DashboardInputs inputs{request->supervisor(), request->year(), as_of, std::move(organizations),
-                           {}, std::move(overdue)};
+    DashboardInputs inputs{
+        request->supervisor(), request->year(), as_of, std::move(organizations), {},
+        std::move(overdue)};
     inputs.years.assign(inputs.organizations.size(), absl::UnknownError("not fetched"));
     ForEachBounded(inputs.organizations.size(), kDashboardFetchers, [&](size_t i) {
       inputs.years[i] = backends_->FetchYear(
-          OrgOfName(inputs.organizations[i].name()).value_or(""), request->year(), as_of, Backends::FetchOptions{.allow_partial = true}, forward);
+          OrgOfName(inputs.organizations[i].name()).value_or(""), request->year(), as_of,
+          Backends::FetchOptions{.allow_partial = true}, forward);
     });
     *response = BuildDashboard(inputs);
     return absl::OkStatus();
@@ -254,8 +262,8 @@ grpc::Status AnnualReportServiceImpl::GetDashboard(grpc::ServerContext* context,
 
 absl::Status AnnualReportServiceImpl::Decide(bool approve, const std::string& org_field, int year,
                                              const std::string& etag, const std::string& comment,
-                                             const std::string& requested_actor, const Forward& forward,
-                                             rv1::Report* response) {
+                                             const std::string& requested_actor,
+                                             const Forward& forward, rv1::Report* response) {
   FieldViolations v;
   auto org = ParseOrgName(org_field, "org", v);
   v.CheckYear("year", year, true);

@@ -11,8 +11,8 @@
 #include "absl/time/civil_time.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
 #include "services/common/rpc.h"
-#include "services/kernel/dates.h"
 #include "services/gateway/backends.h"
+#include "services/kernel/dates.h"
 
 namespace fazhi::gateway {
 

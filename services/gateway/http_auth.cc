@@ -32,7 +32,8 @@ void AuditRefusal(const httplib::Request& request, auth::AuditLog& audit,
 absl::StatusOr<auth::Principal> Authenticate(const httplib::Request& request,
                                              const auth::Authenticator& authenticator) {
   auth::PresentedCredentials presented;
-  if (request.has_header("Authorization")) presented.authorization = request.get_header_value("Authorization");
+  if (request.has_header("Authorization"))
+    presented.authorization = request.get_header_value("Authorization");
   return authenticator.Authenticate(presented);
 }
 
@@ -40,27 +41,43 @@ absl::StatusOr<auth::Principal> Authenticate(const httplib::Request& request,
 
 int HttpStatusOf(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kOk: return 200;
-    case absl::StatusCode::kInvalidArgument: return 400;
-    case absl::StatusCode::kOutOfRange: return 400;
-    case absl::StatusCode::kUnauthenticated: return 401;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kNotFound: return 404;
-    case absl::StatusCode::kAlreadyExists: return 409;
-    case absl::StatusCode::kAborted: return 409;
-    case absl::StatusCode::kFailedPrecondition: return 409;
-    case absl::StatusCode::kResourceExhausted: return 429;
-    case absl::StatusCode::kCancelled: return 499;
-    case absl::StatusCode::kUnimplemented: return 501;
-    case absl::StatusCode::kUnavailable: return 503;
-    case absl::StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kInvalidArgument:
+      return 400;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kAlreadyExists:
+      return 409;
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kFailedPrecondition:
+      return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kCancelled:
+      return 499;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    default:
+      return 500;
   }
 }
 
 absl::StatusOr<auth::Principal> AuthenticateHttp(const httplib::Request& request,
                                                  const auth::Authenticator& authenticator,
-                                                 auth::AuditLog& audit, const std::string& request_id) {
+                                                 auth::AuditLog& audit,
+                                                 const std::string& request_id) {
   absl::StatusOr<auth::Principal> who = Authenticate(request, authenticator);
   if (!who.ok()) AuditRefusal(request, audit, who, who.status(), "", request_id);
   return who;
@@ -69,7 +86,8 @@ absl::StatusOr<auth::Principal> AuthenticateHttp(const httplib::Request& request
 absl::StatusOr<auth::Principal> AuthorizeHttp(const httplib::Request& request,
                                               const auth::Authenticator& authenticator,
                                               auth::AuditLog& audit, auth::Permission permission,
-                                              const std::string& org, const std::string& request_id) {
+                                              const std::string& org,
+                                              const std::string& request_id) {
   absl::StatusOr<auth::Principal> who = Authenticate(request, authenticator);
   absl::Status refused = who.status();
   if (who.ok() && !who->Can(permission, org)) {

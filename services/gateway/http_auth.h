@@ -27,14 +27,16 @@ int HttpStatusOf(absl::StatusCode code);
 // refusal is audited and returned as the status to send (401).
 absl::StatusOr<auth::Principal> AuthenticateHttp(const httplib::Request& request,
                                                  const auth::Authenticator& authenticator,
-                                                 auth::AuditLog& audit, const std::string& request_id);
+                                                 auth::AuditLog& audit,
+                                                 const std::string& request_id);
 
 // Authenticates like AuthenticateHttp and checks `permission` on `org`; a
 // refusal is audited and returned as the status to send (401 or 403).
 absl::StatusOr<auth::Principal> AuthorizeHttp(const httplib::Request& request,
                                               const auth::Authenticator& authenticator,
                                               auth::AuditLog& audit, auth::Permission permission,
-                                              const std::string& org, const std::string& request_id);
+                                              const std::string& org,
+                                              const std::string& request_id);
 
 // Headers of every response that carries a caller's data: never cached,
 // never sniffed.

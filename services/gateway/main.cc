@@ -18,16 +18,20 @@
 #include "services/gateway/http_routes.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, study_target, "127.0.0.1:7101", "Study service, HOST:PORT. Env FAZHI_STUDY_TARGET.");
-ABSL_FLAG(std::string, duty_target, "127.0.0.1:7102", "Duty service, HOST:PORT. Env FAZHI_DUTY_TARGET.");
-ABSL_FLAG(std::string, report_target, "127.0.0.1:7103", "Report service, HOST:PORT. Env FAZHI_REPORT_TARGET.");
+ABSL_FLAG(std::string, study_target, "127.0.0.1:7101",
+          "Study service, HOST:PORT. Env FAZHI_STUDY_TARGET.");
+ABSL_FLAG(std::string, duty_target, "127.0.0.1:7102",
+          "Duty service, HOST:PORT. Env FAZHI_DUTY_TARGET.");
+ABSL_FLAG(std::string, report_target, "127.0.0.1:7103",
+          "Report service, HOST:PORT. Env FAZHI_REPORT_TARGET.");
 ABSL_FLAG(absl::Duration, backend_deadline, absl::Seconds(5),
           "Deadline of every call to a backend. Env FAZHI_BACKEND_DEADLINE.");
 ABSL_FLAG(std::string, backend_ca_file, "",
           "PEM CA that verifies the backends' certificates; empty: plaintext to the backends "
           "(needs --allow_plaintext). Env FAZHI_BACKEND_CA_FILE.");
-ABSL_FLAG(std::string, backend_cert_file, "",
-          "PEM client certificate the gateway shows the backends (mTLS). Env FAZHI_BACKEND_CERT_FILE.");
+ABSL_FLAG(
+    std::string, backend_cert_file, "",
+    "PEM client certificate the gateway shows the backends (mTLS). Env FAZHI_BACKEND_CERT_FILE.");
 ABSL_FLAG(std::string, backend_key_file, "",
           "Private key of --backend_cert_file. Env FAZHI_BACKEND_KEY_FILE.");
 ABSL_FLAG(std::string, backend_server_name, "",
@@ -50,7 +54,8 @@ absl::StatusOr<std::string> OwnAuthorization(const std::string& path) {
     return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: cannot read ", path));
   }
   key = std::string(absl::StripAsciiWhitespace(key));
-  if (key.empty()) return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: ", path, " is empty"));
+  if (key.empty())
+    return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: ", path, " is empty"));
   return absl::StrCat("Bearer ", key);
 }
 
@@ -77,23 +82,24 @@ int main(int argc, char** argv) {
     std::cerr << "fazhi-gateway: " << s.message() << "\n";
     return 2;
   }
-  fazhi::ClientTls backend_tls{absl::GetFlag(FLAGS_backend_ca_file),
-                               absl::GetFlag(FLAGS_backend_cert_file),
-                               absl::GetFlag(FLAGS_backend_key_file),
-                               absl::GetFlag(FLAGS_backend_server_name)};
+  fazhi::ClientTls backend_tls{
+      absl::GetFlag(FLAGS_backend_ca_file), absl::GetFlag(FLAGS_backend_cert_file),
+      absl::GetFlag(FLAGS_backend_key_file), absl::GetFlag(FLAGS_backend_server_name)};
   if (backend_tls.ca_file.empty() && !config->security.allow_plaintext) {
     spdlog::critical("no --backend_ca_file: give the backends' CA, or --allow_plaintext");
     return 2;
   }
-  absl::StatusOr<std::string> own_authorization = OwnAuthorization(absl::GetFlag(FLAGS_gateway_key_file));
+  absl::StatusOr<std::string> own_authorization =
+      OwnAuthorization(absl::GetFlag(FLAGS_gateway_key_file));
   if (!own_authorization.ok()) {
     spdlog::critical("{}", own_authorization.status().message());
     return 2;
   }
   if (own_authorization->empty() && backend_tls.cert_file.empty() &&
       !config->security.insecure_dev_mode) {
-    spdlog::warn("neither --gateway_key_file nor --backend_cert_file: the report service will "
-                 "refuse PublishReport, which it takes only from the gateway");
+    spdlog::warn(
+        "neither --gateway_key_file nor --backend_cert_file: the report service will "
+        "refuse PublishReport, which it takes only from the gateway");
   }
   auto backends = fazhi::gateway::Backends::Create(
       {absl::GetFlag(FLAGS_study_target), absl::GetFlag(FLAGS_duty_target),
@@ -128,8 +134,7 @@ int main(int argc, char** argv) {
   // The gateway keeps no store: it serves as soon as it listens; a backend
   // that is down makes individual calls fail with its name.
   server.MarkServing();
-  const int signal =
-      fazhi::WaitForTerminationSignal([&] { fazhi::ReloadKeys(*authenticator); });
+  const int signal = fazhi::WaitForTerminationSignal([&] { fazhi::ReloadKeys(*authenticator); });
   spdlog::info("signal {} received", signal);
   server.Drain();
   return 0;

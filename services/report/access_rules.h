@@ -5,7 +5,9 @@
 
 namespace fazhi::report {
 
-// Who may call each RPC of the report service: readers read, editors draft and submit, approvers approve, reject and publish, admins keep the organizations; lists across organizations show only the caller's.
+// Who may call each RPC of the report service: readers read, editors draft and submit, approvers
+// approve, reject and publish, admins keep the organizations; lists across organizations show only
+// the caller's.
 auth::AccessRules AccessRules();
 
 }  // namespace fazhi::report

@@ -109,23 +109,26 @@ ReportContent ContentFromProto(const v1::Report& p, int year) {
   for (const auto& s : p.sections()) {
     Section section;
     section.item = static_cast<ContentItem>(s.item());
-    for (const auto& i : s.items()) section.items.push_back({i.heading(), ToVector(i.paragraphs())});
+    for (const auto& i : s.items())
+      section.items.push_back({i.heading(), ToVector(i.paragraphs())});
     c.sections.push_back(std::move(section));
   }
   for (const auto& s : p.shortcomings()) {
     RectificationStatus status = static_cast<RectificationStatus>(s.status());
     if (status == RectificationStatus::kUnspecified) status = RectificationStatus::kOpen;
-    c.shortcomings.push_back({s.problem(), s.cause(), s.rectification(), s.owner(),
-                              OptionalDay(s.due_date()), status});
+    c.shortcomings.push_back(
+        {s.problem(), s.cause(), s.rectification(), s.owner(), OptionalDay(s.due_date()), status});
   }
   for (const auto& i : p.plan_items()) {
-    c.plan_items.push_back({i.heading(), ToVector(i.paragraphs()), i.owner(), OptionalDay(i.due_date())});
+    c.plan_items.push_back(
+        {i.heading(), ToVector(i.paragraphs()), i.owner(), OptionalDay(i.due_date())});
   }
   c.signatory = {p.signatory().name(), p.signatory().title()};
   c.report_date = OptionalDay(p.report_date());
   c.document_number = p.document_number();
   c.submit_before = OptionalDay(p.due_dates().submit_before()).value_or(DefaultSubmitBefore(year));
-  c.publish_before = OptionalDay(p.due_dates().publish_before()).value_or(DefaultPublishBefore(year));
+  c.publish_before =
+      OptionalDay(p.due_dates().publish_before()).value_or(DefaultPublishBefore(year));
   c.suppressed_findings = ToVector(p.suppressed_findings());
   return c;
 }
@@ -136,9 +139,9 @@ void WarnAboutNumbers(const std::string& field, const std::string& text, v1::Rep
   for (const kernel::TypedNumber& n : kernel::HandTypedNumbers(text)) {
     auto* w = p.add_warnings();
     w->set_field(field);
-    w->set_description(absl::StrCat(
-        "at character ", n.position, ": the number \"", n.text,
-        "\" is typed by hand and no record proves it; quote a fact ({{…}}) instead"));
+    w->set_description(
+        absl::StrCat("at character ", n.position, ": the number \"", n.text,
+                     "\" is typed by hand and no record proves it; quote a fact ({{…}}) instead"));
   }
 }
 

@@ -11,7 +11,6 @@
 
 namespace fazhi::report {
 
-
 // meta is left empty; supervisors become slugs, the credit code capitals.
 Organization FromProto(const v1::Organization& proto);
 v1::Organization ToProto(const Organization& org);
@@ -32,7 +31,6 @@ v1::ReportRevision ToProto(const Revision& revision);
 v1::HistoryEntry ToProto(const HistoryEntry& entry);
 
 v1::OverdueReport ToProto(const Organization& org, int year, const ReportTimeliness& timeliness);
-
 
 }  // namespace fazhi::report
 

@@ -44,8 +44,10 @@ std::string CreditCodeProblem(absl::string_view code) {
   }
   for (size_t i = 2; i < 8; ++i) {
     if (!absl::ascii_isdigit(code[i])) {
-      return absl::StrCat("characters 3-8 are the administrative division code and must be digits "
-                          "(character ", i + 1, " is '", std::string(1, code[i]), "')");
+      return absl::StrCat(
+          "characters 3-8 are the administrative division code and must be digits "
+          "(character ",
+          i + 1, " is '", std::string(1, code[i]), "')");
     }
   }
   const char expected = *CreditCodeCheckChar(code.substr(0, 17));

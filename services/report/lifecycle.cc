@@ -28,23 +28,23 @@ absl::Status Check(const Report& report, const StepRequest& request) {
                                      "(RejectReport sends it back)"));
     case Step::kSubmit:
       if (state == State::kDraft || state == State::kRejected) return absl::OkStatus();
-      return NotAllowed(absl::StrCat("only a DRAFT or REJECTED report can be submitted; this one is ",
-                                     name));
+      return NotAllowed(
+          absl::StrCat("only a DRAFT or REJECTED report can be submitted; this one is ", name));
     case Step::kApprove:
       if (state != State::kSubmitted) {
         return NotAllowed(
             absl::StrCat("only a SUBMITTED report can be approved; this one is ", name));
       }
       if (request.two_person_approval && request.actor == report.life.submitted_by) {
-        return NotAllowed(absl::StrCat(
-            "the organization requires two people: \"", request.actor,
-            "\" submitted this report and may not approve it; another person must"));
+        return NotAllowed(
+            absl::StrCat("the organization requires two people: \"", request.actor,
+                         "\" submitted this report and may not approve it; another person must"));
       }
       return absl::OkStatus();
     case Step::kReject:
       if (state == State::kSubmitted || state == State::kApproved) return absl::OkStatus();
-      return NotAllowed(absl::StrCat(
-          "only a SUBMITTED or APPROVED report can be rejected; this one is ", name));
+      return NotAllowed(
+          absl::StrCat("only a SUBMITTED or APPROVED report can be rejected; this one is ", name));
     case Step::kPublish:
       if (state == State::kApproved) return absl::OkStatus();
       if (state == State::kDraft || state == State::kRejected) {
@@ -53,8 +53,9 @@ absl::Status Check(const Report& report, const StepRequest& request) {
                                        "approved first"));
       }
       if (state == State::kSubmitted) {
-        return NotAllowed("the report is SUBMITTED and awaits approval; only an APPROVED report "
-                          "can be published");
+        return NotAllowed(
+            "the report is SUBMITTED and awaits approval; only an APPROVED report "
+            "can be published");
       }
       return NotAllowed(absl::StrCat("revision ", report.revision,
                                      " is already PUBLISHED; a correction needs CreateRevision"));
@@ -70,8 +71,8 @@ absl::Status Check(const Report& report, const StepRequest& request) {
                                        ") and stays on record; it cannot be deleted"));
       }
       if (state == State::kDraft || state == State::kRejected) return absl::OkStatus();
-      return NotAllowed(absl::StrCat("the report is ", name,
-                                     "; only a DRAFT or REJECTED report can be deleted"));
+      return NotAllowed(
+          absl::StrCat("the report is ", name, "; only a DRAFT or REJECTED report can be deleted"));
   }
   return absl::InternalError("unknown step");
 }

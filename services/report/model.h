@@ -101,7 +101,7 @@ struct ReportContent {
   std::vector<PlanItem> plan_items;
   Signatory signatory;
   std::optional<absl::CivilDay> report_date;
-  std::string document_number;  // 发文字号; empty: no 版头
+  std::string document_number;    // 发文字号; empty: no 版头
   absl::CivilDay submit_before;   // exclusive
   absl::CivilDay publish_before;  // exclusive
   std::vector<std::string> suppressed_findings;

@@ -41,7 +41,8 @@ std::string Actor(const Request& request) {
 // update_time (which ApplyFieldMask refuses itself).
 const std::vector<std::string>& ReportOutputOnly() {
   static const auto* fields = new std::vector<std::string>{
-      "year", "state", "revision", "published_revision", "lifecycle", "correction_reason", "warnings"};
+      "year",    "state", "revision", "published_revision", "lifecycle", "correction_reason",
+      "warnings"};
   return *fields;
 }
 
@@ -152,9 +153,9 @@ grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
     RETURN_IF_ERROR(v.ToStatus());
     Organization org = FromProto(request->organization());
     org.meta.id = id;
-    ASSIGN_OR_RETURN(Organization stored,
-                     store_->CreateOrganization(std::move(org),
-                                                Record("CreateOrganization", Actor(*request))));
+    ASSIGN_OR_RETURN(
+        Organization stored,
+        store_->CreateOrganization(std::move(org), Record("CreateOrganization", Actor(*request))));
     ASSIGN_OR_RETURN(*response, Presented(*store_, stored));
     return absl::OkStatus();
   });
@@ -252,8 +253,7 @@ grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
     auto expected = ParseEtagField(request->etag(), "etag", v);
     CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
-    return store_->DeleteOrganization(*id, expected,
-                                      Record("DeleteOrganization", Actor(*request)));
+    return store_->DeleteOrganization(*id, expected, Record("DeleteOrganization", Actor(*request)));
   });
 }
 
@@ -338,8 +338,8 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
     // Say early when the report cannot be edited at all; the store checks
     // again inside its transaction.
     Report probe = current;
-    RETURN_IF_ERROR(ApplyStep(probe, StepRequest{Step::kEdit, "UpdateReport", Actor(*request), "",
-                                                 absl::Now(), false}));
+    RETURN_IF_ERROR(ApplyStep(
+        probe, StepRequest{Step::kEdit, "UpdateReport", Actor(*request), "", absl::Now(), false}));
 
     v1::Report merged = ToProto(current);
     ApplyFieldMask(proto, request->update_mask(), "update_mask", merged, v);
@@ -352,8 +352,8 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
 
     const std::string actor = Actor(*request);
     ReportChange change = [&content, actor](const Organization& org, Report& r, absl::Time now) {
-      RETURN_IF_ERROR(ApplyStep(r, StepRequest{Step::kEdit, "UpdateReport", actor, "", now,
-                                               org.two_person_approval}));
+      RETURN_IF_ERROR(ApplyStep(
+          r, StepRequest{Step::kEdit, "UpdateReport", actor, "", now, org.two_person_approval}));
       r.content = content;
       ApplyContentDefaults(r.content, org.full_name, r.year);
       return absl::OkStatus();
@@ -472,14 +472,15 @@ grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context
     const std::string query = absl::StrCat("revisions|", request->parent());
     std::optional<int64_t> after = DecodeNumberToken(request->page_token(), query, v);
     RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(auto revisions, store_->ListRevisions(name->org, name->year,
-                                                           static_cast<int32_t>(*after),
-                                                           page_size + 1));
+    ASSIGN_OR_RETURN(
+        auto revisions,
+        store_->ListRevisions(name->org, name->year, static_cast<int32_t>(*after), page_size + 1));
     const bool more = static_cast<int>(revisions.size()) > page_size;
     if (more) revisions.resize(page_size);
     for (const Revision& r : revisions) *response->add_revisions() = ToProto(r);
     if (more) {
-      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(revisions.back().number)}));
+      response->set_next_page_token(
+          EncodePageToken(query, {absl::StrCat(revisions.back().number)}));
     }
     return absl::OkStatus();
   });
@@ -520,9 +521,9 @@ grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
     });
     response->set_supervised_organizations(static_cast<int32_t>(supervised.size()));
     for (const SupervisedReport& s : supervised) {
-      ReportTimeliness t =
-          JudgeTimeliness(request->year(), s.report ? &*s.report : nullptr, as_of);
-      if (!t.reasons.empty()) *response->add_reports() = ToProto(s.organization, request->year(), t);
+      ReportTimeliness t = JudgeTimeliness(request->year(), s.report ? &*s.report : nullptr, as_of);
+      if (!t.reasons.empty())
+        *response->add_reports() = ToProto(s.organization, request->year(), t);
     }
     return absl::OkStatus();
   });
@@ -538,9 +539,9 @@ grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
     if (org && !request->resource().empty()) {
       const std::string own = OrgName(*org);
       const std::string& resource = request->resource();
-      const bool inside = resource == own || (resource.rfind(own + "/", 0) == 0 &&
-                                              resource.size() > own.size() + 1 &&
-                                              resource.back() != '/');
+      const bool inside =
+          resource == own || (resource.rfind(own + "/", 0) == 0 &&
+                              resource.size() > own.size() + 1 && resource.back() != '/');
       v.CheckText("resource", resource, 300);
       if (!inside) v.Add("resource", absl::StrCat("must be ", own, " or a resource under it"));
     }
@@ -554,15 +555,16 @@ grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
     if (more) entries.resize(page_size);
     for (const HistoryEntry& e : entries) *response->add_entries() = ToProto(e);
     if (more) {
-      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(entries.back().sequence)}));
+      response->set_next_page_token(
+          EncodePageToken(query, {absl::StrCat(entries.back().sequence)}));
     }
     return absl::OkStatus();
   });
 }
 
-grpc::Status ReportServiceImpl::ListAuditRecords(grpc::ServerContext* context,
-                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
-                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+grpc::Status ReportServiceImpl::ListAuditRecords(
+    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+    fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);
   });

@@ -5,7 +5,6 @@
 // convert it, hand the store the change (the pure life-cycle logic runs
 // inside the store's transaction), convert back.
 
-
 #include "absl/time/civil_time.h"
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "services/common/auth/audit.h"

@@ -68,8 +68,7 @@ class ReportStore {
   // `expected_revision` is set and the report moved on.
   virtual absl::StatusOr<Report> ChangeReport(const std::string& org, int32_t year,
                                               std::optional<int64_t> expected_revision,
-                                              const ReportChange& change,
-                                              HistoryEntry history) = 0;
+                                              const ReportChange& change, HistoryEntry history) = 0;
   // ChangeReport for publication: `change` makes the report PUBLISHED; the
   // store then freezes it with `documents` (sha256 and size filled in) as
   // revision report.revision and marks the revision before it superseded.
@@ -90,8 +89,8 @@ class ReportStore {
                                                               int32_t after_number, int limit) = 0;
   // The document with its content, checked against its stored SHA-256
   // (DATA_LOSS when they differ).
-  virtual absl::StatusOr<Document> GetDocument(const std::string& org, int32_t year,
-                                               int32_t number, const std::string& format) = 0;
+  virtual absl::StatusOr<Document> GetDocument(const std::string& org, int32_t year, int32_t number,
+                                               const std::string& format) = 0;
 
   // Every organization `supervisor` oversees, by id, with its report of
   // `year`, read in one snapshot.

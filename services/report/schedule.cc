@@ -38,7 +38,8 @@ ReportTimeliness JudgeTimeliness(int year, const Report* report, absl::CivilDay 
     }
   }
   if (out.submitted_on) {
-    if (*out.submitted_on >= out.submit_before) out.reasons.push_back(OverdueReason::kSubmittedLate);
+    if (*out.submitted_on >= out.submit_before)
+      out.reasons.push_back(OverdueReason::kSubmittedLate);
   } else if (as_of >= out.submit_before) {
     out.reasons.push_back(OverdueReason::kSubmissionOverdue);
   }

@@ -29,18 +29,20 @@ using ReportTable = sql::RecordTable<Report, ReportCodec>;
 // Shared steps.
 
 absl::Status AppendHistory(Transaction& tx, HistoryEntry entry, absl::Time now) {
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COALESCE(MAX(sequence), 0) FROM history WHERE org = $1",
-                                       {Value(entry.org)}));
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT COALESCE(MAX(sequence), 0) FROM history WHERE org = $1",
+                            {Value(entry.org)}));
   entry.sequence = rows.at(0).Int(0) + 1;
   return tx
-      .Execute("INSERT INTO history (org, sequence, time, actor, method, resource, comment, "
-               "from_state, to_state, revision, request_id) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-               {Value(entry.org), Value(entry.sequence), Value(sql::ToMicros(now)),
-                Value(entry.actor), Value(entry.method), Value(entry.resource),
-                Value(entry.comment), Value(int64_t{static_cast<int>(entry.from_state)}),
-                Value(int64_t{static_cast<int>(entry.to_state)}), Value(int64_t{entry.revision}),
-                Value(entry.request_id)})
+      .Execute(
+          "INSERT INTO history (org, sequence, time, actor, method, resource, comment, "
+          "from_state, to_state, revision, request_id) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          {Value(entry.org), Value(entry.sequence), Value(sql::ToMicros(now)), Value(entry.actor),
+           Value(entry.method), Value(entry.resource), Value(entry.comment),
+           Value(int64_t{static_cast<int>(entry.from_state)}),
+           Value(int64_t{static_cast<int>(entry.to_state)}), Value(int64_t{entry.revision}),
+           Value(entry.request_id)})
       .status();
 }
 
@@ -55,7 +57,8 @@ absl::StatusOr<Organization> GetOrganizationIn(Transaction& tx, const std::strin
 absl::StatusOr<Report> GetReportIn(Transaction& tx, const std::string& org, int32_t year) {
   absl::StatusOr<Report> report = ReportTable::Get(tx, org, absl::StrCat(year));
   if (absl::IsNotFound(report.status())) {
-    return absl::NotFoundError(absl::StrCat("report ", ReportName{org, year}.Format(), " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("report ", ReportName{org, year}.Format(), " does not exist"));
   }
   return report;
 }
@@ -73,21 +76,23 @@ absl::Status CheckExpected(const char* noun, int64_t current, std::optional<int6
 // before writing: a failed insert would spoil the transaction.
 absl::Status CheckCreditCodeFree(Transaction& tx, const Organization& org) {
   if (org.credit_code.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM organizations WHERE credit_code = $1 AND id <> $2",
-                                       {Value(org.credit_code), Value(org.meta.id)}));
+  ASSIGN_OR_RETURN(auto rows,
+                   tx.Query("SELECT id FROM organizations WHERE credit_code = $1 AND id <> $2",
+                            {Value(org.credit_code), Value(org.meta.id)}));
   if (rows.empty()) return absl::OkStatus();
   return absl::AlreadyExistsError(absl::StrCat("credit code ", org.credit_code,
                                                " is already registered to orgs/", rows[0].Text(0)));
 }
 
 absl::Status WriteSupervisors(Transaction& tx, const Organization& org) {
-  RETURN_IF_ERROR(tx.Execute("DELETE FROM organization_supervisors WHERE org = $1",
-                             {Value(org.meta.id)})
-                      .status());
+  RETURN_IF_ERROR(
+      tx.Execute("DELETE FROM organization_supervisors WHERE org = $1", {Value(org.meta.id)})
+          .status());
   for (const std::string& supervisor : org.supervisors) {
-    RETURN_IF_ERROR(tx.Execute("INSERT INTO organization_supervisors (org, supervisor) VALUES ($1, $2)",
-                               {Value(org.meta.id), Value(supervisor)})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO organization_supervisors (org, supervisor) VALUES ($1, $2)",
+                   {Value(org.meta.id), Value(supervisor)})
+            .status());
   }
   return absl::OkStatus();
 }
@@ -129,12 +134,12 @@ absl::StatusOr<Revision> RevisionFromRow(Transaction& tx, const Row& row) {
   r.report = SnapshotFrom(row.Text(7));
   r.superseded_by = static_cast<int32_t>(row.Int(8));
   if (!row.IsNull(9)) r.supersede_time = sql::FromMicros(row.Int(9));
-  ASSIGN_OR_RETURN(auto docs, tx.Query("SELECT format, media_type, size_bytes, sha256 "
-                                       "FROM report_documents "
-                                       "WHERE org = $1 AND year = $2 AND revision = $3 "
-                                       "ORDER BY format",
-                                       {Value(r.org), Value(int64_t{r.year}),
-                                        Value(int64_t{r.number})}));
+  ASSIGN_OR_RETURN(auto docs,
+                   tx.Query("SELECT format, media_type, size_bytes, sha256 "
+                            "FROM report_documents "
+                            "WHERE org = $1 AND year = $2 AND revision = $3 "
+                            "ORDER BY format",
+                            {Value(r.org), Value(int64_t{r.year}), Value(int64_t{r.number})}));
   for (const Row& d : docs) {
     Document doc;
     doc.format = d.Text(0);
@@ -209,7 +214,8 @@ absl::StatusOr<Organization> SqlReportStore::UpdateOrganization(Organization org
     RETURN_IF_ERROR(CheckExpected("organization", current.meta.revision, expected_revision));
     RETURN_IF_ERROR(CheckCreditCodeFree(tx, org));
     const absl::Time now = absl::Now();
-    ASSIGN_OR_RETURN(Organization stored, OrganizationTable::Update(tx, org, expected_revision, now));
+    ASSIGN_OR_RETURN(Organization stored,
+                     OrganizationTable::Update(tx, org, expected_revision, now));
     RETURN_IF_ERROR(WriteSupervisors(tx, stored));
     HistoryEntry entry = history;
     entry.org = org.meta.id;
@@ -264,8 +270,9 @@ absl::StatusOr<Report> SqlReportStore::CreateReport(Report report, const ReportC
     ASSIGN_OR_RETURN(Organization org, GetOrganizationIn(tx, record.meta.org));
     absl::StatusOr<Report> existing = ReportTable::Get(tx, record.meta.org, record.meta.id);
     if (existing.ok()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "report ", ReportName{record.meta.org, record.year}.Format(), " already exists; update it"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("report ", ReportName{record.meta.org, record.year}.Format(),
+                       " already exists; update it"));
     }
     if (!absl::IsNotFound(existing.status())) return existing.status();
     const absl::Time now = absl::Now();
@@ -307,15 +314,14 @@ absl::StatusOr<Report> SqlReportStore::PublishReport(const std::string& org, int
       return absl::InternalError("the publish change did not publish the report");
     }
     const int64_t number = published.revision;
-    RETURN_IF_ERROR(
-        tx.Execute(absl::StrCat("INSERT INTO report_revisions (", kRevisionColumns,
-                                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL)"),
-                   {Value(org), Value(int64_t{year}), Value(number),
-                    Value(published.life.published_by),
-                    Value(sql::ToMicros(published.life.publish_time.value_or(now))),
-                    Value(history.comment), Value(published.correction_reason),
-                    Value(SnapshotJson(published))})
-            .status());
+    RETURN_IF_ERROR(tx.Execute(absl::StrCat("INSERT INTO report_revisions (", kRevisionColumns,
+                                            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL)"),
+                               {Value(org), Value(int64_t{year}), Value(number),
+                                Value(published.life.published_by),
+                                Value(sql::ToMicros(published.life.publish_time.value_or(now))),
+                                Value(history.comment), Value(published.correction_reason),
+                                Value(SnapshotJson(published))})
+                        .status());
     for (const Document& doc : documents) {
       RETURN_IF_ERROR(
           tx.Execute("INSERT INTO report_documents (org, year, revision, format, media_type, "
@@ -326,12 +332,13 @@ absl::StatusOr<Report> SqlReportStore::PublishReport(const std::string& org, int
               .status());
     }
     // The revisions before this one are superseded now.
-    RETURN_IF_ERROR(tx.Execute("UPDATE report_revisions SET superseded_by = $4, supersede_time = $5 "
-                               "WHERE org = $1 AND year = $2 AND revision < $3 "
-                               "AND superseded_by = 0",
-                               {Value(org), Value(int64_t{year}), Value(number), Value(number),
-                                Value(sql::ToMicros(now))})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE report_revisions SET superseded_by = $4, supersede_time = $5 "
+                   "WHERE org = $1 AND year = $2 AND revision < $3 "
+                   "AND superseded_by = 0",
+                   {Value(org), Value(int64_t{year}), Value(number), Value(number),
+                    Value(sql::ToMicros(now))})
+            .status());
     return published;
   });
 }
@@ -362,14 +369,15 @@ absl::Status SqlReportStore::DeleteReport(const std::string& org, int32_t year,
 absl::StatusOr<Revision> SqlReportStore::GetRevision(const std::string& org, int32_t year,
                                                      int32_t number) {
   return Read<Revision>(*db_, [&](Transaction& tx) -> absl::StatusOr<Revision> {
-    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT ", kRevisionColumns,
-                                                      " FROM report_revisions WHERE org = $1 "
-                                                      "AND year = $2 AND revision = $3"),
-                                         {Value(org), Value(int64_t{year}), Value(int64_t{number})}));
+    ASSIGN_OR_RETURN(auto rows,
+                     tx.Query(absl::StrCat("SELECT ", kRevisionColumns,
+                                           " FROM report_revisions WHERE org = $1 "
+                                           "AND year = $2 AND revision = $3"),
+                              {Value(org), Value(int64_t{year}), Value(int64_t{number})}));
     if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat(
-          "revision ", RevisionName{org, year, number}.Format(),
-          " does not exist (only published revisions are kept as revisions)"));
+      return absl::NotFoundError(
+          absl::StrCat("revision ", RevisionName{org, year, number}.Format(),
+                       " does not exist (only published revisions are kept as revisions)"));
     }
     return RevisionFromRow(tx, rows[0]);
   });
@@ -399,13 +407,14 @@ absl::StatusOr<std::vector<Revision>> SqlReportStore::ListRevisions(const std::s
 absl::StatusOr<Document> SqlReportStore::GetDocument(const std::string& org, int32_t year,
                                                      int32_t number, const std::string& format) {
   return Read<Document>(*db_, [&](Transaction& tx) -> absl::StatusOr<Document> {
-    ASSIGN_OR_RETURN(auto rows,
-                     tx.Query("SELECT media_type, size_bytes, sha256, content FROM report_documents "
-                              "WHERE org = $1 AND year = $2 AND revision = $3 AND format = $4",
-                              {Value(org), Value(int64_t{year}), Value(int64_t{number}),
-                               Value(format)}));
+    ASSIGN_OR_RETURN(
+        auto rows,
+        tx.Query("SELECT media_type, size_bytes, sha256, content FROM report_documents "
+                 "WHERE org = $1 AND year = $2 AND revision = $3 AND format = $4",
+                 {Value(org), Value(int64_t{year}), Value(int64_t{number}), Value(format)}));
     const std::string name = DocumentName{org, year, number, format}.Format();
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", name, " does not exist"));
+    if (rows.empty())
+      return absl::NotFoundError(absl::StrCat("document ", name, " does not exist"));
     Document doc;
     doc.format = format;
     doc.media_type = rows[0].Text(0);

@@ -57,7 +57,8 @@ void CheckPhone(absl::string_view field, absl::string_view phone, FieldViolation
 void CheckEmail(absl::string_view field, absl::string_view email, FieldViolations& v) {
   if (email.empty() || !CheckTextOk(v, field, email, kMaxEmailChars, false)) return;
   const size_t at = email.find('@');
-  bool ok = at != absl::string_view::npos && at > 0 && email.find('@', at + 1) == absl::string_view::npos;
+  bool ok =
+      at != absl::string_view::npos && at > 0 && email.find('@', at + 1) == absl::string_view::npos;
   if (ok) {
     const absl::string_view domain = email.substr(at + 1);
     const size_t dot = domain.rfind('.');
@@ -85,7 +86,9 @@ void CheckParagraphs(absl::string_view field,
   }
 }
 
-bool ValidItem(int item) { return item != v1::CONTENT_ITEM_UNSPECIFIED && v1::ContentItem_IsValid(item); }
+bool ValidItem(int item) {
+  return item != v1::CONTENT_ITEM_UNSPECIFIED && v1::ContentItem_IsValid(item);
+}
 
 // The content items of the layout the report will have.
 std::set<int> LayoutItems(const v1::Layout& layout) {
@@ -117,7 +120,8 @@ void ValidateLayout(const v1::Layout& layout, absl::string_view field, FieldViol
     const auto& e = layout.entries(i);
     const std::string at = At(entries, i);
     if (!ValidItem(e.item())) {
-      v.Add(at + ".item", absl::StrCat("must be one of the ContentItem values (got ", e.item(), ")"));
+      v.Add(at + ".item",
+            absl::StrCat("must be one of the ContentItem values (got ", e.item(), ")"));
     } else if (seen[e.item()]++ > 0) {
       v.Add(at + ".item", absl::StrCat(v1::ContentItem_Name(e.item()), " is listed twice"));
     }
@@ -214,8 +218,8 @@ void ValidateOrganization(const v1::Organization& o, absl::string_view prefix,
     const auto& r = o.finding_remedies(i);
     const std::string at = At(remedies, i);
     if (!IsFindingKind(r.finding())) {
-      v.Add(at + ".finding", absl::StrCat("must be a kind of finding (",
-                                          absl::StrJoin(kFindingKinds, ", "), ")"));
+      v.Add(at + ".finding",
+            absl::StrCat("must be a kind of finding (", absl::StrJoin(kFindingKinds, ", "), ")"));
     } else if (!kinds.insert(r.finding()).second) {
       v.Add(at + ".finding", absl::StrCat(r.finding(), " is listed twice"));
     }
@@ -241,13 +245,14 @@ void ValidateReportContent(const v1::Report& r, absl::string_view prefix, FieldV
       const auto& s = r.sections(i);
       const std::string at = At(sections, i);
       if (!ValidItem(s.item())) {
-        v.Add(at + ".item", absl::StrCat("must be one of the ContentItem values (got ", s.item(), ")"));
+        v.Add(at + ".item",
+              absl::StrCat("must be one of the ContentItem values (got ", s.item(), ")"));
       } else if (!seen.insert(s.item()).second) {
         v.Add(at + ".item", absl::StrCat(v1::ContentItem_Name(s.item()),
                                          " has two sections; put its items in one"));
       } else if (!in_layout.count(s.item())) {
-        v.Add(at + ".item", absl::StrCat(v1::ContentItem_Name(s.item()),
-                                         " is not in the report's layout"));
+        v.Add(at + ".item",
+              absl::StrCat(v1::ContentItem_Name(s.item()), " is not in the report's layout"));
       }
       if (s.items_size() > static_cast<int>(kMaxSectionItems)) {
         v.Add(at + ".items", absl::StrCat("must have at most ", kMaxSectionItems, " items"));
@@ -300,7 +305,8 @@ void ValidateReportContent(const v1::Report& r, absl::string_view prefix, FieldV
   v.CheckText(F(prefix, "signatory.name"), r.signatory().name(), kMaxPersonChars);
   v.CheckText(F(prefix, "signatory.title"), r.signatory().title(), kMaxPersonChars);
   if (!r.document_number().empty() &&
-      CheckTextOk(v, F(prefix, "document_number"), r.document_number(), kMaxDocumentNumberChars, false)) {
+      CheckTextOk(v, F(prefix, "document_number"), r.document_number(), kMaxDocumentNumberChars,
+                  false)) {
     const std::string problem = DocumentNumberProblem(r.document_number());
     if (!problem.empty()) v.Add(F(prefix, "document_number"), problem);
   }
@@ -318,8 +324,8 @@ void ValidateReportContent(const v1::Report& r, absl::string_view prefix, FieldV
       bool ok = !id.empty() && id.size() <= kMaxFindingIdChars;
       for (char c : id) ok = ok && IsFindingIdChar(c);
       if (!ok) {
-        v.Add(At(suppressed, i), absl::StrCat("a finding id is 1-", kMaxFindingIdChars,
-                                              " of a-z, 0-9 and . _ : -"));
+        v.Add(At(suppressed, i),
+              absl::StrCat("a finding id is 1-", kMaxFindingIdChars, " of a-z, 0-9 and . _ : -"));
       } else if (!seen.insert(id).second) {
         v.Add(At(suppressed, i), absl::StrCat("\"", id, "\" is listed twice"));
       }
@@ -334,7 +340,8 @@ void ValidateDocuments(const google::protobuf::RepeatedPtrField<v1::DocumentUplo
     return;
   }
   if (documents.size() > kMaxDocuments) {
-    v.Add("documents", absl::StrCat("at most ", kMaxDocuments, " documents (got ", documents.size(), ")"));
+    v.Add("documents",
+          absl::StrCat("at most ", kMaxDocuments, " documents (got ", documents.size(), ")"));
     return;
   }
   std::set<std::string> formats;
@@ -342,7 +349,8 @@ void ValidateDocuments(const google::protobuf::RepeatedPtrField<v1::DocumentUplo
     const auto& d = documents[i];
     const std::string at = At("documents", i);
     bool format_ok = !d.format().empty() && d.format().size() <= kMaxFormatChars;
-    for (char c : d.format()) format_ok = format_ok && ((c >= 'a' && c <= 'z') || absl::ascii_isdigit(c));
+    for (char c : d.format())
+      format_ok = format_ok && ((c >= 'a' && c <= 'z') || absl::ascii_isdigit(c));
     if (!format_ok) {
       v.Add(at + ".format", "must be 1-16 of a-z and 0-9, e.g. docx");
     } else if (!formats.insert(d.format()).second) {
@@ -359,8 +367,8 @@ void ValidateDocuments(const google::protobuf::RepeatedPtrField<v1::DocumentUplo
     if (d.content().empty()) {
       v.Add(at + ".content", "is empty");
     } else if (d.content().size() > kMaxDocumentBytes) {
-      v.Add(at + ".content", absl::StrCat("must be at most ", kMaxDocumentBytes, " bytes (3 MiB; got ",
-                                          d.content().size(), ")"));
+      v.Add(at + ".content", absl::StrCat("must be at most ", kMaxDocumentBytes,
+                                          " bytes (3 MiB; got ", d.content().size(), ")"));
     } else if (!d.sha256().empty()) {
       const std::string given = absl::AsciiStrToLower(d.sha256());
       if (!kernel::IsSha256Hex(given)) {
@@ -377,7 +385,8 @@ void CheckMaskNamesNoOutputOnly(const google::protobuf::FieldMask& mask,
   for (int i = 0; i < mask.paths_size(); ++i) {
     for (const std::string& field : output_only) {
       if (mask.paths(i) == field) {
-        v.Add(absl::StrCat("update_mask.paths[", i, "]"), absl::StrCat("\"", field, "\" is output only"));
+        v.Add(absl::StrCat("update_mask.paths[", i, "]"),
+              absl::StrCat("\"", field, "\" is output only"));
       }
     }
   }

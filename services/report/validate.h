@@ -5,8 +5,8 @@
 // bad field, its path prefixed with `prefix` (e.g. "report.").
 
 #include <optional>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "fazhi/report/v1/report.pb.h"
@@ -15,7 +15,6 @@
 #include "services/common/validation.h"
 
 namespace fazhi::report {
-
 
 inline constexpr size_t kMaxFullNameChars = 100;
 inline constexpr size_t kMaxRegionChars = 100;

@@ -5,7 +5,8 @@
 
 namespace fazhi::study {
 
-// Who may call each RPC of the study service: readers read, editors write, supervisors and admins audit.
+// Who may call each RPC of the study service: readers read, editors write, supervisors and admins
+// audit.
 auth::AccessRules AccessRules();
 
 }  // namespace fazhi::study

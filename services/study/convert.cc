@@ -1,7 +1,7 @@
-#include "absl/strings/string_view.h"
 #include "services/study/convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/common/proto_dates.h"
 #include "services/common/resource.h"

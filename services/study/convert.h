@@ -10,7 +10,6 @@
 
 namespace fazhi::study {
 
-
 Session FromProto(const v1::Session& proto);
 v1::Session ToProto(const Session& session);
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         auto store = std::make_shared<fazhi::study::SqlStudyStore>(db);
         auto service = std::make_shared<fazhi::study::StudyServiceImpl>(store.get(), calls);
         service->set_audit_log(audit);
-        return fazhi::ServiceParts{store, service, fazhi::study::v1::StudyService::service_full_name()};
+        return fazhi::ServiceParts{store, service,
+                                   fazhi::study::v1::StudyService::service_full_name()};
       });
 }

@@ -54,11 +54,18 @@ struct SessionCodec {
     return json;
   }
   static std::vector<Value> Values(const Session& s) {
-    return {Value(FormatDate(s.date)), Value(int64_t{static_cast<int>(s.kind)}), Value(s.title),
-            Value(ListToJson(s.laws)), Value(int64_t{s.duration_minutes}), Value(s.location),
-            Value(AttendeesToJson(s.attendees)), Value(int64_t{s.attendee_count}),
-            Value(int64_t{s.head_attended ? 1 : 0}), OptionalText(s.external_id),
-            Value(ListToJson(s.evidence)), Value(s.notes)};
+    return {Value(FormatDate(s.date)),
+            Value(int64_t{static_cast<int>(s.kind)}),
+            Value(s.title),
+            Value(ListToJson(s.laws)),
+            Value(int64_t{s.duration_minutes}),
+            Value(s.location),
+            Value(AttendeesToJson(s.attendees)),
+            Value(int64_t{s.attendee_count}),
+            Value(int64_t{s.head_attended ? 1 : 0}),
+            OptionalText(s.external_id),
+            Value(ListToJson(s.evidence)),
+            Value(s.notes)};
   }
   static Session FromRow(const Row& row, size_t c) {
     Session s;
@@ -91,11 +98,18 @@ struct EventCodec {
     return *spec;
   }
   static std::vector<Value> Values(const PublicityEvent& e) {
-    return {Value(FormatDate(e.date)), Value(int64_t{static_cast<int>(e.kind)}), Value(e.title),
-            Value(e.place), Value(ListToJson(e.laws)), Value(int64_t{e.display_boards}),
-            Value(int64_t{e.leaflets}), Value(int64_t{e.people_reached}),
-            Value(int64_t{e.consultations}), OptionalText(e.external_id),
-            Value(ListToJson(e.evidence)), Value(e.notes)};
+    return {Value(FormatDate(e.date)),
+            Value(int64_t{static_cast<int>(e.kind)}),
+            Value(e.title),
+            Value(e.place),
+            Value(ListToJson(e.laws)),
+            Value(int64_t{e.display_boards}),
+            Value(int64_t{e.leaflets}),
+            Value(int64_t{e.people_reached}),
+            Value(int64_t{e.consultations}),
+            OptionalText(e.external_id),
+            Value(ListToJson(e.evidence)),
+            Value(e.notes)};
   }
   static PublicityEvent FromRow(const Row& row, size_t c) {
     PublicityEvent e;
@@ -168,13 +182,13 @@ struct DatedRecords {
 
   static absl::StatusOr<std::vector<T>> List(Transaction& tx, const std::string& org,
                                              const DatedFilter& filter,
-                                             const std::optional<DatedPosition>& after,
-                                             int limit) {
+                                             const std::optional<DatedPosition>& after, int limit) {
     std::string where = "org = $1";
     std::vector<Value> params = {Value(org)};
     auto add = [&](const std::string& condition, Value value) {
       params.push_back(std::move(value));
-      absl::StrAppend(&where, " AND ", absl::StrReplaceAll(condition, {{"?", absl::StrCat("$", params.size())}}));
+      absl::StrAppend(&where, " AND ",
+                      absl::StrReplaceAll(condition, {{"?", absl::StrCat("$", params.size())}}));
     };
     if (after && (!filter.start || after->date >= *filter.start)) {
       // Keyset pagination: (date, id) > (last date, last id). Written as a
@@ -213,9 +227,9 @@ absl::StatusOr<Session> SqlStudyStore::GetSession(const std::string& org, const 
 absl::StatusOr<std::vector<Session>> SqlStudyStore::ListSessions(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
-  return ReadOne<std::vector<Session>>(
-      db_->StaleReads(),
-      [&](Transaction& tx) { return SessionRecords::List(tx, org, filter, after, limit); });
+  return ReadOne<std::vector<Session>>(db_->StaleReads(), [&](Transaction& tx) {
+    return SessionRecords::List(tx, org, filter, after, limit);
+  });
 }
 
 absl::StatusOr<Session> SqlStudyStore::CreateSession(Session session, const IdempotencyKey& key) {
@@ -231,8 +245,9 @@ absl::Status SqlStudyStore::DeleteSession(const std::string& org, const std::str
   return SessionRecords::Table::Delete(*db_, org, id, expected_revision);
 }
 
-absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportSessions(
-    const std::string& org, std::vector<Session> rows, ImportMode mode) {
+absl::StatusOr<std::vector<ImportOutcome>> SqlStudyStore::ImportSessions(const std::string& org,
+                                                                         std::vector<Session> rows,
+                                                                         ImportMode mode) {
   return SessionRecords::Table::Import(*db_, org, std::move(rows), mode);
 }
 
@@ -244,9 +259,9 @@ absl::StatusOr<PublicityEvent> SqlStudyStore::GetEvent(const std::string& org,
 absl::StatusOr<std::vector<PublicityEvent>> SqlStudyStore::ListEvents(
     const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
     int limit) {
-  return ReadOne<std::vector<PublicityEvent>>(
-      db_->StaleReads(),
-      [&](Transaction& tx) { return EventRecords::List(tx, org, filter, after, limit); });
+  return ReadOne<std::vector<PublicityEvent>>(db_->StaleReads(), [&](Transaction& tx) {
+    return EventRecords::List(tx, org, filter, after, limit);
+  });
 }
 
 absl::StatusOr<PublicityEvent> SqlStudyStore::CreateEvent(PublicityEvent event,

@@ -86,10 +86,12 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
     filter.end = absl::CivilDay(request.year(), 12, 31);
   }
   if (IsSet(request.start_date())) {
-    filter.start = std::max(filter.start.value_or(absl::CivilDay::min()), ToCivilDay(request.start_date()));
+    filter.start =
+        std::max(filter.start.value_or(absl::CivilDay::min()), ToCivilDay(request.start_date()));
   }
   if (IsSet(request.end_date())) {
-    filter.end = std::min(filter.end.value_or(absl::CivilDay::max()), ToCivilDay(request.end_date()));
+    filter.end =
+        std::min(filter.end.value_or(absl::CivilDay::max()), ToCivilDay(request.end_date()));
   }
   const std::string query = absl::StrCat(*org, "|", request.year(), "|", request.kind(), "|",
                                          filter.start ? kernel::FormatDate(*filter.start) : "", "|",
@@ -106,7 +108,9 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
       page_size, query,
       [&](int limit) { return std::invoke(T::kList, store, *org, filter, after, limit); },
       [](const auto& r) { return ToProto(r); },
-      [](const auto& r) { return std::vector<std::string>{kernel::FormatDate(r.date), r.meta.id}; },
+      [](const auto& r) {
+        return std::vector<std::string>{kernel::FormatDate(r.date), r.meta.id};
+      },
       items, next_page_token);
 }
 
@@ -118,9 +122,8 @@ StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, 
 grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
                                           const v1::GetSessionRequest* request,
                                           v1::Session* response) {
-  return calls_->Run(context, "GetSession", *request, [&] {
-    return GetRecord<SessionTraits>(*store_, request->name(), response);
-  });
+  return calls_->Run(context, "GetSession", *request,
+                     [&] { return GetRecord<SessionTraits>(*store_, request->name(), response); });
 }
 
 grpc::Status StudyServiceImpl::ListSessions(grpc::ServerContext* context,
@@ -164,17 +167,16 @@ grpc::Status StudyServiceImpl::ImportSessions(grpc::ServerContext* context,
                                               fazhi::type::v1::ImportReport* response) {
   return calls_->RunStream(context, "ImportSessions", [&] {
     return ImportRecords<SessionTraits>(
-        *store_, reader, [](const v1::ImportSessionsRequest& r) -> const auto& { return r.sessions(); },
-        response);
+        *store_, reader,
+        [](const v1::ImportSessionsRequest& r) -> const auto& { return r.sessions(); }, response);
   });
 }
 
 grpc::Status StudyServiceImpl::GetPublicityEvent(grpc::ServerContext* context,
                                                  const v1::GetPublicityEventRequest* request,
                                                  v1::PublicityEvent* response) {
-  return calls_->Run(context, "GetPublicityEvent", *request, [&] {
-    return GetRecord<EventTraits>(*store_, request->name(), response);
-  });
+  return calls_->Run(context, "GetPublicityEvent", *request,
+                     [&] { return GetRecord<EventTraits>(*store_, request->name(), response); });
 }
 
 grpc::Status StudyServiceImpl::ListPublicityEvents(grpc::ServerContext* context,
@@ -218,8 +220,9 @@ grpc::Status StudyServiceImpl::ImportPublicityEvents(
     fazhi::type::v1::ImportReport* response) {
   return calls_->RunStream(context, "ImportPublicityEvents", [&] {
     return ImportRecords<EventTraits>(
-        *store_, reader,
-        [](const v1::ImportPublicityEventsRequest& r) -> const auto& { return r.publicity_events(); },
+        *store_, reader, [](const v1::ImportPublicityEventsRequest& r) -> const auto& {
+          return r.publicity_events();
+        },
         response);
   });
 }
@@ -255,7 +258,8 @@ grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
     const bool more = static_cast<int>(plans.size()) > page_size;
     if (more) plans.resize(page_size);
     for (const StudyPlan& plan : plans) *response->add_study_plans() = ToProto(plan);
-    if (more) response->set_next_page_token(EncodePageToken(query, {absl::StrCat(plans.back().year)}));
+    if (more)
+      response->set_next_page_token(EncodePageToken(query, {absl::StrCat(plans.back().year)}));
     return absl::OkStatus();
   });
 }
@@ -316,9 +320,8 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
     v.CheckYear("year", request->year(), /*required=*/true);
     v.CheckDate("as_of", request->as_of(), /*required=*/false);
     RETURN_IF_ERROR(v.ToStatus());
-    const absl::CivilDay as_of = IsSet(request->as_of())
-                                     ? ToCivilDay(request->as_of())
-                                     : DefaultAsOf(request->year(), today_());
+    const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of())
+                                                         : DefaultAsOf(request->year(), today_());
     ASSIGN_OR_RETURN(YearRecords records, store_->LoadYear(*org, request->year()));
     YearSummary summary = Summarize(*org, request->year(), as_of, records.sessions, records.events,
                                     records.plan ? &*records.plan : nullptr);
@@ -327,9 +330,9 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::ListAuditRecords(grpc::ServerContext* context,
-                                         const fazhi::type::v1::ListAuditRecordsRequest* request,
-                                         fazhi::type::v1::ListAuditRecordsResponse* response) {
+grpc::Status StudyServiceImpl::ListAuditRecords(
+    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+    fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);
   });

@@ -4,7 +4,6 @@
 // gRPC handlers of fazhi.study.v1.StudyService: validate the request,
 // convert it, call the store or the summary logic, convert back.
 
-
 #include "absl/time/civil_time.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "services/common/auth/audit.h"

@@ -45,8 +45,8 @@ class StudyStore {
   virtual absl::StatusOr<Session> GetSession(const std::string& org, const std::string& id) = 0;
   // Up to `limit` sessions after `after`, ordered by (date, id).
   virtual absl::StatusOr<std::vector<Session>> ListSessions(
-      const std::string& org, const DatedFilter& filter,
-      const std::optional<DatedPosition>& after, int limit) = 0;
+      const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
+      int limit) = 0;
   virtual absl::StatusOr<Session> CreateSession(Session session, const IdempotencyKey& key) = 0;
   // Replaces the session if its revision is still `expected_revision`.
   virtual absl::StatusOr<Session> UpdateSession(Session session, int64_t expected_revision) = 0;
@@ -55,21 +55,24 @@ class StudyStore {
   // Stores a batch in one transaction. Rows whose external id exists are
   // ALREADY_EXISTS outcomes (create-only) or replace the old row (upsert).
   // Any other failure fails the whole batch and stores nothing.
-  virtual absl::StatusOr<std::vector<ImportOutcome>> ImportSessions(
-      const std::string& org, std::vector<Session> rows, ImportMode mode) = 0;
+  virtual absl::StatusOr<std::vector<ImportOutcome>> ImportSessions(const std::string& org,
+                                                                    std::vector<Session> rows,
+                                                                    ImportMode mode) = 0;
 
-  virtual absl::StatusOr<PublicityEvent> GetEvent(const std::string& org, const std::string& id) = 0;
+  virtual absl::StatusOr<PublicityEvent> GetEvent(const std::string& org,
+                                                  const std::string& id) = 0;
   virtual absl::StatusOr<std::vector<PublicityEvent>> ListEvents(
-      const std::string& org, const DatedFilter& filter,
-      const std::optional<DatedPosition>& after, int limit) = 0;
+      const std::string& org, const DatedFilter& filter, const std::optional<DatedPosition>& after,
+      int limit) = 0;
   virtual absl::StatusOr<PublicityEvent> CreateEvent(PublicityEvent event,
                                                      const IdempotencyKey& key) = 0;
   virtual absl::StatusOr<PublicityEvent> UpdateEvent(PublicityEvent event,
                                                      int64_t expected_revision) = 0;
   virtual absl::Status DeleteEvent(const std::string& org, const std::string& id,
                                    std::optional<int64_t> expected_revision) = 0;
-  virtual absl::StatusOr<std::vector<ImportOutcome>> ImportEvents(
-      const std::string& org, std::vector<PublicityEvent> rows, ImportMode mode) = 0;
+  virtual absl::StatusOr<std::vector<ImportOutcome>> ImportEvents(const std::string& org,
+                                                                  std::vector<PublicityEvent> rows,
+                                                                  ImportMode mode) = 0;
 
   virtual absl::StatusOr<StudyPlan> GetPlan(const std::string& org, int32_t year) = 0;
   // Up to `limit` plans with a year above `after_year`, by year.

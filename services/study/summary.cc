@@ -24,17 +24,23 @@ absl::CivilDay PeriodEnd(RulePeriod period, int32_t year, int index) {
 
 int PeriodCount(RulePeriod period) {
   switch (period) {
-    case RulePeriod::kMonth: return 12;
-    case RulePeriod::kQuarter: return 4;
-    default: return 1;
+    case RulePeriod::kMonth:
+      return 12;
+    case RulePeriod::kQuarter:
+      return 4;
+    default:
+      return 1;
   }
 }
 
 int PeriodIndex(RulePeriod period, absl::CivilDay day) {
   switch (period) {
-    case RulePeriod::kMonth: return day.month();
-    case RulePeriod::kQuarter: return QuarterOf(day);
-    default: return 1;
+    case RulePeriod::kMonth:
+      return day.month();
+    case RulePeriod::kQuarter:
+      return QuarterOf(day);
+    default:
+      return 1;
   }
 }
 
@@ -175,8 +181,9 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
   for (const PublicityEvent& e : all_events) {
     if (e.date.year() == year) events.push_back(&e);
   }
-  std::stable_sort(events.begin(), events.end(),
-                   [](const PublicityEvent* a, const PublicityEvent* b) { return a->date < b->date; });
+  std::stable_sort(
+      events.begin(), events.end(),
+      [](const PublicityEvent* a, const PublicityEvent* b) { return a->date < b->date; });
   for (const PublicityEvent* event : events) {
     const PublicityEvent& e = *event;
     ++pub.events;
@@ -204,9 +211,10 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
   pub.laws.assign(pub_laws.begin(), pub_laws.end());
 
   for (auto& [name, law] : laws) summary.laws.push_back(law);
-  std::stable_sort(summary.laws.begin(), summary.laws.end(), [](const LawTotal& a, const LawTotal& b) {
-    return a.sessions + a.publicity_events > b.sessions + b.publicity_events;
-  });
+  std::stable_sort(summary.laws.begin(), summary.laws.end(),
+                   [](const LawTotal& a, const LawTotal& b) {
+                     return a.sessions + a.publicity_events > b.sessions + b.publicity_events;
+                   });
 
   // Plan.
   summary.oath_takers = static_cast<int32_t>(oath_people.size()) + unnamed_oath_takers;
@@ -228,8 +236,8 @@ YearSummary Summarize(const std::string& org, int32_t year, absl::CivilDay as_of
     }
     summary.eligible_staff = plan->eligible_staff;
     if (plan->eligible_staff > 0) {
-      summary.oath_coverage_percent = RoundTo(
-          std::min(100.0, 100.0 * summary.oath_takers / plan->eligible_staff), 1);
+      summary.oath_coverage_percent =
+          RoundTo(std::min(100.0, 100.0 * summary.oath_takers / plan->eligible_staff), 1);
     }
   }
   return summary;

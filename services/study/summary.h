@@ -81,7 +81,7 @@ struct YearSummary {
   // Any session, event or plan of the year on record.
   bool has_records = false;
 
-  std::vector<KindTotal> by_kind;  // kinds that occurred, in enum order
+  std::vector<KindTotal> by_kind;        // kinds that occurred, in enum order
   std::vector<QuarterTotal> by_quarter;  // always four
   std::vector<int32_t> leadership_quarters_missed;
   std::vector<LawTotal> laws;

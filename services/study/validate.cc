@@ -1,16 +1,18 @@
-#include "absl/strings/string_view.h"
 #include "services/study/validate.h"
 
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 
 namespace fazhi::study {
 namespace {
 
-std::string F(absl::string_view prefix, absl::string_view field) { return absl::StrCat(prefix, field); }
+std::string F(absl::string_view prefix, absl::string_view field) {
+  return absl::StrCat(prefix, field);
+}
 
 std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& items) {
   return std::vector<std::string>(items.begin(), items.end());
@@ -49,7 +51,8 @@ std::string NormalizeLawName(absl::string_view law) {
 void ValidateSession(const v1::Session& s, absl::string_view prefix, FieldViolations& v) {
   v.CheckDate(F(prefix, "date"), s.date(), /*required=*/true);
   if (s.kind() == v1::STUDY_KIND_UNSPECIFIED || !v1::StudyKind_IsValid(s.kind())) {
-    v.Add(F(prefix, "kind"), absl::StrCat("must be one of the StudyKind values (got ", s.kind(), ")"));
+    v.Add(F(prefix, "kind"),
+          absl::StrCat("must be one of the StudyKind values (got ", s.kind(), ")"));
   }
   v.CheckText(F(prefix, "title"), s.title(), kMaxTitleChars, /*required=*/true);
   CheckLaws(F(prefix, "laws"), s.laws(), v);
@@ -74,9 +77,8 @@ void ValidateSession(const v1::Session& s, absl::string_view prefix, FieldViolat
   }
   v.CheckRange(F(prefix, "attendee_count"), s.attendee_count(), 0, kMaxCount);
   if (s.attendee_count() > 0 && s.attendee_count() < s.attendees_size()) {
-    v.Add(F(prefix, "attendee_count"),
-          absl::StrCat("is ", s.attendee_count(), " but ", s.attendees_size(),
-                       " attendees are named"));
+    v.Add(F(prefix, "attendee_count"), absl::StrCat("is ", s.attendee_count(), " but ",
+                                                    s.attendees_size(), " attendees are named"));
   }
   CheckExternalId(F(prefix, "external_id"), s.external_id(), v);
   v.CheckTextList(F(prefix, "evidence"), ToVector(s.evidence()), kMaxEvidence, kMaxEvidenceChars);

@@ -164,15 +164,16 @@ absl::Status Failed(absl::string_view what, const grpc::Status& status) {
 absl::Status CheckComposed(const gateway::ComposedReport& composed, size_t formats) {
   if (composed.sections_size() == 0) return absl::InternalError("composed report has no sections");
   if (composed.missing_backends_size() > 0) {
-    return absl::InternalError(absl::StrCat("backends missing: ",
-                                            absl::StrJoin(composed.missing_backends(), ", ")));
+    return absl::InternalError(
+        absl::StrCat("backends missing: ", absl::StrJoin(composed.missing_backends(), ", ")));
   }
   if (static_cast<size_t>(composed.renderings_size()) != formats) {
     return absl::InternalError(
         absl::StrCat(composed.renderings_size(), " renderings instead of ", formats));
   }
   for (const auto& r : composed.renderings()) {
-    if (r.content().empty()) return absl::InternalError(absl::StrCat(r.format(), " rendering is empty"));
+    if (r.content().empty())
+      return absl::InternalError(absl::StrCat(r.format(), " rendering is empty"));
   }
   return absl::OkStatus();
 }
@@ -196,7 +197,8 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                       grpc::ClientContext context;
                       SetDeadline(context);
                       report::Organization response;
-                      grpc::Status status = s.report->GetOrganization(&context, r.get_org, &response);
+                      grpc::Status status =
+                          s.report->GetOrganization(&context, r.get_org, &response);
                       if (!status.ok()) return Failed("GetOrganization", status);
                       if (response.name() != r.get_org.name()) {
                         return absl::InternalError("another organization");
@@ -214,14 +216,16 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                       grpc::ClientContext context;
                       SetDeadline(context);
                       study::StudySummary response;
-                      grpc::Status status = s.study->GetStudySummary(&context, r.study_summary, &response);
+                      grpc::Status status =
+                          s.study->GetStudySummary(&context, r.study_summary, &response);
                       return status.ok() ? absl::OkStatus() : Failed("GetStudySummary", status);
                     }});
   series.push_back({"duty GetDutySummary", [&s, &r]() -> absl::Status {
                       grpc::ClientContext context;
                       SetDeadline(context);
                       duty::DutySummary response;
-                      grpc::Status status = s.duty->GetDutySummary(&context, r.duty_summary, &response);
+                      grpc::Status status =
+                          s.duty->GetDutySummary(&context, r.duty_summary, &response);
                       return status.ok() ? absl::OkStatus() : Failed("GetDutySummary", status);
                     }});
   series.push_back({"gateway GetFacts", [&s, &r]() -> absl::Status {
@@ -237,7 +241,8 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                       grpc::ClientContext context;
                       SetDeadline(context);
                       gateway::ComposedReport response;
-                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_none, &response);
+                      grpc::Status status =
+                          s.gateway->ComposeReport(&context, r.compose_none, &response);
                       if (!status.ok()) return Failed("ComposeReport", status);
                       return CheckComposed(response, 0);
                     }});
@@ -245,7 +250,8 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                       grpc::ClientContext context;
                       SetDeadline(context);
                       gateway::ComposedReport response;
-                      grpc::Status status = s.gateway->ComposeReport(&context, r.compose_all, &response);
+                      grpc::Status status =
+                          s.gateway->ComposeReport(&context, r.compose_all, &response);
                       if (!status.ok()) return Failed("ComposeReport", status);
                       if (absl::Status c = CheckComposed(response, 4); !c.ok()) return c;
                       if (s.composed_shape.empty()) s.composed_shape = ShapeOf(response);
@@ -275,7 +281,8 @@ int main(int argc, char** argv) {
       std::cerr << "fazhi-compose-bench: --compare wants GATEWAY,STUDY,DUTY,REPORT\n";
       return 2;
     }
-    stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
+    stacks.push_back(
+        std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
   }
 
   // All calls of a round, of every stack, in a new order each round (fixed
@@ -303,18 +310,20 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("== %s %d: %d rounds after %d warm-up, calls one at a time%s\n", org.c_str(), year, rounds,
-              warmup, stacks.size() > 1 ? ", the two sets of services call by call" : "");
+  std::printf("== %s %d: %d rounds after %d warm-up, calls one at a time%s\n", org.c_str(), year,
+              rounds, warmup, stacks.size() > 1 ? ", the two sets of services call by call" : "");
   nlohmann::ordered_json json = {{"org", org}, {"year", year}, {"rounds", rounds}};
   std::vector<std::vector<Figures>> figures(stacks.size());
   for (size_t k = 0; k < stacks.size(); ++k) {
-    std::printf("-- %s: composed %s\n", stacks[k]->label.c_str(), stacks[k]->composed_shape.c_str());
+    std::printf("-- %s: composed %s\n", stacks[k]->label.c_str(),
+                stacks[k]->composed_shape.c_str());
     for (const Series& s : series[k]) {
       const Figures f = Summarize(s.latencies_us);
       figures[k].push_back(f);
-      std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50, f.p90,
-                  f.mean);
-      json["stacks"][stacks[k]->label][s.name] = {{"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
+      std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50,
+                  f.p90, f.mean);
+      json["stacks"][stacks[k]->label][s.name] = {
+          {"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
     }
     const Figures& plain = figures[k][0];
     const Figures& none = figures[k][per_stack - 2];

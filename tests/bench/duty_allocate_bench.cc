@@ -34,7 +34,8 @@ DutySnapshot Instance(int powers, int officers, int domains, uint32_t seed) {
     o.established = percent(rng) < 95;
     o.max_load = 30;
     o.certificate = {"ZF" + std::to_string(i), absl::CivilDay(2015 + percent(rng) % 9, 1, 1),
-                     absl::CivilDay(percent(rng) < 8 ? 2024 : 2027, 6, 30), CertificateStatus::kValid};
+                     absl::CivilDay(percent(rng) < 8 ? 2024 : 2027, 6, 30),
+                     CertificateStatus::kValid};
     s.officers.push_back(o);
   }
   for (int i = 0; i < powers; ++i) {

@@ -89,17 +89,20 @@ absl::Status Failed(absl::string_view what, const grpc::Status& status) {
 
 class Loader {
  public:
-  Loader(const ProvinceShape& shape, int jobs, Progress* progress) : shape_(shape), progress_(progress) {
+  Loader(const ProvinceShape& shape, int jobs, Progress* progress)
+      : shape_(shape), progress_(progress) {
     const std::vector<std::string> only = absl::StrSplit(absl::GetFlag(FLAGS_only), ',');
     const std::set<std::string> services(only.begin(), only.end());
     load_report_ = services.count("report") > 0;
     load_study_ = services.count("study") > 0;
     load_duty_ = services.count("duty") > 0;
     for (int i = 0; i < jobs; ++i) {
-      study_.push_back(study::StudyService::NewStub(fazhi::bench::Connect(absl::GetFlag(FLAGS_study_target), i)));
-      duty_.push_back(duty::DutyService::NewStub(fazhi::bench::Connect(absl::GetFlag(FLAGS_duty_target), i)));
-      report_.push_back(
-          report::ReportService::NewStub(fazhi::bench::Connect(absl::GetFlag(FLAGS_report_target), i)));
+      study_.push_back(study::StudyService::NewStub(
+          fazhi::bench::Connect(absl::GetFlag(FLAGS_study_target), i)));
+      duty_.push_back(
+          duty::DutyService::NewStub(fazhi::bench::Connect(absl::GetFlag(FLAGS_duty_target), i)));
+      report_.push_back(report::ReportService::NewStub(
+          fazhi::bench::Connect(absl::GetFlag(FLAGS_report_target), i)));
     }
   }
 
@@ -143,7 +146,7 @@ class Loader {
       request.set_actor(absl::GetFlag(FLAGS_actor));
       report::Organization created;
       RETURN_IF_ERROR(Unary(absl::StrCat("CreateOrganization ", fazhi::bench::OrgName(org)),
-                         stub.CreateOrganization(&context, request, &created)));
+                            stub.CreateOrganization(&context, request, &created)));
     }
     for (int year = shape_.first_year(); year <= shape_.last_year; ++year) {
       grpc::ClientContext context;
@@ -155,7 +158,7 @@ class Loader {
       request.set_actor(absl::GetFlag(FLAGS_actor));
       report::Report created;
       RETURN_IF_ERROR(Unary(absl::StrCat("CreateReport ", fazhi::bench::OrgName(org), " ", year),
-                         stub.CreateReport(&context, request, &created)));
+                            stub.CreateReport(&context, request, &created)));
     }
     return absl::OkStatus();
   }
@@ -173,17 +176,22 @@ class Loader {
       request.set_allow_missing(true);
       study::StudyPlan stored;
       RETURN_IF_ERROR(Unary(absl::StrCat("UpdateStudyPlan ", parent, " ", year),
-                         stub.UpdateStudyPlan(&context, request, &stored)));
-      for (auto& s : fazhi::bench::MakeSessions(shape_, org, year)) sessions.push_back(std::move(s));
+                            stub.UpdateStudyPlan(&context, request, &stored)));
+      for (auto& s : fazhi::bench::MakeSessions(shape_, org, year))
+        sessions.push_back(std::move(s));
       for (auto& e : fazhi::bench::MakeEvents(shape_, org, year)) events.push_back(std::move(e));
     }
     RETURN_IF_ERROR(Import<study::ImportSessionsRequest>(
         "ImportSessions", parent, std::move(sessions),
-        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) { return stub.ImportSessions(c, r); },
+        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) {
+          return stub.ImportSessions(c, r);
+        },
         [](study::ImportSessionsRequest& r) { return r.mutable_sessions(); }));
     return Import<study::ImportPublicityEventsRequest>(
         "ImportPublicityEvents", parent, std::move(events),
-        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) { return stub.ImportPublicityEvents(c, r); },
+        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) {
+          return stub.ImportPublicityEvents(c, r);
+        },
         [](study::ImportPublicityEventsRequest& r) { return r.mutable_publicity_events(); });
   }
 
@@ -200,15 +208,19 @@ class Loader {
       *request.mutable_post() = std::move(post);
       duty::Post created;
       RETURN_IF_ERROR(Unary(absl::StrCat("CreatePost ", parent, "/posts/", request.post_id()),
-                         stub.CreatePost(&context, request, &created)));
+                            stub.CreatePost(&context, request, &created)));
     }
     RETURN_IF_ERROR(Import<duty::ImportPowersRequest>(
         "ImportPowers", parent, fazhi::bench::MakePowers(shape_, org),
-        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) { return stub.ImportPowers(c, r); },
+        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) {
+          return stub.ImportPowers(c, r);
+        },
         [](duty::ImportPowersRequest& r) { return r.mutable_powers(); }));
     RETURN_IF_ERROR(Import<duty::ImportOfficersRequest>(
         "ImportOfficers", parent, fazhi::bench::MakeOfficers(shape_, org),
-        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) { return stub.ImportOfficers(c, r); },
+        [&](grpc::ClientContext* c, fazhi::type::v1::ImportReport* r) {
+          return stub.ImportOfficers(c, r);
+        },
         [](duty::ImportOfficersRequest& r) { return r.mutable_officers(); }));
     if (!absl::GetFlag(FLAGS_allocate)) return absl::OkStatus();
     grpc::ClientContext context;
@@ -227,8 +239,8 @@ class Loader {
   // One client stream carrying `rows` in messages of --batch_rows; every row
   // must be stored (or, with --resume, be there already).
   template <typename Request, typename Row, typename Open, typename RowsOf>
-  absl::Status Import(absl::string_view what, const std::string& parent, std::vector<Row> rows, Open open,
-                      RowsOf rows_of) {
+  absl::Status Import(absl::string_view what, const std::string& parent, std::vector<Row> rows,
+                      Open open, RowsOf rows_of) {
     if (rows.empty()) return absl::OkStatus();
     const size_t batch = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_batch_rows)));
     grpc::ClientContext context;
@@ -255,8 +267,8 @@ class Loader {
         continue;
       }
       if (r.code() != 0) {
-        return absl::InternalError(absl::StrCat(what, " ", parent, ": row ", r.row(), " (", r.external_id(),
-                                                ") rejected: ", r.message()));
+        return absl::InternalError(absl::StrCat(what, " ", parent, ": row ", r.row(), " (",
+                                                r.external_id(), ") rejected: ", r.message()));
       }
     }
     if (result.rows_stored() + skipped != static_cast<int64_t>(rows.size())) {
@@ -298,11 +310,12 @@ std::string ProgressLine(int64_t done, int64_t total, int64_t orgs_done, int org
   const int filled = static_cast<int>(fraction * kWidth);
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const std::string eta = rate > 0 && done < total ? Clock((total - done) / rate) : "-";
-  return absl::StrFormat("[%s%s] %5.1f%%  %s/%s rows  %s/%s orgs  %s rows/s (now %s)  elapsed %s  ETA %s",
-                         std::string(filled, '#'), std::string(kWidth - filled, '.'), 100 * fraction,
-                         Thousands(done), Thousands(total), Thousands(orgs_done), Thousands(orgs),
-                         Thousands(static_cast<int64_t>(rate)), Thousands(static_cast<int64_t>(recent_rate)),
-                         Clock(elapsed), eta);
+  return absl::StrFormat(
+      "[%s%s] %5.1f%%  %s/%s rows  %s/%s orgs  %s rows/s (now %s)  elapsed %s  ETA %s",
+      std::string(filled, '#'), std::string(kWidth - filled, '.'), 100 * fraction, Thousands(done),
+      Thousands(total), Thousands(orgs_done), Thousands(orgs),
+      Thousands(static_cast<int64_t>(rate)), Thousands(static_cast<int64_t>(recent_rate)),
+      Clock(elapsed), eta);
 }
 
 }  // namespace
@@ -322,9 +335,10 @@ int main(int argc, char** argv) {
   shape.posts = absl::GetFlag(FLAGS_posts);
   const int first = absl::GetFlag(FLAGS_first_org);
   const int jobs = std::max(1, absl::GetFlag(FLAGS_jobs));
-  if (shape.orgs < 1 || shape.years < 1 || first < 1 || shape.posts > 9 ||
-      shape.officers < 1 || shape.sessions_per_year < 0 || shape.events_per_year < 1) {
-    std::cerr << "fazhi-generate: need --orgs, --years, --first_org, --officers, --events_per_year >= 1 and "
+  if (shape.orgs < 1 || shape.years < 1 || first < 1 || shape.posts > 9 || shape.officers < 1 ||
+      shape.sessions_per_year < 0 || shape.events_per_year < 1) {
+    std::cerr << "fazhi-generate: need --orgs, --years, --first_org, --officers, --events_per_year "
+                 ">= 1 and "
                  "--posts <= 9\n";
     return 2;
   }
@@ -386,32 +400,38 @@ int main(int argc, char** argv) {
   const double elapsed = absl::ToDoubleSeconds(absl::Now() - start);
   const int64_t rows = progress.rows;
   std::fprintf(stderr, tty ? "\r%s\n" : "%s\n",
-               ProgressLine(rows, total, progress.orgs_done, shape.orgs, elapsed, rows / std::max(1e-9, elapsed))
+               ProgressLine(rows, total, progress.orgs_done, shape.orgs, elapsed,
+                            rows / std::max(1e-9, elapsed))
                    .c_str());
   if (failed) {
     std::cerr << "fazhi-generate: " << first_error << "\n";
     return 1;
   }
 
-  std::printf("loaded %s organizations (%d-%d), years %d-%d, seed %llu: %s rows in %s (%s rows/s)%s\n",
-              Thousands(shape.orgs).c_str(), first, first + shape.orgs - 1, shape.first_year(), shape.last_year,
-              static_cast<unsigned long long>(shape.seed), Thousands(rows).c_str(), Clock(elapsed).c_str(),
-              Thousands(static_cast<int64_t>(rows / std::max(1e-9, elapsed))).c_str(),
-              progress.skipped > 0 ? absl::StrCat(" (", Thousands(progress.skipped), " already there)").c_str()
-                                   : "");
+  std::printf(
+      "loaded %s organizations (%d-%d), years %d-%d, seed %llu: %s rows in %s (%s rows/s)%s\n",
+      Thousands(shape.orgs).c_str(), first, first + shape.orgs - 1, shape.first_year(),
+      shape.last_year, static_cast<unsigned long long>(shape.seed), Thousands(rows).c_str(),
+      Clock(elapsed).c_str(),
+      Thousands(static_cast<int64_t>(rows / std::max(1e-9, elapsed))).c_str(),
+      progress.skipped > 0
+          ? absl::StrCat(" (", Thousands(progress.skipped), " already there)").c_str()
+          : "");
   std::printf("  report: %s organizations, %s reports\n", Thousands(counts.organizations).c_str(),
               Thousands(counts.reports).c_str());
-  std::printf("  study:  %s plans, %s sessions, %s publicity events\n", Thousands(counts.plans).c_str(),
-              Thousands(counts.sessions).c_str(), Thousands(counts.events).c_str());
+  std::printf("  study:  %s plans, %s sessions, %s publicity events\n",
+              Thousands(counts.plans).c_str(), Thousands(counts.sessions).c_str(),
+              Thousands(counts.events).c_str());
   std::printf("  duty:   %s posts, %s powers, %s officers%s\n", Thousands(counts.posts).c_str(),
               Thousands(counts.powers).c_str(), Thousands(counts.officers).c_str(),
               absl::GetFlag(FLAGS_allocate) ? ", duties allocated" : "");
   if (const std::string path = absl::GetFlag(FLAGS_json_out); !path.empty()) {
-    nlohmann::ordered_json json = {{"orgs", shape.orgs},         {"years", shape.years},
-                                   {"seed", shape.seed},         {"rows", rows},
-                                   {"seconds", elapsed},         {"rows_per_second", rows / std::max(1e-9, elapsed)},
-                                   {"sessions", counts.sessions}, {"events", counts.events},
-                                   {"powers", counts.powers},    {"officers", counts.officers}};
+    nlohmann::ordered_json json = {
+        {"orgs", shape.orgs},          {"years", shape.years},
+        {"seed", shape.seed},          {"rows", rows},
+        {"seconds", elapsed},          {"rows_per_second", rows / std::max(1e-9, elapsed)},
+        {"sessions", counts.sessions}, {"events", counts.events},
+        {"powers", counts.powers},     {"officers", counts.officers}};
     std::ofstream(path) << json.dump(2) << "\n";
   }
   return 0;

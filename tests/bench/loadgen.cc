@@ -49,7 +49,10 @@ class Loop {
   using Issue = std::function<void(grpc::ClientContext*, std::function<void(grpc::Status)>)>;
 
   Loop(Issue issue, absl::Time measure_from, absl::Time stop_at, std::function<void()> done)
-      : issue_(std::move(issue)), measure_from_(measure_from), stop_at_(stop_at), done_(std::move(done)) {
+      : issue_(std::move(issue)),
+        measure_from_(measure_from),
+        stop_at_(stop_at),
+        done_(std::move(done)) {
     latencies_us_.reserve(1 << 16);
   }
 
@@ -106,7 +109,8 @@ int main(int argc, char** argv) {
 
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   for (int i = 0; i < channel_count; ++i) {
-    channels.push_back(fazhi::bench::Connect(target, i));  // distinct channels, not one shared subchannel
+    channels.push_back(
+        fazhi::bench::Connect(target, i));  // distinct channels, not one shared subchannel
   }
 
   // Per-method request set-up and call issue.
@@ -163,7 +167,7 @@ int main(int argc, char** argv) {
     if (!study_stubs.empty()) {
       auto response = std::make_shared<study::Session>();
       issue = [stub = study_stubs[c].get(), &get, response](grpc::ClientContext* context,
-                                                             std::function<void(grpc::Status)> cb) {
+                                                            std::function<void(grpc::Status)> cb) {
         stub->async()->GetSession(context, &get, response.get(), std::move(cb));
       };
     } else {
@@ -191,10 +195,14 @@ int main(int argc, char** argv) {
   }
   std::sort(latencies.begin(), latencies.end());
   const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
-  const std::string label = absl::GetFlag(FLAGS_label).empty() ? method : absl::GetFlag(FLAGS_label);
-  std::printf("%s: %zu calls in %.1f s = %.0f calls/s; p50 %.0f us, p90 %.0f us, p99 %.0f us; %d errors%s%s\n",
-              label.c_str(), latencies.size(), seconds, latencies.size() / seconds,
-              Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99),
-              errors, first_error.empty() ? "" : " (first: ", first_error.empty() ? "" : (first_error + ")").c_str());
+  const std::string label =
+      absl::GetFlag(FLAGS_label).empty() ? method : absl::GetFlag(FLAGS_label);
+  std::printf(
+      "%s: %zu calls in %.1f s = %.0f calls/s; p50 %.0f us, p90 %.0f us, p99 %.0f us; %d "
+      "errors%s%s\n",
+      label.c_str(), latencies.size(), seconds, latencies.size() / seconds,
+      Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), errors,
+      first_error.empty() ? "" : " (first: ",
+      first_error.empty() ? "" : (first_error + ")").c_str());
   return errors == 0 ? 0 : 1;
 }

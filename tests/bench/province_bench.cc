@@ -25,6 +25,9 @@
 //
 //   fazhi-province-bench --mode=list --target=127.0.0.1:7101 --org=c001-minzheng
 
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/sync_stream.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -38,10 +41,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/impl/codegen/sync_stream.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -63,7 +62,8 @@
 
 ABSL_FLAG(std::string, mode, "import", "import or list");
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "study service address");
-ABSL_FLAG(std::string, service_db, "", "import: the database URL the study service at --target uses");
+ABSL_FLAG(std::string, service_db, "",
+          "import: the database URL the study service at --target uses");
 ABSL_FLAG(std::string, native_db, "", "import: an empty database for the database's own load");
 ABSL_FLAG(int64_t, rows, 1000000, "import: sessions to import");
 ABSL_FLAG(int, org, 1, "import: index of the organization the rows belong to");
@@ -71,7 +71,8 @@ ABSL_FLAG(int, years, 5, "import: years the rows spread over");
 ABSL_FLAG(uint64_t, seed, 1, "import: data seed");
 ABSL_FLAG(int, streams, 2, "import: concurrent ImportSessions calls");
 ABSL_FLAG(int, batch_rows, 1000, "import: rows per message (one transaction each)");
-ABSL_FLAG(std::string, list_org, "c001-minzheng", "list: organization slug whose sessions are listed");
+ABSL_FLAG(std::string, list_org, "c001-minzheng",
+          "list: organization slug whose sessions are listed");
 ABSL_FLAG(int, walk_page_size, 1000, "list: page size of the walk through the whole list");
 ABSL_FLAG(int, rounds, 200, "list: calls of each series");
 ABSL_FLAG(std::string, json_out, "", "also write the figures to this file as JSON");
@@ -106,13 +107,13 @@ double Mean(const std::vector<double>& v, size_t from, size_t to) {
 // Import.
 
 // The study ImportSessions method, written with pre-serialized messages.
-std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> OpenImport(grpc::Channel* channel,
-                                                                 grpc::ClientContext* context,
-                                                                 fazhi::type::v1::ImportReport* report) {
+std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> OpenImport(
+    grpc::Channel* channel, grpc::ClientContext* context, fazhi::type::v1::ImportReport* report) {
   static const auto* method = new grpc::internal::RpcMethod(
       "/fazhi.study.v1.StudyService/ImportSessions", grpc::internal::RpcMethod::CLIENT_STREAMING);
   return std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>>(
-      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(channel, *method, context, report));
+      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(channel, *method, context,
+                                                                    report));
 }
 
 grpc::ByteBuffer Serialize(const google::protobuf::Message& message) {
@@ -128,11 +129,14 @@ struct Load {
 };
 
 // Streams the batches over `streams` calls; every row must be stored.
-absl::StatusOr<Load> ImportThroughRpc(const std::string& target, std::vector<std::vector<grpc::ByteBuffer>> per_stream,
+absl::StatusOr<Load> ImportThroughRpc(const std::string& target,
+                                      std::vector<std::vector<grpc::ByteBuffer>> per_stream,
                                       int64_t rows) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (size_t i = 0; i < per_stream.size(); ++i) channels.push_back(fazhi::bench::Connect(target, static_cast<int>(i)));
-  for (auto& c : channels) c->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  for (size_t i = 0; i < per_stream.size(); ++i)
+    channels.push_back(fazhi::bench::Connect(target, static_cast<int>(i)));
+  for (auto& c : channels)
+    c->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10));
   std::vector<std::string> errors(per_stream.size());
   std::vector<int64_t> stored(per_stream.size(), 0);
   const absl::Time start = absl::Now();
@@ -151,7 +155,8 @@ absl::StatusOr<Load> ImportThroughRpc(const std::string& target, std::vector<std
       if (!status.ok()) {
         errors[i] = fazhi::bench::Describe(status);
       } else if (report.rows_rejected() > 0) {
-        errors[i] = absl::StrCat(report.rows_rejected(), " rows rejected, first: ", report.results(0).message());
+        errors[i] = absl::StrCat(report.rows_rejected(),
+                                 " rows rejected, first: ", report.results(0).message());
       }
       stored[i] = report.rows_stored();
     });
@@ -163,7 +168,8 @@ absl::StatusOr<Load> ImportThroughRpc(const std::string& target, std::vector<std
     if (!errors[i].empty()) return absl::InternalError(absl::StrCat("ImportSessions: ", errors[i]));
     load.rows += stored[i];
   }
-  if (load.rows != rows) return absl::InternalError(absl::StrCat(load.rows, " of ", rows, " rows stored"));
+  if (load.rows != rows)
+    return absl::InternalError(absl::StrCat(load.rows, " of ", rows, " rows stored"));
   return load;
 }
 
@@ -191,9 +197,11 @@ absl::StatusOr<std::vector<std::vector<SqliteValue>>> ReadSqliteRows(const std::
   closer.reset(db);
   RETURN_IF_ERROR(SqliteCheck(db, rc, "open"));
   sqlite3_stmt* stmt = nullptr;
-  RETURN_IF_ERROR(SqliteCheck(db, sqlite3_prepare_v2(db, "SELECT * FROM sessions WHERE org = ? ORDER BY rowid", -1,
-                                                     &stmt, nullptr),
-                              "prepare"));
+  RETURN_IF_ERROR(
+      SqliteCheck(db,
+                  sqlite3_prepare_v2(db, "SELECT * FROM sessions WHERE org = ? ORDER BY rowid", -1,
+                                     &stmt, nullptr),
+                  "prepare"));
   sqlite3_bind_text(stmt, 1, org.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<std::vector<SqliteValue>> rows;
   const int columns = sqlite3_column_count(stmt);
@@ -202,9 +210,15 @@ absl::StatusOr<std::vector<std::vector<SqliteValue>>> ReadSqliteRows(const std::
     row.reserve(columns);
     for (int c = 0; c < columns; ++c) {
       switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_INTEGER: row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
-        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(stmt, c)); break;
-        case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+        case SQLITE_INTEGER:
+          row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+          break;
+        case SQLITE_FLOAT:
+          row.emplace_back(sqlite3_column_double(stmt, c));
+          break;
+        case SQLITE_NULL:
+          row.emplace_back(std::monostate{});
+          break;
         default:
           row.emplace_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
                                        sqlite3_column_bytes(stmt, c)));
@@ -218,23 +232,27 @@ absl::StatusOr<std::vector<std::vector<SqliteValue>>> ReadSqliteRows(const std::
 }
 
 // One transaction of one prepared INSERT, with the service's durability.
-absl::StatusOr<Load> SqliteNativeLoad(const std::string& path, const std::vector<std::vector<SqliteValue>>& rows) {
+absl::StatusOr<Load> SqliteNativeLoad(const std::string& path,
+                                      const std::vector<std::vector<SqliteValue>>& rows) {
   if (rows.empty()) return absl::InvalidArgumentError("no rows");
   sqlite3* db = nullptr;
   std::unique_ptr<sqlite3, decltype(&sqlite3_close)> closer(nullptr, &sqlite3_close);
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
   closer.reset(db);
   RETURN_IF_ERROR(SqliteCheck(db, rc, "open"));
-  RETURN_IF_ERROR(SqliteCheck(db, sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr,
-                                               nullptr, nullptr),
+  RETURN_IF_ERROR(SqliteCheck(db,
+                              sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                                           nullptr, nullptr, nullptr),
                               "pragma"));
   std::string sql = "INSERT INTO sessions VALUES (";
   for (size_t c = 0; c < rows[0].size(); ++c) absl::StrAppend(&sql, c ? ", ?" : "?");
   sql += ")";
   const absl::Time start = absl::Now();
-  RETURN_IF_ERROR(SqliteCheck(db, sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin"));
+  RETURN_IF_ERROR(
+      SqliteCheck(db, sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), "begin"));
   sqlite3_stmt* stmt = nullptr;
-  RETURN_IF_ERROR(SqliteCheck(db, sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), "prepare"));
+  RETURN_IF_ERROR(
+      SqliteCheck(db, sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), "prepare"));
   for (const auto& row : rows) {
     for (size_t c = 0; c < row.size(); ++c) {
       const int i = static_cast<int>(c) + 1;
@@ -282,12 +300,16 @@ absl::Status PgResult(PGconn* conn, PGresult* result, ExecStatusType want, absl:
 }
 
 // The org's stored rows in COPY text format, one line each.
-absl::StatusOr<std::vector<std::string>> ReadPgRows(const std::string& url, const std::string& org) {
+absl::StatusOr<std::vector<std::string>> ReadPgRows(const std::string& url,
+                                                    const std::string& org) {
   ASSIGN_OR_RETURN(PgConn conn, PgConnect(url));
   std::string escaped(org.size() * 2 + 1, '\0');
   escaped.resize(PQescapeStringConn(conn.get(), escaped.data(), org.c_str(), org.size(), nullptr));
   RETURN_IF_ERROR(PgResult(
-      conn.get(), PQexec(conn.get(), absl::StrCat("COPY (SELECT * FROM sessions WHERE org = '", escaped, "') TO STDOUT").c_str()),
+      conn.get(),
+      PQexec(conn.get(),
+             absl::StrCat("COPY (SELECT * FROM sessions WHERE org = '", escaped, "') TO STDOUT")
+                 .c_str()),
       PGRES_COPY_OUT, "copy out"));
   std::vector<std::string> lines;
   char* buffer = nullptr;
@@ -304,7 +326,8 @@ absl::StatusOr<std::vector<std::string>> ReadPgRows(const std::string& url, cons
 absl::StatusOr<Load> PgNativeLoad(const std::string& url, const std::vector<std::string>& lines) {
   ASSIGN_OR_RETURN(PgConn conn, PgConnect(url));
   const absl::Time start = absl::Now();
-  RETURN_IF_ERROR(PgResult(conn.get(), PQexec(conn.get(), "COPY sessions FROM STDIN"), PGRES_COPY_IN, "copy in"));
+  RETURN_IF_ERROR(PgResult(conn.get(), PQexec(conn.get(), "COPY sessions FROM STDIN"),
+                           PGRES_COPY_IN, "copy in"));
   std::string chunk;
   for (const std::string& line : lines) {
     chunk += line;
@@ -315,7 +338,8 @@ absl::StatusOr<Load> PgNativeLoad(const std::string& url, const std::vector<std:
       chunk.clear();
     }
   }
-  if (!chunk.empty() && PQputCopyData(conn.get(), chunk.data(), static_cast<int>(chunk.size())) != 1) {
+  if (!chunk.empty() &&
+      PQputCopyData(conn.get(), chunk.data(), static_cast<int>(chunk.size())) != 1) {
     return absl::InternalError(absl::StrCat("copy data: ", PQerrorMessage(conn.get())));
   }
   if (PQputCopyEnd(conn.get(), nullptr) != 1) return absl::InternalError("copy end");
@@ -329,8 +353,10 @@ absl::StatusOr<Load> PgNativeLoad(const std::string& url, const std::vector<std:
 int RunImport() {
   const std::string service_db = absl::GetFlag(FLAGS_service_db);
   const std::string native_db = absl::GetFlag(FLAGS_native_db);
-  if (service_db.empty() || native_db.empty() || absl::StartsWith(service_db, "sqlite:") != absl::StartsWith(native_db, "sqlite:")) {
-    std::cerr << "fazhi-province-bench: --mode=import needs --service_db and --native_db of the same kind\n";
+  if (service_db.empty() || native_db.empty() ||
+      absl::StartsWith(service_db, "sqlite:") != absl::StartsWith(native_db, "sqlite:")) {
+    std::cerr << "fazhi-province-bench: --mode=import needs --service_db and --native_db of the "
+                 "same kind\n";
     return 2;
   }
   const bool sqlite = absl::StartsWith(service_db, "sqlite:");
@@ -372,20 +398,24 @@ int RunImport() {
     }
   }
   flush();
-  std::printf("== import: %s sessions of %s (%s MB serialized, %.0f B a row), %d streams of %d-row messages; "
-              "made in %.1f s\n",
-              Thousands(made).c_str(), parent.c_str(), Thousands(static_cast<int64_t>(bytes >> 20)).c_str(),
-              static_cast<double>(bytes) / std::max<int64_t>(1, made), streams, batch,
-              absl::ToDoubleSeconds(absl::Now() - made_from));
+  std::printf(
+      "== import: %s sessions of %s (%s MB serialized, %.0f B a row), %d streams of %d-row "
+      "messages; "
+      "made in %.1f s\n",
+      Thousands(made).c_str(), parent.c_str(), Thousands(static_cast<int64_t>(bytes >> 20)).c_str(),
+      static_cast<double>(bytes) / std::max<int64_t>(1, made), streams, batch,
+      absl::ToDoubleSeconds(absl::Now() - made_from));
   std::fflush(stdout);
 
-  absl::StatusOr<Load> rpc = ImportThroughRpc(absl::GetFlag(FLAGS_target), std::move(per_stream), made);
+  absl::StatusOr<Load> rpc =
+      ImportThroughRpc(absl::GetFlag(FLAGS_target), std::move(per_stream), made);
   if (!rpc.ok()) {
     std::cerr << "fazhi-province-bench: " << rpc.status() << "\n";
     return 1;
   }
-  std::printf("   ImportSessions RPC:            %s rows in %7.1f s = %8s rows/s\n", Thousands(rpc->rows).c_str(),
-              rpc->seconds, Thousands(static_cast<int64_t>(rpc->rate())).c_str());
+  std::printf("   ImportSessions RPC:            %s rows in %7.1f s = %8s rows/s\n",
+              Thousands(rpc->rows).c_str(), rpc->seconds,
+              Thousands(static_cast<int64_t>(rpc->rate())).c_str());
   std::fflush(stdout);
 
   if (absl::Status s = Migrate(native_db); !s.ok()) {
@@ -417,13 +447,16 @@ int RunImport() {
     return 1;
   }
   if (native->rows != rpc->rows) {
-    std::cerr << "fazhi-province-bench: the database holds " << native->rows << " rows, not " << rpc->rows << "\n";
+    std::cerr << "fazhi-province-bench: the database holds " << native->rows << " rows, not "
+              << rpc->rows << "\n";
     return 1;
   }
-  std::printf("   %-31s%s rows in %7.1f s = %8s rows/s\n", (how + ":").c_str(), Thousands(native->rows).c_str(),
-              native->seconds, Thousands(static_cast<int64_t>(native->rate())).c_str());
+  std::printf("   %-31s%s rows in %7.1f s = %8s rows/s\n", (how + ":").c_str(),
+              Thousands(native->rows).c_str(), native->seconds,
+              Thousands(static_cast<int64_t>(native->rate())).c_str());
   const double ratio = rpc->rate() / native->rate();
-  std::printf("   ratio ImportSessions RPC / %s: %.2f\n", sqlite ? "SQLite's own load" : "COPY", ratio);
+  std::printf("   ratio ImportSessions RPC / %s: %.2f\n", sqlite ? "SQLite's own load" : "COPY",
+              ratio);
   if (const std::string path = absl::GetFlag(FLAGS_json_out); !path.empty()) {
     nlohmann::ordered_json json = {{"rows", rpc->rows},
                                    {"streams", streams},
@@ -461,7 +494,8 @@ absl::StatusOr<Page> ListPage(study::StudyService::Stub& stub, const std::string
   const grpc::Status status = stub.ListSessions(&context, request, &response);
   Page page;
   page.micros = absl::ToDoubleMicroseconds(absl::Now() - start);
-  if (!status.ok()) return absl::InternalError(absl::StrCat("ListSessions: ", fazhi::bench::Describe(status)));
+  if (!status.ok())
+    return absl::InternalError(absl::StrCat("ListSessions: ", fazhi::bench::Describe(status)));
   page.rows = response.sessions_size();
   page.next = response.next_page_token();
   return page;
@@ -494,17 +528,22 @@ int RunList() {
   } while (!token.empty());
   const double walk_seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::printf("== list: %s holds %s sessions: walked in %s pages of %d in %.1f s\n", parent.c_str(),
-              Thousands(rows).c_str(), Thousands(static_cast<int64_t>(walk.size())).c_str(), walk_size, walk_seconds);
-  std::printf("   mean page time: first 10 pages %.0f us, last 10 pages %.0f us (ratio %.2f)\n", Mean(walk, 0, 10),
-              Mean(walk, walk.size() > 10 ? walk.size() - 10 : 0, walk.size()),
-              Mean(walk, walk.size() > 10 ? walk.size() - 10 : 0, walk.size()) / std::max(1.0, Mean(walk, 0, 10)));
+              Thousands(rows).c_str(), Thousands(static_cast<int64_t>(walk.size())).c_str(),
+              walk_size, walk_seconds);
+  std::printf("   mean page time: first 10 pages %.0f us, last 10 pages %.0f us (ratio %.2f)\n",
+              Mean(walk, 0, 10), Mean(walk, walk.size() > 10 ? walk.size() - 10 : 0, walk.size()),
+              Mean(walk, walk.size() > 10 ? walk.size() - 10 : 0, walk.size()) /
+                  std::max(1.0, Mean(walk, 0, 10)));
   if (last_full_token.empty()) {
     std::cerr << "fazhi-province-bench: the list is too short for a page at its end\n";
     return 1;
   }
 
-  nlohmann::ordered_json json = {{"org", parent}, {"rows", rows}, {"walk_pages", walk.size()},
-                                 {"walk_seconds", walk_seconds}, {"end_page_from_row", last_full_from}};
+  nlohmann::ordered_json json = {{"org", parent},
+                                 {"rows", rows},
+                                 {"walk_pages", walk.size()},
+                                 {"walk_seconds", walk_seconds},
+                                 {"end_page_from_row", last_full_from}};
   // The start and the end in alternation, so a busy machine slows both alike.
   for (int size : {50, 1000}) {
     std::vector<double> first, last;
@@ -520,10 +559,12 @@ int RunList() {
       last.push_back(b->micros);
     }
     const double p50_first = Median(first), p50_last = Median(last);
-    std::printf("   page of %4d rows: from row 0 p50 %7.0f us, from row %s p50 %7.0f us: ratio end/start %.2f\n",
-                size, p50_first, Thousands(last_full_from).c_str(), p50_last, p50_last / p50_first);
-    json[absl::StrCat("page_", size)] = {{"first_p50_us", p50_first}, {"end_p50_us", p50_last},
-                                         {"ratio", p50_last / p50_first}};
+    std::printf(
+        "   page of %4d rows: from row 0 p50 %7.0f us, from row %s p50 %7.0f us: ratio end/start "
+        "%.2f\n",
+        size, p50_first, Thousands(last_full_from).c_str(), p50_last, p50_last / p50_first);
+    json[absl::StrCat("page_", size)] = {
+        {"first_p50_us", p50_first}, {"end_p50_us", p50_last}, {"ratio", p50_last / p50_first}};
   }
   if (const std::string path = absl::GetFlag(FLAGS_json_out); !path.empty()) {
     std::ofstream(path) << json.dump(2) << "\n";

@@ -65,16 +65,56 @@ const std::vector<Department>& Departments() {
 }
 
 const std::vector<std::string>& Laws() {
-  static const auto* laws = new std::vector<std::string>{
-      "宪法", "民法典", "行政处罚法", "行政许可法", "行政强制法", "行政复议法", "行政诉讼法",
-      "国家赔偿法", "政府信息公开条例", "优化营商环境条例", "安全生产法", "食品安全法",
-      "药品管理法", "环境保护法", "土地管理法", "城乡规划法", "建筑法", "道路交通安全法",
-      "消防法", "治安管理处罚法", "劳动法", "劳动合同法", "社会保险法", "老年人权益保障法",
-      "未成年人保护法", "妇女权益保障法", "残疾人保障法", "慈善法", "社会救助暂行办法",
-      "教育法", "传染病防治法", "基本医疗卫生与健康促进法", "森林法", "水法",
-      "农产品质量安全法", "种子法", "统计法", "预算法", "保守国家秘密法", "档案法",
-      "公职人员政务处分法", "监察法", "反电信网络诈骗法", "个人信息保护法", "数据安全法",
-      "网络安全法", "人民调解法", "法律援助法", "信访工作条例", "重大行政决策程序暂行条例"};
+  static const auto* laws = new std::vector<std::string>{"宪法",
+                                                         "民法典",
+                                                         "行政处罚法",
+                                                         "行政许可法",
+                                                         "行政强制法",
+                                                         "行政复议法",
+                                                         "行政诉讼法",
+                                                         "国家赔偿法",
+                                                         "政府信息公开条例",
+                                                         "优化营商环境条例",
+                                                         "安全生产法",
+                                                         "食品安全法",
+                                                         "药品管理法",
+                                                         "环境保护法",
+                                                         "土地管理法",
+                                                         "城乡规划法",
+                                                         "建筑法",
+                                                         "道路交通安全法",
+                                                         "消防法",
+                                                         "治安管理处罚法",
+                                                         "劳动法",
+                                                         "劳动合同法",
+                                                         "社会保险法",
+                                                         "老年人权益保障法",
+                                                         "未成年人保护法",
+                                                         "妇女权益保障法",
+                                                         "残疾人保障法",
+                                                         "慈善法",
+                                                         "社会救助暂行办法",
+                                                         "教育法",
+                                                         "传染病防治法",
+                                                         "基本医疗卫生与健康促进法",
+                                                         "森林法",
+                                                         "水法",
+                                                         "农产品质量安全法",
+                                                         "种子法",
+                                                         "统计法",
+                                                         "预算法",
+                                                         "保守国家秘密法",
+                                                         "档案法",
+                                                         "公职人员政务处分法",
+                                                         "监察法",
+                                                         "反电信网络诈骗法",
+                                                         "个人信息保护法",
+                                                         "数据安全法",
+                                                         "网络安全法",
+                                                         "人民调解法",
+                                                         "法律援助法",
+                                                         "信访工作条例",
+                                                         "重大行政决策程序暂行条例"};
   return *laws;
 }
 
@@ -87,16 +127,16 @@ const std::vector<std::string>& Surnames() {
 
 const std::vector<std::string>& GivenNameChars() {
   static const auto* chars = new std::vector<std::string>{
-      "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-      "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华", "建", "国", "文", "红", "玉", "兰",
-      "志", "海", "林", "春", "晓", "燕", "鹏", "辉", "婷", "宇"};
+      "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
+      "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华", "建", "国", "文", "红",
+      "玉", "兰", "志", "海", "林", "春", "晓", "燕", "鹏", "辉", "婷", "宇"};
   return *chars;
 }
 
 const std::vector<std::string>& PlaceSyllables() {
-  static const auto* s = new std::vector<std::string>{"安", "宁", "平", "永", "泰", "兴", "和",
-                                                      "长", "清", "新", "丰", "源", "阳", "山",
-                                                      "川", "城", "河", "江", "云", "石"};
+  static const auto* s =
+      new std::vector<std::string>{"安", "宁", "平", "永", "泰", "兴", "和", "长", "清", "新",
+                                   "丰", "源", "阳", "山", "川", "城", "河", "江", "云", "石"};
   return *s;
 }
 
@@ -107,14 +147,13 @@ std::string TwoSyllables(int n) {
 
 int CountyOf(int org) { return (org - 1) / kDepartmentsPerCounty + 1; }
 int CityOf(int org) { return (CountyOf(org) - 1) / kCountiesPerCity + 1; }
-const Department& DepartmentOf(int org) {
-  return Departments()[(org - 1) % kDepartmentsPerCounty];
-}
+const Department& DepartmentOf(int org) { return Departments()[(org - 1) % kDepartmentsPerCounty]; }
 std::string CountyName(int org) { return TwoSyllables(CountyOf(org) * 7 + 1) + "县"; }
 std::string CityName(int org) { return TwoSyllables(CityOf(org) * 11 + 5) + "市"; }
 // Six-digit administrative division: province 41, city, county.
 std::string Division(int org) {
-  return absl::StrFormat("41%02d%02d", CityOf(org) % 100, (CountyOf(org) - 1) % kCountiesPerCity + 21);
+  return absl::StrFormat("41%02d%02d", CityOf(org) % 100,
+                         (CountyOf(org) - 1) % kCountiesPerCity + 21);
 }
 
 const char* kChineseDigits[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
@@ -137,7 +176,9 @@ google::type::Date ToDate(absl::CivilDay day) {
 
 absl::CivilDay DayOfYear(int year, int index) { return absl::CivilDay(year, 1, 1) + index; }
 
-int DaysIn(int year) { return static_cast<int>(absl::CivilDay(year + 1, 1, 1) - absl::CivilDay(year, 1, 1)); }
+int DaysIn(int year) {
+  return static_cast<int>(absl::CivilDay(year + 1, 1, 1) - absl::CivilDay(year, 1, 1));
+}
 
 // k distinct indexes of [0, n), in the order drawn.
 std::vector<int> Sample(Rng& rng, int n, int k) {
@@ -230,7 +271,8 @@ report_v1::Organization MakeOrganization(const ProvinceShape& shape, int org) {
   o.set_region(absl::StrCat("示范省", CityName(org), CountyName(org)));
   o.add_supervisors(absl::StrFormat("orgs/c%03d-yifazhi", CountyOf(org)));
   o.add_supervisors(absl::StrFormat("orgs/s%02d-%s", CityOf(org), dept.slug));
-  const std::string first17 = absl::StrCat("11", Division(org), absl::StrFormat("%09d", 570000000 + org));
+  const std::string first17 =
+      absl::StrCat("11", Division(org), absl::StrFormat("%09d", 570000000 + org));
   const std::optional<char> check = fazhi::report::CreditCodeCheckChar(first17);
   o.set_credit_code(absl::StrCat(first17, std::string(1, check.value_or('0'))));
   auto* contact = o.add_contacts();
@@ -243,7 +285,8 @@ report_v1::Organization MakeOrganization(const ProvinceShape& shape, int org) {
 
 report_v1::Report MakeReport(const ProvinceShape&, int org, int year) {
   report_v1::Report r;
-  r.set_title(absl::StrCat(CountyName(org), DepartmentOf(org).name, year, "年度法治政府建设情况报告"));
+  r.set_title(
+      absl::StrCat(CountyName(org), DepartmentOf(org).name, year, "年度法治政府建设情况报告"));
   r.add_preamble(
       "{{year}}年，{{org.name}}坚持以习近平法治思想为引领，认真落实法治政府建设各项部署，"
       "各项工作在法治轨道上有序开展。现将全年情况报告如下。");
@@ -252,12 +295,14 @@ report_v1::Report MakeReport(const ProvinceShape&, int org, int year) {
   auto* study_item = measures->add_items();
   study_item->set_heading("领导班子学法常态化");
   study_item->add_paragraphs(
-      "全年班子集体学法{{study.leadership.sessions}}次，组织集中学习{{study.sessions.all_staff}}次，"
+      "全年班子集体学法{{study.leadership.sessions}}次，组织集中学习{{study.sessions.all_staff}}"
+      "次，"
       "累计学习{{study.staff_hours}}人·小时，重点学习了{{study.laws | 书名号}}。");
   auto* publicity = measures->add_items();
   publicity->set_heading("落实“谁执法谁普法”责任制");
   publicity->add_paragraphs(
-      "在{{study.publicity.places | 顿号}}等地开展普法宣传，摆放展板{{study.publicity.display_boards}}块、"
+      "在{{study.publicity.places | "
+      "顿号}}等地开展普法宣传，摆放展板{{study.publicity.display_boards}}块、"
       "发放宣传资料{{study.publicity.leaflets}}份，受众{{study.publicity.people_reached}}人次。");
   auto* enforcement = measures->add_items();
   enforcement->set_heading("严格规范公正文明执法");
@@ -272,7 +317,8 @@ study_v1::StudyPlan MakePlan(const ProvinceShape& shape, int org, int year) {
   // Most adopt their plan in the first quarter; some are late.
   *p.mutable_adopted_date() = ToDate(DayOfYear(year, rng.Between(10, 110)));
   p.set_title(absl::StrCat(CountyName(org), DepartmentOf(org).name, year, "年领导班子学法计划"));
-  auto rule = [&p](study_v1::StudyKind kind, study_v1::RulePeriod period, int sessions, int minutes) {
+  auto rule = [&p](study_v1::StudyKind kind, study_v1::RulePeriod period, int sessions,
+                   int minutes) {
     auto* r = p.add_rules();
     r->set_kind(kind);
     r->set_period(period);
@@ -295,7 +341,8 @@ std::vector<study_v1::Session> MakeSessions(const ProvinceShape& shape, int org,
   std::vector<study_v1::Session> sessions;
   sessions.reserve(shape.sessions_per_year);
   for (int i = 0; i < shape.sessions_per_year; ++i) {
-    Rng rng = Rng::Of(shape.seed, org, year, (uint64_t{kSessionStream} << 32) | static_cast<uint64_t>(i));
+    Rng rng =
+        Rng::Of(shape.seed, org, year, (uint64_t{kSessionStream} << 32) | static_cast<uint64_t>(i));
     study_v1::Session s;
     *s.mutable_date() = ToDate(DayOfYear(year, rng.Between(0, DaysIn(year) - 1)));
     // Kinds in roughly the proportions county departments report.
@@ -334,11 +381,14 @@ std::vector<study_v1::Session> MakeSessions(const ProvinceShape& shape, int org,
       default:
         s.set_title(absl::StrCat("学习", laws[0], rng.Chance(0.5) ? "专题辅导" : "与依法行政实务"));
     }
-    s.set_duration_minutes(kind == study_v1::STUDY_KIND_PRE_MEETING   ? rng.Between(15, 40)
-                           : kind == study_v1::STUDY_KIND_TRAINING    ? rng.Between(60, 480)
-                           : kind == study_v1::STUDY_KIND_CONSTITUTIONAL_OATH ? 30
-                                                                      : rng.Between(45, 150));
-    s.set_location(rng.Chance(0.7) ? "局三楼会议室" : rng.Chance(0.5) ? "县党校报告厅" : "线上学法平台");
+    s.set_duration_minutes(kind == study_v1::STUDY_KIND_PRE_MEETING ? rng.Between(15, 40)
+                           : kind == study_v1::STUDY_KIND_TRAINING  ? rng.Between(60, 480)
+                           : kind == study_v1::STUDY_KIND_CONSTITUTIONAL_OATH
+                               ? 30
+                               : rng.Between(45, 150));
+    s.set_location(rng.Chance(0.7)   ? "局三楼会议室"
+                   : rng.Chance(0.5) ? "县党校报告厅"
+                                     : "线上学法平台");
     // Who attended: named people from the roster, or only a head count.
     std::vector<int> named;
     int count = 0;
@@ -394,12 +444,13 @@ std::vector<study_v1::Session> MakeSessions(const ProvinceShape& shape, int org,
 
 std::vector<study_v1::PublicityEvent> MakeEvents(const ProvinceShape& shape, int org, int year) {
   static const auto* places = new std::vector<std::string>{
-      "县政务服务中心", "人民广场", "城关镇文化广场", "县救助站", "县婚姻登记处", "农贸市场",
-      "县第一高级中学", "社区服务中心", "乡镇便民服务站", "工业园区"};
+      "县政务服务中心", "人民广场",       "城关镇文化广场", "县救助站",       "县婚姻登记处",
+      "农贸市场",       "县第一高级中学", "社区服务中心",   "乡镇便民服务站", "工业园区"};
   const std::string slug = OrgSlug(org);
   std::vector<study_v1::PublicityEvent> events;
   for (int i = 0; i < shape.events_per_year; ++i) {
-    Rng rng = Rng::Of(shape.seed, org, year, (uint64_t{kEventStream} << 32) | static_cast<uint64_t>(i));
+    Rng rng =
+        Rng::Of(shape.seed, org, year, (uint64_t{kEventStream} << 32) | static_cast<uint64_t>(i));
     study_v1::PublicityEvent e;
     const int k = i == 0 ? 0 : rng.Between(1, 99);
     if (k == 0) {
@@ -415,7 +466,7 @@ std::vector<study_v1::PublicityEvent> MakeEvents(const ProvinceShape& shape, int
       *e.mutable_date() = ToDate(absl::CivilDay(year, 5, rng.Between(1, 31)));
       e.set_title("民法典宣传月主题活动");
     } else {
-      e.set_kind(k < 55 ? study_v1::PUBLICITY_KIND_SERVICE_SITE
+      e.set_kind(k < 55   ? study_v1::PUBLICITY_KIND_SERVICE_SITE
                  : k < 80 ? study_v1::PUBLICITY_KIND_PUBLIC_SPACE
                  : k < 95 ? study_v1::PUBLICITY_KIND_ONLINE
                           : study_v1::PUBLICITY_KIND_OTHER);
@@ -477,7 +528,8 @@ std::vector<duty_v1::Power> MakePowers(const ProvinceShape& shape, int org) {
     const int domain_index = rng.Between(0, static_cast<int>(dept.domains.size()) - 1);
     const std::string& domain = dept.domains[domain_index];
     const std::string law = rng.Pick(Laws());
-    p.set_code(absl::StrFormat("%03d%02d%05d", (org - 1) % kDepartmentsPerCounty + 1, static_cast<int>(type), n));
+    p.set_code(absl::StrFormat("%03d%02d%05d", (org - 1) % kDepartmentsPerCounty + 1,
+                               static_cast<int>(type), n));
     switch (type) {
       case duty_v1::POWER_TYPE_PENALTY:
         p.set_item_name(absl::StrCat("对违反《", law, "》", domain, "管理规定行为的行政处罚"));
@@ -494,12 +546,13 @@ std::vector<duty_v1::Power> MakePowers(const ProvinceShape& shape, int org) {
       default:
         p.set_item_name(absl::StrCat(domain, "事项确认"));
     }
-    if (rng.Chance(0.2)) p.set_sub_item_name(absl::StrCat("子项", ChineseNumber(rng.Between(1, 9))));
+    if (rng.Chance(0.2))
+      p.set_sub_item_name(absl::StrCat("子项", ChineseNumber(rng.Between(1, 9))));
     p.set_type(type);
     p.set_domain(domain);
     p.add_setting_basis(absl::StrCat("《", law, "》第", ChineseNumber(rng.Between(1, 99)), "条"));
-    p.add_implementing_basis(absl::StrCat("《", law, "》第", ChineseNumber(rng.Between(1, 99)), "条、第",
-                                          ChineseNumber(rng.Between(1, 99)), "条"));
+    p.add_implementing_basis(absl::StrCat("《", law, "》第", ChineseNumber(rng.Between(1, 99)),
+                                          "条、第", ChineseNumber(rng.Between(1, 99)), "条"));
     p.set_implementing_unit(absl::StrCat(domain, "股"));
     for (const auto& [stage, what] : *stages) {
       auto* s = p.add_stages();
@@ -510,10 +563,12 @@ std::vector<duty_v1::Power> MakePowers(const ProvinceShape& shape, int org) {
     p.add_accountability_cases("不依法履行调查、告知、听证等法定程序的");
     p.add_accountability_cases("滥用职权、玩忽职守、徇私舞弊、索贿受贿的");
     p.set_required_officers(rng.Chance(0.15) ? 3 : 0);
-    p.set_needs_legal_review(type == duty_v1::POWER_TYPE_PENALTY || type == duty_v1::POWER_TYPE_COERCION);
+    p.set_needs_legal_review(type == duty_v1::POWER_TYPE_PENALTY ||
+                             type == duty_v1::POWER_TYPE_COERCION);
     // Some powers belong to the post that covers their domain.
     const int post = domain_index + 1;
-    if (post <= shape.posts && rng.Chance(0.2)) p.set_post(absl::StrFormat("%s/posts/zf%d", OrgName(org), post));
+    if (post <= shape.posts && rng.Chance(0.2))
+      p.set_post(absl::StrFormat("%s/posts/zf%d", OrgName(org), post));
     p.set_external_id(absl::StrFormat("%s-qz-%05d", slug, n));
     powers.push_back(std::move(p));
   }
@@ -534,7 +589,8 @@ std::vector<duty_v1::Officer> MakeOfficers(const ProvinceShape& shape, int org) 
     if (rng.Chance(0.92)) {
       auto* c = o.mutable_certificate();
       c->set_number(absl::StrFormat("%s%05d%03d", Division(org), org % 100000, n));
-      const absl::CivilDay issued = DayOfYear(shape.last_year - rng.Between(1, 7), rng.Between(0, 360));
+      const absl::CivilDay issued =
+          DayOfYear(shape.last_year - rng.Between(1, 7), rng.Between(0, 360));
       *c->mutable_issued_date() = ToDate(issued);
       *c->mutable_expiry_date() = ToDate(absl::CivilDay(issued.year() + 5, issued.month(), 1) - 1);
       const int s = rng.Between(0, 99);
@@ -544,7 +600,8 @@ std::vector<duty_v1::Officer> MakeOfficers(const ProvinceShape& shape, int org) 
     }
     // Two domains each at least, so most powers find their two officers.
     const int domains = static_cast<int>(dept.domains.size());
-    for (int d : Sample(rng, domains, std::min(domains, rng.Between(2, 3)))) o.add_domains(dept.domains[d]);
+    for (int d : Sample(rng, domains, std::min(domains, rng.Between(2, 3))))
+      o.add_domains(dept.domains[d]);
     o.set_legal_qualification(rng.Chance(0.2));
     for (int year = shape.first_year(); year <= shape.last_year; ++year) {
       if (!rng.Chance(0.85)) continue;

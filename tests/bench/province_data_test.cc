@@ -111,7 +111,8 @@ TEST(ProvinceDataTest, EveryRowPassesTheServicesValidation) {
       fazhi::duty::ValidateOfficer(o, "officer.", slug, v);
       EXPECT_TRUE(people.insert(o.person_id()).second) << o.person_id();
       if (!o.certificate().number().empty()) {
-        EXPECT_TRUE(certificates.insert(o.certificate().number()).second) << o.certificate().number();
+        EXPECT_TRUE(certificates.insert(o.certificate().number()).second)
+            << o.certificate().number();
       }
     }
     EXPECT_TRUE(v.empty()) << Violations(v);

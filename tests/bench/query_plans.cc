@@ -68,7 +68,8 @@ class RecordingTransaction : public Transaction {
     Note(sql, params);
     return inner_.Execute(sql, params);
   }
-  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql, absl::Span<const Value> params) override {
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         absl::Span<const Value> params) override {
     Note(sql, params);
     return inner_.Query(sql, params);
   }
@@ -96,7 +97,8 @@ class RecordingDatabase : public Database {
     absl::Status status = inner_->Transact(mode, [&](Transaction& tx) -> absl::Status {
       RecordingTransaction recording(tx, log_, purpose_);
       body_status = body(recording);
-      if (body_status.ok() && mode == TxMode::kReadWrite) return absl::AbortedError("rolled back on purpose");
+      if (body_status.ok() && mode == TxMode::kReadWrite)
+        return absl::AbortedError("rolled back on purpose");
       return body_status;
     });
     return mode == TxMode::kReadWrite && body_status.ok() ? absl::OkStatus() : status;
@@ -117,7 +119,8 @@ class RecordingDatabase : public Database {
 std::string Literal(const Value& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) return absl::StrCat(*n);
   if (const auto* d = std::get_if<double>(&v)) return absl::StrCat(*d);
-  if (const auto* s = std::get_if<std::string>(&v)) return absl::StrCat("'", absl::StrReplaceAll(*s, {{"'", "''"}}), "'");
+  if (const auto* s = std::get_if<std::string>(&v))
+    return absl::StrCat("'", absl::StrReplaceAll(*s, {{"'", "''"}}), "'");
   return "NULL";
 }
 
@@ -168,14 +171,18 @@ absl::Status Explain(Database& db, const std::vector<Statement>& log, Counts& co
     if (!status.ok()) return status;
     bool scan = false, sort = false;
     for (const std::string& line : lines) {
-      const absl::string_view step = absl::StripLeadingAsciiWhitespace(absl::StripPrefix(line, "->"));
+      const absl::string_view step =
+          absl::StripLeadingAsciiWhitespace(absl::StripPrefix(line, "->"));
       const bool full = absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "SCAN ") ||
                         absl::StrContains(line, "Seq Scan");
       const bool sorts = absl::StrContains(line, "TEMP B-TREE") ||
                          absl::StartsWith(absl::StripLeadingAsciiWhitespace(step), "Sort");
       scan = scan || full;
       sort = sort || sorts;
-      std::printf("      %s%s\n", line.c_str(), full ? "   <-- FULL SCAN" : sorts ? "   <-- SORT" : "");
+      std::printf("      %s%s\n", line.c_str(),
+                  full    ? "   <-- FULL SCAN"
+                  : sorts ? "   <-- SORT"
+                          : "");
     }
     counts.scans += scan ? 1 : 0;
     counts.sorts += sort ? 1 : 0;
@@ -211,7 +218,8 @@ absl::Status Study(const std::string& url, const std::string& org, int year, Cou
   if (!records.sessions.empty()) {
     recording.set_purpose("study ImportSessions: a row whose external id is taken (rolled back)");
     RETURN_IF_ERROR(
-        store.ImportSessions(org, {records.sessions.front()}, fazhi::ImportMode::kCreateOnly).status());
+        store.ImportSessions(org, {records.sessions.front()}, fazhi::ImportMode::kCreateOnly)
+            .status());
   }
   return Explain(*db, recording.log(), counts);
 }
@@ -220,10 +228,13 @@ absl::Status Duty(const std::string& url, const std::string& org, Counts& counts
   ASSIGN_OR_RETURN(auto db, OpenDb(url));
   RecordingDatabase recording(db.get());
   fazhi::duty::SqlDutyStore store(&recording);
-  recording.set_purpose(absl::StrCat("duty GetDutySummary / GetCoverage / AllocateDuties: LoadSnapshot(", org, ")"));
+  recording.set_purpose(
+      absl::StrCat("duty GetDutySummary / GetCoverage / AllocateDuties: LoadSnapshot(", org, ")"));
   ASSIGN_OR_RETURN(auto snapshot, store.LoadSnapshot(org));
-  recording.set_purpose("duty ListPowers / ListOfficers / ListAssignments: the page after the first");
-  if (!snapshot.powers.empty()) RETURN_IF_ERROR(store.ListPowers(org, {}, snapshot.powers.front().code, 10).status());
+  recording.set_purpose(
+      "duty ListPowers / ListOfficers / ListAssignments: the page after the first");
+  if (!snapshot.powers.empty())
+    RETURN_IF_ERROR(store.ListPowers(org, {}, snapshot.powers.front().code, 10).status());
   if (!snapshot.officers.empty()) {
     RETURN_IF_ERROR(store.ListOfficers(org, {}, snapshot.officers.front().person_id, 10).status());
   }
@@ -235,20 +246,22 @@ absl::Status Duty(const std::string& url, const std::string& org, Counts& counts
   return Explain(*db, recording.log(), counts);
 }
 
-absl::Status Report(const std::string& url, const std::string& org, const std::string& supervisor, int year,
-                    Counts& counts) {
+absl::Status Report(const std::string& url, const std::string& org, const std::string& supervisor,
+                    int year, Counts& counts) {
   ASSIGN_OR_RETURN(auto db, OpenDb(url));
   RecordingDatabase recording(db.get());
   fazhi::report::SqlReportStore store(&recording);
   recording.set_purpose("report GetOrganization, GetReport (the gateway's fan-out)");
   RETURN_IF_ERROR(store.GetOrganization(org).status());
   RETURN_IF_ERROR(store.GetReport(org, year).status());
-  recording.set_purpose("report ListOrganizations (all, and by supervisor), ListReports, ListHistory");
+  recording.set_purpose(
+      "report ListOrganizations (all, and by supervisor), ListReports, ListHistory");
   RETURN_IF_ERROR(store.ListOrganizations("", org, 50).status());
   RETURN_IF_ERROR(store.ListOrganizations(supervisor, "", 50).status());
   RETURN_IF_ERROR(store.ListReports(org, year - 3, 50).status());
   RETURN_IF_ERROR(store.ListHistory(org, "", 1, 50).status());
-  recording.set_purpose(absl::StrCat("report GetDashboard / ListOverdueReports: LoadSupervised(", supervisor, ")"));
+  recording.set_purpose(
+      absl::StrCat("report GetDashboard / ListOverdueReports: LoadSupervised(", supervisor, ")"));
   RETURN_IF_ERROR(store.LoadSupervised(supervisor, year).status());
   return Explain(*db, recording.log(), counts);
 }
@@ -267,20 +280,25 @@ int main(int argc, char** argv) {
     std::function<absl::Status(const std::string&)> run;
   };
   const std::vector<Part> parts = {
-      {"study", absl::GetFlag(FLAGS_study_db), [&](const std::string& u) { return Study(u, org, year, counts); }},
-      {"duty", absl::GetFlag(FLAGS_duty_db), [&](const std::string& u) { return Duty(u, org, counts); }},
+      {"study", absl::GetFlag(FLAGS_study_db),
+       [&](const std::string& u) { return Study(u, org, year, counts); }},
+      {"duty", absl::GetFlag(FLAGS_duty_db),
+       [&](const std::string& u) { return Duty(u, org, counts); }},
       {"report", absl::GetFlag(FLAGS_report_db),
-       [&](const std::string& u) { return Report(u, org, absl::GetFlag(FLAGS_supervisor), year, counts); }},
+       [&](const std::string& u) {
+         return Report(u, org, absl::GetFlag(FLAGS_supervisor), year, counts);
+       }},
   };
   for (const Part& part : parts) {
     if (part.url.empty()) continue;
-    std::printf("== %s store (%s)\n", part.name, absl::StartsWith(part.url, "sqlite:") ? "SQLite" : "PostgreSQL");
+    std::printf("== %s store (%s)\n", part.name,
+                absl::StartsWith(part.url, "sqlite:") ? "SQLite" : "PostgreSQL");
     if (absl::Status status = part.run(part.url); !status.ok()) {
       std::cerr << "fazhi-query-plans: " << part.name << ": " << status << "\n";
       return 1;
     }
   }
-  std::printf("%d statements explained: %d with a full scan, %d with a sort outside an index\n", counts.statements,
-              counts.scans, counts.sorts);
+  std::printf("%d statements explained: %d with a full scan, %d with a sort outside an index\n",
+              counts.statements, counts.scans, counts.sorts);
   return absl::GetFlag(FLAGS_fail_on_scan) && counts.scans > 0 ? 1 : 0;
 }

@@ -40,7 +40,8 @@ struct Fixture {
     s.title = "集中学习《中华人民共和国行政处罚法》";
     s.laws = {"行政处罚法", "行政许可法"};
     s.duration_minutes = 90;
-    for (int i = 0; i < 16; ++i) s.attendees.push_back({"p" + std::to_string(i), "干部" + std::to_string(i), i == 0});
+    for (int i = 0; i < 16; ++i)
+      s.attendees.push_back({"p" + std::to_string(i), "干部" + std::to_string(i), i == 0});
     s.head_attended = true;
     s.evidence = {"minutes.pdf"};
     if (!store->CreateSession(s, {}).ok()) std::abort();

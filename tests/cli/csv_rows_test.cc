@@ -13,8 +13,10 @@ using ::testing::HasSubstr;
 
 TEST(CsvToJsonRecordsTest, TypedCellsListsDatesAndEnums) {
   const std::string csv =
-      "\xEF\xBB\xBF" "date,kind,title,laws,duration_minutes,headAttended,external_id\n"
-      "2024-03-08,STUDY_KIND_LEADERSHIP_GROUP,\"党组会议学法，第一季度\",民法典；行政处罚法、行政许可法,45,是,x-1\n"
+      "\xEF\xBB\xBF"
+      "date,kind,title,laws,duration_minutes,headAttended,external_id\n"
+      "2024-03-08,STUDY_KIND_LEADERSHIP_GROUP,\"党组会议学法，第一季度\","
+      "民法典；行政处罚法、行政许可法,45,是,x-1\n"
       "2024/12/04,6,宪法宣誓,宪法,30,false,\n";
   auto records = CsvToJsonRecords(csv, *fazhi::study::v1::Session::descriptor());
   ASSERT_TRUE(records.ok()) << records.status();
@@ -47,11 +49,14 @@ TEST(CsvToJsonRecordsTest, DottedHeadersFillNestedMessages) {
 }
 
 TEST(CsvToJsonRecordsTest, ErrorsNameRowAndColumn) {
-  auto bad_date = CsvToJsonRecords("date,title\n2024-13-01,x\n", *fazhi::study::v1::Session::descriptor());
+  auto bad_date =
+      CsvToJsonRecords("date,title\n2024-13-01,x\n", *fazhi::study::v1::Session::descriptor());
   EXPECT_THAT(std::string(bad_date.status().message()), HasSubstr("row 2, column \"date\""));
-  auto bad_column = CsvToJsonRecords("no_such,title\n1,x\n", *fazhi::study::v1::Session::descriptor());
+  auto bad_column =
+      CsvToJsonRecords("no_such,title\n1,x\n", *fazhi::study::v1::Session::descriptor());
   EXPECT_THAT(std::string(bad_column.status().message()), HasSubstr("no field \"no_such\""));
-  auto bad_quotes = CsvToJsonRecords("title\n\"unclosed\n", *fazhi::study::v1::Session::descriptor());
+  auto bad_quotes =
+      CsvToJsonRecords("title\n\"unclosed\n", *fazhi::study::v1::Session::descriptor());
   EXPECT_FALSE(bad_quotes.ok());
 }
 

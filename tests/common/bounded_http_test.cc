@@ -77,8 +77,7 @@ struct Exchange {
   std::string answer;
 };
 
-Exchange SendUntilRefused(int fd, const std::string& head, const std::string& chunk,
-                          size_t limit) {
+Exchange SendUntilRefused(int fd, const std::string& head, const std::string& chunk, size_t limit) {
   Exchange exchange;
   send(fd, head.data(), head.size(), MSG_NOSIGNAL);
   while (exchange.sent < limit) {
@@ -119,9 +118,9 @@ TEST(BoundedHttpServerTest, ServesAnOrdinaryRequestWithThePeerAddress) {
 TEST(BoundedHttpServerTest, AnEndlessHeaderLineIsRefusedAtTheLimit) {
   BoundedHttpServer server(kTestLimits);
   Running running(server);
-  const Exchange exchange = SendUntilRefused(Connect(running.port()),
-                                             "GET /hello HTTP/1.1\r\nX-Long: ",
-                                             std::string(16 * 1024, 'a'), 64 << 20);
+  const Exchange exchange =
+      SendUntilRefused(Connect(running.port()),
+                       "GET /hello HTTP/1.1\r\nX-Long: ", std::string(16 * 1024, 'a'), 64 << 20);
   EXPECT_EQ(exchange.answer.rfind("HTTP/1.1 431 ", 0), 0u) << exchange.answer;
   EXPECT_NE(exchange.answer.find("larger than 1024 bytes"), std::string::npos);
   // The server stopped reading long before the client's 64 MiB.
@@ -211,8 +210,7 @@ class BoundedHttpsServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteSelfSigned(dir_.path() + "/cert.pem", dir_.path() + "/key.pem");
-    server_ = std::make_unique<BoundedHttpsServer>(kTestLimits,
-                                                   (dir_.path() + "/cert.pem").c_str(),
+    server_ = std::make_unique<BoundedHttpsServer>(kTestLimits, (dir_.path() + "/cert.pem").c_str(),
                                                    (dir_.path() + "/key.pem").c_str());
     ASSERT_TRUE(server_->is_valid());
     running_ = std::make_unique<Running>(*server_);

@@ -15,8 +15,16 @@ using ::testing::IsEmpty;
 using ::testing::Optional;
 
 const std::vector<std::string> kAwkward = {
-    "",         "民法典",          "say \"hi\"",  "back\\slash", "line\nbreak\ttab\r",
-    "\b\f",     std::string("nul\0x", 5), "\x01\x1f", "😀 emoji",   "/slash/",
+    "",
+    "民法典",
+    "say \"hi\"",
+    "back\\slash",
+    "line\nbreak\ttab\r",
+    "\b\f",
+    std::string("nul\0x", 5),
+    "\x01\x1f",
+    "😀 emoji",
+    "/slash/",
 };
 
 TEST(JsonColumnsTest, ListsRoundTrip) {

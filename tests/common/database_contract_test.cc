@@ -19,21 +19,27 @@ class DatabaseContractTest : public ::testing::TestWithParam<Driver> {
  protected:
   void SetUp() override {
     FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
-    ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                      return tx.ExecuteScript(
-                          "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT)");
-                    }).ok());
+    ASSERT_TRUE(
+        db().Transact(
+                TxMode::kReadWrite,
+                [](Transaction& tx) {
+                  return tx.ExecuteScript(
+                      "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT)");
+                })
+            .ok());
   }
 
   Database& db() { return test_->db(); }
 
   int64_t Scalar(const std::string& sql) {
     int64_t value = -1;
-    EXPECT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                      ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
-                      value = rows.at(0).Int(0);
-                      return absl::OkStatus();
-                    }).ok());
+    EXPECT_TRUE(db().Transact(TxMode::kReadOnly,
+                              [&](Transaction& tx) -> absl::Status {
+                                ASSIGN_OR_RETURN(auto rows, tx.Query(sql));
+                                value = rows.at(0).Int(0);
+                                return absl::OkStatus();
+                              })
+                    .ok());
     return value;
   }
 
@@ -41,17 +47,25 @@ class DatabaseContractTest : public ::testing::TestWithParam<Driver> {
 };
 
 TEST_P(DatabaseContractTest, BindsDollarParametersByNumberInAnyOrder) {
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                    return tx.Execute("INSERT INTO t (s, k, n, d) VALUES ($3, $1, $2, $4)",
-                                      {Value("key"), Value(int64_t{4}), Value("民法典"), Value(6.5)})
-                        .status();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx
+                          .Execute("INSERT INTO t (s, k, n, d) VALUES ($3, $1, $2, $4)",
+                                   {Value("key"), Value(int64_t{4}), Value("民法典"), Value(6.5)})
+                          .status();
+                    })
+          .ok());
   std::vector<Row> rows;
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                    ASSIGN_OR_RETURN(rows, tx.Query("SELECT k, n, d, s, NULL FROM t WHERE k = $1 AND n = $2",
-                                                    {Value("key"), Value(int64_t{4})}));
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(
+                                  rows,
+                                  tx.Query("SELECT k, n, d, s, NULL FROM t WHERE k = $1 AND n = $2",
+                                           {Value("key"), Value(int64_t{4})}));
+                              return absl::OkStatus();
+                            })
+                  .ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].Text(0), "key");
   EXPECT_EQ(rows[0].Int(1), 4);
@@ -62,12 +76,17 @@ TEST_P(DatabaseContractTest, BindsDollarParametersByNumberInAnyOrder) {
 
 TEST_P(DatabaseContractTest, NullParametersAndChangedRowCounts) {
   absl::StatusOr<int64_t> changed;
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-                    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, s) VALUES ('a', $1)", {Null()}).status());
-                    RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, s) VALUES ('b', 'x')").status());
-                    changed = tx.Execute("UPDATE t SET n = 1 WHERE s IS NULL OR s = $1", {Value("x")});
-                    return changed.status();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(
+              TxMode::kReadWrite,
+              [&](Transaction& tx) -> absl::Status {
+                RETURN_IF_ERROR(
+                    tx.Execute("INSERT INTO t (k, s) VALUES ('a', $1)", {Null()}).status());
+                RETURN_IF_ERROR(tx.Execute("INSERT INTO t (k, s) VALUES ('b', 'x')").status());
+                changed = tx.Execute("UPDATE t SET n = 1 WHERE s IS NULL OR s = $1", {Value("x")});
+                return changed.status();
+              })
+          .ok());
   EXPECT_EQ(*changed, 2);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s IS NULL"), 1);
 }
@@ -102,19 +121,25 @@ TEST_P(DatabaseContractTest, AFailedStatementSpoilsTheTransaction) {
     return absl::OkStatus();  // wrongly: commit must still fail or roll back
   });
   EXPECT_FALSE(later.ok());
-  EXPECT_FALSE(status.ok());  // the transaction reports the failure…
+  EXPECT_FALSE(status.ok());                       // the transaction reports the failure…
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);  // …and kept nothing
 }
 
 TEST_P(DatabaseContractTest, SingleReadRunsOneSelectAndRefusesAnythingElse) {
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                    return tx.Execute("INSERT INTO t (k, n) VALUES ('a', 1), ('b', 2)").status();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx.Execute("INSERT INTO t (k, n) VALUES ('a', 1), ('b', 2)").status();
+                    })
+          .ok());
   std::vector<Row> rows;
-  ASSERT_TRUE(db().Transact(TxMode::kSingleRead, [&](Transaction& tx) -> absl::Status {
-                    ASSIGN_OR_RETURN(rows, tx.Query("SELECT n FROM t WHERE k = $1", {Value("b")}));
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kSingleRead,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(
+                                  rows, tx.Query("SELECT n FROM t WHERE k = $1", {Value("b")}));
+                              return absl::OkStatus();
+                            })
+                  .ok());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].Int(0), 2);
 
@@ -136,13 +161,15 @@ TEST_P(DatabaseContractTest, SingleReadRunsOneSelectAndRefusesAnythingElse) {
   EXPECT_EQ(Scalar("SELECT SUM(n) FROM t"), 3);
 
   // A failed single read leaves the connection usable for the next caller.
-  EXPECT_FALSE(db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
-                     return tx.Query("SELECT no_such_column FROM t").status();
-                   }).ok());
+  EXPECT_FALSE(db().Transact(TxMode::kSingleRead,
+                             [](Transaction& tx) {
+                               return tx.Query("SELECT no_such_column FROM t").status();
+                             })
+                   .ok());
   for (int i = 0; i < 8; ++i) {  // every pooled connection
-    EXPECT_TRUE(db().Transact(TxMode::kSingleRead, [](Transaction& tx) {
-                      return tx.Query("SELECT k FROM t").status();
-                    }).ok());
+    EXPECT_TRUE(db().Transact(TxMode::kSingleRead,
+                              [](Transaction& tx) { return tx.Query("SELECT k FROM t").status(); })
+                    .ok());
   }
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 2);
 }
@@ -158,9 +185,12 @@ TEST_P(DatabaseContractTest, ConcurrentReadModifyWriteLosesNoUpdate) {
   // Each writer reads the counter and writes it back plus one. The drivers
   // must make that safe: SQLite by one writer at a time, PostgreSQL by
   // SERIALIZABLE transactions retried on conflict.
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                    return tx.Execute("INSERT INTO t (k, n) VALUES ('counter', 0)").status();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx.Execute("INSERT INTO t (k, n) VALUES ('counter', 0)").status();
+                    })
+          .ok());
   constexpr int kThreads = 6, kIncrements = 15;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -186,9 +216,12 @@ TEST_P(DatabaseContractTest, ALongWriterIsNotStarvedByShortOnes) {
   // writes, slowly) among short writers that keep reading and writing the
   // same rows. On PostgreSQL the long one loses the serialization race
   // nearly every time; the driver must still get it through.
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                    return tx.Execute("INSERT INTO t (k, n) VALUES ('counter', 0)").status();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx.Execute("INSERT INTO t (k, n) VALUES ('counter', 0)").status();
+                    })
+          .ok());
   std::atomic<bool> done{false};
   std::atomic<int> short_failures{0}, short_commits{0};
   std::vector<std::thread> writers;
@@ -213,9 +246,9 @@ TEST_P(DatabaseContractTest, ALongWriterIsNotStarvedByShortOnes) {
     ++attempts;
     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT n FROM t WHERE k = 'counter'"));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    RETURN_IF_ERROR(tx.Execute("UPDATE t SET n = $1 WHERE k = 'counter'",
-                               {Value(rows[0].Int(0) + 1000)})
-                        .status());
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE t SET n = $1 WHERE k = 'counter'", {Value(rows[0].Int(0) + 1000)})
+            .status());
     return tx.Execute("INSERT INTO t (k, n) VALUES ('long', $1)", {Value(int64_t{attempts})})
         .status();
   });
@@ -228,17 +261,22 @@ TEST_P(DatabaseContractTest, ALongWriterIsNotStarvedByShortOnes) {
 }
 
 TEST_P(DatabaseContractTest, ASecondHandleSeesCommittedWrites) {
-  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                    return tx.Execute("INSERT INTO t (k) VALUES ('seen')").status();
-                  }).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [](Transaction& tx) {
+                              return tx.Execute("INSERT INTO t (k) VALUES ('seen')").status();
+                            })
+                  .ok());
   auto other = test_->OpenAnother();
   ASSERT_TRUE(other->Open().ok());
   int64_t count = 0;
-  ASSERT_TRUE(other->Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM t"));
-                       count = rows[0].Int(0);
-                       return absl::OkStatus();
-                     }).ok());
+  ASSERT_TRUE(other
+                  ->Transact(TxMode::kReadOnly,
+                             [&](Transaction& tx) -> absl::Status {
+                               ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM t"));
+                               count = rows[0].Int(0);
+                               return absl::OkStatus();
+                             })
+                  .ok());
   EXPECT_EQ(count, 1);
 }
 

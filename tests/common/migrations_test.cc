@@ -33,9 +33,9 @@ TEST_P(MigrationsTest, AppliesInOrderOnceAndUpgrades) {
   ASSERT_TRUE(ApplyMigrations(db(), kV1).ok());  // again: nothing to do
   ASSERT_TRUE(ApplyMigrations(db(), kV2).ok());
   EXPECT_EQ(*SchemaVersion(db()), 2);
-  EXPECT_TRUE(db().Transact(TxMode::kReadOnly, [](Transaction& tx) {
-                    return tx.Query("SELECT y FROM b").status();
-                  }).ok());
+  EXPECT_TRUE(db().Transact(TxMode::kReadOnly,
+                            [](Transaction& tx) { return tx.Query("SELECT y FROM b").status(); })
+                  .ok());
 }
 
 TEST_P(MigrationsTest, OneServicePerDatabase) {
@@ -43,8 +43,7 @@ TEST_P(MigrationsTest, OneServicePerDatabase) {
   ASSERT_TRUE(ClaimDatabase(db(), "study").ok());  // a restart, a replica
   const absl::Status other = ClaimDatabase(db(), "duty");
   EXPECT_EQ(other.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(other.message().find("belongs to the study service"), absl::string_view::npos)
-      << other;
+  EXPECT_NE(other.message().find("belongs to the study service"), absl::string_view::npos) << other;
 }
 
 TEST_P(MigrationsTest, RefusesADatabaseFromANewerRelease) {
@@ -57,9 +56,9 @@ TEST_P(MigrationsTest, FailedMigrationLeavesNoTrace) {
   broken.push_back({2, "broken", "CREATE TABLE c (z TEXT); THIS IS NOT SQL;"});
   EXPECT_FALSE(ApplyMigrations(db(), broken).ok());
   EXPECT_EQ(*SchemaVersion(db()), 1);
-  EXPECT_FALSE(db().Transact(TxMode::kReadOnly, [](Transaction& tx) {
-                     return tx.Query("SELECT z FROM c").status();
-                   }).ok());
+  EXPECT_FALSE(db().Transact(TxMode::kReadOnly,
+                             [](Transaction& tx) { return tx.Query("SELECT z FROM c").status(); })
+                   .ok());
 }
 
 TEST_P(MigrationsTest, ConcurrentStartersMigrateOnce) {
@@ -74,11 +73,14 @@ TEST_P(MigrationsTest, ConcurrentStartersMigrateOnce) {
   for (auto& t : starters) t.join();
   EXPECT_EQ(failures, 0);
   int64_t rows = 0;
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                    ASSIGN_OR_RETURN(auto r, tx.Query("SELECT COUNT(*) FROM schema_migrations"));
-                    rows = r[0].Int(0);
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(auto r,
+                                               tx.Query("SELECT COUNT(*) FROM schema_migrations"));
+                              rows = r[0].Int(0);
+                              return absl::OkStatus();
+                            })
+                  .ok());
   EXPECT_EQ(rows, 2);
 }
 

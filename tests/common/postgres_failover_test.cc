@@ -21,9 +21,12 @@ class PostgresFailoverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     FAZHI_SETUP_TEST_DATABASE(Driver::kPostgres, test_);
-    ASSERT_TRUE(test_->db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                  return tx.ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY)");
-                }).ok());
+    ASSERT_TRUE(test_->db()
+                    .Transact(TxMode::kReadWrite,
+                              [](Transaction& tx) {
+                                return tx.ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY)");
+                              })
+                    .ok());
   }
 
   // A driver of its own with one pooled connection, so the next call
@@ -48,9 +51,13 @@ class PostgresFailoverTest : public ::testing::Test {
   }
 
   void Terminate(int64_t pid) {
-    ASSERT_TRUE(test_->db().Transact(TxMode::kSingleRead, [&](Transaction& tx) {
-                  return tx.Query("SELECT pg_terminate_backend($1)", {Value(pid)}).status();
-                }).ok());
+    ASSERT_TRUE(
+        test_->db()
+            .Transact(TxMode::kSingleRead,
+                      [&](Transaction& tx) {
+                        return tx.Query("SELECT pg_terminate_backend($1)", {Value(pid)}).status();
+                      })
+            .ok());
   }
 
   std::unique_ptr<fazhi::testing::TestDatabase> test_;
@@ -85,14 +92,19 @@ TEST_F(PostgresFailoverTest, WriteWhoseConnectionDiedBeforeCommitRunsAgainOnce) 
 TEST_F(PostgresFailoverTest, CommitWithoutAnAnswerIsUnavailableAndNotRepeated) {
   // A deferred trigger kills the session inside COMMIT: the client cannot
   // know whether it committed, so the driver must not run it again.
-  ASSERT_TRUE(test_->db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
+  ASSERT_TRUE(
+      test_->db()
+          .Transact(
+              TxMode::kReadWrite,
+              [](Transaction& tx) {
                 return tx.ExecuteScript(
                     "CREATE TABLE doomed (k TEXT);"
                     "CREATE FUNCTION die() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
                     "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;"
                     "CREATE CONSTRAINT TRIGGER die AFTER INSERT ON doomed DEFERRABLE INITIALLY "
                     "DEFERRED FOR EACH ROW EXECUTE FUNCTION die()");
-              }).ok());
+              })
+          .ok());
   auto db = Open();
   int attempts = 0;
   absl::Status status = db->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
@@ -109,11 +121,15 @@ TEST_F(PostgresFailoverTest, CommitWithoutAnAnswerIsUnavailableAndNotRepeated) {
 
 TEST_F(PostgresFailoverTest, ReadOnlyServerIsRetriedThenUnavailable) {
   // A demoted primary answers every write with read_only_sql_transaction.
-  ASSERT_TRUE(test_->db().Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-                return tx.ExecuteScript(
-                    "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
-                    "default_transaction_read_only = on', current_database()); END $$");
-              }).ok());
+  ASSERT_TRUE(
+      test_->db()
+          .Transact(TxMode::kReadWrite,
+                    [&](Transaction& tx) {
+                      return tx.ExecuteScript(
+                          "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET "
+                          "default_transaction_read_only = on', current_database()); END $$");
+                    })
+          .ok());
   auto db = Open(absl::Milliseconds(600));
   int attempts = 0;
   absl::Status status = db->Transact(TxMode::kReadWrite, [&](Transaction& tx) {
@@ -154,12 +170,14 @@ TEST_F(PostgresFailoverTest, StaleReadsRunOnTheReadPoolAndRefuseWrites) {
   EXPECT_NE(&db.StaleReads(), static_cast<Database*>(&db));
   std::string application;
   ASSERT_TRUE(db.StaleReads()
-                  .Transact(TxMode::kSingleRead, [&](Transaction& tx) -> absl::Status {
-                    ASSIGN_OR_RETURN(auto rows,
-                                     tx.Query("SELECT current_setting('application_name')", {}));
-                    application = rows.at(0).Text(0);
-                    return absl::OkStatus();
-                  })
+                  .Transact(TxMode::kSingleRead,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(
+                                  auto rows,
+                                  tx.Query("SELECT current_setting('application_name')", {}));
+                              application = rows.at(0).Text(0);
+                              return absl::OkStatus();
+                            })
                   .ok());
   EXPECT_EQ(application, "fazhi_stale");
   EXPECT_EQ(db.StaleReads()

@@ -54,8 +54,8 @@ class NoteStore {
     notes_.erase({org, id});
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<ImportOutcome>> Import(const std::string& org,
-                                                    std::vector<Note> rows, ImportMode mode) {
+  absl::StatusOr<std::vector<ImportOutcome>> Import(const std::string& org, std::vector<Note> rows,
+                                                    ImportMode mode) {
     imported.push_back({org, rows.size(), mode});
     std::vector<ImportOutcome> outcomes;
     for (const Note& row : rows) outcomes.push_back({absl::OkStatus(), "id-" + row.external_id});
@@ -121,9 +121,9 @@ class RecordHandlersTest : public ::testing::Test {
     request.set_parent("orgs/a");
     request.mutable_session()->set_title(title);
     v1::Session out;
-    EXPECT_TRUE(CreateRecord<NoteTraits>(store_, request.parent(), request.session(), id, "",
-                                         request, &out)
-                    .ok());
+    EXPECT_TRUE(
+        CreateRecord<NoteTraits>(store_, request.parent(), request.session(), id, "", request, &out)
+            .ok());
     return out;
   }
 
@@ -158,8 +158,8 @@ TEST_F(RecordHandlersTest, CreateValidatesEveryFieldBeforeTheStore) {
   // The organization reaches Validate.
   request.set_parent("orgs/a");
   request.mutable_session()->set_title("org:a");
-  status = CreateRecord<NoteTraits>(store_, request.parent(), request.session(), "", "", request,
-                                    &out);
+  status =
+      CreateRecord<NoteTraits>(store_, request.parent(), request.session(), "", "", request, &out);
   EXPECT_THAT(status.message(), HasSubstr("names the org"));
 }
 
@@ -183,9 +183,9 @@ TEST_F(RecordHandlersTest, CreatePicksAnIdUnlessGivenAndKeysTheRequestWithoutIts
   EXPECT_EQ(IdempotencyKeyOf(first, "").request_id, "");
 
   v1::Session out;
-  ASSERT_TRUE(CreateRecord<NoteTraits>(store_, first.parent(), first.session(), "", "r-1", first,
-                                       &out)
-                  .ok());
+  ASSERT_TRUE(
+      CreateRecord<NoteTraits>(store_, first.parent(), first.session(), "", "r-1", first, &out)
+          .ok());
   EXPECT_EQ(store_.keys.back().request_id, "r-1");
   EXPECT_EQ(store_.keys.back().fingerprint, IdempotencyKeyOf(first, "r-1").fingerprint);
 }

@@ -59,17 +59,21 @@ class RecordTableTest : public ::testing::TestWithParam<Driver> {
  protected:
   void SetUp() override {
     FAZHI_SETUP_TEST_DATABASE(GetParam(), test_);
-    ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                      return tx.ExecuteScript(
-                          "CREATE TABLE notes (org TEXT NOT NULL, id TEXT NOT NULL, "
-                          "revision BIGINT NOT NULL, create_time BIGINT NOT NULL, "
-                          "update_time BIGINT NOT NULL, title TEXT NOT NULL, code TEXT NOT NULL, "
-                          "external_id TEXT, PRIMARY KEY (org, id));"
-                          "CREATE UNIQUE INDEX notes_external_id ON notes (org, external_id);"
-                          "CREATE TABLE request_ids (org TEXT NOT NULL, request_id TEXT NOT NULL, "
-                          "fingerprint TEXT NOT NULL, resource_id TEXT NOT NULL, "
-                          "created_at BIGINT NOT NULL, PRIMARY KEY (org, request_id));");
-                    }).ok());
+    ASSERT_TRUE(
+        db().Transact(
+                TxMode::kReadWrite,
+                [](Transaction& tx) {
+                  return tx.ExecuteScript(
+                      "CREATE TABLE notes (org TEXT NOT NULL, id TEXT NOT NULL, "
+                      "revision BIGINT NOT NULL, create_time BIGINT NOT NULL, "
+                      "update_time BIGINT NOT NULL, title TEXT NOT NULL, code TEXT NOT NULL, "
+                      "external_id TEXT, PRIMARY KEY (org, id));"
+                      "CREATE UNIQUE INDEX notes_external_id ON notes (org, external_id);"
+                      "CREATE TABLE request_ids (org TEXT NOT NULL, request_id TEXT NOT NULL, "
+                      "fingerprint TEXT NOT NULL, resource_id TEXT NOT NULL, "
+                      "created_at BIGINT NOT NULL, PRIMARY KEY (org, request_id));");
+                })
+            .ok());
   }
 
   Database& db() { return test_->db(); }
@@ -109,16 +113,20 @@ TEST_P(RecordTableTest, ErrorsUseTheSharedWording) {
 
 TEST_P(RecordTableTest, CheckUniqueNamesTheOtherHolder) {
   ASSERT_TRUE(Notes::CreateIdempotent(db(), MakeNote("n1", "一", "", "c1"), {}).ok());
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [](Transaction& tx) -> absl::Status {
-                    const Note other = MakeNote("n2", "二", "", "c1");
-                    EXPECT_EQ(Notes::CheckUnique(tx, other, "code", "code", other.code),
-                              TakenError("code \"c1\"", "orgs/a/notes/n1"));
-                    // A record does not conflict with itself; an empty value with none.
-                    const Note self = MakeNote("n1", "一", "", "c1");
-                    EXPECT_TRUE(Notes::CheckUnique(tx, self, "code", "code", self.code).ok());
-                    EXPECT_TRUE(Notes::CheckUnique(tx, other, "external_id", "external id", "").ok());
-                    return absl::OkStatus();
-                  }).ok());
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadOnly,
+                    [](Transaction& tx) -> absl::Status {
+                      const Note other = MakeNote("n2", "二", "", "c1");
+                      EXPECT_EQ(Notes::CheckUnique(tx, other, "code", "code", other.code),
+                                TakenError("code \"c1\"", "orgs/a/notes/n1"));
+                      // A record does not conflict with itself; an empty value with none.
+                      const Note self = MakeNote("n1", "一", "", "c1");
+                      EXPECT_TRUE(Notes::CheckUnique(tx, self, "code", "code", self.code).ok());
+                      EXPECT_TRUE(
+                          Notes::CheckUnique(tx, other, "external_id", "external id", "").ok());
+                      return absl::OkStatus();
+                    })
+          .ok());
 }
 
 TEST_P(RecordTableTest, IdempotentCreateChecksBeforeInsertingAndAnswersRetries) {
@@ -150,7 +158,7 @@ TEST_P(RecordTableTest, ImportMatchesByExternalIdAndHonoursTheMode) {
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_EQ(created->size(), 3u);
   EXPECT_EQ((*created)[0].status, TakenError("external_id \"e1\"", "orgs/a/notes/n1",
-                                              "import with mode UPSERT to replace it"));
+                                             "import with mode UPSERT to replace it"));
   EXPECT_TRUE((*created)[1].status.ok());
   EXPECT_TRUE(IsValidResourceId((*created)[1].id));
   EXPECT_FALSE((*created)[1].replaced);

@@ -17,15 +17,15 @@ TEST(ResourceNameTest, ParsesOrgAndChildNames) {
 }
 
 TEST(ResourceNameTest, RejectsMalformedNames) {
-  for (const char* bad : {"", "orgs/", "orgs/Lushan", "orgs/1abc", "orgs/a-", "org/a", "orgs/a/b",
-                          "orgs/a b"}) {
+  for (const char* bad :
+       {"", "orgs/", "orgs/Lushan", "orgs/1abc", "orgs/a-", "org/a", "orgs/a/b", "orgs/a b"}) {
     FieldViolations v;
     EXPECT_FALSE(ParseOrgName(bad, "parent", v).has_value()) << bad;
     ASSERT_EQ(v.violations().size(), 1u) << bad;
     EXPECT_EQ(v.violations()[0].field, "parent");
   }
-  for (const char* bad : {"orgs/a/events/x", "orgs/a/sessions/", "orgs/a/sessions/X",
-                          "orgs/a/sessions/x/y"}) {
+  for (const char* bad :
+       {"orgs/a/events/x", "orgs/a/sessions/", "orgs/a/sessions/X", "orgs/a/sessions/x/y"}) {
     FieldViolations v;
     EXPECT_FALSE(ParseChildName(bad, "sessions", "name", v).has_value()) << bad;
   }

@@ -5,7 +5,6 @@
 #include "services/common/server.h"
 
 #include <grpcpp/grpcpp.h>
-
 #include <httplib.h>
 
 #include <chrono>
@@ -135,8 +134,8 @@ TEST(HealthServiceTest, WatchersHaveHeardNotServingWhenAwaitWatchersReturns) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   ASSERT_NE(server, nullptr);
   health.SetAll(true);
-  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;
   auto reader = stub->Watch(&context, request);
@@ -169,8 +168,8 @@ TEST(HealthServiceTest, AwaitWatchersGivesUpAtItsLimit) {
   builder.RegisterService(&health);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   ASSERT_NE(server, nullptr);
-  auto stub = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  auto stub = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;
   auto reader = stub->Watch(&context, request);
@@ -273,7 +272,8 @@ TEST(HttpSideTest, HealthzFollowsReadinessAndMetricsCountCalls) {
 TEST(ServerStartTest, BusyPortIsAnError) {
   Server first(ServerOptions{"127.0.0.1:0", absl::Seconds(1), 1 << 20});
   ASSERT_TRUE(first.Start().ok());
-  Server second(ServerOptions{"127.0.0.1:" + std::to_string(first.port()), absl::Seconds(1), 1 << 20});
+  Server second(
+      ServerOptions{"127.0.0.1:" + std::to_string(first.port()), absl::Seconds(1), 1 << 20});
   EXPECT_FALSE(second.Start().ok());
 }
 

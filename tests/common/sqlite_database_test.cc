@@ -3,7 +3,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 #include "gtest/gtest.h"
 #include "services/common/status_macros.h"
 #include "tests/testing/temp_dir.h"
@@ -16,10 +15,14 @@ class SqliteDatabaseTest : public ::testing::Test {
   void SetUp() override {
     db_ = std::make_unique<SqliteDatabase>(dir_.File("test.db"));
     ASSERT_TRUE(db_->Open().ok());
-    ASSERT_TRUE(db_->Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                     return tx.ExecuteScript(
-                         "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT)");
-                   }).ok());
+    ASSERT_TRUE(
+        db_->Transact(
+               TxMode::kReadWrite,
+               [](Transaction& tx) {
+                 return tx.ExecuteScript(
+                     "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, d DOUBLE PRECISION, s TEXT)");
+               })
+            .ok());
   }
 
   fazhi::testing::TempDir dir_;
@@ -36,9 +39,10 @@ TEST_F(SqliteDatabaseTest, CommittedWriteSurvivesKillOfTheProcess) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     SqliteDatabase db(path);
-    bool ok = db.Open().ok() && db.Transact(TxMode::kReadWrite, [](Transaction& tx) {
-                                    return tx.Execute("INSERT INTO t (k) VALUES ('acked')").status();
-                                  }).ok();
+    bool ok =
+        db.Open().ok() && db.Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                              return tx.Execute("INSERT INTO t (k) VALUES ('acked')").status();
+                            }).ok();
     char byte = ok ? '1' : '0';
     (void)!write(pipe_fds[1], &byte, 1);
     pause();  // wait to be killed
@@ -54,11 +58,15 @@ TEST_F(SqliteDatabaseTest, CommittedWriteSurvivesKillOfTheProcess) {
   SqliteDatabase reopened(path);
   ASSERT_TRUE(reopened.Open().ok());
   int64_t count = 0;
-  ASSERT_TRUE(reopened.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                         ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM t WHERE k = 'acked'"));
-                         count = rows[0].Int(0);
-                         return absl::OkStatus();
-                       }).ok());
+  ASSERT_TRUE(reopened
+                  .Transact(TxMode::kReadOnly,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(
+                                  auto rows, tx.Query("SELECT COUNT(*) FROM t WHERE k = 'acked'"));
+                              count = rows[0].Int(0);
+                              return absl::OkStatus();
+                            })
+                  .ok());
   EXPECT_EQ(count, 1);
 }
 

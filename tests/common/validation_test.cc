@@ -1,7 +1,6 @@
 #include "services/common/validation.h"
 
 #include "absl/strings/match.h"
-
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
@@ -72,7 +71,8 @@ TEST(FieldViolationsTest, TextRefusesWhatXmlForbidsAndBidiOverrides) {
     EXPECT_EQ(v.violations()[0].field, "notes");
   }
   FieldViolations ok;
-  ok.CheckText("notes", "第一行\n第二行\t（U+FFFD: \xEF\xBF\xBD，U+200F: \xE2\x80\x8F）", 100, false, true);
+  ok.CheckText("notes", "第一行\n第二行\t（U+FFFD: \xEF\xBF\xBD，U+200F: \xE2\x80\x8F）", 100,
+               false, true);
   EXPECT_TRUE(ok.empty());
 }
 
@@ -80,10 +80,21 @@ TEST(FieldViolationsTest, TextRefusesWhatXmlForbidsAndBidiOverrides) {
 // (kernel::DecodeUtf8At): what one refuses as UTF-8 the other refuses too,
 // at the same byte, and both take what it takes.
 TEST(FieldViolationsTest, TextAndTemplatesAgreeOnUtf8) {
-  const std::string cases[] = {
-      "\xff", "a\x80", "\xe6\xb0", "民\xe6\xb0", "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
-      "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe6\x61\xb0", "ab\xC2",
-      "民法典", "😀", "\xC2\xA0", "plain"};
+  const std::string cases[] = {"\xff",
+                               "a\x80",
+                               "\xe6\xb0",
+                               "民\xe6\xb0",
+                               "\xc0\xaf",
+                               "\xe0\x80\xaf",
+                               "\xed\xa0\x80",
+                               "\xf4\x90\x80\x80",
+                               "\xf8\x88\x80\x80\x80",
+                               "\xe6\x61\xb0",
+                               "ab\xC2",
+                               "民法典",
+                               "😀",
+                               "\xC2\xA0",
+                               "plain"};
   for (const std::string& text : cases) {
     FieldViolations v;
     v.CheckText("t", text, 100);

@@ -156,11 +156,10 @@ TEST(GroupPowersTest, LawfulPinsLowerTheNeedAndKeptOfficersCostNothing) {
               Duty("w2", "慈善", 2, /*review=*/true)};
   s.officers = {Enforcer("a", "慈善"), Enforcer("b", "慈善"), Enforcer("c", "慈善"),
                 Enforcer("law", "慈善", 10, /*legal=*/true)};
-  s.assignments = {Held("w0", "a", AssignmentOrigin::kPinned),
-                   Held("w0", "b", AssignmentOrigin::kPinned),
-                   Held("w1", "a", AssignmentOrigin::kPinned),
-                   Held("w1", "b", AssignmentOrigin::kPinned),
-                   Held("w2", "c", AssignmentOrigin::kComputed)};
+  s.assignments = {
+      Held("w0", "a", AssignmentOrigin::kPinned), Held("w0", "b", AssignmentOrigin::kPinned),
+      Held("w1", "a", AssignmentOrigin::kPinned), Held("w1", "b", AssignmentOrigin::kPinned),
+      Held("w2", "c", AssignmentOrigin::kComputed)};
   const Grouping g = GroupPowers(s, kDay, ReadAssignments(s));
   EXPECT_THAT(g.staffed_by_pins, ElementsAre(true, false, false));
   ASSERT_EQ(g.groups.size(), 2u);
@@ -233,8 +232,7 @@ TEST(IncludeInitialArcsTest, MergedGroupsHaveEveryArcOwnGroupsTheKeptAndTheLeast
 // StaffableMembers, FillRoundRobin, ReleaseUnfilled
 
 TEST(StaffableMembersTest, LargestCountTheUnitsCanStaffWithDistinctOfficers) {
-  const std::vector<OfficerState> officers = {Free(9), Free(9), Free(9, /*legal=*/true),
-                                              Free(9)};
+  const std::vector<OfficerState> officers = {Free(9), Free(9), Free(9, /*legal=*/true), Free(9)};
   const Group plain = Merged(3, 2, false, {0, 1, 2, 3});
   // Six units, but officer 0 can serve each member only once.
   EXPECT_EQ(StaffableMembers(plain, {4, 1, 1, 0}, officers), 2);
@@ -255,8 +253,7 @@ TEST(FillRoundRobinTest, EveryMemberDistinctOfficersAndAReviewerFirst) {
   EXPECT_THAT(FillRoundRobin(group, {2, 1, 0, 1}, officers, 0), IsEmpty());
   // More units than slots: the surplus is left out.
   const Group plain = Merged(1, 2, false, {0, 1, 2, 3});
-  EXPECT_THAT(FillRoundRobin(plain, {1, 1, 1, 1}, officers, 1),
-              ElementsAre(ElementsAre(1u, 3u)));
+  EXPECT_THAT(FillRoundRobin(plain, {1, 1, 1, 1}, officers, 1), ElementsAre(ElementsAre(1u, 3u)));
 }
 
 TEST(ReleaseUnfilledTest, MergedGroupsShrinkAndHalfTheUnfilledOwnGroupsGo) {
@@ -421,8 +418,8 @@ TEST_F(PlanPowerTest, AKeptLeadStaysAndDroppedOnesAreRemoved) {
   const Assignment kept_lead = Held("w0", "b", AssignmentOrigin::kComputed, AssignmentRole::kLead);
   const Assignment dropped = Held("w0", "a", AssignmentOrigin::kComputed);
   const Assignment kept = Held("w0", "d", AssignmentOrigin::kComputed);
-  const PowerOutcome out = PlanPower(s_, 0, {}, {{0, &dropped}, {1, &kept_lead}, {3, &kept}},
-                                     {2, 1, 3});
+  const PowerOutcome out =
+      PlanPower(s_, 0, {}, {{0, &dropped}, {1, &kept_lead}, {3, &kept}}, {2, 1, 3});
   ASSERT_EQ(out.officers.size(), 3u);
   EXPECT_EQ(out.officers[0].officer, 1u);
   EXPECT_EQ(out.officers[0].role, AssignmentRole::kLead);
@@ -515,14 +512,13 @@ TEST(StatisticsTest, CountsThePlanAndTheLoadsOfOfficersWhoCouldServe) {
   s.powers[1].post_id = "post-1";
   s.officers = {Enforcer("a", "慈善"), Enforcer("b", "慈善"), Enforcer("c", "殡葬"),
                 Enforcer("d", "殡葬"), Enforcer("e", "地名"), Enforcer("f", "慈善")};
-  s.officers[2].post_id = "post-1";         // c serves w1's post
-  s.officers[5].established = false;        // f could serve nothing, but holds a pin
+  s.officers[2].post_id = "post-1";   // c serves w1's post
+  s.officers[5].established = false;  // f could serve nothing, but holds a pin
   AllocationPlan plan;
-  plan.staffed = {PowerPlan{0, {{0, AssignmentRole::kLead, AssignmentOrigin::kComputed, true},
-                                {1, AssignmentRole::kAssistant, AssignmentOrigin::kComputed,
-                                 false},
-                                {4, AssignmentRole::kAssistant, AssignmentOrigin::kComputed,
-                                 false}}}};
+  plan.staffed = {PowerPlan{0,
+                            {{0, AssignmentRole::kLead, AssignmentOrigin::kComputed, true},
+                             {1, AssignmentRole::kAssistant, AssignmentOrigin::kComputed, false},
+                             {4, AssignmentRole::kAssistant, AssignmentOrigin::kComputed, false}}}};
   UnstaffedPower u;
   u.power = 1;
   u.pinned = {{5, AssignmentRole::kLead, AssignmentOrigin::kPinned, false}};

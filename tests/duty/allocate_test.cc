@@ -47,7 +47,8 @@ Power MakePower(const std::string& id, const std::string& domain, int required =
 }
 
 Assignment MakeAssignment(const std::string& power, const std::string& officer,
-                          AssignmentOrigin origin, AssignmentRole role = AssignmentRole::kAssistant) {
+                          AssignmentOrigin origin,
+                          AssignmentRole role = AssignmentRole::kAssistant) {
   Assignment a;
   a.meta.id = AssignmentId(power, officer);
   a.power_id = power;
@@ -167,9 +168,14 @@ TEST(AllocateTest, ReasonsSayWhyAPowerIsUnstaffed) {
   old2.certificate.status = CertificateStatus::kSuspended;
   Officer unestablished = MakeOfficer("d1", {"地名"});
   unestablished.established = false;
-  s.officers = {MakeOfficer("d2", {"地名"}), unestablished, old1, old2,
-                MakeOfficer("s1", {"社会组织"}), MakeOfficer("s2", {"社会组织"}),
-                MakeOfficer("y1", {"养老服务"}, false, 1), MakeOfficer("y2", {"养老服务"}, false, 1)};
+  s.officers = {MakeOfficer("d2", {"地名"}),
+                unestablished,
+                old1,
+                old2,
+                MakeOfficer("s1", {"社会组织"}),
+                MakeOfficer("s2", {"社会组织"}),
+                MakeOfficer("y1", {"养老服务"}, false, 1),
+                MakeOfficer("y2", {"养老服务"}, false, 1)};
   Normalize(s);
   AllocationPlan plan = Allocate(s, kDay);
   ExpectLawful(s, kDay, plan);
@@ -256,8 +262,10 @@ TEST(AllocateTest, LeadIsTheMostSeniorComputedOfficer) {
 
 TEST(AllocateTest, BalancesLoadAcrossOfficers) {
   DutySnapshot s;
-  for (int i = 0; i < 12; ++i) s.powers.push_back(MakePower("p" + std::to_string(10 + i), "社会救助"));
-  for (int i = 0; i < 8; ++i) s.officers.push_back(MakeOfficer("o" + std::to_string(i), {"社会救助"}));
+  for (int i = 0; i < 12; ++i)
+    s.powers.push_back(MakePower("p" + std::to_string(10 + i), "社会救助"));
+  for (int i = 0; i < 8; ++i)
+    s.officers.push_back(MakeOfficer("o" + std::to_string(i), {"社会救助"}));
   Normalize(s);
   AllocationPlan plan = Allocate(s, kDay);
   ExpectLawful(s, kDay, plan);
@@ -270,7 +278,8 @@ TEST(AllocateTest, BalancesLoadAcrossOfficers) {
 TEST(AllocateTest, RerunKeepsEveryLawfulAssignment) {
   DutySnapshot s;
   for (int i = 0; i < 9; ++i) {
-    s.powers.push_back(MakePower("p" + std::to_string(i), i % 2 ? "养老服务" : "社会组织", 2, i % 3 == 0));
+    s.powers.push_back(
+        MakePower("p" + std::to_string(i), i % 2 ? "养老服务" : "社会组织", 2, i % 3 == 0));
   }
   for (int i = 0; i < 7; ++i) {
     s.officers.push_back(MakeOfficer("o" + std::to_string(i),
@@ -324,12 +333,13 @@ TEST(AllocateTest, PricingFindsTheSameOptimumAsTheFullNetwork) {
   for (int instance = 0; instance < 10; ++instance) {
     DutySnapshot s;
     for (int i = 0; i < 25; ++i) {
-      s.officers.push_back(MakeOfficer("o" + std::to_string(i), {domains[i % 3], domains[(i + instance) % 3]},
+      s.officers.push_back(MakeOfficer("o" + std::to_string(i),
+                                       {domains[i % 3], domains[(i + instance) % 3]},
                                        coin(rng) < 30, 5 + coin(rng) % 6));
     }
     for (int i = 0; i < 60; ++i) {
-      s.powers.push_back(MakePower("p" + std::to_string(i), domains[rng() % 3], coin(rng) < 20 ? 3 : 2,
-                                   coin(rng) < 30));
+      s.powers.push_back(MakePower("p" + std::to_string(i), domains[rng() % 3],
+                                   coin(rng) < 20 ? 3 : 2, coin(rng) < 30));
     }
     Normalize(s);
     // Commit a first plan, then lapse some certificates: every power keeps
@@ -392,14 +402,16 @@ struct Exhaustive {
         int lawful = 0, legal = 0;
         for (size_t o = 0; o < n; ++o) {
           const bool in = (mask >> o) & 1u;
-          if (in && (pinned[p].count(o) || !EligibleFor(s.officers[o], s.powers[p], day))) ok = false;
+          if (in && (pinned[p].count(o) || !EligibleFor(s.officers[o], s.powers[p], day)))
+            ok = false;
           if ((in || pinned[p].count(o)) && EligibleFor(s.officers[o], s.powers[p], day)) {
             ++lawful;
             if (s.officers[o].legal_qualification) ++legal;
           }
         }
         if (!ok) continue;
-        if (lawful >= s.powers[p].RequiredOfficers() && (!s.powers[p].needs_legal_review || legal > 0)) {
+        if (lawful >= s.powers[p].RequiredOfficers() &&
+            (!s.powers[p].needs_legal_review || legal > 0)) {
           options[p].push_back(mask);
         }
       }
@@ -564,10 +576,9 @@ TEST(AllocateRandomTest, HardRulesHoldOnLargerRandomInstances) {
       s.powers.push_back(p);
     }
     for (int k = 0; k < 15; ++k) {
-      s.assignments.push_back(MakeAssignment("p" + std::to_string(rng() % 80),
-                                             "o" + std::to_string(rng() % 30),
-                                             coin(rng) < 50 ? AssignmentOrigin::kPinned
-                                                            : AssignmentOrigin::kComputed));
+      s.assignments.push_back(
+          MakeAssignment("p" + std::to_string(rng() % 80), "o" + std::to_string(rng() % 30),
+                         coin(rng) < 50 ? AssignmentOrigin::kPinned : AssignmentOrigin::kComputed));
     }
     std::sort(s.assignments.begin(), s.assignments.end(),
               [](const Assignment& a, const Assignment& b) { return a.meta.id < b.meta.id; });

@@ -29,7 +29,8 @@ Officer MakeOfficer(const std::string& id, std::vector<std::string> domains, boo
   return o;
 }
 
-Power MakePower(const std::string& id, const std::string& domain, PowerType type, bool review = false) {
+Power MakePower(const std::string& id, const std::string& domain, PowerType type,
+                bool review = false) {
   Power p;
   p.meta.org = "org-a";
   p.meta.id = id;
@@ -70,17 +71,24 @@ DutySnapshot County() {
                 MakeOfficer("o3", {"殡葬"}, false, absl::CivilDay(2026, 6, 30), 30),
                 MakeOfficer("o4", {"殡葬", "养老服务"}, true, absl::CivilDay(2024, 3, 31), 61),
                 MakeOfficer("o5", {"养老服务"}, false, absl::CivilDay(2027, 1, 1), 59),
-                revoked, temp};
-  s.assignments = {Assign("a1", "o1", AssignmentRole::kLead), Assign("a1", "o2", AssignmentRole::kAssistant),
-                   Assign("a2", "o1", AssignmentRole::kAssistant), Assign("a2", "o2", AssignmentRole::kLead),
-                   Assign("b1", "o3", AssignmentRole::kLead), Assign("b1", "o4", AssignmentRole::kAssistant),
-                   Assign("d1", "o2", AssignmentRole::kLead), Assign("d1", "o5", AssignmentRole::kAssistant)};
+                revoked,
+                temp};
+  s.assignments = {Assign("a1", "o1", AssignmentRole::kLead),
+                   Assign("a1", "o2", AssignmentRole::kAssistant),
+                   Assign("a2", "o1", AssignmentRole::kAssistant),
+                   Assign("a2", "o2", AssignmentRole::kLead),
+                   Assign("b1", "o3", AssignmentRole::kLead),
+                   Assign("b1", "o4", AssignmentRole::kAssistant),
+                   Assign("d1", "o2", AssignmentRole::kLead),
+                   Assign("d1", "o5", AssignmentRole::kAssistant)};
   return s;
 }
 
 std::vector<std::pair<GapType, std::string>> Gaps(const CoverageReport& r) {
   std::vector<std::pair<GapType, std::string>> out;
-  for (const Gap& g : r.gaps) out.emplace_back(g.type, g.power_code.empty() ? g.officer_id.empty() ? g.domain : g.officer_id : g.power_code);
+  for (const Gap& g : r.gaps)
+    out.emplace_back(g.type, g.power_code.empty() ? g.officer_id.empty() ? g.domain : g.officer_id
+                                                  : g.power_code);
   return out;
 }
 
@@ -116,18 +124,17 @@ TEST(CoverageTest, EveryGapWithItsEvidence) {
   CoverageOptions options;
   options.as_of = kDay;
   CoverageReport r = Cover(County(), options);
-  EXPECT_THAT(Gaps(r),
-              ElementsAre(Pair(GapType::kUnderstaffedPower, "C-b1"),
-                          Pair(GapType::kDomainWithoutLegalReviewer, "养老服务"),
-                          Pair(GapType::kDomainWithoutLegalReviewer, "慈善"),
-                          Pair(GapType::kDomainWithoutLegalReviewer, "殡葬"),
-                          Pair(GapType::kCertificateExpired, "o4"),
-                          Pair(GapType::kCertificateExpiring, "o2"),
-                          Pair(GapType::kTrainingHoursShort, "o3"),
-                          Pair(GapType::kTrainingHoursShort, "o5"),
-                          Pair(GapType::kPowerUnassigned, "C-c1"),
-                          Pair(GapType::kCertificateNotValid, "o6"),
-                          Pair(GapType::kPowerWithoutLegalReviewer, "C-b1")));
+  EXPECT_THAT(Gaps(r), ElementsAre(Pair(GapType::kUnderstaffedPower, "C-b1"),
+                                   Pair(GapType::kDomainWithoutLegalReviewer, "养老服务"),
+                                   Pair(GapType::kDomainWithoutLegalReviewer, "慈善"),
+                                   Pair(GapType::kDomainWithoutLegalReviewer, "殡葬"),
+                                   Pair(GapType::kCertificateExpired, "o4"),
+                                   Pair(GapType::kCertificateExpiring, "o2"),
+                                   Pair(GapType::kTrainingHoursShort, "o3"),
+                                   Pair(GapType::kTrainingHoursShort, "o5"),
+                                   Pair(GapType::kPowerUnassigned, "C-c1"),
+                                   Pair(GapType::kCertificateNotValid, "o6"),
+                                   Pair(GapType::kPowerWithoutLegalReviewer, "C-b1")));
   const Gap& understaffed = r.gaps[0];
   EXPECT_EQ(understaffed.domain, "殡葬");
   EXPECT_EQ(understaffed.required, 2);
@@ -142,14 +149,13 @@ TEST(CoverageTest, EveryGapWithItsEvidence) {
   const Gap& short_hours = r.gaps[7];
   EXPECT_EQ(short_hours.required, 60);
   EXPECT_EQ(short_hours.actual, 59);
-  EXPECT_THAT(r.gap_counts, ElementsAre(Pair(GapType::kUnderstaffedPower, 1),
-                                        Pair(GapType::kDomainWithoutLegalReviewer, 3),
-                                        Pair(GapType::kCertificateExpired, 1),
-                                        Pair(GapType::kCertificateExpiring, 1),
-                                        Pair(GapType::kTrainingHoursShort, 2),
-                                        Pair(GapType::kPowerUnassigned, 1),
-                                        Pair(GapType::kCertificateNotValid, 1),
-                                        Pair(GapType::kPowerWithoutLegalReviewer, 1)));
+  EXPECT_THAT(
+      r.gap_counts,
+      ElementsAre(
+          Pair(GapType::kUnderstaffedPower, 1), Pair(GapType::kDomainWithoutLegalReviewer, 3),
+          Pair(GapType::kCertificateExpired, 1), Pair(GapType::kCertificateExpiring, 1),
+          Pair(GapType::kTrainingHoursShort, 2), Pair(GapType::kPowerUnassigned, 1),
+          Pair(GapType::kCertificateNotValid, 1), Pair(GapType::kPowerWithoutLegalReviewer, 1)));
 }
 
 TEST(CoverageTest, OptionsChangeTheThresholds) {
@@ -178,8 +184,10 @@ TEST(CoverageTest, EachPowerGapSaysWhyThePowerIsNotLawfullyStaffed) {
     if (!g.power_code.empty()) reasons[{g.type, g.power_code}] = g.reason;
   }
   // 殡葬: o3 and o4 qualified, o4's certificate expired.
-  EXPECT_EQ((reasons[{GapType::kUnderstaffedPower, "C-b1"}]), UnstaffedReason::kCertificatesNotValid);
-  EXPECT_EQ((reasons[{GapType::kPowerWithoutLegalReviewer, "C-b1"}]), UnstaffedReason::kCertificatesNotValid);
+  EXPECT_EQ((reasons[{GapType::kUnderstaffedPower, "C-b1"}]),
+            UnstaffedReason::kCertificatesNotValid);
+  EXPECT_EQ((reasons[{GapType::kPowerWithoutLegalReviewer, "C-b1"}]),
+            UnstaffedReason::kCertificatesNotValid);
   // 慈善: only o6 is qualified.
   EXPECT_EQ((reasons[{GapType::kPowerUnassigned, "C-c1"}]), UnstaffedReason::kNoQualifiedOfficer);
   for (const Gap& g : r.gaps) {

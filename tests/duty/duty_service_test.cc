@@ -173,9 +173,9 @@ TEST_F(DutyServiceTest, InvalidPowerNamesEveryField) {
   v1::Power response;
   grpc::Status status = stub_->CreatePower(&context, request, &response);
   ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(BadFields(status),
-              UnorderedElementsAre("power.code", "power.item_name", "power.type", "power.domain",
-                                   "power.required_officers", "power.post", "power.stages[0].stage"));
+  EXPECT_THAT(BadFields(status), UnorderedElementsAre("power.code", "power.item_name", "power.type",
+                                                      "power.domain", "power.required_officers",
+                                                      "power.post", "power.stages[0].stage"));
 }
 
 TEST_F(DutyServiceTest, InvalidOfficerNamesEveryField) {
@@ -218,7 +218,8 @@ TEST_F(DutyServiceTest, HandMadeAssignmentIsRefusedWithTheReason) {
   EXPECT_THAT(status.error_message(), HasSubstr("expired on 2024-12-31"));
 
   ASSERT_TRUE(Pin(power.name(), good.name(), &out, v1::ASSIGNMENT_ROLE_LEAD).ok());
-  EXPECT_EQ(out.name(), power.name() + "/assignments/" + good.name().substr(good.name().rfind('/') + 1));
+  EXPECT_EQ(out.name(),
+            power.name() + "/assignments/" + good.name().substr(good.name().rfind('/') + 1));
   EXPECT_EQ(out.origin(), v1::ASSIGNMENT_ORIGIN_PINNED);
   EXPECT_EQ(out.officer(), good.name());
   EXPECT_EQ(Pin(power.name(), good.name(), &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
@@ -229,7 +230,8 @@ TEST_F(DutyServiceTest, HandMadeAssignmentIsRefusedWithTheReason) {
   request.set_parent(power.name());
   request.set_officer(expired.name());
   request.mutable_assignment()->set_origin(v1::ASSIGNMENT_ORIGIN_COMPUTED);
-  EXPECT_THAT(BadFields(stub_->CreateAssignment(&context, request, &out)), ElementsAre("assignment.origin"));
+  EXPECT_THAT(BadFields(stub_->CreateAssignment(&context, request, &out)),
+              ElementsAre("assignment.origin"));
 }
 
 TEST_F(DutyServiceTest, DeletingAReferencedPowerOrOfficerSaysSo) {
@@ -317,7 +319,8 @@ TEST_F(DutyServiceTest, DryRunStoresNothingCommitReplacesComputedAndKeepsPins) {
   EXPECT_EQ(leads, 2);
   bool pin_kept = false;
   for (const auto& s : stored) {
-    if (s.name() == pin.name()) pin_kept = s.origin() == v1::ASSIGNMENT_ORIGIN_PINNED && s.etag() == pin.etag();
+    if (s.name() == pin.name())
+      pin_kept = s.origin() == v1::ASSIGNMENT_ORIGIN_PINNED && s.etag() == pin.etag();
   }
   EXPECT_TRUE(pin_kept);
 
@@ -368,7 +371,8 @@ TEST_F(DutyServiceTest, SummaryAndCoverageValidateTheirRequests) {
   allocate.set_parent("orgs/org-a");
   *allocate.mutable_as_of() = Date(2024, 13, 1);
   v1::AllocateDutiesResponse response;
-  EXPECT_THAT(BadFields(stub_->AllocateDuties(&context2, allocate, &response)), ElementsAre("as_of"));
+  EXPECT_THAT(BadFields(stub_->AllocateDuties(&context2, allocate, &response)),
+              ElementsAre("as_of"));
 }
 
 TEST_F(DutyServiceTest, SummaryCountsTheYear) {

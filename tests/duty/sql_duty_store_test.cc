@@ -44,7 +44,8 @@ Officer NewOfficer(const std::string& org, const std::string& id, const std::str
   return o;
 }
 
-Assignment NewAssignment(const std::string& org, const std::string& power, const std::string& officer,
+Assignment NewAssignment(const std::string& org, const std::string& power,
+                         const std::string& officer,
                          AssignmentOrigin origin = AssignmentOrigin::kPinned) {
   Assignment a;
   a.meta.org = org;
@@ -123,7 +124,8 @@ TEST_P(SqlDutyStoreTest, KeysAndReferencesAreCheckedWithClearMessages) {
 
   Power with_post = NewPower("org-a", "p3", "C-3");
   with_post.post_id = "missing";
-  EXPECT_EQ(store_->CreatePower(with_post, {}).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->CreatePower(with_post, {}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
   Officer same_cert = NewOfficer("org-a", "o2", "HR2");
@@ -157,11 +159,11 @@ TEST_P(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
   ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-1"), {}).ok());
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR1"), {}).ok());
   AssignmentContext seen;
-  auto refused = store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"),
-                                          [&](const AssignmentContext& c) {
-                                            seen = c;
-                                            return absl::FailedPreconditionError("no");
-                                          });
+  auto refused =
+      store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), [&](const AssignmentContext& c) {
+        seen = c;
+        return absl::FailedPreconditionError("no");
+      });
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(seen.power.code, "C-1");
   EXPECT_EQ(seen.officer.person_id, "HR1");
@@ -178,9 +180,10 @@ TEST_P(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
 
 TEST_P(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   for (int i = 0; i < 7; ++i) {
-    ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p" + std::to_string(i), "C-" + std::to_string(i),
-                                             i % 2 ? "殡葬" : "社会组织"),
-                                    {})
+    ASSERT_TRUE(store_
+                    ->CreatePower(NewPower("org-a", "p" + std::to_string(i),
+                                           "C-" + std::to_string(i), i % 2 ? "殡葬" : "社会组织"),
+                                  {})
                     .ok());
   }
   auto page = store_->ListPowers("org-a", {}, "", 3);
@@ -189,7 +192,9 @@ TEST_P(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   ASSERT_EQ(next->size(), 4u);
   EXPECT_EQ(next->front().code, "C-3");
   EXPECT_EQ(store_->ListPowers("org-a", {"殡葬", 0, ""}, "", 10)->size(), 3u);
-  EXPECT_EQ(store_->ListPowers("org-a", {"", static_cast<int>(PowerType::kLicensing), ""}, "", 10)->size(), 0u);
+  EXPECT_EQ(store_->ListPowers("org-a", {"", static_cast<int>(PowerType::kLicensing), ""}, "", 10)
+                ->size(),
+            0u);
 
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "A1", {"殡葬", "慈善"}), {}).ok());
   ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o2", "A2", {"慈善事业"}), {}).ok());
@@ -201,15 +206,17 @@ TEST_P(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   ASSERT_TRUE(charity.ok()) << charity.status();
   ASSERT_EQ(charity->size(), 2u);
   EXPECT_EQ((*charity)[0].person_id, "A1");
-  EXPECT_EQ(store_->ListOfficers("org-a", {"慈善", static_cast<int>(CertificateStatus::kSuspended), ""},
-                                 "", 10)
+  EXPECT_EQ(store_
+                ->ListOfficers(
+                    "org-a", {"慈善", static_cast<int>(CertificateStatus::kSuspended), ""}, "", 10)
                 ->size(),
             1u);
   EXPECT_EQ(store_->ListOfficers("org-a", {}, "A1", 10)->size(), 2u);
 }
 
 TEST_P(SqlDutyStoreTest, ImportMatchesByCodeOrPersonAndReportsPerRow) {
-  std::vector<Power> rows = {NewPower("", "", "C-1"), NewPower("", "", "C-2"), NewPower("", "", "C-1")};
+  std::vector<Power> rows = {NewPower("", "", "C-1"), NewPower("", "", "C-2"),
+                             NewPower("", "", "C-1")};
   auto outcomes = store_->ImportPowers("org-a", rows, ImportMode::kCreateOnly);
   ASSERT_TRUE(outcomes.ok()) << outcomes.status();
   ASSERT_EQ(outcomes->size(), 3u);
@@ -244,7 +251,9 @@ TEST_P(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
     ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", id, std::string("HR-") + id), {}).ok());
   }
   ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p1", "o1"), Ok).ok());  // pinned
-  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p2", "o1", AssignmentOrigin::kComputed), Ok).ok());
+  ASSERT_TRUE(
+      store_->CreateAssignment(NewAssignment("org-a", "p2", "o1", AssignmentOrigin::kComputed), Ok)
+          .ok());
 
   auto computed = [](const std::string& p, const std::string& o, AssignmentRole role) {
     Assignment a;
@@ -256,23 +265,28 @@ TEST_P(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
     return a;
   };
   // A plan that fails half-way leaves everything as it was.
-  absl::Status failed = store_->ApplyPlan("org-a", [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
-    EXPECT_EQ(s.assignments.size(), 2u);
-    return AssignmentChanges{{computed("p1", "o2", AssignmentRole::kAssistant),
-                              computed("p2", "nobody", AssignmentRole::kLead)},
-                             {AssignmentId("p2", "o1")}};
-  });
+  absl::Status failed =
+      store_->ApplyPlan("org-a", [&](const DutySnapshot& s) -> absl::StatusOr<AssignmentChanges> {
+        EXPECT_EQ(s.assignments.size(), 2u);
+        return AssignmentChanges{{computed("p1", "o2", AssignmentRole::kAssistant),
+                                  computed("p2", "nobody", AssignmentRole::kLead)},
+                                 {AssignmentId("p2", "o1")}};
+      });
   EXPECT_FALSE(failed.ok());
   auto all = store_->ListAssignments("org-a", {}, std::nullopt, 100);
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[1].meta.id, "p2~o1");
 
-  ASSERT_TRUE(store_->ApplyPlan("org-a", [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
-                     return AssignmentChanges{{computed("p1", "o2", AssignmentRole::kAssistant),
-                                               computed("p2", "o2", AssignmentRole::kLead),
-                                               computed("p2", "o3", AssignmentRole::kAssistant)},
-                                              {AssignmentId("p2", "o1")}};
-                   }).ok());
+  ASSERT_TRUE(store_
+                  ->ApplyPlan("org-a",
+                              [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
+                                return AssignmentChanges{
+                                    {computed("p1", "o2", AssignmentRole::kAssistant),
+                                     computed("p2", "o2", AssignmentRole::kLead),
+                                     computed("p2", "o3", AssignmentRole::kAssistant)},
+                                    {AssignmentId("p2", "o1")}};
+                              })
+                  .ok());
   all = store_->ListAssignments("org-a", {}, std::nullopt, 100);
   ASSERT_EQ(all->size(), 4u);
   EXPECT_EQ((*all)[0].meta.id, "p1~o1");
@@ -281,9 +295,12 @@ TEST_P(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
   EXPECT_EQ((*all)[2].role, AssignmentRole::kLead);
 
   // A plan may not touch a pin.
-  EXPECT_FALSE(store_->ApplyPlan("org-a", [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
-                      return AssignmentChanges{{}, {AssignmentId("p1", "o1")}};
-                    }).ok());
+  EXPECT_FALSE(store_
+                   ->ApplyPlan("org-a",
+                               [&](const DutySnapshot&) -> absl::StatusOr<AssignmentChanges> {
+                                 return AssignmentChanges{{}, {AssignmentId("p1", "o1")}};
+                               })
+                   .ok());
   EXPECT_EQ(store_->ListAssignments("org-a", {}, std::nullopt, 100)->size(), 4u);
 
   // Keyset pages of one row, their boundaries within one power's officers.
@@ -299,11 +316,10 @@ TEST_P(SqlDutyStoreTest, ApplyPlanIsAllOrNothingAndKeepsPins) {
   EXPECT_THAT(walked, ::testing::ElementsAre("p1~o1", "p1~o2", "p2~o2", "p2~o3"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, SqlDutyStoreTest,
-                         ::testing::Values(fazhi::testing::Driver::kSqlite,
-                                           fazhi::testing::Driver::kPostgres),
-                         fazhi::testing::DriverParamName<
-                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, SqlDutyStoreTest,
+    ::testing::Values(fazhi::testing::Driver::kSqlite, fazhi::testing::Driver::kPostgres),
+    fazhi::testing::DriverParamName<::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::duty

@@ -1,12 +1,12 @@
 // The stores' JSON columns: any list of strings written is read back the
 // same, and any text read (a damaged row) never crashes.
 
+#include <simdjson.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "services/common/sql/columns.h"
 

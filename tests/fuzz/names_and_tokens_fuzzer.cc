@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // Base64 may have more than one spelling; the decoded position must
     // round-trip through a fresh token.
     fazhi::FieldViolations again;
-    if (fazhi::DecodePageToken(fazhi::EncodePageToken("q", position), "q", "t", again) != position) {
+    if (fazhi::DecodePageToken(fazhi::EncodePageToken("q", position), "q", "t", again) !=
+        position) {
       std::abort();
     }
   }

@@ -3,6 +3,9 @@
 // word/document.xml must be well-formed XML, and the HTML must parse with
 // no error but libxml2's own ignorance of HTML5 tag names. Whatever text a
 // caller stored, no rendering of it can be a broken or different document.
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <zip.h>
 
 #include <cstddef>
@@ -10,10 +13,6 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
-
-#include <libxml/HTMLparser.h>
-#include <libxml/parser.h>
-#include <libxml/xmlerror.h>
 
 #include "services/gateway/render/document.h"
 #include "services/gateway/render/renderer.h"

@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto html = fazhi::render::RendererFor("html")->Render(d);
   // The text adds no element: exactly the tags the renderer writes.
   size_t paragraphs = 0;
-  for (size_t at = html->find("<p>"); at != std::string::npos; at = html->find("<p>", at + 1)) ++paragraphs;
+  for (size_t at = html->find("<p>"); at != std::string::npos; at = html->find("<p>", at + 1))
+    ++paragraphs;
   size_t lines = 1;
   for (char c : text) lines += c == '\n';
   if (paragraphs != lines) std::abort();

@@ -12,14 +12,14 @@ namespace {
 
 namespace v1 = fazhi::gateway::v1;
 namespace rv1 = fazhi::report::v1;
+using samples::Day;
+using samples::SampleInputs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
-using samples::Day;
-using samples::SampleInputs;
 
 rv1::LayoutEntry Entry(rv1::ContentItem item, const std::string& heading) {
   rv1::LayoutEntry e;
@@ -55,7 +55,8 @@ rv1::Report SampleReport() {
     s->set_item(rv1::CONTENT_ITEM_MEASURES);
     auto* a = s->add_items();
     a->set_heading("领导班子学法常态化");
-    a->add_paragraphs("全年集中学习{{study.sessions.all_staff}}次，重点学习了{{study.laws | 书名号}}等法律。");
+    a->add_paragraphs(
+        "全年集中学习{{study.sessions.all_staff}}次，重点学习了{{study.laws | 书名号}}等法律。");
     a->add_paragraphs("在{{study.publicity.places}}等地开展宣传。");
     auto* b = s->add_items();
     b->set_heading("加强执法队伍建设");
@@ -64,7 +65,8 @@ rv1::Report SampleReport() {
   {
     auto* s = r.add_sections();
     s->set_item(rv1::CONTENT_ITEM_HEAD_DUTY);
-    s->add_items()->add_paragraphs("主要负责人主持党组学法{{study.leadership.sessions | 中文数字}}次。");
+    s->add_items()->add_paragraphs(
+        "主要负责人主持党组学法{{study.leadership.sessions | 中文数字}}次。");
   }
   {
     auto* sc = r.add_shortcomings();
@@ -77,7 +79,8 @@ rv1::Report SampleReport() {
   {
     auto* sc = r.add_shortcomings();
     sc->set_problem("行政执法力量不足。");
-    sc->set_cause("持证执法人员仅{{duty.officers.valid | 人}}，难以覆盖{{duty.domains.understaffed}}等领域");
+    sc->set_cause(
+        "持证执法人员仅{{duty.officers.valid | 人}}，难以覆盖{{duty.domains.understaffed}}等领域");
   }
   {
     auto* p = r.add_plan_items();
@@ -147,15 +150,16 @@ TEST(ComposeTest, HeaderFieldsAreFilled) {
 TEST(ComposeTest, SectionsFollowTheLayoutAndOtherIsAppended) {
   const v1::ComposedReport r = ComposeOk(SampleCompose());
   EXPECT_THAT(Items(r), ElementsAre(rv1::CONTENT_ITEM_HEAD_DUTY, rv1::CONTENT_ITEM_MEASURES,
-                                    rv1::CONTENT_ITEM_SHORTCOMINGS, rv1::CONTENT_ITEM_NEXT_YEAR_PLAN,
-                                    rv1::CONTENT_ITEM_OTHER));
+                                    rv1::CONTENT_ITEM_SHORTCOMINGS,
+                                    rv1::CONTENT_ITEM_NEXT_YEAR_PLAN, rv1::CONTENT_ITEM_OTHER));
   std::vector<std::string> headings, numbers;
   for (const auto& s : r.sections()) {
     headings.push_back(s.heading());
     numbers.push_back(s.number());
   }
-  EXPECT_THAT(headings, ElementsAre("2024年度主要负责人履职情况", "2024年度主要举措和成效",
-                                    "存在的不足、原因和整改情况", "2025年主要安排", "其他需要报告的情况"));
+  EXPECT_THAT(headings,
+              ElementsAre("2024年度主要负责人履职情况", "2024年度主要举措和成效",
+                          "存在的不足、原因和整改情况", "2025年主要安排", "其他需要报告的情况"));
   EXPECT_THAT(numbers, ElementsAre("一、", "二、", "三、", "四、", "五、"));
 }
 
@@ -181,8 +185,10 @@ TEST(ComposeTest, StoredHeadingsSayingNextOrLastYearGetTheYears) {
   rv1::Layout* layout = input.inputs.report->mutable_layout();
   layout->Clear();
   layout->set_preset(rv1::LAYOUT_PRESET_HEAD_FIRST);
-  *layout->add_entries() = Entry(rv1::CONTENT_ITEM_MEASURES, "上一年度推进法治政府建设的主要举措和成效");
-  *layout->add_entries() = Entry(rv1::CONTENT_ITEM_NEXT_YEAR_PLAN, "下一年度推进法治政府建设的初步安排");
+  *layout->add_entries() =
+      Entry(rv1::CONTENT_ITEM_MEASURES, "上一年度推进法治政府建设的主要举措和成效");
+  *layout->add_entries() =
+      Entry(rv1::CONTENT_ITEM_NEXT_YEAR_PLAN, "下一年度推进法治政府建设的初步安排");
   const v1::ComposedReport r = ComposeOk(input);
   EXPECT_EQ(r.sections(0).heading(), "2024年推进法治政府建设的主要举措和成效");
   EXPECT_EQ(r.sections(1).heading(), "2025年推进法治政府建设的初步安排");
@@ -201,12 +207,14 @@ TEST(ComposeTest, ItemsALayoutLeavesOutAreAddedInTheRegulationsOrder) {
   EXPECT_EQ(r.sections(2).heading(), "2024年度推进法治政府建设的主要举措和成效");
   EXPECT_EQ(r.sections(3).heading(), "2025年度推进法治政府建设的主要安排");
   // The narrative still lands in its item's section.
-  EXPECT_THAT(Texts(SectionOf(r, rv1::CONTENT_ITEM_MEASURES)), ::testing::Contains(HasSubstr("集中学习12次")));
+  EXPECT_THAT(Texts(SectionOf(r, rv1::CONTENT_ITEM_MEASURES)),
+              ::testing::Contains(HasSubstr("集中学习12次")));
 }
 
 TEST(ComposeTest, OtherIsNotDuplicatedWhenTheLayoutHasIt) {
   ComposeInput input = SampleCompose();
-  *input.inputs.report->mutable_layout()->add_entries() = Entry(rv1::CONTENT_ITEM_OTHER, "其他情况");
+  *input.inputs.report->mutable_layout()->add_entries() =
+      Entry(rv1::CONTENT_ITEM_OTHER, "其他情况");
   const v1::ComposedReport r = ComposeOk(input);
   ASSERT_EQ(r.sections_size(), 5);
   EXPECT_EQ(r.sections(4).heading(), "其他情况");
@@ -222,7 +230,8 @@ TEST(ComposeTest, NarrativeIsFilledWithNumberedSubHeadings) {
   EXPECT_EQ(measures.blocks(0).text(), "领导班子学法常态化");
   EXPECT_EQ(measures.blocks(1).kind(), v1::BLOCK_KIND_PARAGRAPH);
   EXPECT_EQ(measures.blocks(1).origin(), "narrative");
-  EXPECT_EQ(measures.blocks(1).text(), "全年集中学习12次，重点学习了《民法典》《宪法》《行政处罚法》等法律。");
+  EXPECT_EQ(measures.blocks(1).text(),
+            "全年集中学习12次，重点学习了《民法典》《宪法》《行政处罚法》等法律。");
   EXPECT_EQ(measures.blocks(2).text(), "在尧山广场、县救助站等地开展宣传。");
   EXPECT_EQ(measures.blocks(3).number(), "（二）");
   EXPECT_EQ(measures.blocks(4).text(), "持证执法人员5人。");
@@ -247,18 +256,22 @@ TEST(ComposeTest, ASectionNobodyWroteIsGeneratedFromTheFacts) {
   input.inputs.report->clear_plan_items();
   const v1::ComposedReport bare = ComposeOk(input);
   const auto& measures = SectionOf(bare, rv1::CONTENT_ITEM_MEASURES);
-  EXPECT_THAT(Texts(measures, "generated"),
-              ElementsAre("全年开展各类学法活动20次、30学时，参学697人次，其中集中学习12次、党组（中心组）学法3次；"
-                          "学习内容涉及《民法典》《宪法》《行政处罚法》等法律法规。",
-                          AllOf(HasSubstr("普法宣传3场"), HasSubstr("尧山广场、县救助站"),
-                                HasSubstr("发放宣传资料1100份")),
-                          "梳理行政执法事项13项，其中6项已依法配足执法人员；执法人员名册中在编在岗9人，"
-                          "持有效执法证5人，具有法律职业资格2人。"));
+  EXPECT_THAT(
+      Texts(measures, "generated"),
+      ElementsAre(
+          "全年开展各类学法活动20次、30学时，参学697人次，其中集中学习12次、党组（中心组）学法3次；"
+          "学习内容涉及《民法典》《宪法》《行政处罚法》等法律法规。",
+          AllOf(HasSubstr("普法宣传3场"), HasSubstr("尧山广场、县救助站"),
+                HasSubstr("发放宣传资料1100份")),
+          "梳理行政执法事项13项，其中6项已依法配足执法人员；执法人员名册中在编在岗9人，"
+          "持有效执法证5人，具有法律职业资格2人。"));
   // The regulation's duties in its words, then only what the records show.
-  EXPECT_THAT(Texts(SectionOf(bare, rv1::CONTENT_ITEM_HEAD_DUTY), "generated"),
-              ElementsAre(AllOf(HasSubstr("《党政主要负责人履行推进法治建设第一责任人职责规定》"),
-                                HasSubstr("亲自部署")),
-                          "本年度学法记录显示，主要负责人参加各类学法活动15次，其中党组（中心组）学法3次。"));
+  EXPECT_THAT(
+      Texts(SectionOf(bare, rv1::CONTENT_ITEM_HEAD_DUTY), "generated"),
+      ElementsAre(
+          AllOf(HasSubstr("《党政主要负责人履行推进法治建设第一责任人职责规定》"),
+                HasSubstr("亲自部署")),
+          "本年度学法记录显示，主要负责人参加各类学法活动15次，其中党组（中心组）学法3次。"));
   EXPECT_THAT(Texts(SectionOf(bare, rv1::CONTENT_ITEM_NEXT_YEAR_PLAN), "generated"),
               ElementsAre(HasSubstr("2025年将针对2024年存在的不足逐项整改")));
   for (const auto& s : bare.sections()) {
@@ -273,12 +286,14 @@ TEST(ComposeTest, ShortcomingsHoldAuthoredEntriesThenUnsuppressedFindingsInOneSe
   const auto& s = SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS);
   const std::vector<std::string> texts = Texts(s);
   ASSERT_GE(texts.size(), 3u);
-  EXPECT_EQ(texts[0],
-            "一是运用法治思维的自觉性有待提高。原因：专题研讨不多。整改：2025年起每季度安排一次专题研讨。"
-            "（责任：办公室，2025年12月31日前完成）");
+  EXPECT_EQ(
+      texts[0],
+      "一是运用法治思维的自觉性有待提高。原因：专题研讨不多。整改：2025年起每季度安排一次专题研讨。"
+      "（责任：办公室，2025年12月31日前完成）");
   // A problem already ending a sentence gets no second full stop.
   EXPECT_EQ(texts[1],
-            "二是行政执法力量不足。原因：持证执法人员仅5人，难以覆盖养老服务、婚姻登记、慈善、殡葬、社会救助等领域。");
+            "二是行政执法力量不足。原因：持证执法人员仅5人，难以覆盖养老服务、婚姻登记、慈善、殡葬"
+            "、社会救助等领域。");
   EXPECT_EQ(s.blocks(0).origin(), "narrative");
   // No heading of its own: the findings go on with 三是, 四是…
   for (const auto& b : s.blocks()) EXPECT_EQ(b.kind(), v1::BLOCK_KIND_PARAGRAPH) << b.text();
@@ -287,10 +302,13 @@ TEST(ComposeTest, ShortcomingsHoldAuthoredEntriesThenUnsuppressedFindingsInOneSe
   EXPECT_EQ(findings[0],
             "三是第三季度未开展党组（中心组）学法，未做到每季度至少学法一次。"
             "原因：全年党组（中心组）学法3次，均安排在第一、第二、第四季度，未按季度分布。"
-            "整改：把党组（中心组）学法列入党组会议年度计划，逐季度安排并留存记录。（责任：办公室，2025年3月31日前完成）");
+            "整改：把党组（中心组）学法列入党组会议年度计划，逐季度安排并留存记录。（责任：办公室，"
+            "2025年3月31日前完成）");
   EXPECT_THAT(findings[1], StartsWith("四是学法计划要求每月"));
-  EXPECT_THAT(findings[3], StartsWith("六是养老服务、殡葬2个领域共4项执法事项持有效执法证的执法人员不足两人"));
-  EXPECT_THAT(findings[3], AllOf(HasSubstr("原因："), HasSubstr("整改："), HasSubstr("（责任：人事部门，2025年6月30日前完成）")));
+  EXPECT_THAT(findings[3],
+              StartsWith("六是养老服务、殡葬2个领域共4项执法事项持有效执法证的执法人员不足两人"));
+  EXPECT_THAT(findings[3], AllOf(HasSubstr("原因："), HasSubstr("整改："),
+                                 HasSubstr("（责任：人事部门，2025年6月30日前完成）")));
   EXPECT_THAT(findings, Not(::testing::Contains(HasSubstr("执法证已过期或失效"))));
   EXPECT_THAT(findings.back(), StartsWith("十是1名持证执法人员年度培训学时未达到60学时"));
   // The findings list keeps the suppressed one, flagged, with its remedy.
@@ -314,9 +332,11 @@ TEST(ComposeTest, AnOrganizationsOwnRemedyIsFilledLikeNarrative) {
   ComposeInput input = SampleCompose();
   auto* remedy = input.inputs.organization->add_finding_remedies();
   remedy->set_finding("duty.training.short");
-  remedy->set_rectification("{{next_year}}年组织补训，持证人员{{duty.officers.valid | 人}}全部达标");
+  remedy->set_rectification(
+      "{{next_year}}年组织补训，持证人员{{duty.officers.valid | 人}}全部达标");
   const v1::ComposedReport r = ComposeOk(input);
-  const std::vector<std::string> findings = Texts(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS), "finding");
+  const std::vector<std::string> findings =
+      Texts(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS), "finding");
   EXPECT_THAT(findings.back(), HasSubstr("整改：2025年组织补训，持证人员5人全部达标。"));
   for (const auto& f : r.findings()) {
     EXPECT_EQ(f.remedy_from_organization(), f.id() == "duty.training.short") << f.id();
@@ -325,7 +345,8 @@ TEST(ComposeTest, AnOrganizationsOwnRemedyIsFilledLikeNarrative) {
   remedy->set_cause("{{duty.nope}}");
   absl::StatusOr<v1::ComposedReport> out = Compose(input, BuildFacts(input.inputs));
   ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(BadRequestFields(out.status()), ElementsAre("organization.finding_remedies[0].cause"));
+  EXPECT_THAT(BadRequestFields(out.status()),
+              ElementsAre("organization.finding_remedies[0].cause"));
 }
 
 TEST(ComposeTest, NoShortcomingsAndEveryFindingSuppressedIsGenerated) {
@@ -344,7 +365,8 @@ TEST(ComposeTest, NoShortcomingsAndEveryFindingSuppressedIsGenerated) {
 TEST(ComposeTest, EveryUnknownFactIsNamedWithItsField) {
   ComposeInput input = SampleCompose();
   rv1::Report& report = *input.inputs.report;
-  report.mutable_sections(1)->mutable_items(0)->add_paragraphs("共{{study.no_such_fact}}次");  // paragraphs[1]
+  report.mutable_sections(1)->mutable_items(0)->add_paragraphs(
+      "共{{study.no_such_fact}}次");  // paragraphs[1]
   report.mutable_sections(0)->mutable_items(1)->set_heading("{{duty.nope}}");
   report.mutable_shortcomings(1)->set_rectification("补足{{duty.officers.wrong | 人}}");
   report.set_title("{{org.fullname}}的报告");
@@ -353,13 +375,14 @@ TEST(ComposeTest, EveryUnknownFactIsNamedWithItsField) {
   absl::StatusOr<v1::ComposedReport> out = Compose(input, BuildFacts(input.inputs));
   ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(BadRequestFields(out.status()),
-              ::testing::UnorderedElementsAre(
-                  "report.title", "report.layout.entries[3].heading",
-                  "report.sections[1].items[0].paragraphs[1]", "report.sections[0].items[1].heading",
-                  "report.shortcomings[1].rectification", "report.plan_items[0].paragraphs[1]"));
+              ::testing::UnorderedElementsAre("report.title", "report.layout.entries[3].heading",
+                                              "report.sections[1].items[0].paragraphs[1]",
+                                              "report.sections[0].items[1].heading",
+                                              "report.shortcomings[1].rectification",
+                                              "report.plan_items[0].paragraphs[1]"));
   const std::string message(out.status().message());
-  for (const char* name : {"study.no_such_fact", "duty.nope", "duty.officers.wrong", "org.fullname",
-                           "next.year"}) {
+  for (const char* name :
+       {"study.no_such_fact", "duty.nope", "duty.officers.wrong", "org.fullname", "next.year"}) {
     EXPECT_THAT(message, HasSubstr(name));
   }
 }
@@ -375,7 +398,8 @@ TEST(ComposeTest, ANotStartedReportGetsTheDefaultsAndAFirstDraft) {
                                     rv1::CONTENT_ITEM_OTHER));
   EXPECT_EQ(r.sections(0).heading(), "2024年度推进法治政府建设的主要举措和成效");
   // Findings alone fill the shortcomings section, from 一是.
-  EXPECT_THAT(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS).blocks(0).text(), StartsWith("一是第三季度"));
+  EXPECT_THAT(SectionOf(r, rv1::CONTENT_ITEM_SHORTCOMINGS).blocks(0).text(),
+              StartsWith("一是第三季度"));
   EXPECT_EQ(r.date(), "");
 }
 
@@ -411,7 +435,8 @@ TEST(ComposeTest, ToDocumentLaysOutHeadingsAndParagraphs) {
   EXPECT_EQ(d.body[1].number, "一、");
   EXPECT_EQ(d.body[1].text, "2024年度主要负责人履职情况");
   int level1 = 0;
-  for (const auto& b : d.body) level1 += b.kind == fazhi::render::BlockKind::kHeading && b.level == 1;
+  for (const auto& b : d.body)
+    level1 += b.kind == fazhi::render::BlockKind::kHeading && b.level == 1;
   EXPECT_EQ(level1, 5);
   // No 版头 unless the report has a 发文字号; no addressee unless known.
   EXPECT_EQ(d.document_number, "");

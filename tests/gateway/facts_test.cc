@@ -7,10 +7,10 @@
 namespace fazhi::gateway {
 namespace {
 
+using samples::SampleInputs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
-using samples::SampleInputs;
 namespace sv1 = fazhi::study::v1;
 
 // The fact, failing the test when the catalogue lacks it.
@@ -98,10 +98,12 @@ TEST(FactsTest, DutyTotalsAndDomains) {
   EXPECT_EQ(Get(c, "duty.powers.staffed").text, "6");
   EXPECT_EQ(Get(c, "duty.powers.understaffed").text, "7");
   EXPECT_EQ(Get(c, "duty.powers.legal_review").text, "3");
-  EXPECT_THAT(Get(c, "duty.domains").items, ElementsAre("养老服务", "婚姻登记", "慈善", "殡葬", "社会救助"));
+  EXPECT_THAT(Get(c, "duty.domains").items,
+              ElementsAre("养老服务", "婚姻登记", "慈善", "殡葬", "社会救助"));
   const Fact& understaffed = Get(c, "duty.domains.understaffed");
   EXPECT_THAT(understaffed.items, ElementsAre("养老服务", "婚姻登记", "慈善", "殡葬", "社会救助"));
-  EXPECT_THAT(Get(c, "duty.domains.without_legal_reviewer").items, ElementsAre("殡葬", "慈善", "养老服务"));
+  EXPECT_THAT(Get(c, "duty.domains.without_legal_reviewer").items,
+              ElementsAre("殡葬", "慈善", "养老服务"));
   // Expired and not valid count; merely expiring does not.
   EXPECT_EQ(Get(c, "duty.certificates.lapsed").text, "2");
   EXPECT_EQ(Get(c, "duty.training.short").text, "1");
@@ -177,7 +179,8 @@ TEST(FactsTest, EachKindOfStudyHasItsOwnScopedFacts) {
   EXPECT_EQ(Get(c, "study.attendances").text, "697");
   EXPECT_EQ(Get(c, "study.hours").text, "30");  // 1800 minutes
   // The old per-kind names still read the same numbers.
-  EXPECT_EQ(Get(c, "study.sessions.leadership_group").text, Get(c, "study.leadership.sessions").text);
+  EXPECT_EQ(Get(c, "study.sessions.leadership_group").text,
+            Get(c, "study.leadership.sessions").text);
 }
 
 TEST(FactsTest, EveryStudyNumberNamesTheRecordsBehindIt) {

@@ -7,10 +7,10 @@
 namespace fazhi::gateway {
 namespace {
 
+using samples::SampleInputs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-using samples::SampleInputs;
 
 class FillTest : public ::testing::Test {
  protected:
@@ -48,7 +48,8 @@ TEST_F(FillTest, BookTitleMarksWrapEachItem) {
   YearInputs in = SampleInputs();
   in.duty->clear_gaps();
   std::vector<TemplateProblem> problems;
-  EXPECT_EQ(FillTemplate("{{duty.domains.without_legal_reviewer | 书名号}}", BuildFacts(in), "f", problems),
+  EXPECT_EQ(FillTemplate("{{duty.domains.without_legal_reviewer | 书名号}}", BuildFacts(in), "f",
+                         problems),
             "无");
 }
 
@@ -56,8 +57,8 @@ TEST_F(FillTest, ChineseNumerals) {
   EXPECT_EQ(Filled("集中学习{{study.sessions.all_staff | 中文数字}}次"), "集中学习十二次");
   EXPECT_EQ(Filled("{{study.leadership.quarters_covered|中文数字}}个季度"), "三个季度");
   EXPECT_EQ(Filled("{{study.publicity.leaflets | 中文数字}}"), "1100");  // beyond 999: digits
-  EXPECT_EQ(Filled("{{study.oath.coverage | 中文数字}}"), "87%");       // not a number: as is
-  EXPECT_EQ(Filled("{{study.sessions.pre_meeting | 中文数字}}"), "0");  // zero: digits
+  EXPECT_EQ(Filled("{{study.oath.coverage | 中文数字}}"), "87%");        // not a number: as is
+  EXPECT_EQ(Filled("{{study.sessions.pre_meeting | 中文数字}}"), "0");   // zero: digits
   EXPECT_EQ(Filled("{{study.laws | 中文数字}}"), "民法典、宪法、行政处罚法");  // not a number
 }
 
@@ -121,10 +122,11 @@ TEST_F(FillTest, ComparisonsInATemplate) {
   YearInputs in = SampleInputs();
   in.study_previous = samples::SamplePreviousStudy();
   std::vector<TemplateProblem> problems;
-  EXPECT_EQ(FillTemplate("集中学习{{study.all_staff.sessions}}次，{{study.all_staff.sessions|同比}}；"
-                         "党组学法{{study.leadership.sessions | 同比幅度}}",
-                         BuildFacts(in), "report.preamble[0]", problems),
-            "集中学习12次，同比增加2次；党组学法同比下降25%");
+  EXPECT_EQ(
+      FillTemplate("集中学习{{study.all_staff.sessions}}次，{{study.all_staff.sessions|同比}}；"
+                   "党组学法{{study.leadership.sessions | 同比幅度}}",
+                   BuildFacts(in), "report.preamble[0]", problems),
+      "集中学习12次，同比增加2次；党组学法同比下降25%");
   EXPECT_THAT(problems, IsEmpty());
   FillTemplate("执法事项{{duty.powers|同比}}", BuildFacts(in), "report.preamble[1]", problems);
   ASSERT_THAT(problems, ::testing::SizeIs(1));
@@ -179,10 +181,12 @@ TEST_F(FillTest, FactsOfAMissingBackendAreMarkedNotRefused) {
   const FactCatalogue facts = BuildFacts(in);
   std::vector<TemplateProblem> problems;
   const std::string out = FillTemplate(
-      "集中学习{{study.sessions.all_staff}}次，持证{{duty.officers.valid | 人}}，{{study.anything}}。",
+      "集中学习{{study.sessions.all_staff}}次，持证{{duty.officers.valid | "
+      "人}}，{{study.anything}}。",
       facts, "f", problems, {"study"});
   EXPECT_THAT(problems, IsEmpty());
-  EXPECT_EQ(out, "集中学习" + MissingMarker("study") + "次，持证5人，" + MissingMarker("study") + "。");
+  EXPECT_EQ(out,
+            "集中学习" + MissingMarker("study") + "次，持证5人，" + MissingMarker("study") + "。");
   EXPECT_EQ(MissingMarker("study"), "〔待补：study服务数据缺失〕");
 }
 
@@ -190,7 +194,8 @@ TEST_F(FillTest, OnlyTheMissingBackendIsExcused) {
   YearInputs in = SampleInputs();
   in.study.reset();
   std::vector<TemplateProblem> problems;
-  FillTemplate("{{study.sessions.all_staff}}{{duty.no_such}}", BuildFacts(in), "f", problems, {"study"});
+  FillTemplate("{{study.sessions.all_staff}}{{duty.no_such}}", BuildFacts(in), "f", problems,
+               {"study"});
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_THAT(problems[0].problem, HasSubstr("duty.no_such"));
   // "studyx" is not the study backend.

@@ -15,6 +15,7 @@ namespace {
 namespace v1 = fazhi::gateway::v1;
 namespace sv1 = fazhi::study::v1;
 namespace dv1 = fazhi::duty::v1;
+using samples::SampleInputs;
 using ::testing::Each;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -22,7 +23,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::UnorderedElementsAre;
-using samples::SampleInputs;
 
 std::vector<Finding> OfType(const std::vector<Finding>& all, v1::FindingType type) {
   std::vector<Finding> out;
@@ -56,7 +56,8 @@ TEST(FindingsTest, MissedLeadershipQuartersAreOneFindingWithTheirDistribution) {
   EXPECT_EQ(one[0].cause, "全年党组（中心组）学法3次，均安排在第一、第二、第四季度，未按季度分布");
   EXPECT_EQ(one[0].owner, "办公室");
   EXPECT_EQ(one[0].due, absl::CivilDay(2025, 3, 31));
-  EXPECT_THAT(one[0].evidence, ElementsAre(HasSubstr("study GetStudySummary orgs/test-minzheng 2024")));
+  EXPECT_THAT(one[0].evidence,
+              ElementsAre(HasSubstr("study GetStudySummary orgs/test-minzheng 2024")));
   EXPECT_THAT(one[0].records, SizeIs(3));  // the leadership sessions held
   EXPECT_FALSE(one[0].suppressed);
 
@@ -68,7 +69,8 @@ TEST(FindingsTest, MissedLeadershipQuartersAreOneFindingWithTheirDistribution) {
 }
 
 TEST(FindingsTest, APlanRuleMissedNamesItsPeriodsAndCounts) {
-  const auto found = OfType(DeriveFindings(SampleInputs(), {}), v1::FINDING_TYPE_PLAN_TARGET_MISSED);
+  const auto found =
+      OfType(DeriveFindings(SampleInputs(), {}), v1::FINDING_TYPE_PLAN_TARGET_MISSED);
   // The satisfied lecture rule gives nothing.
   ASSERT_THAT(found, SizeIs(1));
   EXPECT_EQ(found[0].id, "study.plan.rule.3.1");  // ALL_STAFF, MONTH
@@ -140,14 +142,19 @@ TEST(FindingsTest, OathCoverageBelowFull) {
 }
 
 TEST(FindingsTest, PowersShortOfCertifiedOfficersAreOneSentenceWithTheCausePerDomain) {
-  const auto found = OfType(DeriveFindings(SampleInputs(), {}), v1::FINDING_TYPE_POWER_UNDERSTAFFED);
+  const auto found =
+      OfType(DeriveFindings(SampleInputs(), {}), v1::FINDING_TYPE_POWER_UNDERSTAFFED);
   ASSERT_THAT(found, SizeIs(1));
   const Finding& f = found[0];
   EXPECT_EQ(f.id, "duty.staff_short");
   // 养老服务 2 + 殡葬 2 (the understaffed one counted once, the unassigned
   // one with it); 慈善, 社会救助 and 婚姻登记 have other causes.
-  EXPECT_EQ(f.text, "养老服务、殡葬2个领域共4项执法事项持有效执法证的执法人员不足两人，不能落实两人以上执法的要求");
-  EXPECT_EQ(f.cause, "养老服务领域具备执法资格的在编在岗人员仅1人；殡葬领域具备执法资格的2人中持有效执法证的仅1人");
+  EXPECT_EQ(f.text,
+            "养老服务、殡葬2个领域共4项执法事项持有效执法证的执法人员不足两人，不能落实两人以上执法"
+            "的要求");
+  EXPECT_EQ(f.cause,
+            "养老服务领域具备执法资格的在编在岗人员仅1人；殡葬领域具备执法资格的2人中持有效执法证的"
+            "仅1人");
   EXPECT_EQ(f.owner, "人事部门");
   EXPECT_EQ(f.due, absl::CivilDay(2025, 6, 30));
   EXPECT_THAT(f.records, UnorderedElementsAre("orgs/test-minzheng/powers/p000117001000",
@@ -168,7 +175,8 @@ TEST(FindingsTest, ShortPowersThatAlsoLackALegalReviewerAreSaidToInTheCause) {
   }
   in.duty->mutable_domains(0)->set_legally_qualified_officers(1);  // 养老服务 has a reviewer
   const Finding f = One(DeriveFindings(in, {}), v1::FINDING_TYPE_POWER_UNDERSTAFFED);
-  EXPECT_THAT(f.cause, ::testing::EndsWith("；其中2项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
+  EXPECT_THAT(f.cause, ::testing::EndsWith(
+                           "；其中2项需法制审核的事项所在领域也没有具备法律职业资格的执法人员"));
   // Still one cause per power: they are counted here, not as lacking a reviewer.
   EXPECT_THAT(f.records, SizeIs(4));
 }
@@ -180,7 +188,8 @@ TEST(FindingsTest, OneDomainReadsWithoutACount) {
                              [](const dv1::Gap& g) { return g.domain() == "养老服务"; }),
               gaps->end());
   const Finding f = One(DeriveFindings(in, {}), v1::FINDING_TYPE_POWER_UNDERSTAFFED);
-  EXPECT_EQ(f.text, "殡葬领域2项执法事项持有效执法证的执法人员不足两人，不能落实两人以上执法的要求");
+  EXPECT_EQ(f.text,
+            "殡葬领域2项执法事项持有效执法证的执法人员不足两人，不能落实两人以上执法的要求");
 }
 
 TEST(FindingsTest, TwoValidHoldersWithoutALegalReviewerAreNeverShortOfTwo) {
@@ -191,7 +200,9 @@ TEST(FindingsTest, TwoValidHoldersWithoutALegalReviewerAreNeverShortOfTwo) {
   const Finding f = One(all, v1::FINDING_TYPE_NO_LEGAL_REVIEWER);
   EXPECT_EQ(f.id, "duty.no_legal_reviewer");
   EXPECT_EQ(f.text, "慈善领域1项需法制审核的执法事项没有具备法律职业资格的执法人员，尚未落实到人");
-  EXPECT_EQ(f.cause, "上述领域持有效执法证的执法人员（慈善领域2人）均不具备法律职业资格，无人可承担法制审核");
+  EXPECT_EQ(
+      f.cause,
+      "上述领域持有效执法证的执法人员（慈善领域2人）均不具备法律职业资格，无人可承担法制审核");
   EXPECT_EQ(f.owner, "法制工作机构");
   EXPECT_THAT(f.records, ElementsAre("orgs/test-minzheng/powers/p000617001000"));
 }
@@ -230,16 +241,17 @@ TEST(FindingsTest, TrainingShort) {
 
 TEST(FindingsTest, StudyFindingsComeBeforeDutyFindings) {
   const auto found = DeriveFindings(SampleInputs(), {});
-  EXPECT_THAT(Ids(found), ElementsAre("study.leadership.quarter_missed", "study.plan.rule.3.1",
-                                      "study.oath.coverage", "duty.staff_short", "duty.no_legal_reviewer",
-                                      "duty.at_capacity", "duty.not_allocated", "duty.certificates.lapsed",
-                                      "duty.training.short"));
+  EXPECT_THAT(
+      Ids(found),
+      ElementsAre("study.leadership.quarter_missed", "study.plan.rule.3.1", "study.oath.coverage",
+                  "duty.staff_short", "duty.no_legal_reviewer", "duty.at_capacity",
+                  "duty.not_allocated", "duty.certificates.lapsed", "duty.training.short"));
 }
 
 TEST(FindingsTest, SuppressionById) {
   const auto all = DeriveFindings(SampleInputs(), {});
-  const auto found =
-      DeriveFindings(SampleInputs(), {"study.leadership.quarter_missed", "duty.staff_short", "no.such.finding"});
+  const auto found = DeriveFindings(
+      SampleInputs(), {"study.leadership.quarter_missed", "duty.staff_short", "no.such.finding"});
   ASSERT_EQ(found.size(), all.size());  // suppressed findings are listed, flagged
   int suppressed = 0;
   for (const Finding& f : found) {
@@ -264,8 +276,9 @@ TEST(FindingsTest, TheOrganizationsOwnRemedyReplacesTheDefaultsFieldByField) {
   const auto found = DeriveFindings(in, {});
   const Finding f = One(found, v1::FINDING_TYPE_POWER_UNDERSTAFFED);
   EXPECT_EQ(f.cause, "编制所限，{{org.name}}执法岗位长期空缺");  // filled when composed
-  EXPECT_EQ(f.rectification,
-            "通过招录、调配补充执法人员，组织符合条件的在编人员参加执法资格考试，执法证到期前及时换证");
+  EXPECT_EQ(
+      f.rectification,
+      "通过招录、调配补充执法人员，组织符合条件的在编人员参加执法资格考试，执法证到期前及时换证");
   EXPECT_EQ(f.owner, "政策法规股");
   EXPECT_EQ(f.due, absl::CivilDay(2025, 9, 30));
   EXPECT_EQ(f.remedy_field, "organization.finding_remedies[0]");

@@ -52,8 +52,8 @@ inline sv1::StudySummary SampleStudy() {
     total->set_attendances(attendances);
     total->set_head_attended_sessions(head);
     for (int i = 1; i <= sessions; ++i) {
-      total->add_session_names("orgs/test-minzheng/sessions/" + sv1::StudyKind_Name(kind).substr(11) + "-" +
-                               std::to_string(i));
+      total->add_session_names("orgs/test-minzheng/sessions/" +
+                               sv1::StudyKind_Name(kind).substr(11) + "-" + std::to_string(i));
     }
   }
   // The leadership group studied two laws, the民法典 twice.
@@ -71,7 +71,8 @@ inline sv1::StudySummary SampleStudy() {
     q->set_leadership_group_sessions(leadership);
   }
   s.add_leadership_quarters_missed(3);
-  for (auto [law, sessions] : {std::pair{"民法典", 8}, std::pair{"宪法", 5}, std::pair{"行政处罚法", 2}}) {
+  for (auto [law, sessions] :
+       {std::pair{"民法典", 8}, std::pair{"宪法", 5}, std::pair{"行政处罚法", 2}}) {
     auto* l = s.add_laws();
     l->set_law(law);
     l->set_sessions(sessions);
@@ -114,7 +115,8 @@ inline sv1::StudySummary SampleStudy() {
   p->set_consultations(74);
   p->add_laws("民法典");
   p->add_laws("宪法");
-  for (int i = 1; i <= 3; ++i) p->add_event_names("orgs/test-minzheng/publicityEvents/e" + std::to_string(i));
+  for (int i = 1; i <= 3; ++i)
+    p->add_event_names("orgs/test-minzheng/publicityEvents/e" + std::to_string(i));
   return s;
 }
 
@@ -152,7 +154,8 @@ inline dv1::Gap PowerGap(dv1::GapType type, const std::string& domain, const std
   return gap;
 }
 
-inline dv1::Gap OfficerGap(dv1::GapType type, const std::string& name, const std::string& certificate) {
+inline dv1::Gap OfficerGap(dv1::GapType type, const std::string& name,
+                           const std::string& certificate) {
   dv1::Gap gap;
   gap.set_type(type);
   gap.set_officer("orgs/test-minzheng/officers/o" + certificate);

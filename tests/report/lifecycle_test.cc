@@ -64,7 +64,8 @@ TEST(LifecycleTest, WrongStepsAreFailedPreconditionAndChangeNothing) {
   absl::Status edit = ApplyStep(submitted, Do(Step::kEdit, "a"));
   EXPECT_EQ(edit.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(edit.message(), HasSubstr("SUBMITTED and cannot be edited"));
-  EXPECT_THAT(ApplyStep(submitted, Do(Step::kPublish, "a")).message(), HasSubstr("awaits approval"));
+  EXPECT_THAT(ApplyStep(submitted, Do(Step::kPublish, "a")).message(),
+              HasSubstr("awaits approval"));
   EXPECT_EQ(CodeOf(submitted, Step::kDelete), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(submitted.state, ReportState::kSubmitted);
 }

@@ -111,7 +111,8 @@ class ReportServiceTest : public ::testing::Test {
     return Call(&v1::ReportService::Stub::ApproveReport,
                 StepRequestFor<v1::ApproveReportRequest>(name, actor, "同意报送"), out);
   }
-  grpc::Status Publish(const std::string& name, const std::vector<std::pair<std::string, std::string>>& docs,
+  grpc::Status Publish(const std::string& name,
+                       const std::vector<std::pair<std::string, std::string>>& docs,
                        v1::Report* out) {
     v1::PublishReportRequest request = StepRequestFor<v1::PublishReportRequest>(name, "office");
     for (const auto& [format, content] : docs) {
@@ -181,14 +182,15 @@ TEST_F(ReportServiceTest, OrganizationCreateGetAndCreditCodeNormalized) {
   v1::Organization got;
   ASSERT_TRUE(Call(&Stub::GetOrganization, get, &got).ok());
   EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
-  EXPECT_THAT(got.supervisors(), ElementsAre("orgs/lushan-yifazhixian", "orgs/pingdingshan-minzheng"));
+  EXPECT_THAT(got.supervisors(),
+              ElementsAre("orgs/lushan-yifazhixian", "orgs/pingdingshan-minzheng"));
 }
 
 TEST_F(ReportServiceTest, BadOrganizationNamesEveryFieldAndStoresNothing) {
   v1::Organization org = ValidOrg("");
   org.set_credit_code("11410423005703518A");  // wrong check character
-  org.add_supervisors("lushan-yifazhixian");   // not a name
-  org.add_supervisors("orgs/bad-org");         // itself
+  org.add_supervisors("lushan-yifazhixian");  // not a name
+  org.add_supervisors("orgs/bad-org");        // itself
   org.mutable_contacts(0)->set_email("not-an-address");
   org.mutable_contacts(0)->set_phone("call me");
   v1::CreateOrganizationRequest request;
@@ -200,8 +202,8 @@ TEST_F(ReportServiceTest, BadOrganizationNamesEveryFieldAndStoresNothing) {
   EXPECT_THAT(BadFields(status),
               UnorderedElementsAre("organization.full_name", "organization.credit_code",
                                    "organization.supervisors[2]", "organization.supervisors[3]",
-                                   "organization.contacts[0].email", "organization.contacts[0].phone",
-                                   "actor"));
+                                   "organization.contacts[0].email",
+                                   "organization.contacts[0].phone", "actor"));
   EXPECT_THAT(BadDescription(status, "organization.credit_code"), HasSubstr("check character"));
   v1::GetOrganizationRequest get;
   get.set_name("orgs/bad-org");
@@ -253,7 +255,8 @@ TEST_F(ReportServiceTest, NumbersTypedByHandAreWarnedAboutNotRefused) {
   report.add_preamble("{{year}}年，全局组织学习12次。");
   auto* item = report.add_sections();
   item->set_item(v1::CONTENT_ITEM_MEASURES);
-  item->add_items()->add_paragraphs("围绕“12·4”国家宪法日，依照《行政处罚法》第42条，参加{{study.oath.takers}}人。");
+  item->add_items()->add_paragraphs(
+      "围绕“12·4”国家宪法日，依照《行政处罚法》第42条，参加{{study.oath.takers}}人。");
   report.add_shortcomings()->set_problem("持证人员仅5人");
   v1::Report created = CreateReport("lushan-minzheng", 2024, report);
   std::vector<std::string> fields;
@@ -458,13 +461,12 @@ TEST_F(ReportServiceTest, LayoutRulesAndLimits) {
   *report.mutable_due_dates()->mutable_submit_before() = Date(2025, 2, 30);
   v1::Report out;
   grpc::Status status = TryCreateReport("a", 2024, report, &out);
-  EXPECT_THAT(BadFields(status),
-              UnorderedElementsAre("report.layout.entries[0].heading",
-                                   "report.layout.entries[1].item", "report.layout.entries",
-                                   "report.sections[0].item",
-                                   "report.sections[0].items[0].paragraphs[0]",
-                                   "report.suppressed_findings[0]",
-                                   "report.due_dates.submit_before"));
+  EXPECT_THAT(
+      BadFields(status),
+      UnorderedElementsAre("report.layout.entries[0].heading", "report.layout.entries[1].item",
+                           "report.layout.entries", "report.sections[0].item",
+                           "report.sections[0].items[0].paragraphs[0]",
+                           "report.suppressed_findings[0]", "report.due_dates.submit_before"));
   EXPECT_THAT(BadDescription(status, "report.sections[0].items[0].paragraphs[0]"),
               HasSubstr("at most 5000 characters"));
   EXPECT_THAT(BadDescription(status, "report.layout.entries"),
@@ -665,10 +667,10 @@ TEST_F(ReportServiceTest, DocumentLimits) {
   odd->set_content("x");
   v1::Report r;
   grpc::Status status = Call(&Stub::PublishReport, request, &r);
-  EXPECT_THAT(BadFields(status),
-              UnorderedElementsAre("documents[0].content", "documents[1].format",
-                                   "documents[1].media_type", "documents[1].content",
-                                   "documents[2].format"));
+  EXPECT_THAT(
+      BadFields(status),
+      UnorderedElementsAre("documents[0].content", "documents[1].format", "documents[1].media_type",
+                           "documents[1].content", "documents[2].format"));
   request.clear_documents();
   EXPECT_THAT(BadFields(Call(&Stub::PublishReport, request, &r)), ElementsAre("documents"));
 }

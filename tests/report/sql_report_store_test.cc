@@ -37,8 +37,9 @@ Organization NewOrg(const std::string& id, std::vector<std::string> supervisors 
   o.credit_code = credit_code;
   o.contacts = {{"王某", "0375-5012345", "fzb@example.org"}};
   o.two_person_approval = true;
-  o.finding_remedies = {{"duty.staff_short", "编制所限，“执法”岗位空缺", "{{next_year}}年补充", "人事股", 0, 9, 30},
-                        {"duty.training.short", "", "", "", 2025, 4, 30}};
+  o.finding_remedies = {
+      {"duty.staff_short", "编制所限，“执法”岗位空缺", "{{next_year}}年补充", "人事股", 0, 9, 30},
+      {"duty.training.short", "", "", "", 2025, 4, 30}};
   o.addressee = "县委依法治县办";
   return o;
 }
@@ -90,10 +91,11 @@ class SqlReportStoreTest : public ::testing::TestWithParam<fazhi::testing::Drive
 
   // Submit, approve, publish with the given documents.
   absl::StatusOr<Report> PublishWith(const std::string& org, int year, std::vector<Document> docs) {
-    for (auto [step, actor] : {std::pair{Step::kSubmit, "clerk"}, std::pair{Step::kApprove, "head"}}) {
-      RETURN_IF_ERROR(store_->ChangeReport(org, year, std::nullopt, StepChange(step, actor),
-                                           By(actor, "Step"))
-                          .status());
+    for (auto [step, actor] :
+         {std::pair{Step::kSubmit, "clerk"}, std::pair{Step::kApprove, "head"}}) {
+      RETURN_IF_ERROR(
+          store_->ChangeReport(org, year, std::nullopt, StepChange(step, actor), By(actor, "Step"))
+              .status());
     }
     return store_->PublishReport(org, year, std::nullopt, StepChange(Step::kPublish, "office"),
                                  std::move(docs), By("office", "PublishReport"));
@@ -111,9 +113,10 @@ class SqlReportStoreTest : public ::testing::TestWithParam<fazhi::testing::Drive
 };
 
 TEST_P(SqlReportStoreTest, OrganizationRoundTripsAndSurvivesReopen) {
-  ASSERT_TRUE(store_->CreateOrganization(NewOrg("minzheng", {"yifazhixian", "shi-minzheng"},
-                                                "11410423005703518N"),
-                                         By("admin", "CreateOrganization"))
+  ASSERT_TRUE(store_
+                  ->CreateOrganization(
+                      NewOrg("minzheng", {"yifazhixian", "shi-minzheng"}, "11410423005703518N"),
+                      By("admin", "CreateOrganization"))
                   .ok());
   Open();
   auto got = store_->GetOrganization("minzheng");
@@ -183,8 +186,9 @@ TEST_P(SqlReportStoreTest, OrganizationWithReportsCannotBeDeleted) {
   CreateReport("a", 2024);
   auto refused = store_->DeleteOrganization("a", std::nullopt, By("x", "D"));
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(store_->DeleteReport("a", 2024, std::nullopt, StepChange(Step::kDelete, "x"),
-                                   By("x", "DeleteReport"))
+  ASSERT_TRUE(store_
+                  ->DeleteReport("a", 2024, std::nullopt, StepChange(Step::kDelete, "x"),
+                                 By("x", "DeleteReport"))
                   .ok());
   ASSERT_TRUE(store_->DeleteOrganization("a", std::nullopt, By("x", "D")).ok());
   EXPECT_EQ(store_->GetOrganization("a").status().code(), absl::StatusCode::kNotFound);
@@ -210,7 +214,8 @@ TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   ReportContent& c = r.content;
   c.title = "标题";
   c.layout.preset = LayoutPreset::kCustom;
-  c.layout.entries = {{ContentItem::kHeadDuty, "一把手"}, {ContentItem::kMeasures, "{{year}}年举措"}};
+  c.layout.entries = {{ContentItem::kHeadDuty, "一把手"},
+                      {ContentItem::kMeasures, "{{year}}年举措"}};
   c.preamble = {"开头第一段", "第二段"};
   c.sections = {{ContentItem::kMeasures, {{"（一）学法", {"共{{study.sessions.all_staff}}次"}}}}};
   c.shortcomings = {{"执法力量不足", "缺少法律专业人才", "招录并培训", "政策法规股",
@@ -262,14 +267,16 @@ TEST_P(SqlReportStoreTest, AFailedChangeWritesNothing) {
 TEST_P(SqlReportStoreTest, TwoPersonRuleRunsOnTheStoredOrganization) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());  // two people
   CreateReport("a", 2024);
-  ASSERT_TRUE(store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kSubmit, "zhang"),
-                                   By("zhang", "SubmitReport"))
+  ASSERT_TRUE(store_
+                  ->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kSubmit, "zhang"),
+                                 By("zhang", "SubmitReport"))
                   .ok());
   auto self = store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "zhang"),
                                    By("zhang", "ApproveReport"));
   EXPECT_EQ(self.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(store_->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "li"),
-                                   By("li", "ApproveReport"))
+  EXPECT_TRUE(store_
+                  ->ChangeReport("a", 2024, std::nullopt, StepChange(Step::kApprove, "li"),
+                                 By("li", "ApproveReport"))
                   .ok());
 }
 
@@ -310,9 +317,12 @@ TEST_P(SqlReportStoreTest, TamperedDocumentIsDataLoss) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   CreateReport("a", 2024);
   ASSERT_TRUE(PublishWith("a", 2024, {{"txt", "text/plain", "原文"}}).ok());
-  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
-                   return tx.Execute("UPDATE report_documents SET content = 'YWJj'").status();
-                 }).ok());
+  ASSERT_TRUE(
+      db_->Transact(sql::TxMode::kReadWrite,
+                    [](sql::Transaction& tx) {
+                      return tx.Execute("UPDATE report_documents SET content = 'YWJj'").status();
+                    })
+          .ok());
   EXPECT_EQ(store_->GetDocument("a", 2024, 1, "txt").status().code(), absl::StatusCode::kDataLoss);
 }
 
@@ -462,11 +472,10 @@ TEST_P(SqlReportStoreTest, RowsWrittenByEarlierVersionsReadTheSameAndKeepTheirBy
               ElementsAre("8", kEarlierContent, kEarlierLifecycle));
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, SqlReportStoreTest,
-                         ::testing::Values(fazhi::testing::Driver::kSqlite,
-                                           fazhi::testing::Driver::kPostgres),
-                         fazhi::testing::DriverParamName<
-                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, SqlReportStoreTest,
+    ::testing::Values(fazhi::testing::Driver::kSqlite, fazhi::testing::Driver::kPostgres),
+    fazhi::testing::DriverParamName<::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::report

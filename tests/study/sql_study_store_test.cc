@@ -21,7 +21,8 @@ class SqlStudyStoreTest : public ::testing::TestWithParam<fazhi::testing::Driver
     store_ = std::make_unique<SqlStudyStore>(&test_->db());
   }
 
-  static Session NewSession(const std::string& org, absl::CivilDay date, std::string external_id = "") {
+  static Session NewSession(const std::string& org, absl::CivilDay date,
+                            std::string external_id = "") {
     Session s;
     s.meta.org = org;
     s.meta.id = NewId();
@@ -177,19 +178,22 @@ TEST_P(SqlStudyStoreTest, KeysetWalkAcrossTiesOfOneDayReturnsEverySessionOnce) {
   leadership.kind = static_cast<int>(StudyKind::kLeadershipGroup);
   auto first = store_->ListSessions("org-a", leadership, std::nullopt, 2);
   ASSERT_EQ(first->size(), 2u);
-  auto rest = store_->ListSessions("org-a", leadership, DatedPosition{first->back().date, first->back().meta.id}, 10);
+  auto rest = store_->ListSessions("org-a", leadership,
+                                   DatedPosition{first->back().date, first->back().meta.id}, 10);
   ASSERT_EQ(rest->size(), 2u);
   for (const Session& s : *rest) EXPECT_EQ(s.kind, StudyKind::kLeadershipGroup);
   EXPECT_GT(std::make_pair(rest->front().date, rest->front().meta.id),
             std::make_pair(first->back().date, first->back().meta.id));
 
-  auto from_start = store_->ListSessions("org-a", year, DatedPosition{absl::CivilDay(2023, 1, 1), "z"}, 100);
+  auto from_start =
+      store_->ListSessions("org-a", year, DatedPosition{absl::CivilDay(2023, 1, 1), "z"}, 100);
   ASSERT_EQ(from_start->size(), expected.size());
   EXPECT_EQ(from_start->front().date, absl::CivilDay(2024, 5, 3));
 }
 
 TEST_P(SqlStudyStoreTest, ImportIsOneTransactionWithPerRowOutcomes) {
-  ASSERT_TRUE(store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1), "dup"), {}).ok());
+  ASSERT_TRUE(
+      store_->CreateSession(NewSession("org-a", absl::CivilDay(2024, 1, 1), "dup"), {}).ok());
   std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1), "x1"),
                                NewSession("", absl::CivilDay(2024, 2, 2), "dup"),
                                NewSession("", absl::CivilDay(2024, 2, 3), "x3")};
@@ -214,7 +218,8 @@ TEST_P(SqlStudyStoreTest, FailedImportBatchStoresNothing) {
   // Make the third insert fail inside the store: the first two of the
   // batch must not survive.
   ASSERT_TRUE(test_->FailInsertsWhere("sessions", "title", "boom").ok());
-  std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1)), NewSession("", absl::CivilDay(2024, 2, 2)),
+  std::vector<Session> rows = {NewSession("", absl::CivilDay(2024, 2, 1)),
+                               NewSession("", absl::CivilDay(2024, 2, 2)),
                                NewSession("", absl::CivilDay(2024, 2, 3))};
   rows[2].title = "boom";
   auto outcomes = store_->ImportSessions("org-a", rows, ImportMode::kCreateOnly);
@@ -257,11 +262,10 @@ TEST_P(SqlStudyStoreTest, LoadYearReadsOnlyThatYear) {
   EXPECT_FALSE(year->plan.has_value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, SqlStudyStoreTest,
-                         ::testing::Values(fazhi::testing::Driver::kSqlite,
-                                           fazhi::testing::Driver::kPostgres),
-                         fazhi::testing::DriverParamName<
-                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, SqlStudyStoreTest,
+    ::testing::Values(fazhi::testing::Driver::kSqlite, fazhi::testing::Driver::kPostgres),
+    fazhi::testing::DriverParamName<::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::study

@@ -251,7 +251,8 @@ TEST_F(StudyServiceTest, PagingWalksEveryRowOnceAndTokensAreBoundToFilters) {
   grpc::ClientContext too_big;
   request.set_page_token("");
   request.set_page_size(5000);
-  EXPECT_THAT(BadFields(stub_->ListSessions(&too_big, request, &response)), ElementsAre("page_size"));
+  EXPECT_THAT(BadFields(stub_->ListSessions(&too_big, request, &response)),
+              ElementsAre("page_size"));
 }
 
 TEST_F(StudyServiceTest, RequestIdMakesCreateIdempotent) {
@@ -310,11 +311,14 @@ TEST_F(StudyServiceTest, StoreFailureMidImportKeepsWholeBatchesAndSaysWhich) {
   // The store refuses the second batch (a trigger stands in for a failing
   // disk): the first batch stays, nothing of the second is stored, and the
   // error carries the report saying so.
-  ASSERT_TRUE(db_->Transact(sql::TxMode::kReadWrite, [](sql::Transaction& tx) {
-                   return tx.ExecuteScript(
-                       "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.title = 'boom' "
-                       "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
-                 }).ok());
+  ASSERT_TRUE(
+      db_->Transact(sql::TxMode::kReadWrite,
+                    [](sql::Transaction& tx) {
+                      return tx.ExecuteScript(
+                          "CREATE TRIGGER refuse BEFORE INSERT ON sessions WHEN NEW.title = 'boom' "
+                          "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END;");
+                    })
+          .ok());
   grpc::ClientContext context;
   fazhi::type::v1::ImportReport report;
   auto writer = stub_->ImportSessions(&context, &report);

@@ -52,7 +52,8 @@ TEST(SummarizeTest, EmptyYearIsAllZerosAndEveryQuarterMissed) {
 TEST(SummarizeTest, CountsByKindQuarterStaffHoursAndMissedQuarters) {
   std::vector<Session> sessions = {
       MakeSession(absl::CivilDay(2024, 2, 1), StudyKind::kLeadershipGroup, 45, 9, {"民法典"}),
-      MakeSession(absl::CivilDay(2024, 5, 1), StudyKind::kLeadershipGroup, 30, 9, {"民法典", "行政许可法"}),
+      MakeSession(absl::CivilDay(2024, 5, 1), StudyKind::kLeadershipGroup, 30, 9,
+                  {"民法典", "行政许可法"}),
       MakeSession(absl::CivilDay(2024, 11, 1), StudyKind::kLeadershipGroup, 30, 9, {"行政处罚法"}),
       MakeSession(absl::CivilDay(2024, 3, 5), StudyKind::kAllStaff, 90, 40, {"民法典"}),
       MakeSession(absl::CivilDay(2023, 3, 5), StudyKind::kAllStaff, 90, 40),  // other year: ignored
@@ -81,7 +82,8 @@ TEST(SummarizeTest, EachKindKeepsItsAttendancesLawsAndSessions) {
   std::vector<Session> sessions = {
       MakeSession(absl::CivilDay(2024, 11, 1), StudyKind::kLeadershipGroup, 30, 9, {"行政处罚法"}),
       MakeSession(absl::CivilDay(2024, 2, 1), StudyKind::kLeadershipGroup, 45, 7, {"民法典"}),
-      MakeSession(absl::CivilDay(2024, 5, 1), StudyKind::kLeadershipGroup, 30, 8, {"行政许可法", "民法典"}),
+      MakeSession(absl::CivilDay(2024, 5, 1), StudyKind::kLeadershipGroup, 30, 8,
+                  {"行政许可法", "民法典"}),
       MakeSession(absl::CivilDay(2024, 3, 5), StudyKind::kAllStaff, 90, 40, {"宪法"}),
       MakeSession(absl::CivilDay(2024, 4, 5), StudyKind::kAllStaff, 60, 0, {"宪法"}),
   };
@@ -107,11 +109,12 @@ TEST(SummarizeTest, AYearWithoutAnyRecordHasNone) {
   EXPECT_FALSE(Summarize("org", 2024, kYearEnd, {}, {}, nullptr).has_records);
   StudyPlan plan;
   EXPECT_TRUE(Summarize("org", 2024, kYearEnd, {}, {}, &plan).has_records);
-  std::vector<PublicityEvent> events = {MakeEvent(absl::CivilDay(2024, 12, 4), PublicityKind::kConstitutionDay,
-                                                  "广场", 100)};
+  std::vector<PublicityEvent> events = {
+      MakeEvent(absl::CivilDay(2024, 12, 4), PublicityKind::kConstitutionDay, "广场", 100)};
   EXPECT_TRUE(Summarize("org", 2024, kYearEnd, {}, events, nullptr).has_records);
   // Another year's records are no record of this one.
-  EXPECT_FALSE(Summarize("org", 2023, absl::CivilDay(2023, 12, 31), {}, events, nullptr).has_records);
+  EXPECT_FALSE(
+      Summarize("org", 2023, absl::CivilDay(2023, 12, 31), {}, events, nullptr).has_records);
 }
 
 TEST(SummarizeTest, QuartersNotYetOverAreNotMissed) {
@@ -130,7 +133,8 @@ TEST(CheckRuleTest, MonthlyRuleWithMinimumMinutes) {
     if (month == 7) continue;  // July skipped
     sessions.push_back(MakeSession(absl::CivilDay(2024, month, 10), StudyKind::kPreMeeting, 30, 5));
   }
-  sessions.push_back(MakeSession(absl::CivilDay(2024, 8, 20), StudyKind::kPreMeeting, 10, 5));  // too short
+  sessions.push_back(
+      MakeSession(absl::CivilDay(2024, 8, 20), StudyKind::kPreMeeting, 10, 5));  // too short
   StudyRule rule{StudyKind::kPreMeeting, RulePeriod::kMonth, 1, 20};
   RuleCompliance c = CheckRule(rule, 2024, kYearEnd, sessions);
   EXPECT_THAT(c.periods_missed, ElementsAre(7));
@@ -143,7 +147,8 @@ TEST(CheckRuleTest, MonthlyRuleWithMinimumMinutes) {
 }
 
 TEST(CheckRuleTest, YearlyRuleNeedsTheCount) {
-  std::vector<Session> sessions = {MakeSession(absl::CivilDay(2024, 4, 1), StudyKind::kLecture, 60, 30)};
+  std::vector<Session> sessions = {
+      MakeSession(absl::CivilDay(2024, 4, 1), StudyKind::kLecture, 60, 30)};
   StudyRule rule{StudyKind::kLecture, RulePeriod::kYear, 2, 0};
   RuleCompliance c = CheckRule(rule, 2024, kYearEnd, sessions);
   EXPECT_THAT(c.counts, ElementsAre(1));
@@ -153,16 +158,18 @@ TEST(CheckRuleTest, YearlyRuleNeedsTheCount) {
 TEST(SummarizeTest, PlanFulfilmentOathCoverageAndPlannedLaws) {
   std::vector<Session> sessions;
   for (int q = 0; q < 4; ++q) {
-    sessions.push_back(MakeSession(absl::CivilDay(2024, q * 3 + 1, 15), StudyKind::kLeadershipGroup, 40, 8,
-                                   {"民法典"}));
+    sessions.push_back(MakeSession(absl::CivilDay(2024, q * 3 + 1, 15), StudyKind::kLeadershipGroup,
+                                   40, 8, {"民法典"}));
   }
   Session oath = MakeSession(absl::CivilDay(2024, 12, 4), StudyKind::kConstitutionalOath, 20, 0);
   oath.attendees = {{"p1", "甲", true}, {"p2", "乙", false}};
   sessions.push_back(oath);
-  Session oath_again = MakeSession(absl::CivilDay(2024, 12, 5), StudyKind::kConstitutionalOath, 20, 0);
+  Session oath_again =
+      MakeSession(absl::CivilDay(2024, 12, 5), StudyKind::kConstitutionalOath, 20, 0);
   oath_again.attendees = {{"p2", "乙", false}, {"p3", "丙", false}};
   sessions.push_back(oath_again);
-  sessions.push_back(MakeSession(absl::CivilDay(2024, 12, 6), StudyKind::kConstitutionalOath, 20, 5));  // unnamed
+  sessions.push_back(
+      MakeSession(absl::CivilDay(2024, 12, 6), StudyKind::kConstitutionalOath, 20, 5));  // unnamed
 
   StudyPlan plan;
   plan.year = 2024;
@@ -182,16 +189,22 @@ TEST(SummarizeTest, PlanFulfilmentOathCoverageAndPlannedLaws) {
   EXPECT_DOUBLE_EQ(s.oath_coverage_percent, 80.0);
 
   plan.eligible_staff = 4;  // more takers than staff: capped
-  EXPECT_DOUBLE_EQ(Summarize("org", 2024, kYearEnd, sessions, {}, &plan).oath_coverage_percent, 100);
+  EXPECT_DOUBLE_EQ(Summarize("org", 2024, kYearEnd, sessions, {}, &plan).oath_coverage_percent,
+                   100);
 }
 
 TEST(SummarizeTest, PublicityTotalsPlacesAndLaws) {
   std::vector<PublicityEvent> events = {
-      MakeEvent(absl::CivilDay(2024, 12, 4), PublicityKind::kConstitutionDay, "尧山广场", 300, {"宪法"}),
-      MakeEvent(absl::CivilDay(2024, 6, 1), PublicityKind::kServiceSite, "县救助站", 40, {"民法典"}),
-      MakeEvent(absl::CivilDay(2024, 6, 8), PublicityKind::kServiceSite, "婚姻登记处", 60, {"民法典"}),
-      MakeEvent(absl::CivilDay(2024, 9, 8), PublicityKind::kServiceSite, "婚姻登记处", 20, {"民法典"}),
-      MakeEvent(absl::CivilDay(2025, 1, 8), PublicityKind::kServiceSite, "婚姻登记处", 20),  // other year
+      MakeEvent(absl::CivilDay(2024, 12, 4), PublicityKind::kConstitutionDay, "尧山广场", 300,
+                {"宪法"}),
+      MakeEvent(absl::CivilDay(2024, 6, 1), PublicityKind::kServiceSite, "县救助站", 40,
+                {"民法典"}),
+      MakeEvent(absl::CivilDay(2024, 6, 8), PublicityKind::kServiceSite, "婚姻登记处", 60,
+                {"民法典"}),
+      MakeEvent(absl::CivilDay(2024, 9, 8), PublicityKind::kServiceSite, "婚姻登记处", 20,
+                {"民法典"}),
+      MakeEvent(absl::CivilDay(2025, 1, 8), PublicityKind::kServiceSite, "婚姻登记处",
+                20),  // other year
   };
   YearSummary s = Summarize("org", 2024, kYearEnd, {}, events, nullptr);
   EXPECT_EQ(s.publicity.events, 4);

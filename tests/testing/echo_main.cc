@@ -12,7 +12,8 @@
 int main(int argc, char** argv) {
   fazhi::BlockTerminationSignals();
   auto config = fazhi::LoadServerConfig(
-      argc, argv, {"echo", "fazhi-echo: bare echo service for load baselines", "127.0.0.1:7199", "", ""});
+      argc, argv,
+      {"echo", "fazhi-echo: bare echo service for load baselines", "127.0.0.1:7199", "", ""});
   if (!config.ok()) {
     std::cerr << "fazhi-echo: " << config.status().message() << "\n";
     return 2;

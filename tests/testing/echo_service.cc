@@ -12,7 +12,8 @@ grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* context,
     // Sleeps in slices and gives up when the call is cancelled, as every
     // long-running handler must: a draining server cancels calls that
     // outlive the grace period and then waits for their handlers.
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(request->delay_ms());
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(request->delay_ms());
     while (std::chrono::steady_clock::now() < until) {
       if (context->IsCancelled()) return absl::CancelledError("cancelled while echoing");
       std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -83,15 +83,16 @@ absl::Status TestDatabase::FailInsertsWhere(const std::string& table, const std:
                                             const std::string& value) {
   return db_->Transact(sql::TxMode::kReadWrite, [&](sql::Transaction& tx) {
     if (driver_ == Driver::kSqlite) {
-      return tx.ExecuteScript(absl::StrCat("CREATE TRIGGER fail_", table, " BEFORE INSERT ON ", table,
-                                           " WHEN NEW.", column, " = '", value,
-                                           "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"));
+      return tx.ExecuteScript(absl::StrCat(
+          "CREATE TRIGGER fail_", table, " BEFORE INSERT ON ", table, " WHEN NEW.", column, " = '",
+          value, "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;"));
     }
     return tx.ExecuteScript(absl::StrCat(
         "CREATE FUNCTION fail_", table, "() RETURNS trigger AS $f$ BEGIN IF NEW.", column, " = '",
-        value, "' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $f$ LANGUAGE plpgsql;",
-        "CREATE TRIGGER fail_", table, " BEFORE INSERT ON ", table, " FOR EACH ROW EXECUTE FUNCTION fail_",
-        table, "();"));
+        value,
+        "' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $f$ LANGUAGE plpgsql;",
+        "CREATE TRIGGER fail_", table, " BEFORE INSERT ON ", table,
+        " FOR EACH ROW EXECUTE FUNCTION fail_", table, "();"));
   });
 }
 

@@ -64,7 +64,7 @@ class TestDatabase {
 
 // In a parameterized fixture's SetUp: skip (or fail, in CI) when the driver
 // cannot run here, otherwise create the database into `holder`.
-#define FAZHI_SETUP_TEST_DATABASE(driver, holder)                                      \
+#define FAZHI_SETUP_TEST_DATABASE(driver, holder)                                     \
   do {                                                                                \
     if ((driver) == ::fazhi::testing::Driver::kPostgres &&                            \
         !::fazhi::testing::PostgresAvailable()) {                                     \

@@ -1,15 +1,15 @@
 #include "services/common/auth/access.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/logging.h"
 #include "services/common/names.h"
-#include "services/common/status_macros.h"
 #include "services/common/resource.h"
+#include "services/common/status_macros.h"
 #include "services/common/validation.h"
 #include "spdlog/spdlog.h"
 
@@ -75,11 +75,14 @@ absl::StatusOr<RequestTarget> TargetOf(const google::protobuf::Message& request,
   target.resource = *value;
   FieldViolations v;
   if (rule.from == OrgFrom::kId) {
-    if (IsValidOrgId(*value)) target.org = *value;
-    else v.Add(rule.field, "must be an organization id: 2-63 of a-z 0-9 -, starting with a letter");
+    if (IsValidOrgId(*value))
+      target.org = *value;
+    else
+      v.Add(rule.field, "must be an organization id: 2-63 of a-z 0-9 -, starting with a letter");
   } else {
     target.org = OrgOfName(*value, /*allow_every=*/true).value_or("");
-    if (target.org.empty()) v.Add(rule.field, "must be a resource name that starts with orgs/{org}");
+    if (target.org.empty())
+      v.Add(rule.field, "must be a resource name that starts with orgs/{org}");
   }
   RETURN_IF_ERROR(v.ToStatus());
   return target;

@@ -17,8 +17,8 @@
 #include "absl/strings/string_view.h"
 #include "services/common/auth/audit.h"
 #include "services/common/auth/authenticator.h"
-#include "services/common/auth/principal.h"
 #include "services/common/auth/call_policy.h"
+#include "services/common/auth/principal.h"
 
 namespace fazhi::auth {
 

@@ -42,7 +42,8 @@ absl::StatusOr<NewApiKey> GenerateApiKey() {
 std::optional<std::string> ApiKeyId(absl::string_view key) {
   if (!absl::StartsWith(key, kPrefix)) return std::nullopt;
   key.remove_prefix(kPrefix.size());
-  if (key.size() != kIdBytes * 2 + 1 + kSecretChars || key[kIdBytes * 2] != '_') return std::nullopt;
+  if (key.size() != kIdBytes * 2 + 1 + kSecretChars || key[kIdBytes * 2] != '_')
+    return std::nullopt;
   absl::string_view id = key.substr(0, kIdBytes * 2);
   for (char c : id) {
     if (!absl::ascii_isxdigit(c) || absl::ascii_isupper(c)) return std::nullopt;

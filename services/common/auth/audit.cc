@@ -53,10 +53,11 @@ absl::Status SqlAuditLog::AppendIn(sql::Transaction& tx, const AuditRecord& reco
   return tx
       .Execute(
           "INSERT INTO audit_records (id, time, caller, credential, org, method, resource, "
-          "outcome, message, request_id, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          "outcome, message, request_id, peer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+          "$11)",
           {Value(NewResourceId()), Value(FormatAuditTime(r.time)), Value(r.caller),
-           Value(r.credential), Value(r.org), Value(r.method), Value(r.resource),
-           Value(r.outcome), Value(r.message), Value(r.request_id), Value(r.peer)})
+           Value(r.credential), Value(r.org), Value(r.method), Value(r.resource), Value(r.outcome),
+           Value(r.message), Value(r.request_id), Value(r.peer)})
       .status();
 }
 

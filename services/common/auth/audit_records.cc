@@ -14,17 +14,19 @@
 
 namespace fazhi::auth {
 
-absl::Status ListAuditRecords(AuditLog* log, const fazhi::type::v1::ListAuditRecordsRequest& request,
+absl::Status ListAuditRecords(AuditLog* log,
+                              const fazhi::type::v1::ListAuditRecordsRequest& request,
                               fazhi::type::v1::ListAuditRecordsResponse* response) {
   if (log == nullptr) return absl::UnimplementedError("this server keeps no audit log");
   FieldViolations v;
   std::optional<std::string> org;
   if (request.parent() != kEveryOrgName) org = ParseOrgName(request.parent(), "parent", v);
-  const int page_size = ResolvePageSize(request.page_size() == 0 ? 100 : request.page_size(),
-                                        "page_size", v);
-  const std::string query_key = absl::StrCat(request.parent(), "|", request.caller(), "|",
-                                             request.denied_only());
-  std::vector<std::string> position = DecodePageToken(request.page_token(), query_key, "page_token", v);
+  const int page_size =
+      ResolvePageSize(request.page_size() == 0 ? 100 : request.page_size(), "page_size", v);
+  const std::string query_key =
+      absl::StrCat(request.parent(), "|", request.caller(), "|", request.denied_only());
+  std::vector<std::string> position =
+      DecodePageToken(request.page_token(), query_key, "page_token", v);
   RETURN_IF_ERROR(v.ToStatus());
 
   AuditQuery query;
@@ -54,7 +56,8 @@ absl::Status ListAuditRecords(AuditLog* log, const fazhi::type::v1::ListAuditRec
     out->set_peer(r.peer);
   }
   if (page.next) {
-    response->set_next_page_token(EncodePageToken(query_key, {page.next->first, page.next->second}));
+    response->set_next_page_token(
+        EncodePageToken(query_key, {page.next->first, page.next->second}));
   }
   return absl::OkStatus();
 }

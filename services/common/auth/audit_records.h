@@ -13,7 +13,8 @@ namespace fazhi::auth {
 
 // Checks the request, limits the rows to the organizations the current
 // caller may audit, pages newest first. UNIMPLEMENTED without a log.
-absl::Status ListAuditRecords(AuditLog* log, const fazhi::type::v1::ListAuditRecordsRequest& request,
+absl::Status ListAuditRecords(AuditLog* log,
+                              const fazhi::type::v1::ListAuditRecordsRequest& request,
                               fazhi::type::v1::ListAuditRecordsResponse* response);
 
 }  // namespace fazhi::auth

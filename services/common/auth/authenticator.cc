@@ -3,8 +3,8 @@
 #include <grpc/grpc_security_constants.h>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "services/common/auth/api_key.h"
 
 namespace fazhi::auth {
@@ -130,8 +130,8 @@ absl::StatusOr<Principal> Authenticator::Authenticate(const PresentedCredentials
   }
   if (presented.on_behalf_of) {
     if (!principal->delegate) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "caller ", principal->caller, " may not act on behalf of another caller"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("caller ", principal->caller, " may not act on behalf of another caller"));
     }
     const CallerEntry* other = index->file.FindCaller(*presented.on_behalf_of);
     if (other == nullptr) {

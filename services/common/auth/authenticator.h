@@ -5,13 +5,13 @@
 // a delegate's x-fazhi-on-behalf-of) into a Principal, from the keys file.
 // The file is re-read on Reload (SIGHUP); a bad file keeps the old one.
 
+#include <grpcpp/server_context.h>
+
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -25,7 +25,7 @@ inline constexpr char kOnBehalfOfHeader[] = "x-fazhi-on-behalf-of";
 
 // What a call presented, read off gRPC metadata or HTTP headers.
 struct PresentedCredentials {
-  std::optional<std::string> authorization;  // the header's value
+  std::optional<std::string> authorization;    // the header's value
   std::vector<std::string> certificate_names;  // verified by the TLS layer
   std::optional<std::string> on_behalf_of;
 };

@@ -10,7 +10,9 @@ thread_local CallInfo* current_call = nullptr;
 
 CallInfo* CurrentCall() { return current_call; }
 
-CurrentCallScope::CurrentCallScope(CallInfo* call) : previous_(current_call) { current_call = call; }
+CurrentCallScope::CurrentCallScope(CallInfo* call) : previous_(current_call) {
+  current_call = call;
+}
 
 CurrentCallScope::~CurrentCallScope() { current_call = previous_; }
 

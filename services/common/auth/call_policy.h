@@ -5,12 +5,12 @@
 // in rpc.h, so that the access policy depends on this small vocabulary and
 // the call runtime (rpc.h) on the policy: one way.
 
+#include <google/protobuf/message.h>
+#include <grpcpp/server_context.h>
+
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <grpcpp/server_context.h>
-#include <google/protobuf/message.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"

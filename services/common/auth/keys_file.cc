@@ -76,8 +76,8 @@ void ParseCaller(const json& item, const std::string& where, CallerEntry& caller
   }
   caller.name = StringAt(item, "name", where, problems);
   if (!ValidCallerName(caller.name)) {
-    problems.push_back(absl::StrCat(where, ".name: \"", caller.name,
-                                    "\" must be 1-63 of a-z 0-9 . _ -"));
+    problems.push_back(
+        absl::StrCat(where, ".name: \"", caller.name, "\" must be 1-63 of a-z 0-9 . _ -"));
   }
   if (auto roles = item.find("roles"); roles != item.end()) {
     if (!roles->is_array()) problems.push_back(absl::StrCat(where, ".roles: must be a list"));
@@ -95,7 +95,8 @@ void ParseCaller(const json& item, const std::string& where, CallerEntry& caller
                                         "\" is not reader, editor, approver, supervisor or admin"));
       }
       std::vector<std::string> orgs = StringsAt(binding, "orgs", at, problems);
-      if (orgs.empty()) problems.push_back(absl::StrCat(at, ".orgs: name at least one organization or \"*\""));
+      if (orgs.empty())
+        problems.push_back(absl::StrCat(at, ".orgs: name at least one organization or \"*\""));
       for (const std::string& org : orgs) {
         if (org != kAnyOrg && !IsValidOrgId(org)) {
           problems.push_back(absl::StrCat(at, ".orgs: \"", org, "\" is not an organization id"));
@@ -106,8 +107,10 @@ void ParseCaller(const json& item, const std::string& where, CallerEntry& caller
   }
   caller.certificate_names = StringsAt(item, "certificate_names", where, problems);
   if (auto delegate = item.find("delegate"); delegate != item.end()) {
-    if (!delegate->is_boolean()) problems.push_back(absl::StrCat(where, ".delegate: must be true or false"));
-    else caller.delegate = delegate->get<bool>();
+    if (!delegate->is_boolean())
+      problems.push_back(absl::StrCat(where, ".delegate: must be true or false"));
+    else
+      caller.delegate = delegate->get<bool>();
   }
   if (auto keys = item.find("keys"); keys != item.end()) {
     if (!keys->is_array()) problems.push_back(absl::StrCat(where, ".keys: must be a list"));
@@ -222,11 +225,13 @@ absl::Status SaveKeysFile(const std::string& path, const KeysFile& file) {
   // A new file only, never through a link someone put there.
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0 && errno == EEXIST) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot write ", temp, ": it exists (another `fazhi keys` is writing, or one was "
-        "interrupted: remove it)"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", temp,
+                     ": it exists (another `fazhi keys` is writing, or one was "
+                     "interrupted: remove it)"));
   }
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
   size_t written = 0;
   while (written < text.size()) {
     ssize_t n = ::write(fd, text.data() + written, text.size() - written);
@@ -235,7 +240,8 @@ absl::Status SaveKeysFile(const std::string& path, const KeysFile& file) {
       const int error = errno;
       ::close(fd);
       ::unlink(temp.c_str());
-      return absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(error)));
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", temp, ": ", std::strerror(error)));
     }
     written += static_cast<size_t>(n);
   }
@@ -244,7 +250,8 @@ absl::Status SaveKeysFile(const std::string& path, const KeysFile& file) {
   if (!synced || ::rename(temp.c_str(), path.c_str()) != 0) {
     const int error = errno;
     ::unlink(temp.c_str());
-    return absl::UnavailableError(absl::StrCat("cannot replace ", path, ": ", std::strerror(error)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot replace ", path, ": ", std::strerror(error)));
   }
   return absl::OkStatus();
 }

@@ -6,17 +6,23 @@ namespace fazhi::auth {
 
 absl::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kReader: return "reader";
-    case Role::kEditor: return "editor";
-    case Role::kApprover: return "approver";
-    case Role::kSupervisor: return "supervisor";
-    case Role::kAdmin: return "admin";
+    case Role::kReader:
+      return "reader";
+    case Role::kEditor:
+      return "editor";
+    case Role::kApprover:
+      return "approver";
+    case Role::kSupervisor:
+      return "supervisor";
+    case Role::kAdmin:
+      return "admin";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(absl::string_view name) {
-  for (Role role : {Role::kReader, Role::kEditor, Role::kApprover, Role::kSupervisor, Role::kAdmin}) {
+  for (Role role :
+       {Role::kReader, Role::kEditor, Role::kApprover, Role::kSupervisor, Role::kAdmin}) {
     if (RoleName(role) == name) return role;
   }
   return std::nullopt;
@@ -24,11 +30,16 @@ std::optional<Role> ParseRole(absl::string_view name) {
 
 absl::string_view PermissionName(Permission permission) {
   switch (permission) {
-    case Permission::kRead: return "read";
-    case Permission::kWrite: return "write";
-    case Permission::kApprove: return "approve";
-    case Permission::kAudit: return "audit";
-    case Permission::kAdminister: return "administer";
+    case Permission::kRead:
+      return "read";
+    case Permission::kWrite:
+      return "write";
+    case Permission::kApprove:
+      return "approve";
+    case Permission::kAudit:
+      return "audit";
+    case Permission::kAdminister:
+      return "administer";
   }
   return "unknown";
 }

@@ -47,7 +47,7 @@ struct Principal {
   std::string caller;      // the caller's name in the keys file
   std::string credential;  // how it proved it: "key:ID", "cert:NAME", "dev"
   std::vector<RoleBinding> bindings;
-  bool delegate = false;   // may act on behalf of another caller (the gateway)
+  bool delegate = false;  // may act on behalf of another caller (the gateway)
 
   bool Can(Permission permission, absl::string_view org) const;
   // True when some binding grants `permission` on some organization; list

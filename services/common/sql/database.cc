@@ -18,7 +18,8 @@ int64_t Row::Int(size_t i) const {
   if (const auto* n = std::get_if<int64_t>(&v)) return *n;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
   int64_t parsed = 0;
-  if (const auto* s = std::get_if<std::string>(&v)) return absl::SimpleAtoi(*s, &parsed) ? parsed : 0;
+  if (const auto* s = std::get_if<std::string>(&v))
+    return absl::SimpleAtoi(*s, &parsed) ? parsed : 0;
   return 0;
 }
 
@@ -27,7 +28,8 @@ double Row::Double(size_t i) const {
   if (const auto* d = std::get_if<double>(&v)) return *d;
   if (const auto* n = std::get_if<int64_t>(&v)) return static_cast<double>(*n);
   double parsed = 0;
-  if (const auto* s = std::get_if<std::string>(&v)) return absl::SimpleAtod(*s, &parsed) ? parsed : 0;
+  if (const auto* s = std::get_if<std::string>(&v))
+    return absl::SimpleAtod(*s, &parsed) ? parsed : 0;
   return 0;
 }
 
@@ -52,13 +54,13 @@ CommitHook* SetThreadCommitHook(CommitHook* hook) {
 }
 
 absl::StatusOr<int64_t> SingleReadTransaction::Execute(absl::string_view sql,
-                                                      absl::Span<const Value>) {
+                                                       absl::Span<const Value>) {
   return absl::FailedPreconditionError(
       absl::StrCat("a single-statement read cannot write: ", sql.substr(0, 60)));
 }
 
 absl::StatusOr<std::vector<Row>> SingleReadTransaction::Query(absl::string_view sql,
-                                                             absl::Span<const Value> params) {
+                                                              absl::Span<const Value> params) {
   if (used_) {
     return absl::FailedPreconditionError(
         absl::StrCat("a single-statement read ran a second statement: ", sql.substr(0, 60)));
@@ -103,14 +105,15 @@ absl::StatusOr<std::unique_ptr<Database>> CreateDatabase(absl::string_view url,
   }
   if (absl::StartsWith(url, "sqlite:")) {
     std::string path(url.substr(7));
-    if (path.empty()) return absl::InvalidArgumentError("db: sqlite URL needs a path, e.g. sqlite:study.db");
+    if (path.empty())
+      return absl::InvalidArgumentError("db: sqlite URL needs a path, e.g. sqlite:study.db");
     return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path));
   }
   if (postgres) {
     return std::unique_ptr<Database>(std::make_unique<PostgresDatabase>(std::string(url)));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("db: unsupported database URL \"", url, "\"; use sqlite:PATH or postgresql://…"));
+  return absl::InvalidArgumentError(absl::StrCat("db: unsupported database URL \"", url,
+                                                 "\"; use sqlite:PATH or postgresql://…"));
 }
 
 }  // namespace fazhi::sql

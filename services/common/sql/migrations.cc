@@ -36,8 +36,8 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
 absl::Status ClaimDatabase(Database& db, const std::string& service) {
   return db.WithMigrationLock([&]() -> absl::Status {
     return db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
-      RETURN_IF_ERROR(tx.ExecuteScript(
-          "CREATE TABLE IF NOT EXISTS schema_owner (service TEXT PRIMARY KEY)"));
+      RETURN_IF_ERROR(
+          tx.ExecuteScript("CREATE TABLE IF NOT EXISTS schema_owner (service TEXT PRIMARY KEY)"));
       ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT service FROM schema_owner"));
       if (rows.empty()) {
         return tx.Execute("INSERT INTO schema_owner (service) VALUES ($1)", {Value(service)})
@@ -45,9 +45,9 @@ absl::Status ClaimDatabase(Database& db, const std::string& service) {
       }
       const std::string owner = rows.at(0).Text(0);
       if (owner == service) return absl::OkStatus();
-      return absl::FailedPreconditionError(absl::StrCat(
-          "this database belongs to the ", owner, " service; give ", service,
-          " a database of its own (services never share one)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("this database belongs to the ", owner, " service; give ", service,
+                       " a database of its own (services never share one)"));
     });
   });
 }
@@ -77,13 +77,15 @@ absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrati
         if (migration.version <= current) return absl::OkStatus();
         absl::Status applied = tx.ExecuteScript(migration.sql);
         if (!applied.ok()) {
-          return absl::Status(applied.code(), absl::StrCat("migration ", migration.version, "_",
-                                                           migration.name, ": ", applied.message()));
+          return absl::Status(applied.code(),
+                              absl::StrCat("migration ", migration.version, "_", migration.name,
+                                           ": ", applied.message()));
         }
         return tx
-            .Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                     {Value(int64_t{migration.version}), Value(migration.name),
-                      Value(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()))})
+            .Execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                {Value(int64_t{migration.version}), Value(migration.name),
+                 Value(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()))})
             .status();
       }));
     }

@@ -45,7 +45,8 @@ bool IsFailoverState(absl::string_view sqlstate) {
 absl::Status ResultError(const PGresult* result, PGconn* conn, absl::string_view what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state ? state : "";
-  std::string message = absl::StrCat(what, ": ", result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+  std::string message =
+      absl::StrCat(what, ": ", result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
   if (sqlstate == "23505") return absl::AlreadyExistsError(message);
   if (absl::StartsWith(sqlstate, "23")) return absl::FailedPreconditionError(message);
   if (sqlstate == "40001" || sqlstate == "40P01") return absl::AbortedError(message);
@@ -58,9 +59,8 @@ absl::Status ResultError(const PGresult* result, PGconn* conn, absl::string_view
 }
 
 bool IsSerializationFailure(const absl::Status& status) {
-  return absl::IsAborted(status) &&
-         (absl::StrContains(status.message(), "could not serialize") ||
-          absl::StrContains(status.message(), "deadlock"));
+  return absl::IsAborted(status) && (absl::StrContains(status.message(), "could not serialize") ||
+                                     absl::StrContains(status.message(), "deadlock"));
 }
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
@@ -84,8 +84,13 @@ class PostgresDatabase::Connection : public Transaction {
     // that notice a vanished machine.
     const std::string connect_timeout =
         absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
-    const char* keys[] = {"connect_timeout", "keepalives_idle", "keepalives_interval",
-                          "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+    const char* keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "tcp_user_timeout",
+                          "dbname",
+                          nullptr};
     const char* values[] = {connect_timeout.c_str(), "10", "3", "3", "20000", url.c_str(), nullptr};
     conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
     if (PQstatus(conn_) != CONNECTION_OK) {
@@ -217,7 +222,8 @@ class PostgresDatabase::Connection : public Transaction {
         }
         if (absl::Now() >= give_up) {
           lost_ = true;
-          return absl::UnavailableError(absl::StrCat(what, ": no answer from the database server for ",
+          return absl::UnavailableError(absl::StrCat(what,
+                                                     ": no answer from the database server for ",
                                                      absl::FormatDuration(answer_limit_)));
         }
         pollfd fd{PQsocket(conn_), POLLIN, 0};
@@ -287,9 +293,7 @@ std::string PostgresDatabase::Describe() const {
   return absl::StrCat(RedactPostgresUrl(url_), " (stale reads: ", stale_reads_->Describe(), ")");
 }
 
-Database& PostgresDatabase::StaleReads() {
-  return stale_reads_ != nullptr ? *stale_reads_ : *this;
-}
+Database& PostgresDatabase::StaleReads() { return stale_reads_ != nullptr ? *stale_reads_ : *this; }
 
 absl::Status PostgresDatabase::Open() {
   ASSIGN_OR_RETURN(auto connection, Acquire());
@@ -303,7 +307,8 @@ absl::Status PostgresDatabase::Open() {
 
 absl::StatusOr<std::unique_ptr<PostgresDatabase::Connection>> PostgresDatabase::Acquire() {
   std::unique_lock<std::mutex> lock(mutex_);
-  available_.wait(lock, [this] { return !idle_.empty() || open_connections_ < options_.pool_size; });
+  available_.wait(lock,
+                  [this] { return !idle_.empty() || open_connections_ < options_.pool_size; });
   while (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();
@@ -382,8 +387,9 @@ absl::Status PostgresDatabase::TransactOnce(TxMode mode, bool exclusive,
     status = body(single);
   } else {
     // One round trip: BEGIN and the shared write gate in one script.
-    static const std::string* const begin_shared = new std::string(absl::StrCat(
-        "BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(", kWriteGateKey, ")"));
+    static const std::string* const begin_shared = new std::string(
+        absl::StrCat("BEGIN ISOLATION LEVEL SERIALIZABLE; SELECT pg_advisory_xact_lock_shared(",
+                     kWriteGateKey, ")"));
     static const std::string* const lock_exclusive =
         new std::string(absl::StrCat("SELECT pg_advisory_lock(", kWriteGateKey, ")"));
     static const std::string* const unlock_exclusive =
@@ -471,10 +477,13 @@ absl::Status PostgresDatabase::WithMigrationLock(absl::FunctionRef<absl::Status(
   // A session-level advisory lock held on one pooled connection while the
   // migrations run on others: replicas starting together migrate in turn.
   ASSIGN_OR_RETURN(auto holder, Acquire());
-  absl::Status status = holder->Query("SELECT pg_advisory_lock($1)", {Value(kMigrationLockKey)}).status();
+  absl::Status status =
+      holder->Query("SELECT pg_advisory_lock($1)", {Value(kMigrationLockKey)}).status();
   if (status.ok()) {
     status = body();
-    holder->Query("SELECT pg_advisory_unlock($1)", {Value(kMigrationLockKey)}).status().IgnoreError();
+    holder->Query("SELECT pg_advisory_unlock($1)", {Value(kMigrationLockKey)})
+        .status()
+        .IgnoreError();
   }
   Release(std::move(holder));
   return status;

@@ -60,8 +60,7 @@ class PostgresDatabase : public Database {
   absl::Status Open() override;
   Dialect dialect() const override { return Dialect::kPostgres; }
   std::string Describe() const override;
-  absl::Status Transact(TxMode mode,
-                        absl::FunctionRef<absl::Status(Transaction&)> body) override;
+  absl::Status Transact(TxMode mode, absl::FunctionRef<absl::Status(Transaction&)> body) override;
   absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) override;
   Database& StaleReads() override;
   absl::Status CheckWritable() override;

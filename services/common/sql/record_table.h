@@ -73,8 +73,9 @@ class RecordTable {
   // The statements' text is made once per table: building it again for
   // every call was a measurable share of a single-row read.
   static const std::string& SelectColumns() {
-    static const std::string* const columns = new std::string(absl::StrCat(
-        "org, id, revision, create_time, update_time, ", absl::StrJoin(Codec::Spec().columns, ", ")));
+    static const std::string* const columns =
+        new std::string(absl::StrCat("org, id, revision, create_time, update_time, ",
+                                     absl::StrJoin(Codec::Spec().columns, ", ")));
     return *columns;
   }
 
@@ -127,11 +128,11 @@ class RecordTable {
     const auto& spec = Codec::Spec();
     static const std::string* const sql = [&spec] {
       std::vector<std::string> placeholders;
-      for (size_t i = 1; i <= spec.columns.size() + 5; ++i) placeholders.push_back(absl::StrCat("$", i));
-      return new std::string(absl::StrCat("INSERT INTO ", spec.table,
-                                          " (org, id, revision, create_time, update_time, ",
-                                          absl::StrJoin(spec.columns, ", "), ") VALUES (",
-                                          absl::StrJoin(placeholders, ", "), ")"));
+      for (size_t i = 1; i <= spec.columns.size() + 5; ++i)
+        placeholders.push_back(absl::StrCat("$", i));
+      return new std::string(absl::StrCat(
+          "INSERT INTO ", spec.table, " (org, id, revision, create_time, update_time, ",
+          absl::StrJoin(spec.columns, ", "), ") VALUES (", absl::StrJoin(placeholders, ", "), ")"));
     }();
     std::vector<Value> params = {Value(record.meta.org), Value(record.meta.id), Value(int64_t{1}),
                                  Value(ToMicros(now)), Value(ToMicros(now))};
@@ -162,10 +163,9 @@ class RecordTable {
       for (size_t i = 0; i < spec.columns.size(); ++i) {
         sets.push_back(absl::StrCat(spec.columns[i], " = $", i + 5));
       }
-      return new std::string(absl::StrCat("UPDATE ", spec.table,
-                                          " SET revision = revision + 1, update_time = $4, ",
-                                          absl::StrJoin(sets, ", "),
-                                          " WHERE org = $1 AND id = $2 AND revision = $3"));
+      return new std::string(
+          absl::StrCat("UPDATE ", spec.table, " SET revision = revision + 1, update_time = $4, ",
+                       absl::StrJoin(sets, ", "), " WHERE org = $1 AND id = $2 AND revision = $3"));
     }();
     std::vector<Value> params = {Value(record.meta.org), Value(record.meta.id),
                                  Value(expected_revision), Value(ToMicros(now))};
@@ -189,9 +189,9 @@ class RecordTable {
             ? tx.Execute(absl::StrCat("DELETE FROM ", Codec::Spec().table,
                                       " WHERE org = $1 AND id = $2 AND revision = $3"),
                          {Value(org), Value(id), Value(*expected_revision)})
-            : tx.Execute(absl::StrCat("DELETE FROM ", Codec::Spec().table,
-                                      " WHERE org = $1 AND id = $2"),
-                         {Value(org), Value(id)});
+            : tx.Execute(
+                  absl::StrCat("DELETE FROM ", Codec::Spec().table, " WHERE org = $1 AND id = $2"),
+                  {Value(org), Value(id)});
     RETURN_IF_ERROR(changed.status());
     if (*changed == 0) return StaleOrMissing(tx, org, id, expected_revision.value_or(0)).status();
     return absl::OkStatus();
@@ -202,15 +202,13 @@ class RecordTable {
     return ReadOne<T>(db, [&](Transaction& tx) { return Get(tx, org, id); });
   }
   static absl::StatusOr<T> Update(Database& db, T record, int64_t expected_revision) {
-    return Write<T>(db, [&](Transaction& tx) {
-      return Update(tx, record, expected_revision, absl::Now());
-    });
+    return Write<T>(
+        db, [&](Transaction& tx) { return Update(tx, record, expected_revision, absl::Now()); });
   }
   static absl::Status Delete(Database& db, const std::string& org, const std::string& id,
                              std::optional<int64_t> expected_revision) {
-    return db.Transact(TxMode::kReadWrite, [&](Transaction& tx) {
-      return Delete(tx, org, id, expected_revision);
-    });
+    return db.Transact(TxMode::kReadWrite,
+                       [&](Transaction& tx) { return Delete(tx, org, id, expected_revision); });
   }
 
   // The first record of `org` whose `column` is `value`.
@@ -229,11 +227,11 @@ class RecordTable {
   static absl::Status CheckUnique(Transaction& tx, const T& record, const std::string& column,
                                   absl::string_view label, const std::string& value) {
     if (value.empty()) return absl::OkStatus();
-    ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("SELECT id FROM ", Codec::Spec().table,
-                                                      " WHERE org = $1 AND ", column,
-                                                      " = $2 AND id <> $3 LIMIT 1"),
-                                         {Value(record.meta.org), Value(value),
-                                          Value(record.meta.id)}));
+    ASSIGN_OR_RETURN(
+        auto rows,
+        tx.Query(absl::StrCat("SELECT id FROM ", Codec::Spec().table, " WHERE org = $1 AND ",
+                              column, " = $2 AND id <> $3 LIMIT 1"),
+                 {Value(record.meta.org), Value(value), Value(record.meta.id)}));
     if (rows.empty()) return absl::OkStatus();
     return TakenError(absl::StrCat(label, " \"", value, "\""),
                       Name(record.meta.org, rows[0].Text(0)));
@@ -269,9 +267,8 @@ struct RequestRecord {
 
 absl::StatusOr<std::optional<RequestRecord>> FindRequest(Transaction& tx, const std::string& org,
                                                          const std::string& request_id);
-absl::Status RememberRequest(Transaction& tx, const std::string& org,
-                             const std::string& request_id, const RequestRecord& record,
-                             absl::Time now);
+absl::Status RememberRequest(Transaction& tx, const std::string& org, const std::string& request_id,
+                             const RequestRecord& record, absl::Time now);
 
 template <typename T, typename Codec>
 template <typename Check>
@@ -290,7 +287,8 @@ absl::StatusOr<T> RecordTable<T, Codec>::CreateIdempotent(Database& db, T record
     const absl::Time now = absl::Now();
     ASSIGN_OR_RETURN(T stored, Insert(tx, record, now));
     if (!key.request_id.empty()) {
-      RETURN_IF_ERROR(RememberRequest(tx, org, key.request_id, {key.fingerprint, stored.meta.id}, now));
+      RETURN_IF_ERROR(
+          RememberRequest(tx, org, key.request_id, {key.fingerprint, stored.meta.id}, now));
     }
     return stored;
   });
@@ -298,9 +296,11 @@ absl::StatusOr<T> RecordTable<T, Codec>::CreateIdempotent(Database& db, T record
 
 template <typename T, typename Codec>
 template <typename Match, typename Check>
-absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(
-    Database& db, const std::string& org, std::vector<T> rows, ImportMode mode, Match match,
-    Check check) {
+absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(Database& db,
+                                                                         const std::string& org,
+                                                                         std::vector<T> rows,
+                                                                         ImportMode mode,
+                                                                         Match match, Check check) {
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     outcomes.clear();  // a retried transaction starts again
@@ -315,9 +315,9 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(
         ASSIGN_OR_RETURN(existing, FindBy(tx, org, key.column, key.value));
       }
       if (existing && mode == ImportMode::kCreateOnly) {
-        outcome.status = TakenError(absl::StrCat(key.column, " \"", key.value, "\""),
-                                    Name(org, existing->meta.id),
-                                    "import with mode UPSERT to replace it");
+        outcome.status =
+            TakenError(absl::StrCat(key.column, " \"", key.value, "\""),
+                       Name(org, existing->meta.id), "import with mode UPSERT to replace it");
         outcomes.push_back(std::move(outcome));
         continue;
       }

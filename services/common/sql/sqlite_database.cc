@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "services/common/sql/sqlite_database.h"
 
 #include <sqlite3.h>
@@ -8,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "services/common/status_macros.h"
 
 namespace fazhi::sql {
@@ -45,16 +45,16 @@ class SqliteDatabase::Connection : public Transaction {
   }
 
   absl::Status Open(const std::string& path, const SqliteOptions& options) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("open ", path));
     sqlite3_busy_timeout(db_, options.busy_timeout_ms);
     sqlite3_extended_result_codes(db_, 1);
-    RETURN_IF_ERROR(RawScript(
-        "PRAGMA journal_mode=WAL;"
-        "PRAGMA synchronous=FULL;"
-        "PRAGMA foreign_keys=ON;"));
+    RETURN_IF_ERROR(
+        RawScript("PRAGMA journal_mode=WAL;"
+                  "PRAGMA synchronous=FULL;"
+                  "PRAGMA foreign_keys=ON;"));
     return absl::OkStatus();
   }
 
@@ -98,8 +98,8 @@ class SqliteDatabase::Connection : public Transaction {
  private:
   void Spoil(const absl::Status& status) {
     if (!status.ok() && spoiled_.ok()) {
-      spoiled_ = absl::Status(status.code(), absl::StrCat("the transaction already failed: ",
-                                                          status.message()));
+      spoiled_ = absl::Status(status.code(),
+                              absl::StrCat("the transaction already failed: ", status.message()));
     }
   }
 
@@ -113,7 +113,8 @@ class SqliteDatabase::Connection : public Transaction {
     return sqlite3_changes64(db_);
   }
 
-  absl::StatusOr<std::vector<Row>> QueryOnce(absl::string_view sql, absl::Span<const Value> params) {
+  absl::StatusOr<std::vector<Row>> QueryOnce(absl::string_view sql,
+                                             absl::Span<const Value> params) {
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     std::vector<Row> rows;
     const int columns = sqlite3_column_count(stmt);

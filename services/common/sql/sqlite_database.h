@@ -29,8 +29,7 @@ class SqliteDatabase : public Database {
   absl::Status Open() override;
   Dialect dialect() const override { return Dialect::kSqlite; }
   std::string Describe() const override;
-  absl::Status Transact(TxMode mode,
-                        absl::FunctionRef<absl::Status(Transaction&)> body) override;
+  absl::Status Transact(TxMode mode, absl::FunctionRef<absl::Status(Transaction&)> body) override;
   absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) override;
 
   class Connection;

@@ -27,10 +27,14 @@ std::string ChineseNumeral(int n) {
 
 std::string HeadingLabel(int level, int n) {
   switch (level) {
-    case 1: return absl::StrCat(ChineseNumeral(n), "、");
-    case 2: return absl::StrCat("（", ChineseNumeral(n), "）");
-    case 3: return absl::StrCat(n, ".");
-    default: return absl::StrCat("（", n, "）");
+    case 1:
+      return absl::StrCat(ChineseNumeral(n), "、");
+    case 2:
+      return absl::StrCat("（", ChineseNumeral(n), "）");
+    case 3:
+      return absl::StrCat(n, ".");
+    default:
+      return absl::StrCat("（", n, "）");
   }
 }
 

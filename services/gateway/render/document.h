@@ -25,14 +25,14 @@ struct Block {
 };
 
 struct Document {
-  std::string organ;      // issuing organ (发文机关)
+  std::string organ;  // issuing organ (发文机关)
   // 版头, for a report sent upward: shown when document_number is set, as
   // the 发文机关标志 (organ + "文件") in red over a red rule, then the
   // 发文字号 and, a report being 上行文, its 签发人 on one line.
   std::string document_number;  // 发文字号, e.g. "鲁民〔2025〕3号"
   std::string issuer;           // 签发人 (the head who signs it off)
-  std::string title;      // may hold the author's line breaks
-  std::string addressee;  // 主送机关, e.g. "县委依法治县办" (optional)
+  std::string title;            // may hold the author's line breaks
+  std::string addressee;        // 主送机关, e.g. "县委依法治县办" (optional)
   std::vector<Block> body;
   std::string signature;  // the organ's name at the end (署名)
   std::string date;       // 成文日期, "2025年1月15日"

@@ -65,7 +65,8 @@ std::string Run(absl::string_view text) {
 }
 
 std::string Paragraph(absl::string_view style, absl::string_view text, absl::string_view ppr = "") {
-  return absl::StrCat("<w:p><w:pPr><w:pStyle w:val=\"", style, "\"/>", ppr, "</w:pPr>", Run(text), "</w:p>");
+  return absl::StrCat("<w:p><w:pPr><w:pStyle w:val=\"", style, "\"/>", ppr, "</w:pPr>", Run(text),
+                      "</w:p>");
 }
 
 // Width of a line of body text in twips, as the 落款's geometry counts it.
@@ -94,11 +95,12 @@ std::string Header(const Document& d) {
   const int half_points = std::min(84, 2 * 420 / chars);
   std::string out = absl::StrCat(
       "<w:p><w:pPr><w:pStyle w:val=\"OrganMark\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"", half_points,
-      "\"/><w:szCs w:val=\"", half_points, "\"/></w:rPr><w:t xml:space=\"preserve\">", EscapeXml(mark),
-      "</w:t></w:r></w:p>");
+      "\"/><w:szCs w:val=\"", half_points, "\"/></w:rPr><w:t xml:space=\"preserve\">",
+      EscapeXml(mark), "</w:t></w:r></w:p>");
   out += Paragraph("Normal", "", "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>");
-  absl::StrAppend(&out, "<w:p><w:pPr><w:pStyle w:val=\"NumberLine\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"",
-                  kTextWidth - kCharTwips, "\"/></w:tabs></w:pPr>", Run(d.document_number));
+  absl::StrAppend(
+      &out, "<w:p><w:pPr><w:pStyle w:val=\"NumberLine\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"",
+      kTextWidth - kCharTwips, "\"/></w:tabs></w:pPr>", Run(d.document_number));
   if (!d.issuer.empty()) {
     absl::StrAppend(&out, "<w:r><w:tab/><w:t xml:space=\"preserve\">签发人：</w:t></w:r>",
                     "<w:r><w:rPr>", Fonts(kKaiTi, "KaiTi"), "</w:rPr><w:t xml:space=\"preserve\">",
@@ -114,10 +116,12 @@ std::string Header(const Document& d) {
 // left, at positions counted from the text block's right edge, so the date
 // starts exactly two characters right of the 署名.
 std::string Closing(const Document& d) {
-  const SignatureGeometry g = LayOutSignature(Twips(d.signature), Twips(d.date), kTextWidth, kCharTwips);
+  const SignatureGeometry g =
+      LayOutSignature(Twips(d.signature), Twips(d.date), kTextWidth, kCharTwips);
   std::string out = Paragraph("Normal", "");  // one blank line below the body
   auto line = [](absl::string_view text, int left) {
-    return Paragraph("Closing", text, absl::StrCat("<w:ind w:left=\"", left, "\" w:leftChars=\"0\"/>"));
+    return Paragraph("Closing", text,
+                     absl::StrCat("<w:ind w:left=\"", left, "\" w:leftChars=\"0\"/>"));
   };
   if (!d.signature.empty()) out += line(d.signature, g.signature_left);
   if (!d.date.empty()) out += line(d.date, g.date_left);
@@ -184,14 +188,16 @@ std::string StylesXml() {
   const std::string right = absl::StrCat(" w:rightChars=\"0\" w:right=\"", kHangRoomTwips, "\"");
   const std::string no_right = " w:rightChars=\"0\" w:right=\"0\"";
   // Two characters of 16 pt: 640 twips; firstLineChars for grid-aware apps.
-  const std::string indent = absl::StrCat("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"", right, "/>");
+  const std::string indent =
+      absl::StrCat("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\"", right, "/>");
   const std::string size16 = absl::StrCat("<w:spacing w:val=\"", kLetterSpacing,
                                           "\"/><w:sz w:val=\"32\"/><w:szCs w:val=\"32\"/>");
   const std::string fangsong = Fonts(kFangSong, kLatin);
   auto heading = [&](int level, const char* east_asian, const char* latin) {
-    return ParagraphStyle(absl::StrCat("Heading", level), absl::StrCat("heading ", level),
-                          absl::StrCat("<w:keepNext/>", line, indent, "<w:outlineLvl w:val=\"", level, "\"/>"),
-                          absl::StrCat(Fonts(east_asian, latin), size16));
+    return ParagraphStyle(
+        absl::StrCat("Heading", level), absl::StrCat("heading ", level),
+        absl::StrCat("<w:keepNext/>", line, indent, "<w:outlineLvl w:val=\"", level, "\"/>"),
+        absl::StrCat(Fonts(east_asian, latin), size16));
   };
   return absl::StrCat(
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
@@ -199,39 +205,52 @@ std::string StylesXml() {
       "<w:docDefaults><w:rPrDefault><w:rPr>",
       fangsong, size16,
       "<w:lang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:rPr></w:rPrDefault>"
-      "<w:pPrDefault><w:pPr><w:overflowPunct w:val=\"0\"/><w:snapToGrid w:val=\"1\"/></w:pPr></w:pPrDefault>"
+      "<w:pPrDefault><w:pPr><w:overflowPunct w:val=\"0\"/><w:snapToGrid "
+      "w:val=\"1\"/></w:pPr></w:pPrDefault>"
       "</w:docDefaults>",
       ParagraphStyle("Normal", "Normal", absl::StrCat(line, indent, "<w:jc w:val=\"both\"/>"),
                      absl::StrCat(fangsong, size16)),
       ParagraphStyle("Organ", "Organ",
-                     absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"center\"/>"),
-                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
+                     absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind "
+                                  "w:firstLineChars=\"0\" w:firstLine=\"0\"",
+                                  no_right, "/><w:jc w:val=\"center\"/>"),
+                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"),
+                                  "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
       // 发文机关标志: red 小标宋, centred, off the line grid (it is larger).
       ParagraphStyle("OrganMark", "Organ Mark",
-                     absl::StrCat("<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"
-                                  "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"center\"/>"),
+                     absl::StrCat("<w:snapToGrid w:val=\"0\"/><w:spacing w:line=\"240\" "
+                                  "w:lineRule=\"auto\" w:before=\"0\" w:after=\"0\"/>"
+                                  "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"",
+                                  no_right, "/><w:jc w:val=\"center\"/>"),
                      absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:color w:val=\"FF0000\"/>")),
       // 发文字号 and 签发人 over the red rule, 4 mm (11 pt) below the text.
       ParagraphStyle("NumberLine", "Number Line",
-                     absl::StrCat("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"11\" w:color=\"FF0000\"/></w:pBdr>",
-                                  line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\" w:left=\"", kCharTwips,
-                                  "\"", no_right, "/><w:jc w:val=\"left\"/>"),
+                     absl::StrCat("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"11\" "
+                                  "w:color=\"FF0000\"/></w:pBdr>",
+                                  line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\" w:left=\"",
+                                  kCharTwips, "\"", no_right, "/><w:jc w:val=\"left\"/>"),
                      absl::StrCat(fangsong, size16)),
-      ParagraphStyle("Title", "Title",
-                     absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right,
-                                  "/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>"),
-                     absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"), "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
-      ParagraphStyle("Addressee", "Addressee",
-                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", right, "/>"),
-                     absl::StrCat(fangsong, size16)),
+      ParagraphStyle(
+          "Title", "Title",
+          absl::StrCat("<w:spacing w:line=\"720\" w:lineRule=\"exact\"/><w:ind "
+                       "w:firstLineChars=\"0\" w:firstLine=\"0\"",
+                       no_right, "/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/>"),
+          absl::StrCat(Fonts(kXiaoBiaoSong, "SimSun"),
+                       "<w:sz w:val=\"44\"/><w:szCs w:val=\"44\"/>")),
+      ParagraphStyle(
+          "Addressee", "Addressee",
+          absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", right, "/>"),
+          absl::StrCat(fangsong, size16)),
       heading(1, kHeiTi, "SimHei"), heading(2, kKaiTi, "KaiTi"), heading(3, kFangSong, kLatin),
       heading(4, kFangSong, kLatin),
       // 落款 lines: set from the left at the positions Closing() computes.
       ParagraphStyle("Closing", "Closing",
-                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right, "/><w:jc w:val=\"left\"/>"),
+                     absl::StrCat(line, "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"", no_right,
+                                  "/><w:jc w:val=\"left\"/>"),
                      absl::StrCat(fangsong, size16)),
-      ParagraphStyle("PageNumber", "Page Number", "<w:ind w:firstLine=\"0\"/>",
-                     absl::StrCat(Fonts(kSongTi, "SimSun"), "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>")),
+      ParagraphStyle(
+          "PageNumber", "Page Number", "<w:ind w:firstLine=\"0\"/>",
+          absl::StrCat(Fonts(kSongTi, "SimSun"), "<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/>")),
       "</w:styles>");
 }
 
@@ -242,7 +261,8 @@ std::string FooterXml(bool odd) {
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
       "\n<w:ftr xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
       "<w:p><w:pPr><w:pStyle w:val=\"PageNumber\"/>",
-      odd ? "<w:ind w:right=\"280\"/><w:jc w:val=\"right\"/>" : "<w:ind w:left=\"280\"/><w:jc w:val=\"left\"/>",
+      odd ? "<w:ind w:right=\"280\"/><w:jc w:val=\"right\"/>"
+          : "<w:ind w:left=\"280\"/><w:jc w:val=\"left\"/>",
       "</w:pPr>", Run("— "),
       "<w:fldSimple w:instr=\" PAGE \"><w:r><w:t>1</w:t></w:r></w:fldSimple>", Run(" —"),
       "</w:p></w:ftr>");
@@ -259,8 +279,8 @@ std::string FontTableXml() {
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
       "\n<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">",
       font(kFangSong, "仿宋", "modern"), font(kXiaoBiaoSong, "宋体", "roman"),
-      font(kHeiTi, "SimHei", "modern"), font(kKaiTi, "楷体", "modern"), font(kSongTi, "SimSun", "roman"),
-      "</w:fonts>");
+      font(kHeiTi, "SimHei", "modern"), font(kKaiTi, "楷体", "modern"),
+      font(kSongTi, "SimSun", "roman"), "</w:fonts>");
 }
 
 constexpr char kContentTypes[] =
@@ -283,9 +303,11 @@ constexpr char kSettings[] =
 std::string CoreXml(const Document& d) {
   return absl::StrCat(
       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?>)"
-      "\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+      "\n<cp:coreProperties "
+      "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
       "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>",
-      EscapeXml(d.title), "</dc:title><dc:creator>", EscapeXml(d.organ.empty() ? d.signature : d.organ),
+      EscapeXml(d.title), "</dc:title><dc:creator>",
+      EscapeXml(d.organ.empty() ? d.signature : d.organ),
       "</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>");
 }
 

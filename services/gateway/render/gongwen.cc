@@ -47,8 +47,9 @@ constexpr std::u32string_view kNoLineEnd = U"（《「『〔【“‘([";
 // Words the titles of these reports are built from: a break at their edges
 // reads well, one inside them does not.
 constexpr const char* kTitleWords[] = {
-    "关于", "年度", "法治政府", "法治", "政府", "建设", "情况", "工作", "报告", "推进", "依法行政",
-    "行政", "执法", "落实", "责任", "履行", "第一责任人", "职责", "主要负责人", "开展", "年度报告"};
+    "关于", "年度", "法治政府",   "法治",     "政府",       "建设", "情况",
+    "工作", "报告", "推进",       "依法行政", "行政",       "执法", "落实",
+    "责任", "履行", "第一责任人", "职责",     "主要负责人", "开展", "年度报告"};
 
 constexpr int kPenaltyUnknown = 15;     // between characters of unknown words
 constexpr int kPenaltySubword = 10;     // between two words of a compound (法治|政府)
@@ -68,7 +69,8 @@ std::vector<int> BreakPenalties(absl::string_view text, const std::vector<Glyph>
   at[text.size()] = n;
   auto mark = [&](absl::string_view word, std::vector<bool>* inner) {
     if (word.empty()) return;
-    for (size_t pos = text.find(word); pos != absl::string_view::npos; pos = text.find(word, pos + 1)) {
+    for (size_t pos = text.find(word); pos != absl::string_view::npos;
+         pos = text.find(word, pos + 1)) {
       auto first = at.find(pos), last = at.find(pos + word.size());
       if (first == at.end() || last == at.end()) continue;
       edge[first->second] = edge[last->second] = true;
@@ -84,8 +86,10 @@ std::vector<int> BreakPenalties(absl::string_view text, const std::vector<Glyph>
     if (digit_before && IsIn(g[b].code, U"年月日号")) edge[b + 1] = true;
   }
   for (size_t b = 1; b < n; ++b) {
-    if (edge[b]) penalty[b] = inside[b] ? kPenaltySubword : 0;
-    else if (inside[b]) penalty[b] = kPenaltyInsideWord;
+    if (edge[b])
+      penalty[b] = inside[b] ? kPenaltySubword : 0;
+    else if (inside[b])
+      penalty[b] = kPenaltyInsideWord;
     if (whole[b]) penalty[b] = kPenaltyKeepWhole;
     const char32_t before = g[b - 1].code, after = g[b].code;
     if ((IsAsciiAlnum(before) && IsAsciiAlnum(after)) ||
@@ -102,7 +106,8 @@ std::vector<int> BreakPenalties(absl::string_view text, const std::vector<Glyph>
 // deviations from the mean width plus break penalties.
 class TitleBreaker {
  public:
-  TitleBreaker(const std::vector<Glyph>& glyphs, std::vector<int> penalties, int max_halves, int lines)
+  TitleBreaker(const std::vector<Glyph>& glyphs, std::vector<int> penalties, int max_halves,
+               int lines)
       : g_(glyphs), penalty_(std::move(penalties)), max_(max_halves), lines_(lines) {
     prefix_.push_back(0);
     for (const Glyph& glyph : g_) prefix_.push_back(prefix_.back() + glyph.halves);
@@ -164,7 +169,8 @@ class TitleBreaker {
         const int width = Width(start, next);
         const bool now_narrowing = Narrowing(above, width, narrowing);
         if (!shape_ok_) continue;
-        const double cost = Deviation(width) + penalty_[next] + Best(next, left - 1, width, now_narrowing);
+        const double cost =
+            Deviation(width) + penalty_[next] + Best(next, left - 1, width, now_narrowing);
         if (cost < best) {
           best = cost;
           best_next = next;
@@ -193,7 +199,8 @@ int HalfWidths(absl::string_view text) {
   return halves;
 }
 
-std::vector<std::string> BreakTitle(absl::string_view title, int max_chars, absl::string_view keep_whole) {
+std::vector<std::string> BreakTitle(absl::string_view title, int max_chars,
+                                    absl::string_view keep_whole) {
   std::vector<std::string> lines;
   if (title.find('\n') != absl::string_view::npos) {
     for (absl::string_view line : absl::StrSplit(title, '\n')) {
@@ -223,7 +230,8 @@ std::vector<std::string> BreakTitle(absl::string_view title, int max_chars, absl
   return {std::string(title)};  // unbreakable by the rules: the renderer wraps it
 }
 
-SignatureGeometry LayOutSignature(int signature_width, int date_width, int line_width, int char_width) {
+SignatureGeometry LayOutSignature(int signature_width, int date_width, int line_width,
+                                  int char_width) {
   const int s = signature_width, t = date_width, two = 2 * char_width;
   SignatureGeometry g;
   g.long_date = t > s;

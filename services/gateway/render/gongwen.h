@@ -47,10 +47,10 @@ struct SignatureGeometry {
   int signature_right = 0;  // room after it, to the right edge
   int date_left = 0;
   int date_right = 0;
-  bool long_date = false;   // the date is longer than the 署名
+  bool long_date = false;  // the date is longer than the 署名
 };
-SignatureGeometry LayOutSignature(int signature_width, int date_width, int line_width = 2 * kLineChars,
-                                  int char_width = 2);
+SignatureGeometry LayOutSignature(int signature_width, int date_width,
+                                  int line_width = 2 * kLineChars, int char_width = 2);
 
 // The 主送机关 line: the addressee with a full-width colon, or empty.
 std::string AddresseeLine(absl::string_view addressee);

@@ -44,11 +44,21 @@ std::string EscapeXml(absl::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   ForEachCodePoint(text, [&](uint32_t c, absl::string_view bytes) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         if (!Dropped(c)) out.append(bytes.data(), bytes.size());
     }
@@ -63,12 +73,24 @@ std::string EscapeMarkdown(absl::string_view text) {
   ForEachCodePoint(text, [&](uint32_t c, absl::string_view bytes) {
     switch (c) {
       // `&` too: "&lt;" would otherwise render as "<".
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
-      case '|': case '~': case '&':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '|':
+      case '~':
+      case '&':
         out += '\\';
         out += static_cast<char>(c);
         break;
-      case '#': case '-': case '+': case '=':
+      case '#':
+      case '-':
+      case '+':
+      case '=':
         if (line_start) out += '\\';
         out += static_cast<char>(c);
         break;

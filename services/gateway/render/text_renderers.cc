@@ -87,8 +87,9 @@ class MarkdownRenderer : public Renderer {
       out += "\n\n---\n\n";
     }
     if (OrganAboveTitle(d)) absl::StrAppend(&out, "**", EscapeMarkdown(d.organ), "**\n\n");
-    absl::StrAppend(&out, "# ", EscapeMarkdown(absl::StrJoin(BreakTitle(d.title, kTitleLineChars, d.organ), "")),
-                    "\n\n");
+    absl::StrAppend(
+        &out, "# ",
+        EscapeMarkdown(absl::StrJoin(BreakTitle(d.title, kTitleLineChars, d.organ), "")), "\n\n");
     if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
       absl::StrAppend(&out, EscapeMarkdown(addressee), "\n\n");
     }
@@ -102,7 +103,8 @@ class MarkdownRenderer : public Renderer {
         }
       }
     }
-    if (!d.signature.empty()) absl::StrAppend(&out, "<p align=\"right\">", EscapeXml(d.signature), "</p>\n\n");
+    if (!d.signature.empty())
+      absl::StrAppend(&out, "<p align=\"right\">", EscapeXml(d.signature), "</p>\n\n");
     if (!d.date.empty()) absl::StrAppend(&out, "<p align=\"right\">", EscapeXml(d.date), "</p>\n");
     return out;
   }
@@ -151,7 +153,10 @@ class HtmlRenderer : public Renderer {
     if (HasHeader(d)) {
       const std::string mark = absl::StrCat(d.organ, "文件");
       const int chars = HalfWidths(mark) / 2;
-      const char* size = chars <= 10 ? "" : chars <= 14 ? " size-2" : chars <= 20 ? " size-3" : " size-4";
+      const char* size = chars <= 10   ? ""
+                         : chars <= 14 ? " size-2"
+                         : chars <= 20 ? " size-3"
+                                       : " size-4";
       absl::StrAppend(&out, "<div class=\"header\">\n<div class=\"organ-mark", size, "\">",
                       EscapeXml(mark), "</div>\n<div class=\"number-line\"><span class=\"number\">",
                       EscapeXml(d.document_number), "</span>");
@@ -161,9 +166,11 @@ class HtmlRenderer : public Renderer {
       }
       out += "</div>\n</div>\n";
     }
-    if (OrganAboveTitle(d)) absl::StrAppend(&out, "<div class=\"organ\">", EscapeXml(d.organ), "</div>\n");
+    if (OrganAboveTitle(d))
+      absl::StrAppend(&out, "<div class=\"organ\">", EscapeXml(d.organ), "</div>\n");
     std::vector<std::string> title;
-    for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ)) title.push_back(EscapeXml(line));
+    for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ))
+      title.push_back(EscapeXml(line));
     absl::StrAppend(&out, "<h1>", absl::StrJoin(title, "<br>"), "</h1>\n");
     if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
       absl::StrAppend(&out, "<p class=\"addressee\">", EscapeXml(addressee), "</p>\n");
@@ -171,7 +178,8 @@ class HtmlRenderer : public Renderer {
     for (const Block& b : d.body) {
       if (b.kind == BlockKind::kHeading) {
         const int h = std::min(b.level, 4) + 1;
-        absl::StrAppend(&out, "<h", h, ">", EscapeXml(b.number), EscapeXml(b.text), "</h", h, ">\n");
+        absl::StrAppend(&out, "<h", h, ">", EscapeXml(b.number), EscapeXml(b.text), "</h", h,
+                        ">\n");
       } else {
         for (absl::string_view line : absl::StrSplit(b.text, '\n')) {
           absl::StrAppend(&out, "<p>", EscapeXml(line), "</p>\n");
@@ -183,7 +191,8 @@ class HtmlRenderer : public Renderer {
     if (!d.signature.empty() || !d.date.empty()) {
       const bool long_date = LayOutSignature(HalfWidths(d.signature), HalfWidths(d.date)).long_date;
       absl::StrAppend(&out, "<div class=\"closing", long_date ? " long-date" : "", "\">\n");
-      if (!d.signature.empty()) absl::StrAppend(&out, "<p class=\"signature\">", EscapeXml(d.signature), "</p>\n");
+      if (!d.signature.empty())
+        absl::StrAppend(&out, "<p class=\"signature\">", EscapeXml(d.signature), "</p>\n");
       if (!d.date.empty()) absl::StrAppend(&out, "<p class=\"date\">", EscapeXml(d.date), "</p>\n");
       out += "</div>\n";
     }

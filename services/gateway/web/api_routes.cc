@@ -1,12 +1,11 @@
 #include "services/gateway/web/api_routes.h"
 
+#include <grpcpp/client_context.h>
 #include <httplib.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
-
-#include <grpcpp/client_context.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -100,12 +99,14 @@ std::string StartResponse(httplib::Response& response) {
 // the field.
 absl::Status Admit(const Api& api, const std::string& method, const httplib::Request& http_request,
                    const std::string& request_id, google::protobuf::Message& request) {
-  const std::string content_type = absl::AsciiStrToLower(http_request.get_header_value("Content-Type"));
+  const std::string content_type =
+      absl::AsciiStrToLower(http_request.get_header_value("Content-Type"));
   if (!absl::StartsWith(content_type, "application/json")) {
     return absl::InvalidArgumentError("the body must be JSON (Content-Type: application/json)");
   }
   if (http_request.body.size() > kMaxRequestBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("the body is larger than ", kMaxRequestBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body is larger than ", kMaxRequestBytes, " bytes"));
   }
   // Who first: an unknown caller learns nothing about the request format.
   absl::StatusOr<auth::Principal> who =
@@ -116,9 +117,9 @@ absl::Status Admit(const Api& api, const std::string& method, const httplib::Req
   const auto parsed = google::protobuf::util::JsonStringToMessage(
       http_request.body.empty() ? "{}" : http_request.body, &request, options);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body is not a ", request.GetDescriptor()->full_name(), " in JSON: ",
-                     std::string(parsed.message())));
+    return absl::InvalidArgumentError(absl::StrCat("the body is not a ",
+                                                   request.GetDescriptor()->full_name(),
+                                                   " in JSON: ", std::string(parsed.message())));
   }
   auto rule = api.rules.find(method);
   if (rule == api.rules.end()) {
@@ -142,7 +143,8 @@ void AddRpcRoute(HttpServer& http, const std::shared_ptr<const Api>& api, const 
                                               httplib::Response& http_response) {
     const std::string request_id = StartResponse(http_response);
     Request request;
-    if (absl::Status admitted = Admit(*api, method, http_request, request_id, request); !admitted.ok()) {
+    if (absl::Status admitted = Admit(*api, method, http_request, request_id, request);
+        !admitted.ok()) {
       return SendError(http_response, admitted);
     }
     grpc::ClientContext context;
@@ -151,7 +153,8 @@ void AddRpcRoute(HttpServer& http, const std::shared_ptr<const Api>& api, const 
     // The caller's own key, as a gRPC client would send it; the handler
     // forwards it to the backends, which check it again.
     if (http_request.has_header("Authorization")) {
-      context.AddMetadata(auth::kAuthorizationHeader, http_request.get_header_value("Authorization"));
+      context.AddMetadata(auth::kAuthorizationHeader,
+                          http_request.get_header_value("Authorization"));
     }
     std::shared_ptr<grpc::Channel> channel = api->server.InProcessChannel();
     if (channel == nullptr) {
@@ -188,13 +191,15 @@ void AddApiRoutes(HttpServer& http, const Server& server, const auth::Authentica
     if (!who.ok()) return SendError(http_response, who.status());
     nlohmann::json roles = nlohmann::json::array();
     for (const auth::RoleBinding& binding : who->bindings) {
-      roles.push_back({{"role", std::string(auth::RoleName(binding.role))}, {"orgs", binding.orgs}});
+      roles.push_back(
+          {{"role", std::string(auth::RoleName(binding.role))}, {"orgs", binding.orgs}});
     }
     SendJson(http_response, 200, Dump({{"caller", who->caller}, {"roles", roles}}));
   });
 
   // Anything else under /api/ is a JSON 404, not the page.
-  const auto not_found = [](const httplib::Request& http_request, httplib::Response& http_response) {
+  const auto not_found = [](const httplib::Request& http_request,
+                            httplib::Response& http_response) {
     StartResponse(http_response);
     SendError(http_response, absl::StatusCode::kNotFound,
               absl::StrCat("no API route ", http_request.method, " ", http_request.path));

@@ -32,9 +32,9 @@ const std::map<std::string, Asset, std::less<>>& Assets() {
     auto* assets = new std::map<std::string, Asset, std::less<>>;
     for (const auto& [name, content] : EmbeddedFiles()) {
       const absl::string_view bytes(content.data(), content.size());
-      (*assets)[std::string(name)] = Asset{
-          content, MediaTypeOf(absl::string_view(name.data(), name.size())),
-          absl::StrCat("\"", kernel::Sha256Hex(bytes).substr(0, 32), "\"")};
+      (*assets)[std::string(name)] =
+          Asset{content, MediaTypeOf(absl::string_view(name.data(), name.size())),
+                absl::StrCat("\"", kernel::Sha256Hex(bytes).substr(0, 32), "\"")};
     }
     return assets;
   }();
@@ -44,7 +44,8 @@ const std::map<std::string, Asset, std::less<>>& Assets() {
 // 'sha256-…' of the style element of the gateway's HTML rendering, which
 // the page shows in a srcdoc frame that inherits the page's policy.
 std::string ReportStyleSource() {
-  absl::StatusOr<std::string> html = fazhi::render::MakeHtmlRenderer()->Render(fazhi::render::Document{});
+  absl::StatusOr<std::string> html =
+      fazhi::render::MakeHtmlRenderer()->Render(fazhi::render::Document{});
   if (!html.ok()) return "";
   const size_t open = html->find("<style>");
   const size_t close = html->find("</style>");
@@ -99,8 +100,8 @@ void AddPageRoutes(HttpServer& http) {
   });
   http.routes().Get(R"(/web/([A-Za-z0-9_-]+\.[a-z]+))",
                     [](const httplib::Request& request, httplib::Response& response) {
-    Serve(request.matches[1], request, response);
-  });
+                      Serve(request.matches[1], request, response);
+                    });
 }
 
 }  // namespace fazhi::gateway::web

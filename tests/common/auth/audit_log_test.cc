@@ -150,11 +150,10 @@ TEST_P(SqlAuditLogTest, ACallsRecordCommitsWithItsChangeOrNotAtAll) {
   EXPECT_EQ(rows(), 4);
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, SqlAuditLogTest,
-                         ::testing::Values(fazhi::testing::Driver::kSqlite,
-                                           fazhi::testing::Driver::kPostgres),
-                         fazhi::testing::DriverParamName<
-                             ::testing::TestParamInfo<fazhi::testing::Driver>>);
+INSTANTIATE_TEST_SUITE_P(
+    Drivers, SqlAuditLogTest,
+    ::testing::Values(fazhi::testing::Driver::kSqlite, fazhi::testing::Driver::kPostgres),
+    fazhi::testing::DriverParamName<::testing::TestParamInfo<fazhi::testing::Driver>>);
 
 }  // namespace
 }  // namespace fazhi::auth

@@ -4,8 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "fazhi/study/v1/study.pb.h"
 #include "fazhi/report/v1/report.pb.h"
+#include "fazhi/study/v1/study.pb.h"
 #include "services/common/auth/access.h"
 #include "services/common/auth/api_key.h"
 #include "services/common/auth/authenticator.h"
@@ -69,10 +69,14 @@ TEST(ApiKeyTest, HashOfAKnownKeyIsUnchanged) {
 
 KeysFile FileWith(const NewApiKey& key, const std::string& revoked = "") {
   KeysFile file;
-  file.callers.push_back(CallerEntry{"editor-a", {{Role::kEditor, {"org-a"}}}, {"oa.org-a.example"},
-                                     false, {KeyEntry{key.id, key.sha256, "2026-11-29T00:00:00Z", revoked}}});
-  file.callers.push_back(CallerEntry{"gateway", {{Role::kReader, {"org-a"}}}, {"gateway.example"},
-                                     true, {}});
+  file.callers.push_back(
+      CallerEntry{"editor-a",
+                  {{Role::kEditor, {"org-a"}}},
+                  {"oa.org-a.example"},
+                  false,
+                  {KeyEntry{key.id, key.sha256, "2026-11-29T00:00:00Z", revoked}}});
+  file.callers.push_back(
+      CallerEntry{"gateway", {{Role::kReader, {"org-a"}}}, {"gateway.example"}, true, {}});
   return file;
 }
 
@@ -131,7 +135,8 @@ TEST(AuthenticatorTest, KeysCertificatesAndDelegation) {
   EXPECT_EQ(who->credential, "key:" + key.id);
 
   NewApiKey other = *GenerateApiKey();
-  EXPECT_EQ(auth.Authenticate(WithKey(other.key)).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(auth.Authenticate(WithKey(other.key)).status().code(),
+            absl::StatusCode::kUnauthenticated);
   // Right id, wrong secret.
   std::string forged = key.key;
   forged.back() = forged.back() == 'A' ? 'B' : 'A';
@@ -199,7 +204,8 @@ TEST(AuthenticatorTest, DevelopmentModeOnlyWithoutCredentials) {
 TEST(TargetOfTest, ReadsTheOrganizationFromNamesIdsAndNestedFields) {
   fazhi::study::v1::UpdateSessionRequest update;
   update.mutable_session()->set_name("orgs/org-a/sessions/s1");
-  absl::StatusOr<RequestTarget> t = TargetOf(update, {Permission::kWrite, OrgFrom::kName, "session.name"});
+  absl::StatusOr<RequestTarget> t =
+      TargetOf(update, {Permission::kWrite, OrgFrom::kName, "session.name"});
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->org, "org-a");
   EXPECT_EQ(t->resource, "orgs/org-a/sessions/s1");
@@ -215,9 +221,11 @@ TEST(TargetOfTest, ReadsTheOrganizationFromNamesIdsAndNestedFields) {
 
   fazhi::report::v1::CreateOrganizationRequest create;
   create.set_organization_id("org-new");
-  EXPECT_EQ(TargetOf(create, {Permission::kAdminister, OrgFrom::kId, "organization_id"})->org, "org-new");
-  EXPECT_EQ(TargetOf(create, {Permission::kAdminister, OrgFrom::kName, "no_such_field"}).status().code(),
-            absl::StatusCode::kInternal);
+  EXPECT_EQ(TargetOf(create, {Permission::kAdminister, OrgFrom::kId, "organization_id"})->org,
+            "org-new");
+  EXPECT_EQ(
+      TargetOf(create, {Permission::kAdminister, OrgFrom::kName, "no_such_field"}).status().code(),
+      absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -48,13 +48,17 @@ TEST(DocxLibreOfficeTest, ConvertsToPdfWithPagesTextAndPageNumbers) {
     out << *docx;
   }
   // A profile of its own, so parallel runs and a desktop session don't clash.
-  const std::string convert = absl::StrCat(
-      "cd '", dir.path(), "' && HOME='", dir.path(), "' timeout 180 libreoffice --headless ",
-      "-env:UserInstallation=file://", dir.path(), "/profile --convert-to pdf report.docx ",
-      ">convert.log 2>&1");
+  const std::string convert =
+      absl::StrCat("cd '", dir.path(), "' && HOME='", dir.path(),
+                   "' timeout 180 libreoffice --headless ", "-env:UserInstallation=file://",
+                   dir.path(), "/profile --convert-to pdf report.docx ", ">convert.log 2>&1");
   ASSERT_EQ(Shell(convert), 0) << Slurp(dir.File("convert.log"));
-  ASSERT_EQ(Shell(absl::StrCat("pdfinfo '", dir.File("report.pdf"), "' > '", dir.File("info.txt"), "'")), 0);
-  ASSERT_EQ(Shell(absl::StrCat("pdftotext '", dir.File("report.pdf"), "' '", dir.File("report.txt"), "'")), 0);
+  ASSERT_EQ(
+      Shell(absl::StrCat("pdfinfo '", dir.File("report.pdf"), "' > '", dir.File("info.txt"), "'")),
+      0);
+  ASSERT_EQ(Shell(absl::StrCat("pdftotext '", dir.File("report.pdf"), "' '", dir.File("report.txt"),
+                               "'")),
+            0);
   const std::string info = Slurp(dir.File("info.txt"));
   const std::string text = Compact(Slurp(dir.File("report.txt")));
 
@@ -62,10 +66,10 @@ TEST(DocxLibreOfficeTest, ConvertsToPdfWithPagesTextAndPageNumbers) {
   std::sscanf(info.substr(info.find("Pages:") + 6).c_str(), "%d", &pages);
   EXPECT_GE(pages, 3) << info;
   EXPECT_THAT(info, ::testing::HasSubstr("pts (A4)"));  // GB/T 9704: A4
-  for (const char* expected : {"测试县民政局关于2024年法治政府建设情况的报告",
-                               "一、党政主要负责人履行推进法治建设第一责任人职责情况",
-                               "（二）工作事项2", "四、下一年度推进法治政府建设的主要安排",
-                               "2025年1月15日", "—1—", "—2—"}) {
+  for (const char* expected :
+       {"测试县民政局关于2024年法治政府建设情况的报告",
+        "一、党政主要负责人履行推进法治建设第一责任人职责情况", "（二）工作事项2",
+        "四、下一年度推进法治政府建设的主要安排", "2025年1月15日", "—1—", "—2—"}) {
     EXPECT_TRUE(Contains(text, expected)) << "the PDF lacks " << expected;
   }
   EXPECT_TRUE(Contains(text, absl::StrCat("—", pages, "—"))) << "no number on the last page";

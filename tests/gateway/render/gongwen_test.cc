@@ -58,7 +58,8 @@ TEST(BreakTitleTest, NeverALastLineOfThreeCharactersOrFewer) {
 
 TEST(BreakTitleTest, LinesBalancedAndShapedAsTrapezoidOrDiamond) {
   const std::string title =
-      "某某省某某市某某县人民政府办公室关于2024年度推进法治政府建设工作和党政主要负责人履行推进法治建设"
+      "某某省某某市某某县人民政府办公室关于2024年度推进法治政府建设工作和党政主要负责人履行推进法治"
+      "建设"
       "第一责任人职责情况的报告";
   std::vector<std::string> lines = BreakTitle(title, 20, "某某省某某市某某县人民政府办公室");
   ASSERT_EQ(lines.size(), 4u) << absl::StrJoin(lines, "|");
@@ -76,7 +77,8 @@ TEST(BreakTitleTest, LinesBalancedAndShapedAsTrapezoidOrDiamond) {
                  HalfWidths(lines[i]) < HalfWidths(lines[i + 1]) - 1)
         << absl::StrJoin(lines, "|");
   }
-  EXPECT_EQ(lines[0].rfind("某某省某某市某某县人民政府办公室", 0), 0u) << "the organ's name is split";
+  EXPECT_EQ(lines[0].rfind("某某省某某市某某县人民政府办公室", 0), 0u)
+      << "the organ's name is split";
 }
 
 TEST(BreakTitleTest, KeepsNumbersWholeAndClosingMarksOffLineStarts) {
@@ -87,7 +89,8 @@ TEST(BreakTitleTest, KeepsNumbersWholeAndClosingMarksOffLineStarts) {
     EXPECT_NE(line.rfind("》", 0), 0u) << absl::StrJoin(lines, "|");
     EXPECT_FALSE(line.size() >= 3 && line.compare(line.size() - 3, 3, "《") == 0);
   }
-  EXPECT_NE(absl::StrJoin(lines, "|").find("20242025"), std::string::npos) << absl::StrJoin(lines, "|");
+  EXPECT_NE(absl::StrJoin(lines, "|").find("20242025"), std::string::npos)
+      << absl::StrJoin(lines, "|");
 }
 
 TEST(BreakTitleTest, AuthorsNewlinesWin) {
@@ -109,7 +112,8 @@ TEST(LayOutSignatureTest, DateShorterThanSignature) {
 TEST(LayOutSignatureTest, DateLongerThanSignature) {
   // 鲁山县民政局 (6 characters) and 2025年1月15日 (6.5): the date ends two
   // characters in, and the 署名 moves left to start two characters before it.
-  const SignatureGeometry g = LayOutSignature(HalfWidths("鲁山县民政局"), HalfWidths("2025年1月15日"));
+  const SignatureGeometry g =
+      LayOutSignature(HalfWidths("鲁山县民政局"), HalfWidths("2025年1月15日"));
   EXPECT_EQ(g.date_right, 4);
   EXPECT_EQ(g.date_left, 56 - 4 - 13);
   EXPECT_EQ(g.signature_left, g.date_left - 4);

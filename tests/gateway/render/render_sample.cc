@@ -21,7 +21,9 @@ fazhi::render::Document Sample(bool header) {
   d.addressee = "县委依法治县办";
   if (header) {
     d.organ = "鲁山县人民政府办公室";
-    d.title = "鲁山县人民政府办公室关于2024年度推进法治政府建设和党政主要负责人履行推进法治建设第一责任人职责情况的报告";
+    d.title =
+        "鲁山县人民政府办公室关于2024年度推进法治政府建设和党政主要负责人履行推进法治建设第一责任人"
+        "职责情况的报告";
     d.document_number = "鲁政办〔2025〕3号";
     d.issuer = "王建华";
     d.addressee = "县委、县政府";
@@ -59,7 +61,8 @@ int main(int argc, char** argv) {
   for (const std::string& format : fazhi::render::SupportedFormats()) {
     auto bytes = fazhi::render::RendererFor(format)->Render(d);
     if (!bytes.ok()) {
-      std::fprintf(stderr, "%s: %s\n", format.c_str(), std::string(bytes.status().message()).c_str());
+      std::fprintf(stderr, "%s: %s\n", format.c_str(),
+                   std::string(bytes.status().message()).c_str());
       return 1;
     }
     std::ofstream(absl::StrCat(argv[1], "/sample.", format), std::ios::binary) << *bytes;

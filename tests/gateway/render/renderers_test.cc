@@ -47,8 +47,9 @@ std::string Spaces(int n) {
 
 Document Hostile() {
   Document d = SampleDocument(1);
-  d.body.push_back({BlockKind::kParagraph, 0, "",
-                    "<script>alert('x')</script> & \"引号\" </w:t></w:r><w:r><w:t>注入 # 标题 *粗*"});
+  d.body.push_back(
+      {BlockKind::kParagraph, 0, "",
+       "<script>alert('x')</script> & \"引号\" </w:t></w:r><w:r><w:t>注入 # 标题 *粗*"});
   return d;
 }
 
@@ -61,8 +62,9 @@ TEST(TextRendererTest, HeadingsNumberedAndBodyIndented) {
                        "县委、县政府：\n",
                        0),
             0u)
-        << text;
-  EXPECT_THAT(text, HasSubstr("\u3000\u3000一、党政主要负责人履行推进法治建设第一责任人职责情况\n"));
+      << text;
+  EXPECT_THAT(text,
+              HasSubstr("\u3000\u3000一、党政主要负责人履行推进法治建设第一责任人职责情况\n"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000（二）工作事项2\n"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000四、下一年度"));
   EXPECT_THAT(text, HasSubstr("\u3000\u3000全年共开展集中学习12次"));
@@ -74,7 +76,8 @@ TEST(TextRendererTest, SignatureAndDatePerGbT9704) {
   // is longer, so it ends two characters in (56 - 4 - 13 = 39 halves from
   // the left) and the 署名 starts two characters before it (35).
   std::string text = RenderAs("txt", SampleDocument());
-  EXPECT_THAT(text, HasSubstr(absl::StrCat("。\n\n", Spaces(17), " 测试县民政局\n", Spaces(19), " 2025年1月15日\n")));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("。\n\n", Spaces(17), " 测试县民政局\n", Spaces(19),
+                                           " 2025年1月15日\n")));
   Document longer = SampleDocument(1);
   longer.signature = "测试县人民政府办公室";  // 20 halves: the 署名 two in, the date after it
   text = RenderAs("txt", longer);
@@ -87,7 +90,10 @@ TEST(TextRendererTest, HeaderForAReportSentUpward) {
   d.document_number = "测民〔2025〕3号";
   d.issuer = "王建华";
   std::string text = RenderAs("txt", d);
-  EXPECT_EQ(text.rfind(absl::StrCat(Spaces(10), "测试县民政局文件\n\n", Spaces(1), "测民〔2025〕3号"), 0), 0u) << text;
+  EXPECT_EQ(
+      text.rfind(absl::StrCat(Spaces(10), "测试县民政局文件\n\n", Spaces(1), "测民〔2025〕3号"), 0),
+      0u)
+      << text;
   EXPECT_THAT(text, HasSubstr("签发人：王建华\n━━━━"));
 }
 
@@ -105,9 +111,11 @@ TEST(HtmlRendererTest, GongwenStructure) {
   EXPECT_THAT(html, HasSubstr("<h1>测试县民政局关于2024年<br>法治政府建设情况的报告</h1>\n"
                               "<p class=\"addressee\">县委、县政府：</p>"));
   EXPECT_THAT(html, Not(HasSubstr("class=\"organ")));  // the title holds the organ's name
-  EXPECT_THAT(html, HasSubstr("<div class=\"closing long-date\">\n<p class=\"signature\">测试县民政局</p>\n"
-                              "<p class=\"date\">2025年1月15日</p>\n</div>"));
-  for (const char* rule : {"line-break: strict", "hanging-punctuation: none", "letter-spacing: -0.25pt"}) {
+  EXPECT_THAT(
+      html, HasSubstr("<div class=\"closing long-date\">\n<p class=\"signature\">测试县民政局</p>\n"
+                      "<p class=\"date\">2025年1月15日</p>\n</div>"));
+  for (const char* rule :
+       {"line-break: strict", "hanging-punctuation: none", "letter-spacing: -0.25pt"}) {
     EXPECT_THAT(html, HasSubstr(rule));
   }
   Document d = SampleDocument(1);
@@ -116,7 +124,9 @@ TEST(HtmlRendererTest, GongwenStructure) {
   d.issuer = "王建华";
   html = RenderAs("html", d);
   EXPECT_THAT(html, HasSubstr("<div class=\"organ-mark\">测试县民政局文件</div>"));
-  EXPECT_THAT(html, HasSubstr("<span class=\"number\">测民〔2025〕3号</span><span class=\"issuer\">签发人："));
+  EXPECT_THAT(
+      html,
+      HasSubstr("<span class=\"number\">测民〔2025〕3号</span><span class=\"issuer\">签发人："));
   EXPECT_THAT(html, Not(HasSubstr("<div class=\"organ\">")));  // the 版头 carries the name
   d.document_number.clear();
   EXPECT_THAT(RenderAs("html", d), HasSubstr("<div class=\"organ\">测试县民政局</div>"));
@@ -138,7 +148,8 @@ TEST(HtmlRendererTest, PrintStyleAndInertNarrative) {
   std::string html = RenderAs("html", Hostile());
   EXPECT_THAT(html, HasSubstr("@page { size: A4; margin: 37mm 26mm 35mm 28mm; }"));
   EXPECT_THAT(html, HasSubstr("<h2>一、党政主要负责人"));
-  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;引号&quot;"));
+  EXPECT_THAT(html,
+              HasSubstr("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;引号&quot;"));
   EXPECT_THAT(html, Not(HasSubstr("<script>")));
 }
 
@@ -148,7 +159,8 @@ TEST(DocxRendererTest, PackageHoldsTheTextWithGbMargins) {
   EXPECT_EQ(docx.substr(0, 2), "PK");
   std::string document = ZipEntry(docx, "word/document.xml");
   EXPECT_THAT(document, HasSubstr("一、党政主要负责人履行推进法治建设第一责任人职责情况"));
-  EXPECT_THAT(document, HasSubstr("w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\""));
+  EXPECT_THAT(document,
+              HasSubstr("w:top=\"2098\" w:right=\"1474\" w:bottom=\"1984\" w:left=\"1588\""));
   EXPECT_THAT(document, HasSubstr("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>"));
   std::string styles = ZipEntry(docx, "word/styles.xml");
   EXPECT_THAT(styles, HasSubstr("w:eastAsia=\"仿宋_GB2312\""));
@@ -161,17 +173,24 @@ TEST(DocxRendererTest, PackageHoldsTheTextWithGbMargins) {
 
 TEST(DocxRendererTest, TitleLinesAddresseeAndClosing) {
   std::string document = ZipEntry(RenderAs("docx", SampleDocument()), "word/document.xml");
-  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t xml:space=\"preserve\">测试县民政局关于2024年</w:t>"));
-  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t xml:space=\"preserve\">法治政府建设情况的报告</w:t>"));
+  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t "
+                                  "xml:space=\"preserve\">测试县民政局关于2024年</w:t>"));
+  EXPECT_THAT(document, HasSubstr("<w:pStyle w:val=\"Title\"/></w:pPr><w:r><w:t "
+                                  "xml:space=\"preserve\">法治政府建设情况的报告</w:t>"));
   EXPECT_THAT(document, Not(HasSubstr("w:val=\"Organ\"")));
   EXPECT_THAT(document, HasSubstr(">县委、县政府：<"));
   // 落款: the date (13 halves: 2047 twips, and 5 changes of script at 69)
   // ends two characters (630) in from 8844; the 署名 starts 630 before it.
   const int date_left = 8844 - 630 - (13 * 315 / 2 + 5 * 69);
-  EXPECT_THAT(document, HasSubstr(absl::StrCat("<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left - 630,
-                                               "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">测试县民政局<")));
-  EXPECT_THAT(document, HasSubstr(absl::StrCat("<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left,
-                                               "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">2025年1月15日<")));
+  EXPECT_THAT(document,
+              HasSubstr(absl::StrCat(
+                  "<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left - 630,
+                  "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">测试县民政局<")));
+  EXPECT_THAT(
+      document,
+      HasSubstr(absl::StrCat(
+          "<w:pStyle w:val=\"Closing\"/><w:ind w:left=\"", date_left,
+          "\" w:leftChars=\"0\"/></w:pPr><w:r><w:t xml:space=\"preserve\">2025年1月15日<")));
 }
 
 TEST(DocxRendererTest, PunctuationStaysInsideTheTextBlockInWordAndLibreOffice) {
@@ -179,7 +198,8 @@ TEST(DocxRendererTest, PunctuationStaysInsideTheTextBlockInWordAndLibreOffice) {
   // Word: no overflow (ISO/IEC 29500 §17.3.1.21); LibreOffice reads the
   // value inverted and hangs, into a right indent only it applies.
   EXPECT_THAT(styles, HasSubstr("<w:pPrDefault><w:pPr><w:overflowPunct w:val=\"0\"/>"));
-  EXPECT_THAT(styles, HasSubstr("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\" w:rightChars=\"0\" w:right=\"330\"/>"));
+  EXPECT_THAT(styles, HasSubstr("<w:ind w:firstLineChars=\"200\" w:firstLine=\"640\" "
+                                "w:rightChars=\"0\" w:right=\"330\"/>"));
 }
 
 TEST(DocxRendererTest, HeaderWithMarkNumberAndIssuer) {
@@ -191,7 +211,8 @@ TEST(DocxRendererTest, HeaderWithMarkNumberAndIssuer) {
   EXPECT_THAT(document, HasSubstr(">测试县民政局文件<"));
   EXPECT_THAT(document, HasSubstr(">测民〔2025〕3号<"));
   EXPECT_THAT(document, HasSubstr(">签发人：<"));
-  EXPECT_THAT(ZipEntry(RenderAs("docx", d), "word/styles.xml"), HasSubstr("<w:color w:val=\"FF0000\"/>"));
+  EXPECT_THAT(ZipEntry(RenderAs("docx", d), "word/styles.xml"),
+              HasSubstr("<w:color w:val=\"FF0000\"/>"));
 }
 
 TEST(DocxRendererTest, NarrativeCannotInjectMarkup) {
@@ -205,14 +226,24 @@ TEST(DocxRendererTest, SameDocumentSameBytes) {
 }
 
 TEST(EscapeXmlTest, DropsNonCharactersAndBidiOverridesAndReplacesBadBytes) {
-  EXPECT_EQ(EscapeXml("a\xEF\xBF\xBF" "b\xEF\xBF\xBE" "c\xE2\x80\xAE" "d"), "abcd");
-  EXPECT_EQ(EscapeXml("a\xE4\xB8" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(EscapeXml("a\xEF\xBF\xBF"
+                      "b\xEF\xBF\xBE"
+                      "c\xE2\x80\xAE"
+                      "d"),
+            "abcd");
+  EXPECT_EQ(EscapeXml("a\xE4\xB8"
+                      "b"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(EscapeXml("中&<"), "中&amp;&lt;");
   EXPECT_EQ(EscapeMarkdown("&lt; \xE2\x80\xAE"), "\\&lt; ");
 }
 
 TEST(EscapeXmlTest, DropsCharactersXmlForbids) {
-  EXPECT_EQ(EscapeXml(std::string("a\x01" "b\tc\n", 6)), "ab\tc\n");
+  EXPECT_EQ(EscapeXml(std::string("a\x01"
+                                  "b\tc\n",
+                                  6)),
+            "ab\tc\n");
 }
 
 TEST(RendererForTest, KnowsItsFormats) {
