@@ -55,6 +55,8 @@ test_packages=(
   chromium nodejs npm ca-certificates
   # the security test's certificates (a minimal Debian has no openssl command)
   openssl
+  # the style check: every C++ file formatted as .clang-format says
+  clang-format
 )
 
 container_packages=(
