@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/names.h"
+#include "services/common/record_errors.h"
 #include "services/common/resource.h"
 #include "services/common/sql/record_table.h"
 #include "services/common/status_macros.h"
@@ -63,15 +64,6 @@ absl::StatusOr<Report> GetReportIn(Transaction& tx, const std::string& org, int3
   return report;
 }
 
-absl::Status CheckExpected(const char* noun, int64_t current, std::optional<int64_t> expected) {
-  if (expected && *expected != current) {
-    return absl::AbortedError(absl::StrCat("etag ", MakeEtag(*expected), " is stale: the ", noun,
-                                           " is now at ", MakeEtag(current),
-                                           "; read it again and retry"));
-  }
-  return absl::OkStatus();
-}
-
 // ALREADY_EXISTS when another organization holds the credit code. Checked
 // before writing: a failed insert would spoil the transaction.
 absl::Status CheckCreditCodeFree(Transaction& tx, const Organization& org) {
@@ -103,7 +95,7 @@ absl::StatusOr<Report> ChangeIn(Transaction& tx, const std::string& org_id, int3
                                 std::optional<int64_t> expected, const ReportChange& change,
                                 HistoryEntry history, absl::Time now) {
   ASSIGN_OR_RETURN(Report report, GetReportIn(tx, org_id, year));
-  RETURN_IF_ERROR(CheckExpected("report", report.meta.revision, expected));
+  RETURN_IF_ERROR(CheckExpectedRevision("report", expected, report.meta.revision));
   ASSIGN_OR_RETURN(Organization org, GetOrganizationIn(tx, org_id));
   const ReportState from = report.state;
   const int64_t revision = report.meta.revision;
@@ -211,7 +203,8 @@ absl::StatusOr<Organization> SqlReportStore::UpdateOrganization(Organization org
   org.meta.org = org.meta.id;
   return Write<Organization>(*db_, [&](Transaction& tx) -> absl::StatusOr<Organization> {
     ASSIGN_OR_RETURN(Organization current, GetOrganizationIn(tx, org.meta.id));
-    RETURN_IF_ERROR(CheckExpected("organization", current.meta.revision, expected_revision));
+    RETURN_IF_ERROR(
+        CheckExpectedRevision("organization", expected_revision, current.meta.revision));
     RETURN_IF_ERROR(CheckCreditCodeFree(tx, org));
     const absl::Time now = absl::Now();
     ASSIGN_OR_RETURN(Organization stored,
@@ -230,7 +223,8 @@ absl::Status SqlReportStore::DeleteOrganization(const std::string& id,
                                                 HistoryEntry history) {
   return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Organization current, GetOrganizationIn(tx, id));
-    RETURN_IF_ERROR(CheckExpected("organization", current.meta.revision, expected_revision));
+    RETURN_IF_ERROR(
+        CheckExpectedRevision("organization", expected_revision, current.meta.revision));
     ASSIGN_OR_RETURN(auto reports,
                      tx.Query("SELECT COUNT(*) FROM reports WHERE org = $1", {Value(id)}));
     if (reports.at(0).Int(0) > 0) {
@@ -348,7 +342,7 @@ absl::Status SqlReportStore::DeleteReport(const std::string& org, int32_t year,
                                           const ReportChange& check, HistoryEntry history) {
   return db_->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Report report, GetReportIn(tx, org, year));
-    RETURN_IF_ERROR(CheckExpected("report", report.meta.revision, expected_revision));
+    RETURN_IF_ERROR(CheckExpectedRevision("report", expected_revision, report.meta.revision));
     ASSIGN_OR_RETURN(Organization organization, GetOrganizationIn(tx, org));
     const absl::Time now = absl::Now();
     Report copy = report;
