@@ -121,30 +121,43 @@ TEST_F(ServerTest, WatchSeesServingThenDrainEndsTheStream) {
   drain.join();
 }
 
+// The health service alone on a gRPC server of its own, and a client.
+class HealthServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    health_.AddService("");
+    int port = 0;
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&health_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown();
+  }
+
+  HealthService health_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> stub_;
+};
+
 // After Shutdown, AwaitWatchers returns once every watcher's stream is
 // over, NOT_SERVING delivered; the server still takes calls then, as Drain
 // calls it before the server's Shutdown.
-TEST(HealthServiceTest, WatchersHaveHeardNotServingWhenAwaitWatchersReturns) {
-  HealthService health;
-  health.AddService("");
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&health);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  health.SetAll(true);
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+TEST_F(HealthServiceTest, WatchersHaveHeardNotServingWhenAwaitWatchersReturns) {
+  health_.SetAll(true);
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;
-  auto reader = stub->Watch(&context, request);
+  auto reader = stub_->Watch(&context, request);
   HealthCheckResponse response;
   ASSERT_TRUE(reader->Read(&response));
   EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
 
-  health.Shutdown();
-  const HealthService::Watchers watchers = health.AwaitWatchers(absl::Seconds(60));
+  health_.Shutdown();
+  const HealthService::Watchers watchers = health_.AwaitWatchers(absl::Seconds(60));
   EXPECT_EQ(watchers.told, 1);
   EXPECT_EQ(watchers.still_open, 0);
   ASSERT_TRUE(reader->Read(&response));
@@ -152,36 +165,24 @@ TEST(HealthServiceTest, WatchersHaveHeardNotServingWhenAwaitWatchersReturns) {
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_TRUE(reader->Finish().ok());
   grpc::ClientContext check_context;
-  ASSERT_TRUE(stub->Check(&check_context, request, &response).ok());
+  ASSERT_TRUE(stub_->Check(&check_context, request, &response).ok());
   EXPECT_EQ(response.status(), HealthCheckResponse::NOT_SERVING);
-  server->Shutdown();
 }
 
 // The wait is bounded: a watcher that does not end (here: no shutdown, so
 // nothing ends it) holds it only for the limit.
-TEST(HealthServiceTest, AwaitWatchersGivesUpAtItsLimit) {
-  HealthService health;
-  health.AddService("");
-  int port = 0;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-  builder.RegisterService(&health);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  ASSERT_NE(server, nullptr);
-  auto stub = grpc::health::v1::Health::NewStub(
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+TEST_F(HealthServiceTest, AwaitWatchersGivesUpAtItsLimit) {
   grpc::ClientContext context;
   grpc::health::v1::HealthCheckRequest request;
-  auto reader = stub->Watch(&context, request);
+  auto reader = stub_->Watch(&context, request);
   HealthCheckResponse response;
   ASSERT_TRUE(reader->Read(&response));  // the watcher is open
   const auto start = std::chrono::steady_clock::now();
-  const HealthService::Watchers watchers = health.AwaitWatchers(absl::Milliseconds(300));
+  const HealthService::Watchers watchers = health_.AwaitWatchers(absl::Milliseconds(300));
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
   EXPECT_EQ(watchers.told, 0);
   EXPECT_EQ(watchers.still_open, 1);
   context.TryCancel();
-  server->Shutdown();
 }
 
 class DrainTest : public ::testing::Test {
