@@ -14,6 +14,7 @@ What every test that drives the real binaries needs, in one place:
 * `start_demo_stack(...)` — study, duty, report and the gateway over them;
 * `run_cli(...)`, `load_demo(...)`, `create_key(...)` — the CLI, the demo
   data loaded through it as scripts/demo.sh does, API keys;
+* `make_test_certificates(folder)` — a throwaway CA and certificates signed by it;
 * `bearer(key)`, `http_request(...)` — a key on a call, one HTTP request;
 * `new_database(...)` — a SQLite file, or a fresh PostgreSQL database on the
   cluster of scripts/with-postgres.sh;
@@ -217,6 +218,29 @@ def load_demo(cli, demo, env):
         run_cli(cli, env, "report", "put-org", f"--file={folder}/org.json")
         run_cli(cli, env, "report", "put", f"--org={name}", "--year=2024",
                 f"--file={folder}/report-2024.json")
+
+
+def make_test_certificates(folder, clients=()):
+    """A throwaway CA made with openssl in `folder` (ca.pem, ca.key) and, signed
+    by it, server.pem/server.key for localhost and 127.0.0.1, and for each
+    (name, common name) of `clients` a client certificate name.pem/name.key."""
+    os.makedirs(folder, exist_ok=True)
+
+    def openssl(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=folder)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=fazhi test CA", "-keyout", "ca.key", "-out", "ca.pem")
+    certificates = [("server", "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1\n")]
+    certificates += [(name, cn, f"subjectAltName=DNS:{cn}\nextendedKeyUsage=clientAuth\n")
+                     for name, cn in clients]
+    for name, cn, extensions in certificates:
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={cn}",
+                "-keyout", f"{name}.key", "-out", f"{name}.csr")
+        with open(os.path.join(folder, f"{name}.ext"), "w") as f:
+            f.write(extensions)
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                "-CAcreateserial", "-days", "2", "-extfile", f"{name}.ext", "-out", f"{name}.pem")
 
 
 def free_port():

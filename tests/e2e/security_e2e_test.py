@@ -31,7 +31,6 @@ holds the same kinds of records. Then:
 
 import os
 import signal
-import subprocess
 import sys
 import time
 import unittest
@@ -477,26 +476,8 @@ class C_Keys(unittest.TestCase):
 class D_Tls(unittest.TestCase):
     def test_tls_public_side_mtls_backends_and_certificate_callers(self):
         tls = os.path.join(WORKDIR, "tls")
-        os.makedirs(tls)
-
-        def openssl(*args):
-            subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tls)
-
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fazhi test CA",
-                "-keyout", "ca.key", "-out", "ca.pem")
-
-        def issue(name, cn, server):
-            openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={cn}",
-                    "-keyout", f"{name}.key", "-out", f"{name}.csr")
-            with open(os.path.join(tls, f"{name}.ext"), "w") as f:
-                f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n" if server
-                        else f"subjectAltName=DNS:{cn}\nextendedKeyUsage=clientAuth\n")
-            openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "2", "-extfile", f"{name}.ext", "-out", f"{name}.pem")
-
-        issue("server", "localhost", True)
-        issue("gateway", "gateway.fazhi.test", False)
-        issue("oa", "oa.minzheng.test", False)
+        harness.make_test_certificates(tls, clients=(("gateway", "gateway.fazhi.test"),
+                                                     ("oa", "oa.minzheng.test")))
         # The gateway's certificate makes it a delegate; the OA system's
         # certificate is a reader of OWN.
         create_key("gateway-svc", f"reader:{OWN}", ["--certificate=gateway.fazhi.test", "--delegate",
