@@ -9,7 +9,8 @@
 # test       the test suite on top of build: GoogleTest, PostgreSQL server
 #            with pg_auto_failover,
 #            LibreOffice, Python gRPC, the manifest check's kubectl and YAML,
-#            Chromium and Node.js for the web page's browser test
+#            Chromium and Node.js for the web page's browser test, the JDK
+#            and Debian's Java gRPC jars for the client kit
 # container  the container image test (scripts/container-test.sh): a daemonless
 #            builder, a Debian bootstrap for the base image, Python gRPC, PostgreSQL
 set -euo pipefail
@@ -57,6 +58,19 @@ test_packages=(
   openssl
   # the style check: every C++ file formatted as .clang-format says
   clang-format
+  # the client kit's Java example (clients/java): javac and java 17, protoc's
+  # grpc-java plugin, and the jars of clients/java/classpath.sh — grpc-java and
+  # protobuf-java, the libraries they run on (guava, gson, perfmark, netty,
+  # jctools), netty-tcnative for TLS with ALPN (Debian's netty has no ALPN
+  # over the JDK's TLS), and javax.annotation.Generated, which the plugin's
+  # code names
+  default-jdk-headless protobuf-compiler-grpc-java-plugin libgrpc-java libprotobuf-java
+  libguava-java libgoogle-gson-java libperfmark-java libnetty-java libjctools-java
+  libnetty-tcnative-java libnetty-tcnative-jni libgeronimo-annotation-1.3-spec-java
+  # the client kit's Python example: Debian's grpc_tools makes its stubs (its
+  # protoc module imports pkg_resources without depending on it); the Node.js
+  # example uses nodejs and npm above (npm ci of clients/node/package-lock.json)
+  python3-grpc-tools python3-pkg-resources
 )
 
 container_packages=(

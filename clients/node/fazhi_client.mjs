@@ -84,7 +84,8 @@ const org = () => `orgs/${required('org')}`;
 // A unary call as a promise.
 function call(stub, method, request) {
   return new Promise((resolve, reject) => {
-    stub[method](request, metadata, deadline(), (error, reply) => (error ? reject(error) : resolve(reply)));
+    stub[method](request, metadata, deadline(),
+      (error, reply) => (error ? reject(error) : resolve(reply)));
   });
 }
 
@@ -101,7 +102,9 @@ async function importSessions() {
   // The first message names the organization and the options; upsert by
   // external id makes a second run of the same file change nothing.
   let batch = { parent: org(), mode: 'IMPORT_MODE_UPSERT', sessions: [] };
-  const lines = createInterface({ input: createReadStream(required('file'), 'utf8'), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(required('file'), 'utf8'), crlfDelay: Infinity,
+  });
   for await (const line of lines) {
     if (!line.trim()) continue;
     batch.sessions.push(JSON.parse(line));
@@ -115,8 +118,11 @@ async function importSessions() {
   const report = await done;
   for (const row of report.results) {
     if (row.code === 0) continue;
-    console.log(`row ${row.row} (external id ${row.externalId}): ${grpc.status[row.code]}: ${row.message}`);
-    for (const field of row.fieldErrors) console.log(`  field ${field.field}: ${field.description}`);
+    console.log(`row ${row.row} (external id ${row.externalId}): `
+      + `${grpc.status[row.code]}: ${row.message}`);
+    for (const field of row.fieldErrors) {
+      console.log(`  field ${field.field}: ${field.description}`);
+    }
   }
   console.log(`imported: ${report.rowsReceived} received, ${report.rowsStored} stored, `
     + `${report.rowsRejected} rejected in ${report.batchesReceived} batches`);
@@ -129,14 +135,18 @@ async function summary() {
   const s = await call(stub, 'getStudySummary', { org: org(), year: Number(required('year')) });
   console.log(`summary ${s.org} ${s.year}: ${s.totalSessions} sessions, ${s.totalMinutes} minutes, `
     + `${s.attendances} attendances, head attended ${s.headAttendedSessions}`);
-  for (const kind of s.byKind) console.log(`  ${kind.kind}: ${kind.sessions} sessions, ${kind.minutes} minutes`);
+  for (const kind of s.byKind) {
+    console.log(`  ${kind.kind}: ${kind.sessions} sessions, ${kind.minutes} minutes`);
+  }
 }
 
 // --- list: every page until nextPageToken is empty.
 
 async function list() {
   const stub = client(api.fazhi.study.v1.StudyService, 'study');
-  const request = { parent: org(), year: Number(flags.year ?? 0), pageSize: Number(flags.page_size ?? 50) };
+  const request = {
+    parent: org(), year: Number(flags.year ?? 0), pageSize: Number(flags.page_size ?? 50),
+  };
   let pages = 0;
   let sessions = 0;
   do {
@@ -159,10 +169,13 @@ async function list() {
 
 async function compose() {
   const stub = client(api.fazhi.gateway.v1.AnnualReportService, 'gateway');
-  const report = await call(stub, 'composeReport', { org: org(), year: Number(required('year')), formats: ['docx'] });
+  const report = await call(stub, 'composeReport',
+    { org: org(), year: Number(required('year')), formats: ['docx'] });
   const [docx] = report.renderings;
   const sha256 = createHash('sha256').update(docx.content).digest('hex');
-  if (sha256 !== docx.sha256) throw new Error(`the DOCX's SHA-256 is ${sha256}, the gateway said ${docx.sha256}`);
+  if (sha256 !== docx.sha256) {
+    throw new Error(`the DOCX's SHA-256 is ${sha256}, the gateway said ${docx.sha256}`);
+  }
   writeFileSync(required('out'), docx.content);
   console.log(`report ${report.report}: ${report.title}`);
   console.log(`saved ${flags.out}: ${docx.content.length} bytes, sha256 ${sha256}`);
@@ -175,11 +188,14 @@ function printError(error) {
   console.log(`error: ${grpc.status[error.code]}: ${error.details}`);
   const [bytes] = error.metadata?.get('grpc-status-details-bin') ?? [];
   if (!bytes) return;
+  // protobufjs's own google.protobuf.Any keeps its proto field names.
   const status = definitions['google.rpc.Status'].deserialize(bytes);
   for (const detail of status.details) {
-    if (detail.typeUrl !== 'type.googleapis.com/google.rpc.BadRequest') continue;
+    if (detail.type_url !== 'type.googleapis.com/google.rpc.BadRequest') continue;
     const badRequest = definitions['google.rpc.BadRequest'].deserialize(detail.value);
-    for (const v of badRequest.fieldViolations) console.log(`  violation ${v.field}: ${v.description}`);
+    for (const v of badRequest.fieldViolations) {
+      console.log(`  violation ${v.field}: ${v.description}`);
+    }
   }
 }
 

@@ -192,7 +192,8 @@ def build_node(work):
         run([ARGS.npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], "--prefix", work)
         with open(stamp, "w") as f:
             f.write(want + "\n")
-    shutil.copyfile(os.path.join(source, "fazhi_client.mjs"), os.path.join(work, "fazhi_client.mjs"))
+    shutil.copyfile(os.path.join(source, "fazhi_client.mjs"),
+                    os.path.join(work, "fazhi_client.mjs"))
     return [ARGS.node, os.path.join(work, "fazhi_client.mjs"), f"--protos={ROOT}/protos"]
 
 

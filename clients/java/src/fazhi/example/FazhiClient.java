@@ -293,7 +293,8 @@ public final class FazhiClient {
               .setYear(Integer.parseInt(required("year"))).addFormats("docx").build());
       Rendering docx = report.getRenderings(0);
       byte[] content = docx.getContent().toByteArray();
-      String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+      String sha256 =
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
       if (!sha256.equals(docx.getSha256())) {
         throw new IOException("the DOCX's SHA-256 is " + sha256 + ", the gateway said "
             + docx.getSha256());
