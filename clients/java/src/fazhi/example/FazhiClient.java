@@ -78,9 +78,8 @@ public final class FazhiClient {
       System.err.println("usage: FazhiClient import|summary|list|compose --flag=value...");
       System.exit(2);
     }
-    Map<String, String> flags = parseFlags(args);
-    FazhiClient client = new FazhiClient(flags);
     try {
+      FazhiClient client = new FazhiClient(parseFlags(args));
       switch (args[0]) {
         case "import" -> client.importSessions();
         case "summary" -> client.summary();
@@ -94,6 +93,9 @@ public final class FazhiClient {
     } catch (StatusRuntimeException e) {
       printError(e);
       System.exit(1);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
     }
   }
 
