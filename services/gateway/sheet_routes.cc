@@ -1,0 +1,187 @@
+#include "services/gateway/sheet_routes.h"
+
+#include <grpcpp/client_context.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "fazhi/gateway/v1/gateway.grpc.pb.h"
+#include "services/common/proto_dates.h"
+#include "services/common/resource.h"
+#include "services/common/rpc.h"
+#include "services/gateway/http_auth.h"
+#include "services/gateway/workbooks.h"
+#include "services/kernel/dates.h"
+#include "services/sheets/import_sheets.h"
+
+namespace fazhi::gateway {
+namespace {
+
+using Stub = fazhi::gateway::v1::AnnualReportService::Stub;
+
+constexpr char kXlsxType[] =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+// A dashboard over many organizations takes longest; the backends' own
+// deadlines apply inside.
+constexpr auto kCallDeadline = std::chrono::seconds(60);
+
+struct Context {
+  const Server& server;
+  const auth::Authenticator& authenticator;
+  auth::AuditLog& audit;
+  auth::AccessRules rules;
+};
+
+void SendError(const absl::Status& status, httplib::Response& response) {
+  response.status = HttpStatusOf(status.code());
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    response.set_header("WWW-Authenticate", "Bearer");
+  }
+  response.set_content(std::string(status.message()) + "\n", "text/plain; charset=utf-8");
+}
+
+void SendWorkbook(const absl::StatusOr<std::string>& bytes, const std::string& filename,
+                  httplib::Response& response) {
+  if (!bytes.ok()) return SendError(bytes.status(), response);
+  response.set_header("Content-Disposition",
+                      absl::StrCat("attachment; filename=\"", filename, "\""));
+  response.set_content(*bytes, kXlsxType);
+}
+
+// ?as_of=YYYY-MM-DD into `date`; absent leaves it unset.
+absl::Status ReadAsOf(const httplib::Request& request, google::type::Date& date) {
+  if (!request.has_param("as_of")) return absl::OkStatus();
+  absl::CivilDay day;
+  if (!kernel::ParseDate(request.get_param_value("as_of"), &day)) {
+    return absl::InvalidArgumentError("as_of: not a date (YYYY-MM-DD)");
+  }
+  date = ToDate(day);
+  return absl::OkStatus();
+}
+
+// Authenticates and checks `method`'s rule on `org`, then calls `rpc` with
+// the caller's header through the in-process channel.
+template <typename Request, typename Response>
+absl::StatusOr<Response> Call(const Context& c, const std::string& method, const std::string& org,
+                              const httplib::Request& http_request, const std::string& request_id,
+                              grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+                              const Request& request) {
+  auto rule = c.rules.find(method);
+  if (rule == c.rules.end()) {
+    return absl::PermissionDeniedError(absl::StrCat("no access rule for ", method));
+  }
+  absl::StatusOr<auth::Principal> who = AuthorizeHttp(
+      http_request, c.authenticator, c.audit, rule->second.permission, org, request_id);
+  if (!who.ok()) return who.status();
+  std::shared_ptr<grpc::Channel> channel = c.server.InProcessChannel();
+  if (channel == nullptr) return absl::UnavailableError("the gateway is starting");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  context.AddMetadata(kRequestIdHeader, request_id);
+  context.AddMetadata(auth::kAuthorizationHeader, http_request.get_header_value("Authorization"));
+  Response response;
+  const grpc::Status status =
+      ((*fazhi::gateway::v1::AnnualReportService::NewStub(channel)).*rpc)(&context, request,
+                                                                         &response);
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        status.error_message());
+  }
+  return response;
+}
+
+std::string StartResponse(httplib::Response& response) {
+  std::string request_id = NewRequestId();
+  response.set_header("X-Request-Id", request_id);
+  SetPrivateResponseHeaders(response);
+  return request_id;
+}
+
+// The templates, made once: they hold no data.
+const std::map<std::string, std::string>& Templates() {
+  static const auto* const kTemplates = [] {
+    auto* templates = new std::map<std::string, std::string>;
+    for (const sheets::ImportSheet& sheet : sheets::ImportSheets()) {
+      (*templates)[sheet.kind + ".csv"] = sheets::TemplateCsv(sheet);
+      absl::StatusOr<std::string> xlsx = sheets::TemplateXlsx(sheet);
+      if (xlsx.ok()) (*templates)[sheet.kind + ".xlsx"] = *std::move(xlsx);
+    }
+    return templates;
+  }();
+  return *kTemplates;
+}
+
+}  // namespace
+
+void AddSheetRoutes(HttpServer& http, const Server& server,
+                    const auth::Authenticator& authenticator, auth::AuditLog& audit,
+                    const auth::AccessRules& rules) {
+  auto c = std::make_shared<const Context>(Context{server, authenticator, audit, rules});
+
+  http.routes().Get(R"(/orgs/([a-z0-9-]+)/dashboard/(\d{4})\.xlsx)",
+                    [c](const httplib::Request& http_request, httplib::Response& response) {
+                      const std::string request_id = StartResponse(response);
+                      const std::string org = http_request.matches[1];
+                      v1::GetDashboardRequest request;
+                      request.set_supervisor(OrgName(org));
+                      int year = 0;
+                      absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
+                      request.set_year(year);
+                      if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of());
+                          !s.ok()) {
+                        return SendError(s, response);
+                      }
+                      absl::StatusOr<v1::Dashboard> dashboard =
+                          Call(*c, "GetDashboard", org, http_request, request_id,
+                               &Stub::GetDashboard, request);
+                      if (!dashboard.ok()) return SendError(dashboard.status(), response);
+                      SendWorkbook(DashboardWorkbook(*dashboard),
+                                   absl::StrCat(org, "-", year, "-dashboard.xlsx"), response);
+                    });
+
+  http.routes().Get(R"(/orgs/([a-z0-9-]+)/reports/(\d{4})/facts\.xlsx)",
+                    [c](const httplib::Request& http_request, httplib::Response& response) {
+                      const std::string request_id = StartResponse(response);
+                      const std::string org = http_request.matches[1];
+                      v1::GetFactsRequest request;
+                      request.set_org(OrgName(org));
+                      int year = 0;
+                      absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
+                      request.set_year(year);
+                      request.set_allow_partial(http_request.has_param("partial"));
+                      if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of());
+                          !s.ok()) {
+                        return SendError(s, response);
+                      }
+                      absl::StatusOr<v1::FactCatalogue> facts = Call(
+                          *c, "GetFacts", org, http_request, request_id, &Stub::GetFacts, request);
+                      if (!facts.ok()) return SendError(facts.status(), response);
+                      SendWorkbook(FactsWorkbook(*facts),
+                                   absl::StrCat(org, "-", year, "-facts.xlsx"), response);
+                    });
+
+  http.routes().Get(
+      R"(/templates/([a-z]+\.(?:csv|xlsx)))",
+      [](const httplib::Request& http_request, httplib::Response& response) {
+        const std::string name = http_request.matches[1];
+        auto it = Templates().find(name);
+        response.set_header("X-Content-Type-Options", "nosniff");
+        if (it == Templates().end()) {
+          response.status = 404;
+          response.set_content("no such template\n", "text/plain; charset=utf-8");
+          return;
+        }
+        response.set_header("Content-Disposition",
+                            absl::StrCat("attachment; filename=\"", name, "\""));
+        response.set_content(it->second, name.ends_with(".csv") ? "text/csv; charset=utf-8"
+                                                                : kXlsxType);
+      });
+}
+
+}  // namespace fazhi::gateway
