@@ -47,6 +47,8 @@ struct XmlHandler {
 class Package {
  public:
   static absl::StatusOr<std::unique_ptr<Package>> Open(absl::string_view bytes) {
+    // libzip takes no bytes at all for an empty archive.
+    if (bytes.empty()) return absl::InvalidArgumentError("not an XLSX file (the file is empty)");
     if (absl::StartsWith(bytes, "\xD0\xCF\x11\xE0")) {
       return absl::InvalidArgumentError(
           "an Excel 97-2003 workbook (.xls), not XLSX: save it as \"Excel Workbook (*.xlsx)\" or "
