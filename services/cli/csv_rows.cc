@@ -26,8 +26,8 @@ void OnRow(int, void* table) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> CsvToJsonRecords(absl::string_view content,
-                                                          const google::protobuf::Descriptor& type) {
+absl::StatusOr<std::vector<std::string>> CsvToJsonRecords(
+    absl::string_view content, const google::protobuf::Descriptor& type) {
   // A UTF-8 byte-order mark (spreadsheet exports) is not part of the header.
   absl::ConsumePrefix(&content, "\xEF\xBB\xBF");
   csv_parser parser;

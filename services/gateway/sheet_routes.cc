@@ -24,8 +24,7 @@ namespace {
 
 using Stub = fazhi::gateway::v1::AnnualReportService::Stub;
 
-constexpr char kXlsxType[] =
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+constexpr char kXlsxType[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 // A dashboard over many organizations takes longest; the backends' own
 // deadlines apply inside.
 constexpr auto kCallDeadline = std::chrono::seconds(60);
@@ -76,8 +75,8 @@ absl::StatusOr<Response> Call(const Context& c, const std::string& method, const
   if (rule == c.rules.end()) {
     return absl::PermissionDeniedError(absl::StrCat("no access rule for ", method));
   }
-  absl::StatusOr<auth::Principal> who = AuthorizeHttp(
-      http_request, c.authenticator, c.audit, rule->second.permission, org, request_id);
+  absl::StatusOr<auth::Principal> who = AuthorizeHttp(http_request, c.authenticator, c.audit,
+                                                      rule->second.permission, org, request_id);
   if (!who.ok()) return who.status();
   std::shared_ptr<grpc::Channel> channel = c.server.InProcessChannel();
   if (channel == nullptr) return absl::UnavailableError("the gateway is starting");
@@ -86,12 +85,10 @@ absl::StatusOr<Response> Call(const Context& c, const std::string& method, const
   context.AddMetadata(kRequestIdHeader, request_id);
   context.AddMetadata(auth::kAuthorizationHeader, http_request.get_header_value("Authorization"));
   Response response;
-  const grpc::Status status =
-      ((*fazhi::gateway::v1::AnnualReportService::NewStub(channel)).*rpc)(&context, request,
-                                                                         &response);
+  const grpc::Status status = ((*fazhi::gateway::v1::AnnualReportService::NewStub(channel)).*rpc)(
+      &context, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return response;
 }
@@ -124,64 +121,60 @@ void AddSheetRoutes(HttpServer& http, const Server& server,
                     const auth::AccessRules& rules) {
   auto c = std::make_shared<const Context>(Context{server, authenticator, audit, rules});
 
-  http.routes().Get(R"(/orgs/([a-z0-9-]+)/dashboard/(\d{4})\.xlsx)",
-                    [c](const httplib::Request& http_request, httplib::Response& response) {
-                      const std::string request_id = StartResponse(response);
-                      const std::string org = http_request.matches[1];
-                      v1::GetDashboardRequest request;
-                      request.set_supervisor(OrgName(org));
-                      int year = 0;
-                      absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
-                      request.set_year(year);
-                      if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of());
-                          !s.ok()) {
-                        return SendError(s, response);
-                      }
-                      absl::StatusOr<v1::Dashboard> dashboard =
-                          Call(*c, "GetDashboard", org, http_request, request_id,
-                               &Stub::GetDashboard, request);
-                      if (!dashboard.ok()) return SendError(dashboard.status(), response);
-                      SendWorkbook(DashboardWorkbook(*dashboard),
-                                   absl::StrCat(org, "-", year, "-dashboard.xlsx"), response);
-                    });
-
-  http.routes().Get(R"(/orgs/([a-z0-9-]+)/reports/(\d{4})/facts\.xlsx)",
-                    [c](const httplib::Request& http_request, httplib::Response& response) {
-                      const std::string request_id = StartResponse(response);
-                      const std::string org = http_request.matches[1];
-                      v1::GetFactsRequest request;
-                      request.set_org(OrgName(org));
-                      int year = 0;
-                      absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
-                      request.set_year(year);
-                      request.set_allow_partial(http_request.has_param("partial"));
-                      if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of());
-                          !s.ok()) {
-                        return SendError(s, response);
-                      }
-                      absl::StatusOr<v1::FactCatalogue> facts = Call(
-                          *c, "GetFacts", org, http_request, request_id, &Stub::GetFacts, request);
-                      if (!facts.ok()) return SendError(facts.status(), response);
-                      SendWorkbook(FactsWorkbook(*facts),
-                                   absl::StrCat(org, "-", year, "-facts.xlsx"), response);
-                    });
+  http.routes().Get(
+      R"(/orgs/([a-z0-9-]+)/dashboard/(\d{4})\.xlsx)",
+      [c](const httplib::Request& http_request, httplib::Response& response) {
+        const std::string request_id = StartResponse(response);
+        const std::string org = http_request.matches[1];
+        v1::GetDashboardRequest request;
+        request.set_supervisor(OrgName(org));
+        int year = 0;
+        absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
+        request.set_year(year);
+        if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of()); !s.ok()) {
+          return SendError(s, response);
+        }
+        absl::StatusOr<v1::Dashboard> dashboard =
+            Call(*c, "GetDashboard", org, http_request, request_id, &Stub::GetDashboard, request);
+        if (!dashboard.ok()) return SendError(dashboard.status(), response);
+        SendWorkbook(DashboardWorkbook(*dashboard), absl::StrCat(org, "-", year, "-dashboard.xlsx"),
+                     response);
+      });
 
   http.routes().Get(
-      R"(/templates/([a-z]+\.(?:csv|xlsx)))",
-      [](const httplib::Request& http_request, httplib::Response& response) {
-        const std::string name = http_request.matches[1];
-        auto it = Templates().find(name);
-        response.set_header("X-Content-Type-Options", "nosniff");
-        if (it == Templates().end()) {
-          response.status = 404;
-          response.set_content("no such template\n", "text/plain; charset=utf-8");
-          return;
+      R"(/orgs/([a-z0-9-]+)/reports/(\d{4})/facts\.xlsx)",
+      [c](const httplib::Request& http_request, httplib::Response& response) {
+        const std::string request_id = StartResponse(response);
+        const std::string org = http_request.matches[1];
+        v1::GetFactsRequest request;
+        request.set_org(OrgName(org));
+        int year = 0;
+        absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
+        request.set_year(year);
+        request.set_allow_partial(http_request.has_param("partial"));
+        if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of()); !s.ok()) {
+          return SendError(s, response);
         }
-        response.set_header("Content-Disposition",
-                            absl::StrCat("attachment; filename=\"", name, "\""));
-        response.set_content(it->second, name.ends_with(".csv") ? "text/csv; charset=utf-8"
-                                                                : kXlsxType);
+        absl::StatusOr<v1::FactCatalogue> facts =
+            Call(*c, "GetFacts", org, http_request, request_id, &Stub::GetFacts, request);
+        if (!facts.ok()) return SendError(facts.status(), response);
+        SendWorkbook(FactsWorkbook(*facts), absl::StrCat(org, "-", year, "-facts.xlsx"), response);
       });
+
+  http.routes().Get(R"(/templates/([a-z]+\.(?:csv|xlsx)))", [](const httplib::Request& http_request,
+                                                               httplib::Response& response) {
+    const std::string name = http_request.matches[1];
+    auto it = Templates().find(name);
+    response.set_header("X-Content-Type-Options", "nosniff");
+    if (it == Templates().end()) {
+      response.status = 404;
+      response.set_content("no such template\n", "text/plain; charset=utf-8");
+      return;
+    }
+    response.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", name, "\""));
+    response.set_content(it->second,
+                         name.ends_with(".csv") ? "text/csv; charset=utf-8" : kXlsxType);
+  });
 }
 
 }  // namespace fazhi::gateway

@@ -85,9 +85,9 @@ std::vector<sheets::Sheet> DashboardSheets(const v1::Dashboard& dashboard) {
       cells.emplace_back(std::in_place_type<double>,
                          q < r.sessions_by_quarter_size() ? r.sessions_by_quarter(q) : 0);
     }
-    for (int32_t n : {r.leadership_quarters_covered(), r.leadership_quarters_due(), r.powers(),
-                      r.powers_understaffed(), r.certificates_lapsed(),
-                      r.domains_without_legal_reviewer()}) {
+    for (int32_t n :
+         {r.leadership_quarters_covered(), r.leadership_quarters_due(), r.powers(),
+          r.powers_understaffed(), r.certificates_lapsed(), r.domains_without_legal_reviewer()}) {
       cells.emplace_back(std::in_place_type<double>, n);
     }
     cells.push_back(absl::StrJoin(r.facts_missing(), "；"));
@@ -133,18 +133,11 @@ std::vector<sheets::Sheet> FactsSheets(const v1::FactCatalogue& catalogue) {
                       1};
   for (const v1::Fact& f : catalogue.facts()) {
     const bool previous = f.has_previous() && f.previous_on_record();
-    facts.rows.push_back({f.name(),
-                          f.description(),
-                          f.text(),
-                          f.is_number() ? Cell(f.number()) : Cell(),
-                          f.unit(),
-                          previous ? Cell(f.previous_number()) : Cell(),
-                          f.source().service(),
-                          f.source().method(),
-                          f.source().resource(),
-                          double(f.records_size()),
-                          absl::StrJoin(f.used_in(), "；"),
-                          absl::StrJoin(f.records(), "；")});
+    facts.rows.push_back({f.name(), f.description(), f.text(),
+                          f.is_number() ? Cell(f.number()) : Cell(), f.unit(),
+                          previous ? Cell(f.previous_number()) : Cell(), f.source().service(),
+                          f.source().method(), f.source().resource(), double(f.records_size()),
+                          absl::StrJoin(f.used_in(), "；"), absl::StrJoin(f.records(), "；")});
   }
   return {facts};
 }

@@ -158,8 +158,8 @@ std::string FieldPathOfHeader(const Descriptor& type, absl::string_view header) 
     const size_t at = header.rfind(open);
     if (at == absl::string_view::npos) continue;
     const size_t start = at + strlen(open);
-    return std::string(absl::StripAsciiWhitespace(
-        header.substr(start, header.size() - strlen(close) - start)));
+    return std::string(
+        absl::StripAsciiWhitespace(header.substr(start, header.size() - strlen(close) - start)));
   }
   return std::string(header);
 }

@@ -152,7 +152,7 @@ std::string ResolveTarget(absl::string_view target) {
 struct Workbook {
   bool date1904 = false;
   std::vector<std::pair<std::string, std::string>> sheets;  // name, relationship id
-  std::map<std::string, std::string> targets;                // relationship id → part
+  std::map<std::string, std::string> targets;               // relationship id → part
   std::string shared_strings = "xl/sharedStrings.xml", styles = "xl/styles.xml";
 };
 
@@ -381,8 +381,8 @@ struct SheetReader {
     if (type == "b") return value == "1" ? "TRUE" : value == "0" ? "FALSE" : value;
     if (type == "n" || type.empty()) {
       double serial;
-      const bool date = style >= 0 && static_cast<size_t>(style) < date_styles.size() &&
-                        date_styles[style];
+      const bool date =
+          style >= 0 && static_cast<size_t>(style) < date_styles.size() && date_styles[style];
       if (date && absl::SimpleAtod(value, &serial) && serial >= 1 && serial < 2958466) {
         return SerialDate(serial, date1904);
       }
@@ -420,9 +420,9 @@ absl::StatusOr<Table> ReadXlsxSheet(absl::string_view bytes, absl::string_view s
     break;
   }
   if (path.empty()) {
-    return absl::InvalidArgumentError(sheet.empty() ? std::string("the workbook has no sheet")
-                                                    : absl::StrCat("no sheet named \"", sheet,
-                                                                   "\" in the workbook"));
+    return absl::InvalidArgumentError(
+        sheet.empty() ? std::string("the workbook has no sheet")
+                      : absl::StrCat("no sheet named \"", sheet, "\" in the workbook"));
   }
   absl::StatusOr<std::vector<std::string>> shared =
       ReadSharedStrings(**package, book->shared_strings);

@@ -75,9 +75,9 @@ absl::Status WriteSheet(lxw_workbook* workbook, const Formats& formats, const Sh
   lxw_row_t row = 0;
   if (!sheet.title.empty()) {
     if (last_column > 0) {
-      absl::Status merged = Check(
-          worksheet_merge_range(ws, 0, 0, 0, last_column, sheet.title.c_str(), formats.title),
-          "title");
+      absl::Status merged =
+          Check(worksheet_merge_range(ws, 0, 0, 0, last_column, sheet.title.c_str(), formats.title),
+                "title");
       if (!merged.ok()) return merged;
     } else {
       worksheet_write_string(ws, 0, 0, sheet.title.c_str(), formats.title);
@@ -136,7 +136,8 @@ absl::StatusOr<std::string> WriteWorkbook(const std::vector<Sheet>& sheets,
   if (!written.ok()) return written;
   if (!closed.ok()) return closed;
   std::ifstream in(file.path(), std::ios::binary);
-  if (!in.is_open()) return absl::InternalError(absl::StrCat("xlsx: cannot read back ", file.path()));
+  if (!in.is_open())
+    return absl::InternalError(absl::StrCat("xlsx: cannot read back ", file.path()));
   std::stringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();

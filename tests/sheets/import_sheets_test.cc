@@ -40,8 +40,7 @@ TEST(ImportSheetsTest, XlsxTemplateReadsAsTheCsvTemplate) {
   for (const ImportSheet& sheet : ImportSheets()) {
     const std::string csv = TemplateCsv(sheet);
     ASSERT_THAT(csv, StartsWith("\xEF\xBB\xBF"));
-    std::vector<std::string> lines =
-        absl::StrSplit(csv.substr(3), "\r\n", absl::SkipEmpty());
+    std::vector<std::string> lines = absl::StrSplit(csv.substr(3), "\r\n", absl::SkipEmpty());
     ASSERT_EQ(lines.size(), 2u) << sheet.kind;
     absl::StatusOr<std::string> xlsx = TemplateXlsx(sheet);
     ASSERT_TRUE(xlsx.ok()) << xlsx.status();

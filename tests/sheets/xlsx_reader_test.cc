@@ -23,7 +23,8 @@ constexpr char kStyles[] =
 
 constexpr char kShared[] =
     "<si><t>日期</t></si>"
-    "<si><r><t>标</t></r><r><rPr><b/></rPr><t>题</t></r><rPh sb=\"0\" eb=\"1\"><t>ダイ</t></rPh></si>"
+    "<si><r><t>标</t></r><r><rPr><b/></rPr><t>题</t></r><rPh sb=\"0\" "
+    "eb=\"1\"><t>ダイ</t></rPh></si>"
     "<si><t xml:space=\"preserve\"> 两端空格 </t></si>";
 
 TEST(XlsxReaderTest, SharedAndInlineStringsNumbersDatesGapsAndEmptyCells) {
@@ -59,9 +60,8 @@ TEST(XlsxReaderTest, SerialDatesInBothDateSystems) {
   EXPECT_EQ(SerialDate(0, true), "1904-01-01");
   EXPECT_EQ(SerialDate(43897, true), "2024-03-08");
 
-  const std::string bytes =
-      Workbook("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>43897</v></c></row>", "", kStyles,
-               "<workbookPr date1904=\"1\"/>");
+  const std::string bytes = Workbook("<row r=\"1\"><c r=\"A1\" s=\"1\"><v>43897</v></c></row>", "",
+                                     kStyles, "<workbookPr date1904=\"1\"/>");
   absl::StatusOr<Table> table = ReadXlsxSheet(bytes);
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_THAT((*table)[0], ElementsAre("2024-03-08"));

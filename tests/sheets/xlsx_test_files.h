@@ -44,25 +44,34 @@ inline std::string Workbook(const std::string& sheet_data, const std::string& sh
   const std::string ns = std::string(" xmlns=\"") + kMain + "\"";
   const std::string rel_ns =
       " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
-  const std::string rel_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+  const std::string rel_type =
+      "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
   std::map<std::string, std::string> parts = {
       {"[Content_Types].xml",
        "<?xml version=\"1.0\"?><Types "
        "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"},
-      {"xl/workbook.xml", "<?xml version=\"1.0\"?><workbook" + ns + rel_ns + ">" + workbook_pr +
-                              "<sheets><sheet name=\"数据\" sheetId=\"1\" r:id=\"rId1\"/>"
-                              "<sheet name=\"说明\" sheetId=\"2\" r:id=\"rId9\"/></sheets></workbook>"},
+      {"xl/workbook.xml",
+       "<?xml version=\"1.0\"?><workbook" + ns + rel_ns + ">" + workbook_pr +
+           "<sheets><sheet name=\"数据\" sheetId=\"1\" r:id=\"rId1\"/>"
+           "<sheet name=\"说明\" sheetId=\"2\" r:id=\"rId9\"/></sheets></workbook>"},
       {"xl/_rels/workbook.xml.rels",
        "<?xml version=\"1.0\"?><Relationships "
        "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-       "<Relationship Id=\"rId1\" Type=\"" + rel_type + "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
-       "<Relationship Id=\"rId9\" Type=\"" + rel_type + "worksheet\" Target=\"/xl/worksheets/notes.xml\"/>"
-       "<Relationship Id=\"rId2\" Type=\"" + rel_type + "sharedStrings\" Target=\"sharedStrings.xml\"/>"
-       "<Relationship Id=\"rId3\" Type=\"" + rel_type + "styles\" Target=\"styles.xml\"/>"
-       "</Relationships>"},
-      {"xl/worksheets/sheet1.xml",
-       "<?xml version=\"1.0\"?><worksheet" + ns + "><sheetData>" + sheet_data +
-           "</sheetData></worksheet>"},
+       "<Relationship Id=\"rId1\" Type=\"" +
+           rel_type +
+           "worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+           "<Relationship Id=\"rId9\" Type=\"" +
+           rel_type +
+           "worksheet\" Target=\"/xl/worksheets/notes.xml\"/>"
+           "<Relationship Id=\"rId2\" Type=\"" +
+           rel_type +
+           "sharedStrings\" Target=\"sharedStrings.xml\"/>"
+           "<Relationship Id=\"rId3\" Type=\"" +
+           rel_type +
+           "styles\" Target=\"styles.xml\"/>"
+           "</Relationships>"},
+      {"xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?><worksheet" + ns + "><sheetData>" +
+                                       sheet_data + "</sheetData></worksheet>"},
       {"xl/worksheets/notes.xml", "<?xml version=\"1.0\"?><worksheet" + ns +
                                       "><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is>"
                                       "<t>说明</t></is></c></row></sheetData></worksheet>"},
