@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -114,52 +115,54 @@ const std::map<std::string, std::string>& Templates() {
   return *kTemplates;
 }
 
+// GET `pattern` (the organization and the year captured): `method` with
+// the request `fill` completes (?as_of too), its answer as the workbook
+// `make` writes, saved as "{org}-{year}{suffix}".
+template <typename Request, typename Response>
+void AddWorkbookRoute(
+    HttpServer& http, std::shared_ptr<const Context> c, const std::string& pattern,
+    const std::string& method,
+    grpc::Status (Stub::*rpc)(grpc::ClientContext*, const Request&, Response*),
+    std::function<void(const std::string&, const httplib::Request&, Request&)> fill,
+    std::function<absl::StatusOr<std::string>(const Response&)> make, const std::string& suffix) {
+  http.routes().Get(pattern, [=](const httplib::Request& http_request,
+                                 httplib::Response& response) {
+    const std::string request_id = StartResponse(response);
+    const std::string org = http_request.matches[1];
+    int year = 0;
+    absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
+    Request request;
+    request.set_year(year);
+    fill(org, http_request, request);
+    if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of()); !s.ok()) {
+      return SendError(s, response);
+    }
+    absl::StatusOr<Response> answer = Call(*c, method, org, http_request, request_id, rpc, request);
+    if (!answer.ok()) return SendError(answer.status(), response);
+    SendWorkbook(make(*answer), absl::StrCat(org, "-", year, suffix), response);
+  });
+}
+
 }  // namespace
 
 void AddSheetRoutes(HttpServer& http, const Server& server,
                     const auth::Authenticator& authenticator, auth::AuditLog& audit,
                     const auth::AccessRules& rules) {
   auto c = std::make_shared<const Context>(Context{server, authenticator, audit, rules});
-
-  http.routes().Get(
-      R"(/orgs/([a-z0-9-]+)/dashboard/(\d{4})\.xlsx)",
-      [c](const httplib::Request& http_request, httplib::Response& response) {
-        const std::string request_id = StartResponse(response);
-        const std::string org = http_request.matches[1];
-        v1::GetDashboardRequest request;
+  AddWorkbookRoute<v1::GetDashboardRequest, v1::Dashboard>(
+      http, c, R"(/orgs/([a-z0-9-]+)/dashboard/(\d{4})\.xlsx)", "GetDashboard", &Stub::GetDashboard,
+      [](const std::string& org, const httplib::Request&, v1::GetDashboardRequest& request) {
         request.set_supervisor(OrgName(org));
-        int year = 0;
-        absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
-        request.set_year(year);
-        if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of()); !s.ok()) {
-          return SendError(s, response);
-        }
-        absl::StatusOr<v1::Dashboard> dashboard =
-            Call(*c, "GetDashboard", org, http_request, request_id, &Stub::GetDashboard, request);
-        if (!dashboard.ok()) return SendError(dashboard.status(), response);
-        SendWorkbook(DashboardWorkbook(*dashboard), absl::StrCat(org, "-", year, "-dashboard.xlsx"),
-                     response);
-      });
-
-  http.routes().Get(
-      R"(/orgs/([a-z0-9-]+)/reports/(\d{4})/facts\.xlsx)",
-      [c](const httplib::Request& http_request, httplib::Response& response) {
-        const std::string request_id = StartResponse(response);
-        const std::string org = http_request.matches[1];
-        v1::GetFactsRequest request;
+      },
+      DashboardWorkbook, "-dashboard.xlsx");
+  AddWorkbookRoute<v1::GetFactsRequest, v1::FactCatalogue>(
+      http, c, R"(/orgs/([a-z0-9-]+)/reports/(\d{4})/facts\.xlsx)", "GetFacts", &Stub::GetFacts,
+      [](const std::string& org, const httplib::Request& http_request,
+         v1::GetFactsRequest& request) {
         request.set_org(OrgName(org));
-        int year = 0;
-        absl::SimpleAtoi(std::string(http_request.matches[2]), &year);
-        request.set_year(year);
         request.set_allow_partial(http_request.has_param("partial"));
-        if (absl::Status s = ReadAsOf(http_request, *request.mutable_as_of()); !s.ok()) {
-          return SendError(s, response);
-        }
-        absl::StatusOr<v1::FactCatalogue> facts =
-            Call(*c, "GetFacts", org, http_request, request_id, &Stub::GetFacts, request);
-        if (!facts.ok()) return SendError(facts.status(), response);
-        SendWorkbook(FactsWorkbook(*facts), absl::StrCat(org, "-", year, "-facts.xlsx"), response);
-      });
+      },
+      FactsWorkbook, "-facts.xlsx");
 
   http.routes().Get(R"(/templates/([a-z]+\.(?:csv|xlsx)))", [](const httplib::Request& http_request,
                                                                httplib::Response& response) {
