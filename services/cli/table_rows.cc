@@ -51,7 +51,12 @@ absl::StatusOr<Json> CellValue(const FieldDescriptor& field, absl::string_view c
     case FieldDescriptor::CPPTYPE_ENUM: {
       int n;
       if (absl::SimpleAtoi(cell, &n)) return Json(n);
-      return Json(std::string(cell));  // checked when the JSON is parsed
+      // A Chinese name ("集中学习") or the value's name, checked when the
+      // JSON is parsed.
+      if (std::string value = sheets::EnumValueOfLabel(*field.enum_type(), cell); !value.empty()) {
+        return Json(value);
+      }
+      return Json(std::string(cell));
     }
     case FieldDescriptor::CPPTYPE_MESSAGE:
       if (field.message_type()->full_name() == "google.type.Date") {

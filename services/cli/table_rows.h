@@ -9,7 +9,7 @@
 // ("时长（分钟）（duration_minutes）"; sheets/import_sheets.h). Cells become
 // the record's JSON (then parsed like a JSON import):
 //   numbers and booleans (true/false, 1/0, 是/否) as such; enums by value
-//   name ("STUDY_KIND_ALL_STAFF") or number; dates as YYYY-MM-DD (or
+//   name ("STUDY_KIND_ALL_STAFF"), Chinese name ("集中学习") or number; dates as YYYY-MM-DD (or
 //   YYYY/MM/DD); lists split on ";", "；" or "、"; a dotted header
 //   ("certificate.number") fills a nested message.
 // Empty cells are left out, and a row of empty cells is no record.

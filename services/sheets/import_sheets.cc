@@ -27,7 +27,7 @@ std::vector<ImportSheet> MakeSheets() {
        fazhi::study::v1::Session::descriptor(),
        {{"external_id", "编号", "XF-2024-001", 14},
         {"date", "日期", "2024-03-08", 12},
-        {"kind", "类型", "STUDY_KIND_LEADERSHIP_GROUP", 30},
+        {"kind", "类型", "党组（中心组）学法", 20},
         {"title", "主题", "党组会议学法：行政复议法", 30},
         {"laws", "所学法律", "行政复议法；行政处罚法", 24},
         {"duration_minutes", "时长（分钟）", "60", 10},
@@ -41,7 +41,7 @@ std::vector<ImportSheet> MakeSheets() {
        fazhi::study::v1::PublicityEvent::descriptor(),
        {{"external_id", "编号", "PF-2024-001", 14},
         {"date", "日期", "2024-12-04", 12},
-        {"kind", "类型", "PUBLICITY_KIND_CONSTITUTION_DAY", 32},
+        {"kind", "类型", "国家宪法日", 16},
         {"title", "活动名称", "国家宪法日集中宣传", 26},
         {"place", "地点", "尧山广场", 16},
         {"laws", "宣传的法律", "宪法", 20},
@@ -57,7 +57,7 @@ std::vector<ImportSheet> MakeSheets() {
        {{"code", "权力编码", "330217001000", 16},
         {"item_name", "事项名称", "对社会团体未按规定办理变更登记的处罚", 30},
         {"sub_item_name", "子项名称", "", 20},
-        {"type", "权力类型", "POWER_TYPE_PENALTY", 22},
+        {"type", "权力类型", "行政处罚", 12},
         {"domain", "执法领域", "社会组织", 14},
         {"setting_basis", "设定依据", "《社会团体登记管理条例》第二十九条", 30},
         {"implementing_basis", "实施依据", "", 24},
@@ -75,7 +75,7 @@ std::vector<ImportSheet> MakeSheets() {
         {"certificate.number", "执法证号", "HN-000123", 16},
         {"certificate.issued_date", "发证日期", "2023-01-01", 12},
         {"certificate.expiry_date", "有效期至", "2028-12-31", 12},
-        {"certificate.status", "证件状态", "CERTIFICATE_STATUS_VALID", 26},
+        {"certificate.status", "证件状态", "有效", 10},
         {"domains", "执法领域", "社会组织；殡葬", 18},
         {"legal_qualification", "法律职业资格", "否", 12},
         {"established", "在编在岗", "是", 10},
@@ -114,6 +114,57 @@ bool IsNumber(const FieldDescriptor* field) {
   }
 }
 
+// The Chinese names the import takes for enum values (as reports and the
+// CLI's own output name them).
+const std::vector<std::pair<std::string, std::string>>& EnumValueLabels() {
+  static const auto* const kLabels = new std::vector<std::pair<std::string, std::string>>{
+      {"STUDY_KIND_LEADERSHIP_GROUP", "党组（中心组）学法"},
+      {"STUDY_KIND_PRE_MEETING", "会前学法"},
+      {"STUDY_KIND_ALL_STAFF", "集中学习"},
+      {"STUDY_KIND_LECTURE", "专题法治讲座"},
+      {"STUDY_KIND_TRAINING", "业务培训"},
+      {"STUDY_KIND_CONSTITUTIONAL_OATH", "宪法宣誓"},
+      {"STUDY_KIND_LAW_EXAM", "学法考试"},
+      {"STUDY_KIND_DUTY_STATEMENT", "述法"},
+      {"STUDY_KIND_OTHER", "其他学法活动"},
+      {"PUBLICITY_KIND_CONSTITUTION_DAY", "国家宪法日"},
+      {"PUBLICITY_KIND_CONSTITUTION_WEEK", "宪法宣传周"},
+      {"PUBLICITY_KIND_CIVIL_CODE_MONTH", "民法典宣传月"},
+      {"PUBLICITY_KIND_SERVICE_SITE", "进机构宣传"},
+      {"PUBLICITY_KIND_PUBLIC_SPACE", "广场社区宣传"},
+      {"PUBLICITY_KIND_ONLINE", "网络宣传"},
+      {"PUBLICITY_KIND_OTHER", "其他宣传活动"},
+      {"POWER_TYPE_LICENSING", "行政许可"},
+      {"POWER_TYPE_PENALTY", "行政处罚"},
+      {"POWER_TYPE_COERCION", "行政强制"},
+      {"POWER_TYPE_LEVY", "行政征收"},
+      {"POWER_TYPE_PAYMENT", "行政给付"},
+      {"POWER_TYPE_INSPECTION", "行政检查"},
+      {"POWER_TYPE_CONFIRMATION", "行政确认"},
+      {"POWER_TYPE_REWARD", "行政奖励"},
+      {"POWER_TYPE_ADJUDICATION", "行政裁决"},
+      {"POWER_TYPE_OTHER", "其他行政权力"},
+      {"CERTIFICATE_STATUS_VALID", "有效"},
+      {"CERTIFICATE_STATUS_SUSPENDED", "暂扣"},
+      {"CERTIFICATE_STATUS_REVOKED", "吊销或注销"},
+  };
+  return *kLabels;
+}
+
+// What a column takes, for the template's 填写说明.
+std::string ColumnHint(const FieldDescriptor* field) {
+  if (field == nullptr) return "";
+  if (IsDate(field)) return "日期，如 2024-03-08（日期单元格或文本）";
+  if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+    return absl::StrCat("填其一：", absl::StrJoin(EnumLabels(*field->enum_type()), "、"),
+                        "（或英文值名）");
+  }
+  if (field->is_repeated()) return "可填多项，以“；”或“、”分隔";
+  if (field->cpp_type() == FieldDescriptor::CPPTYPE_BOOL) return "是 或 否";
+  if (IsNumber(field)) return "整数";
+  return "文本";
+}
+
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or newline.
 std::string CsvField(absl::string_view text) {
   if (text.find_first_of(",\"\r\n") == absl::string_view::npos) return std::string(text);
@@ -139,6 +190,25 @@ const ImportSheet* ImportSheetFor(const Descriptor& type) {
     if (sheet.type == &type) return &sheet;
   }
   return nullptr;
+}
+
+std::string EnumValueOfLabel(const google::protobuf::EnumDescriptor& type,
+                             absl::string_view label) {
+  label = absl::StripAsciiWhitespace(label);
+  for (const auto& [value, name] : EnumValueLabels()) {
+    if (name == label && type.FindValueByName(value) != nullptr) return value;
+  }
+  return "";
+}
+
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor& type) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < type.value_count(); ++i) {
+    for (const auto& [value, name] : EnumValueLabels()) {
+      if (value == type.value(i)->name()) labels.push_back(name);
+    }
+  }
+  return labels;
 }
 
 std::string HeaderOf(const ImportColumn& column) {
@@ -191,7 +261,16 @@ absl::StatusOr<std::string> TemplateXlsx(const ImportSheet& sheet) {
     }
     out.rows.front().push_back(cell);
   }
-  return WriteWorkbook({out}, absl::StrCat(sheet.title, "导入模板"));
+  Sheet hints{"填写说明",
+              absl::StrCat(sheet.title, "导入模板：第一个工作表的第一行是表头，每行一条记录"),
+              {{"列", 30}, {"填写", 60}, {"示例", 30}},
+              {},
+              0};
+  for (const ImportColumn& column : sheet.columns) {
+    hints.rows.push_back(
+        {HeaderOf(column), ColumnHint(FieldAt(*sheet.type, column.path)), column.sample});
+  }
+  return WriteWorkbook({out, hints}, absl::StrCat(sheet.title, "导入模板"));
 }
 
 }  // namespace fazhi::sheets

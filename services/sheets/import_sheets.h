@@ -36,6 +36,12 @@ const std::vector<ImportSheet>& ImportSheets();
 const ImportSheet* FindImportSheet(absl::string_view kind);
 const ImportSheet* ImportSheetFor(const google::protobuf::Descriptor& type);
 
+// The enum value a Chinese name stands for in an import cell ("集中学习" →
+// "STUDY_KIND_ALL_STAFF"), or "" when `label` names none of `type`'s.
+std::string EnumValueOfLabel(const google::protobuf::EnumDescriptor& type, absl::string_view label);
+// The Chinese names of `type`'s values, in the enum's order.
+std::vector<std::string> EnumLabels(const google::protobuf::EnumDescriptor& type);
+
 // "日期（date）": how a template heads the column.
 std::string HeaderOf(const ImportColumn& column);
 
@@ -45,7 +51,8 @@ std::string FieldPathOfHeader(const google::protobuf::Descriptor& type, absl::st
 
 // A template: the header row and the sample row. CSV in UTF-8 with a
 // byte-order mark (so Excel reads it as UTF-8); XLSX with the sample typed
-// (dates as dates, numbers as numbers) and text columns formatted as text.
+// (dates as dates, numbers as numbers), text columns formatted as text, and
+// a second sheet 填写说明 saying what each column takes.
 std::string TemplateCsv(const ImportSheet& sheet);
 absl::StatusOr<std::string> TemplateXlsx(const ImportSheet& sheet);
 

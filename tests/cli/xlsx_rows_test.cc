@@ -44,6 +44,13 @@ TEST(XlsxRowsTest, TemplatesImportAsTheirCsv) {
   EXPECT_THAT(officer.domains(), ::testing::ElementsAre("社会组织", "殡葬"));
   EXPECT_TRUE(officer.established());
   EXPECT_EQ(officer.max_load(), 30);
+  // The samples name enum values in Chinese.
+  const sheets::ImportSheet& sessions = *sheets::FindImportSheet("sessions");
+  records = XlsxRecords(*sheets::TemplateXlsx(sessions), *sessions.type);
+  fazhi::study::v1::Session session;
+  ASSERT_TRUE(ParseJsonRecord((*records)[0], 0, session).ok()) << (*records)[0];
+  EXPECT_EQ(session.kind(), fazhi::study::v1::STUDY_KIND_LEADERSHIP_GROUP);
+  EXPECT_EQ(session.date().day(), 8);
 }
 
 TEST(XlsxRowsTest, ABadRowGivesTheSameErrorAsCsv) {

@@ -26,6 +26,35 @@ TEST(ImportSheetsTest, HeadersNameFieldsInEitherLanguage) {
   EXPECT_EQ(FieldPathOfHeader(session, "不认识"), "不认识");
 }
 
+TEST(ImportSheetsTest, EnumValuesByTheirChineseNames) {
+  const auto& kind = *fazhi::study::v1::StudyKind_descriptor();
+  EXPECT_EQ(EnumValueOfLabel(kind, "集中学习"), "STUDY_KIND_ALL_STAFF");
+  EXPECT_EQ(EnumValueOfLabel(kind, " 党组（中心组）学法 "), "STUDY_KIND_LEADERSHIP_GROUP");
+  // Another enum's name is none of this one's.
+  EXPECT_EQ(EnumValueOfLabel(kind, "行政处罚"), "");
+  EXPECT_EQ(EnumValueOfLabel(*fazhi::duty::v1::PowerType_descriptor(), "行政处罚"),
+            "POWER_TYPE_PENALTY");
+  EXPECT_THAT(EnumLabels(*fazhi::duty::v1::CertificateStatus_descriptor()),
+              ElementsAre("有效", "暂扣", "吊销或注销"));
+}
+
+TEST(ImportSheetsTest, XlsxTemplateSaysWhatEachColumnTakes) {
+  absl::StatusOr<std::string> xlsx = TemplateXlsx(*FindImportSheet("officers"));
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  absl::StatusOr<Table> hints = ReadXlsxSheet(*xlsx, "填写说明");
+  ASSERT_TRUE(hints.ok()) << hints.status();
+  ASSERT_GE(hints->size(), 3u);
+  EXPECT_THAT((*hints)[1], ElementsAre("列", "填写", "示例"));
+  bool status_hint = false;
+  for (const auto& row : *hints) {
+    if (!row.empty() && row[0] == "证件状态（certificate.status）") {
+      EXPECT_EQ(row[1], "填其一：有效、暂扣、吊销或注销（或英文值名）");
+      status_hint = true;
+    }
+  }
+  EXPECT_TRUE(status_hint);
+}
+
 TEST(ImportSheetsTest, EveryKindHasATemplate) {
   for (const char* kind : {"sessions", "events", "powers", "officers"}) {
     EXPECT_NE(FindImportSheet(kind), nullptr) << kind;
