@@ -5,7 +5,6 @@
 
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -101,20 +100,6 @@ std::string StartResponse(httplib::Response& response) {
   return request_id;
 }
 
-// The templates, made once: they hold no data.
-const std::map<std::string, std::string>& Templates() {
-  static const auto* const kTemplates = [] {
-    auto* templates = new std::map<std::string, std::string>;
-    for (const sheets::ImportSheet& sheet : sheets::ImportSheets()) {
-      (*templates)[sheet.kind + ".csv"] = sheets::TemplateCsv(sheet);
-      absl::StatusOr<std::string> xlsx = sheets::TemplateXlsx(sheet);
-      if (xlsx.ok()) (*templates)[sheet.kind + ".xlsx"] = *std::move(xlsx);
-    }
-    return templates;
-  }();
-  return *kTemplates;
-}
-
 // GET `pattern` (the organization and the year captured): `method` with
 // the request `fill` completes (?as_of too), its answer as the workbook
 // `make` writes, saved as "{org}-{year}{suffix}".
@@ -164,19 +149,23 @@ void AddSheetRoutes(HttpServer& http, const Server& server,
       },
       FactsWorkbook, "-facts.xlsx");
 
-  http.routes().Get(R"(/templates/([a-z]+\.(?:csv|xlsx)))", [](const httplib::Request& http_request,
-                                                               httplib::Response& response) {
-    const std::string name = http_request.matches[1];
-    auto it = Templates().find(name);
+  // Made at each request (small, rarely asked for): a failure to write one, such
+  // as a full temporary directory, is not kept.
+  http.routes().Get(R"(/templates/([a-z]+)\.(csv|xlsx))", [](const httplib::Request& http_request,
+                                                             httplib::Response& response) {
+    const std::string kind = http_request.matches[1], format = http_request.matches[2];
     response.set_header("X-Content-Type-Options", "nosniff");
-    if (it == Templates().end()) {
-      response.status = 404;
-      response.set_content("no such template\n", "text/plain; charset=utf-8");
-      return;
+    const sheets::ImportSheet* sheet = sheets::FindImportSheet(kind);
+    if (sheet == nullptr) {
+      return SendError(absl::NotFoundError(absl::StrCat("no import template for ", kind)),
+                       response);
     }
-    response.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", name, "\""));
-    response.set_content(it->second,
-                         name.ends_with(".csv") ? "text/csv; charset=utf-8" : kXlsxType);
+    absl::StatusOr<std::string> bytes =
+        format == "csv" ? sheets::TemplateCsv(*sheet) : sheets::TemplateXlsx(*sheet);
+    if (!bytes.ok()) return SendError(bytes.status(), response);
+    response.set_header("Content-Disposition",
+                        absl::StrCat("attachment; filename=\"", kind, ".", format, "\""));
+    response.set_content(*bytes, format == "csv" ? "text/csv; charset=utf-8" : kXlsxType);
   });
 }
 
