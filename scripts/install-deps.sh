@@ -8,9 +8,9 @@
 #            build stage installs only this group)
 # test       the test suite on top of build: GoogleTest, PostgreSQL server
 #            with pg_auto_failover,
-#            LibreOffice, Python gRPC, the manifest check's kubectl and YAML,
-#            Chromium and Node.js for the web page's browser test, the JDK
-#            and Debian's Java gRPC jars for the client kit
+#            LibreOffice (Writer and Calc), Python gRPC, the manifest check's
+#            kubectl and YAML, Chromium and Node.js for the web page's browser
+#            test, the JDK and Debian's Java gRPC jars for the client kit
 # container  the container image test (scripts/container-test.sh): a daemonless
 #            builder, a Debian bootstrap for the base image, Python gRPC, PostgreSQL
 set -euo pipefail
@@ -31,6 +31,10 @@ build_packages=(
   libzip-dev
   # CSV import files (RFC 4180 parser)
   libcsv-dev
+  # XLSX downloads (dashboard, facts) and import templates: libxlsxwriter;
+  # XLSX import files read with libzip (above) and expat, a streaming XML
+  # parser (Debian 12 packages no XLSX reader)
+  libxlsxwriter-dev libexpat1-dev
   # SHA-256 of published report documents (OpenSSL's EVP, libcrypto)
   libssl-dev
   # google.rpc / google.type and grpc.health protos, compiled at build time
@@ -46,6 +50,8 @@ test_packages=(
   # LibreOffice + CJK fonts + poppler to prove the DOCX opens and measure its
   # layout; Liberation Serif stands in for the DOCX's Times New Roman digits
   libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2 poppler-utils
+  # LibreOffice Calc: the XLSX downloads must open and read back (sheets e2e)
+  libreoffice-calc-nogui
   # GoogleTest, the allocation benchmark, and the second-language client
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-grpcio python3-protobuf
   # deployment manifest check: kustomize rendering (kubectl) and YAML

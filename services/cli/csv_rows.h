@@ -2,13 +2,8 @@
 #define FAZHI_SERVICES_CLI_CSV_ROWS_H_
 
 // Import files as CSV (RFC 4180, parsed by libcsv), the shape departments
-// keep their registers in. The header row names fields of the row message
-// by their proto or JSON name ("duration_minutes" or "durationMinutes").
-// Cells become the record's JSON (then parsed like a JSON import):
-//   numbers and booleans as such; enums by value name ("STUDY_KIND_ALL_STAFF")
-//   or number; dates as YYYY-MM-DD; lists split on ";", "；" or "、";
-//   a dotted header ("certificate.number") fills a nested message.
-// Empty cells are left out.
+// keep their registers in: a header row, then one record per row, mapped
+// as table_rows.h says (the same rows as an XLSX sheet).
 
 #include <string>
 #include <vector>

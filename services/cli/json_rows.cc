@@ -10,6 +10,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "services/cli/csv_rows.h"
+#include "services/cli/table_rows.h"
+#include "services/sheets/xlsx_reader.h"
 
 namespace fazhi::cli {
 
@@ -50,7 +52,13 @@ absl::StatusOr<std::vector<std::string>> ReadImportRecords(
     const std::string& path, const google::protobuf::Descriptor& type) {
   absl::StatusOr<std::string> content = ReadFile(path);
   if (!content.ok()) return content.status();
-  if (absl::EndsWith(path, ".csv")) return CsvToJsonRecords(*content, type);
+  if (absl::EndsWithIgnoreCase(path, ".csv")) return CsvToJsonRecords(*content, type);
+  if (absl::EndsWithIgnoreCase(path, ".xlsx")) {
+    // The first sheet, through the same row model as CSV.
+    absl::StatusOr<sheets::Table> table = sheets::ReadXlsxSheet(*content);
+    if (!table.ok()) return table.status();
+    return TableToJsonRecords(*table, type);
+  }
   return SplitJsonRecords(*content);
 }
 

@@ -25,7 +25,8 @@ absl::Status ParseJsonRecord(const std::string& json, size_t index,
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // The records of an import file as JSON: CSV when the name ends in .csv
-// (csv_rows.h), otherwise a JSON array or JSON Lines.
+// (csv_rows.h), the first sheet of an XLSX workbook when it ends in .xlsx
+// (the same row model, table_rows.h), otherwise a JSON array or JSON Lines.
 absl::StatusOr<std::vector<std::string>> ReadImportRecords(
     const std::string& path, const google::protobuf::Descriptor& type);
 

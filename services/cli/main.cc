@@ -24,6 +24,7 @@
 #include "services/cli/keys_commands.h"
 #include "services/cli/report_commands.h"
 #include "services/cli/study_commands.h"
+#include "services/cli/template_commands.h"
 #include "services/common/grpc_status.h"
 
 namespace fazhi::cli {
@@ -38,10 +39,16 @@ commands:
                         [--target=HOST:PORT] [--timeout=SECONDS (30)]
   study import-sessions --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
   study import-events   --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
-                        FILE: CSV (*.csv; header = field names, lists split on ;
-                        or 、, dates YYYY-MM-DD, dotted headers for nested fields),
-                        or a JSON array / JSON Lines of Session / PublicityEvent
-                        objects (protobuf JSON mapping)
+                        FILE: CSV (*.csv) or the first sheet of an XLSX workbook
+                        (*.xlsx) with a header row (field names or the templates'
+                        Chinese headers; lists split on ; or 、, dates YYYY-MM-DD
+                        or date cells, dotted headers for nested fields), or a JSON
+                        array / JSON Lines of Session / PublicityEvent objects
+                        (protobuf JSON mapping)
+  study template-sessions --out=FILE.xlsx|FILE.csv
+  study template-events   --out=FILE.xlsx|FILE.csv
+                        an import template: the Chinese and English headers and
+                        one sample row
   study put-plan        --org=ORG --year=YEAR --file=PLAN.json
   study summary         --org=ORG --year=YEAR [--as-of=YYYY-MM-DD] [--format=text|json]
   report put-org        --file=ORG.json [--actor=NAME]
@@ -53,7 +60,10 @@ commands:
 
   duty import-powers    --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
   duty import-officers  --org=ORG --file=FILE [--mode=create|upsert] [--batch=500]
-                        FILE: a JSON array or JSON Lines of Power / Officer objects
+                        FILE: CSV, XLSX (as for study import-sessions), or a
+                        JSON array or JSON Lines of Power / Officer objects
+  duty template-powers    --out=FILE.xlsx|FILE.csv
+  duty template-officers  --out=FILE.xlsx|FILE.csv   import templates, as above
   duty allocate         --org=ORG [--as-of=YYYY-MM-DD] [--commit] [--format=text|json]
                         without --commit the plan is computed and shown, not stored
   duty coverage         --org=ORG [--as-of=YYYY-MM-DD] [--expiring-days=90]
@@ -147,6 +157,11 @@ int main(int argc, char** argv) {
   if (command == "keys create") return KeysCreate(flags);
   if (command == "keys list") return KeysList(flags);
   if (command == "keys revoke") return KeysRevoke(flags);
+  // Templates call no server.
+  if (command == "study template-sessions") return WriteImportTemplate(flags, "sessions");
+  if (command == "study template-events") return WriteImportTemplate(flags, "events");
+  if (command == "duty template-powers") return WriteImportTemplate(flags, "powers");
+  if (command == "duty template-officers") return WriteImportTemplate(flags, "officers");
   if (absl::Status configured = ConfigureClient(flags); !configured.ok()) {
     return Usage(std::string(configured.message()));
   }

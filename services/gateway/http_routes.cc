@@ -8,6 +8,7 @@
 #include "services/common/validation.h"
 #include "services/gateway/access_rules.h"
 #include "services/gateway/http_auth.h"
+#include "services/gateway/sheet_routes.h"
 #include "services/gateway/web/api_routes.h"
 #include "services/gateway/web/page_routes.h"
 
@@ -64,6 +65,7 @@ void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service,
 void AddWebRoutes(HttpServer& http, const Server& server, const auth::Authenticator& authenticator,
                   auth::AuditLog& audit) {
   web::AddApiRoutes(http, server, authenticator, audit, AccessRules());
+  AddSheetRoutes(http, server, authenticator, audit, AccessRules());
   web::AddPageRoutes(http);
 }
 

@@ -20,8 +20,9 @@ namespace fazhi::gateway {
 void AddDownloadRoutes(HttpServer& http, AnnualReportServiceImpl& service,
                        const auth::Authenticator& authenticator, auth::AuditLog& audit);
 
-// The web page (GET /) and its JSON API (/api/v1/…), which calls the
-// gateway's RPCs through `server`'s in-process channel.
+// The web page (GET /), its JSON API (/api/v1/…) and the spreadsheet
+// downloads (sheet_routes.h), which call the gateway's RPCs through
+// `server`'s in-process channel.
 void AddWebRoutes(HttpServer& http, const Server& server, const auth::Authenticator& authenticator,
                   auth::AuditLog& audit);
 

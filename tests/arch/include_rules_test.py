@@ -51,9 +51,11 @@ RULES = {
     "study": COMMON,
     "duty": COMMON,
     "report": COMMON,
+    # Spreadsheets (XLSX reading and writing, the import templates).
+    "sheets": {"kernel", "protos", "common"},
     # The gateway and the CLI keep no store.
-    "gateway": COMMON - {"common/sql"},
-    "cli": COMMON - {"common/sql"},
+    "gateway": (COMMON - {"common/sql"}) | {"sheets"},
+    "cli": (COMMON - {"common/sql"}) | {"sheets"},
 }
 
 

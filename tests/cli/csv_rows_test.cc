@@ -36,6 +36,23 @@ TEST(CsvToJsonRecordsTest, TypedCellsListsDatesAndEnums) {
   EXPECT_FALSE(second.head_attended());
 }
 
+TEST(CsvToJsonRecordsTest, ChineseHeadersAndEnumNames) {
+  const std::string csv =
+      "日期,类型（kind）,主题 (title),时长（分钟）\n"
+      "2024-03-08,集中学习,民法典专题,90\n"
+      "2024-03-09,学法考试（不对）,x,30\n";
+  auto records = CsvToJsonRecords(csv, *fazhi::study::v1::Session::descriptor());
+  ASSERT_TRUE(records.ok()) << records.status();
+  fazhi::study::v1::Session session;
+  ASSERT_TRUE(ParseJsonRecord((*records)[0], 0, session).ok()) << (*records)[0];
+  EXPECT_EQ(session.kind(), fazhi::study::v1::STUDY_KIND_ALL_STAFF);
+  EXPECT_EQ(session.title(), "民法典专题");
+  EXPECT_EQ(session.duration_minutes(), 90);
+  // An unknown name stays as written, and the JSON parse names it.
+  fazhi::study::v1::Session unknown;
+  EXPECT_FALSE(ParseJsonRecord((*records)[1], 1, unknown).ok());
+}
+
 TEST(CsvToJsonRecordsTest, DottedHeadersFillNestedMessages) {
   const std::string csv =
       "person_id,display_name,certificate.number,certificate.expiry_date,domains\n"

@@ -68,6 +68,15 @@ async function noJunk() {
   assert.doesNotMatch(text, /\bnull\b|\bundefined\b|\bNaN\b|\[object /, 'a placeholder on the page');
 }
 
+// Clicks `selector`, saves the download the page makes and returns its bytes.
+async function downloadBytes(selector, filename) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  assert.equal(download.suggestedFilename(), filename);
+  fs.mkdirSync(DOWNLOADS, { recursive: true });
+  await download.saveAs(path.join(DOWNLOADS, filename));
+  return fs.readFileSync(path.join(DOWNLOADS, filename));
+}
+
 async function stateIs(state) {
   await page.waitForSelector(`#status [data-state="${state}"]`);
 }
@@ -150,6 +159,9 @@ async function reader() {
   // The demo's DOCX deflates to about 7 kB; web_e2e_test.py opens it.
   assert.ok(bytes.length > 5 * 1024, `${bytes.length} bytes`);
   await page.waitForSelector('#notice:not([hidden])');
+  // The facts as XLSX (sheets_e2e_test.py reads its rows back).
+  const factsSheet = await downloadBytes('#facts-xlsx', `${OWN}-${YEAR}-facts.xlsx`);
+  assert.equal(factsSheet.subarray(0, 2).toString('latin1'), 'PK');
   await shot('02-report-reader');
   await shot('02b-report-findings', '#findings');
   await shot('02c-report-facts', '#facts');
@@ -228,6 +240,10 @@ async function dashboard() {
   await page.goto(BASE);
   await signIn('county-office');
   assert.equal((await page.$$('#my-orgs tbody tr')).length, 3);
+  // The import templates, linked from the home page; they need no key.
+  const templates = await page.$$eval('#import-templates a', (links) => links.map((a) => a.getAttribute('href')));
+  assert.equal(templates.length, 8, templates.join(' '));
+  assert.equal(await page.evaluate(async (href) => (await fetch(href)).status, templates[0]), 200);
   await openFromHome(OFFICE, 'dashboard');
   await page.waitForSelector('#dashboard-table');
   assert.equal(new URL(page.url()).hash, `#/dashboard/${OFFICE}/${YEAR}`);
@@ -245,6 +261,8 @@ async function dashboard() {
   assert.equal(await page.getAttribute(`${own} [data-state]`, 'data-state'), 'REPORT_STATE_PUBLISHED');
   assert.match(await page.textContent('#dashboard-summary'), /共 2 个单位，其中 1 个逾期：鲁山县市场监督管理局/);
   await noJunk();
+  const sheet = await downloadBytes('#dashboard-xlsx', `${OFFICE}-${YEAR}-dashboard.xlsx`);
+  assert.equal(sheet.subarray(0, 2).toString('latin1'), 'PK');
 
   // The charts show the dashboard's own numbers.
   const board = await page.evaluate(async (supervisor) => {

@@ -9,6 +9,7 @@
 // report's own HTML rendering goes into a sandboxed frame without scripts.
 
 import { barChart, groupedBarChart } from './charts.js';
+import { dashboardSheetButton, factsSheetButton, templatesCard } from './sheets.js';
 
 const KEY_STORAGE = 'fazhi.apiKey';
 
@@ -286,7 +287,8 @@ function renderHome() {
     h('div', { class: 'card other-org' },
       h('label', { for: 'other-org' }, '其他单位'), other,
       h('button', { type: 'button', onclick: () => openOther('report') }, '年度报告'),
-      h('button', { type: 'button', onclick: () => openOther('dashboard') }, '监督看板')));
+      h('button', { type: 'button', onclick: () => openOther('dashboard') }, '监督看板')),
+    templatesCard(h));
   showView('home');
 }
 
@@ -302,20 +304,23 @@ function decodeBase64Utf8(base64) {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-async function download(org, year, format) {
+function download(org, year, format) {
+  return save(`/orgs/${encodeURIComponent(org)}/reports/${year}.${format}`, `${org}-${year}.${format}`);
+}
+
+// Fetches `path` with the key and saves it as `filename`.
+async function save(path, filename) {
   clearMessages();
   try {
-    const response = await send(`/orgs/${encodeURIComponent(org)}/reports/${year}.${format}`, {
-      headers: authorization(),
-    });
+    const response = await send(path, { headers: authorization() });
     const blob = await response.blob();
     const url = URL.createObjectURL(blob);
-    const link = h('a', { href: url, download: `${org}-${year}.${format}`, hidden: true });
+    const link = h('a', { href: url, download: filename, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
-    showNotice(`已下载 ${org}-${year}.${format}（${Math.round(blob.size / 1024)} KB）`);
+    showNotice(`已下载 ${filename}（${Math.round(blob.size / 1024)} KB）`);
   } catch (error) {
     showError(error);
   }
@@ -488,7 +493,7 @@ async function renderReport(org, year) {
         h('h2', { text: '下载' }),
         h('div', { class: 'buttons' }, FORMATS.map(([format, label]) => h('button', {
           type: 'button', 'data-format': format, onclick: () => download(org, year, format),
-        }, label))),
+        }, label)), factsSheetButton(h, save, org, year)),
         h('p', { class: 'hint', text: '下载的是按当前数据生成的文本；已发布的版本以报告服务冻结的文件为准。' })),
       actionsPanel(org, year, composed, reload)),
     h('section', { class: 'card', id: 'document' },
@@ -559,7 +564,8 @@ async function renderDashboard(org, year, asOf) {
     h('h1', { text: `监督看板：${org} · ${board.year}年度` }),
     h('div', { class: 'toolbar' },
       h('label', { for: 'dashboard-year' }, '年度'), yearBox,
-      h('label', { for: 'dashboard-as-of' }, '截至'), asOfBox, refresh),
+      h('label', { for: 'dashboard-as-of' }, '截至'), asOfBox, refresh,
+      dashboardSheetButton(h, save, org, year, asOf)),
     h('p', { id: 'dashboard-summary', class: overdue.length ? 'warning' : 'muted' },
       `截至${dateText(board.asOf)}，共 ${rows.length} 个单位，其中 ${overdue.length} 个逾期` +
       (overdue.length ? `：${overdue.map((r) => r.orgName || orgId(r.org)).join('、')}。` : '。')),
