@@ -26,6 +26,12 @@ std::unique_ptr<Renderer> MakeMarkdownRenderer();
 std::unique_ptr<Renderer> MakeHtmlRenderer();
 std::unique_ptr<Renderer> MakeDocxRenderer();
 
+// The DOCX package of `document`. Its parts that are the same for every
+// document are deflated once and copied into each package; with
+// reuse_fixed_parts false they are deflated afresh (the bytes are the same:
+// a test checks it).
+absl::StatusOr<std::string> RenderDocx(const Document& document, bool reuse_fixed_parts);
+
 // The renderer for a format name ("txt"/"text", "md"/"markdown", "html",
 // "docx"), or null.
 std::unique_ptr<Renderer> RendererFor(absl::string_view format);
