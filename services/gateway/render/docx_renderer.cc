@@ -88,10 +88,10 @@ int Twips(absl::string_view text) {
 // 版头 of a report sent upward: the 发文机关标志 in red, then the 发文字号
 // one character in from the left and the 签发人 one in from the right on one
 // line, over a red rule as wide as the text block.
-std::string Header(const Document& d) {
+std::string Header(const Document& d, const Layout& layout) {
   const std::string mark = absl::StrCat(d.organ, "文件");
   // At most 42 pt (初号), smaller when the name would not fit the line.
-  const int chars = std::max(1, HalfWidths(mark) / 2);
+  const int chars = std::max(1, layout.header_mark_halves / 2);
   const int half_points = std::min(84, 2 * 420 / chars);
   std::string out = absl::StrCat(
       "<w:p><w:pPr><w:pStyle w:val=\"OrganMark\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"", half_points,
@@ -128,17 +128,13 @@ std::string Closing(const Document& d) {
   return out;
 }
 
-std::string DocumentXml(const Document& d) {
+std::string DocumentXml(const Document& d, const Layout& layout) {
   std::string body;
-  if (HasHeader(d)) body += Header(d);
-  if (OrganAboveTitle(d)) body += Paragraph("Organ", d.organ);
-  for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ)) {
-    body += Paragraph("Title", line);
-  }
+  if (layout.has_header) body += Header(d, layout);
+  if (layout.organ_above_title) body += Paragraph("Organ", d.organ);
+  for (const std::string& line : layout.title_lines) body += Paragraph("Title", line);
   body += Paragraph("Normal", "");  // the blank line under the title
-  if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
-    body += Paragraph("Addressee", addressee);
-  }
+  if (!layout.addressee_line.empty()) body += Paragraph("Addressee", layout.addressee_line);
   for (const Block& b : d.body) {
     if (b.kind == BlockKind::kHeading) {
       body += Paragraph(absl::StrCat("Heading", std::clamp(b.level, 1, 4)), b.number + b.text);
@@ -381,7 +377,7 @@ absl::StatusOr<std::string> Zip(const std::vector<Part>& parts, absl::string_vie
 // The package's parts in order, the same for every document but
 // docProps/core.xml and word/document.xml. With `fixed_from_archive` the
 // others are indexes into the archive FixedPartsArchive() makes of them.
-std::vector<Part> Parts(const Document& d, bool fixed_from_archive) {
+std::vector<Part> Parts(const Document& d, const Layout& layout, bool fixed_from_archive) {
   int next_fixed = 0;
   auto fixed = [&](const char* name, std::string content) {
     return fixed_from_archive ? Part{name, "", next_fixed++} : Part{name, std::move(content)};
@@ -391,7 +387,7 @@ std::vector<Part> Parts(const Document& d, bool fixed_from_archive) {
   parts.push_back(fixed("[Content_Types].xml", kContentTypes));
   parts.push_back(fixed("_rels/.rels", kPackageRels));
   parts.push_back({"docProps/core.xml", CoreXml(d)});
-  parts.push_back({"word/document.xml", DocumentXml(d)});
+  parts.push_back({"word/document.xml", DocumentXml(d, layout)});
   parts.push_back(fixed("word/_rels/document.xml.rels", kDocumentRels));
   parts.push_back(fixed("word/styles.xml", StylesXml()));
   parts.push_back(fixed("word/settings.xml", kSettings));
@@ -406,7 +402,7 @@ std::vector<Part> Parts(const Document& d, bool fixed_from_archive) {
 const absl::StatusOr<std::string>& FixedPartsArchive() {
   static const absl::StatusOr<std::string>* const archive = [] {
     std::vector<Part> fixed;
-    for (Part& part : Parts(Document{}, /*fixed_from_archive=*/false)) {
+    for (Part& part : Parts(Document{}, Layout{}, /*fixed_from_archive=*/false)) {
       if (absl::string_view(part.name) != "docProps/core.xml" &&
           absl::string_view(part.name) != "word/document.xml") {
         fixed.push_back(std::move(part));
@@ -419,11 +415,12 @@ const absl::StatusOr<std::string>& FixedPartsArchive() {
 
 }  // namespace
 
-absl::StatusOr<std::string> RenderDocx(const Document& document, bool reuse_fixed_parts) {
-  if (!reuse_fixed_parts) return Zip(Parts(document, /*fixed_from_archive=*/false));
+absl::StatusOr<std::string> RenderDocx(const Document& document, const Layout& layout,
+                                       bool reuse_fixed_parts) {
+  if (!reuse_fixed_parts) return Zip(Parts(document, layout, /*fixed_from_archive=*/false));
   const absl::StatusOr<std::string>& fixed = FixedPartsArchive();
   if (!fixed.ok()) return fixed.status();
-  return Zip(Parts(document, /*fixed_from_archive=*/true), *fixed);
+  return Zip(Parts(document, layout, /*fixed_from_archive=*/true), *fixed);
 }
 
 namespace {
@@ -434,8 +431,8 @@ class DocxRenderer : public Renderer {
   std::string media_type() const override {
     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   }
-  absl::StatusOr<std::string> Render(const Document& d) const override {
-    return RenderDocx(d, /*reuse_fixed_parts=*/true);
+  absl::StatusOr<std::string> Render(const Document& d, const Layout& layout) const override {
+    return RenderDocx(d, layout, /*reuse_fixed_parts=*/true);
   }
 };
 

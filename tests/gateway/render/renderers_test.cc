@@ -232,8 +232,8 @@ TEST(DocxRendererTest, CachedFixedPartsGiveTheBytesOfAFreshPackage) {
   header.document_number = "测民〔2025〕3号";
   header.issuer = "王建华";
   for (const Document& d : {SampleDocument(), header, Hostile(), Document{}}) {
-    absl::StatusOr<std::string> cached = RenderDocx(d, /*reuse_fixed_parts=*/true);
-    absl::StatusOr<std::string> fresh = RenderDocx(d, /*reuse_fixed_parts=*/false);
+    absl::StatusOr<std::string> cached = RenderDocx(d, LayOut(d), /*reuse_fixed_parts=*/true);
+    absl::StatusOr<std::string> fresh = RenderDocx(d, LayOut(d), /*reuse_fixed_parts=*/false);
     ASSERT_TRUE(cached.ok()) << cached.status();
     ASSERT_TRUE(fresh.ok()) << fresh.status();
     EXPECT_EQ(*cached, *fresh) << d.title;
