@@ -570,9 +570,8 @@ absl::StatusOr<DutySnapshot> SqlDutyStore::LoadSnapshot(const std::string& org) 
 }
 
 absl::StatusOr<DutySnapshot> SqlDutyStore::LoadCoverageSnapshot(const std::string& org) {
-  return Read<DutySnapshot>(*db_, [&](Transaction& tx) {
-    return SelectSnapshot(tx, org, /*coverage_only=*/true);
-  });
+  return Read<DutySnapshot>(
+      *db_, [&](Transaction& tx) { return SelectSnapshot(tx, org, /*coverage_only=*/true); });
 }
 
 absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction& plan) {

@@ -125,9 +125,13 @@ void Fanout::Wait() {
   }
 }
 
-template <typename Response, typename Request, typename Prepare>
-void BackendClient::Start(Fanout& fanout, Prepare prepare, const Request& request,
-                          const Forward& forward, absl::StatusOr<Response>* into) const {
+template <typename Stub, typename Request, typename Response>
+void BackendClient::Start(Fanout& fanout, Stub& stub,
+                          std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
+                              Stub::*prepare)(grpc::ClientContext*, const Request&,
+                                              grpc::CompletionQueue*),
+                          const Request& request, const Forward& forward,
+                          absl::StatusOr<Response>* into) const {
   struct TypedCall : Fanout::Call {
     const BackendClient* client;
     absl::StatusOr<Response>* into;
@@ -141,7 +145,7 @@ void BackendClient::Start(Fanout& fanout, Prepare prepare, const Request& reques
   call->client = this;
   call->into = into;
   call->context = Context(forward);
-  call->reader = prepare(call->context.get(), request, fanout.queue());
+  call->reader = (stub.*prepare)(call->context.get(), request, fanout.queue());
   call->reader->StartCall();
   call->reader->Finish(&call->response, &call->status, call.get());
   fanout.Started(std::move(call));
@@ -170,12 +174,8 @@ StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::str
 void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
                           const Forward& forward, Fanout& fanout,
                           absl::StatusOr<sv1::StudySummary>* into) {
-  Start(
-      fanout,
-      [this](auto* context, const auto& request, auto* queue) {
-        return stub_->PrepareAsyncGetStudySummary(context, request, queue);
-      },
-      SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward, into);
+  Start(fanout, *stub_, &sv1::StudyService::Stub::PrepareAsyncGetStudySummary,
+        SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward, into);
 }
 
 DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
@@ -186,12 +186,8 @@ DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::strin
 void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
                          const Forward& forward, Fanout& fanout,
                          absl::StatusOr<dv1::DutySummary>* into) {
-  Start(
-      fanout,
-      [this](auto* context, const auto& request, auto* queue) {
-        return stub_->PrepareAsyncGetDutySummary(context, request, queue);
-      },
-      SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward, into);
+  Start(fanout, *stub_, &dv1::DutyService::Stub::PrepareAsyncGetDutySummary,
+        SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward, into);
 }
 
 ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
@@ -203,24 +199,15 @@ void ReportClient::GetOrganization(const std::string& org_name, const Forward& f
                                    Fanout& fanout, absl::StatusOr<rv1::Organization>* into) {
   rv1::GetOrganizationRequest request;
   request.set_name(org_name);
-  Start(
-      fanout,
-      [this](auto* context, const auto& request, auto* queue) {
-        return stub_->PrepareAsyncGetOrganization(context, request, queue);
-      },
-      request, forward, into);
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetOrganization, request, forward,
+        into);
 }
 
 void ReportClient::GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
                              absl::StatusOr<rv1::Report>* into) {
   rv1::GetReportRequest request;
   request.set_name(name);
-  Start(
-      fanout,
-      [this](auto* context, const auto& request, auto* queue) {
-        return stub_->PrepareAsyncGetReport(context, request, queue);
-      },
-      request, forward, into);
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReport, request, forward, into);
 }
 
 absl::StatusOr<rv1::Report> ReportClient::GetReport(const std::string& name,

@@ -56,6 +56,8 @@ Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
 // to wake it (on two cores those hand-offs cost the gateway more CPU than
 // its own work on the answers). Wait() fills every call's slot; the
 // destructor waits too.
+class BackendClient;
+
 class Fanout {
  public:
   Fanout() = default;
@@ -64,6 +66,9 @@ class Fanout {
   ~Fanout();
 
   void Wait();
+
+ private:
+  friend class BackendClient;  // starts the calls
 
   // One call in flight; its tag on the queue is its address.
   struct Call {
@@ -76,7 +81,6 @@ class Fanout {
   grpc::CompletionQueue* queue() { return &queue_; }
   void Started(std::unique_ptr<Call> call);
 
- private:
   grpc::CompletionQueue queue_;
   std::vector<std::unique_ptr<Call>> calls_;
   size_t pending_ = 0;
@@ -96,11 +100,13 @@ class BackendClient {
                                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const Request& request, const Forward& forward) const;
-  // Starts a call on `fanout`: `prepare(context, request, queue)` is the
-  // stub's PrepareAsync method; `into` is filled by fanout.Wait().
-  template <typename Response, typename Request, typename Prepare>
-  void Start(Fanout& fanout, Prepare prepare, const Request& request, const Forward& forward,
-             absl::StatusOr<Response>* into) const;
+  // Starts `prepare` (the stub's PrepareAsync method) on `fanout`; `into`
+  // is filled by fanout.Wait().
+  template <typename Stub, typename Request, typename Response>
+  void Start(Fanout& fanout, Stub& stub,
+             std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
+                 grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
+             const Request& request, const Forward& forward, absl::StatusOr<Response>* into) const;
 
  private:
   std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;

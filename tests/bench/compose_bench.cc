@@ -34,13 +34,12 @@
 // missing), so a fast error never passes for a fast call.
 
 #include <grpcpp/grpcpp.h>
-
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <cmath>
 #include <functional>
 #include <iostream>
 #include <iterator>
@@ -409,7 +408,9 @@ int main(int argc, char** argv) {
       std::printf("   %-34s CPU us/call: %s; sum %ld\n", "", absl::StrJoin(cpu, ", ").c_str(),
                   std::lround(total));
     }
-    if (per_stack < 3 || !absl::StartsWith(series[k][per_stack - 2].name, "ComposeReport")) continue;
+    if (per_stack < 3 || !absl::StartsWith(series[k][per_stack - 2].name, "ComposeReport")) {
+      continue;  // --only left the ComposeReport series out
+    }
     const Figures& plain = figures[k][0];
     const Figures& none = figures[k][per_stack - 2];
     const Figures& all = figures[k][per_stack - 1];

@@ -170,9 +170,9 @@ absl::Status Explain(Database& db, const std::vector<Statement>& log, Counts& co
       } else {
         // Only a read may run: the plans are explained in a read-only transaction.
         const bool analyze = absl::GetFlag(FLAGS_analyze) && absl::StartsWith(s.sql, "SELECT");
-        ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat(
-                                        analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ",
-                                        Inline(s))));
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.Query(absl::StrCat(analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ",
+                                               Inline(s))));
         for (const Row& r : rows) lines.push_back(r.Text(0));
       }
       return absl::OkStatus();

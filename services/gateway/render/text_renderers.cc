@@ -83,9 +83,7 @@ class MarkdownRenderer : public Renderer {
       out += "\n\n---\n\n";
     }
     if (layout.organ_above_title) absl::StrAppend(&out, "**", EscapeMarkdown(d.organ), "**\n\n");
-    absl::StrAppend(
-        &out, "# ",
-        EscapeMarkdown(absl::StrJoin(layout.title_lines, "")), "\n\n");
+    absl::StrAppend(&out, "# ", EscapeMarkdown(absl::StrJoin(layout.title_lines, "")), "\n\n");
     if (!layout.addressee_line.empty()) {
       absl::StrAppend(&out, EscapeMarkdown(layout.addressee_line), "\n\n");
     }
