@@ -78,8 +78,14 @@ print(f"   set {sys.argv[2]} holds:", ", ".join([count("report", "organizations"
       count("duty", "officers"), count("duty", "assignments")]))
 PY
 }
+pids() {  # a set's processes for their CPU time per call: NAME:PID,…
+  local s=$1 service out=()
+  for service in gateway study duty report; do out+=("$service:${bench_pid[$s-$service]}"); done
+  (IFS=,; echo "${out[*]}")
+}
 bench() {  # label of B, label of A
   build/bin/fazhi-compose-bench --org=lushan-minzheng --year=2024 \
+    --pids="$(pids B)" --compare_pids="$(pids A)" \
     --gateway="${target[B.gateway]}" --study="${target[B.study]}" --duty="${target[B.duty]}" \
     --report="${target[B.report]}" --label="$1" \
     --compare="${target[A.gateway]},${target[A.study]},${target[A.duty]},${target[A.report]}" \

@@ -475,7 +475,7 @@ grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageReque
                          "expiring_within_days", "required_training_hours", v);
     RETURN_IF_ERROR(v.ToStatus());
     const absl::CivilDay as_of = DayOr(r->as_of(), today_());
-    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
+    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadCoverageSnapshot(*org));
     CoverageReport report =
         Cover(snapshot, Options(as_of, 0, r->expiring_within_days(), r->required_training_hours()));
     ToProto(*org, snapshot, report, out);
@@ -494,7 +494,7 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
                          "expiring_within_days", "required_training_hours", v);
     RETURN_IF_ERROR(v.ToStatus());
     const absl::CivilDay as_of = DayOr(r->as_of(), DefaultAsOf(r->year(), today_()));
-    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadSnapshot(*org));
+    ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadCoverageSnapshot(*org));
     CoverageReport report = Cover(snapshot, Options(as_of, r->year(), r->expiring_within_days(),
                                                     r->required_training_hours()));
     ToProto(*org, r->year(), snapshot, report, r->include_records(), out);

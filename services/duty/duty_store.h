@@ -127,6 +127,9 @@ class DutyStore {
 
   // Every power, post, officer and assignment of the organization.
   virtual absl::StatusOr<DutySnapshot> LoadSnapshot(const std::string& org) = 0;
+  // The snapshot coverage reads (Cover): the same, but of each assignment
+  // only its id, power, officer and role; the rest of it keeps its defaults.
+  virtual absl::StatusOr<DutySnapshot> LoadCoverageSnapshot(const std::string& org) = 0;
   // Reads the snapshot, runs `plan` on it and applies its changes, in one
   // write transaction: all of the plan or none of it.
   virtual absl::Status ApplyPlan(const std::string& org, const PlanFunction& plan) = 0;

@@ -299,12 +299,40 @@ absl::StatusOr<std::vector<Assignment>> SelectAssignments(
   return AssignmentTable::Select(tx, where, params, "power_id, officer_id", limit);
 }
 
-absl::StatusOr<DutySnapshot> SelectSnapshot(Transaction& tx, const std::string& org) {
+// What coverage reads of an organization's assignments, ordered as
+// SelectAssignments orders them. The assignments_coverage index holds all
+// of it, so no table row is read: at province scale an organization's
+// assignments lie a few to a page among other organizations' rows, and
+// fetching their pages was what made the summary slower there.
+absl::StatusOr<std::vector<Assignment>> SelectCoverageAssignments(Transaction& tx,
+                                                                  const std::string& org) {
+  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT power_id, officer_id, role FROM assignments "
+                                       "WHERE org = $1 ORDER BY power_id, officer_id",
+                                       {Value(org)}));
+  std::vector<Assignment> assignments(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Assignment& a = assignments[i];
+    a.meta.org = org;
+    a.power_id = rows[i].Text(0);
+    a.officer_id = rows[i].Text(1);
+    a.meta.id = AssignmentId(a.power_id, a.officer_id);
+    a.role = static_cast<AssignmentRole>(rows[i].Int(2));
+  }
+  return assignments;
+}
+
+// `coverage_only`: the assignments as SelectCoverageAssignments reads them.
+absl::StatusOr<DutySnapshot> SelectSnapshot(Transaction& tx, const std::string& org,
+                                            bool coverage_only = false) {
   DutySnapshot s;
   ASSIGN_OR_RETURN(s.powers, PowerTable::Select(tx, "org = $1", {Value(org)}, "code", 0));
   ASSIGN_OR_RETURN(s.posts, PostTable::Select(tx, "org = $1", {Value(org)}, "id", 0));
   ASSIGN_OR_RETURN(s.officers, OfficerTable::Select(tx, "org = $1", {Value(org)}, "person_id", 0));
-  ASSIGN_OR_RETURN(s.assignments, SelectAssignments(tx, org, {}, std::nullopt, 0));
+  if (coverage_only) {
+    ASSIGN_OR_RETURN(s.assignments, SelectCoverageAssignments(tx, org));
+  } else {
+    ASSIGN_OR_RETURN(s.assignments, SelectAssignments(tx, org, {}, std::nullopt, 0));
+  }
   return s;
 }
 
@@ -539,6 +567,11 @@ absl::Status SqlDutyStore::DeleteAssignment(const std::string& org, const std::s
 
 absl::StatusOr<DutySnapshot> SqlDutyStore::LoadSnapshot(const std::string& org) {
   return Read<DutySnapshot>(*db_, [&](Transaction& tx) { return SelectSnapshot(tx, org); });
+}
+
+absl::StatusOr<DutySnapshot> SqlDutyStore::LoadCoverageSnapshot(const std::string& org) {
+  return Read<DutySnapshot>(
+      *db_, [&](Transaction& tx) { return SelectSnapshot(tx, org, /*coverage_only=*/true); });
 }
 
 absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction& plan) {

@@ -62,6 +62,7 @@ class SqlDutyStore : public DutyStore {
                                 std::optional<int64_t> expected_revision) override;
 
   absl::StatusOr<DutySnapshot> LoadSnapshot(const std::string& org) override;
+  absl::StatusOr<DutySnapshot> LoadCoverageSnapshot(const std::string& org) override;
   absl::Status ApplyPlan(const std::string& org, const PlanFunction& plan) override;
 
  private:

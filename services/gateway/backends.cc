@@ -2,9 +2,6 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <condition_variable>
-#include <mutex>
-
 #include "absl/strings/str_cat.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/grpc_status.h"
@@ -55,25 +52,6 @@ std::shared_ptr<grpc::Channel> Channel(
   return grpc::CreateCustomChannel(target, credentials, args);
 }
 
-// Waits for a fixed number of callbacks.
-class Latch {
- public:
-  explicit Latch(int count) : count_(count) {}
-  void CountDown() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (--count_ == 0) done_.notify_all();
-  }
-  void Wait() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return count_ == 0; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable done_;
-  int count_;
-};
-
 }  // namespace
 
 BackendClient::BackendClient(std::string name, std::string target, absl::Duration deadline)
@@ -122,26 +100,55 @@ absl::StatusOr<Response> BackendClient::Call(
   return response;
 }
 
-template <typename Request, typename Response, typename Start>
-void BackendClient::CallAsync(Start start, Request request, const Forward& forward,
-                              Done<Response> done) const {
-  // What gRPC reads and writes until the call ends; the callback owns it.
-  struct InFlight {
-    std::unique_ptr<grpc::ClientContext> context;
-    Request request;
+Fanout::~Fanout() {
+  Wait();
+  queue_.Shutdown();
+  void* tag;
+  bool ok;
+  while (queue_.Next(&tag, &ok)) {
+  }
+}
+
+void Fanout::Started(std::unique_ptr<Call> call) {
+  calls_.push_back(std::move(call));
+  ++pending_;
+}
+
+void Fanout::Wait() {
+  for (; pending_ > 0; --pending_) {
+    void* tag;
+    bool ok;
+    if (!queue_.Next(&tag, &ok)) return;  // not reached: the queue is shut down last
+    Call* call = static_cast<Call*>(tag);
+    call->Finish();
+    call->context.reset();
+  }
+}
+
+template <typename Stub, typename Request, typename Response>
+void BackendClient::Start(Fanout& fanout, Stub& stub,
+                          std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
+                              Stub::*prepare)(grpc::ClientContext*, const Request&,
+                                              grpc::CompletionQueue*),
+                          const Request& request, const Forward& forward,
+                          absl::StatusOr<Response>* into) const {
+  struct TypedCall : Fanout::Call {
+    const BackendClient* client;
+    absl::StatusOr<Response>* into;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
     Response response;
+    void Finish() override {
+      *into = status.ok() ? absl::StatusOr<Response>(std::move(response)) : client->Named(status);
+    }
   };
-  auto call = std::make_shared<InFlight>(InFlight{Context(forward), std::move(request), {}});
-  start(call->context.get(), &call->request, &call->response,
-        [this, call, done = std::move(done)](grpc::Status status) {
-          absl::StatusOr<Response> result =
-              status.ok() ? absl::StatusOr<Response>(std::move(call->response)) : Named(status);
-          // The context goes before the caller hears: once it has, it may
-          // tear down the channel, and a context outliving it on this
-          // thread crashed gRPC (a reference counted below zero).
-          call->context.reset();
-          done(std::move(result));
-        });
+  auto call = std::make_unique<TypedCall>();
+  call->client = this;
+  call->into = into;
+  call->context = Context(forward);
+  call->reader = (stub.*prepare)(call->context.get(), request, fanout.queue());
+  call->reader->StartCall();
+  call->reader->Finish(&call->response, &call->status, call.get());
+  fanout.Started(std::move(call));
 }
 
 namespace {
@@ -165,13 +172,10 @@ StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::str
       stub_(sv1::StudyService::NewStub(channel)) {}
 
 void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
-                          const Forward& forward, Done<sv1::StudySummary> done) {
-  CallAsync(
-      [this](auto* context, auto* request, auto* response, auto on_status) {
-        stub_->async()->GetStudySummary(context, request, response, std::move(on_status));
-      },
-      SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward,
-      std::move(done));
+                          const Forward& forward, Fanout& fanout,
+                          absl::StatusOr<sv1::StudySummary>* into) {
+  Start(fanout, *stub_, &sv1::StudyService::Stub::PrepareAsyncGetStudySummary,
+        SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward, into);
 }
 
 DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
@@ -180,13 +184,10 @@ DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::strin
       stub_(dv1::DutyService::NewStub(channel)) {}
 
 void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
-                         const Forward& forward, Done<dv1::DutySummary> done) {
-  CallAsync(
-      [this](auto* context, auto* request, auto* response, auto on_status) {
-        stub_->async()->GetDutySummary(context, request, response, std::move(on_status));
-      },
-      SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward,
-      std::move(done));
+                         const Forward& forward, Fanout& fanout,
+                         absl::StatusOr<dv1::DutySummary>* into) {
+  Start(fanout, *stub_, &dv1::DutyService::Stub::PrepareAsyncGetDutySummary,
+        SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward, into);
 }
 
 ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
@@ -195,25 +196,18 @@ ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::s
       stub_(rv1::ReportService::NewStub(channel)) {}
 
 void ReportClient::GetOrganization(const std::string& org_name, const Forward& forward,
-                                   Done<rv1::Organization> done) {
+                                   Fanout& fanout, absl::StatusOr<rv1::Organization>* into) {
   rv1::GetOrganizationRequest request;
   request.set_name(org_name);
-  CallAsync(
-      [this](auto* context, auto* request, auto* response, auto on_status) {
-        stub_->async()->GetOrganization(context, request, response, std::move(on_status));
-      },
-      std::move(request), forward, std::move(done));
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetOrganization, request, forward,
+        into);
 }
 
-void ReportClient::GetReport(const std::string& name, const Forward& forward,
-                             Done<rv1::Report> done) {
+void ReportClient::GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
+                             absl::StatusOr<rv1::Report>* into) {
   rv1::GetReportRequest request;
   request.set_name(name);
-  CallAsync(
-      [this](auto* context, auto* request, auto* response, auto on_status) {
-        stub_->async()->GetReport(context, request, response, std::move(on_status));
-      },
-      std::move(request), forward, std::move(done));
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReport, request, forward, into);
 }
 
 absl::StatusOr<rv1::Report> ReportClient::GetReport(const std::string& name,
@@ -290,23 +284,21 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
   absl::StatusOr<rv1::Report> report;
   absl::StatusOr<sv1::StudySummary> study, previous;
   absl::StatusOr<dv1::DutySummary> duty;
-  Latch latch(options.previous_year ? 5 : 4);
-  auto into = [&latch](auto& slot) {
-    return [&latch, &slot](auto result) {
-      slot = std::move(result);
-      latch.CountDown();
-    };
-  };
+  Fanout fanout;
+  // Slowest first: starting a call costs this thread tens of microseconds
+  // (it writes the request itself), so the call the answer waits for
+  // longest should not queue behind the quick ones. The duty summary reads
+  // the most rows, the study summaries the next most.
+  duty_.Summary(org_name, year, summary, forward, fanout, &duty);
+  study_.Summary(org_name, year, summary, forward, fanout, &study);
   if (options.previous_year) {
     // The whole year before, as its own report saw it at the year's end.
     study_.Summary(org_name, year - 1, SummaryOptions{absl::CivilDay(year - 1, 12, 31)}, forward,
-                   into(previous));
+                   fanout, &previous);
   }
-  report_.GetOrganization(org_name, forward, into(organization));
-  report_.GetReport(ReportName{org, year}.Format(), forward, into(report));
-  study_.Summary(org_name, year, summary, forward, into(study));
-  duty_.Summary(org_name, year, summary, forward, into(duty));
-  latch.Wait();
+  report_.GetReport(ReportName{org, year}.Format(), forward, fanout, &report);
+  report_.GetOrganization(org_name, forward, fanout, &organization);
+  fanout.Wait();
 
   ComposeInput input;
   input.inputs.org = org;

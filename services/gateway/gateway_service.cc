@@ -99,9 +99,10 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     composed.set_revision(input.inputs.report->revision());
   }
   const fazhi::render::Document document = ToDocument(composed);
+  const fazhi::render::Layout layout = fazhi::render::LayOut(document);  // once for every format
   for (const std::string& format : formats) {
     auto renderer = fazhi::render::RendererFor(format);
-    ASSIGN_OR_RETURN(std::string bytes, renderer->Render(document));
+    ASSIGN_OR_RETURN(std::string bytes, renderer->Render(document, layout));
     auto* rendering = composed.add_renderings();
     rendering->set_format(renderer->format());
     rendering->set_media_type(renderer->media_type());

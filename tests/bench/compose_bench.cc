@@ -24,16 +24,26 @@
 // of the two: a comparison that a busy machine cannot skew, as two runs one
 // after the other can be.
 //
+// With --pids=NAME:PID,… (and --compare_pids for the second set) every series
+// also gets the CPU time each of those processes spent per call, from
+// /proc/PID/stat read before and after each call: clock ticks, so only the
+// sum over many calls means anything, and it is not moved by other work on
+// the machine as wall time is.
+//
 // Every answer is checked (sections present, renderings as asked, nothing
 // missing), so a fast error never passes for a fast call.
 
 #include <grpcpp/grpcpp.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -44,6 +54,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -68,6 +79,12 @@ ABSL_FLAG(std::string, org, "lushan-minzheng", "organization whose report is com
 ABSL_FLAG(int, year, 2024, "report year");
 ABSL_FLAG(int, rounds, 500, "measured rounds (one call of every series each)");
 ABSL_FLAG(int, warmup, 20, "unmeasured rounds before them");
+ABSL_FLAG(std::string, pids, "",
+          "NAME:PID,… of the measured set's processes, for their CPU time per call");
+ABSL_FLAG(std::string, compare_pids, "", "NAME:PID,… of the second set's processes");
+ABSL_FLAG(std::string, only, "",
+          "measure only the series whose names contain this (and the plain round trip), "
+          "e.g. to profile one of them");
 ABSL_FLAG(std::string, json_out, "", "also write the figures to this file as JSON");
 
 namespace {
@@ -105,6 +122,34 @@ struct Requests {
   }
 };
 
+// A process whose CPU time is counted, and its clock ticks so far.
+struct Process {
+  std::string name;
+  int pid = 0;
+};
+
+// User and system time of a process in clock ticks, or -1.
+long CpuTicks(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command's closing parenthesis: state is field 3,
+  // utime 14 and stime 15.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(close + 2), ' ');
+  if (fields.size() < 13) return -1;
+  return std::stol(fields[11]) + std::stol(fields[12]);
+}
+
+std::vector<Process> ParsePids(const std::string& flag) {
+  std::vector<Process> processes;
+  for (absl::string_view entry : absl::StrSplit(flag, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(entry, ':');
+    processes.push_back({kv.first, std::stoi(kv.second)});
+  }
+  return processes;
+}
+
 // One set of the four services.
 struct Stack {
   std::string label;
@@ -115,6 +160,7 @@ struct Stack {
   // What one composed report holds, so the figures can be related to the
   // size of the work (and the two stacks seen to compose the same).
   std::string composed_shape;
+  std::vector<Process> processes;  // whose CPU time per call is counted
 
   Stack(std::string name, const std::string& gateway_target, const std::string& study_target,
         const std::string& duty_target, const std::string& report_target)
@@ -133,6 +179,7 @@ struct Series {
   std::string name;
   std::function<absl::Status()> call;
   std::vector<double> latencies_us;
+  std::vector<long> cpu_ticks;  // per process of the stack, summed over calls
 };
 
 struct Figures {
@@ -285,23 +332,46 @@ int main(int argc, char** argv) {
         std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
   }
 
+  stacks[0]->processes = ParsePids(absl::GetFlag(FLAGS_pids));
+  if (stacks.size() > 1) stacks[1]->processes = ParsePids(absl::GetFlag(FLAGS_compare_pids));
+
   // All calls of a round, of every stack, in a new order each round (fixed
   // seed: runs are comparable), so no series always follows the same one.
   std::vector<std::vector<Series>> series;
   std::vector<Series*> round;
-  for (auto& stack : stacks) series.push_back(SeriesOf(*stack, requests));
+  for (auto& stack : stacks) {
+    series.push_back(SeriesOf(*stack, requests));
+    if (const std::string only = absl::GetFlag(FLAGS_only); !only.empty()) {
+      std::erase_if(series.back(), [&](const Series& s) {
+        return s.name != kPlain && !absl::StrContains(s.name, only);
+      });
+    }
+    for (Series& s : series.back()) s.cpu_ticks.assign(stack->processes.size(), 0);
+  }
   const size_t per_stack = series[0].size();
-  for (auto& of_stack : series) {
-    for (Series& s : of_stack) round.push_back(&s);
+  std::map<const Series*, const Stack*> owner;
+  for (size_t k = 0; k < stacks.size(); ++k) {
+    for (Series& s : series[k]) {
+      round.push_back(&s);
+      owner[&s] = stacks[k].get();
+    }
   }
   std::mt19937 shuffle(20240101);
   for (int r = 0; r < warmup + rounds; ++r) {
     std::shuffle(round.begin(), round.end(), shuffle);
     for (Series* each : round) {
       Series& s = *each;
+      const std::vector<Process>& processes = owner[each]->processes;
+      std::vector<long> before;
+      for (const Process& p : processes) before.push_back(CpuTicks(p.pid));
       const absl::Time start = absl::Now();
       const absl::Status status = s.call();
       const absl::Time end = absl::Now();
+      if (r >= warmup) {
+        for (size_t i = 0; i < processes.size(); ++i) {
+          s.cpu_ticks[i] += CpuTicks(processes[i].pid) - before[i];
+        }
+      }
       if (!status.ok()) {
         std::cerr << "fazhi-compose-bench: " << s.name << ": " << status.message() << "\n";
         return 1;
@@ -324,6 +394,22 @@ int main(int argc, char** argv) {
                   f.p90, f.mean);
       json["stacks"][stacks[k]->label][s.name] = {
           {"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
+      if (stacks[k]->processes.empty()) continue;
+      // Ticks to microseconds a call.
+      const double us_per_tick = 1e6 / sysconf(_SC_CLK_TCK) / s.latencies_us.size();
+      std::vector<std::string> cpu;
+      double total = 0;
+      for (size_t i = 0; i < stacks[k]->processes.size(); ++i) {
+        const double us = s.cpu_ticks[i] * us_per_tick;
+        total += us;
+        cpu.push_back(absl::StrCat(stacks[k]->processes[i].name, " ", std::lround(us)));
+        json["stacks"][stacks[k]->label][s.name]["cpu_us"][stacks[k]->processes[i].name] = us;
+      }
+      std::printf("   %-34s CPU us/call: %s; sum %ld\n", "", absl::StrJoin(cpu, ", ").c_str(),
+                  std::lround(total));
+    }
+    if (per_stack < 3 || !absl::StartsWith(series[k][per_stack - 2].name, "ComposeReport")) {
+      continue;  // --only left the ComposeReport series out
     }
     const Figures& plain = figures[k][0];
     const Figures& none = figures[k][per_stack - 2];

@@ -1,6 +1,6 @@
 // fazhi-query-plans: the query plans of the statements the stores really
 // run for one organization's year — what composing its report reads (study
-// LoadYear, duty LoadSnapshot, report organization and report), a keyset
+// LoadYear, duty LoadCoverageSnapshot, report organization and report), a keyset
 // page of every List, the supervisor dashboard, and an import's per-row
 // lookup — on a database the services filled (e.g. by fazhi-generate).
 //
@@ -9,7 +9,9 @@
 // parameters (SQLite: EXPLAIN QUERY PLAN; PostgreSQL: EXPLAIN). A plan step
 // that reads a whole table or index (SQLite "SCAN", PostgreSQL "Seq Scan")
 // is marked FULL SCAN; a sort outside an index is marked SORT. Writes run in
-// transactions that are rolled back.
+// transactions that are rolled back. With --analyze (PostgreSQL) every
+// SELECT is run as well, and its plan shows what it read: rows, heap
+// fetches of an index-only scan, shared buffers hit and read.
 //
 //   fazhi-query-plans --study_db=sqlite:study.db --duty_db=sqlite:duty.db
 //       --report_db=sqlite:report.db --org=c001-minzheng --year=2024
@@ -44,6 +46,9 @@ ABSL_FLAG(std::string, org, "c001-minzheng", "organization slug");
 ABSL_FLAG(std::string, supervisor, "c001-yifazhi", "supervisor slug for the dashboard query");
 ABSL_FLAG(int, year, 2024, "report year");
 ABSL_FLAG(bool, fail_on_scan, false, "exit 1 when a plan has a full scan");
+ABSL_FLAG(bool, analyze, false,
+          "PostgreSQL: run each SELECT too (EXPLAIN (ANALYZE, BUFFERS)): rows, heap fetches, "
+          "buffers hit and read, time");
 
 namespace {
 
@@ -163,7 +168,11 @@ absl::Status Explain(Database& db, const std::vector<Statement>& log, Counts& co
         ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("EXPLAIN QUERY PLAN ", s.sql), s.params));
         for (const Row& r : rows) lines.push_back(r.Text(3));
       } else {
-        ASSIGN_OR_RETURN(auto rows, tx.Query(absl::StrCat("EXPLAIN ", Inline(s))));
+        // Only a read may run: the plans are explained in a read-only transaction.
+        const bool analyze = absl::GetFlag(FLAGS_analyze) && absl::StartsWith(s.sql, "SELECT");
+        ASSIGN_OR_RETURN(auto rows,
+                         tx.Query(absl::StrCat(analyze ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ",
+                                               Inline(s))));
         for (const Row& r : rows) lines.push_back(r.Text(0));
       }
       return absl::OkStatus();
@@ -229,7 +238,10 @@ absl::Status Duty(const std::string& url, const std::string& org, Counts& counts
   RecordingDatabase recording(db.get());
   fazhi::duty::SqlDutyStore store(&recording);
   recording.set_purpose(
-      absl::StrCat("duty GetDutySummary / GetCoverage / AllocateDuties: LoadSnapshot(", org, ")"));
+      absl::StrCat("duty GetDutySummary / GetCoverage: LoadCoverageSnapshot(", org, ")"));
+  RETURN_IF_ERROR(store.LoadCoverageSnapshot(org).status());
+  // Statements already shown are not repeated: what is left is AllocateDuties' whole assignments.
+  recording.set_purpose(absl::StrCat("duty AllocateDuties: LoadSnapshot(", org, ")"));
   ASSIGN_OR_RETURN(auto snapshot, store.LoadSnapshot(org));
   recording.set_purpose(
       "duty ListPowers / ListOfficers / ListAssignments: the page after the first");

@@ -178,6 +178,49 @@ TEST_P(SqlDutyStoreTest, AssignmentCheckRunsInTheTransactionAndCanRefuse) {
             absl::StatusCode::kAlreadyExists);
 }
 
+// Coverage's snapshot is the whole snapshot but for what it never reads of
+// an assignment; it comes from the covering index (0003).
+TEST_P(SqlDutyStoreTest, CoverageSnapshotHoldsWhatCoverageReads) {
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p1", "C-2"), {}).ok());
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-a", "p2", "C-1"), {}).ok());
+  ASSERT_TRUE(store_->CreatePower(NewPower("org-b", "p9", "C-9"), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o2", "HR1"), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-a", "o1", "HR2"), {}).ok());
+  ASSERT_TRUE(store_->CreateOfficer(NewOfficer("org-b", "o9", "HR9"), {}).ok());
+  Assignment lead = NewAssignment("org-a", "p2", "o1", AssignmentOrigin::kComputed);
+  lead.role = AssignmentRole::kLead;
+  lead.notes = "主办";
+  ASSERT_TRUE(store_->CreateAssignment(lead, Ok).ok());
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p1", "o2"), Ok).ok());
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-a", "p2", "o2"), Ok).ok());
+  ASSERT_TRUE(store_->CreateAssignment(NewAssignment("org-b", "p9", "o9"), Ok).ok());
+
+  auto whole = store_->LoadSnapshot("org-a");
+  auto coverage = store_->LoadCoverageSnapshot("org-a");
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_EQ(coverage->powers.size(), 2u);
+  EXPECT_EQ(coverage->powers[0].code, "C-1");
+  EXPECT_EQ(coverage->powers[1].stages.size(), whole->powers[1].stages.size());
+  ASSERT_EQ(coverage->officers.size(), 2u);
+  EXPECT_EQ(coverage->officers[1].certificate.number, whole->officers[1].certificate.number);
+  EXPECT_EQ(coverage->posts.size(), whole->posts.size());
+  ASSERT_EQ(coverage->assignments.size(), 3u);
+  ASSERT_EQ(whole->assignments.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    const Assignment& c = coverage->assignments[i];
+    const Assignment& w = whole->assignments[i];
+    EXPECT_EQ(c.meta.org, "org-a");
+    EXPECT_EQ(c.meta.id, w.meta.id);
+    EXPECT_EQ(c.power_id, w.power_id);
+    EXPECT_EQ(c.officer_id, w.officer_id);
+    EXPECT_EQ(c.role, w.role);
+  }
+  EXPECT_EQ(coverage->assignments[1].meta.id, "p2~o1");
+  EXPECT_EQ(coverage->assignments[1].role, AssignmentRole::kLead);
+  EXPECT_EQ(whole->assignments[1].notes, "主办");  // the whole snapshot keeps the rest
+}
+
 TEST_P(SqlDutyStoreTest, ListsAreKeysetPagedAndFiltered) {
   for (int i = 0; i < 7; ++i) {
     ASSERT_TRUE(store_

@@ -1,6 +1,7 @@
 #include "services/gateway/backends.h"
 
-#include <future>
+#include <condition_variable>
+#include <mutex>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,11 +41,11 @@ class BackendsTest : public ::testing::Test {
   // The study summary of 2024 through the client, waited for.
   static absl::StatusOr<sv1::StudySummary> Summary(Backends& backends,
                                                    const Forward& forward = {}) {
-    std::promise<absl::StatusOr<sv1::StudySummary>> result;
-    backends.study().Summary("orgs/a", 2024, {}, forward, [&](absl::StatusOr<sv1::StudySummary> s) {
-      result.set_value(std::move(s));
-    });
-    return result.get_future().get();
+    absl::StatusOr<sv1::StudySummary> result;
+    Fanout fanout;
+    backends.study().Summary("orgs/a", 2024, {}, forward, fanout, &result);
+    fanout.Wait();
+    return result;
   }
 
   FakeBackends fake_;
@@ -102,11 +103,10 @@ TEST_F(BackendsTest, ACallWithoutAnAnswerWithinTheDeadlineNamesTheBackend) {
     return grpc::Status::OK;
   });
   Backends backends(Config(absl::Milliseconds(150)));
-  std::promise<absl::StatusOr<dv1::DutySummary>> result;
-  backends.duty().Summary("orgs/a", 2024, {}, {}, [&](absl::StatusOr<dv1::DutySummary> s) {
-    result.set_value(std::move(s));
-  });
-  absl::StatusOr<dv1::DutySummary> summary = result.get_future().get();
+  absl::StatusOr<dv1::DutySummary> summary;
+  Fanout fanout;
+  backends.duty().Summary("orgs/a", 2024, {}, {}, fanout, &summary);
+  fanout.Wait();
   EXPECT_EQ(summary.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_EQ(summary.status().message(), "duty backend: no answer within the deadline");
 }
@@ -142,6 +142,34 @@ TEST_F(BackendsTest, FetchYearGathersEveryBackendAndAReportNotStartedIsAbsent) {
   EXPECT_EQ(year->inputs.duty->totals().powers(), 3);
   EXPECT_THAT(year->missing_backends, IsEmpty());
   EXPECT_EQ(fake_.script.Attempts("GetStudySummary"), 2);  // the year and the year before
+}
+
+// Every backend answers only once all five calls of a report's fan-out
+// have reached it: the fetch succeeds only if they are in flight together.
+TEST_F(BackendsTest, FetchYearHasEveryCallInFlightAtOnce) {
+  std::mutex mu;
+  std::condition_variable all_arrived;
+  int arrived = 0;
+  auto meet = [&](int) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++arrived;
+    all_arrived.notify_all();
+    // The wait is only a safety net for a broken fan-out; it never decides.
+    return all_arrived.wait_for(lock, std::chrono::seconds(20), [&] { return arrived >= 5; })
+               ? grpc::Status::OK
+               : grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "calls one after another");
+  };
+  for (const char* method : {"GetOrganization", "GetReport", "GetStudySummary", "GetDutySummary"}) {
+    fake_.script.On(method, meet);
+  }
+  fake_.report.report.emplace().set_name("orgs/a/reports/2024");
+  Backends backends(Config(absl::Seconds(30)));
+  auto year =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(year.ok()) << year.status();
+  EXPECT_EQ(arrived, 5);
+  EXPECT_TRUE(year->inputs.report.has_value());
+  EXPECT_TRUE(year->inputs.study_previous.has_value());
 }
 
 TEST_F(BackendsTest, FetchYearWithoutThePreviousYearAsksForTheYearOnly) {

@@ -88,10 +88,10 @@ int Twips(absl::string_view text) {
 // 版头 of a report sent upward: the 发文机关标志 in red, then the 发文字号
 // one character in from the left and the 签发人 one in from the right on one
 // line, over a red rule as wide as the text block.
-std::string Header(const Document& d) {
+std::string Header(const Document& d, const Layout& layout) {
   const std::string mark = absl::StrCat(d.organ, "文件");
   // At most 42 pt (初号), smaller when the name would not fit the line.
-  const int chars = std::max(1, HalfWidths(mark) / 2);
+  const int chars = std::max(1, layout.header_mark_halves / 2);
   const int half_points = std::min(84, 2 * 420 / chars);
   std::string out = absl::StrCat(
       "<w:p><w:pPr><w:pStyle w:val=\"OrganMark\"/></w:pPr><w:r><w:rPr><w:sz w:val=\"", half_points,
@@ -128,17 +128,13 @@ std::string Closing(const Document& d) {
   return out;
 }
 
-std::string DocumentXml(const Document& d) {
+std::string DocumentXml(const Document& d, const Layout& layout) {
   std::string body;
-  if (HasHeader(d)) body += Header(d);
-  if (OrganAboveTitle(d)) body += Paragraph("Organ", d.organ);
-  for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ)) {
-    body += Paragraph("Title", line);
-  }
+  if (layout.has_header) body += Header(d, layout);
+  if (layout.organ_above_title) body += Paragraph("Organ", d.organ);
+  for (const std::string& line : layout.title_lines) body += Paragraph("Title", line);
   body += Paragraph("Normal", "");  // the blank line under the title
-  if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
-    body += Paragraph("Addressee", addressee);
-  }
+  if (!layout.addressee_line.empty()) body += Paragraph("Addressee", layout.addressee_line);
   for (const Block& b : d.body) {
     if (b.kind == BlockKind::kHeading) {
       body += Paragraph(absl::StrCat("Heading", std::clamp(b.level, 1, 4)), b.number + b.text);
@@ -311,10 +307,31 @@ std::string CoreXml(const Document& d) {
       "</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>");
 }
 
-// Builds a zip archive in memory from (name, content) entries.
-absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::string>>& entries) {
+// An entry of the package: its text, or (fixed >= 0) the index of an
+// entry of the fixed parts' archive, copied still deflated.
+struct Part {
+  const char* name;
+  std::string content;
+  int fixed = -1;
+};
+
+using ZipPtr = std::unique_ptr<zip_t, decltype(&zip_discard)>;
+
+// Builds a zip archive in memory from `parts`; `fixed` holds the bytes of
+// an archive Zip made, which the parts with a fixed index come from.
+absl::StatusOr<std::string> Zip(const std::vector<Part>& parts, absl::string_view fixed = "") {
   zip_error_t error;
   zip_error_init(&error);
+  ZipPtr fixed_archive(nullptr, &zip_discard);
+  if (!fixed.empty()) {
+    zip_source_t* source = zip_source_buffer_create(fixed.data(), fixed.size(), 0, &error);
+    zip_t* opened = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
+    if (opened == nullptr) {
+      if (source) zip_source_free(source);
+      return absl::InternalError("zip: cannot open the fixed parts");
+    }
+    fixed_archive.reset(opened);
+  }
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
   if (buffer == nullptr) return absl::InternalError("zip: cannot create a buffer");
   zip_source_keep(buffer);  // the archive's close must not free the bytes
@@ -324,14 +341,17 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
     return absl::InternalError(absl::StrCat("zip: ", zip_error_strerror(&error)));
   }
   constexpr time_t kFixedTime = 1704067200;  // 2024-01-01: stable bytes
-  for (const auto& [name, content] : entries) {
-    zip_source_t* source = zip_source_buffer(archive, content.data(), content.size(), 0);
-    zip_int64_t index = source ? zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8) : -1;
+  for (const Part& part : parts) {
+    // A whole entry of another archive comes over compressed as it is.
+    zip_source_t* source =
+        part.fixed >= 0 ? zip_source_zip(archive, fixed_archive.get(), part.fixed, 0, 0, -1)
+                        : zip_source_buffer(archive, part.content.data(), part.content.size(), 0);
+    zip_int64_t index = source ? zip_file_add(archive, part.name, source, ZIP_FL_ENC_UTF_8) : -1;
     if (index < 0) {
       if (source) zip_source_free(source);
       zip_discard(archive);
       zip_source_free(buffer);
-      return absl::InternalError(absl::StrCat("zip: cannot add ", name));
+      return absl::InternalError(absl::StrCat("zip: cannot add ", part.name));
     }
     zip_file_set_mtime(archive, index, kFixedTime, 0);
     zip_set_file_compression(archive, index, ZIP_CM_DEFLATE, 9);
@@ -354,24 +374,65 @@ absl::StatusOr<std::string> Zip(const std::vector<std::pair<std::string, std::st
   return bytes;
 }
 
+// The package's parts in order, the same for every document but
+// docProps/core.xml and word/document.xml. With `fixed_from_archive` the
+// others are indexes into the archive FixedPartsArchive() makes of them.
+std::vector<Part> Parts(const Document& d, const Layout& layout, bool fixed_from_archive) {
+  int next_fixed = 0;
+  auto fixed = [&](const char* name, std::string content) {
+    return fixed_from_archive ? Part{name, "", next_fixed++} : Part{name, std::move(content)};
+  };
+  // The content types first, as some readers expect.
+  std::vector<Part> parts;
+  parts.push_back(fixed("[Content_Types].xml", kContentTypes));
+  parts.push_back(fixed("_rels/.rels", kPackageRels));
+  parts.push_back({"docProps/core.xml", CoreXml(d)});
+  parts.push_back({"word/document.xml", DocumentXml(d, layout)});
+  parts.push_back(fixed("word/_rels/document.xml.rels", kDocumentRels));
+  parts.push_back(fixed("word/styles.xml", StylesXml()));
+  parts.push_back(fixed("word/settings.xml", kSettings));
+  parts.push_back(fixed("word/fontTable.xml", FontTableXml()));
+  parts.push_back(fixed("word/footer1.xml", FooterXml(/*odd=*/true)));
+  parts.push_back(fixed("word/footer2.xml", FooterXml(/*odd=*/false)));
+  return parts;
+}
+
+// The fixed parts zipped once, at the first DOCX: deflating them (level 9,
+// each part a fresh compressor) was most of rendering a DOCX.
+const absl::StatusOr<std::string>& FixedPartsArchive() {
+  static const absl::StatusOr<std::string>* const archive = [] {
+    std::vector<Part> fixed;
+    for (Part& part : Parts(Document{}, Layout{}, /*fixed_from_archive=*/false)) {
+      if (absl::string_view(part.name) != "docProps/core.xml" &&
+          absl::string_view(part.name) != "word/document.xml") {
+        fixed.push_back(std::move(part));
+      }
+    }
+    return new absl::StatusOr<std::string>(Zip(fixed));
+  }();
+  return *archive;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderDocx(const Document& document, const Layout& layout,
+                                       bool reuse_fixed_parts) {
+  if (!reuse_fixed_parts) return Zip(Parts(document, layout, /*fixed_from_archive=*/false));
+  const absl::StatusOr<std::string>& fixed = FixedPartsArchive();
+  if (!fixed.ok()) return fixed.status();
+  return Zip(Parts(document, layout, /*fixed_from_archive=*/true), *fixed);
+}
+
+namespace {
+
 class DocxRenderer : public Renderer {
  public:
   std::string format() const override { return "docx"; }
   std::string media_type() const override {
     return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   }
-  absl::StatusOr<std::string> Render(const Document& d) const override {
-    // The content types first, as some readers expect.
-    return Zip({{"[Content_Types].xml", kContentTypes},
-                {"_rels/.rels", kPackageRels},
-                {"docProps/core.xml", CoreXml(d)},
-                {"word/document.xml", DocumentXml(d)},
-                {"word/_rels/document.xml.rels", kDocumentRels},
-                {"word/styles.xml", StylesXml()},
-                {"word/settings.xml", kSettings},
-                {"word/fontTable.xml", FontTableXml()},
-                {"word/footer1.xml", FooterXml(/*odd=*/true)},
-                {"word/footer2.xml", FooterXml(/*odd=*/false)}});
+  absl::StatusOr<std::string> Render(const Document& d, const Layout& layout) const override {
+    return RenderDocx(d, layout, /*reuse_fixed_parts=*/true);
   }
 };
 

@@ -270,4 +270,20 @@ bool OrganAboveTitle(const Document& document) {
   return title.find(document.organ) == std::string::npos;
 }
 
+Layout LayOut(const Document& document) {
+  Layout layout;
+  layout.has_header = HasHeader(document);
+  layout.organ_above_title = OrganAboveTitle(document);
+  layout.title_lines = BreakTitle(document.title, kTitleLineChars, document.organ);
+  layout.addressee_line = AddresseeLine(document.addressee);
+  if (layout.has_header) {
+    layout.header_mark_halves = HalfWidths(absl::StrCat(document.organ, "文件"));
+    layout.document_number_halves = HalfWidths(document.document_number);
+  }
+  layout.signature_halves = HalfWidths(document.signature);
+  layout.date_halves = HalfWidths(document.date);
+  layout.signature = LayOutSignature(layout.signature_halves, layout.date_halves);
+  return layout;
+}
+
 }  // namespace fazhi::render

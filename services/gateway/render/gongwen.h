@@ -62,6 +62,23 @@ bool OrganAboveTitle(const Document& document);
 // Whether the document has a 版头 (a report sent upward with its 发文字号).
 bool HasHeader(const Document& document);
 
+// What every renderer measures of a document the same way, measured once
+// per document (LayOut) and handed to each renderer: the title's lines, the
+// 主送机关 line, which of organ line and 版头 stand, and the widths of the
+// 落款 in half characters.
+struct Layout {
+  bool has_header = false;
+  bool organ_above_title = false;
+  std::vector<std::string> title_lines;  // BreakTitle(title, kTitleLineChars, organ)
+  std::string addressee_line;            // AddresseeLine(addressee)
+  int header_mark_halves = 0;            // the 发文机关标志, organ + "文件"
+  int document_number_halves = 0;
+  int signature_halves = 0;
+  int date_halves = 0;
+  SignatureGeometry signature;  // on the 28-character line, in half characters
+};
+Layout LayOut(const Document& document);
+
 }  // namespace fazhi::render
 
 #endif  // FAZHI_SERVICES_GATEWAY_RENDER_GONGWEN_H_

@@ -36,26 +36,22 @@ class TextRenderer : public Renderer {
  public:
   std::string format() const override { return "txt"; }
   std::string media_type() const override { return "text/plain; charset=utf-8"; }
-  absl::StatusOr<std::string> Render(const Document& d) const override {
+  absl::StatusOr<std::string> Render(const Document& d, const Layout& layout) const override {
     std::string out;
-    if (HasHeader(d)) {
+    if (layout.has_header) {
       // 版头: the 发文机关标志, then 发文字号 one character in from the left
       // and 签发人 one in from the right, over the rule.
       absl::StrAppend(&out, Centred(absl::StrCat(d.organ, "文件")), "\n\n");
       const std::string issuer = d.issuer.empty() ? "" : absl::StrCat("签发人：", d.issuer);
-      const int room = 2 * kLineChars - 4 - HalfWidths(d.document_number) - HalfWidths(issuer);
+      const int room = 2 * kLineChars - 4 - layout.document_number_halves - HalfWidths(issuer);
       absl::StrAppend(&out, Room(2), d.document_number, Room(std::max(room, 2)), issuer, "\n");
       for (int i = 0; i < kLineChars; ++i) out += "\u2501";
       out += "\n\n";
     }
-    if (OrganAboveTitle(d)) absl::StrAppend(&out, Centred(d.organ), "\n\n");
-    for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ)) {
-      absl::StrAppend(&out, Centred(line), "\n");
-    }
+    if (layout.organ_above_title) absl::StrAppend(&out, Centred(d.organ), "\n\n");
+    for (const std::string& line : layout.title_lines) absl::StrAppend(&out, Centred(line), "\n");
     out += "\n";
-    if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
-      absl::StrAppend(&out, addressee, "\n");
-    }
+    if (!layout.addressee_line.empty()) absl::StrAppend(&out, layout.addressee_line, "\n");
     for (const Block& b : d.body) {
       if (b.kind == BlockKind::kHeading) {
         absl::StrAppend(&out, "\n", kIndent, b.number, b.text, "\n");
@@ -67,7 +63,7 @@ class TextRenderer : public Renderer {
     }
     // 落款 (GB/T 9704 §7.3.5.2) on the 28-character line.
     out += "\n";
-    const SignatureGeometry g = LayOutSignature(HalfWidths(d.signature), HalfWidths(d.date));
+    const SignatureGeometry& g = layout.signature;
     if (!d.signature.empty()) absl::StrAppend(&out, Room(g.signature_left), d.signature, "\n");
     if (!d.date.empty()) absl::StrAppend(&out, Room(g.date_left), d.date, "\n");
     return out;
@@ -78,20 +74,18 @@ class MarkdownRenderer : public Renderer {
  public:
   std::string format() const override { return "md"; }
   std::string media_type() const override { return "text/markdown; charset=utf-8"; }
-  absl::StatusOr<std::string> Render(const Document& d) const override {
+  absl::StatusOr<std::string> Render(const Document& d, const Layout& layout) const override {
     std::string out;
-    if (HasHeader(d)) {
+    if (layout.has_header) {
       absl::StrAppend(&out, "**", EscapeMarkdown(absl::StrCat(d.organ, "文件")), "**\n\n",
                       EscapeMarkdown(d.document_number));
       if (!d.issuer.empty()) absl::StrAppend(&out, "\u3000签发人：", EscapeMarkdown(d.issuer));
       out += "\n\n---\n\n";
     }
-    if (OrganAboveTitle(d)) absl::StrAppend(&out, "**", EscapeMarkdown(d.organ), "**\n\n");
-    absl::StrAppend(
-        &out, "# ",
-        EscapeMarkdown(absl::StrJoin(BreakTitle(d.title, kTitleLineChars, d.organ), "")), "\n\n");
-    if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
-      absl::StrAppend(&out, EscapeMarkdown(addressee), "\n\n");
+    if (layout.organ_above_title) absl::StrAppend(&out, "**", EscapeMarkdown(d.organ), "**\n\n");
+    absl::StrAppend(&out, "# ", EscapeMarkdown(absl::StrJoin(layout.title_lines, "")), "\n\n");
+    if (!layout.addressee_line.empty()) {
+      absl::StrAppend(&out, EscapeMarkdown(layout.addressee_line), "\n\n");
     }
     for (const Block& b : d.body) {
       if (b.kind == BlockKind::kHeading) {
@@ -146,13 +140,13 @@ class HtmlRenderer : public Renderer {
  public:
   std::string format() const override { return "html"; }
   std::string media_type() const override { return "text/html; charset=utf-8"; }
-  absl::StatusOr<std::string> Render(const Document& d) const override {
+  absl::StatusOr<std::string> Render(const Document& d, const Layout& layout) const override {
     std::string out = absl::StrCat(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
         EscapeXml(d.title), "</title>\n<style>", kHtmlStyle, "</style>\n</head>\n<body>\n");
-    if (HasHeader(d)) {
+    if (layout.has_header) {
       const std::string mark = absl::StrCat(d.organ, "文件");
-      const int chars = HalfWidths(mark) / 2;
+      const int chars = layout.header_mark_halves / 2;
       const char* size = chars <= 10   ? ""
                          : chars <= 14 ? " size-2"
                          : chars <= 20 ? " size-3"
@@ -166,14 +160,13 @@ class HtmlRenderer : public Renderer {
       }
       out += "</div>\n</div>\n";
     }
-    if (OrganAboveTitle(d))
+    if (layout.organ_above_title)
       absl::StrAppend(&out, "<div class=\"organ\">", EscapeXml(d.organ), "</div>\n");
     std::vector<std::string> title;
-    for (const std::string& line : BreakTitle(d.title, kTitleLineChars, d.organ))
-      title.push_back(EscapeXml(line));
+    for (const std::string& line : layout.title_lines) title.push_back(EscapeXml(line));
     absl::StrAppend(&out, "<h1>", absl::StrJoin(title, "<br>"), "</h1>\n");
-    if (const std::string addressee = AddresseeLine(d.addressee); !addressee.empty()) {
-      absl::StrAppend(&out, "<p class=\"addressee\">", EscapeXml(addressee), "</p>\n");
+    if (!layout.addressee_line.empty()) {
+      absl::StrAppend(&out, "<p class=\"addressee\">", EscapeXml(layout.addressee_line), "</p>\n");
     }
     for (const Block& b : d.body) {
       if (b.kind == BlockKind::kHeading) {
@@ -189,8 +182,8 @@ class HtmlRenderer : public Renderer {
     // 落款: a box as wide as the longer of 署名 and date (the date counting
     // two characters less, or not, by case), two characters in from the right.
     if (!d.signature.empty() || !d.date.empty()) {
-      const bool long_date = LayOutSignature(HalfWidths(d.signature), HalfWidths(d.date)).long_date;
-      absl::StrAppend(&out, "<div class=\"closing", long_date ? " long-date" : "", "\">\n");
+      absl::StrAppend(&out, "<div class=\"closing", layout.signature.long_date ? " long-date" : "",
+                      "\">\n");
       if (!d.signature.empty())
         absl::StrAppend(&out, "<p class=\"signature\">", EscapeXml(d.signature), "</p>\n");
       if (!d.date.empty()) absl::StrAppend(&out, "<p class=\"date\">", EscapeXml(d.date), "</p>\n");

@@ -153,5 +153,38 @@ TEST(OrganAboveTitleTest, OnlyWhenTheTitleLacksItAndThereIsNoHeader) {
   EXPECT_FALSE(OrganAboveTitle(d));  // the 版头 carries it
 }
 
+// The measurements made once for all renderers are those each renderer
+// made for itself before.
+TEST(LayOutTest, MeasuresOnceWhatEveryRendererUses) {
+  Document d;
+  d.organ = "鲁山县人民政府办公室";
+  d.title = "鲁山县人民政府办公室关于2024年度推进法治政府建设情况的报告";
+  d.addressee = " 县委、县政府: ";
+  d.document_number = "鲁政办〔2025〕3号";
+  d.signature = "鲁山县人民政府办公室";
+  d.date = "2025年1月15日";
+  const Layout layout = LayOut(d);
+  EXPECT_TRUE(layout.has_header);
+  EXPECT_FALSE(layout.organ_above_title);
+  EXPECT_EQ(layout.title_lines, BreakTitle(d.title, kTitleLineChars, d.organ));
+  EXPECT_GT(layout.title_lines.size(), 1u);
+  EXPECT_EQ(layout.addressee_line, "县委、县政府：");
+  EXPECT_EQ(layout.header_mark_halves, HalfWidths("鲁山县人民政府办公室文件"));
+  EXPECT_EQ(layout.document_number_halves, HalfWidths(d.document_number));
+  EXPECT_EQ(layout.signature_halves, 20);
+  EXPECT_EQ(layout.date_halves, 13);
+  const SignatureGeometry g = LayOutSignature(20, 13);
+  EXPECT_EQ(layout.signature.signature_left, g.signature_left);
+  EXPECT_EQ(layout.signature.date_left, g.date_left);
+  EXPECT_EQ(layout.signature.long_date, g.long_date);
+
+  d.document_number.clear();
+  d.title = "关于2024年度法治政府建设情况的报告";
+  const Layout plain = LayOut(d);
+  EXPECT_FALSE(plain.has_header);
+  EXPECT_TRUE(plain.organ_above_title);
+  EXPECT_EQ(plain.header_mark_halves, 0);
+}
+
 }  // namespace
 }  // namespace fazhi::render

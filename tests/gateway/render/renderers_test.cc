@@ -225,6 +225,25 @@ TEST(DocxRendererTest, SameDocumentSameBytes) {
   EXPECT_EQ(RenderAs("docx", SampleDocument()), RenderAs("docx", SampleDocument()));
 }
 
+// The parts every package shares are deflated once and copied; the
+// package must be the one deflating every part afresh would give.
+TEST(DocxRendererTest, CachedFixedPartsGiveTheBytesOfAFreshPackage) {
+  Document header = SampleDocument(2);
+  header.document_number = "测民〔2025〕3号";
+  header.issuer = "王建华";
+  for (const Document& d : {SampleDocument(), header, Hostile(), Document{}}) {
+    absl::StatusOr<std::string> cached = RenderDocx(d, LayOut(d), /*reuse_fixed_parts=*/true);
+    absl::StatusOr<std::string> fresh = RenderDocx(d, LayOut(d), /*reuse_fixed_parts=*/false);
+    ASSERT_TRUE(cached.ok()) << cached.status();
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    EXPECT_EQ(*cached, *fresh) << d.title;
+    EXPECT_EQ(RenderAs("docx", d), *fresh);
+    // And the copied parts read back whole.
+    EXPECT_THAT(ZipEntry(*cached, "word/styles.xml"), HasSubstr("</w:styles>"));
+    EXPECT_THAT(ZipEntry(*cached, "word/footer2.xml"), HasSubstr("</w:ftr>"));
+  }
+}
+
 TEST(EscapeXmlTest, DropsNonCharactersAndBidiOverridesAndReplacesBadBytes) {
   EXPECT_EQ(EscapeXml("a\xEF\xBF\xBF"
                       "b\xEF\xBF\xBE"
