@@ -121,13 +121,15 @@ DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clo
 
 // Powers.
 
-grpc::Status DutyServiceImpl::GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetPower(CallbackContext* c,
+                                                    const v1::GetPowerRequest* r, v1::Power* out) {
   return calls_->Run(c, "GetPower", *r,
                      [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest* r,
-                                         v1::ListPowersResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListPowers(CallbackContext* c,
+                                                      const v1::ListPowersRequest* r,
+                                                      v1::ListPowersResponse* out) {
   return calls_->Run(c, "ListPowers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -149,22 +151,25 @@ grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest
   });
 }
 
-grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r,
-                                          v1::Power* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::CreatePower(CallbackContext* c,
+                                                       const v1::CreatePowerRequest* r,
+                                                       v1::Power* out) {
   return calls_->Run(c, "CreatePower", *r, [&] {
     return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(),
                                      r->request_id(), *r, out);
   });
 }
 
-grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r,
-                                          v1::Power* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::UpdatePower(CallbackContext* c,
+                                                       const v1::UpdatePowerRequest* r,
+                                                       v1::Power* out) {
   return calls_->Run(c, "UpdatePower", *r, [&] {
     return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out);
   });
 }
 
-grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty*) {
+grpc::ServerUnaryReactor* DutyServiceImpl::DeletePower(CallbackContext* c,
+                                                       const v1::DeletePowerRequest* r, Empty*) {
   return calls_->Run(c, "DeletePower", *r,
                      [&] { return DeleteRecord<PowerTraits>(*store_, r->name(), r->etag()); });
 }
@@ -181,13 +186,15 @@ grpc::Status DutyServiceImpl::ImportPowers(Context* c,
 
 // Posts.
 
-grpc::Status DutyServiceImpl::GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetPost(CallbackContext* c, const v1::GetPostRequest* r,
+                                                   v1::Post* out) {
   return calls_->Run(c, "GetPost", *r,
                      [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* r,
-                                        v1::ListPostsResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListPosts(CallbackContext* c,
+                                                     const v1::ListPostsRequest* r,
+                                                     v1::ListPostsResponse* out) {
   return calls_->Run(c, "ListPosts", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -205,36 +212,41 @@ grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* 
   });
 }
 
-grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r,
-                                         v1::Post* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::CreatePost(CallbackContext* c,
+                                                      const v1::CreatePostRequest* r,
+                                                      v1::Post* out) {
   return calls_->Run(c, "CreatePost", *r, [&] {
     return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(),
                                     *r, out);
   });
 }
 
-grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r,
-                                         v1::Post* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::UpdatePost(CallbackContext* c,
+                                                      const v1::UpdatePostRequest* r,
+                                                      v1::Post* out) {
   return calls_->Run(c, "UpdatePost", *r, [&] {
     return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out);
   });
 }
 
-grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest* r, Empty*) {
+grpc::ServerUnaryReactor* DutyServiceImpl::DeletePost(CallbackContext* c,
+                                                      const v1::DeletePostRequest* r, Empty*) {
   return calls_->Run(c, "DeletePost", *r,
                      [&] { return DeleteRecord<PostTraits>(*store_, r->name(), r->etag()); });
 }
 
 // Officers.
 
-grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r,
-                                         v1::Officer* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetOfficer(CallbackContext* c,
+                                                      const v1::GetOfficerRequest* r,
+                                                      v1::Officer* out) {
   return calls_->Run(c, "GetOfficer", *r,
                      [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersRequest* r,
-                                           v1::ListOfficersResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListOfficers(CallbackContext* c,
+                                                        const v1::ListOfficersRequest* r,
+                                                        v1::ListOfficersResponse* out) {
   return calls_->Run(c, "ListOfficers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -259,22 +271,26 @@ grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersReq
   });
 }
 
-grpc::Status DutyServiceImpl::CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
-                                            v1::Officer* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::CreateOfficer(CallbackContext* c,
+                                                         const v1::CreateOfficerRequest* r,
+                                                         v1::Officer* out) {
   return calls_->Run(c, "CreateOfficer", *r, [&] {
     return CreateRecord<OfficerTraits>(*store_, r->parent(), r->officer(), r->officer_id(),
                                        r->request_id(), *r, out);
   });
 }
 
-grpc::Status DutyServiceImpl::UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
-                                            v1::Officer* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::UpdateOfficer(CallbackContext* c,
+                                                         const v1::UpdateOfficerRequest* r,
+                                                         v1::Officer* out) {
   return calls_->Run(c, "UpdateOfficer", *r, [&] {
     return UpdateRecord<OfficerTraits>(*store_, r->officer(), r->update_mask(), out);
   });
 }
 
-grpc::Status DutyServiceImpl::DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty*) {
+grpc::ServerUnaryReactor* DutyServiceImpl::DeleteOfficer(CallbackContext* c,
+                                                         const v1::DeleteOfficerRequest* r,
+                                                         Empty*) {
   return calls_->Run(c, "DeleteOfficer", *r,
                      [&] { return DeleteRecord<OfficerTraits>(*store_, r->name(), r->etag()); });
 }
@@ -291,8 +307,9 @@ grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
 
 // Assignments.
 
-grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentRequest* r,
-                                            v1::Assignment* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetAssignment(CallbackContext* c,
+                                                         const v1::GetAssignmentRequest* r,
+                                                         v1::Assignment* out) {
   return calls_->Run(c, "GetAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
@@ -304,8 +321,9 @@ grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentR
   });
 }
 
-grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignmentsRequest* r,
-                                              v1::ListAssignmentsResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListAssignments(CallbackContext* c,
+                                                           const v1::ListAssignmentsRequest* r,
+                                                           v1::ListAssignmentsResponse* out) {
   return calls_->Run(c, "ListAssignments", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/true, v);
@@ -332,8 +350,9 @@ grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignme
   });
 }
 
-grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
-                                               v1::Assignment* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::CreateAssignment(CallbackContext* c,
+                                                            const v1::CreateAssignmentRequest* r,
+                                                            v1::Assignment* out) {
   return calls_->Run(c, "CreateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/false, v);
@@ -366,8 +385,9 @@ grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssig
   });
 }
 
-grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
-                                               v1::Assignment* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::UpdateAssignment(CallbackContext* c,
+                                                            const v1::UpdateAssignmentRequest* r,
+                                                            v1::Assignment* out) {
   return calls_->Run(c, "UpdateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Assignment& proto = r->assignment();
@@ -403,8 +423,9 @@ grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssig
   });
 }
 
-grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r,
-                                               Empty*) {
+grpc::ServerUnaryReactor* DutyServiceImpl::DeleteAssignment(CallbackContext* c,
+                                                            const v1::DeleteAssignmentRequest* r,
+                                                            Empty*) {
   return calls_->Run(c, "DeleteAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
@@ -417,8 +438,9 @@ grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssig
 
 // Allocation, coverage, summary.
 
-grpc::Status DutyServiceImpl::AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
-                                             v1::AllocateDutiesResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::AllocateDuties(CallbackContext* c,
+                                                          const v1::AllocateDutiesRequest* r,
+                                                          v1::AllocateDutiesResponse* out) {
   return calls_->Run(c, "AllocateDuties", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -465,8 +487,9 @@ CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t exp
 
 }  // namespace
 
-grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r,
-                                          v1::Coverage* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetCoverage(CallbackContext* c,
+                                                       const v1::GetCoverageRequest* r,
+                                                       v1::Coverage* out) {
   return calls_->Run(c, "GetCoverage", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
@@ -483,8 +506,9 @@ grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageReque
   });
 }
 
-grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummaryRequest* r,
-                                             v1::DutySummary* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetDutySummary(CallbackContext* c,
+                                                          const v1::GetDutySummaryRequest* r,
+                                                          v1::DutySummary* out) {
   return calls_->Run(c, "GetDutySummary", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
@@ -502,8 +526,8 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
   });
 }
 
-grpc::Status DutyServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+grpc::ServerUnaryReactor* DutyServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
     fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);

@@ -119,25 +119,25 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
 StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, Clock today)
     : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
-grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
-                                          const v1::GetSessionRequest* request,
-                                          v1::Session* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetSession(grpc::CallbackServerContext* context,
+                                                       const v1::GetSessionRequest* request,
+                                                       v1::Session* response) {
   return calls_->Run(context, "GetSession", *request,
                      [&] { return GetRecord<SessionTraits>(*store_, request->name(), response); });
 }
 
-grpc::Status StudyServiceImpl::ListSessions(grpc::ServerContext* context,
-                                            const v1::ListSessionsRequest* request,
-                                            v1::ListSessionsResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListSessions(grpc::CallbackServerContext* context,
+                                                         const v1::ListSessionsRequest* request,
+                                                         v1::ListSessionsResponse* response) {
   return calls_->Run(context, "ListSessions", *request, [&] {
     return ListRecords<SessionTraits>(*store_, *request, response->mutable_sessions(),
                                       response->mutable_next_page_token());
   });
 }
 
-grpc::Status StudyServiceImpl::CreateSession(grpc::ServerContext* context,
-                                             const v1::CreateSessionRequest* request,
-                                             v1::Session* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::CreateSession(grpc::CallbackServerContext* context,
+                                                          const v1::CreateSessionRequest* request,
+                                                          v1::Session* response) {
   return calls_->Run(context, "CreateSession", *request, [&] {
     return CreateRecord<SessionTraits>(*store_, request->parent(), request->session(),
                                        request->session_id(), request->request_id(), *request,
@@ -145,18 +145,18 @@ grpc::Status StudyServiceImpl::CreateSession(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::UpdateSession(grpc::ServerContext* context,
-                                             const v1::UpdateSessionRequest* request,
-                                             v1::Session* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::UpdateSession(grpc::CallbackServerContext* context,
+                                                          const v1::UpdateSessionRequest* request,
+                                                          v1::Session* response) {
   return calls_->Run(context, "UpdateSession", *request, [&] {
     return UpdateRecord<SessionTraits>(*store_, request->session(), request->update_mask(),
                                        response);
   });
 }
 
-grpc::Status StudyServiceImpl::DeleteSession(grpc::ServerContext* context,
-                                             const v1::DeleteSessionRequest* request,
-                                             google::protobuf::Empty*) {
+grpc::ServerUnaryReactor* StudyServiceImpl::DeleteSession(grpc::CallbackServerContext* context,
+                                                          const v1::DeleteSessionRequest* request,
+                                                          google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteSession", *request, [&] {
     return DeleteRecord<SessionTraits>(*store_, request->name(), request->etag());
   });
@@ -172,25 +172,25 @@ grpc::Status StudyServiceImpl::ImportSessions(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::GetPublicityEvent(grpc::ServerContext* context,
-                                                 const v1::GetPublicityEventRequest* request,
-                                                 v1::PublicityEvent* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetPublicityEvent(
+    grpc::CallbackServerContext* context, const v1::GetPublicityEventRequest* request,
+    v1::PublicityEvent* response) {
   return calls_->Run(context, "GetPublicityEvent", *request,
                      [&] { return GetRecord<EventTraits>(*store_, request->name(), response); });
 }
 
-grpc::Status StudyServiceImpl::ListPublicityEvents(grpc::ServerContext* context,
-                                                   const v1::ListPublicityEventsRequest* request,
-                                                   v1::ListPublicityEventsResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListPublicityEvents(
+    grpc::CallbackServerContext* context, const v1::ListPublicityEventsRequest* request,
+    v1::ListPublicityEventsResponse* response) {
   return calls_->Run(context, "ListPublicityEvents", *request, [&] {
     return ListRecords<EventTraits>(*store_, *request, response->mutable_publicity_events(),
                                     response->mutable_next_page_token());
   });
 }
 
-grpc::Status StudyServiceImpl::CreatePublicityEvent(grpc::ServerContext* context,
-                                                    const v1::CreatePublicityEventRequest* request,
-                                                    v1::PublicityEvent* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::CreatePublicityEvent(
+    grpc::CallbackServerContext* context, const v1::CreatePublicityEventRequest* request,
+    v1::PublicityEvent* response) {
   return calls_->Run(context, "CreatePublicityEvent", *request, [&] {
     return CreateRecord<EventTraits>(*store_, request->parent(), request->publicity_event(),
                                      request->publicity_event_id(), request->request_id(), *request,
@@ -198,18 +198,18 @@ grpc::Status StudyServiceImpl::CreatePublicityEvent(grpc::ServerContext* context
   });
 }
 
-grpc::Status StudyServiceImpl::UpdatePublicityEvent(grpc::ServerContext* context,
-                                                    const v1::UpdatePublicityEventRequest* request,
-                                                    v1::PublicityEvent* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::UpdatePublicityEvent(
+    grpc::CallbackServerContext* context, const v1::UpdatePublicityEventRequest* request,
+    v1::PublicityEvent* response) {
   return calls_->Run(context, "UpdatePublicityEvent", *request, [&] {
     return UpdateRecord<EventTraits>(*store_, request->publicity_event(), request->update_mask(),
                                      response);
   });
 }
 
-grpc::Status StudyServiceImpl::DeletePublicityEvent(grpc::ServerContext* context,
-                                                    const v1::DeletePublicityEventRequest* request,
-                                                    google::protobuf::Empty*) {
+grpc::ServerUnaryReactor* StudyServiceImpl::DeletePublicityEvent(
+    grpc::CallbackServerContext* context, const v1::DeletePublicityEventRequest* request,
+    google::protobuf::Empty*) {
   return calls_->Run(context, "DeletePublicityEvent", *request, [&] {
     return DeleteRecord<EventTraits>(*store_, request->name(), request->etag());
   });
@@ -227,9 +227,9 @@ grpc::Status StudyServiceImpl::ImportPublicityEvents(
   });
 }
 
-grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
-                                            const v1::GetStudyPlanRequest* request,
-                                            v1::StudyPlan* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetStudyPlan(grpc::CallbackServerContext* context,
+                                                         const v1::GetStudyPlanRequest* request,
+                                                         v1::StudyPlan* response) {
   return calls_->Run(context, "GetStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = StudyPlanName::Parse(request->name(), "name", v);
@@ -240,9 +240,9 @@ grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
-                                              const v1::ListStudyPlansRequest* request,
-                                              v1::ListStudyPlansResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListStudyPlans(grpc::CallbackServerContext* context,
+                                                           const v1::ListStudyPlansRequest* request,
+                                                           v1::ListStudyPlansResponse* response) {
   return calls_->Run(context, "ListStudyPlans", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
@@ -264,9 +264,9 @@ grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
-                                               const v1::UpdateStudyPlanRequest* request,
-                                               v1::StudyPlan* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::UpdateStudyPlan(
+    grpc::CallbackServerContext* context, const v1::UpdateStudyPlanRequest* request,
+    v1::StudyPlan* response) {
   return calls_->Run(context, "UpdateStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::StudyPlan& proto = request->study_plan();
@@ -299,9 +299,9 @@ grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
-                                               const v1::DeleteStudyPlanRequest* request,
-                                               google::protobuf::Empty*) {
+grpc::ServerUnaryReactor* StudyServiceImpl::DeleteStudyPlan(
+    grpc::CallbackServerContext* context, const v1::DeleteStudyPlanRequest* request,
+    google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = StudyPlanName::Parse(request->name(), "name", v);
@@ -311,9 +311,9 @@ grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
-                                               const v1::GetStudySummaryRequest* request,
-                                               v1::StudySummary* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetStudySummary(
+    grpc::CallbackServerContext* context, const v1::GetStudySummaryRequest* request,
+    v1::StudySummary* response) {
   return calls_->Run(context, "GetStudySummary", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
@@ -330,8 +330,8 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+grpc::ServerUnaryReactor* StudyServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
     fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);
