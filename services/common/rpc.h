@@ -6,11 +6,11 @@
 // (authentication and authorization go there), log the outcome, and turn the
 // absl::Status into a grpc::Status with details.
 //
-// Unary handlers of the data services are on gRPC's callback API: the
-// handler runs on the thread that took the call off the wire and answers
-// through the context's default reactor, with no hand-off to a poller
-// thread (docs/performance.md). Client streams (imports) and the gateway stay
-// on the synchronous API (see CallbackMethods).
+// The data services' reads are on gRPC's callback API: the handler runs on
+// the thread that took the call off the wire and answers through the
+// context's default reactor, with no hand-off to a poller thread. Writes,
+// client streams (imports) and the gateway stay on the synchronous API
+// (see CallbackMethods; docs/performance.md).
 
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
@@ -92,8 +92,9 @@ std::string RequestIdFor(const grpc::ServerContextBase& context);
 // the others synchronous:
 //   CallbackMethods<v1::S::Service, v1::S::WithCallbackMethod_Get, ...>
 // is WithCallbackMethod_Get<...<v1::S::Service>>. The data services list
-// their unary methods; their client-streaming imports stay synchronous
-// (RunImport reads the stream in a loop on a thread of its own).
+// their reads. Writes and imports stay synchronous: gRPC runs every callback
+// of the process on a few threads (two on two cores), and a handler waiting
+// for the disk would hold one while other calls queue behind it.
 template <typename Base, template <typename> class... Methods>
 struct CallbackMethodsOf;
 template <typename Base>

@@ -151,25 +151,22 @@ grpc::ServerUnaryReactor* DutyServiceImpl::ListPowers(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::CreatePower(CallbackContext* c,
-                                                       const v1::CreatePowerRequest* r,
-                                                       v1::Power* out) {
+grpc::Status DutyServiceImpl::CreatePower(Context* c, const v1::CreatePowerRequest* r,
+                                          v1::Power* out) {
   return calls_->Run(c, "CreatePower", *r, [&] {
     return CreateRecord<PowerTraits>(*store_, r->parent(), r->power(), r->power_id(),
                                      r->request_id(), *r, out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::UpdatePower(CallbackContext* c,
-                                                       const v1::UpdatePowerRequest* r,
-                                                       v1::Power* out) {
+grpc::Status DutyServiceImpl::UpdatePower(Context* c, const v1::UpdatePowerRequest* r,
+                                          v1::Power* out) {
   return calls_->Run(c, "UpdatePower", *r, [&] {
     return UpdateRecord<PowerTraits>(*store_, r->power(), r->update_mask(), out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::DeletePower(CallbackContext* c,
-                                                       const v1::DeletePowerRequest* r, Empty*) {
+grpc::Status DutyServiceImpl::DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty*) {
   return calls_->Run(c, "DeletePower", *r,
                      [&] { return DeleteRecord<PowerTraits>(*store_, r->name(), r->etag()); });
 }
@@ -212,25 +209,22 @@ grpc::ServerUnaryReactor* DutyServiceImpl::ListPosts(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::CreatePost(CallbackContext* c,
-                                                      const v1::CreatePostRequest* r,
-                                                      v1::Post* out) {
+grpc::Status DutyServiceImpl::CreatePost(Context* c, const v1::CreatePostRequest* r,
+                                         v1::Post* out) {
   return calls_->Run(c, "CreatePost", *r, [&] {
     return CreateRecord<PostTraits>(*store_, r->parent(), r->post(), r->post_id(), r->request_id(),
                                     *r, out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::UpdatePost(CallbackContext* c,
-                                                      const v1::UpdatePostRequest* r,
-                                                      v1::Post* out) {
+grpc::Status DutyServiceImpl::UpdatePost(Context* c, const v1::UpdatePostRequest* r,
+                                         v1::Post* out) {
   return calls_->Run(c, "UpdatePost", *r, [&] {
     return UpdateRecord<PostTraits>(*store_, r->post(), r->update_mask(), out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::DeletePost(CallbackContext* c,
-                                                      const v1::DeletePostRequest* r, Empty*) {
+grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest* r, Empty*) {
   return calls_->Run(c, "DeletePost", *r,
                      [&] { return DeleteRecord<PostTraits>(*store_, r->name(), r->etag()); });
 }
@@ -271,26 +265,22 @@ grpc::ServerUnaryReactor* DutyServiceImpl::ListOfficers(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::CreateOfficer(CallbackContext* c,
-                                                         const v1::CreateOfficerRequest* r,
-                                                         v1::Officer* out) {
+grpc::Status DutyServiceImpl::CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
+                                            v1::Officer* out) {
   return calls_->Run(c, "CreateOfficer", *r, [&] {
     return CreateRecord<OfficerTraits>(*store_, r->parent(), r->officer(), r->officer_id(),
                                        r->request_id(), *r, out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::UpdateOfficer(CallbackContext* c,
-                                                         const v1::UpdateOfficerRequest* r,
-                                                         v1::Officer* out) {
+grpc::Status DutyServiceImpl::UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
+                                            v1::Officer* out) {
   return calls_->Run(c, "UpdateOfficer", *r, [&] {
     return UpdateRecord<OfficerTraits>(*store_, r->officer(), r->update_mask(), out);
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::DeleteOfficer(CallbackContext* c,
-                                                         const v1::DeleteOfficerRequest* r,
-                                                         Empty*) {
+grpc::Status DutyServiceImpl::DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty*) {
   return calls_->Run(c, "DeleteOfficer", *r,
                      [&] { return DeleteRecord<OfficerTraits>(*store_, r->name(), r->etag()); });
 }
@@ -350,9 +340,8 @@ grpc::ServerUnaryReactor* DutyServiceImpl::ListAssignments(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::CreateAssignment(CallbackContext* c,
-                                                            const v1::CreateAssignmentRequest* r,
-                                                            v1::Assignment* out) {
+grpc::Status DutyServiceImpl::CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
+                                               v1::Assignment* out) {
   return calls_->Run(c, "CreateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/false, v);
@@ -385,9 +374,8 @@ grpc::ServerUnaryReactor* DutyServiceImpl::CreateAssignment(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::UpdateAssignment(CallbackContext* c,
-                                                            const v1::UpdateAssignmentRequest* r,
-                                                            v1::Assignment* out) {
+grpc::Status DutyServiceImpl::UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
+                                               v1::Assignment* out) {
   return calls_->Run(c, "UpdateAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Assignment& proto = r->assignment();
@@ -423,9 +411,8 @@ grpc::ServerUnaryReactor* DutyServiceImpl::UpdateAssignment(CallbackContext* c,
   });
 }
 
-grpc::ServerUnaryReactor* DutyServiceImpl::DeleteAssignment(CallbackContext* c,
-                                                            const v1::DeleteAssignmentRequest* r,
-                                                            Empty*) {
+grpc::Status DutyServiceImpl::DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r,
+                                               Empty*) {
   return calls_->Run(c, "DeleteAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
@@ -438,9 +425,8 @@ grpc::ServerUnaryReactor* DutyServiceImpl::DeleteAssignment(CallbackContext* c,
 
 // Allocation, coverage, summary.
 
-grpc::ServerUnaryReactor* DutyServiceImpl::AllocateDuties(CallbackContext* c,
-                                                          const v1::AllocateDutiesRequest* r,
-                                                          v1::AllocateDutiesResponse* out) {
+grpc::Status DutyServiceImpl::AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
+                                             v1::AllocateDutiesResponse* out) {
   return calls_->Run(c, "AllocateDuties", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);

@@ -16,25 +16,12 @@ namespace fazhi::duty {
 class DutyServiceImpl final
     : public CallbackMethods<v1::DutyService::Service, v1::DutyService::WithCallbackMethod_GetPower,
                              v1::DutyService::WithCallbackMethod_ListPowers,
-                             v1::DutyService::WithCallbackMethod_CreatePower,
-                             v1::DutyService::WithCallbackMethod_UpdatePower,
-                             v1::DutyService::WithCallbackMethod_DeletePower,
                              v1::DutyService::WithCallbackMethod_GetPost,
                              v1::DutyService::WithCallbackMethod_ListPosts,
-                             v1::DutyService::WithCallbackMethod_CreatePost,
-                             v1::DutyService::WithCallbackMethod_UpdatePost,
-                             v1::DutyService::WithCallbackMethod_DeletePost,
                              v1::DutyService::WithCallbackMethod_GetOfficer,
                              v1::DutyService::WithCallbackMethod_ListOfficers,
-                             v1::DutyService::WithCallbackMethod_CreateOfficer,
-                             v1::DutyService::WithCallbackMethod_UpdateOfficer,
-                             v1::DutyService::WithCallbackMethod_DeleteOfficer,
                              v1::DutyService::WithCallbackMethod_GetAssignment,
                              v1::DutyService::WithCallbackMethod_ListAssignments,
-                             v1::DutyService::WithCallbackMethod_CreateAssignment,
-                             v1::DutyService::WithCallbackMethod_UpdateAssignment,
-                             v1::DutyService::WithCallbackMethod_DeleteAssignment,
-                             v1::DutyService::WithCallbackMethod_AllocateDuties,
                              v1::DutyService::WithCallbackMethod_GetCoverage,
                              v1::DutyService::WithCallbackMethod_GetDutySummary,
                              v1::DutyService::WithCallbackMethod_ListAuditRecords> {
@@ -45,8 +32,8 @@ class DutyServiceImpl final
   // date in China (UTC+8) by default; tests pass a fixed one.
   DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clock today = nullptr);
 
-  using Context = grpc::ServerContext;  // the client-streaming imports
-  using CallbackContext = grpc::CallbackServerContext;
+  using Context = grpc::ServerContext;                  // writes and imports
+  using CallbackContext = grpc::CallbackServerContext;  // reads
   using Empty = google::protobuf::Empty;
   using Report = fazhi::type::v1::ImportReport;
 
@@ -54,12 +41,9 @@ class DutyServiceImpl final
                                      v1::Power* out) override;
   grpc::ServerUnaryReactor* ListPowers(CallbackContext* c, const v1::ListPowersRequest* r,
                                        v1::ListPowersResponse* out) override;
-  grpc::ServerUnaryReactor* CreatePower(CallbackContext* c, const v1::CreatePowerRequest* r,
-                                        v1::Power* out) override;
-  grpc::ServerUnaryReactor* UpdatePower(CallbackContext* c, const v1::UpdatePowerRequest* r,
-                                        v1::Power* out) override;
-  grpc::ServerUnaryReactor* DeletePower(CallbackContext* c, const v1::DeletePowerRequest* r,
-                                        Empty* out) override;
+  grpc::Status CreatePower(Context* c, const v1::CreatePowerRequest* r, v1::Power* out) override;
+  grpc::Status UpdatePower(Context* c, const v1::UpdatePowerRequest* r, v1::Power* out) override;
+  grpc::Status DeletePower(Context* c, const v1::DeletePowerRequest* r, Empty* out) override;
   grpc::Status ImportPowers(Context* c, grpc::ServerReader<v1::ImportPowersRequest>* reader,
                             Report* out) override;
 
@@ -67,23 +51,19 @@ class DutyServiceImpl final
                                     v1::Post* out) override;
   grpc::ServerUnaryReactor* ListPosts(CallbackContext* c, const v1::ListPostsRequest* r,
                                       v1::ListPostsResponse* out) override;
-  grpc::ServerUnaryReactor* CreatePost(CallbackContext* c, const v1::CreatePostRequest* r,
-                                       v1::Post* out) override;
-  grpc::ServerUnaryReactor* UpdatePost(CallbackContext* c, const v1::UpdatePostRequest* r,
-                                       v1::Post* out) override;
-  grpc::ServerUnaryReactor* DeletePost(CallbackContext* c, const v1::DeletePostRequest* r,
-                                       Empty* out) override;
+  grpc::Status CreatePost(Context* c, const v1::CreatePostRequest* r, v1::Post* out) override;
+  grpc::Status UpdatePost(Context* c, const v1::UpdatePostRequest* r, v1::Post* out) override;
+  grpc::Status DeletePost(Context* c, const v1::DeletePostRequest* r, Empty* out) override;
 
   grpc::ServerUnaryReactor* GetOfficer(CallbackContext* c, const v1::GetOfficerRequest* r,
                                        v1::Officer* out) override;
   grpc::ServerUnaryReactor* ListOfficers(CallbackContext* c, const v1::ListOfficersRequest* r,
                                          v1::ListOfficersResponse* out) override;
-  grpc::ServerUnaryReactor* CreateOfficer(CallbackContext* c, const v1::CreateOfficerRequest* r,
-                                          v1::Officer* out) override;
-  grpc::ServerUnaryReactor* UpdateOfficer(CallbackContext* c, const v1::UpdateOfficerRequest* r,
-                                          v1::Officer* out) override;
-  grpc::ServerUnaryReactor* DeleteOfficer(CallbackContext* c, const v1::DeleteOfficerRequest* r,
-                                          Empty* out) override;
+  grpc::Status CreateOfficer(Context* c, const v1::CreateOfficerRequest* r,
+                             v1::Officer* out) override;
+  grpc::Status UpdateOfficer(Context* c, const v1::UpdateOfficerRequest* r,
+                             v1::Officer* out) override;
+  grpc::Status DeleteOfficer(Context* c, const v1::DeleteOfficerRequest* r, Empty* out) override;
   grpc::Status ImportOfficers(Context* c, grpc::ServerReader<v1::ImportOfficersRequest>* reader,
                               Report* out) override;
 
@@ -91,18 +71,15 @@ class DutyServiceImpl final
                                           v1::Assignment* out) override;
   grpc::ServerUnaryReactor* ListAssignments(CallbackContext* c, const v1::ListAssignmentsRequest* r,
                                             v1::ListAssignmentsResponse* out) override;
-  grpc::ServerUnaryReactor* CreateAssignment(CallbackContext* c,
-                                             const v1::CreateAssignmentRequest* r,
-                                             v1::Assignment* out) override;
-  grpc::ServerUnaryReactor* UpdateAssignment(CallbackContext* c,
-                                             const v1::UpdateAssignmentRequest* r,
-                                             v1::Assignment* out) override;
-  grpc::ServerUnaryReactor* DeleteAssignment(CallbackContext* c,
-                                             const v1::DeleteAssignmentRequest* r,
-                                             Empty* out) override;
+  grpc::Status CreateAssignment(Context* c, const v1::CreateAssignmentRequest* r,
+                                v1::Assignment* out) override;
+  grpc::Status UpdateAssignment(Context* c, const v1::UpdateAssignmentRequest* r,
+                                v1::Assignment* out) override;
+  grpc::Status DeleteAssignment(Context* c, const v1::DeleteAssignmentRequest* r,
+                                Empty* out) override;
 
-  grpc::ServerUnaryReactor* AllocateDuties(CallbackContext* c, const v1::AllocateDutiesRequest* r,
-                                           v1::AllocateDutiesResponse* out) override;
+  grpc::Status AllocateDuties(Context* c, const v1::AllocateDutiesRequest* r,
+                              v1::AllocateDutiesResponse* out) override;
   grpc::ServerUnaryReactor* GetCoverage(CallbackContext* c, const v1::GetCoverageRequest* r,
                                         v1::Coverage* out) override;
   grpc::ServerUnaryReactor* GetDutySummary(CallbackContext* c, const v1::GetDutySummaryRequest* r,

@@ -137,9 +137,9 @@ ReportServiceImpl::ReportServiceImpl(ReportStore* store, const CallHandler* call
 // ---------------------------------------------------------------------------
 // Organizations.
 
-grpc::ServerUnaryReactor* ReportServiceImpl::CreateOrganization(
-    grpc::CallbackServerContext* context, const v1::CreateOrganizationRequest* request,
-    v1::Organization* response) {
+grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
+                                                   const v1::CreateOrganizationRequest* request,
+                                                   v1::Organization* response) {
   return calls_->Run(context, "CreateOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     const std::string& id = request->organization_id();
@@ -216,9 +216,9 @@ grpc::ServerUnaryReactor* ReportServiceImpl::ListOrganizations(
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::UpdateOrganization(
-    grpc::CallbackServerContext* context, const v1::UpdateOrganizationRequest* request,
-    v1::Organization* response) {
+grpc::Status ReportServiceImpl::UpdateOrganization(grpc::ServerContext* context,
+                                                   const v1::UpdateOrganizationRequest* request,
+                                                   v1::Organization* response) {
   return calls_->Run(context, "UpdateOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Organization& proto = request->organization();
@@ -244,9 +244,9 @@ grpc::ServerUnaryReactor* ReportServiceImpl::UpdateOrganization(
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::DeleteOrganization(
-    grpc::CallbackServerContext* context, const v1::DeleteOrganizationRequest* request,
-    google::protobuf::Empty*) {
+grpc::Status ReportServiceImpl::DeleteOrganization(grpc::ServerContext* context,
+                                                   const v1::DeleteOrganizationRequest* request,
+                                                   google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto id = ParseOrgName(request->name(), "name", v);
@@ -260,9 +260,9 @@ grpc::ServerUnaryReactor* ReportServiceImpl::DeleteOrganization(
 // ---------------------------------------------------------------------------
 // Reports.
 
-grpc::ServerUnaryReactor* ReportServiceImpl::CreateReport(grpc::CallbackServerContext* context,
-                                                          const v1::CreateReportRequest* request,
-                                                          v1::Report* response) {
+grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
+                                             const v1::CreateReportRequest* request,
+                                             v1::Report* response) {
   return calls_->Run(context, "CreateReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
@@ -321,9 +321,9 @@ grpc::ServerUnaryReactor* ReportServiceImpl::ListReports(grpc::CallbackServerCon
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::UpdateReport(grpc::CallbackServerContext* context,
-                                                          const v1::UpdateReportRequest* request,
-                                                          v1::Report* response) {
+grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
+                                             const v1::UpdateReportRequest* request,
+                                             v1::Report* response) {
   return calls_->Run(context, "UpdateReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::Report& proto = request->report();
@@ -365,9 +365,9 @@ grpc::ServerUnaryReactor* ReportServiceImpl::UpdateReport(grpc::CallbackServerCo
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::DeleteReport(grpc::CallbackServerContext* context,
-                                                          const v1::DeleteReportRequest* request,
-                                                          google::protobuf::Empty*) {
+grpc::Status ReportServiceImpl::DeleteReport(grpc::ServerContext* context,
+                                             const v1::DeleteReportRequest* request,
+                                             google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ReportName::Parse(request->name(), "name", v);
@@ -383,41 +383,41 @@ grpc::ServerUnaryReactor* ReportServiceImpl::DeleteReport(grpc::CallbackServerCo
 // ---------------------------------------------------------------------------
 // Life cycle.
 
-grpc::ServerUnaryReactor* ReportServiceImpl::SubmitReport(grpc::CallbackServerContext* context,
-                                                          const v1::SubmitReportRequest* request,
-                                                          v1::Report* response) {
+grpc::Status ReportServiceImpl::SubmitReport(grpc::ServerContext* context,
+                                             const v1::SubmitReportRequest* request,
+                                             v1::Report* response) {
   return calls_->Run(context, "SubmitReport", *request, [&] {
     return RunStep(*store_, *request, Step::kSubmit, "SubmitReport", false, response);
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::ApproveReport(grpc::CallbackServerContext* context,
-                                                           const v1::ApproveReportRequest* request,
-                                                           v1::Report* response) {
+grpc::Status ReportServiceImpl::ApproveReport(grpc::ServerContext* context,
+                                              const v1::ApproveReportRequest* request,
+                                              v1::Report* response) {
   return calls_->Run(context, "ApproveReport", *request, [&] {
     return RunStep(*store_, *request, Step::kApprove, "ApproveReport", false, response);
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::RejectReport(grpc::CallbackServerContext* context,
-                                                          const v1::RejectReportRequest* request,
-                                                          v1::Report* response) {
+grpc::Status ReportServiceImpl::RejectReport(grpc::ServerContext* context,
+                                             const v1::RejectReportRequest* request,
+                                             v1::Report* response) {
   return calls_->Run(context, "RejectReport", *request, [&] {
     return RunStep(*store_, *request, Step::kReject, "RejectReport", true, response);
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::CreateRevision(
-    grpc::CallbackServerContext* context, const v1::CreateRevisionRequest* request,
-    v1::Report* response) {
+grpc::Status ReportServiceImpl::CreateRevision(grpc::ServerContext* context,
+                                               const v1::CreateRevisionRequest* request,
+                                               v1::Report* response) {
   return calls_->Run(context, "CreateRevision", *request, [&] {
     return RunStep(*store_, *request, Step::kCreateRevision, "CreateRevision", true, response);
   });
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::PublishReport(grpc::CallbackServerContext* context,
-                                                           const v1::PublishReportRequest* request,
-                                                           v1::Report* response) {
+grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
+                                              const v1::PublishReportRequest* request,
+                                              v1::Report* response) {
   return calls_->Run(context, "PublishReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ReportName::Parse(request->name(), "name", v);

@@ -16,21 +16,10 @@ namespace fazhi::report {
 
 class ReportServiceImpl final
     : public CallbackMethods<v1::ReportService::Service,
-                             v1::ReportService::WithCallbackMethod_CreateOrganization,
                              v1::ReportService::WithCallbackMethod_GetOrganization,
                              v1::ReportService::WithCallbackMethod_ListOrganizations,
-                             v1::ReportService::WithCallbackMethod_UpdateOrganization,
-                             v1::ReportService::WithCallbackMethod_DeleteOrganization,
-                             v1::ReportService::WithCallbackMethod_CreateReport,
                              v1::ReportService::WithCallbackMethod_GetReport,
                              v1::ReportService::WithCallbackMethod_ListReports,
-                             v1::ReportService::WithCallbackMethod_UpdateReport,
-                             v1::ReportService::WithCallbackMethod_DeleteReport,
-                             v1::ReportService::WithCallbackMethod_SubmitReport,
-                             v1::ReportService::WithCallbackMethod_ApproveReport,
-                             v1::ReportService::WithCallbackMethod_RejectReport,
-                             v1::ReportService::WithCallbackMethod_PublishReport,
-                             v1::ReportService::WithCallbackMethod_CreateRevision,
                              v1::ReportService::WithCallbackMethod_GetReportRevision,
                              v1::ReportService::WithCallbackMethod_ListReportRevisions,
                              v1::ReportService::WithCallbackMethod_GetReportDocument,
@@ -44,53 +33,46 @@ class ReportServiceImpl final
   // date in China (UTC+8) by default; tests pass a fixed one.
   ReportServiceImpl(ReportStore* store, const CallHandler* calls, Clock today = nullptr);
 
-  grpc::ServerUnaryReactor* CreateOrganization(grpc::CallbackServerContext* context,
-                                               const v1::CreateOrganizationRequest* request,
-                                               v1::Organization* response) override;
+  grpc::Status CreateOrganization(grpc::ServerContext* context,
+                                  const v1::CreateOrganizationRequest* request,
+                                  v1::Organization* response) override;
   grpc::ServerUnaryReactor* GetOrganization(grpc::CallbackServerContext* context,
                                             const v1::GetOrganizationRequest* request,
                                             v1::Organization* response) override;
   grpc::ServerUnaryReactor* ListOrganizations(grpc::CallbackServerContext* context,
                                               const v1::ListOrganizationsRequest* request,
                                               v1::ListOrganizationsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateOrganization(grpc::CallbackServerContext* context,
-                                               const v1::UpdateOrganizationRequest* request,
-                                               v1::Organization* response) override;
-  grpc::ServerUnaryReactor* DeleteOrganization(grpc::CallbackServerContext* context,
-                                               const v1::DeleteOrganizationRequest* request,
-                                               google::protobuf::Empty* response) override;
+  grpc::Status UpdateOrganization(grpc::ServerContext* context,
+                                  const v1::UpdateOrganizationRequest* request,
+                                  v1::Organization* response) override;
+  grpc::Status DeleteOrganization(grpc::ServerContext* context,
+                                  const v1::DeleteOrganizationRequest* request,
+                                  google::protobuf::Empty* response) override;
 
-  grpc::ServerUnaryReactor* CreateReport(grpc::CallbackServerContext* context,
-                                         const v1::CreateReportRequest* request,
-                                         v1::Report* response) override;
+  grpc::Status CreateReport(grpc::ServerContext* context, const v1::CreateReportRequest* request,
+                            v1::Report* response) override;
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
                                       const v1::GetReportRequest* request,
                                       v1::Report* response) override;
   grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* context,
                                         const v1::ListReportsRequest* request,
                                         v1::ListReportsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateReport(grpc::CallbackServerContext* context,
-                                         const v1::UpdateReportRequest* request,
-                                         v1::Report* response) override;
-  grpc::ServerUnaryReactor* DeleteReport(grpc::CallbackServerContext* context,
-                                         const v1::DeleteReportRequest* request,
-                                         google::protobuf::Empty* response) override;
+  grpc::Status UpdateReport(grpc::ServerContext* context, const v1::UpdateReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status DeleteReport(grpc::ServerContext* context, const v1::DeleteReportRequest* request,
+                            google::protobuf::Empty* response) override;
 
-  grpc::ServerUnaryReactor* SubmitReport(grpc::CallbackServerContext* context,
-                                         const v1::SubmitReportRequest* request,
-                                         v1::Report* response) override;
-  grpc::ServerUnaryReactor* ApproveReport(grpc::CallbackServerContext* context,
-                                          const v1::ApproveReportRequest* request,
-                                          v1::Report* response) override;
-  grpc::ServerUnaryReactor* RejectReport(grpc::CallbackServerContext* context,
-                                         const v1::RejectReportRequest* request,
-                                         v1::Report* response) override;
-  grpc::ServerUnaryReactor* PublishReport(grpc::CallbackServerContext* context,
-                                          const v1::PublishReportRequest* request,
-                                          v1::Report* response) override;
-  grpc::ServerUnaryReactor* CreateRevision(grpc::CallbackServerContext* context,
-                                           const v1::CreateRevisionRequest* request,
-                                           v1::Report* response) override;
+  grpc::Status SubmitReport(grpc::ServerContext* context, const v1::SubmitReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status ApproveReport(grpc::ServerContext* context, const v1::ApproveReportRequest* request,
+                             v1::Report* response) override;
+  grpc::Status RejectReport(grpc::ServerContext* context, const v1::RejectReportRequest* request,
+                            v1::Report* response) override;
+  grpc::Status PublishReport(grpc::ServerContext* context, const v1::PublishReportRequest* request,
+                             v1::Report* response) override;
+  grpc::Status CreateRevision(grpc::ServerContext* context,
+                              const v1::CreateRevisionRequest* request,
+                              v1::Report* response) override;
 
   grpc::ServerUnaryReactor* GetReportRevision(grpc::CallbackServerContext* context,
                                               const v1::GetReportRevisionRequest* request,

@@ -135,9 +135,9 @@ grpc::ServerUnaryReactor* StudyServiceImpl::ListSessions(grpc::CallbackServerCon
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::CreateSession(grpc::CallbackServerContext* context,
-                                                          const v1::CreateSessionRequest* request,
-                                                          v1::Session* response) {
+grpc::Status StudyServiceImpl::CreateSession(grpc::ServerContext* context,
+                                             const v1::CreateSessionRequest* request,
+                                             v1::Session* response) {
   return calls_->Run(context, "CreateSession", *request, [&] {
     return CreateRecord<SessionTraits>(*store_, request->parent(), request->session(),
                                        request->session_id(), request->request_id(), *request,
@@ -145,18 +145,18 @@ grpc::ServerUnaryReactor* StudyServiceImpl::CreateSession(grpc::CallbackServerCo
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::UpdateSession(grpc::CallbackServerContext* context,
-                                                          const v1::UpdateSessionRequest* request,
-                                                          v1::Session* response) {
+grpc::Status StudyServiceImpl::UpdateSession(grpc::ServerContext* context,
+                                             const v1::UpdateSessionRequest* request,
+                                             v1::Session* response) {
   return calls_->Run(context, "UpdateSession", *request, [&] {
     return UpdateRecord<SessionTraits>(*store_, request->session(), request->update_mask(),
                                        response);
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::DeleteSession(grpc::CallbackServerContext* context,
-                                                          const v1::DeleteSessionRequest* request,
-                                                          google::protobuf::Empty*) {
+grpc::Status StudyServiceImpl::DeleteSession(grpc::ServerContext* context,
+                                             const v1::DeleteSessionRequest* request,
+                                             google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteSession", *request, [&] {
     return DeleteRecord<SessionTraits>(*store_, request->name(), request->etag());
   });
@@ -188,9 +188,9 @@ grpc::ServerUnaryReactor* StudyServiceImpl::ListPublicityEvents(
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::CreatePublicityEvent(
-    grpc::CallbackServerContext* context, const v1::CreatePublicityEventRequest* request,
-    v1::PublicityEvent* response) {
+grpc::Status StudyServiceImpl::CreatePublicityEvent(grpc::ServerContext* context,
+                                                    const v1::CreatePublicityEventRequest* request,
+                                                    v1::PublicityEvent* response) {
   return calls_->Run(context, "CreatePublicityEvent", *request, [&] {
     return CreateRecord<EventTraits>(*store_, request->parent(), request->publicity_event(),
                                      request->publicity_event_id(), request->request_id(), *request,
@@ -198,18 +198,18 @@ grpc::ServerUnaryReactor* StudyServiceImpl::CreatePublicityEvent(
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::UpdatePublicityEvent(
-    grpc::CallbackServerContext* context, const v1::UpdatePublicityEventRequest* request,
-    v1::PublicityEvent* response) {
+grpc::Status StudyServiceImpl::UpdatePublicityEvent(grpc::ServerContext* context,
+                                                    const v1::UpdatePublicityEventRequest* request,
+                                                    v1::PublicityEvent* response) {
   return calls_->Run(context, "UpdatePublicityEvent", *request, [&] {
     return UpdateRecord<EventTraits>(*store_, request->publicity_event(), request->update_mask(),
                                      response);
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::DeletePublicityEvent(
-    grpc::CallbackServerContext* context, const v1::DeletePublicityEventRequest* request,
-    google::protobuf::Empty*) {
+grpc::Status StudyServiceImpl::DeletePublicityEvent(grpc::ServerContext* context,
+                                                    const v1::DeletePublicityEventRequest* request,
+                                                    google::protobuf::Empty*) {
   return calls_->Run(context, "DeletePublicityEvent", *request, [&] {
     return DeleteRecord<EventTraits>(*store_, request->name(), request->etag());
   });
@@ -264,9 +264,9 @@ grpc::ServerUnaryReactor* StudyServiceImpl::ListStudyPlans(grpc::CallbackServerC
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::UpdateStudyPlan(
-    grpc::CallbackServerContext* context, const v1::UpdateStudyPlanRequest* request,
-    v1::StudyPlan* response) {
+grpc::Status StudyServiceImpl::UpdateStudyPlan(grpc::ServerContext* context,
+                                               const v1::UpdateStudyPlanRequest* request,
+                                               v1::StudyPlan* response) {
   return calls_->Run(context, "UpdateStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     const v1::StudyPlan& proto = request->study_plan();
@@ -299,9 +299,9 @@ grpc::ServerUnaryReactor* StudyServiceImpl::UpdateStudyPlan(
   });
 }
 
-grpc::ServerUnaryReactor* StudyServiceImpl::DeleteStudyPlan(
-    grpc::CallbackServerContext* context, const v1::DeleteStudyPlanRequest* request,
-    google::protobuf::Empty*) {
+grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
+                                               const v1::DeleteStudyPlanRequest* request,
+                                               google::protobuf::Empty*) {
   return calls_->Run(context, "DeleteStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = StudyPlanName::Parse(request->name(), "name", v);

@@ -17,18 +17,10 @@ class StudyServiceImpl final
     : public CallbackMethods<v1::StudyService::Service,
                              v1::StudyService::WithCallbackMethod_GetSession,
                              v1::StudyService::WithCallbackMethod_ListSessions,
-                             v1::StudyService::WithCallbackMethod_CreateSession,
-                             v1::StudyService::WithCallbackMethod_UpdateSession,
-                             v1::StudyService::WithCallbackMethod_DeleteSession,
                              v1::StudyService::WithCallbackMethod_GetPublicityEvent,
                              v1::StudyService::WithCallbackMethod_ListPublicityEvents,
-                             v1::StudyService::WithCallbackMethod_CreatePublicityEvent,
-                             v1::StudyService::WithCallbackMethod_UpdatePublicityEvent,
-                             v1::StudyService::WithCallbackMethod_DeletePublicityEvent,
                              v1::StudyService::WithCallbackMethod_GetStudyPlan,
                              v1::StudyService::WithCallbackMethod_ListStudyPlans,
-                             v1::StudyService::WithCallbackMethod_UpdateStudyPlan,
-                             v1::StudyService::WithCallbackMethod_DeleteStudyPlan,
                              v1::StudyService::WithCallbackMethod_GetStudySummary,
                              v1::StudyService::WithCallbackMethod_ListAuditRecords> {
  public:
@@ -44,15 +36,12 @@ class StudyServiceImpl final
   grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
                                          const v1::ListSessionsRequest* request,
                                          v1::ListSessionsResponse* response) override;
-  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* context,
-                                          const v1::CreateSessionRequest* request,
-                                          v1::Session* response) override;
-  grpc::ServerUnaryReactor* UpdateSession(grpc::CallbackServerContext* context,
-                                          const v1::UpdateSessionRequest* request,
-                                          v1::Session* response) override;
-  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* context,
-                                          const v1::DeleteSessionRequest* request,
-                                          google::protobuf::Empty* response) override;
+  grpc::Status CreateSession(grpc::ServerContext* context, const v1::CreateSessionRequest* request,
+                             v1::Session* response) override;
+  grpc::Status UpdateSession(grpc::ServerContext* context, const v1::UpdateSessionRequest* request,
+                             v1::Session* response) override;
+  grpc::Status DeleteSession(grpc::ServerContext* context, const v1::DeleteSessionRequest* request,
+                             google::protobuf::Empty* response) override;
   grpc::Status ImportSessions(grpc::ServerContext* context,
                               grpc::ServerReader<v1::ImportSessionsRequest>* reader,
                               fazhi::type::v1::ImportReport* response) override;
@@ -63,15 +52,15 @@ class StudyServiceImpl final
   grpc::ServerUnaryReactor* ListPublicityEvents(grpc::CallbackServerContext* context,
                                                 const v1::ListPublicityEventsRequest* request,
                                                 v1::ListPublicityEventsResponse* response) override;
-  grpc::ServerUnaryReactor* CreatePublicityEvent(grpc::CallbackServerContext* context,
-                                                 const v1::CreatePublicityEventRequest* request,
-                                                 v1::PublicityEvent* response) override;
-  grpc::ServerUnaryReactor* UpdatePublicityEvent(grpc::CallbackServerContext* context,
-                                                 const v1::UpdatePublicityEventRequest* request,
-                                                 v1::PublicityEvent* response) override;
-  grpc::ServerUnaryReactor* DeletePublicityEvent(grpc::CallbackServerContext* context,
-                                                 const v1::DeletePublicityEventRequest* request,
-                                                 google::protobuf::Empty* response) override;
+  grpc::Status CreatePublicityEvent(grpc::ServerContext* context,
+                                    const v1::CreatePublicityEventRequest* request,
+                                    v1::PublicityEvent* response) override;
+  grpc::Status UpdatePublicityEvent(grpc::ServerContext* context,
+                                    const v1::UpdatePublicityEventRequest* request,
+                                    v1::PublicityEvent* response) override;
+  grpc::Status DeletePublicityEvent(grpc::ServerContext* context,
+                                    const v1::DeletePublicityEventRequest* request,
+                                    google::protobuf::Empty* response) override;
   grpc::Status ImportPublicityEvents(grpc::ServerContext* context,
                                      grpc::ServerReader<v1::ImportPublicityEventsRequest>* reader,
                                      fazhi::type::v1::ImportReport* response) override;
@@ -82,12 +71,12 @@ class StudyServiceImpl final
   grpc::ServerUnaryReactor* ListStudyPlans(grpc::CallbackServerContext* context,
                                            const v1::ListStudyPlansRequest* request,
                                            v1::ListStudyPlansResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateStudyPlan(grpc::CallbackServerContext* context,
-                                            const v1::UpdateStudyPlanRequest* request,
-                                            v1::StudyPlan* response) override;
-  grpc::ServerUnaryReactor* DeleteStudyPlan(grpc::CallbackServerContext* context,
-                                            const v1::DeleteStudyPlanRequest* request,
-                                            google::protobuf::Empty* response) override;
+  grpc::Status UpdateStudyPlan(grpc::ServerContext* context,
+                               const v1::UpdateStudyPlanRequest* request,
+                               v1::StudyPlan* response) override;
+  grpc::Status DeleteStudyPlan(grpc::ServerContext* context,
+                               const v1::DeleteStudyPlanRequest* request,
+                               google::protobuf::Empty* response) override;
 
   grpc::ServerUnaryReactor* GetStudySummary(grpc::CallbackServerContext* context,
                                             const v1::GetStudySummaryRequest* request,
