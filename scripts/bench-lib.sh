@@ -5,6 +5,8 @@
 #                                     local development mode over plaintext,
 #                                     log in $work/KEY.log; its address in
 #                                     bench_target[KEY], its PID in bench_pid[KEY]
+#   bench_start_bare KEY BINARY [FLAGS…]  the same for a server that takes
+#                                     only --listen (fazhi-grpc-echo)
 #   bench_ready KEY [SECONDS]         waits until it serves, or shows the
 #                                     end of its log and exits
 #   bench_stop                        SIGTERM to every server started, waits
@@ -24,6 +26,16 @@ bench_start() {
   port=$(bench_free_port)
   "$binary" --listen="127.0.0.1:$port" --insecure_dev_mode --allow_plaintext \
     --log_level="$log_level" "$@" 2>"$work/$key.log" &
+  bench_pid[$key]=$!
+  bench_pids+=($!)
+  bench_target[$key]=127.0.0.1:$port
+}
+
+bench_start_bare() {
+  local key=$1 binary=$2 port
+  shift 2
+  port=$(bench_free_port)
+  "$binary" --listen="127.0.0.1:$port" "$@" 2>"$work/$key.log" &
   bench_pid[$key]=$!
   bench_pids+=($!)
   bench_target[$key]=127.0.0.1:$port

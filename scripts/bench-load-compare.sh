@@ -4,18 +4,22 @@
 # turn, round after round, in a rotating order, so a busy machine slows
 # every series alike. Prints each series' median throughput and server CPU
 # per call (from /proc/PID/stat), the ratio study/echo of each build, and
-# new/old of each binary, as medians of per-round ratios.
+# new/old of each binary, as medians of per-round ratios. --writers=N: while
+# a study server's reads are measured, N more calls in flight write to it
+# (study CreateSession), to see reads beside slow writes.
 #
 #   git worktree add ../old <commit> && (cd ../old && bash scripts/build.sh)
 #   bash scripts/bench-load-compare.sh ../old/build/bin [build/bin] [--rounds=8] [--seconds=4]
+#     [--writers=N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-old="" new=build/bin rounds=8 seconds=4
+old="" new=build/bin rounds=8 seconds=4 writers=0
 for a in "$@"; do
   case "$a" in
     --rounds=*) rounds="${a#--rounds=}" ;;
     --seconds=*) seconds="${a#--seconds=}" ;;
+    --writers=*) writers="${a#--writers=}" ;;
     -*) echo "bench-load-compare: unknown flag $a" >&2; exit 2 ;;
     *) if [ -z "$old" ]; then old="$a"; else new="$a"; fi ;;
   esac
@@ -43,10 +47,16 @@ for name in "${names[@]}"; do
 done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-echo "== ${#names[@]} servers, $rounds rounds of $seconds s each (after 1 s warm-up); old: $old, new: $new"
+echo "== ${#names[@]} servers, $rounds rounds of $seconds s each (after 1 s warm-up); old: $old, new: $new" \
+  "$([ "$writers" -eq 0 ] || echo "; $writers writes in flight beside study's reads")"
 for r in $(seq "$rounds"); do
   for k in $(seq 0 $(( ${#names[@]} - 1 ))); do
     name=${names[$(( (k + r) % ${#names[@]} ))]}
+    if [ "$writers" -gt 0 ] && [ "${method[$name]}" = study.GetSession ]; then
+      build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=study.CreateSession \
+        --inflight="$writers" --channels=1 --warmup=0s --duration="$(( seconds + 2 ))s" \
+        >"$work/writes" &
+    fi
     (sleep 1; cpu_ticks "${bench_pid[$name]}" >"$work/ticks") &
     line=$(build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=${method[$name]} \
       --label="$name" --warmup=1s --duration="${seconds}s")
@@ -58,14 +68,17 @@ done | /usr/bin/python3 -c '
 import collections, re, statistics, sys
 tick = 1e6 / int(sys.argv[1])
 rate, cpu, per_round = collections.defaultdict(list), collections.defaultdict(list), collections.defaultdict(dict)
+p99 = collections.defaultdict(list)
 for line in sys.stdin:
     r, name, ticks, rest = line.split(" ", 3)
     calls = int(re.search(r": (\d+) calls in", rest).group(1))
     rate[name].append(float(re.search(r"= (\d+) calls/s", rest).group(1)))
     cpu[name].append(int(ticks) * tick / max(1, calls))
+    p99[name].append(int(re.search(r"p99 (\d+) us", rest).group(1)))
     per_round[r][name] = rate[name][-1]
 for name in sorted(rate):
-    print(f"   {name:10s} {statistics.median(rate[name]):8.0f} calls/s   server CPU {statistics.median(cpu[name]):6.1f} us/call")
+    print(f"   {name:10s} {statistics.median(rate[name]):8.0f} calls/s   server CPU {statistics.median(cpu[name]):6.1f} us/call"
+          f"   p99 {statistics.median(p99[name]):6.0f} us")
 def ratio(a, b):
     return statistics.median([v[a] / v[b] for v in per_round.values()])
 for build in ("old", "new"):

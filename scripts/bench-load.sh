@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # Unary read throughput of the study service (GetSession through the SQLite
-# store) against the bare echo service with the same server runtime, in one
-# run. The ratio is the figure. Each server's CPU time per call (from
-# /proc/PID/stat over the measured part) is printed too: it moves much less
-# than throughput when other work shares the machine. Extra arguments go to
-# both fazhi-loadgen runs (e.g. --duration=20s --inflight=128).
+# store) against two baselines, in the same rounds:
+#   echo       the bare echo service on the project's server runtime
+#              (fazhi-echo: CallHandler, metrics, log line; no store)
+#   grpc-echo  a bare echo on gRPC's own callback API (fazhi-grpc-echo: none
+#              of the project's runtime, no store, no authentication)
+# fazhi-loadgen takes the three servers in turn, round after round in a
+# rotating order, so a busy machine slows each alike. Each round prints
+# every server's throughput and CPU time per call (from /proc/PID/stat over
+# the measured part; it moves much less than throughput when other work
+# shares the machine) with the load average; the summary gives each ratio's
+# median and range over the rounds. Extra arguments go to every
+# fazhi-loadgen run (e.g. --duration=20s --inflight=128).
 #
-#   bash scripts/bench-load.sh [--db=postgresql://…] [loadgen flags]
+#   bash scripts/bench-load.sh [--rounds=3] [--db=postgresql://…] [loadgen flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
 
-db=""
+db="" rounds=3
 args=()
 for a in "$@"; do
-  case "$a" in --db=*) db="${a#--db=}" ;; *) args+=("$a") ;; esac
+  case "$a" in
+    --db=*) db="${a#--db=}" ;;
+    --rounds=*) rounds="${a#--rounds=}" ;;
+    *) args+=("$a") ;;
+  esac
 done
 work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 [ -n "$db" ] || db="sqlite:$work/study.db"
@@ -24,41 +35,54 @@ source scripts/bench-lib.sh
 trap 'bench_stop; rm -rf "$work"' EXIT
 bench_start study build/bin/fazhi-study --http_listen= --db="$db"
 bench_start echo build/bin/fazhi-echo
-bench_ready study
-bench_ready echo
-study=${bench_pid[study]}
-echo_pid=${bench_pid[echo]}
+bench_start_bare grpc-echo build/bin/fazhi-grpc-echo --api=callback
+names=(study echo grpc-echo)
+declare -A method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo)
+for name in "${names[@]}"; do bench_ready "$name"; done
 
 warmup=2
 for a in "${args[@]}"; do
   case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
 done
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-# Runs fazhi-loadgen against a server and prints its line and the server's
-# CPU ticks over the measured part (after the warm-up).
-measure() {  # pid, loadgen flags…
-  local pid=$1
-  shift
-  (sleep "$warmup"; cpu_ticks "$pid" >"$work/ticks") &
-  local line
-  line=$(build/bin/fazhi-loadgen "$@" "${args[@]}")
-  local end
-  end=$(cpu_ticks "$pid")
-  wait
-  echo "$line|$(( end - $(cat "$work/ticks") ))"
-}
-s=$(measure $study --target=${bench_target[study]} --method=study.GetSession --label="study GetSession")
-e=$(measure $echo_pid --target=${bench_target[echo]} --method=echo --label="bare echo")
-echo "${s%|*}"
-echo "${e%|*}"
-/usr/bin/python3 - "$s" "$e" "$(getconf CLK_TCK)" <<'PY'
-import re, sys
-def parse(arg):
-    line, ticks = arg.rsplit("|", 1)
-    calls = int(re.search(r": (\d+) calls in", line).group(1))
-    rate = float(re.search(r"= (\d+) calls/s", line).group(1))
-    return rate, int(ticks) / float(sys.argv[3]) * 1e6 / max(1, calls)
-(s_rate, s_cpu), (e_rate, e_cpu) = parse(sys.argv[1]), parse(sys.argv[2])
-print(f"server CPU per call: study {s_cpu:.0f} us, echo {e_cpu:.0f} us")
-print(f"ratio study/echo throughput: {s_rate / e_rate:.2f}; echo/study CPU per call: {e_cpu / s_cpu:.2f}")
-PY
+echo "== study GetSession, fazhi echo and bare gRPC echo: $rounds rounds, ${args[*]:-loadgen defaults}"
+# One line per measurement: round, name, server CPU ticks, load average,
+# fazhi-loadgen's line. The CPU ticks are taken after the warm-up.
+for r in $(seq "$rounds"); do
+  for k in $(seq 0 $(( ${#names[@]} - 1 ))); do
+    name=${names[$(( (k + r) % ${#names[@]} ))]}
+    pid=${bench_pid[$name]}
+    (sleep "$warmup"; cpu_ticks "$pid" >"$work/ticks") &
+    line=$(build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=${method[$name]} \
+      --label="$name" "${args[@]}")
+    end=$(cpu_ticks "$pid")
+    wait $!
+    echo "$r $name $(( end - $(cat "$work/ticks") )) $(cut -d' ' -f1 /proc/loadavg) $line"
+  done
+done | /usr/bin/python3 -c '
+import collections, re, statistics, sys
+tick = 1e6 / int(sys.argv[1])
+rate, cpu, load = collections.defaultdict(dict), collections.defaultdict(dict), {}
+for line in sys.stdin:
+    r, name, ticks, loadavg, rest = line.split(" ", 4)
+    calls = int(re.search(r": (\d+) calls in", rest).group(1))
+    rate[r][name] = float(re.search(r"= (\d+) calls/s", rest).group(1))
+    cpu[r][name] = int(ticks) * tick / max(1, calls)
+    load[r] = max(load.get(r, 0.0), float(loadavg))
+    if len(rate[r]) == 3:
+        print(f"   round {r} (load average {load[r]:.1f}): " + "; ".join(
+            f"{n} {rate[r][n]:.0f} calls/s, {cpu[r][n]:.1f} us CPU/call"
+            for n in ("study", "echo", "grpc-echo")), flush=True)
+def spread(values):
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+rounds = [r for r in rate if len(rate[r]) == 3]
+S, E, G = "study", "echo", "grpc-echo"
+def ratio(table, a, b):
+    return spread([table[r][a] / table[r][b] for r in rounds])
+print(f"   throughput study/echo {ratio(rate, S, E)}, "
+      f"study/grpc-echo {ratio(rate, S, G)}")
+print(f"   CPU per call echo/study {ratio(cpu, E, S)}, "
+      f"grpc-echo/study {ratio(cpu, G, S)}")
+print(f"   load average {min(load.values()):.1f}-{max(load.values()):.1f}; "
+      "median (lowest-highest) over the rounds")
+' "$(getconf CLK_TCK)"

@@ -3,8 +3,12 @@
 
 // spdlog set-up shared by every binary: human text for terminals or one JSON
 // object per line for containers, each line carrying the request id of the
-// call the logging thread is serving.
+// call the logging thread is serving. Lines are written by a thread of
+// their own from a bounded queue, so a call never waits for stderr; when
+// the queue is full the oldest waiting line is dropped and counted.
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +30,13 @@ absl::Status InitLogging(absl::string_view service, absl::string_view format,
 // --log_level says, flushed at every line, so the trail cannot be
 // silenced or lost with the ordinary log.
 spdlog::logger& AuditLogger();
+
+// Lines dropped because the log's queue was full (on /metrics).
+uint64_t LogLinesDropped();
+
+// Writes every line logged so far; false if that took longer than `limit`.
+// Runs by itself at exit, on std::terminate and on a fatal signal.
+bool FlushLogs(std::chrono::milliseconds limit = std::chrono::seconds(2));
 
 // The request id of the call this thread is serving ("" outside calls).
 const std::string& CurrentRequestId();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/logging.h"
 
 namespace fazhi {
 namespace {
@@ -69,6 +70,12 @@ std::string Metrics::PrometheusText() const {
                     absl::StrFormat("%.6f", latency.sum), "\n");
     absl::StrAppend(&out, "fazhi_rpc_duration_seconds_count{", labels, "} ", latency.count, "\n");
   }
+  absl::StrAppend(&out,
+                  "# HELP fazhi_log_lines_dropped_total Log lines dropped because the log's queue "
+                  "was full.\n"
+                  "# TYPE fazhi_log_lines_dropped_total counter\n"
+                  "fazhi_log_lines_dropped_total ",
+                  LogLinesDropped(), "\n");
   return out;
 }
 

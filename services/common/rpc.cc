@@ -13,7 +13,7 @@
 
 namespace fazhi {
 
-std::string RequestIdFor(const grpc::ServerContext& context) {
+std::string RequestIdFor(const grpc::ServerContextBase& context) {
   auto it = context.client_metadata().find(kRequestIdHeader);
   if (it != context.client_metadata().end()) {
     absl::string_view id(it->second.data(), it->second.size());
@@ -27,7 +27,7 @@ std::string RequestIdFor(const grpc::ServerContext& context) {
 CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service)
     : readiness_(readiness), policy_(policy), service_(std::move(service)) {}
 
-grpc::Status CallHandler::RunCall(grpc::ServerContext* context, absl::string_view method,
+grpc::Status CallHandler::RunCall(grpc::ServerContextBase* context, absl::string_view method,
                                   const google::protobuf::Message* request,
                                   absl::FunctionRef<absl::Status()> body) const {
   const absl::Time start = absl::Now();

@@ -5,9 +5,16 @@
 // store is ready, take or make the request id, ask the call policy
 // (authentication and authorization go there), log the outcome, and turn the
 // absl::Status into a grpc::Status with details.
+//
+// The data services' reads are on gRPC's callback API: the handler runs on
+// the thread that took the call off the wire and answers through the
+// context's default reactor, with no hand-off to a poller thread. Writes,
+// client streams (imports) and the gateway stay on the synchronous API
+// (see CallbackMethods; docs/performance.md).
 
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 
 #include <atomic>
 #include <memory>
@@ -49,6 +56,17 @@ class CallHandler {
                    absl::FunctionRef<absl::Status()> body) const {
     return RunCall(context, method, &request, body);
   }
+  // The same for a unary call on the callback API: `body` runs here, on
+  // the callback thread, and the call is finished before this returns. A
+  // body must therefore not wait for another callback (an outgoing async
+  // call): gRPC runs every callback of the process on a few threads.
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, absl::string_view method,
+                                const google::protobuf::Message& request,
+                                absl::FunctionRef<absl::Status()> body) const {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(RunCall(context, method, &request, body));
+    return reactor;
+  }
   // The same for a client stream: the policy sees no request; the stream
   // driver authorizes the organization its first message names.
   grpc::Status RunStream(grpc::ServerContext* context, absl::string_view method,
@@ -57,7 +75,7 @@ class CallHandler {
   }
 
  private:
-  grpc::Status RunCall(grpc::ServerContext* context, absl::string_view method,
+  grpc::Status RunCall(grpc::ServerContextBase* context, absl::string_view method,
                        const google::protobuf::Message* request,
                        absl::FunctionRef<absl::Status()> body) const;
 
@@ -68,7 +86,27 @@ class CallHandler {
 
 // The request id a caller sent, if it is short printable ASCII; otherwise a
 // new one.
-std::string RequestIdFor(const grpc::ServerContext& context);
+std::string RequestIdFor(const grpc::ServerContextBase& context);
+
+// A generated service base with the listed methods on the callback API and
+// the others synchronous:
+//   CallbackMethods<v1::S::Service, v1::S::WithCallbackMethod_Get, ...>
+// is WithCallbackMethod_Get<...<v1::S::Service>>. The data services list
+// their reads. Writes and imports stay synchronous: gRPC runs every callback
+// of the process on a few threads (two on two cores), and a handler waiting
+// for the disk would hold one while other calls queue behind it.
+template <typename Base, template <typename> class... Methods>
+struct CallbackMethodsOf;
+template <typename Base>
+struct CallbackMethodsOf<Base> {
+  using type = Base;
+};
+template <typename Base, template <typename> class First, template <typename> class... Rest>
+struct CallbackMethodsOf<Base, First, Rest...> {
+  using type = First<typename CallbackMethodsOf<Base, Rest...>::type>;
+};
+template <typename Base, template <typename> class... Methods>
+using CallbackMethods = typename CallbackMethodsOf<Base, Methods...>::type;
 
 }  // namespace fazhi
 

@@ -121,13 +121,15 @@ DutyServiceImpl::DutyServiceImpl(DutyStore* store, const CallHandler* calls, Clo
 
 // Powers.
 
-grpc::Status DutyServiceImpl::GetPower(Context* c, const v1::GetPowerRequest* r, v1::Power* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetPower(CallbackContext* c,
+                                                    const v1::GetPowerRequest* r, v1::Power* out) {
   return calls_->Run(c, "GetPower", *r,
                      [&] { return GetRecord<PowerTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListPowers(Context* c, const v1::ListPowersRequest* r,
-                                         v1::ListPowersResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListPowers(CallbackContext* c,
+                                                      const v1::ListPowersRequest* r,
+                                                      v1::ListPowersResponse* out) {
   return calls_->Run(c, "ListPowers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -181,13 +183,15 @@ grpc::Status DutyServiceImpl::ImportPowers(Context* c,
 
 // Posts.
 
-grpc::Status DutyServiceImpl::GetPost(Context* c, const v1::GetPostRequest* r, v1::Post* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetPost(CallbackContext* c, const v1::GetPostRequest* r,
+                                                   v1::Post* out) {
   return calls_->Run(c, "GetPost", *r,
                      [&] { return GetRecord<PostTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListPosts(Context* c, const v1::ListPostsRequest* r,
-                                        v1::ListPostsResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListPosts(CallbackContext* c,
+                                                     const v1::ListPostsRequest* r,
+                                                     v1::ListPostsResponse* out) {
   return calls_->Run(c, "ListPosts", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -227,14 +231,16 @@ grpc::Status DutyServiceImpl::DeletePost(Context* c, const v1::DeletePostRequest
 
 // Officers.
 
-grpc::Status DutyServiceImpl::GetOfficer(Context* c, const v1::GetOfficerRequest* r,
-                                         v1::Officer* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetOfficer(CallbackContext* c,
+                                                      const v1::GetOfficerRequest* r,
+                                                      v1::Officer* out) {
   return calls_->Run(c, "GetOfficer", *r,
                      [&] { return GetRecord<OfficerTraits>(*store_, r->name(), out); });
 }
 
-grpc::Status DutyServiceImpl::ListOfficers(Context* c, const v1::ListOfficersRequest* r,
-                                           v1::ListOfficersResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListOfficers(CallbackContext* c,
+                                                        const v1::ListOfficersRequest* r,
+                                                        v1::ListOfficersResponse* out) {
   return calls_->Run(c, "ListOfficers", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->parent(), "parent", v);
@@ -291,8 +297,9 @@ grpc::Status DutyServiceImpl::ImportOfficers(Context* c,
 
 // Assignments.
 
-grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentRequest* r,
-                                            v1::Assignment* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetAssignment(CallbackContext* c,
+                                                         const v1::GetAssignmentRequest* r,
+                                                         v1::Assignment* out) {
   return calls_->Run(c, "GetAssignment", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ParseAssignmentName(r->name(), "name", v);
@@ -304,8 +311,9 @@ grpc::Status DutyServiceImpl::GetAssignment(Context* c, const v1::GetAssignmentR
   });
 }
 
-grpc::Status DutyServiceImpl::ListAssignments(Context* c, const v1::ListAssignmentsRequest* r,
-                                              v1::ListAssignmentsResponse* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::ListAssignments(CallbackContext* c,
+                                                           const v1::ListAssignmentsRequest* r,
+                                                           v1::ListAssignmentsResponse* out) {
   return calls_->Run(c, "ListAssignments", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto parent = ParseAssignmentParent(r->parent(), /*allow_all=*/true, v);
@@ -465,8 +473,9 @@ CoverageOptions Options(absl::CivilDay as_of, int32_t training_year, int32_t exp
 
 }  // namespace
 
-grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageRequest* r,
-                                          v1::Coverage* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetCoverage(CallbackContext* c,
+                                                       const v1::GetCoverageRequest* r,
+                                                       v1::Coverage* out) {
   return calls_->Run(c, "GetCoverage", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
@@ -483,8 +492,9 @@ grpc::Status DutyServiceImpl::GetCoverage(Context* c, const v1::GetCoverageReque
   });
 }
 
-grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummaryRequest* r,
-                                             v1::DutySummary* out) {
+grpc::ServerUnaryReactor* DutyServiceImpl::GetDutySummary(CallbackContext* c,
+                                                          const v1::GetDutySummaryRequest* r,
+                                                          v1::DutySummary* out) {
   return calls_->Run(c, "GetDutySummary", *r, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(r->org(), "org", v);
@@ -502,8 +512,8 @@ grpc::Status DutyServiceImpl::GetDutySummary(Context* c, const v1::GetDutySummar
   });
 }
 
-grpc::Status DutyServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+grpc::ServerUnaryReactor* DutyServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
     fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);

@@ -161,9 +161,9 @@ grpc::Status ReportServiceImpl::CreateOrganization(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
-                                                const v1::GetOrganizationRequest* request,
-                                                v1::Organization* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetOrganization(
+    grpc::CallbackServerContext* context, const v1::GetOrganizationRequest* request,
+    v1::Organization* response) {
   return calls_->Run(context, "GetOrganization", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto id = ParseOrgName(request->name(), "name", v);
@@ -174,9 +174,9 @@ grpc::Status ReportServiceImpl::GetOrganization(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::ListOrganizations(grpc::ServerContext* context,
-                                                  const v1::ListOrganizationsRequest* request,
-                                                  v1::ListOrganizationsResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListOrganizations(
+    grpc::CallbackServerContext* context, const v1::ListOrganizationsRequest* request,
+    v1::ListOrganizationsResponse* response) {
   return calls_->Run(context, "ListOrganizations", *request, [&]() -> absl::Status {
     FieldViolations v;
     const int page_size = ResolvePageSize(request->page_size(), "page_size", v);
@@ -287,9 +287,9 @@ grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
-                                          const v1::GetReportRequest* request,
-                                          v1::Report* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetReport(grpc::CallbackServerContext* context,
+                                                       const v1::GetReportRequest* request,
+                                                       v1::Report* response) {
   return calls_->Run(context, "GetReport", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ReportName::Parse(request->name(), "name", v);
@@ -300,9 +300,9 @@ grpc::Status ReportServiceImpl::GetReport(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::ListReports(grpc::ServerContext* context,
-                                            const v1::ListReportsRequest* request,
-                                            v1::ListReportsResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListReports(grpc::CallbackServerContext* context,
+                                                         const v1::ListReportsRequest* request,
+                                                         v1::ListReportsResponse* response) {
   return calls_->Run(context, "ListReports", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
@@ -448,9 +448,9 @@ grpc::Status ReportServiceImpl::PublishReport(grpc::ServerContext* context,
 // ---------------------------------------------------------------------------
 // Revisions.
 
-grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
-                                                  const v1::GetReportRevisionRequest* request,
-                                                  v1::ReportRevision* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetReportRevision(
+    grpc::CallbackServerContext* context, const v1::GetReportRevisionRequest* request,
+    v1::ReportRevision* response) {
   return calls_->Run(context, "GetReportRevision", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = RevisionName::Parse(request->name(), "name", v);
@@ -461,9 +461,9 @@ grpc::Status ReportServiceImpl::GetReportRevision(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context,
-                                                    const v1::ListReportRevisionsRequest* request,
-                                                    v1::ListReportRevisionsResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListReportRevisions(
+    grpc::CallbackServerContext* context, const v1::ListReportRevisionsRequest* request,
+    v1::ListReportRevisionsResponse* response) {
   return calls_->Run(context, "ListReportRevisions", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ReportName::Parse(request->parent(), "parent", v);
@@ -486,9 +486,9 @@ grpc::Status ReportServiceImpl::ListReportRevisions(grpc::ServerContext* context
   });
 }
 
-grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
-                                                  const v1::GetReportDocumentRequest* request,
-                                                  v1::Document* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::GetReportDocument(
+    grpc::CallbackServerContext* context, const v1::GetReportDocumentRequest* request,
+    v1::Document* response) {
   return calls_->Run(context, "GetReportDocument", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = DocumentName::Parse(request->name(), "name", v);
@@ -503,9 +503,9 @@ grpc::Status ReportServiceImpl::GetReportDocument(grpc::ServerContext* context,
 // ---------------------------------------------------------------------------
 // Supervision and history.
 
-grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
-                                                   const v1::ListOverdueReportsRequest* request,
-                                                   v1::ListOverdueReportsResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListOverdueReports(
+    grpc::CallbackServerContext* context, const v1::ListOverdueReportsRequest* request,
+    v1::ListOverdueReportsResponse* response) {
   return calls_->Run(context, "ListOverdueReports", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto supervisor = ParseOrgName(request->supervisor(), "supervisor", v);
@@ -529,9 +529,9 @@ grpc::Status ReportServiceImpl::ListOverdueReports(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
-                                            const v1::ListHistoryRequest* request,
-                                            v1::ListHistoryResponse* response) {
+grpc::ServerUnaryReactor* ReportServiceImpl::ListHistory(grpc::CallbackServerContext* context,
+                                                         const v1::ListHistoryRequest* request,
+                                                         v1::ListHistoryResponse* response) {
   return calls_->Run(context, "ListHistory", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
@@ -562,8 +562,8 @@ grpc::Status ReportServiceImpl::ListHistory(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReportServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+grpc::ServerUnaryReactor* ReportServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
     fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);

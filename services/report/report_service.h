@@ -14,7 +14,18 @@
 
 namespace fazhi::report {
 
-class ReportServiceImpl final : public v1::ReportService::Service {
+class ReportServiceImpl final
+    : public CallbackMethods<v1::ReportService::Service,
+                             v1::ReportService::WithCallbackMethod_GetOrganization,
+                             v1::ReportService::WithCallbackMethod_ListOrganizations,
+                             v1::ReportService::WithCallbackMethod_GetReport,
+                             v1::ReportService::WithCallbackMethod_ListReports,
+                             v1::ReportService::WithCallbackMethod_GetReportRevision,
+                             v1::ReportService::WithCallbackMethod_ListReportRevisions,
+                             v1::ReportService::WithCallbackMethod_GetReportDocument,
+                             v1::ReportService::WithCallbackMethod_ListOverdueReports,
+                             v1::ReportService::WithCallbackMethod_ListHistory,
+                             v1::ReportService::WithCallbackMethod_ListAuditRecords> {
  public:
   using Clock = kernel::Clock;
 
@@ -25,12 +36,12 @@ class ReportServiceImpl final : public v1::ReportService::Service {
   grpc::Status CreateOrganization(grpc::ServerContext* context,
                                   const v1::CreateOrganizationRequest* request,
                                   v1::Organization* response) override;
-  grpc::Status GetOrganization(grpc::ServerContext* context,
-                               const v1::GetOrganizationRequest* request,
-                               v1::Organization* response) override;
-  grpc::Status ListOrganizations(grpc::ServerContext* context,
-                                 const v1::ListOrganizationsRequest* request,
-                                 v1::ListOrganizationsResponse* response) override;
+  grpc::ServerUnaryReactor* GetOrganization(grpc::CallbackServerContext* context,
+                                            const v1::GetOrganizationRequest* request,
+                                            v1::Organization* response) override;
+  grpc::ServerUnaryReactor* ListOrganizations(grpc::CallbackServerContext* context,
+                                              const v1::ListOrganizationsRequest* request,
+                                              v1::ListOrganizationsResponse* response) override;
   grpc::Status UpdateOrganization(grpc::ServerContext* context,
                                   const v1::UpdateOrganizationRequest* request,
                                   v1::Organization* response) override;
@@ -40,10 +51,12 @@ class ReportServiceImpl final : public v1::ReportService::Service {
 
   grpc::Status CreateReport(grpc::ServerContext* context, const v1::CreateReportRequest* request,
                             v1::Report* response) override;
-  grpc::Status GetReport(grpc::ServerContext* context, const v1::GetReportRequest* request,
-                         v1::Report* response) override;
-  grpc::Status ListReports(grpc::ServerContext* context, const v1::ListReportsRequest* request,
-                           v1::ListReportsResponse* response) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
+                                      const v1::GetReportRequest* request,
+                                      v1::Report* response) override;
+  grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* context,
+                                        const v1::ListReportsRequest* request,
+                                        v1::ListReportsResponse* response) override;
   grpc::Status UpdateReport(grpc::ServerContext* context, const v1::UpdateReportRequest* request,
                             v1::Report* response) override;
   grpc::Status DeleteReport(grpc::ServerContext* context, const v1::DeleteReportRequest* request,
@@ -61,25 +74,26 @@ class ReportServiceImpl final : public v1::ReportService::Service {
                               const v1::CreateRevisionRequest* request,
                               v1::Report* response) override;
 
-  grpc::Status GetReportRevision(grpc::ServerContext* context,
-                                 const v1::GetReportRevisionRequest* request,
-                                 v1::ReportRevision* response) override;
-  grpc::Status ListReportRevisions(grpc::ServerContext* context,
-                                   const v1::ListReportRevisionsRequest* request,
-                                   v1::ListReportRevisionsResponse* response) override;
-  grpc::Status GetReportDocument(grpc::ServerContext* context,
-                                 const v1::GetReportDocumentRequest* request,
-                                 v1::Document* response) override;
+  grpc::ServerUnaryReactor* GetReportRevision(grpc::CallbackServerContext* context,
+                                              const v1::GetReportRevisionRequest* request,
+                                              v1::ReportRevision* response) override;
+  grpc::ServerUnaryReactor* ListReportRevisions(grpc::CallbackServerContext* context,
+                                                const v1::ListReportRevisionsRequest* request,
+                                                v1::ListReportRevisionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetReportDocument(grpc::CallbackServerContext* context,
+                                              const v1::GetReportDocumentRequest* request,
+                                              v1::Document* response) override;
 
-  grpc::Status ListOverdueReports(grpc::ServerContext* context,
-                                  const v1::ListOverdueReportsRequest* request,
-                                  v1::ListOverdueReportsResponse* response) override;
-  grpc::Status ListHistory(grpc::ServerContext* context, const v1::ListHistoryRequest* request,
-                           v1::ListHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* ListOverdueReports(grpc::CallbackServerContext* context,
+                                               const v1::ListOverdueReportsRequest* request,
+                                               v1::ListOverdueReportsResponse* response) override;
+  grpc::ServerUnaryReactor* ListHistory(grpc::CallbackServerContext* context,
+                                        const v1::ListHistoryRequest* request,
+                                        v1::ListHistoryResponse* response) override;
 
-  grpc::Status ListAuditRecords(grpc::ServerContext* context,
-                                const fazhi::type::v1::ListAuditRecordsRequest* request,
-                                fazhi::type::v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditRecords(
+      grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+      fazhi::type::v1::ListAuditRecordsResponse* response) override;
 
   // Where ListAuditRecords reads; set by main (absent: UNIMPLEMENTED).
   void set_audit_log(auth::AuditLog* audit) { audit_ = audit; }

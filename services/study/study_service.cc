@@ -119,16 +119,16 @@ absl::Status ListRecords(StudyStore& store, const Request& request, Items* items
 StudyServiceImpl::StudyServiceImpl(StudyStore* store, const CallHandler* calls, Clock today)
     : store_(store), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
 
-grpc::Status StudyServiceImpl::GetSession(grpc::ServerContext* context,
-                                          const v1::GetSessionRequest* request,
-                                          v1::Session* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetSession(grpc::CallbackServerContext* context,
+                                                       const v1::GetSessionRequest* request,
+                                                       v1::Session* response) {
   return calls_->Run(context, "GetSession", *request,
                      [&] { return GetRecord<SessionTraits>(*store_, request->name(), response); });
 }
 
-grpc::Status StudyServiceImpl::ListSessions(grpc::ServerContext* context,
-                                            const v1::ListSessionsRequest* request,
-                                            v1::ListSessionsResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListSessions(grpc::CallbackServerContext* context,
+                                                         const v1::ListSessionsRequest* request,
+                                                         v1::ListSessionsResponse* response) {
   return calls_->Run(context, "ListSessions", *request, [&] {
     return ListRecords<SessionTraits>(*store_, *request, response->mutable_sessions(),
                                       response->mutable_next_page_token());
@@ -172,16 +172,16 @@ grpc::Status StudyServiceImpl::ImportSessions(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::GetPublicityEvent(grpc::ServerContext* context,
-                                                 const v1::GetPublicityEventRequest* request,
-                                                 v1::PublicityEvent* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetPublicityEvent(
+    grpc::CallbackServerContext* context, const v1::GetPublicityEventRequest* request,
+    v1::PublicityEvent* response) {
   return calls_->Run(context, "GetPublicityEvent", *request,
                      [&] { return GetRecord<EventTraits>(*store_, request->name(), response); });
 }
 
-grpc::Status StudyServiceImpl::ListPublicityEvents(grpc::ServerContext* context,
-                                                   const v1::ListPublicityEventsRequest* request,
-                                                   v1::ListPublicityEventsResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListPublicityEvents(
+    grpc::CallbackServerContext* context, const v1::ListPublicityEventsRequest* request,
+    v1::ListPublicityEventsResponse* response) {
   return calls_->Run(context, "ListPublicityEvents", *request, [&] {
     return ListRecords<EventTraits>(*store_, *request, response->mutable_publicity_events(),
                                     response->mutable_next_page_token());
@@ -227,9 +227,9 @@ grpc::Status StudyServiceImpl::ImportPublicityEvents(
   });
 }
 
-grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
-                                            const v1::GetStudyPlanRequest* request,
-                                            v1::StudyPlan* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetStudyPlan(grpc::CallbackServerContext* context,
+                                                         const v1::GetStudyPlanRequest* request,
+                                                         v1::StudyPlan* response) {
   return calls_->Run(context, "GetStudyPlan", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto parsed = StudyPlanName::Parse(request->name(), "name", v);
@@ -240,9 +240,9 @@ grpc::Status StudyServiceImpl::GetStudyPlan(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::ListStudyPlans(grpc::ServerContext* context,
-                                              const v1::ListStudyPlansRequest* request,
-                                              v1::ListStudyPlansResponse* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::ListStudyPlans(grpc::CallbackServerContext* context,
+                                                           const v1::ListStudyPlansRequest* request,
+                                                           v1::ListStudyPlansResponse* response) {
   return calls_->Run(context, "ListStudyPlans", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->parent(), "parent", v);
@@ -311,9 +311,9 @@ grpc::Status StudyServiceImpl::DeleteStudyPlan(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
-                                               const v1::GetStudySummaryRequest* request,
-                                               v1::StudySummary* response) {
+grpc::ServerUnaryReactor* StudyServiceImpl::GetStudySummary(
+    grpc::CallbackServerContext* context, const v1::GetStudySummaryRequest* request,
+    v1::StudySummary* response) {
   return calls_->Run(context, "GetStudySummary", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
@@ -330,8 +330,8 @@ grpc::Status StudyServiceImpl::GetStudySummary(grpc::ServerContext* context,
   });
 }
 
-grpc::Status StudyServiceImpl::ListAuditRecords(
-    grpc::ServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+grpc::ServerUnaryReactor* StudyServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
     fazhi::type::v1::ListAuditRecordsResponse* response) {
   return calls_->Run(context, "ListAuditRecords", *request, [&]() -> absl::Status {
     return auth::ListAuditRecords(audit_, *request, response);

@@ -13,7 +13,16 @@
 
 namespace fazhi::study {
 
-class StudyServiceImpl final : public v1::StudyService::Service {
+class StudyServiceImpl final
+    : public CallbackMethods<v1::StudyService::Service,
+                             v1::StudyService::WithCallbackMethod_GetSession,
+                             v1::StudyService::WithCallbackMethod_ListSessions,
+                             v1::StudyService::WithCallbackMethod_GetPublicityEvent,
+                             v1::StudyService::WithCallbackMethod_ListPublicityEvents,
+                             v1::StudyService::WithCallbackMethod_GetStudyPlan,
+                             v1::StudyService::WithCallbackMethod_ListStudyPlans,
+                             v1::StudyService::WithCallbackMethod_GetStudySummary,
+                             v1::StudyService::WithCallbackMethod_ListAuditRecords> {
  public:
   using Clock = kernel::Clock;
 
@@ -21,10 +30,12 @@ class StudyServiceImpl final : public v1::StudyService::Service {
   // date in China (UTC+8) by default; tests pass a fixed one.
   StudyServiceImpl(StudyStore* store, const CallHandler* calls, Clock today = nullptr);
 
-  grpc::Status GetSession(grpc::ServerContext* context, const v1::GetSessionRequest* request,
-                          v1::Session* response) override;
-  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
-                            v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+                                       const v1::GetSessionRequest* request,
+                                       v1::Session* response) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
+                                         const v1::ListSessionsRequest* request,
+                                         v1::ListSessionsResponse* response) override;
   grpc::Status CreateSession(grpc::ServerContext* context, const v1::CreateSessionRequest* request,
                              v1::Session* response) override;
   grpc::Status UpdateSession(grpc::ServerContext* context, const v1::UpdateSessionRequest* request,
@@ -35,12 +46,12 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                               grpc::ServerReader<v1::ImportSessionsRequest>* reader,
                               fazhi::type::v1::ImportReport* response) override;
 
-  grpc::Status GetPublicityEvent(grpc::ServerContext* context,
-                                 const v1::GetPublicityEventRequest* request,
-                                 v1::PublicityEvent* response) override;
-  grpc::Status ListPublicityEvents(grpc::ServerContext* context,
-                                   const v1::ListPublicityEventsRequest* request,
-                                   v1::ListPublicityEventsResponse* response) override;
+  grpc::ServerUnaryReactor* GetPublicityEvent(grpc::CallbackServerContext* context,
+                                              const v1::GetPublicityEventRequest* request,
+                                              v1::PublicityEvent* response) override;
+  grpc::ServerUnaryReactor* ListPublicityEvents(grpc::CallbackServerContext* context,
+                                                const v1::ListPublicityEventsRequest* request,
+                                                v1::ListPublicityEventsResponse* response) override;
   grpc::Status CreatePublicityEvent(grpc::ServerContext* context,
                                     const v1::CreatePublicityEventRequest* request,
                                     v1::PublicityEvent* response) override;
@@ -54,11 +65,12 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                                      grpc::ServerReader<v1::ImportPublicityEventsRequest>* reader,
                                      fazhi::type::v1::ImportReport* response) override;
 
-  grpc::Status GetStudyPlan(grpc::ServerContext* context, const v1::GetStudyPlanRequest* request,
-                            v1::StudyPlan* response) override;
-  grpc::Status ListStudyPlans(grpc::ServerContext* context,
-                              const v1::ListStudyPlansRequest* request,
-                              v1::ListStudyPlansResponse* response) override;
+  grpc::ServerUnaryReactor* GetStudyPlan(grpc::CallbackServerContext* context,
+                                         const v1::GetStudyPlanRequest* request,
+                                         v1::StudyPlan* response) override;
+  grpc::ServerUnaryReactor* ListStudyPlans(grpc::CallbackServerContext* context,
+                                           const v1::ListStudyPlansRequest* request,
+                                           v1::ListStudyPlansResponse* response) override;
   grpc::Status UpdateStudyPlan(grpc::ServerContext* context,
                                const v1::UpdateStudyPlanRequest* request,
                                v1::StudyPlan* response) override;
@@ -66,13 +78,13 @@ class StudyServiceImpl final : public v1::StudyService::Service {
                                const v1::DeleteStudyPlanRequest* request,
                                google::protobuf::Empty* response) override;
 
-  grpc::Status GetStudySummary(grpc::ServerContext* context,
-                               const v1::GetStudySummaryRequest* request,
-                               v1::StudySummary* response) override;
+  grpc::ServerUnaryReactor* GetStudySummary(grpc::CallbackServerContext* context,
+                                            const v1::GetStudySummaryRequest* request,
+                                            v1::StudySummary* response) override;
 
-  grpc::Status ListAuditRecords(grpc::ServerContext* context,
-                                const fazhi::type::v1::ListAuditRecordsRequest* request,
-                                fazhi::type::v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditRecords(
+      grpc::CallbackServerContext* context, const fazhi::type::v1::ListAuditRecordsRequest* request,
+      fazhi::type::v1::ListAuditRecordsResponse* response) override;
 
   // Where ListAuditRecords reads; set by main (absent: UNIMPLEMENTED).
   void set_audit_log(auth::AuditLog* audit) { audit_ = audit; }

@@ -7,6 +7,8 @@
 //
 // study.GetSession first creates one session in orgs/loadgen and then reads
 // it again and again (a read of one record, through the store).
+// study.CreateSession writes a new session with every call (a durable
+// write: one transaction with its audit record).
 
 #include <grpcpp/grpcpp.h>
 
@@ -31,7 +33,7 @@
 #include "tests/bench/bench_client.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:7101", "server address");
-ABSL_FLAG(std::string, method, "study.GetSession", "study.GetSession or echo");
+ABSL_FLAG(std::string, method, "study.GetSession", "study.GetSession, study.CreateSession or echo");
 ABSL_FLAG(int, inflight, 64, "calls kept in flight");
 ABSL_FLAG(int, channels, 4, "channels the calls are spread over");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time");
@@ -115,11 +117,12 @@ int main(int argc, char** argv) {
 
   // Per-method request set-up and call issue.
   study::GetSessionRequest get;
+  study::CreateSessionRequest fixture;
   echo::EchoRequest echo_request;
   echo_request.set_message("法治政府建设年度报告");
   std::vector<std::unique_ptr<study::StudyService::Stub>> study_stubs;
   std::vector<std::unique_ptr<echo::EchoService::Stub>> echo_stubs;
-  if (method == "study.GetSession") {
+  if (method == "study.GetSession" || method == "study.CreateSession") {
     for (auto& c : channels) study_stubs.push_back(study::StudyService::NewStub(c));
     study::CreateSessionRequest create;
     create.set_parent("orgs/loadgen");
@@ -142,6 +145,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     get.set_name(created.name());
+    create.clear_request_id();
+    fixture = create;
   } else if (method == "echo") {
     for (auto& c : channels) echo_stubs.push_back(echo::EchoService::NewStub(c));
   } else {
@@ -164,7 +169,18 @@ int main(int argc, char** argv) {
   for (int i = 0; i < inflight; ++i) {
     const int c = i % channel_count;
     Loop::Issue issue;
-    if (!study_stubs.empty()) {
+    if (method == "study.CreateSession") {
+      auto request = std::make_shared<study::CreateSessionRequest>(fixture);
+      auto response = std::make_shared<study::Session>();
+      auto sent = std::make_shared<int64_t>(0);
+      // Unique over runs too: a request id seen before would be a replay.
+      const int64_t run = absl::ToUnixMicros(start);
+      issue = [stub = study_stubs[c].get(), request, response, sent, i, run](
+                  grpc::ClientContext* context, std::function<void(grpc::Status)> cb) {
+        request->set_request_id(absl::StrFormat("loadgen-%d-%d-%d", run, i, ++*sent));
+        stub->async()->CreateSession(context, request.get(), response.get(), std::move(cb));
+      };
+    } else if (!study_stubs.empty()) {
       auto response = std::make_shared<study::Session>();
       issue = [stub = study_stubs[c].get(), &get, response](grpc::ClientContext* context,
                                                             std::function<void(grpc::Status)> cb) {

@@ -5,9 +5,9 @@
 
 namespace fazhi::testing {
 
-grpc::Status EchoServiceImpl::Echo(grpc::ServerContext* context,
-                                   const fazhi::testing::v1::EchoRequest* request,
-                                   fazhi::testing::v1::EchoResponse* response) {
+grpc::ServerUnaryReactor* EchoServiceImpl::Echo(grpc::CallbackServerContext* context,
+                                                const fazhi::testing::v1::EchoRequest* request,
+                                                fazhi::testing::v1::EchoResponse* response) {
   return calls_->Run(context, "Echo", *request, [&] {
     // Sleeps in slices and gives up when the call is cancelled, as every
     // long-running handler must: a draining server cancels calls that

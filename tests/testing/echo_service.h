@@ -6,12 +6,15 @@
 
 namespace fazhi::testing {
 
-class EchoServiceImpl final : public fazhi::testing::v1::EchoService::Service {
+class EchoServiceImpl final
+    : public CallbackMethods<fazhi::testing::v1::EchoService::Service,
+                             fazhi::testing::v1::EchoService::WithCallbackMethod_Echo> {
  public:
   explicit EchoServiceImpl(const CallHandler* calls) : calls_(calls) {}
 
-  grpc::Status Echo(grpc::ServerContext* context, const fazhi::testing::v1::EchoRequest* request,
-                    fazhi::testing::v1::EchoResponse* response) override;
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const fazhi::testing::v1::EchoRequest* request,
+                                 fazhi::testing::v1::EchoResponse* response) override;
 
  private:
   const CallHandler* calls_;

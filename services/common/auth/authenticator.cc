@@ -10,7 +10,7 @@
 namespace fazhi::auth {
 namespace {
 
-std::optional<std::string> Metadata(const grpc::ServerContext& context, const char* key) {
+std::optional<std::string> Metadata(const grpc::ServerContextBase& context, const char* key) {
   auto it = context.client_metadata().find(key);
   if (it == context.client_metadata().end()) return std::nullopt;
   return std::string(it->second.data(), it->second.size());
@@ -18,7 +18,7 @@ std::optional<std::string> Metadata(const grpc::ServerContext& context, const ch
 
 }  // namespace
 
-PresentedCredentials CredentialsOf(const grpc::ServerContext& context) {
+PresentedCredentials CredentialsOf(const grpc::ServerContextBase& context) {
   PresentedCredentials presented;
   presented.authorization = Metadata(context, kAuthorizationHeader);
   presented.on_behalf_of = Metadata(context, kOnBehalfOfHeader);

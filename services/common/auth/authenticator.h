@@ -30,7 +30,7 @@ struct PresentedCredentials {
   std::optional<std::string> on_behalf_of;
 };
 
-PresentedCredentials CredentialsOf(const grpc::ServerContext& context);
+PresentedCredentials CredentialsOf(const grpc::ServerContextBase& context);
 
 class Authenticator {
  public:
@@ -48,7 +48,7 @@ class Authenticator {
   absl::Status Reload();
 
   absl::StatusOr<Principal> Authenticate(const PresentedCredentials& presented) const;
-  absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const {
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const {
     return Authenticate(CredentialsOf(context));
   }
 

@@ -23,7 +23,7 @@ namespace fazhi {
 struct CallInfo {
   absl::string_view method;  // e.g. "CreateSession"
   std::string peer;
-  grpc::ServerContext* context = nullptr;
+  grpc::ServerContextBase* context = nullptr;
   // The request of a unary call; null for a client stream.
   const google::protobuf::Message* request = nullptr;
 
