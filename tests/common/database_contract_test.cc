@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/sql/database.h"
 #include "services/common/status_macros.h"
@@ -278,6 +280,121 @@ TEST_P(DatabaseContractTest, ASecondHandleSeesCommittedWrites) {
                              })
                   .ok());
   EXPECT_EQ(count, 1);
+}
+
+// Values COPY's text format must escape, NULL, unicode, and more rows
+// than one COPY piece (64 KiB) or one multi-row INSERT holds.
+TEST_P(DatabaseContractTest, InsertRowsStoresEveryValueAsGiven) {
+  const std::vector<std::string> tricky = {"tab\there", "line\nbreak", "cr\rhere", "back\\slash",
+                                           "\\N", "\\.", "民法典 ✓ 𝄞", ""};
+  BulkRows rows{"t", {"k", "n", "d", "s"}, {}};
+  const int count = 1000;
+  const std::string padding(200, 'x');
+  rows.values.reserve(count * rows.columns.size());
+  for (int i = 0; i < count; ++i) {
+    rows.values.push_back(Value(absl::StrCat("k", i)));
+    if (i % 7 == 0) {
+      rows.values.push_back(Null());
+    } else {
+      rows.values.emplace_back(int64_t{i} - 500);
+    }
+    rows.values.emplace_back(i + 0.25);
+    if (i % 11 == 0) {
+      rows.values.push_back(Null());
+    } else {
+      rows.values.push_back(Value(absl::StrCat(tricky[i % tricky.size()], padding)));
+    }
+  }
+  ASSERT_EQ(rows.size(), 1000u);
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+                    return tx.InsertRows(rows);
+                  }).ok());
+  std::vector<Row> stored;
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(stored, tx.Query("SELECT k, n, d, s FROM t"));
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  ASSERT_EQ(stored.size(), 1000u);
+  int checked = 0;
+  for (const Row& row : stored) {
+    int i = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(row.Text(0).substr(1), &i));
+    EXPECT_EQ(row.IsNull(1), i % 7 == 0);
+    if (i % 7 != 0) {
+      EXPECT_EQ(row.Int(1), i - 500);
+    }
+    EXPECT_DOUBLE_EQ(row.Double(2), i + 0.25);
+    EXPECT_EQ(row.IsNull(3), i % 11 == 0);
+    if (i % 11 != 0) {
+      EXPECT_EQ(row.Text(3), absl::StrCat(tricky[i % tricky.size()], padding));
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, count);
+}
+
+TEST_P(DatabaseContractTest, InsertRowsWithATakenKeyIsAlreadyExistsAndStoresNothing) {
+  BulkRows rows{"t", {"k", "s"}, {Value("a"), Value("1"), Value("b"), Value("2"), Value("a"),
+                                  Value("3")}};
+  absl::Status status =
+      db().Transact(TxMode::kReadWrite, [&](Transaction& tx) { return tx.InsertRows(rows); });
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists) << status;
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);
+}
+
+TEST_P(DatabaseContractTest, UpdateRowsReplacesTheRowsItsKeysFind) {
+  BulkRows rows{"t", {"k", "n", "s"}, {}};
+  for (int i = 0; i < 300; ++i) {
+    rows.values.insert(rows.values.end(),
+                       {Value(absl::StrCat("k", i)), Value(int64_t{i}), Value("old")});
+  }
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+                    return tx.InsertRows(rows);
+                  }).ok());
+  // Twice in one transaction: the second sees only its own rows.
+  BulkRows first{"t", {"k", "s"}, {Value("k1"), Value("新\t一"), Value("k2"), Value("二")}};
+  BulkRows second{"t", {"k", "s"}, {Value("k3"), Value("三"), Value("missing"), Value("x")}};
+  absl::StatusOr<int64_t> changed_first, changed_second;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+                    changed_first = tx.UpdateRows(first, 1);
+                    changed_second = tx.UpdateRows(second, 1);
+                    return absl::OkStatus();
+                  }).ok());
+  EXPECT_EQ(changed_first.value_or(-1), 2);
+  EXPECT_EQ(changed_second.value_or(-1), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s = 'old'"), 297);
+  EXPECT_EQ(Scalar("SELECT n FROM t WHERE k = 'k2' AND s = '二'"), 2);
+  std::vector<Row> k1;
+  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
+                            [&](Transaction& tx) -> absl::Status {
+                              ASSIGN_OR_RETURN(k1, tx.Query("SELECT s, n FROM t WHERE k = 'k1'"));
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  ASSERT_EQ(k1.size(), 1u);
+  EXPECT_EQ(k1[0].Text(0), "新\t一");
+  EXPECT_EQ(k1[0].Int(1), 1);  // a column the update does not name keeps its value
+
+  // A failed transaction leaves the rows as they were.
+  EXPECT_FALSE(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+                     RETURN_IF_ERROR(tx.UpdateRows(first, 1).status());
+                     return absl::InternalError("changed my mind");
+                   }).ok());
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s = 'old'"), 297);
+}
+
+TEST_P(DatabaseContractTest, SingleReadRefusesBulkWrites) {
+  BulkRows rows{"t", {"k"}, {Value("a")}};
+  EXPECT_EQ(db().Transact(TxMode::kSingleRead,
+                          [&](Transaction& tx) { return tx.InsertRows(rows); })
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(db().Transact(TxMode::kSingleRead,
+                          [&](Transaction& tx) { return tx.UpdateRows(rows, 1).status(); })
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, DatabaseContractTest,

@@ -17,8 +17,11 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -26,6 +29,7 @@
 #include "services/common/record.h"
 #include "services/common/record_errors.h"
 #include "services/common/resource.h"
+#include "services/common/sql/columns.h"
 #include "services/common/sql/database.h"
 #include "services/common/sql/transact.h"
 #include "services/common/status_macros.h"
@@ -242,13 +246,30 @@ class RecordTable {
   // replaces it, with CREATE_ONLY it is refused; a row that matches none
   // is inserted. `check(tx, record)` runs before each write; its
   // ALREADY_EXISTS or FAILED_PRECONDITION refuses the row alone, any other
-  // error the batch.
+  // error the batch. Rows are taken in order: a row whose external id an
+  // earlier row of the batch introduced stands for that row's record.
+  //
+  // Matched by external id and without a check, the batch is written in
+  // bulk (ImportInBulk); a check may read what earlier rows wrote, so
+  // then every row is looked up and written before the next is checked.
   template <typename Match = ByExternalId, typename Check = NoRecordCheck>
   static absl::StatusOr<std::vector<ImportOutcome>> Import(Database& db, const std::string& org,
                                                            std::vector<T> rows, ImportMode mode,
                                                            Match match = {}, Check check = {});
 
  private:
+  // Import's bulk path, with the outcomes the row-by-row path gives: the
+  // rows' columns are encoded before the transaction opens; inside it, one
+  // query finds the stored records of all the batch's external ids, the
+  // rows are resolved against them and against each other in memory (the
+  // last row for a record gives its columns, each row bumps its revision),
+  // and the records are written with Transaction::InsertRows and
+  // UpdateRows.
+  static absl::StatusOr<std::vector<ImportOutcome>> ImportInBulk(Database& db,
+                                                                 const std::string& org,
+                                                                 std::vector<T> rows,
+                                                                 ImportMode mode);
+
   static absl::StatusOr<T> StaleOrMissing(Transaction& tx, const std::string& org,
                                           const std::string& id, int64_t expected_revision) {
     ASSIGN_OR_RETURN(T current, Get(tx, org, id));
@@ -301,6 +322,9 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(Databas
                                                                          std::vector<T> rows,
                                                                          ImportMode mode,
                                                                          Match match, Check check) {
+  if constexpr (std::is_same_v<Match, ByExternalId> && std::is_same_v<Check, NoRecordCheck>) {
+    return ImportInBulk(db, org, std::move(rows), mode);
+  }
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     outcomes.clear();  // a retried transaction starts again
@@ -342,6 +366,117 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(Databas
         outcome.id = inserted.meta.id;
       }
       outcomes.push_back(std::move(outcome));
+    }
+    return absl::OkStatus();
+  }));
+  return outcomes;
+}
+
+template <typename T, typename Codec>
+absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
+    Database& db, const std::string& org, std::vector<T> rows, ImportMode mode) {
+  const auto& spec = Codec::Spec();
+  static const std::vector<std::string>* const insert_columns = [&spec] {
+    auto* columns = new std::vector<std::string>{"org", "id", "revision", "create_time",
+                                                 "update_time"};
+    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
+    return columns;
+  }();
+  static const std::vector<std::string>* const update_columns = [&spec] {
+    auto* columns = new std::vector<std::string>{"org", "id", "revision", "update_time"};
+    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
+    return columns;
+  }();
+  const std::string lookup =
+      absl::StrCat("SELECT external_id, id, revision FROM ", spec.table,
+                   " WHERE org = $1 AND external_id IN ", JsonTextSet(db.dialect(), 2));
+
+  // Before the transaction: every row's columns, and its external id.
+  std::vector<std::vector<Value>> columns;
+  columns.reserve(rows.size());
+  std::string external_ids = "[";
+  for (T& row : rows) {
+    row.meta.org = org;
+    columns.push_back(Codec::Values(row));
+    if (row.external_id.empty()) continue;
+    if (external_ids.size() > 1) external_ids.push_back(',');
+    AppendJsonString(row.external_id, &external_ids);
+  }
+  external_ids.push_back(']');
+
+  // A record the batch writes, or a stored one it may write.
+  struct Target {
+    std::string id;
+    int64_t revision = 0;  // after the batch
+    bool stored = false;
+    std::optional<size_t> row;  // the last row written to it
+  };
+  std::vector<ImportOutcome> outcomes;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    outcomes.assign(rows.size(), ImportOutcome{});  // a retried transaction starts again
+    const absl::Time now = absl::Now();
+    std::vector<Target> targets;
+    absl::flat_hash_map<std::string, size_t> by_external_id;  // → targets
+    if (external_ids.size() > 2) {
+      ASSIGN_OR_RETURN(auto stored, tx.Query(lookup, {Value(org), Value(external_ids)}));
+      for (const Row& found : stored) {
+        by_external_id.emplace(found.Text(0), targets.size());
+        targets.push_back(Target{found.Text(1), found.Int(2), true, std::nullopt});
+      }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const std::string& external_id = rows[i].external_id;
+      auto found = external_id.empty() ? by_external_id.end() : by_external_id.find(external_id);
+      if (found != by_external_id.end()) {
+        Target& target = targets[found->second];
+        if (mode == ImportMode::kCreateOnly) {
+          outcomes[i].status =
+              TakenError(absl::StrCat("external_id \"", external_id, "\""), Name(org, target.id),
+                         "import with mode UPSERT to replace it");
+          continue;
+        }
+        ++target.revision;
+        target.row = i;
+        outcomes[i].id = target.id;
+        outcomes[i].replaced = true;
+        continue;
+      }
+      Target target{rows[i].meta.id.empty() ? NewResourceId() : rows[i].meta.id, 1, false, i};
+      outcomes[i].id = target.id;
+      if (!external_id.empty()) by_external_id.emplace(external_id, targets.size());
+      targets.push_back(std::move(target));
+    }
+
+    BulkRows inserts{spec.table, *insert_columns, {}};
+    BulkRows updates{spec.table, *update_columns, {}};
+    for (const Target& target : targets) {
+      if (!target.row.has_value()) continue;  // stored, and no row of the batch is for it
+      std::vector<Value>& values = target.stored ? updates.values : inserts.values;
+      values.push_back(Value(org));
+      values.push_back(Value(target.id));
+      values.push_back(Value(target.revision));
+      if (!target.stored) values.push_back(Value(ToMicros(now)));  // create_time
+      values.push_back(Value(ToMicros(now)));
+      const std::vector<Value>& data = columns[*target.row];
+      values.insert(values.end(), data.begin(), data.end());
+    }
+    if (inserts.size() > 0) {
+      absl::Status inserted = tx.InsertRows(inserts);
+      if (absl::IsAlreadyExists(inserted)) {
+        return TakenError("the id or external id", absl::StrCat("another ", spec.noun, " in ",
+                                                                  OrgName(org)));
+      }
+      RETURN_IF_ERROR(inserted);
+    }
+    if (updates.size() > 0) {
+      ASSIGN_OR_RETURN(int64_t changed, tx.UpdateRows(updates, 2));
+      // The lookup and the writes are one transaction, so a stored record
+      // cannot have gone in between; a driver that lets it must not pass.
+      if (changed != static_cast<int64_t>(updates.size())) {
+        return absl::AbortedError(absl::StrCat("an import batch found ", updates.size(), " ",
+                                               spec.noun, "s to replace but replaced ", changed,
+                                               "; retry the batch"));
+      }
     }
     return absl::OkStatus();
   }));
