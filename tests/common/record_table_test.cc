@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/sql/columns.h"
@@ -264,10 +263,10 @@ TEST_P(RecordTableTest, BulkImportResolvesRowsAsRowByRowWould) {
   }
   // Duplicates within the batch, new and stored records mixed, a row
   // without an external id, unicode external ids.
-  const std::vector<Note> upsert = {
-      MakeNote("", "a", "e2"),     MakeNote("", "b", "e1"), MakeNote("", "c", "e2"),
-      MakeNote("", "d", ""),       MakeNote("", "e", "e1"), MakeNote("", "f", "外部-三"),
-      MakeNote("", "g", "外部-三")};
+  const std::vector<Note> upsert = {MakeNote("", "a", "e2"),     MakeNote("", "b", "e1"),
+                                    MakeNote("", "c", "e2"),     MakeNote("", "d", ""),
+                                    MakeNote("", "e", "e1"),     MakeNote("", "f", "外部-三"),
+                                    MakeNote("", "g", "外部-三")};
   auto bulk = Notes::Import(db(), "a", upsert, ImportMode::kUpsert);
   ASSERT_TRUE(bulk.ok()) << bulk.status();
   const auto row_by_row = ImportRowByRow(db(), "b", upsert, ImportMode::kUpsert);
@@ -277,10 +276,9 @@ TEST_P(RecordTableTest, BulkImportResolvesRowsAsRowByRowWould) {
             (std::vector<std::string>{"OK  id=#0", "OK  id=n1 replaced", "OK  id=#0 replaced",
                                       "OK  id=#1", "OK  id=n1 replaced", "OK  id=#2",
                                       "OK  id=#2 replaced"}));
-  EXPECT_EQ(Stored(db(), "a"), (std::map<std::string, std::string>{{"d", "d r1"},
-                                                                   {"e1", "e r3"},
-                                                                   {"e2", "c r2"},
-                                                                   {"外部-三", "g r2"}}));
+  EXPECT_EQ(Stored(db(), "a"),
+            (std::map<std::string, std::string>{
+                {"d", "d r1"}, {"e1", "e r3"}, {"e2", "c r2"}, {"外部-三", "g r2"}}));
 
   // CREATE_ONLY: a second row with an external id refers to the first,
   // a row in the middle is refused, the rest stored.

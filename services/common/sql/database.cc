@@ -64,33 +64,39 @@ constexpr size_t kRowsPerInsert[] = {64, 8, 1};
 // SQLite's default limit of parameters in one statement.
 constexpr size_t kMaxParameters = 32766;
 
-std::string MultiRowInsert(const BulkRows& rows, size_t count) {
-  std::string sql = absl::StrCat("INSERT INTO ", rows.table, " (", absl::StrJoin(rows.columns, ", "),
-                                 ") VALUES ");
+std::string MultiRowInsert(const BulkRows& rows, size_t count, absl::string_view returning) {
+  std::string sql = absl::StrCat("INSERT INTO ", rows.table, " (",
+                                 absl::StrJoin(rows.columns, ", "), ") VALUES ");
   size_t param = 1;
   for (size_t r = 0; r < count; ++r) {
     sql += r == 0 ? "(" : ", (";
-    for (size_t c = 0; c < rows.columns.size(); ++c) absl::StrAppend(&sql, c ? ", $" : "$", param++);
+    for (size_t c = 0; c < rows.columns.size(); ++c)
+      absl::StrAppend(&sql, c ? ", $" : "$", param++);
     sql += ')';
   }
+  absl::StrAppend(&sql, " ON CONFLICT DO NOTHING RETURNING ", returning);
   return sql;
 }
 
 }  // namespace
 
-absl::Status Transaction::InsertRows(const BulkRows& rows) {
+absl::StatusOr<std::vector<std::string>> Transaction::InsertRows(const BulkRows& rows,
+                                                                 absl::string_view returning) {
   const size_t width = rows.columns.size();
   const absl::Span<const Value> values(rows.values);
+  std::vector<std::string> inserted;
   size_t done = 0;
   for (size_t per : kRowsPerInsert) {
     per = std::max<size_t>(1, std::min(per, kMaxParameters / std::max<size_t>(1, width)));
     if (rows.size() - done < per) continue;
-    const std::string sql = MultiRowInsert(rows, per);
+    const std::string sql = MultiRowInsert(rows, per, returning);
     for (; rows.size() - done >= per; done += per) {
-      RETURN_IF_ERROR(Execute(sql, values.subspan(done * width, per * width)).status());
+      ASSIGN_OR_RETURN(std::vector<Row> keys,
+                       Query(sql, values.subspan(done * width, per * width)));
+      for (const Row& key : keys) inserted.push_back(key.Text(0));
     }
   }
-  return absl::OkStatus();
+  return inserted;
 }
 
 absl::StatusOr<int64_t> Transaction::UpdateRows(const BulkRows& rows, size_t key_columns) {

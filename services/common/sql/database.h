@@ -88,17 +88,21 @@ class Transaction {
   // Runs a script of several statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
 
-  // Inserts the rows in as few round trips as the driver can: here,
-  // INSERTs of many rows each; PostgreSQL's driver uses COPY. A taken key
-  // is ALREADY_EXISTS and spoils the transaction like any failed statement.
-  virtual absl::Status InsertRows(const BulkRows& rows);
+  // Inserts the rows whose unique keys are free and skips the others (ON
+  // CONFLICT DO NOTHING); returns the values in column `returning` of the
+  // rows inserted, in any order. In as few round trips as the driver can:
+  // here, INSERTs of many rows each; PostgreSQL's driver COPYs the rows
+  // into a temporary table and inserts from it in one statement. Skipping
+  // takes no read locks: concurrent SERIALIZABLE batches of other keys do
+  // not conflict, as they would after a look-up of the same keys.
+  virtual absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,
+                                                              absl::string_view returning);
   // Replaces the other columns of the stored rows that the first
   // `key_columns` columns find; returns the number of rows changed. Here
   // one UPDATE a row; PostgreSQL's driver COPYs the rows into a temporary
   // table and updates from it in one statement.
   virtual absl::StatusOr<int64_t> UpdateRows(const BulkRows& rows, size_t key_columns);
 };
-
 
 enum class Dialect {
   kSqlite,

@@ -202,30 +202,38 @@ class PostgresDatabase::Connection : public Transaction {
     return result.status();
   }
 
-  // COPY straight into the table: one statement, whatever the batch's size.
-  absl::Status InsertRows(const BulkRows& rows) override {
-    if (rows.size() == 0) return absl::OkStatus();
-    return Track(CopyIn(rows.table, rows));
+  // COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+  // NOTHING: the unique checks take no predicate locks (a look-up would,
+  // and concurrent batches then fail to serialize), and skipped rows do
+  // not spoil the transaction.
+  absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,
+                                                      absl::string_view returning) override {
+    if (rows.size() == 0) return std::vector<std::string>();
+    ASSIGN_OR_RETURN(const std::string temp, CopyToTemporaryTable(rows));
+    const std::string columns = absl::StrJoin(rows.columns, ", ");
+    ASSIGN_OR_RETURN(
+        std::vector<Row> keys,
+        Query(absl::StrCat("INSERT INTO ", rows.table, " (", columns, ") SELECT ", columns,
+                           " FROM ", temp, " ON CONFLICT DO NOTHING RETURNING ", returning),
+              {}));
+    std::vector<std::string> inserted;
+    inserted.reserve(keys.size());
+    for (const Row& key : keys) inserted.push_back(key.Text(0));
+    return inserted;
   }
 
-  // COPY into a temporary table with the same columns (made once per
-  // session; its rows live until the transaction ends), then one UPDATE
-  // from it. A failure rolls the temporary rows back with the rest.
+  // COPY into a temporary table, then one UPDATE from it.
   absl::StatusOr<int64_t> UpdateRows(const BulkRows& rows, size_t key_columns) override {
     if (rows.size() == 0) return 0;
-    const std::string columns = absl::StrJoin(rows.columns, ", ");
-    const std::string temp =
-        absl::StrCat("fazhi_bulk_", rows.table, "_", absl::Hex(std::hash<std::string>{}(columns)));
-    RETURN_IF_ERROR(ExecuteScript(absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp,
-                                               " ON COMMIT DELETE ROWS AS SELECT ", columns,
-                                               " FROM ", rows.table, " WITH NO DATA; DELETE FROM ",
-                                               temp)));
-    RETURN_IF_ERROR(Track(CopyIn(temp, rows)));
+    ASSIGN_OR_RETURN(const std::string temp, CopyToTemporaryTable(rows));
     std::vector<std::string> sets, keys;
     for (size_t c = 0; c < rows.columns.size(); ++c) {
       const std::string& name = rows.columns[c];
-      (c < key_columns ? keys : sets).push_back(absl::StrCat(
-          c < key_columns ? "t." : "", name, c < key_columns ? " = s." : " = s.", name));
+      if (c < key_columns) {
+        keys.push_back(absl::StrCat("t.", name, " = s.", name));
+      } else {
+        sets.push_back(absl::StrCat(name, " = s.", name));
+      }
     }
     return Execute(absl::StrCat("UPDATE ", rows.table, " AS t SET ", absl::StrJoin(sets, ", "),
                                 " FROM ", temp, " AS s WHERE ", absl::StrJoin(keys, " AND ")),
@@ -237,37 +245,45 @@ class PostgresDatabase::Connection : public Transaction {
     if (!result.ok() && spoiled_.ok()) spoiled_ = result.status();
     return result;
   }
-  absl::Status Track(absl::Status status) {
-    if (!status.ok() && spoiled_.ok()) spoiled_ = status;
-    return status;
-  }
 
-  // COPY `table` (the rows' columns) FROM STDIN, the rows in text format,
-  // sent in pieces of kCopyChunkBytes. A broken connection on the way is
-  // lost like any other statement's.
-  absl::Status CopyIn(const std::string& table, const BulkRows& rows) {
-    const std::string what = absl::StrCat("copy into ", table);
+  // Fills a temporary table with the rows' columns (made once per session
+  // like the table; its rows live until the transaction ends, so a failure
+  // rolls them back with the rest) and returns its name. The table's
+  // creation, its emptying and the COPY go in one round trip; the rows in
+  // COPY's text format, in pieces of kCopyChunkBytes.
+  absl::StatusOr<std::string> CopyToTemporaryTable(const BulkRows& rows) {
+    const std::string columns = absl::StrJoin(rows.columns, ", ");
+    const std::string temp =
+        absl::StrCat("fazhi_bulk_", rows.table, "_", absl::Hex(std::hash<std::string>{}(columns)));
+    const std::string what = absl::StrCat("copy into ", temp);
     const std::string sql =
-        absl::StrCat("COPY ", table, " (", absl::StrJoin(rows.columns, ", "), ") FROM STDIN");
-    RETURN_IF_ERROR(Sent(PQsendQuery(conn_, sql.c_str()), what, /*copy_in=*/true).status());
-    const size_t width = rows.columns.size();
-    std::string chunk;
-    chunk.reserve(kCopyChunkBytes + 4096);
-    for (size_t i = 0; i < rows.values.size(); ++i) {
-      AppendCopyText(rows.values[i], &chunk);
-      chunk.push_back((i + 1) % width == 0 ? '\n' : '\t');
-      if (chunk.size() >= kCopyChunkBytes) {
-        if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
-          return Broken(what);
+        absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp, " ON COMMIT DELETE ROWS AS SELECT ",
+                     columns, " FROM ", rows.table, " WITH NO DATA; DELETE FROM ", temp, "; COPY ",
+                     temp, " (", columns, ") FROM STDIN");
+    absl::Status status = [&]() -> absl::Status {
+      RETURN_IF_ERROR(Sent(PQsendQuery(conn_, sql.c_str()), what, /*copy_in=*/true).status());
+      const size_t width = rows.columns.size();
+      std::string chunk;
+      chunk.reserve(kCopyChunkBytes + 4096);
+      for (size_t i = 0; i < rows.values.size(); ++i) {
+        AppendCopyText(rows.values[i], &chunk);
+        chunk.push_back((i + 1) % width == 0 ? '\n' : '\t');
+        if (chunk.size() >= kCopyChunkBytes) {
+          if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+            return Broken(what);
+          }
+          chunk.clear();
         }
-        chunk.clear();
       }
-    }
-    if (!chunk.empty() &&
-        PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
-      return Broken(what);
-    }
-    return Sent(PQputCopyEnd(conn_, nullptr) == 1, what).status();
+      if (!chunk.empty() &&
+          PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+        return Broken(what);
+      }
+      return Sent(PQputCopyEnd(conn_, nullptr) == 1, what).status();
+    }();
+    if (!status.ok() && spoiled_.ok()) spoiled_ = status;
+    if (!status.ok()) return status;
+    return temp;
   }
 
   // Prepares `sql` once per connection, then executes it with text
@@ -332,9 +348,9 @@ class PostgresDatabase::Connection : public Transaction {
       }
       PGresult* next = PQgetResult(conn_);
       if (next == nullptr) break;
-      if (copy_in && kept == nullptr && PQresultStatus(next) == PGRES_COPY_IN) {
-        return ResultPtr(next, &PQclear);
-      }
+      // The statements before a COPY in the same script succeeded (the
+      // server stops at the first error).
+      if (copy_in && PQresultStatus(next) == PGRES_COPY_IN) return ResultPtr(next, &PQclear);
       if (kept != nullptr && Failed(kept.get())) {
         PQclear(next);
       } else {

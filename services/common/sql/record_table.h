@@ -17,11 +17,13 @@
 
 #include <optional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -258,13 +260,12 @@ class RecordTable {
                                                            Match match = {}, Check check = {});
 
  private:
-  // Import's bulk path, with the outcomes the row-by-row path gives: the
-  // rows' columns are encoded before the transaction opens; inside it, one
-  // query finds the stored records of all the batch's external ids, the
-  // rows are resolved against them and against each other in memory (the
-  // last row for a record gives its columns, each row bumps its revision),
-  // and the records are written with Transaction::InsertRows and
-  // UpdateRows.
+  // Import's bulk path, with the outcomes the row-by-row path gives. The
+  // rows are grouped by external id and encoded before the transaction
+  // opens; inside it, every record is inserted unless its external id is
+  // stored (Transaction::InsertRows skips it), one query finds the stored
+  // records of those skipped, and UPSERT replaces them with UpdateRows
+  // (each row of a record bumps its revision once).
   static absl::StatusOr<std::vector<ImportOutcome>> ImportInBulk(Database& db,
                                                                  const std::string& org,
                                                                  std::vector<T> rows,
@@ -377,8 +378,8 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
     Database& db, const std::string& org, std::vector<T> rows, ImportMode mode) {
   const auto& spec = Codec::Spec();
   static const std::vector<std::string>* const insert_columns = [&spec] {
-    auto* columns = new std::vector<std::string>{"org", "id", "revision", "create_time",
-                                                 "update_time"};
+    auto* columns =
+        new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
     columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
     return columns;
   }();
@@ -390,88 +391,113 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
   const std::string lookup =
       absl::StrCat("SELECT external_id, id, revision FROM ", spec.table,
                    " WHERE org = $1 AND external_id IN ", JsonTextSet(db.dialect(), 2));
+  const bool upsert = mode == ImportMode::kUpsert;
 
-  // Before the transaction: every row's columns, and its external id.
-  std::vector<std::vector<Value>> columns;
-  columns.reserve(rows.size());
-  std::string external_ids = "[";
-  for (T& row : rows) {
-    row.meta.org = org;
-    columns.push_back(Codec::Values(row));
-    if (row.external_id.empty()) continue;
-    if (external_ids.size() > 1) external_ids.push_back(',');
-    AppendJsonString(row.external_id, &external_ids);
+  // Before the transaction: the records the batch writes, each with its
+  // rows in order (rows with one external id stand for one record), and
+  // the columns each record gets: with CREATE_ONLY its first row's (the
+  // others are refused), with UPSERT its last row's.
+  std::vector<std::vector<size_t>> records;
+  {
+    absl::flat_hash_map<absl::string_view, size_t> by_external_id;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i].meta.org = org;
+      const std::string& external_id = rows[i].external_id;
+      if (!external_id.empty()) {
+        auto [it, added] = by_external_id.try_emplace(external_id, records.size());
+        if (!added) {
+          records[it->second].push_back(i);
+          continue;
+        }
+      }
+      records.push_back({i});
+    }
   }
-  external_ids.push_back(']');
-
-  // A record the batch writes, or a stored one it may write.
-  struct Target {
-    std::string id;
-    int64_t revision = 0;  // after the batch
-    bool stored = false;
-    std::optional<size_t> row;  // the last row written to it
+  std::vector<std::vector<Value>> columns;
+  columns.reserve(records.size());
+  for (const auto& of : records) columns.push_back(Codec::Values(rows[upsert ? of.back() : of[0]]));
+  auto external_id_of = [&](size_t record) -> const std::string& {
+    return rows[records[record][0]].external_id;
   };
+  auto id_taken = [&] {
+    return TakenError("the id or external id",
+                      absl::StrCat("another ", spec.noun, " in ", OrgName(org)));
+  };
+
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     outcomes.assign(rows.size(), ImportOutcome{});  // a retried transaction starts again
     const absl::Time now = absl::Now();
-    std::vector<Target> targets;
-    absl::flat_hash_map<std::string, size_t> by_external_id;  // → targets
-    if (external_ids.size() > 2) {
-      ASSIGN_OR_RETURN(auto stored, tx.Query(lookup, {Value(org), Value(external_ids)}));
-      for (const Row& found : stored) {
-        by_external_id.emplace(found.Text(0), targets.size());
-        targets.push_back(Target{found.Text(1), found.Int(2), true, std::nullopt});
-      }
+    // Every record is offered as new; the database skips those whose
+    // external id is stored.
+    std::vector<std::string> ids;
+    ids.reserve(records.size());
+    BulkRows inserts{spec.table, *insert_columns, {}};
+    inserts.values.reserve(records.size() * insert_columns->size());
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::string& given = rows[records[r][0]].meta.id;
+      ids.push_back(given.empty() ? NewResourceId() : given);
+      inserts.values.insert(inserts.values.end(),
+                            {Value(org), Value(ids.back()),
+                             Value(static_cast<int64_t>(upsert ? records[r].size() : 1)),
+                             Value(ToMicros(now)), Value(ToMicros(now))});
+      inserts.values.insert(inserts.values.end(), columns[r].begin(), columns[r].end());
     }
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const std::string& external_id = rows[i].external_id;
-      auto found = external_id.empty() ? by_external_id.end() : by_external_id.find(external_id);
-      if (found != by_external_id.end()) {
-        Target& target = targets[found->second];
-        if (mode == ImportMode::kCreateOnly) {
-          outcomes[i].status =
-              TakenError(absl::StrCat("external_id \"", external_id, "\""), Name(org, target.id),
-                         "import with mode UPSERT to replace it");
-          continue;
-        }
-        ++target.revision;
-        target.row = i;
-        outcomes[i].id = target.id;
-        outcomes[i].replaced = true;
-        continue;
-      }
-      Target target{rows[i].meta.id.empty() ? NewResourceId() : rows[i].meta.id, 1, false, i};
-      outcomes[i].id = target.id;
-      if (!external_id.empty()) by_external_id.emplace(external_id, targets.size());
-      targets.push_back(std::move(target));
+    ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(inserts, "id"));
+    const absl::flat_hash_set<absl::string_view> is_new(inserted.begin(), inserted.end());
+
+    // One look-up for the skipped ones: the stored records they stand for.
+    std::string skipped = "[";
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (is_new.contains(ids[r])) continue;
+      // Without an external id only the id can have been taken.
+      if (external_id_of(r).empty()) return id_taken();
+      if (skipped.size() > 1) skipped.push_back(',');
+      AppendJsonString(external_id_of(r), &skipped);
+    }
+    skipped.push_back(']');
+    absl::flat_hash_map<std::string, std::pair<std::string, int64_t>> stored;
+    if (skipped.size() > 2) {
+      ASSIGN_OR_RETURN(auto found, tx.Query(lookup, {Value(org), Value(skipped)}));
+      for (const Row& row : found)
+        stored.emplace(row.Text(0), std::make_pair(row.Text(1), row.Int(2)));
     }
 
-    BulkRows inserts{spec.table, *insert_columns, {}};
     BulkRows updates{spec.table, *update_columns, {}};
-    for (const Target& target : targets) {
-      if (!target.row.has_value()) continue;  // stored, and no row of the batch is for it
-      std::vector<Value>& values = target.stored ? updates.values : inserts.values;
-      values.push_back(Value(org));
-      values.push_back(Value(target.id));
-      values.push_back(Value(target.revision));
-      if (!target.stored) values.push_back(Value(ToMicros(now)));  // create_time
-      values.push_back(Value(ToMicros(now)));
-      const std::vector<Value>& data = columns[*target.row];
-      values.insert(values.end(), data.begin(), data.end());
-    }
-    if (inserts.size() > 0) {
-      absl::Status inserted = tx.InsertRows(inserts);
-      if (absl::IsAlreadyExists(inserted)) {
-        return TakenError("the id or external id", absl::StrCat("another ", spec.noun, " in ",
-                                                                  OrgName(org)));
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::vector<size_t>& of = records[r];
+      const bool made = is_new.contains(ids[r]);
+      std::string id = ids[r];
+      int64_t revision = 0;
+      if (!made) {
+        auto found = stored.find(external_id_of(r));
+        if (found == stored.end()) return id_taken();  // the id, not the external id
+        std::tie(id, revision) = found->second;
       }
-      RETURN_IF_ERROR(inserted);
+      // A row is refused, or stands for `id`, as row by row it would.
+      for (size_t k = 0; k < of.size(); ++k) {
+        ImportOutcome& outcome = outcomes[of[k]];
+        if (made && k == 0) {
+          outcome.id = id;
+        } else if (!upsert) {
+          outcome.status = TakenError(absl::StrCat("external_id \"", external_id_of(r), "\""),
+                                      Name(org, id), "import with mode UPSERT to replace it");
+        } else {
+          outcome.id = id;
+          outcome.replaced = true;
+        }
+      }
+      if (made || !upsert) continue;
+      updates.values.insert(
+          updates.values.end(),
+          {Value(org), Value(id), Value(revision + static_cast<int64_t>(of.size())),
+           Value(ToMicros(now))});
+      updates.values.insert(updates.values.end(), columns[r].begin(), columns[r].end());
     }
     if (updates.size() > 0) {
       ASSIGN_OR_RETURN(int64_t changed, tx.UpdateRows(updates, 2));
-      // The lookup and the writes are one transaction, so a stored record
-      // cannot have gone in between; a driver that lets it must not pass.
+      // The look-up and the update are one transaction: a stored record
+      // cannot have gone in between, and a driver that lets it must not pass.
       if (changed != static_cast<int64_t>(updates.size())) {
         return absl::AbortedError(absl::StrCat("an import batch found ", updates.size(), " ",
                                                spec.noun, "s to replace but replaced ", changed,
