@@ -46,6 +46,17 @@ class DatabaseContractTest : public ::testing::TestWithParam<Driver> {
     return value;
   }
 
+  std::vector<Row> Rows(const std::string& sql) {
+    std::vector<Row> rows;
+    EXPECT_TRUE(db().Transact(TxMode::kReadOnly,
+                              [&](Transaction& tx) -> absl::Status {
+                                ASSIGN_OR_RETURN(rows, tx.Query(sql));
+                                return absl::OkStatus();
+                              })
+                    .ok());
+    return rows;
+  }
+
   std::unique_ptr<fazhi::testing::TestDatabase> test_;
 };
 
@@ -315,13 +326,7 @@ TEST_P(DatabaseContractTest, InsertRowsStoresEveryValueAsGiven) {
                             })
                   .ok());
   EXPECT_EQ(inserted->size(), 1000u);
-  std::vector<Row> stored;
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
-                            [&](Transaction& tx) -> absl::Status {
-                              ASSIGN_OR_RETURN(stored, tx.Query("SELECT k, n, d, s FROM t"));
-                              return absl::OkStatus();
-                            })
-                  .ok());
+  const std::vector<Row> stored = Rows("SELECT k, n, d, s FROM t");
   ASSERT_EQ(stored.size(), 1000u);
   int checked = 0;
   for (const Row& row : stored) {
@@ -393,13 +398,7 @@ TEST_P(DatabaseContractTest, UpdateRowsReplacesTheRowsItsKeysFind) {
   EXPECT_EQ(changed_second.value_or(-1), 1);
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s = 'old'"), 297);
   EXPECT_EQ(Scalar("SELECT n FROM t WHERE k = 'k2' AND s = '二'"), 2);
-  std::vector<Row> k1;
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly,
-                            [&](Transaction& tx) -> absl::Status {
-                              ASSIGN_OR_RETURN(k1, tx.Query("SELECT s, n FROM t WHERE k = 'k1'"));
-                              return absl::OkStatus();
-                            })
-                  .ok());
+  const std::vector<Row> k1 = Rows("SELECT s, n FROM t WHERE k = 'k1'");
   ASSERT_EQ(k1.size(), 1u);
   EXPECT_EQ(k1[0].Text(0), "新\t一");
   EXPECT_EQ(k1[0].Int(1), 1);  // a column the update does not name keeps its value
