@@ -339,6 +339,12 @@ TEST_P(RecordTableTest, AFailedBulkBatchStoresNothing) {
   EXPECT_EQ(Notes::Import(db(), "a", rows, ImportMode::kUpsert, by_external_id).status(),
             outcomes.status());
   EXPECT_EQ(Stored(db(), "a"), (std::map<std::string, std::string>{{"e1", "一 r1"}}));
+
+  // The next batch, likely on the same connection (whose temporary table
+  // the failure rolled back), is stored.
+  ASSERT_TRUE(Notes::Import(db(), "a", {MakeNote("", "四", "e4")}, ImportMode::kCreateOnly).ok());
+  EXPECT_EQ(Stored(db(), "a"),
+            (std::map<std::string, std::string>{{"e1", "一 r1"}, {"e4", "四 r1"}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, RecordTableTest,
