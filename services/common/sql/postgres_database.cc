@@ -246,18 +246,20 @@ class PostgresDatabase::Connection : public Transaction {
     return result;
   }
 
-  // Fills a temporary table with the rows' columns (made once per session
-  // like the table; its rows live until the transaction ends, so a failure
-  // rolls them back with the rest) and returns its name. The table's
-  // creation, its emptying and the COPY go in one round trip; the rows in
-  // COPY's text format, in pieces of kCopyChunkBytes.
+  // Fills a temporary table with the rows' columns and returns its name.
+  // The table is dropped when the transaction ends: a session that kept
+  // one would drop it when it ends, in a transaction of its own whose
+  // commit, on a primary cut off from its synchronous standby (a stalled
+  // primary being demoted), waits for that standby and holds up the
+  // demotion. The table's creation and the COPY go in one round trip; the
+  // rows in COPY's text format, in pieces of kCopyChunkBytes.
   absl::StatusOr<std::string> CopyToTemporaryTable(const BulkRows& rows) {
     const std::string columns = absl::StrJoin(rows.columns, ", ");
     const std::string temp =
         absl::StrCat("fazhi_bulk_", rows.table, "_", absl::Hex(std::hash<std::string>{}(columns)));
     const std::string what = absl::StrCat("copy into ", temp);
     const std::string sql =
-        absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp, " ON COMMIT DELETE ROWS AS SELECT ",
+        absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp, " ON COMMIT DROP AS SELECT ",
                      columns, " FROM ", rows.table, " WITH NO DATA; DELETE FROM ", temp, "; COPY ",
                      temp, " (", columns, ") FROM STDIN");
     absl::Status status = [&]() -> absl::Status {
