@@ -1,8 +1,8 @@
 // fazhi-query-plans: the query plans of the statements the stores really
 // run for one organization's year — what composing its report reads (study
 // LoadYear, duty LoadCoverageSnapshot, report organization and report), a keyset
-// page of every List, the supervisor dashboard, and an import's per-row
-// lookup — on a database the services filled (e.g. by fazhi-generate).
+// page of every List, the supervisor dashboard, and an import batch's
+// statements — on a database the services filled (e.g. by fazhi-generate).
 //
 // The stores run against a recording wrapper of the database; every
 // statement they send is then explained on the same database with the same
@@ -182,7 +182,10 @@ absl::Status Explain(Database& db, const std::vector<Statement>& log, Counts& co
     for (const std::string& line : lines) {
       const absl::string_view step =
           absl::StripLeadingAsciiWhitespace(absl::StripPrefix(line, "->"));
-      const bool full = absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "SCAN ") ||
+      // A scan of json_each is of a parameter's list (an import's
+      // external ids), not of a table.
+      const bool full = (absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "SCAN ") &&
+                         !absl::StrContains(line, "SCAN json_each")) ||
                         absl::StrContains(line, "Seq Scan");
       const bool sorts = absl::StrContains(line, "TEMP B-TREE") ||
                          absl::StartsWith(absl::StripLeadingAsciiWhitespace(step), "Sort");
@@ -225,7 +228,9 @@ absl::Status Study(const std::string& url, const std::string& org, int year, Cou
     RETURN_IF_ERROR(store.ListEvents(org, {}, after, 5).status());
   }
   if (!records.sessions.empty()) {
-    recording.set_purpose("study ImportSessions: a row whose external id is taken (rolled back)");
+    recording.set_purpose(
+        "study ImportSessions: a row whose external id is taken, its insert skipped and its "
+        "record looked up (rolled back)");
     RETURN_IF_ERROR(
         store.ImportSessions(org, {records.sessions.front()}, fazhi::ImportMode::kCreateOnly)
             .status());

@@ -1,10 +1,13 @@
 // What every SQL driver must do, run against SQLite and PostgreSQL.
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/sql/database.h"
 #include "services/common/status_macros.h"
@@ -41,6 +44,17 @@ class DatabaseContractTest : public ::testing::TestWithParam<Driver> {
                               })
                     .ok());
     return value;
+  }
+
+  std::vector<Row> Rows(const std::string& sql) {
+    std::vector<Row> rows;
+    EXPECT_TRUE(db().Transact(TxMode::kReadOnly,
+                              [&](Transaction& tx) -> absl::Status {
+                                ASSIGN_OR_RETURN(rows, tx.Query(sql));
+                                return absl::OkStatus();
+                              })
+                    .ok());
+    return rows;
   }
 
   std::unique_ptr<fazhi::testing::TestDatabase> test_;
@@ -278,6 +292,137 @@ TEST_P(DatabaseContractTest, ASecondHandleSeesCommittedWrites) {
                              })
                   .ok());
   EXPECT_EQ(count, 1);
+}
+
+// Values COPY's text format must escape, NULL, unicode, and more rows
+// than one COPY piece (64 KiB) or one multi-row INSERT holds.
+TEST_P(DatabaseContractTest, InsertRowsStoresEveryValueAsGiven) {
+  const std::vector<std::string> tricky = {"tab\there", "line\nbreak", "cr\rhere",   "back\\slash",
+                                           "\\N",       "\\.",         "民法典 ✓ 𝄞", ""};
+  BulkRows rows{"t", {"k", "n", "d", "s"}, {}};
+  const int count = 1000;
+  const std::string padding(200, 'x');
+  rows.values.reserve(count * rows.columns.size());
+  for (int i = 0; i < count; ++i) {
+    rows.values.push_back(Value(absl::StrCat("k", i)));
+    if (i % 7 == 0) {
+      rows.values.push_back(Null());
+    } else {
+      rows.values.emplace_back(int64_t{i} - 500);
+    }
+    rows.values.emplace_back(i + 0.25);
+    if (i % 11 == 0) {
+      rows.values.push_back(Null());
+    } else {
+      rows.values.push_back(Value(absl::StrCat(tricky[i % tricky.size()], padding)));
+    }
+  }
+  ASSERT_EQ(rows.size(), 1000u);
+  absl::StatusOr<std::vector<std::string>> inserted;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) {
+                              inserted = tx.InsertRows(rows, "k");
+                              return inserted.status();
+                            })
+                  .ok());
+  EXPECT_EQ(inserted->size(), 1000u);
+  const std::vector<Row> stored = Rows("SELECT k, n, d, s FROM t");
+  ASSERT_EQ(stored.size(), 1000u);
+  int checked = 0;
+  for (const Row& row : stored) {
+    int i = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(row.Text(0).substr(1), &i));
+    EXPECT_EQ(row.IsNull(1), i % 7 == 0);
+    if (i % 7 != 0) {
+      EXPECT_EQ(row.Int(1), i - 500);
+    }
+    EXPECT_DOUBLE_EQ(row.Double(2), i + 0.25);
+    EXPECT_EQ(row.IsNull(3), i % 11 == 0);
+    if (i % 11 != 0) {
+      EXPECT_EQ(row.Text(3), absl::StrCat(tricky[i % tricky.size()], padding));
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, count);
+}
+
+TEST_P(DatabaseContractTest, InsertRowsSkipsRowsWhoseKeyIsTaken) {
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx.Execute("INSERT INTO t (k, s) VALUES ('a', 'stored')").status();
+                    })
+          .ok());
+  BulkRows rows{"t",
+                {"k", "s"},
+                {Value("a"), Value("1"), Value("b"), Value("2"), Value("b"), Value("3"), Value("c"),
+                 Value("4")}};
+  absl::StatusOr<std::vector<std::string>> inserted;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) -> absl::Status {
+                              inserted = tx.InsertRows(rows, "k");
+                              // A skipped row does not spoil the transaction.
+                              return tx.Execute("UPDATE t SET n = 1").status();
+                            })
+                  .ok());
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  std::vector<std::string> keys = *inserted;
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE n = 1"), 3);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE k = 'a' AND s = 'stored'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE k = 'b' AND s = '2'"), 1);
+}
+
+TEST_P(DatabaseContractTest, UpdateRowsReplacesTheRowsItsKeysFind) {
+  BulkRows rows{"t", {"k", "n", "s"}, {}};
+  for (int i = 0; i < 300; ++i) {
+    rows.values.insert(rows.values.end(),
+                       {Value(absl::StrCat("k", i)), Value(int64_t{i}), Value("old")});
+  }
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) { return tx.InsertRows(rows, "k").status(); })
+                  .ok());
+  // Twice in one transaction: the second sees only its own rows.
+  BulkRows first{"t", {"k", "s"}, {Value("k1"), Value("新\t一"), Value("k2"), Value("二")}};
+  BulkRows second{"t", {"k", "s"}, {Value("k3"), Value("三"), Value("missing"), Value("x")}};
+  absl::StatusOr<int64_t> changed_first, changed_second;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) -> absl::Status {
+                              changed_first = tx.UpdateRows(first, 1);
+                              changed_second = tx.UpdateRows(second, 1);
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  EXPECT_EQ(changed_first.value_or(-1), 2);
+  EXPECT_EQ(changed_second.value_or(-1), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s = 'old'"), 297);
+  EXPECT_EQ(Scalar("SELECT n FROM t WHERE k = 'k2' AND s = '二'"), 2);
+  const std::vector<Row> k1 = Rows("SELECT s, n FROM t WHERE k = 'k1'");
+  ASSERT_EQ(k1.size(), 1u);
+  EXPECT_EQ(k1[0].Text(0), "新\t一");
+  EXPECT_EQ(k1[0].Int(1), 1);  // a column the update does not name keeps its value
+
+  // A failed transaction leaves the rows as they were.
+  EXPECT_FALSE(db().Transact(TxMode::kReadWrite,
+                             [&](Transaction& tx) -> absl::Status {
+                               RETURN_IF_ERROR(tx.UpdateRows(first, 1).status());
+                               return absl::InternalError("changed my mind");
+                             })
+                   .ok());
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE s = 'old'"), 297);
+}
+
+TEST_P(DatabaseContractTest, SingleReadRefusesBulkWrites) {
+  BulkRows rows{"t", {"k"}, {Value("a")}};
+  EXPECT_EQ(db().Transact(TxMode::kSingleRead,
+                          [&](Transaction& tx) { return tx.InsertRows(rows, "k").status(); })
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(db().Transact(TxMode::kSingleRead,
+                          [&](Transaction& tx) { return tx.UpdateRows(rows, 1).status(); })
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, DatabaseContractTest,

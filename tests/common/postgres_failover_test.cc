@@ -89,6 +89,32 @@ TEST_F(PostgresFailoverTest, WriteWhoseConnectionDiedBeforeCommitRunsAgainOnce) 
   EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t WHERE k = 'once'"), 1);
 }
 
+TEST_F(PostgresFailoverTest, BulkInsertOnAConnectionThatDiedRunsAgainOnce) {
+  auto db = Open();
+  const BulkRows rows{"t", {"k"}, {Value("bulk-1"), Value("bulk-2")}};
+  int attempts = 0;
+  absl::Status status = db->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    if (++attempts == 1) {
+      ASSIGN_OR_RETURN(auto pid, tx.Query("SELECT pg_backend_pid()", {}));
+      // Killed from another connection and waited for: the COPY finds the
+      // connection gone, before anything could have committed.
+      EXPECT_TRUE(test_->db()
+                      .Transact(TxMode::kSingleRead,
+                                [&](Transaction& other) {
+                                  return other
+                                      .Query("SELECT pg_terminate_backend($1, 5000)",
+                                             {Value(pid.at(0).Int(0))})
+                                      .status();
+                                })
+                      .ok());
+    }
+    return tx.InsertRows(rows, "k").status();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(Scalar(*db, "SELECT count(*) FROM t WHERE k LIKE 'bulk-%'"), 2);
+}
+
 TEST_F(PostgresFailoverTest, CommitWithoutAnAnswerIsUnavailableAndNotRepeated) {
   // A deferred trigger kills the session inside COMMIT: the client cannot
   // know whether it committed, so the driver must not run it again.

@@ -3,10 +3,13 @@
 
 #include "services/common/sql/record_table.h"
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/sql/columns.h"
@@ -202,6 +205,146 @@ TEST_P(RecordTableTest, ImportWithAMatchAndACheckRefusesRowsOrTheBatch) {
   EXPECT_EQ(Notes::Import(db(), "a", rows, ImportMode::kUpsert, by_code, check).status(),
             absl::InternalError("broken"));
   EXPECT_EQ(All().size(), 2u);
+}
+
+// The row-by-row path: Import with a match of another type than
+// ByExternalId takes it, so both paths can run the same batch.
+std::vector<ImportOutcome> ImportRowByRow(Database& db, const std::string& org,
+                                          const std::vector<Note>& rows, ImportMode mode) {
+  auto by_external_id = [](const Note& row) { return ImportMatch{"external_id", row.external_id}; };
+  auto outcomes = Notes::Import(db, org, rows, mode, by_external_id);
+  EXPECT_TRUE(outcomes.ok()) << outcomes.status();
+  return outcomes.value_or(std::vector<ImportOutcome>{});
+}
+
+// What a batch's outcomes say, with the random ids of new records numbered
+// in order of appearance and the organization taken out, so two imports
+// into two organizations compare.
+std::vector<std::string> Describe(const std::vector<ImportOutcome>& outcomes,
+                                  const std::string& org) {
+  std::vector<std::string> seen, described;
+  auto number = [&seen](const std::string& id) {
+    if (id.empty() || id == "n1") return id;
+    auto it = std::find(seen.begin(), seen.end(), id);
+    if (it == seen.end()) it = seen.insert(seen.end(), id);
+    return absl::StrCat("#", it - seen.begin());
+  };
+  for (const ImportOutcome& o : outcomes) {
+    std::string message(o.status.message());
+    for (const std::string& id : seen) absl::StrReplaceAll({{id, number(id)}}, &message);
+    for (const ImportOutcome& other : outcomes) {
+      if (!other.id.empty()) absl::StrReplaceAll({{other.id, number(other.id)}}, &message);
+    }
+    absl::StrReplaceAll({{absl::StrCat("orgs/", org, "/"), "orgs/ORG/"}}, &message);
+    described.push_back(absl::StrCat(absl::StatusCodeToString(o.status.code()), " ", message,
+                                     " id=", number(o.id), o.replaced ? " replaced" : ""));
+  }
+  return described;
+}
+
+// external id (or title, without one) → title and revision, of every note.
+std::map<std::string, std::string> Stored(Database& db, const std::string& org) {
+  auto all = ReadOne<std::vector<Note>>(
+      db, [&](Transaction& tx) { return Notes::Select(tx, "org = $1", {Value(org)}, "id", 0); });
+  EXPECT_TRUE(all.ok()) << all.status();
+  std::map<std::string, std::string> stored;
+  for (const Note& n : all.value_or(std::vector<Note>{})) {
+    stored[n.external_id.empty() ? n.title : n.external_id] =
+        absl::StrCat(n.title, " r", n.meta.revision);
+  }
+  return stored;
+}
+
+TEST_P(RecordTableTest, BulkImportResolvesRowsAsRowByRowWould) {
+  for (const std::string org : {"a", "b"}) {
+    Note n1 = MakeNote("n1", "一", "e1");
+    n1.meta.org = org;
+    ASSERT_TRUE(Notes::CreateIdempotent(db(), n1, {}).ok());
+  }
+  // Duplicates within the batch, new and stored records mixed, a row
+  // without an external id, unicode external ids.
+  const std::vector<Note> upsert = {MakeNote("", "a", "e2"),     MakeNote("", "b", "e1"),
+                                    MakeNote("", "c", "e2"),     MakeNote("", "d", ""),
+                                    MakeNote("", "e", "e1"),     MakeNote("", "f", "外部-三"),
+                                    MakeNote("", "g", "外部-三")};
+  auto bulk = Notes::Import(db(), "a", upsert, ImportMode::kUpsert);
+  ASSERT_TRUE(bulk.ok()) << bulk.status();
+  const auto row_by_row = ImportRowByRow(db(), "b", upsert, ImportMode::kUpsert);
+  EXPECT_EQ(Describe(*bulk, "a"), Describe(row_by_row, "b"));
+  EXPECT_EQ(Stored(db(), "a"), Stored(db(), "b"));
+  EXPECT_EQ(Describe(*bulk, "a"),
+            (std::vector<std::string>{"OK  id=#0", "OK  id=n1 replaced", "OK  id=#0 replaced",
+                                      "OK  id=#1", "OK  id=n1 replaced", "OK  id=#2",
+                                      "OK  id=#2 replaced"}));
+  EXPECT_EQ(Stored(db(), "a"),
+            (std::map<std::string, std::string>{
+                {"d", "d r1"}, {"e1", "e r3"}, {"e2", "c r2"}, {"外部-三", "g r2"}}));
+
+  // CREATE_ONLY: a second row with an external id refers to the first,
+  // a row in the middle is refused, the rest stored.
+  const std::vector<Note> create = {MakeNote("", "x", "e4"), MakeNote("", "y", "e4"),
+                                    MakeNote("", "z", "e1"), MakeNote("", "w", "e5")};
+  bulk = Notes::Import(db(), "a", create, ImportMode::kCreateOnly);
+  ASSERT_TRUE(bulk.ok()) << bulk.status();
+  const auto created_row_by_row = ImportRowByRow(db(), "b", create, ImportMode::kCreateOnly);
+  EXPECT_EQ(Describe(*bulk, "a"), Describe(created_row_by_row, "b"));
+  EXPECT_EQ((*bulk)[1].status, TakenError("external_id \"e4\"", Notes::Name("a", (*bulk)[0].id),
+                                          "import with mode UPSERT to replace it"));
+  EXPECT_EQ((*bulk)[2].status, TakenError("external_id \"e1\"", "orgs/a/notes/n1",
+                                          "import with mode UPSERT to replace it"));
+  EXPECT_TRUE((*bulk)[3].status.ok());
+  EXPECT_EQ(Stored(db(), "a"), Stored(db(), "b"));
+  EXPECT_EQ(Stored(db(), "a").size(), 6u);
+}
+
+// More rows than one COPY piece or one multi-row INSERT, replacing stored
+// records and records the batch itself makes.
+TEST_P(RecordTableTest, BulkImportOfALargeMixedBatch) {
+  const std::string long_title(300, 'x');
+  std::vector<Note> stored_rows, batch;
+  for (int i = 0; i < 1000; ++i) {
+    Note n = MakeNote("", absl::StrCat("法", i, long_title), absl::StrCat("外部-", i));
+    if (i % 2 == 0) stored_rows.push_back(n);
+    if (i >= 666) continue;
+    if (i % 2 == 1) batch.push_back(n);  // new, then replaced by the next row
+    n.title = absl::StrCat("改", i, long_title);
+    batch.push_back(n);
+  }
+  ASSERT_EQ(batch.size(), 999u);
+  auto stored = Notes::Import(db(), "a", stored_rows, ImportMode::kCreateOnly);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  auto replaced = Notes::Import(db(), "a", batch, ImportMode::kUpsert);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  int replaced_count = 0;
+  for (const ImportOutcome& o : *replaced) {
+    EXPECT_TRUE(o.status.ok()) << o.status;
+    replaced_count += o.replaced ? 1 : 0;
+  }
+  EXPECT_EQ(replaced_count, 666);
+  const auto all = Stored(db(), "a");
+  EXPECT_EQ(all.size(), 833u);
+  EXPECT_EQ(all.at("外部-0"), absl::StrCat("改0", long_title, " r2"));
+  EXPECT_EQ(all.at("外部-1"), absl::StrCat("改1", long_title, " r2"));
+  EXPECT_EQ(all.at("外部-998"), absl::StrCat("法998", long_title, " r1"));
+}
+
+TEST_P(RecordTableTest, AFailedBulkBatchStoresNothing) {
+  ASSERT_TRUE(Notes::CreateIdempotent(db(), MakeNote("n1", "一", "e1"), {}).ok());
+  // A replacement, a new row, and a new row whose given id is taken.
+  const std::vector<Note> rows = {MakeNote("", "改", "e1"), MakeNote("", "二", "e2"),
+                                  MakeNote("n1", "三", "e3")};
+  auto outcomes = Notes::Import(db(), "a", rows, ImportMode::kUpsert);
+  EXPECT_EQ(outcomes.status(), TakenError("the id or external id", "another note in orgs/a"));
+  auto by_external_id = [](const Note& row) { return ImportMatch{"external_id", row.external_id}; };
+  EXPECT_EQ(Notes::Import(db(), "a", rows, ImportMode::kUpsert, by_external_id).status(),
+            outcomes.status());
+  EXPECT_EQ(Stored(db(), "a"), (std::map<std::string, std::string>{{"e1", "一 r1"}}));
+
+  // The next batch, likely on the same connection (whose temporary table
+  // the failure rolled back), is stored.
+  ASSERT_TRUE(Notes::Import(db(), "a", {MakeNote("", "四", "e4")}, ImportMode::kCreateOnly).ok());
+  EXPECT_EQ(Stored(db(), "a"),
+            (std::map<std::string, std::string>{{"e1", "一 r1"}, {"e4", "四 r1"}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Drivers, RecordTableTest,

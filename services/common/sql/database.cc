@@ -1,5 +1,6 @@
 #include "services/common/sql/database.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -7,9 +8,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "services/common/sql/postgres_database.h"
 #include "services/common/sql/sqlite_database.h"
+#include "services/common/status_macros.h"
 
 namespace fazhi::sql {
 
@@ -51,6 +54,72 @@ CommitHook* SetThreadCommitHook(CommitHook* hook) {
   CommitHook* previous = thread_commit_hook;
   thread_commit_hook = hook;
   return previous;
+}
+
+namespace {
+
+// Rows per INSERT, largest first: a batch takes few statements, and each
+// size is one statement text (prepared once per connection).
+constexpr size_t kRowsPerInsert[] = {64, 8, 1};
+// SQLite's default limit of parameters in one statement.
+constexpr size_t kMaxParameters = 32766;
+
+std::string MultiRowInsert(const BulkRows& rows, size_t count, absl::string_view returning) {
+  std::string sql = absl::StrCat("INSERT INTO ", rows.table, " (",
+                                 absl::StrJoin(rows.columns, ", "), ") VALUES ");
+  size_t param = 1;
+  for (size_t r = 0; r < count; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (size_t c = 0; c < rows.columns.size(); ++c)
+      absl::StrAppend(&sql, c ? ", $" : "$", param++);
+    sql += ')';
+  }
+  absl::StrAppend(&sql, " ON CONFLICT DO NOTHING RETURNING ", returning);
+  return sql;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> Transaction::InsertRows(const BulkRows& rows,
+                                                                 absl::string_view returning) {
+  const size_t width = rows.columns.size();
+  const absl::Span<const Value> values(rows.values);
+  std::vector<std::string> inserted;
+  size_t done = 0;
+  for (size_t per : kRowsPerInsert) {
+    per = std::max<size_t>(1, std::min(per, kMaxParameters / std::max<size_t>(1, width)));
+    if (rows.size() - done < per) continue;
+    const std::string sql = MultiRowInsert(rows, per, returning);
+    for (; rows.size() - done >= per; done += per) {
+      ASSIGN_OR_RETURN(std::vector<Row> keys,
+                       Query(sql, values.subspan(done * width, per * width)));
+      for (const Row& key : keys) inserted.push_back(key.Text(0));
+    }
+  }
+  return inserted;
+}
+
+absl::StatusOr<int64_t> Transaction::UpdateRows(const BulkRows& rows, size_t key_columns) {
+  std::vector<std::string> sets, keys;
+  for (size_t c = 0; c < rows.columns.size(); ++c) {
+    (c < key_columns ? keys : sets).push_back(absl::StrCat(rows.columns[c], " = $", c + 1));
+  }
+  const std::string sql = absl::StrCat("UPDATE ", rows.table, " SET ", absl::StrJoin(sets, ", "),
+                                       " WHERE ", absl::StrJoin(keys, " AND "));
+  const size_t width = rows.columns.size();
+  const absl::Span<const Value> values(rows.values);
+  int64_t changed = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    ASSIGN_OR_RETURN(int64_t n, Execute(sql, values.subspan(r * width, width)));
+    changed += n;
+  }
+  return changed;
+}
+
+std::string JsonTextSet(Dialect dialect, int param) {
+  return dialect == Dialect::kSqlite
+             ? absl::StrCat("(SELECT value FROM json_each($", param, "))")
+             : absl::StrCat("(SELECT json_array_elements_text($", param, "::json))");
 }
 
 absl::StatusOr<int64_t> SingleReadTransaction::Execute(absl::string_view sql,

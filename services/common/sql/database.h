@@ -57,6 +57,16 @@ enum class TxMode {
   kSingleRead,
 };
 
+// Rows of one table written in bulk (an import batch): `values` holds
+// `columns.size()` values for each row, row after row.
+struct BulkRows {
+  std::string table;
+  std::vector<std::string> columns;
+  std::vector<Value> values;
+
+  size_t size() const { return columns.empty() ? 0 : values.size() / columns.size(); }
+};
+
 // Statements run inside one transaction. Errors map to absl codes:
 // unique/primary key violations → ALREADY_EXISTS, lock or connection
 // trouble → UNAVAILABLE, anything else → INTERNAL.
@@ -77,12 +87,32 @@ class Transaction {
                                                  absl::Span<const Value> params = {}) = 0;
   // Runs a script of several statements without parameters (migrations).
   virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+
+  // Inserts the rows whose unique keys are free and skips the others (ON
+  // CONFLICT DO NOTHING); returns the values in column `returning` of the
+  // rows inserted, in any order. In as few round trips as the driver can:
+  // here, INSERTs of many rows each; PostgreSQL's driver COPYs the rows
+  // into a temporary table and inserts from it in one statement. Skipping
+  // takes no read locks: concurrent SERIALIZABLE batches of other keys do
+  // not conflict, as they would after a look-up of the same keys.
+  virtual absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,
+                                                              absl::string_view returning);
+  // Replaces the other columns of the stored rows that the first
+  // `key_columns` columns find; returns the number of rows changed. Here
+  // one UPDATE a row; PostgreSQL's driver COPYs the rows into a temporary
+  // table and updates from it in one statement.
+  virtual absl::StatusOr<int64_t> UpdateRows(const BulkRows& rows, size_t key_columns);
 };
 
 enum class Dialect {
   kSqlite,
   kPostgres,
 };
+
+// SQL for the set of strings that parameter $`param` holds as a JSON array
+// (`column IN <set>`): one statement text, prepared once, for a list of
+// any length.
+std::string JsonTextSet(Dialect dialect, int param);
 
 // The transaction a kSingleRead body sees: one SELECT, passed to the
 // driver's connection.

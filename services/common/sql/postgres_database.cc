@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <optional>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "services/common/status_macros.h"
 
 namespace fazhi::sql {
@@ -64,6 +66,41 @@ bool IsSerializationFailure(const absl::Status& status) {
 }
 
 using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+// COPY data goes to libpq in pieces of about this size: a batch of any
+// size needs no more memory than one piece beside its rows.
+constexpr size_t kCopyChunkBytes = 64 << 10;
+
+// One value in COPY's text format: \N for NULL; backslash, newline,
+// carriage return and tab escaped, everything else (UTF-8) as it is.
+void AppendCopyText(const Value& value, std::string* out) {
+  if (const auto* n = std::get_if<int64_t>(&value)) {
+    absl::StrAppend(out, *n);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    absl::StrAppend(out, absl::StrFormat("%.17g", *d));
+  } else if (const auto* s = std::get_if<std::string>(&value)) {
+    for (char c : *s) {
+      switch (c) {
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        default:
+          out->push_back(c);
+      }
+    }
+  } else {
+    out->append("\\N");
+  }
+}
 
 }  // namespace
 
@@ -165,10 +202,90 @@ class PostgresDatabase::Connection : public Transaction {
     return result.status();
   }
 
+  // COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT DO
+  // NOTHING: the unique checks take no predicate locks (a look-up would,
+  // and concurrent batches then fail to serialize), and skipped rows do
+  // not spoil the transaction.
+  absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,
+                                                      absl::string_view returning) override {
+    if (rows.size() == 0) return std::vector<std::string>();
+    ASSIGN_OR_RETURN(const std::string temp, CopyToTemporaryTable(rows));
+    const std::string columns = absl::StrJoin(rows.columns, ", ");
+    ASSIGN_OR_RETURN(
+        std::vector<Row> keys,
+        Query(absl::StrCat("INSERT INTO ", rows.table, " (", columns, ") SELECT ", columns,
+                           " FROM ", temp, " ON CONFLICT DO NOTHING RETURNING ", returning),
+              {}));
+    std::vector<std::string> inserted;
+    inserted.reserve(keys.size());
+    for (const Row& key : keys) inserted.push_back(key.Text(0));
+    return inserted;
+  }
+
+  // COPY into a temporary table, then one UPDATE from it.
+  absl::StatusOr<int64_t> UpdateRows(const BulkRows& rows, size_t key_columns) override {
+    if (rows.size() == 0) return 0;
+    ASSIGN_OR_RETURN(const std::string temp, CopyToTemporaryTable(rows));
+    std::vector<std::string> sets, keys;
+    for (size_t c = 0; c < rows.columns.size(); ++c) {
+      const std::string& name = rows.columns[c];
+      if (c < key_columns) {
+        keys.push_back(absl::StrCat("t.", name, " = s.", name));
+      } else {
+        sets.push_back(absl::StrCat(name, " = s.", name));
+      }
+    }
+    return Execute(absl::StrCat("UPDATE ", rows.table, " AS t SET ", absl::StrJoin(sets, ", "),
+                                " FROM ", temp, " AS s WHERE ", absl::StrJoin(keys, " AND ")),
+                   {});
+  }
+
  private:
   absl::StatusOr<ResultPtr> Tracked(absl::StatusOr<ResultPtr> result) {
     if (!result.ok() && spoiled_.ok()) spoiled_ = result.status();
     return result;
+  }
+
+  // Fills a temporary table with the rows' columns and returns its name.
+  // The table is dropped when the transaction ends: a session that kept
+  // one would drop it when it ends, in a transaction of its own whose
+  // commit, on a primary cut off from its synchronous standby (a stalled
+  // primary being demoted), waits for that standby and holds up the
+  // demotion. The table's creation and the COPY go in one round trip; the
+  // rows in COPY's text format, in pieces of kCopyChunkBytes.
+  absl::StatusOr<std::string> CopyToTemporaryTable(const BulkRows& rows) {
+    const std::string columns = absl::StrJoin(rows.columns, ", ");
+    const std::string temp =
+        absl::StrCat("fazhi_bulk_", rows.table, "_", absl::Hex(std::hash<std::string>{}(columns)));
+    const std::string what = absl::StrCat("copy into ", temp);
+    const std::string sql =
+        absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp, " ON COMMIT DROP AS SELECT ",
+                     columns, " FROM ", rows.table, " WITH NO DATA; DELETE FROM ", temp, "; COPY ",
+                     temp, " (", columns, ") FROM STDIN");
+    absl::Status status = [&]() -> absl::Status {
+      RETURN_IF_ERROR(Sent(PQsendQuery(conn_, sql.c_str()), what, /*copy_in=*/true).status());
+      const size_t width = rows.columns.size();
+      std::string chunk;
+      chunk.reserve(kCopyChunkBytes + 4096);
+      for (size_t i = 0; i < rows.values.size(); ++i) {
+        AppendCopyText(rows.values[i], &chunk);
+        chunk.push_back((i + 1) % width == 0 ? '\n' : '\t');
+        if (chunk.size() >= kCopyChunkBytes) {
+          if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+            return Broken(what);
+          }
+          chunk.clear();
+        }
+      }
+      if (!chunk.empty() &&
+          PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+        return Broken(what);
+      }
+      return Sent(PQputCopyEnd(conn_, nullptr) == 1, what).status();
+    }();
+    if (!status.ok() && spoiled_.ok()) spoiled_ = status;
+    if (!status.ok()) return status;
+    return temp;
   }
 
   // Prepares `sql` once per connection, then executes it with text
@@ -203,9 +320,10 @@ class PostgresDatabase::Connection : public Transaction {
   }
 
   // The answer to what PQsend* (returning `sent`) sent: the first error,
-  // else the last result, as PQexec would give. Waits in short polls so a
-  // stalled server or an abandoned pool cannot hold the caller for good.
-  absl::StatusOr<ResultPtr> Sent(int sent, absl::string_view what) {
+  // else the last result, as PQexec would give; with `copy_in`, the result
+  // that starts a COPY FROM STDIN. Waits in short polls so a stalled server
+  // or an abandoned pool cannot hold the caller for good.
+  absl::StatusOr<ResultPtr> Sent(int sent, absl::string_view what, bool copy_in = false) {
     if (lost()) {
       lost_ = true;
       return absl::UnavailableError(absl::StrCat(what, ": the database connection was lost"));
@@ -232,6 +350,9 @@ class PostgresDatabase::Connection : public Transaction {
       }
       PGresult* next = PQgetResult(conn_);
       if (next == nullptr) break;
+      // The statements before a COPY in the same script succeeded (the
+      // server stops at the first error).
+      if (copy_in && PQresultStatus(next) == PGRES_COPY_IN) return ResultPtr(next, &PQclear);
       if (kept != nullptr && Failed(kept.get())) {
         PQclear(next);
       } else {

@@ -17,8 +17,13 @@
 
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -26,6 +31,7 @@
 #include "services/common/record.h"
 #include "services/common/record_errors.h"
 #include "services/common/resource.h"
+#include "services/common/sql/columns.h"
 #include "services/common/sql/database.h"
 #include "services/common/sql/transact.h"
 #include "services/common/status_macros.h"
@@ -242,13 +248,29 @@ class RecordTable {
   // replaces it, with CREATE_ONLY it is refused; a row that matches none
   // is inserted. `check(tx, record)` runs before each write; its
   // ALREADY_EXISTS or FAILED_PRECONDITION refuses the row alone, any other
-  // error the batch.
+  // error the batch. Rows are taken in order: a row whose external id an
+  // earlier row of the batch introduced stands for that row's record.
+  //
+  // Matched by external id and without a check, the batch is written in
+  // bulk (ImportInBulk); a check may read what earlier rows wrote, so
+  // then every row is looked up and written before the next is checked.
   template <typename Match = ByExternalId, typename Check = NoRecordCheck>
   static absl::StatusOr<std::vector<ImportOutcome>> Import(Database& db, const std::string& org,
                                                            std::vector<T> rows, ImportMode mode,
                                                            Match match = {}, Check check = {});
 
  private:
+  // Import's bulk path, with the outcomes the row-by-row path gives. The
+  // rows are grouped by external id and encoded before the transaction
+  // opens; inside it, every record is inserted unless its external id is
+  // stored (Transaction::InsertRows skips it), one query finds the stored
+  // records of those skipped, and UPSERT replaces them with UpdateRows
+  // (each row of a record bumps its revision once).
+  static absl::StatusOr<std::vector<ImportOutcome>> ImportInBulk(Database& db,
+                                                                 const std::string& org,
+                                                                 std::vector<T> rows,
+                                                                 ImportMode mode);
+
   static absl::StatusOr<T> StaleOrMissing(Transaction& tx, const std::string& org,
                                           const std::string& id, int64_t expected_revision) {
     ASSIGN_OR_RETURN(T current, Get(tx, org, id));
@@ -301,6 +323,9 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(Databas
                                                                          std::vector<T> rows,
                                                                          ImportMode mode,
                                                                          Match match, Check check) {
+  if constexpr (std::is_same_v<Match, ByExternalId> && std::is_same_v<Check, NoRecordCheck>) {
+    return ImportInBulk(db, org, std::move(rows), mode);
+  }
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     outcomes.clear();  // a retried transaction starts again
@@ -342,6 +367,142 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::Import(Databas
         outcome.id = inserted.meta.id;
       }
       outcomes.push_back(std::move(outcome));
+    }
+    return absl::OkStatus();
+  }));
+  return outcomes;
+}
+
+template <typename T, typename Codec>
+absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
+    Database& db, const std::string& org, std::vector<T> rows, ImportMode mode) {
+  const auto& spec = Codec::Spec();
+  static const std::vector<std::string>* const insert_columns = [&spec] {
+    auto* columns =
+        new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
+    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
+    return columns;
+  }();
+  static const std::vector<std::string>* const update_columns = [&spec] {
+    auto* columns = new std::vector<std::string>{"org", "id", "revision", "update_time"};
+    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
+    return columns;
+  }();
+  const std::string lookup =
+      absl::StrCat("SELECT external_id, id, revision FROM ", spec.table,
+                   " WHERE org = $1 AND external_id IN ", JsonTextSet(db.dialect(), 2));
+  const bool upsert = mode == ImportMode::kUpsert;
+
+  // Before the transaction: the records the batch writes, each with its
+  // rows in order (rows with one external id stand for one record), and
+  // the columns each record gets: with CREATE_ONLY its first row's (the
+  // others are refused), with UPSERT its last row's.
+  std::vector<std::vector<size_t>> records;
+  {
+    absl::flat_hash_map<absl::string_view, size_t> by_external_id;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      rows[i].meta.org = org;
+      const std::string& external_id = rows[i].external_id;
+      if (!external_id.empty()) {
+        auto [it, added] = by_external_id.try_emplace(external_id, records.size());
+        if (!added) {
+          records[it->second].push_back(i);
+          continue;
+        }
+      }
+      records.push_back({i});
+    }
+  }
+  std::vector<std::vector<Value>> columns;
+  columns.reserve(records.size());
+  for (const auto& of : records) columns.push_back(Codec::Values(rows[upsert ? of.back() : of[0]]));
+  auto external_id_of = [&](size_t record) -> const std::string& {
+    return rows[records[record][0]].external_id;
+  };
+  auto id_taken = [&] {
+    return TakenError("the id or external id",
+                      absl::StrCat("another ", spec.noun, " in ", OrgName(org)));
+  };
+
+  std::vector<ImportOutcome> outcomes;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    outcomes.assign(rows.size(), ImportOutcome{});  // a retried transaction starts again
+    const absl::Time now = absl::Now();
+    // Every record is offered as new; the database skips those whose
+    // external id is stored.
+    std::vector<std::string> ids;
+    ids.reserve(records.size());
+    BulkRows inserts{spec.table, *insert_columns, {}};
+    inserts.values.reserve(records.size() * insert_columns->size());
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::string& given = rows[records[r][0]].meta.id;
+      ids.push_back(given.empty() ? NewResourceId() : given);
+      inserts.values.insert(inserts.values.end(),
+                            {Value(org), Value(ids.back()),
+                             Value(static_cast<int64_t>(upsert ? records[r].size() : 1)),
+                             Value(ToMicros(now)), Value(ToMicros(now))});
+      inserts.values.insert(inserts.values.end(), columns[r].begin(), columns[r].end());
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(inserts, "id"));
+    const absl::flat_hash_set<absl::string_view> is_new(inserted.begin(), inserted.end());
+
+    // One look-up for the skipped ones: the stored records they stand for.
+    std::string skipped = "[";
+    for (size_t r = 0; r < records.size(); ++r) {
+      if (is_new.contains(ids[r])) continue;
+      // Without an external id only the id can have been taken.
+      if (external_id_of(r).empty()) return id_taken();
+      if (skipped.size() > 1) skipped.push_back(',');
+      AppendJsonString(external_id_of(r), &skipped);
+    }
+    skipped.push_back(']');
+    absl::flat_hash_map<std::string, std::pair<std::string, int64_t>> stored;
+    if (skipped.size() > 2) {
+      ASSIGN_OR_RETURN(auto found, tx.Query(lookup, {Value(org), Value(skipped)}));
+      for (const Row& row : found)
+        stored.emplace(row.Text(0), std::make_pair(row.Text(1), row.Int(2)));
+    }
+
+    BulkRows updates{spec.table, *update_columns, {}};
+    for (size_t r = 0; r < records.size(); ++r) {
+      const std::vector<size_t>& of = records[r];
+      const bool made = is_new.contains(ids[r]);
+      std::string id = ids[r];
+      int64_t revision = 0;
+      if (!made) {
+        auto found = stored.find(external_id_of(r));
+        if (found == stored.end()) return id_taken();  // the id, not the external id
+        std::tie(id, revision) = found->second;
+      }
+      // A row is refused, or stands for `id`, as row by row it would.
+      for (size_t k = 0; k < of.size(); ++k) {
+        ImportOutcome& outcome = outcomes[of[k]];
+        if (made && k == 0) {
+          outcome.id = id;
+        } else if (!upsert) {
+          outcome.status = TakenError(absl::StrCat("external_id \"", external_id_of(r), "\""),
+                                      Name(org, id), "import with mode UPSERT to replace it");
+        } else {
+          outcome.id = id;
+          outcome.replaced = true;
+        }
+      }
+      if (made || !upsert) continue;
+      updates.values.insert(
+          updates.values.end(),
+          {Value(org), Value(id), Value(revision + static_cast<int64_t>(of.size())),
+           Value(ToMicros(now))});
+      updates.values.insert(updates.values.end(), columns[r].begin(), columns[r].end());
+    }
+    if (updates.size() > 0) {
+      ASSIGN_OR_RETURN(int64_t changed, tx.UpdateRows(updates, 2));
+      // The look-up and the update are one transaction: a stored record
+      // cannot have gone in between, and a driver that lets it must not pass.
+      if (changed != static_cast<int64_t>(updates.size())) {
+        return absl::AbortedError(absl::StrCat("an import batch found ", updates.size(), " ",
+                                               spec.noun, "s to replace but replaced ", changed,
+                                               "; retry the batch"));
+      }
     }
     return absl::OkStatus();
   }));
