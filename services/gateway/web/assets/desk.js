@@ -16,6 +16,7 @@ import {
   statusBadge, decodeBase64Utf8, showView,
 } from './app.js';
 import { reports } from './desk_api.js';
+import { checkTemplate } from './desk_text.js';
 
 const ITEMS = [
   ['CONTENT_ITEM_MEASURES', '推进法治政府建设的主要举措和成效'],
@@ -39,57 +40,6 @@ const PREVIEW_DELAY_MS = 600;
 const MAX_REASON_CHARS = 200;
 
 let desk = null;
-
-// ---------------------------------------------------------------------------
-// Placeholders, as report.proto defines them: "{{name | filter}}".
-
-const NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
-const FILTER = /^[^\s{}|]+$/;
-
-// [{position (1-based, in characters), message}] for one template; names
-// are checked against `known` (a Set) when given.
-export function checkTemplate(text, known) {
-  const problems = [];
-  const chars = Array.from(text || '');
-  const at = (i) => i + 1;
-  let i = 0;
-  while (i < chars.length) {
-    if (chars[i] === '}' && chars[i + 1] === '}') {
-      problems.push({ position: at(i), message: `第${at(i)}个字符处多了“}}”（没有对应的“{{”）` });
-      i += 2;
-      continue;
-    }
-    if (!(chars[i] === '{' && chars[i + 1] === '{')) {
-      i += 1;
-      continue;
-    }
-    const start = i;
-    let end = -1;
-    for (let j = i + 2; j + 1 < chars.length; j += 1) {
-      if (chars[j] === '}' && chars[j + 1] === '}') { end = j; break; }
-    }
-    if (end < 0) {
-      problems.push({ position: at(start), message: `第${at(start)}个字符处的“{{”没有闭合（缺少“}}”）` });
-      break;
-    }
-    const inner = chars.slice(start + 2, end).join('');
-    const [name, ...filters] = inner.split('|').map((part) => part.replace(/^[ \t]+|[ \t]+$/g, ''));
-    if (!name) {
-      problems.push({ position: at(start), message: `第${at(start)}个字符处的占位符没有事实名称` });
-    } else if (!NAME.test(name)) {
-      problems.push({ position: at(start), message: `第${at(start)}个字符处的“${name}”不是合法的事实名称（小写字母、数字、下划线，用“.”分段）` });
-    } else if (known && !known.has(name)) {
-      problems.push({ position: at(start), message: `没有名为“${name}”的事实`, unknown: name });
-    }
-    for (const filter of filters) {
-      if (!FILTER.test(filter)) {
-        problems.push({ position: at(start), message: `第${at(start)}个字符处的占位符有空的或不合法的格式（“|”之后）` });
-      }
-    }
-    i = end + 2;
-  }
-  return problems;
-}
 
 // ---------------------------------------------------------------------------
 // Fields: every control is registered under the path the server names it by
@@ -784,10 +734,10 @@ async function load(org, year) {
           h('p', { class: 'hint', text: '先点击正文中要插入的位置，再点“插入”：报告生成时占位符换成数值。' }),
           factsFilter, factsList))),
     submitPanel());
-  view.addEventListener('focusin', rememberCursor);
-  view.addEventListener('keyup', rememberCursor);
-  view.addEventListener('mouseup', rememberCursor);
-  view.addEventListener('select', rememberCursor, true);
+  if (!view.dataset.listening) {
+    view.dataset.listening = 'true';
+    for (const type of ['focusin', 'keyup', 'mouseup', 'select']) view.addEventListener(type, rememberCursor, true);
+  }
   renderEditor();
   refreshPreview();
 }

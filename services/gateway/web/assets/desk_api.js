@@ -60,7 +60,11 @@ export const records = {
   create: (kind, org, record) => api('POST', path(`orgs/${org}/${COLLECTIONS[kind].collection}`), {
     query: { requestId: crypto.randomUUID() }, body: record,
   }),
-  update: (record) => api('PATCH', path(record.name), { body: record }),
+  // `fields`: the update mask (JSON names of top-level fields), so that a
+  // field emptied in the form is emptied on the server too.
+  update: (record, fields) => api('PATCH', path(record.name), {
+    query: { updateMask: fields.join(',') }, body: record,
+  }),
   remove: (name, etag) => api('DELETE', path(name), { query: { etag } }),
   // Rows as JSON Lines through the streaming import RPC: an ImportReport.
   import: (kind, org, lines) => api('POST', `${path(`orgs/${org}/${COLLECTIONS[kind].collection}`)}:import`, {
@@ -71,6 +75,8 @@ export const records = {
 export const plans = {
   get: (org, year) => api('GET', path(`orgs/${org}/studyPlans/${year}`)),
   // Creates the plan when there is none (AIP-134 allow_missing).
-  put: (plan) => api('PATCH', path(plan.name), { query: { allowMissing: true }, body: plan }),
+  put: (plan, fields) => api('PATCH', path(plan.name), {
+    query: { allowMissing: true, updateMask: fields.join(',') }, body: plan,
+  }),
   remove: (name, etag) => api('DELETE', path(name), { query: { etag } }),
 };

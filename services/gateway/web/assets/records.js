@@ -14,6 +14,7 @@ import {
   h, $, fill, dateText, clearMessages, showNotice, showError, ApiError, may, showView, go,
 } from './app.js';
 import { plans, records } from './desk_api.js';
+import { csvRecords, setPath, splitList } from './desk_text.js';
 
 const STUDY_KINDS = [
   ['STUDY_KIND_LEADERSHIP_GROUP', '党组（中心组）学法'], ['STUDY_KIND_PRE_MEETING', '会前学法'],
@@ -124,22 +125,12 @@ function getPath(object, key) {
   return key.split('.').reduce((o, part) => (o == null ? undefined : o[part]), object);
 }
 
-function setPath(object, key, value) {
-  const parts = key.split('.');
-  let o = object;
-  for (const part of parts.slice(0, -1)) o = o[part] = o[part] || {};
-  const last = parts[parts.length - 1];
-  if (value === undefined) delete o[last];
-  else o[last] = value;
-}
-
 function isoOf(date) {
   if (!date || !date.year) return '';
   const pad = (n) => String(n).padStart(2, '0');
   return `${date.year}-${pad(date.month)}-${pad(date.day)}`;
 }
 
-const splitList = (text) => String(text || '').split(/[;；、\n]/).map((s) => s.trim()).filter(Boolean);
 
 function optionName(options, value) {
   return (options.find(([v]) => v === value) || [null, value || ''])[1];
@@ -154,99 +145,6 @@ function cellText(field, value) {
     case 'number': return String(value ?? 0);
     default: return value || '';
   }
-}
-
-// ---------------------------------------------------------------------------
-// CSV (RFC 4180) → records, as the CLI's CSV import reads them.
-
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i += 1) {
-    const c = s[i];
-    if (quoted) {
-      if (c === '"' && s[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
-      else { if (c === '\n') line += 1; cell += c; }
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i += 1;
-      row.push(cell);
-      rows.push({ line: rowLine, cells: row });
-      row = [];
-      cell = '';
-      line += 1;
-      rowLine = line;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push({ line: rowLine, cells: row });
-  }
-  return rows.filter((r) => r.cells.some((c) => c.trim() !== ''));
-}
-
-function fieldForHeader(kind, header) {
-  const name = header.trim();
-  return KINDS[kind].fields.find((f) => f.key === name || f.proto === name || f.label === name ||
-    f.label.replace(/（.*）$/, '') === name);
-}
-
-function cellValue(field, cell, options) {
-  const text = cell.trim();
-  switch (field.type) {
-    case 'number': {
-      if (!/^-?\d+$/.test(text)) throw new Error('不是整数');
-      return Number(text);
-    }
-    case 'bool':
-      if (['true', '1', '是'].includes(text.toLowerCase())) return true;
-      if (['false', '0', '否'].includes(text.toLowerCase())) return false;
-      throw new Error('不是“是/否”（true/false、1/0）');
-    case 'date': {
-      const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(text);
-      if (!m) throw new Error('不是日期（YYYY-MM-DD）');
-      return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-    }
-    case 'enum': {
-      const found = options.find(([value, name]) => value === text || name === text);
-      return found ? found[0] : text;  // the server names a wrong one
-    }
-    case 'list': return splitList(text);
-    default: return text;
-  }
-}
-
-// {rows: [{line, record}], errors: [{line, field, message}]}.
-export function csvRecords(kind, text) {
-  const table = parseCsv(text);
-  if (table.length < 2) return { rows: [], errors: [{ line: 1, field: '', message: '文件没有数据行（第一行为表头）' }] };
-  const header = table[0].cells.map((name) => ({ name, field: fieldForHeader(kind, name) }));
-  const unknown = header.filter((c) => !c.field && c.name.trim());
-  if (unknown.length) {
-    return { rows: [], errors: unknown.map((c) => ({ line: 1, field: c.name, message: '不认识的列名' })) };
-  }
-  const rows = [];
-  const errors = [];
-  for (const { line, cells } of table.slice(1)) {
-    const record = {};
-    let bad = false;
-    header.forEach(({ field }, i) => {
-      if (!field || cells[i] === undefined || cells[i].trim() === '') return;
-      try {
-        setPath(record, field.key, cellValue(field, cells[i], field.options || []));
-      } catch (error) {
-        errors.push({ line, field: field.proto, message: error.message });
-        bad = true;
-      }
-    });
-    if (!bad) rows.push({ line, record });
-  }
-  return { rows, errors };
 }
 
 // ---------------------------------------------------------------------------
@@ -456,7 +354,7 @@ function renderForm(existing) {
     const button = $('record-save');
     button.disabled = true;
     try {
-      if (existing) await records.update(record);
+      if (existing) await records.update(record, [...new Set(spec.fields.map((f) => f.key.split('.')[0]))]);
       else await records.create(view.kind, view.org, record);
       showNotice(`${spec.label}已保存。`);
       renderList();
@@ -535,7 +433,7 @@ async function renderPlan() {
     for (const b of basics) plan[b.field.key] = b.control.value();
     plan.rules = [...ruleRows.children].map((row) => row.value());
     try {
-      plan = await plans.put(plan);
+      plan = await plans.put(plan, [...basics.map((b) => b.field.key), 'rules']);
       showNotice('学法计划已保存。');
       renderPlan();
     } catch (error) {
@@ -582,7 +480,7 @@ async function importFile(file) {
   const kind = view.kind;
   const spec = KINDS[kind];
   const text = await file.text();
-  const { rows, errors } = csvRecords(kind, text);
+  const { rows, errors } = csvRecords(spec.fields, text);
   const bar = $('import-bar');
   $('import-progress').hidden = false;
   bar.max = Math.max(rows.length, 1);
