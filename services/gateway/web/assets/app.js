@@ -632,5 +632,5 @@ route();
 export {
   h, $, fill, dateText, isoDate, timeText, clearMessages, showNotice, showError, ApiError,
   authorization, send, call, may, statusBadge, decodeBase64Utf8, go, showView, yearInput,
-  STATE_NAMES,
+  SERVICE_NAMES,
 };

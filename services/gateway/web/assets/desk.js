@@ -13,7 +13,7 @@
 
 import {
   h, $, fill, dateText, timeText, clearMessages, showNotice, showError, ApiError, call, may,
-  statusBadge, decodeBase64Utf8, showView,
+  statusBadge, decodeBase64Utf8, showView, SERVICE_NAMES,
 } from './app.js';
 import { reports } from './desk_api.js';
 import { checkTemplate } from './desk_text.js';
@@ -277,7 +277,12 @@ function planEditor() {
 // The findings the data proves, each with a switch to leave it out of the
 // report; leaving one out needs a reason (sent with the submission).
 function findingsEditor() {
-  const findings = desk.composed?.findings || [];
+  return h('div', { id: 'desk-findings-box' }, findingsList());
+}
+
+function findingsList() {
+  if (!desk.composed) return h('p', { class: 'muted', text: '正在读取数据发现的问题……' });
+  const findings = desk.composed.findings || [];
   if (!findings.length) return h('p', { class: 'muted', text: '数据未发现问题。' });
   const suppressed = desk.report.suppressedFindings;
   return h('ol', { class: 'desk-findings', id: 'desk-findings' }, findings.map((f) => {
@@ -350,12 +355,12 @@ function renderEditor(focusPath) {
   desk.fields = new Map();
   const sections = layoutItems().map((item, n) => {
     const parts = [
-      h('h2', { text: `${NUMBERS[n]}、${headingOf(item)}` }),
+      h('h2', { 'data-item': item, 'data-number': NUMBERS[n], text: `${NUMBERS[n]}、${headingOf(item)}` }),
       sectionItems(item),
     ];
     if (item === 'CONTENT_ITEM_SHORTCOMINGS') {
       parts.push(h('h3', { text: '不足、原因和整改' }), shortcomingsEditor(),
-        h('h3', { text: `数据发现的问题（${(desk.composed?.findings || []).length}）` }),
+        h('h3', { id: 'desk-findings-count', text: `数据发现的问题（${(desk.composed?.findings || []).length}）` }),
         h('p', { class: 'hint', text: '这些问题由台账数据得出，默认写入本节；确属不应写入的，可打开开关并说明理由，理由随报送一并提交审核人。' }),
         findingsEditor());
     }
@@ -406,7 +411,7 @@ function factsPanel() {
       h('code', { text: f.name }), ' ',
       h('strong', { class: `fact-value${f.isNumber && !f.number ? ' zero' : ''}`, text: `${f.text}${f.unit && f.isNumber ? ` ${f.unit}` : ''}` }),
       h('p', { class: 'muted', text: f.description }),
-      h('p', { class: 'source', text: f.source ? `${f.source.service} · ${f.source.method} · ${f.source.resource}` : '' })))));
+      h('p', { class: 'source', text: f.source ? `${SERVICE_NAMES[f.source.service] || f.source.service} · ${f.source.method} · ${f.source.resource}` : '' })))));
   filter.addEventListener('input', () => {
     const q = filter.value.trim().toLowerCase();
     for (const li of list.children) {
@@ -435,7 +440,7 @@ async function refreshPreview() {
     $('desk-preview').srcdoc = html;
     $('desk-preview-state').textContent = `已按 ${timeText(new Date().toISOString())} 保存的文本生成`;
     $('desk-preview-state').dataset.ready = 'true';
-    refreshFindings();
+    refreshComposed();
     scheduleChecklist();
   } catch (error) {
     if (current !== desk) return;
@@ -445,11 +450,13 @@ async function refreshPreview() {
   }
 }
 
-function refreshFindings() {
-  const old = $('desk-findings');
-  if (old) {
-    const fresh = findingsEditor();
-    old.replaceWith(fresh);
+// After a composition: the findings it found, and the headings as the
+// layout words them.
+function refreshComposed() {
+  $('desk-findings-box')?.replaceWith(findingsEditor());
+  $('desk-findings-count').textContent = `数据发现的问题（${(desk.composed.findings || []).length}）`;
+  for (const heading of document.querySelectorAll('#desk-editor h2[data-item]')) {
+    heading.textContent = `${heading.dataset.number}、${headingOf(heading.dataset.item)}`;
   }
 }
 
@@ -473,7 +480,7 @@ function daysUntil(date) {
   return Math.round((due - today) / 86400000);
 }
 
-export function missingItems(report, composed, facts) {
+function missingItems(report, composed, facts) {
   const items = [];
   for (const item of layoutItems()) {
     const section = report.sections.find((s) => s.item === item);
