@@ -24,6 +24,22 @@ const SESSIONS_CSV = [
   '2025-10-20,集中学法,缺少时长的一行,民法典,,40,lm-2025-csv-04',
 ].join('\r\n');
 
+// google.rpc.Code by number: the /v1 routes answer with the Status itself.
+const RPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND',
+  'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED',
+  'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+
+// {status, message, violations} of an error answer.
+async function errorOf(response) {
+  const body = await response.json();
+  const error = body.error || body;
+  return {
+    status: error.status || RPC_CODES[error.code],
+    message: error.message,
+    violations: (error.details || []).flatMap((d) => d.fieldViolations || []),
+  };
+}
+
 export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS, shot, signIn, stateIs, messageText, noJunk }) {
   async function noOverflow(tab = page) {
     const [scroll, width] = await tab.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
@@ -91,7 +107,7 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     });
     const refused = await saveForm();
     assert.equal(refused.status(), 400);
-    const violation = (await refused.json()).error.details.flatMap((d) => d.fieldViolations || [])[0];
+    const violation = (await errorOf(refused)).violations[0];
     assert.equal(violation.field, 'session.attendee_count');
     const fieldError = '.form-field[data-field="attendee_count"] .field-error';
     await page.waitForSelector(`${fieldError}:not([hidden])`);
@@ -194,7 +210,7 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     await page.waitForSelector(`${secondError}:has-text("没有闭合")`);
     const refused = await save();
     assert.equal(refused.status(), 400);
-    const violations = (await refused.json()).error.details.flatMap((d) => d.fieldViolations || []);
+    const { violations } = await errorOf(refused);
     assert.deepEqual(violations.map((v) => v.field), ['report.sections[0].items[0].paragraphs[1]']);
     await page.waitForFunction(([selector, text]) => document.querySelector(selector)?.textContent.includes(text),
       [secondError, violations[0].description]);
@@ -232,7 +248,7 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     await second.fill('各科室分别组织学习{{study.laws}}等法律法规，并开展学法考试。');
     const stale = await save();
     assert.equal(stale.status(), 409);
-    assert.equal((await stale.json()).error.status, 'ABORTED');
+    assert.equal((await errorOf(stale)).status, 'ABORTED');
     await page.waitForSelector('#desk-conflict:not([hidden])');
     assert.match(await page.textContent('#desk-conflict'), /他人已修改/);
     assert.equal(await second.inputValue(), '各科室分别组织学习{{study.laws}}等法律法规，并开展学法考试。');
@@ -328,9 +344,14 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
         fetch(`/v1/${sessions.sessions[0].name}`, { method: 'DELETE', headers }),
         fetch(`/v1/orgs/${org}/sessions:import`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-ndjson' }, body: '{"title":"x"}\n' }),
       ];
-      return Promise.all(calls.map(async (c) => { const r = await c; return [r.status, (await r.json()).error?.status]; }));
+      return Promise.all(calls.map(async (c) => { const r = await c; return [r.status, await r.json()]; }));
     }, OWN);
-    assert.deepEqual(answers, Array(5).fill([403, 'PERMISSION_DENIED']));
+    for (const [status, body] of answers) {
+      assert.equal(status, 403, JSON.stringify(body));
+      const error = body.error || body;
+      assert.equal(error.status || RPC_CODES[error.code], 'PERMISSION_DENIED');
+      assert.match(error.message, /minzheng-reader/);
+    }
   }
 
   return { desk, 'desk-approve': deskApprove, 'desk-reader': deskReader };

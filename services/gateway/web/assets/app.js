@@ -151,11 +151,19 @@ function authorization() {
   return { Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE) || ''}` };
 }
 
+// google.rpc.Code by number, as the /v1 routes answer (the Status itself).
+const RPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND',
+  'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED',
+  'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+
 async function errorOf(response) {
   const text = await response.text();
   try {
     const body = JSON.parse(text);
     if (body && body.error) return new ApiError(body.error);
+    if (body && Number.isInteger(body.code) && typeof body.message === 'string') {
+      return new ApiError({ ...body, code: response.status, status: RPC_CODES[body.code] });
+    }
   } catch (_) {
     // A plain-text error (the download routes).
   }

@@ -6,13 +6,13 @@
 
 import { authorization, send } from './app.js';
 
-// Records by kind: the collection under orgs/{org}, the field of a list
-// response, and the name of the body of an update (the resource field).
+// Records by kind: the collection under orgs/{org}, and the repeated field
+// of its list response and import request.
 export const COLLECTIONS = {
-  sessions: { collection: 'sessions', list: 'sessions', idParam: 'sessionId' },
-  events: { collection: 'publicityEvents', list: 'publicityEvents', idParam: 'publicityEventId' },
-  powers: { collection: 'powers', list: 'powers', idParam: 'powerId' },
-  officers: { collection: 'officers', list: 'officers', idParam: 'officerId' },
+  sessions: { collection: 'sessions', list: 'sessions' },
+  events: { collection: 'publicityEvents', list: 'publicityEvents' },
+  powers: { collection: 'powers', list: 'powers' },
+  officers: { collection: 'officers', list: 'officers' },
 };
 
 function queryString(query) {
@@ -66,9 +66,11 @@ export const records = {
     query: { updateMask: fields.join(',') }, body: record,
   }),
   remove: (name, etag) => api('DELETE', path(name), { query: { etag } }),
-  // Rows as JSON Lines through the streaming import RPC: an ImportReport.
-  import: (kind, org, lines) => api('POST', `${path(`orgs/${org}/${COLLECTIONS[kind].collection}`)}:import`, {
-    text: `${lines.join('\n')}\n`, contentType: 'application/x-ndjson',
+  // Rows through the streaming import RPC, whose route takes JSON Lines of
+  // request messages: one line, one batch (stored in one transaction).
+  // Answers the ImportReport; its row numbers count from 0 in `rows`.
+  import: (kind, org, rows) => api('POST', `${path(`orgs/${org}/${COLLECTIONS[kind].collection}`)}:import`, {
+    text: `${JSON.stringify({ [COLLECTIONS[kind].list]: rows })}\n`, contentType: 'application/x-ndjson',
   }),
 };
 

@@ -13,7 +13,7 @@
 import {
   h, $, fill, dateText, clearMessages, showNotice, showError, ApiError, may, showView, go,
 } from './app.js';
-import { plans, records } from './desk_api.js';
+import { COLLECTIONS, plans, records } from './desk_api.js';
 import { csvRecords, setPath, splitList } from './desk_text.js';
 
 const STUDY_KINDS = [
@@ -177,7 +177,7 @@ async function renderList() {
     fill(box, h('p', { class: 'muted', text: '无法读取台账。' }));
     return;
   }
-  const items = answer[{ sessions: 'sessions', events: 'publicityEvents', powers: 'powers', officers: 'officers' }[view.kind]] || [];
+  const items = answer[COLLECTIONS[view.kind].list] || [];
   const columns = spec.fields.filter((f) => f.column);
   const writable = may('write', view.org);
   const table = h('table', { class: 'grid-table records-table', id: 'records-table' },
@@ -489,7 +489,7 @@ async function importFile(file) {
   for (let at = 0; at < rows.length; at += IMPORT_BATCH_ROWS) {
     const batch = rows.slice(at, at + IMPORT_BATCH_ROWS);
     try {
-      const report = await records.import(kind, view.org, batch.map((r) => JSON.stringify(r.record)));
+      const report = await records.import(kind, view.org, batch.map((r) => r.record));
       stored += report.rowsStored || 0;
       for (const result of report.results || []) {
         if (!result.code) continue;
