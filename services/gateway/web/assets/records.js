@@ -38,78 +38,81 @@ const CERTIFICATE_STATUSES = [
 ];
 const RULE_PERIODS = [['RULE_PERIOD_MONTH', '每月'], ['RULE_PERIOD_QUARTER', '每季度'], ['RULE_PERIOD_YEAR', '每年']];
 
-// Fields: key (JSON name; dotted for a nested message), proto (the name the
-// server's field violations use), label, type: text | long | number | date
-// | enum | list | bool | attendees; `column` marks the table's columns.
+// A field: key (JSON name; dotted for a nested message), proto (the name
+// the server's field violations use, derived), label, type: text | long |
+// number | date | enum | list | bool | attendees; `column` marks the
+// table's columns, `options` an enum's values.
+function fieldSpec(key, label, type, extra = {}) {
+  const proto = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return { key, proto, label, type, ...extra };
+}
+const EXTERNAL_ID = fieldSpec('externalId', '本单位编号', 'text');
+const NOTES = fieldSpec('notes', '备注', 'long');
+const RECORD_TAIL = [EXTERNAL_ID, fieldSpec('evidence', '佐证材料', 'list'), NOTES];
+
 export const KINDS = {
   sessions: {
     label: '学法记录', resource: 'session', importable: true, filter: { year: true, field: 'kind', options: STUDY_KINDS },
     fields: [
-      { key: 'date', proto: 'date', label: '日期', type: 'date', column: true },
-      { key: 'kind', proto: 'kind', label: '类型', type: 'enum', options: STUDY_KINDS, column: true },
-      { key: 'title', proto: 'title', label: '主题', type: 'text', column: true },
-      { key: 'laws', proto: 'laws', label: '学习的法律', type: 'list', column: true, hint: '多部用“、”或“；”分隔，不加书名号' },
-      { key: 'durationMinutes', proto: 'duration_minutes', label: '时长（分钟）', type: 'number', column: true },
-      { key: 'location', proto: 'location', label: '地点', type: 'text' },
-      { key: 'attendees', proto: 'attendees', label: '参加人员', type: 'attendees' },
-      { key: 'attendeeCount', proto: 'attendee_count', label: '参加人数', type: 'number', column: true, hint: '0 表示按所选人员计' },
-      { key: 'headAttended', proto: 'head_attended', label: '主要负责人参加', type: 'bool', hint: '选了参加人员时按其中是否有主要负责人' },
-      { key: 'externalId', proto: 'external_id', label: '本单位编号', type: 'text' },
-      { key: 'evidence', proto: 'evidence', label: '佐证材料', type: 'list' },
-      { key: 'notes', proto: 'notes', label: '备注', type: 'long' },
+      fieldSpec('date', '日期', 'date', { column: true }),
+      fieldSpec('kind', '类型', 'enum', { options: STUDY_KINDS, column: true }),
+      fieldSpec('title', '主题', 'text', { column: true }),
+      fieldSpec('laws', '学习的法律', 'list', { column: true, hint: '多部用“、”或“；”分隔，不加书名号' }),
+      fieldSpec('durationMinutes', '时长（分钟）', 'number', { column: true }),
+      fieldSpec('location', '地点', 'text'),
+      fieldSpec('attendees', '参加人员', 'attendees'),
+      fieldSpec('attendeeCount', '参加人数', 'number', { column: true, hint: '0 表示按所选人员计' }),
+      fieldSpec('headAttended', '主要负责人参加', 'bool', { hint: '选了参加人员时按其中是否有主要负责人' }),
+      ...RECORD_TAIL,
     ],
   },
   events: {
     label: '普法活动', resource: 'publicity_event', importable: true, filter: { year: true, field: 'kind', options: PUBLICITY_KINDS },
     fields: [
-      { key: 'date', proto: 'date', label: '日期', type: 'date', column: true },
-      { key: 'kind', proto: 'kind', label: '类型', type: 'enum', options: PUBLICITY_KINDS, column: true },
-      { key: 'title', proto: 'title', label: '名称', type: 'text', column: true },
-      { key: 'place', proto: 'place', label: '地点', type: 'text', column: true },
-      { key: 'laws', proto: 'laws', label: '宣传的法律', type: 'list' },
-      { key: 'displayBoards', proto: 'display_boards', label: '展板（块）', type: 'number' },
-      { key: 'leaflets', proto: 'leaflets', label: '宣传资料（份）', type: 'number' },
-      { key: 'peopleReached', proto: 'people_reached', label: '受众（人次）', type: 'number', column: true },
-      { key: 'consultations', proto: 'consultations', label: '接受咨询（人次）', type: 'number' },
-      { key: 'externalId', proto: 'external_id', label: '本单位编号', type: 'text' },
-      { key: 'evidence', proto: 'evidence', label: '佐证材料', type: 'list' },
-      { key: 'notes', proto: 'notes', label: '备注', type: 'long' },
+      fieldSpec('date', '日期', 'date', { column: true }),
+      fieldSpec('kind', '类型', 'enum', { options: PUBLICITY_KINDS, column: true }),
+      fieldSpec('title', '名称', 'text', { column: true }),
+      fieldSpec('place', '地点', 'text', { column: true }),
+      fieldSpec('laws', '宣传的法律', 'list'),
+      fieldSpec('displayBoards', '展板（块）', 'number'),
+      fieldSpec('leaflets', '宣传资料（份）', 'number'),
+      fieldSpec('peopleReached', '受众（人次）', 'number', { column: true }),
+      fieldSpec('consultations', '接受咨询（人次）', 'number'),
+      ...RECORD_TAIL,
     ],
   },
   plan: { label: '学法计划', resource: 'study_plan' },
   powers: {
     label: '权责清单', resource: 'power', importable: true, filter: { year: false, field: 'type', options: POWER_TYPES },
     fields: [
-      { key: 'code', proto: 'code', label: '权力编码', type: 'text', column: true },
-      { key: 'itemName', proto: 'item_name', label: '事项名称（大项）', type: 'text', column: true },
-      { key: 'subItemName', proto: 'sub_item_name', label: '子项', type: 'text' },
-      { key: 'type', proto: 'type', label: '权力类型', type: 'enum', options: POWER_TYPES, column: true },
-      { key: 'domain', proto: 'domain', label: '执法领域', type: 'text', column: true },
-      { key: 'settingBasis', proto: 'setting_basis', label: '设定依据', type: 'list' },
-      { key: 'implementingBasis', proto: 'implementing_basis', label: '实施依据', type: 'list' },
-      { key: 'implementingUnit', proto: 'implementing_unit', label: '实施科室', type: 'text' },
-      { key: 'accountabilityCases', proto: 'accountability_cases', label: '追责情形', type: 'list' },
-      { key: 'requiredOfficers', proto: 'required_officers', label: '所需执法人员', type: 'number', hint: '0 表示默认 2 人' },
-      { key: 'needsLegalReview', proto: 'needs_legal_review', label: '需法制审核', type: 'bool', column: true },
-      { key: 'externalId', proto: 'external_id', label: '本单位编号', type: 'text' },
-      { key: 'notes', proto: 'notes', label: '备注', type: 'long' },
+      fieldSpec('code', '权力编码', 'text', { column: true }),
+      fieldSpec('itemName', '事项名称（大项）', 'text', { column: true }),
+      fieldSpec('subItemName', '子项', 'text'),
+      fieldSpec('type', '权力类型', 'enum', { options: POWER_TYPES, column: true }),
+      fieldSpec('domain', '执法领域', 'text', { column: true }),
+      fieldSpec('settingBasis', '设定依据', 'list'),
+      fieldSpec('implementingBasis', '实施依据', 'list'),
+      fieldSpec('implementingUnit', '实施科室', 'text'),
+      fieldSpec('accountabilityCases', '追责情形', 'list'),
+      fieldSpec('requiredOfficers', '所需执法人员', 'number', { hint: '0 表示默认 2 人' }),
+      fieldSpec('needsLegalReview', '需法制审核', 'bool', { column: true }),
+      EXTERNAL_ID, NOTES,
     ],
   },
   officers: {
     label: '执法人员', resource: 'officer', importable: true, filter: { year: false, field: 'certificateStatus', options: CERTIFICATE_STATUSES },
     fields: [
-      { key: 'personId', proto: 'person_id', label: '人员编号', type: 'text', column: true },
-      { key: 'displayName', proto: 'display_name', label: '姓名', type: 'text', column: true },
-      { key: 'certificate.number', proto: 'certificate.number', label: '执法证号', type: 'text', column: true },
-      { key: 'certificate.issuedDate', proto: 'certificate.issued_date', label: '发证日期', type: 'date' },
-      { key: 'certificate.expiryDate', proto: 'certificate.expiry_date', label: '有效期至', type: 'date', column: true },
-      { key: 'certificate.status', proto: 'certificate.status', label: '证件状态', type: 'enum', options: CERTIFICATE_STATUSES },
-      { key: 'domains', proto: 'domains', label: '执法领域', type: 'list', column: true },
-      { key: 'legalQualification', proto: 'legal_qualification', label: '法律职业资格', type: 'bool', column: true },
-      { key: 'established', proto: 'established', label: '在编在岗', type: 'bool' },
-      { key: 'maxLoad', proto: 'max_load', label: '最多承担事项', type: 'number', hint: '0 表示默认 30' },
-      { key: 'externalId', proto: 'external_id', label: '本单位编号', type: 'text' },
-      { key: 'notes', proto: 'notes', label: '备注', type: 'long' },
+      fieldSpec('personId', '人员编号', 'text', { column: true }),
+      fieldSpec('displayName', '姓名', 'text', { column: true }),
+      fieldSpec('certificate.number', '执法证号', 'text', { column: true }),
+      fieldSpec('certificate.issuedDate', '发证日期', 'date'),
+      fieldSpec('certificate.expiryDate', '有效期至', 'date', { column: true }),
+      fieldSpec('certificate.status', '证件状态', 'enum', { options: CERTIFICATE_STATUSES }),
+      fieldSpec('domains', '执法领域', 'list', { column: true }),
+      fieldSpec('legalQualification', '法律职业资格', 'bool', { column: true }),
+      fieldSpec('established', '在编在岗', 'bool'),
+      fieldSpec('maxLoad', '最多承担事项', 'number', { hint: '0 表示默认 30' }),
+      EXTERNAL_ID, NOTES,
     ],
   },
 };
@@ -327,7 +330,6 @@ function renderForm(existing) {
   clearMessages();
   const spec = KINDS[view.kind];
   const record = structuredClone(existing || {});
-  if (!existing && view.kind === 'sessions') record.date = undefined;
   const controls = spec.fields.map((field) => {
     const id = `field-${field.proto.replace(/\W/g, '-')}`;
     const control = field.type === 'attendees' ? attendeesControl(record, id) : inputFor(field, getPath(record, field.key), id);
@@ -395,16 +397,16 @@ async function renderPlan() {
   plan.rules = plan.rules || [];
   const writable = may('write', view.org);
   const basics = [
-    { key: 'title', proto: 'title', label: '计划名称', type: 'text' },
-    { key: 'adoptedDate', proto: 'adopted_date', label: '印发日期', type: 'date' },
-    { key: 'eligibleStaff', proto: 'eligible_staff', label: '应参加宪法宣誓等的在编人数', type: 'number' },
-    { key: 'plannedLaws', proto: 'planned_laws', label: '计划学习的法律', type: 'list' },
-    { key: 'notes', proto: 'notes', label: '备注', type: 'long' },
-  ].map((field) => {
-    const id = `plan-${field.proto.replace(/\W/g, '-')}`;
-    const control = inputFor(field, plan[field.key], id);
+    fieldSpec('title', '计划名称', 'text'),
+    fieldSpec('adoptedDate', '印发日期', 'date'),
+    fieldSpec('eligibleStaff', '应参加宪法宣誓等的在编人数', 'number'),
+    fieldSpec('plannedLaws', '计划学习的法律', 'list'),
+    NOTES,
+  ].map((spec) => {
+    const id = `plan-${spec.proto.replace(/\W/g, '-')}`;
+    const control = inputFor(spec, plan[spec.key], id);
     const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
-    return { field, control, error, node: h('div', { class: 'form-field', 'data-field': field.proto }, h('label', { for: id, text: field.label }), control.node, error) };
+    return { field: spec, control, error, node: h('div', { class: 'form-field', 'data-field': spec.proto }, h('label', { for: id, text: spec.label }), control.node, error) };
   });
   const ruleRows = h('tbody', {});
   const addRule = (rule) => {
