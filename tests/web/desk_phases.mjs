@@ -193,8 +193,10 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     await page.fill('#fact-filter', 'sessions.total');
     await page.click('#fact-list li[data-fact="study.sessions.total"] .insert-fact');
     await page.keyboard.type('次，其中党组学法');
+    // By keyboard too: the cursor stays where it was typed.
     await page.fill('#fact-filter', 'leadership.sessions');
-    await page.click('#fact-list li[data-fact="study.leadership.sessions"] .insert-fact');
+    await page.focus('#fact-list li[data-fact="study.leadership.sessions"] .insert-fact');
+    await page.keyboard.press('Enter');
     await page.keyboard.type('次。');
     assert.equal(await first.inputValue(), '全年共开展学法{{study.sessions.total}}次，其中党组学法{{study.leadership.sessions}}次。');
 
