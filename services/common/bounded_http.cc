@@ -104,12 +104,18 @@ void AddressOf(const sockaddr_storage& address, std::string& ip, int& port) {
 // to, over a non-blocking socket (and TLS when `ssl` is set).
 class BoundedStream : public httplib::Stream {
  public:
-  BoundedStream(int fd, SSL* ssl, const HttpLimits& limits, Clock::time_point deadline)
+  BoundedStream(int fd, SSL* ssl, const HttpLimits& limits, Clock::time_point accepted)
       : fd_(fd),
         ssl_(ssl),
         limits_(limits),
-        deadline_(deadline),
+        accepted_(accepted),
+        deadline_(accepted + std::chrono::seconds(limits.request_deadline_seconds)),
         io_cap_(std::chrono::seconds(limits.io_timeout_seconds)) {}
+
+  void AllowLargerBody(size_t max_body_bytes, time_t deadline_seconds) {
+    limits_.max_body_bytes = std::max(limits_.max_body_bytes, max_body_bytes);
+    deadline_ = std::max(deadline_, accepted_ + std::chrono::seconds(deadline_seconds));
+  }
 
   bool is_readable() const override {
     if (refused_) return false;
@@ -230,8 +236,9 @@ class BoundedStream : public httplib::Stream {
 
   const int fd_;
   SSL* const ssl_;
-  const HttpLimits limits_;
-  const Clock::time_point deadline_;
+  HttpLimits limits_;
+  const Clock::time_point accepted_;
+  Clock::time_point deadline_;
   const std::chrono::seconds io_cap_;
   char buffer_[4096];
   size_t begin_ = 0;
@@ -242,6 +249,18 @@ class BoundedStream : public httplib::Stream {
   size_t body_bytes_ = 0;
   bool refused_ = false;
 };
+
+// The stream this thread is serving, for AllowLargerBody.
+thread_local BoundedStream* current_stream = nullptr;
+
+// Serves one request from `stream`, which AllowLargerBody may widen.
+template <typename Process>
+bool ProcessWith(BoundedStream& stream, Process process) {
+  current_stream = &stream;
+  const bool served = process();
+  current_stream = nullptr;
+  return served;
+}
 
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
@@ -263,14 +282,20 @@ void LingerAndClose(int fd) {
 
 }  // namespace
 
+void AllowLargerBody(size_t max_body_bytes, time_t deadline_seconds) {
+  if (current_stream != nullptr) current_stream->AllowLargerBody(max_body_bytes, deadline_seconds);
+}
+
 bool BoundedHttpServer::process_and_close_socket(socket_t sock) {
-  const auto deadline = Clock::now() + std::chrono::seconds(limits_.request_deadline_seconds);
+  const auto accepted = Clock::now();
   SetNonBlocking(sock);
   bool served = false;
   {
-    BoundedStream stream(sock, nullptr, limits_, deadline);
+    BoundedStream stream(sock, nullptr, limits_, accepted);
     bool connection_closed = false;
-    served = process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+    served = ProcessWith(stream, [&] {
+      return process_request(stream, /*close_connection=*/true, connection_closed, nullptr);
+    });
   }
   LingerAndClose(sock);
   return served;
@@ -284,7 +309,8 @@ bool BoundedHttpsServer::process_and_close_socket(socket_t sock) {
   sigaddset(&pipe, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
 
-  const auto deadline = Clock::now() + std::chrono::seconds(limits_.request_deadline_seconds);
+  const auto accepted = Clock::now();
+  const auto deadline = accepted + std::chrono::seconds(limits_.request_deadline_seconds);
   const auto io_cap = std::chrono::seconds(limits_.io_timeout_seconds);
   SetNonBlocking(sock);
   bool served = false;
@@ -293,10 +319,12 @@ bool BoundedHttpsServer::process_and_close_socket(socket_t sock) {
     const bool handshake =
         Transfer(sock, deadline, io_cap, [&] { return FromSsl(ssl, SSL_accept(ssl)); }) > 0;
     if (handshake) {
-      BoundedStream stream(sock, ssl, limits_, deadline);
+      BoundedStream stream(sock, ssl, limits_, accepted);
       bool connection_closed = false;
-      served = process_request(stream, /*close_connection=*/true, connection_closed,
+      served = ProcessWith(stream, [&] {
+        return process_request(stream, /*close_connection=*/true, connection_closed,
                                [ssl](httplib::Request& request) { request.ssl = ssl; });
+      });
       SSL_shutdown(ssl);
     }
   }

@@ -26,6 +26,13 @@ struct HttpLimits {
   time_t request_deadline_seconds = 20;
 };
 
+// From a handler of the request this thread is reading (the pre-routing
+// handler, before the body is read): lets this one request carry a body of
+// up to `max_body_bytes` and take `deadline_seconds` from its accept. For
+// routes that stream a large body (JSON Lines imports); a no-op outside a
+// bounded server's thread.
+void AllowLargerBody(size_t max_body_bytes, time_t deadline_seconds);
+
 class BoundedHttpServer : public httplib::Server {
  public:
   explicit BoundedHttpServer(const HttpLimits& limits) : limits_(limits) {}

@@ -13,8 +13,8 @@ namespace fazhi {
 namespace {
 
 // Limits of every HTTP side, enforced from the headers before any body
-// byte is read: the gateway's JSON requests are a few fields
-// (web/api_routes.cc), nothing else takes a body.
+// byte is read: JSON requests are a few fields (web/api_routes.cc,
+// http_json/); only the routes AllowStreamedBodies names take more.
 constexpr size_t kMaxBodyBytes = 64 * 1024;
 // Connections served at once. A slow client holds one worker per
 // connection (each read waits at most 5 s, the whole request 20 s), so
@@ -32,9 +32,11 @@ bool ExpectsBody(const std::string& method) {
 
 // Refuses, from the headers alone, a request whose body would be read
 // without bound: compressed (the library would inflate it whole), chunked
-// or without a length (read to the end of the stream), or over the limit.
+// or without a length (read to the end of the stream), or over the limit
+// (`max_body_bytes`).
 httplib::Server::HandlerResponse RefuseUnboundedBody(const httplib::Request& request,
-                                                     httplib::Response& response) {
+                                                     httplib::Response& response,
+                                                     size_t max_body_bytes) {
   auto refuse = [&](int status, const std::string& why) {
     response.status = status;
     response.set_content(why + "\n", "text/plain; charset=utf-8");
@@ -48,8 +50,8 @@ httplib::Server::HandlerResponse RefuseUnboundedBody(const httplib::Request& req
   if (has_length && !absl::SimpleAtoi(request.get_header_value("Content-Length"), &length)) {
     return refuse(400, "bad Content-Length");
   }
-  if (length > kMaxBodyBytes) {
-    return refuse(413, absl::StrCat("the body is larger than ", kMaxBodyBytes, " bytes"));
+  if (length > max_body_bytes) {
+    return refuse(413, absl::StrCat("the body is larger than ", max_body_bytes, " bytes"));
   }
   if (!has_length && ExpectsBody(request.method)) {
     return refuse(411, "a Content-Length is required");
@@ -74,8 +76,24 @@ HttpServer::HttpServer(std::string listen, const Readiness* readiness, const Tls
       readiness_(readiness),
       tls_(!tls.cert_file.empty()),
       server_(MakeServer(tls)) {
-  server_->set_pre_routing_handler(RefuseUnboundedBody);
-  server_->set_payload_max_length(kMaxBodyBytes);
+  server_->set_pre_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        const bool bodiless = !request.has_header("Transfer-Encoding") &&
+                              (!request.has_header("Content-Length") ||
+                               request.get_header_value("Content-Length") == "0");
+        if (request.method == "DELETE" && bodiless && deletes_ && deletes_(request, response)) {
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        size_t max_body_bytes = kMaxBodyBytes;
+        if (streamed_ && streamed_(request)) {
+          max_body_bytes = kMaxStreamedBodyBytes;
+          AllowLargerBody(kMaxStreamedBodyBytes, kStreamedRequestSeconds);
+        }
+        return RefuseUnboundedBody(request, response, max_body_bytes);
+      });
+  // Each request's own limit is the pre-routing handler's and the bounded
+  // stream's; this is the largest any may have.
+  server_->set_payload_max_length(kMaxStreamedBodyBytes);
   server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
   // Timeouts, the header limit and one request per connection are the
   // bounded servers' (bounded_http.h): cpp-httplib 0.11 would read an
@@ -92,6 +110,15 @@ HttpServer::HttpServer(std::string listen, const Readiness* readiness, const Tls
 }
 
 HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::AllowStreamedBodies(std::function<bool(const httplib::Request&)> streamed) {
+  streamed_ = std::move(streamed);
+}
+
+void HttpServer::HandleDeletes(
+    std::function<bool(const httplib::Request&, httplib::Response&)> handler) {
+  deletes_ = std::move(handler);
+}
 
 absl::Status HttpServer::Start() {
   const auto colon = listen_.rfind(':');

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "services/common/http_json/json_routes.h"
 #include "services/common/logging.h"
 #include "services/common/server.h"
 #include "spdlog/spdlog.h"
@@ -102,6 +103,16 @@ int RunStoreService(int argc, char** argv, const ServiceDefaults& defaults,
   CallHandler calls(server.readiness(), &policy, defaults.name);
   ServiceParts parts = make(db->get(), &calls, &audit);
   server.AddService(parts.service.get(), parts.full_name);
+  if (server.http() != nullptr) {
+    // HTTP/JSON for every RPC, through the server's own policy and handlers.
+    const absl::Status routed = http_json::AddJsonRoutes(
+        *server.http(), {{http_json::ServiceNamed(parts.full_name),
+                          [&server] { return server.InProcessChannel(); }}});
+    if (!routed.ok()) {
+      spdlog::critical("{}", routed.message());
+      return 1;
+    }
+  }
   if (auto s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());
     return 1;

@@ -76,8 +76,12 @@ class Latch {
 
 }  // namespace
 
-BackendClient::BackendClient(std::string name, std::string target, absl::Duration deadline)
-    : name_(std::move(name)), target_(std::move(target)), deadline_(deadline) {}
+BackendClient::BackendClient(std::string name, std::shared_ptr<grpc::Channel> channel,
+                             std::string target, absl::Duration deadline)
+    : name_(std::move(name)),
+      channel_(std::move(channel)),
+      target_(std::move(target)),
+      deadline_(deadline) {}
 
 std::unique_ptr<grpc::ClientContext> BackendClient::Context(const Forward& forward) const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -161,7 +165,7 @@ SummaryRequest SummaryRequestFor(const std::string& org_name, int year,
 
 StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
                          absl::Duration deadline)
-    : BackendClient("study", std::move(target), deadline),
+    : BackendClient("study", channel, std::move(target), deadline),
       stub_(sv1::StudyService::NewStub(channel)) {}
 
 void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
@@ -176,7 +180,7 @@ void StudyClient::Summary(const std::string& org_name, int year, const SummaryOp
 
 DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
                        absl::Duration deadline)
-    : BackendClient("duty", std::move(target), deadline),
+    : BackendClient("duty", channel, std::move(target), deadline),
       stub_(dv1::DutyService::NewStub(channel)) {}
 
 void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
@@ -191,7 +195,7 @@ void DutyClient::Summary(const std::string& org_name, int year, const SummaryOpt
 
 ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
                            absl::Duration deadline)
-    : BackendClient("report", std::move(target), deadline),
+    : BackendClient("report", channel, std::move(target), deadline),
       stub_(rv1::ReportService::NewStub(channel)) {}
 
 void ReportClient::GetOrganization(const std::string& org_name, const Forward& forward,

@@ -59,7 +59,12 @@ using Done = std::function<void(absl::StatusOr<Response>)>;
 // address only in the log). Retries are the channel's (reads only).
 class BackendClient {
  public:
-  BackendClient(std::string name, std::string target, absl::Duration deadline);
+  BackendClient(std::string name, std::shared_ptr<grpc::Channel> channel, std::string target,
+                absl::Duration deadline);
+
+  // The backend's channel, for calls the HTTP side forwards as they are
+  // (http_json routes): the caller's key, the same retries.
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  protected:
   // A blocking call of `method`.
@@ -78,6 +83,7 @@ class BackendClient {
   absl::Status Named(const grpc::Status& status) const;
 
   std::string name_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::string target_;
   absl::Duration deadline_;
 };

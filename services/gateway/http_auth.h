@@ -3,7 +3,8 @@
 
 // What every route of the gateway's HTTP side shares, the downloads
 // (http_routes) and the web page's JSON API (web/api_routes): who the
-// caller is, what they may do, and how a status becomes an HTTP answer.
+// caller is and what they may do; how a status becomes an HTTP answer is
+// common/http_json/http_status.h.
 
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/auth/audit.h"
 #include "services/common/auth/authenticator.h"
+#include "services/common/http_json/http_status.h"  // HttpStatusOf, SetPrivateResponseHeaders
 
 namespace httplib {
 struct Request;
@@ -18,10 +20,6 @@ struct Response;
 }  // namespace httplib
 
 namespace fazhi::gateway {
-
-// The HTTP status for a status code (the google.rpc mapping; a failed
-// precondition is a conflict with the resource's state, 409).
-int HttpStatusOf(absl::StatusCode code);
 
 // Authenticates an HTTP request's "Authorization: Bearer <API key>"; a
 // refusal is audited and returned as the status to send (401).
@@ -37,10 +35,6 @@ absl::StatusOr<auth::Principal> AuthorizeHttp(const httplib::Request& request,
                                               auth::AuditLog& audit, auth::Permission permission,
                                               const std::string& org,
                                               const std::string& request_id);
-
-// Headers of every response that carries a caller's data: never cached,
-// never sniffed.
-void SetPrivateResponseHeaders(httplib::Response& response);
 
 }  // namespace fazhi::gateway
 

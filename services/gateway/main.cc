@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/config.h"
+#include "services/common/http_json/json_routes.h"
 #include "services/common/logging.h"
 #include "services/common/rpc.h"
 #include "services/common/server.h"
@@ -15,6 +16,7 @@
 #include "services/gateway/access_rules.h"
 #include "services/gateway/backends.h"
 #include "services/gateway/gateway_service.h"
+#include "services/gateway/http_auth.h"
 #include "services/gateway/http_routes.h"
 #include "spdlog/spdlog.h"
 
@@ -57,6 +59,30 @@ absl::StatusOr<std::string> OwnAuthorization(const std::string& path) {
   if (key.empty())
     return absl::InvalidArgumentError(absl::StrCat("gateway_key_file: ", path, " is empty"));
   return absl::StrCat("Bearer ", key);
+}
+
+// HTTP/JSON for the gateway's RPCs (through its own policy and handlers)
+// and for the backends' (forwarded with the caller's key, which the backend
+// checks again; the gateway first turns away a caller it does not know).
+absl::Status AddJsonApi(fazhi::HttpServer& http, const fazhi::Server& server,
+                        fazhi::gateway::Backends& backends,
+                        const fazhi::auth::Authenticator& authenticator,
+                        fazhi::auth::AuditLog& audit) {
+  using fazhi::http_json::ServiceNamed;
+  const auto known_caller = [&authenticator, &audit](const httplib::Request& request,
+                                                     const std::string& request_id) {
+    return fazhi::gateway::AuthenticateHttp(request, authenticator, audit, request_id).status();
+  };
+  const auto backend = [&](const std::string& service, std::shared_ptr<grpc::Channel> channel) {
+    return fazhi::http_json::JsonTarget{ServiceNamed(service), [channel] { return channel; },
+                                        known_caller};
+  };
+  return fazhi::http_json::AddJsonRoutes(
+      http, {{ServiceNamed(fazhi::gateway::v1::AnnualReportService::service_full_name()),
+              [&server] { return server.InProcessChannel(); }},
+             backend("fazhi.study.v1.StudyService", backends.study().channel()),
+             backend("fazhi.duty.v1.DutyService", backends.duty().channel()),
+             backend("fazhi.report.v1.ReportService", backends.report().channel())});
 }
 
 }  // namespace
@@ -126,6 +152,10 @@ int main(int argc, char** argv) {
   if (server.http() != nullptr) {
     fazhi::gateway::AddDownloadRoutes(*server.http(), service, *authenticator, audit);
     fazhi::gateway::AddWebRoutes(*server.http(), server, *authenticator, audit);
+    if (auto s = AddJsonApi(*server.http(), server, **backends, *authenticator, audit); !s.ok()) {
+      spdlog::critical("{}", s.message());
+      return 1;
+    }
   }
   if (auto s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());

@@ -24,7 +24,7 @@ INCLUDE = re.compile(r'^#include "((?:services|fazhi)/[^"]+)"', re.M)
 # (names, records, violations, status macros, logging), the stores' sql/
 # and auth/ on it, and the call runtime that serves RPCs on all of them.
 COMMON_RUNTIME = {"rpc", "server", "service_main", "import", "record_handlers", "health",
-                  "http_server", "bounded_http"}
+                  "http_server", "bounded_http", "http_json"}
 
 
 # The room of a path: services/<room>/..., with common split as above.
