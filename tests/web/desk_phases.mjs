@@ -344,7 +344,7 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
         fetch(`/v1/orgs/${org}/reports/2025:submit`, { method: 'POST', headers: json, body: '{}' }),
         fetch(`/v1/orgs/${org}/sessions`, { method: 'POST', headers: json, body: JSON.stringify({ title: '读者', kind: 'STUDY_KIND_OTHER', date: { year: 2025, month: 5, day: 1 }, durationMinutes: 30 }) }),
         fetch(`/v1/${sessions.sessions[0].name}`, { method: 'DELETE', headers }),
-        fetch(`/v1/orgs/${org}/sessions:import`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-ndjson' }, body: '{"title":"x"}\n' }),
+        fetch(`/v1/orgs/${org}/sessions:import`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/x-ndjson' }, body: '{"sessions":[{"title":"x"}]}\n' }),
       ];
       return Promise.all(calls.map(async (c) => { const r = await c; return [r.status, await r.json()]; }));
     }, OWN);

@@ -743,7 +743,7 @@ async function load(org, year) {
     submitPanel());
   if (!view.dataset.listening) {
     view.dataset.listening = 'true';
-    for (const type of ['focusin', 'keyup', 'mouseup', 'select']) view.addEventListener(type, rememberCursor, true);
+    for (const type of ['focusin', 'focusout', 'input', 'keyup', 'mouseup', 'select']) view.addEventListener(type, rememberCursor, true);
   }
   renderEditor();
   refreshPreview();
