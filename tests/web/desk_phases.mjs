@@ -270,8 +270,12 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     await page.fill('#desk-findings li:first-child .reason', '该季度学法已在县委依法治县办专项督查中说明');
     assert.equal((await save()).status(), 200);
 
-    // What is still missing, and the due dates.
-    await page.waitForSelector('#checklist .missing-list');
+    // What is still missing, and the due dates (the checklist follows the
+    // saved text a moment later).
+    await page.waitForFunction((id) => {
+      const list = document.querySelector('#checklist .missing-list');
+      return list && !list.textContent.includes(`${id} 尚未处理`);
+    }, finding);
     const checklist = await page.textContent('#checklist');
     assert.match(checklist, /报送截止：2026年3月1日/);
     assert.match(checklist, /公开截止：2026年4月1日/);
