@@ -137,6 +137,8 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     const errors = await page.$$eval('#import-errors tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     assert.deepEqual(errors.map((e) => e.slice(0, 2)), [['5', 'duration_minutes']]);
     assert.equal(await page.getAttribute('#import-bar', 'value'), '4');
+    // The list shows the stored rows at once.
+    await page.waitForFunction(() => document.querySelectorAll('#records-table tbody tr').length === 6);
     await shot('12-import');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#import-errors-download')]);
     fs.mkdirSync(DOWNLOADS, { recursive: true });

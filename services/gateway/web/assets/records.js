@@ -516,7 +516,14 @@ async function importFile(file) {
       h('thead', {}, h('tr', {}, ['行号', '字段', '原因'].map((t) => h('th', { text: t })))),
       h('tbody', {}, errors.map((e) => h('tr', {}, h('td', { text: String(e.line) }), h('td', {}, h('code', { text: e.field })), h('td', { text: e.message }))))) : null,
     errors.length ? h('button', { type: 'button', id: 'import-errors-download', onclick: () => downloadErrors(file.name, errors) }, '下载错误清单（CSV）') : null);
-  if (stored) showNotice(`已导入 ${stored} 条${spec.label}。`);
+  if (!stored) return;
+  showNotice(`已导入 ${stored} 条${spec.label}。`);
+  // The list with the new rows, the import's outcome kept below it.
+  const outcome = [$('import-progress'), $('import-result')];
+  await renderList();
+  if (view.kind !== kind || !$('import-result')) return;
+  $('import-progress').replaceWith(outcome[0]);
+  $('import-result').replaceWith(outcome[1]);
 }
 
 function csvCell(value) {
