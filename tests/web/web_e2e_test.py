@@ -31,7 +31,19 @@ web_test.mjs phase by phase:
   (the editor submits again over gRPC)
   approve    the approver approves and publishes;
   dashboard  the county office's dashboard: the overdue department marked,
-             the published one not, the charts drawn from the same data.
+             the published one not, the charts drawn from the same data;
+  desk       (desk_phases.mjs) the editor does 2025 in the page: three
+             sessions by form (one refused, the server's field shown at its
+             input), a CSV with one bad row (the row's line and field in the
+             table, the table downloaded), the report started and written
+             with placeholders inserted from the facts panel (a wrong one
+             shown on the spot and by the server), the preview showing the
+             number, a second tab's save making this one's stale (shown, not
+             overwritten), a finding left out with a reason, the checklist
+             and due dates, a tablet's width; submitted;
+  desk-approve  the approver approves it;
+  desk-reader   a reader finds no editing control, and the API refuses each
+             write (403).
 
 Screenshots of every page go to WORK/screenshots/. Afterwards: no log of any
 service and no browser console line holds a key, the report's history names
@@ -68,6 +80,8 @@ import grpc  # noqa: E402
 
 from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
+from fazhi.study.v1 import study_pb2 as sp  # noqa: E402
+from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RPC_TIMEOUT = 30
@@ -77,6 +91,9 @@ OTHER = "lushan-shijianju"
 OFFICE = "lushan-yifazhixian"
 YEAR = 2024
 REPORT = f"orgs/{OWN}/reports/{YEAR}"
+# The year the editor writes in the page (desk_phases.mjs).
+DESK_YEAR = 2025
+DESK_REPORT = f"orgs/{OWN}/reports/{DESK_YEAR}"
 
 WORKDIR = None
 SCREENSHOTS = None
@@ -112,6 +129,10 @@ def create_key(caller, roles):
 
 def report_stub():
     return report_pb2_grpc.ReportServiceStub(grpc.insecure_channel(SERVERS["report"].target))
+
+
+def study_stub():
+    return study_pb2_grpc.StudyServiceStub(grpc.insecure_channel(SERVERS["study"].target))
 
 
 def md(caller):
@@ -215,7 +236,8 @@ def browser(phase):
                FAZHI_WEB_KEYS=json.dumps(KEYS))
     # The script imports playwright-core from the work folder's node_modules.
     script = os.path.join(NPM_DIR, "web_test.mjs")
-    shutil.copyfile(os.path.join(HERE, "web_test.mjs"), script)
+    for name in ("web_test.mjs", "desk_phases.mjs"):
+        shutil.copyfile(os.path.join(HERE, name), os.path.join(NPM_DIR, name))
     done = subprocess.run([ARGS.node, script], env=env, capture_output=True, timeout=PHASE_TIMEOUT)
     output = done.stdout.decode(errors="replace") + done.stderr.decode(errors="replace")
     NODE_OUTPUT.append(output)
@@ -314,6 +336,57 @@ class WebPage(unittest.TestCase):
                      "05-approved", "06-published", "07-dashboard", "08-draft-report"):
             path = os.path.join(SCREENSHOTS, f"{name}.png")
             self.assertTrue(os.path.getsize(path) > 10000, path)
+
+    def test_4a_editor_does_the_year_in_the_page(self):
+        out = browser("desk")
+        self.assertIn("desk: ok", out)
+        suppressed = re.search(r"suppressed: (\S+)", out).group(1)
+        stub = report_stub()
+        report = stub.GetReport(rp.GetReportRequest(name=DESK_REPORT), metadata=md("admin"),
+                                timeout=RPC_TIMEOUT)
+        self.assertEqual(report.state, rp.REPORT_STATE_SUBMITTED)
+        self.assertEqual(report.lifecycle.submitted_by, "minzheng-editor")
+        self.assertEqual(list(report.suppressed_findings), [suppressed])
+        self.assertIn(f"{suppressed}：该季度学法已在县委依法治县办专项督查中说明",
+                      report.lifecycle.last_transition.comment)
+        measures = [s for s in report.sections if s.item == rp.CONTENT_ITEM_MEASURES][0]
+        self.assertEqual(measures.items[0].heading, "学法用法")
+        self.assertEqual(list(measures.items[0].paragraphs), [
+            "全年共开展学法{{study.sessions.total}}次，其中党组学法{{study.leadership.sessions}}次。",
+            "各科室分别组织学习{{study.laws}}等法律法规。"])
+        # Three by form, three of four CSV rows, one deleted; the bad row
+        # stored nothing.
+        sessions = study_stub().ListSessions(sp.ListSessionsRequest(parent=f"orgs/{OWN}", year=DESK_YEAR),
+                                             metadata=md("admin"), timeout=RPC_TIMEOUT).sessions
+        self.assertEqual(sorted(s.external_id for s in sessions if s.external_id),
+                         ["lm-2025-csv-01", "lm-2025-csv-03"])
+        self.assertEqual(len(sessions), 5)
+        lead = [s for s in sessions if s.title == "党组会议学习行政复议法"][0]
+        self.assertEqual([(a.person_id, a.is_head) for a in lead.attendees],
+                         [("LM-HR-0101", True), ("LM-HR-0102", False)])
+        self.assertTrue(lead.head_attended)
+        # Who did what: the page's calls are the editor's own.
+        history = stub.ListHistory(rp.ListHistoryRequest(parent=f"orgs/{OWN}", resource=DESK_REPORT,
+                                                         page_size=200),
+                                   metadata=md("admin"), timeout=RPC_TIMEOUT).entries
+        self.assertEqual({(h.method, h.actor) for h in history},
+                         {("CreateReport", "minzheng-editor"), ("UpdateReport", "minzheng-editor"),
+                          ("SubmitReport", "minzheng-editor")})
+
+    def test_4b_approver_approves_the_written_year(self):
+        self.assertIn("desk-approve: ok", browser("desk-approve"))
+        report = report_stub().GetReport(rp.GetReportRequest(name=DESK_REPORT), metadata=md("admin"),
+                                         timeout=RPC_TIMEOUT)
+        self.assertEqual(report.state, rp.REPORT_STATE_APPROVED)
+        self.assertEqual(report.lifecycle.approved_by, "minzheng-approver")
+
+    def test_4c_reader_has_no_editing(self):
+        self.assertIn("desk-reader: ok", browser("desk-reader"))
+        for name in ("10-records-empty", "11-session-refused", "12-import", "13-sessions", "14-desk-new",
+                     "15-desk-placeholder-error", "16-desk-preview", "17-desk-conflict", "18-desk-checklist",
+                     "19-desk-tablet", "20-desk-submitted", "21-desk-approved", "22-reader-records"):
+            path = os.path.join(SCREENSHOTS, f"{name}.png")
+            self.assertTrue(os.path.getsize(path) > 5000, path)
 
     def test_5_http_side_headers_and_errors(self):
         status, headers, body = http("/")

@@ -2,13 +2,15 @@
 // real services): Debian's chromium, headless, driven by playwright-core.
 //
 // Environment: FAZHI_WEB_URL (the gateway's HTTP side), FAZHI_WEB_PHASE
-// (reader | reject | approve | dashboard), FAZHI_WEB_KEYS (JSON: caller →
-// API key), FAZHI_WEB_SCREENSHOTS, FAZHI_WEB_DOWNLOADS, FAZHI_WEB_CHROMIUM.
+// (reader | reject | approve | dashboard, and the writer's desk phases of
+// desk_phases.mjs), FAZHI_WEB_KEYS (JSON: caller → API key),
+// FAZHI_WEB_SCREENSHOTS, FAZHI_WEB_DOWNLOADS, FAZHI_WEB_CHROMIUM.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { deskPhases } from './desk_phases.mjs';
 
 const BASE = process.env.FAZHI_WEB_URL;
 const PHASE = process.env.FAZHI_WEB_PHASE;
@@ -33,9 +35,13 @@ const browser = await chromium.launch({ executablePath: process.env.FAZHI_WEB_CH
 const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
 context.setDefaultTimeout(TIMEOUT);
 const page = await context.newPage();
-page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-page.on('pageerror', (error) => pageErrors.push(String(error)));
-page.on('request', (request) => requestUrls.push(request.url()));
+// Every tab's console, script errors and requests are checked at the end.
+function watch(tab) {
+  tab.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+  tab.on('pageerror', (error) => pageErrors.push(String(error)));
+  tab.on('request', (request) => requestUrls.push(request.url()));
+}
+watch(page);
 
 // What a person sees: the window, or one part of the page.
 async function shot(name, selector) {
@@ -44,16 +50,16 @@ async function shot(name, selector) {
   else await page.screenshot({ path: file });
 }
 
-async function signIn(caller) {
-  await page.waitForSelector('#view-signin:not([hidden])');
-  await page.fill('#api-key', KEYS[caller]);
-  await page.click('#signin-form button[type="submit"]');
-  await page.waitForSelector('#nav:not([hidden])');
-  assert.equal(await page.textContent('#caller'), caller);
+async function signIn(caller, tab = page) {
+  await tab.waitForSelector('#view-signin:not([hidden])');
+  await tab.fill('#api-key', KEYS[caller]);
+  await tab.click('#signin-form button[type="submit"]');
+  await tab.waitForSelector('#nav:not([hidden])');
+  assert.equal(await tab.textContent('#caller'), caller);
   // Kept for this tab only, never in the address.
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('fazhi.apiKey')), KEYS[caller]);
-  assert.equal(await page.evaluate(() => localStorage.length), 0);
-  assert.equal(await page.inputValue('#api-key'), '');
+  assert.equal(await tab.evaluate(() => sessionStorage.getItem('fazhi.apiKey')), KEYS[caller]);
+  assert.equal(await tab.evaluate(() => localStorage.length), 0);
+  assert.equal(await tab.inputValue('#api-key'), '');
 }
 
 async function openFromHome(org, kind) {
@@ -303,7 +309,10 @@ async function dashboard() {
 
 // ---------------------------------------------------------------------------
 
-const phases = { reader, reject, approve, dashboard };
+const phases = {
+  reader, reject, approve, dashboard,
+  ...deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS, shot, signIn, stateIs, messageText, noJunk }),
+};
 try {
   assert.ok(phases[PHASE], `unknown phase ${PHASE}`);
   await phases[PHASE]();

@@ -10,6 +10,8 @@
 
 import { barChart, groupedBarChart } from './charts.js';
 import { dashboardSheetButton, factsSheetButton, templatesCard } from './sheets.js';
+import { renderDesk } from './desk.js';
+import { renderRecords } from './records.js';
 
 const KEY_STORAGE = 'fazhi.apiKey';
 
@@ -150,11 +152,19 @@ function authorization() {
   return { Authorization: `Bearer ${sessionStorage.getItem(KEY_STORAGE) || ''}` };
 }
 
+// google.rpc.Code by number, as the /v1 routes answer (the Status itself).
+const RPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND',
+  'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED',
+  'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
+
 async function errorOf(response) {
   const text = await response.text();
   try {
     const body = JSON.parse(text);
     if (body && body.error) return new ApiError(body.error);
+    if (body && Number.isInteger(body.code) && typeof body.message === 'string') {
+      return new ApiError({ ...body, code: response.status, status: RPC_CODES[body.code] });
+    }
   } catch (_) {
     // A plain-text error (the download routes).
   }
@@ -266,7 +276,13 @@ function renderHome() {
         }, '年度报告'),
         supervises ? h('button', {
           type: 'button', class: 'link open-dashboard', onclick: () => go(`#/dashboard/${org}/${currentYear()}`),
-        }, '监督看板') : null));
+        }, '监督看板') : null,
+        may('write', org) ? h('button', {
+          type: 'button', class: 'link open-write', onclick: () => go(`#/write/${org}/${currentYear()}`),
+        }, '撰写报告') : null,
+        may('write', org) ? h('button', {
+          type: 'button', class: 'link open-records', onclick: () => go(`#/records/${org}/${currentYear()}`),
+        }, '台账') : null));
   });
   const other = h('input', { id: 'other-org', type: 'text', placeholder: '单位标识，如 lushan-minzheng', pattern: '[a-z0-9-]+' });
   const openOther = (kind) => {
@@ -488,7 +504,10 @@ async function renderReport(org, year) {
     h('div', { class: 'columns' },
       h('section', { class: 'card', id: 'status' },
         h('h2', { text: '状态与期限' }),
-        h('dl', { class: 'facts-list' }, facts.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)]))),
+        h('dl', { class: 'facts-list' }, facts.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', {}, v)])),
+        may('write', org) ? h('p', { class: 'buttons' },
+          h('a', { id: 'open-desk', class: 'button', href: `#/write/${org}/${year}`, text: '撰写与修改' }),
+          h('a', { class: 'button', href: `#/records/${org}/${year}`, text: '台账' })) : null),
       h('section', { class: 'card', id: 'downloads' },
         h('h2', { text: '下载' }),
         h('div', { class: 'buttons' }, FORMATS.map(([format, label]) => h('button', {
@@ -605,6 +624,8 @@ async function route() {
   const year = Number(parts[2]);
   const valid = /^[a-z0-9-]+$/.test(org || '') && Number.isInteger(year) && year >= 2000 && year <= 2100;
   if (parts[0] === 'report' && valid) return renderReport(org, year);
+  if (parts[0] === 'write' && valid) return renderDesk(org, year);
+  if (parts[0] === 'records' && valid) return renderRecords(org, year, parts[3] || '');
   if (parts[0] === 'dashboard' && valid) {
     const asOf = /^\d{4}-\d{2}-\d{2}$/.test(parts[3] || '') ? parts[3] : '';
     return renderDashboard(org, year, asOf);
@@ -620,3 +641,10 @@ $('sign-out').addEventListener('click', () => {
 });
 window.addEventListener('hashchange', route);
 route();
+
+// For the writer's desk (desk.js, records.js).
+export {
+  h, $, fill, dateText, isoDate, timeText, clearMessages, showNotice, showError, ApiError,
+  authorization, send, call, may, statusBadge, decodeBase64Utf8, go, showView, yearInput,
+  SERVICE_NAMES,
+};
