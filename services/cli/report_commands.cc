@@ -32,7 +32,7 @@ constexpr const char* kOrganizationFields[] = {"full_name",   "region",   "super
 constexpr const char* kReportFields[] = {
     "title",          "layout",    "preamble",    "sections",  "shortcomings",
     "plan_items",     "signatory", "report_date", "due_dates", "suppressed_findings",
-    "document_number"};
+    "suppression_reasons", "document_number"};
 
 std::unique_ptr<v1::ReportService::Stub> ReportStub(const Flags& flags) {
   return v1::ReportService::NewStub(
