@@ -122,7 +122,8 @@ TEST(SqlReportRowsTest, SuppressionReasonsRoundTripInRowsAndSnapshots) {
   EXPECT_THAT(row.content.suppression_reasons,
               ElementsAre(Pair("study.lecture.short", "已在\"督查\"中说明")));
   EXPECT_EQ(ReportCodec::Values(row), ReportCodec::Values(r));
-  EXPECT_EQ(SnapshotFrom(SnapshotJson(r)).content.suppression_reasons, r.content.suppression_reasons);
+  EXPECT_EQ(SnapshotFrom(SnapshotJson(r)).content.suppression_reasons,
+            r.content.suppression_reasons);
 }
 
 TEST(SqlReportRowsTest, AnEarlierSnapshotReadsEveryField) {
