@@ -539,7 +539,7 @@ function renderChecklist() {
     h('ul', { class: 'due-dates' }, dueLine('报送截止', due.submitBefore), dueLine('公开截止', due.publishBefore)),
     items.length ? h('ul', { class: 'missing-list' }, items.map((i) => h('li', { 'data-kind': i.kind, text: i.text })))
       : h('p', { class: 'ok', text: '各部分均已撰写，数据发现的问题均已处理。' }),
-    desk.dirty ? h('p', { class: 'hint', text: '有未保存的修改：保存后预览和数据发现的问题随之更新。' }) : null);
+    desk.dirty ? h('p', { class: 'hint', text: '有未保存的修改：预览已按正在编辑的文本生成，保存后才算数。' }) : null);
 }
 
 // ---------------------------------------------------------------------------
