@@ -113,20 +113,24 @@ def field_type(field, package):
     return name
 
 
-def http_route(method):
-    """'GET /v1/...' (with its body) from the google.api.http option, read
-    from the option's wire bytes so no annotation module is needed."""
+def http_routes(method):
+    """[('GET', '/v1/...', body), ...] from the google.api.http option (the
+    rule, then its additional_bindings), read from the option's wire bytes
+    so no annotation module is needed."""
     raw = method.options.SerializeToString()
     rule = _field_bytes(raw, HTTP_RULE)
     if rule is None:
-        return None
-    verbs = {2: "GET", 3: "PUT", 4: "POST", 5: "DELETE", 6: "PATCH"}
-    for number, verb in verbs.items():
-        path = _field_bytes(rule, number)
-        if path is not None:
-            body = _field_bytes(rule, 7)
-            return verb, path.decode(), body.decode() if body else ""
-    return None
+        return []
+    routes = []
+    for one in [rule] + _all_field_bytes(rule, 11):
+        verbs = {2: "GET", 3: "PUT", 4: "POST", 5: "DELETE", 6: "PATCH"}
+        for number, verb in verbs.items():
+            path = _field_bytes(one, number)
+            if path is not None:
+                body = _field_bytes(one, 7)
+                routes.append((verb, path.decode(), body.decode() if body else ""))
+                break
+    return routes
 
 
 def _varint(data, i):
@@ -142,6 +146,13 @@ def _varint(data, i):
 
 def _field_bytes(data, number):
     """The bytes of length-delimited field `number` of a message's wire bytes."""
+    found = _all_field_bytes(data, number)
+    return found[0] if found else None
+
+
+def _all_field_bytes(data, number):
+    """The bytes of every occurrence of length-delimited field `number`."""
+    found = []
     i = 0
     while i < len(data):
         key, i = _varint(data, i)
@@ -155,11 +166,11 @@ def _field_bytes(data, number):
         elif wire == 2:
             length, i = _varint(data, i)
             if key >> 3 == number:
-                return data[i:i + length]
+                found.append(data[i:i + length])
             i += length
         else:
             raise ValueError("unexpected wire type")
-    return None
+    return found
 
 
 class Writer:
@@ -192,8 +203,8 @@ class Writer:
             self.out.append(block(text) + "\n")
         rows = ["| RPC | HTTP | Request → Response |", "|---|---|---|"]
         for mi, method in enumerate(service.method):
-            route = http_route(method)
-            http = f"`{route[0]} {route[1]}`" if route else "—"
+            routes = http_routes(method)
+            http = "<br>".join(f"`{verb} {template}`" for verb, template, _ in routes) or "—"
             stream = "stream " if method.client_streaming else ""
             rows.append(f"| [{method.name}](#{service.name.lower()}{method.name.lower()}) | {http} "
                         f"| {stream}{short(method.input_type, package)} → "
@@ -201,12 +212,10 @@ class Writer:
         self.out.append("\n".join(rows) + "\n")
         for mi, method in enumerate(service.method):
             self.out.append(f"#### {service.name}.{method.name}\n")
-            route = http_route(method)
             stream = "stream " if method.client_streaming else ""
             line = (f"`{stream}{short(method.input_type, package)}` → "
                     f"`{short(method.output_type, package)}`")
-            if route:
-                verb, template, body = route
+            for verb, template, body in http_routes(method):
                 line += f" · `{verb} {template}`"
                 if body:
                     line += " (body: the whole request)" if body == "*" else f" (body: `{body}`)"

@@ -29,10 +29,18 @@ namespace v1 = fazhi::report::v1;
 constexpr const char* kOrganizationFields[] = {"full_name",   "region",   "supervisors",
                                                "credit_code", "contacts", "two_person_approval",
                                                "addressee"};
-constexpr const char* kReportFields[] = {
-    "title",          "layout",    "preamble",    "sections",  "shortcomings",
-    "plan_items",     "signatory", "report_date", "due_dates", "suppressed_findings",
-    "document_number"};
+constexpr const char* kReportFields[] = {"title",
+                                         "layout",
+                                         "preamble",
+                                         "sections",
+                                         "shortcomings",
+                                         "plan_items",
+                                         "signatory",
+                                         "report_date",
+                                         "due_dates",
+                                         "suppressed_findings",
+                                         "suppression_reasons",
+                                         "document_number"};
 
 std::unique_ptr<v1::ReportService::Stub> ReportStub(const Flags& flags) {
   return v1::ReportService::NewStub(

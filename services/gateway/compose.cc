@@ -3,6 +3,7 @@
 #include <optional>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/names.h"
@@ -33,7 +34,10 @@ std::string Sentence(std::string text) {
 class Composer {
  public:
   Composer(const ComposeInput& input, const FactCatalogue& facts)
-      : in_(input.inputs), facts_(facts), missing_(input.missing_backends) {}
+      : in_(input.inputs),
+        facts_(facts),
+        missing_(input.missing_backends),
+        narrative_field_(input.narrative_field) {}
 
   absl::StatusOr<v1::ComposedReport> Run() {
     v1::ComposedReport out;
@@ -93,13 +97,19 @@ class Composer {
 
     if (!problems_.empty()) {
       FieldViolations v;
-      for (const auto& p : problems_) v.Add(p.field, p.problem);
+      for (const auto& p : problems_) v.Add(ProblemField(p.field), p.problem);
       return v.ToStatus();
     }
     return out;
   }
 
  private:
+  // "report.title" as the request names it ("draft.title" for a draft).
+  std::string ProblemField(const std::string& field) const {
+    if (narrative_field_ == "report" || !absl::StartsWith(field, "report.")) return field;
+    return absl::StrCat(narrative_field_, field.substr(std::string("report").size()));
+  }
+
   std::string Fill(const std::string& text, const std::string& field) {
     return FillTemplate(text, facts_, field, problems_, missing_);
   }
@@ -326,6 +336,7 @@ class Composer {
   const FactCatalogue& facts_;
   std::vector<std::string> missing_;
   std::vector<TemplateProblem> problems_;
+  const std::string narrative_field_;
   std::vector<Finding> findings_;
 };
 

@@ -20,6 +20,9 @@ namespace fazhi::gateway {
 struct ComposeInput {
   YearInputs inputs;
   std::vector<std::string> missing_backends;  // "study", "duty", "report"
+  // The request field the narrative came from, named in template problems:
+  // "report" (stored), or "draft" (ComposeReportRequest.draft).
+  std::string narrative_field = "report";
 };
 
 // INVALID_ARGUMENT naming every unknown fact (and where it is used) when the

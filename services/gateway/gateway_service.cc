@@ -77,6 +77,29 @@ void FactToProto(const Fact& f, v1::Fact& p) {
   p.set_previous_number(f.previous);
 }
 
+// The draft's narrative in place of the stored one's. What the report
+// service keeps of its own (state, revision, life cycle, due dates, etag)
+// stays the stored report's: nothing of the draft is stored.
+void UseDraft(const rv1::Report& draft, ComposeInput& input) {
+  rv1::Report narrative = draft;
+  if (input.inputs.report) {
+    const rv1::Report& stored = *input.inputs.report;
+    *narrative.mutable_due_dates() = stored.due_dates();
+    narrative.set_state(stored.state());
+    narrative.set_revision(stored.revision());
+    narrative.set_published_revision(stored.published_revision());
+    *narrative.mutable_lifecycle() = stored.lifecycle();
+    narrative.set_correction_reason(stored.correction_reason());
+    narrative.set_etag(stored.etag());
+    *narrative.mutable_create_time() = stored.create_time();
+    *narrative.mutable_update_time() = stored.update_time();
+  }
+  narrative.set_name(ReportName{input.inputs.org, input.inputs.year}.Format());
+  narrative.set_year(input.inputs.year);
+  input.inputs.report = std::move(narrative);
+  input.narrative_field = "draft";
+}
+
 }  // namespace
 
 AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallHandler* calls,
@@ -85,10 +108,11 @@ AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallH
 
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
-    std::optional<absl::CivilDay> as_of, const Forward& forward) {
+    std::optional<absl::CivilDay> as_of, const Forward& forward, const rv1::Report* draft) {
   ASSIGN_OR_RETURN(ComposeInput input,
                    backends_->FetchYear(org, year, as_of,
                                         Backends::FetchOptions::ForReport(allow_partial), forward));
+  if (draft != nullptr) UseDraft(*draft, input);
   const FactCatalogue facts = BuildFacts(input.inputs);
   ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
   if (input.inputs.study) *composed.mutable_as_of() = input.inputs.study->as_of();
@@ -121,11 +145,18 @@ grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context
     v.CheckYear("year", request->year(), /*required=*/true);
     v.CheckDate("as_of", request->as_of(), false);
     CheckFormats(request->formats(), v);
+    const bool has_draft = request->has_draft();
+    if (has_draft && org && !request->draft().name().empty() &&
+        request->draft().name() != ReportName{*org, request->year()}.Format()) {
+      v.Add("draft.name", absl::StrCat("a draft of ", ReportName{*org, request->year()}.Format(),
+                                       " is named so or left empty"));
+    }
     RETURN_IF_ERROR(v.ToStatus());
     ASSIGN_OR_RETURN(
         *response,
         ComposeFor(*org, request->year(), {request->formats().begin(), request->formats().end()},
-                   request->allow_partial(), AsOf(request->as_of()), ForwardOf(context)));
+                   request->allow_partial(), AsOf(request->as_of()), ForwardOf(context),
+                   has_draft ? &request->draft() : nullptr));
     return absl::OkStatus();
   });
 }

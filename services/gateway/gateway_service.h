@@ -40,7 +40,8 @@ class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportSer
                                                 const std::vector<std::string>& formats,
                                                 bool allow_partial,
                                                 std::optional<absl::CivilDay> as_of,
-                                                const Forward& forward);
+                                                const Forward& forward,
+                                                const fazhi::report::v1::Report* draft = nullptr);
 
  private:
   // Approve or reject (`approve` false) the year's report through the

@@ -130,6 +130,7 @@ ReportContent ContentFromProto(const v1::Report& p, int year) {
   c.publish_before =
       OptionalDay(p.due_dates().publish_before()).value_or(DefaultPublishBefore(year));
   c.suppressed_findings = ToVector(p.suppressed_findings());
+  c.suppression_reasons.insert(p.suppression_reasons().begin(), p.suppression_reasons().end());
   return c;
 }
 
@@ -203,6 +204,8 @@ v1::Report ToProto(const Report& r) {
   *p.mutable_due_dates()->mutable_submit_before() = ToDate(c.submit_before);
   *p.mutable_due_dates()->mutable_publish_before() = ToDate(c.publish_before);
   Assign(c.suppressed_findings, p.mutable_suppressed_findings());
+  p.mutable_suppression_reasons()->insert(c.suppression_reasons.begin(),
+                                          c.suppression_reasons.end());
 
   p.set_state(StateToProto(r.state));
   p.set_revision(r.revision);

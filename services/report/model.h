@@ -5,6 +5,7 @@
 // and the pure logic reads. No protobuf, no SQL.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -105,6 +106,7 @@ struct ReportContent {
   absl::CivilDay submit_before;   // exclusive
   absl::CivilDay publish_before;  // exclusive
   std::vector<std::string> suppressed_findings;
+  std::map<std::string, std::string> suppression_reasons;  // finding id → why it is off
 };
 
 // Values match fazhi.report.v1.ReportState.

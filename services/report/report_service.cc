@@ -1,7 +1,10 @@
 #include "services/report/report_service.h"
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -44,6 +47,22 @@ const std::vector<std::string>& ReportOutputOnly() {
       "year",    "state", "revision", "published_revision", "lifecycle", "correction_reason",
       "warnings"};
   return *fields;
+}
+
+// A mask that changes suppressed_findings but not the reasons drops the
+// reasons of the findings turned back on, which would otherwise dangle.
+void DropReasonsOfUnsuppressed(const google::protobuf::FieldMask& mask, v1::Report& merged) {
+  const auto& paths = mask.paths();
+  if (paths.empty() ||
+      std::find(paths.begin(), paths.end(), "suppression_reasons") != paths.end()) {
+    return;
+  }
+  const std::set<std::string> ids(merged.suppressed_findings().begin(),
+                                  merged.suppressed_findings().end());
+  auto& reasons = *merged.mutable_suppression_reasons();
+  for (auto it = reasons.begin(); it != reasons.end();) {
+    it = ids.count(it->first) ? std::next(it) : reasons.erase(it);
+  }
 }
 
 HistoryEntry Record(absl::string_view method, const std::string& actor,
@@ -268,6 +287,7 @@ grpc::Status ReportServiceImpl::CreateReport(grpc::ServerContext* context,
     auto org = ParseOrgName(request->parent(), "parent", v);
     v.CheckYear("year", request->year(), /*required=*/true);
     ValidateReportContent(request->report(), "report.", v);
+    CheckNewSuppressionsHaveReasons({}, request->report(), "report.", v);
     CheckActor(Actor(*request), v);
     RETURN_IF_ERROR(v.ToStatus());
     Report report;
@@ -344,7 +364,9 @@ grpc::Status ReportServiceImpl::UpdateReport(grpc::ServerContext* context,
     v1::Report merged = ToProto(current);
     ApplyFieldMask(proto, request->update_mask(), "update_mask", merged, v);
     RETURN_IF_ERROR(v.ToStatus());
+    DropReasonsOfUnsuppressed(request->update_mask(), merged);
     ValidateReportContent(merged, "report.", v);
+    CheckNewSuppressionsHaveReasons(current.content.suppressed_findings, merged, "report.", v);
     RETURN_IF_ERROR(v.ToStatus());
     ReportContent content = ContentFromProto(merged, name->year);
     CheckDueDates(content, "report.", v);

@@ -1,6 +1,8 @@
 #include "services/report/sql_report_rows.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "services/common/sql/columns.h"
 #include "services/kernel/dates.h"
@@ -12,6 +14,10 @@ using sql::JsonObject;
 using sql::JsonObjectWriter;
 using sql::Row;
 using sql::Value;
+
+std::vector<std::pair<std::string, std::string>> SuppressionReasonList(const ReportContent& c) {
+  return {c.suppression_reasons.begin(), c.suppression_reasons.end()};
+}
 
 JsonObjectWriter ContentJson(const ReportContent& c) {
   JsonObjectWriter layout;
@@ -51,6 +57,14 @@ JsonObjectWriter ContentJson(const ReportContent& c) {
       .Day("report_date", c.report_date)
       .Text("document_number", c.document_number)
       .Texts("suppressed_findings", c.suppressed_findings);
+  // Absent when there are none, so a row from before reasons reads and
+  // writes back the same.
+  if (!c.suppression_reasons.empty()) {
+    content.Objects("suppression_reasons", SuppressionReasonList(c),
+                    [](const std::pair<std::string, std::string>& r, JsonObjectWriter& reason) {
+                      reason.Text("finding", r.first).Text("reason", r.second);
+                    });
+  }
   return content;
 }
 
@@ -86,6 +100,10 @@ void ContentFrom(const JsonObject& j, ReportContent& c) {
   c.report_date = j.Day("report_date");
   c.document_number = j.Text("document_number");
   c.suppressed_findings = j.Texts("suppressed_findings");
+  // Rows from before reasons were stored have none.
+  j.ForEachObject("suppression_reasons", [&c](const JsonObject& r) {
+    c.suppression_reasons[r.Text("finding")] = r.Text("reason");
+  });
 }
 
 JsonObjectWriter LifecycleJson(const Lifecycle& l) {

@@ -31,6 +31,11 @@ std::string F(absl::string_view prefix, absl::string_view field) {
 
 std::string At(absl::string_view field, int index) { return absl::StrCat(field, "[", index, "]"); }
 
+// suppression_reasons["study.lecture.short"], as a map entry is named in AIP-193.
+std::string ReasonField(absl::string_view prefix, absl::string_view id) {
+  return absl::StrCat(prefix, "suppression_reasons[\"", id, "\"]");
+}
+
 // CheckText; true when it found nothing wrong, so later checks may look
 // deeper.
 bool CheckTextOk(FieldViolations& v, absl::string_view field, absl::string_view text,
@@ -329,6 +334,26 @@ void ValidateReportContent(const v1::Report& r, absl::string_view prefix, FieldV
       } else if (!seen.insert(id).second) {
         v.Add(At(suppressed, i), absl::StrCat("\"", id, "\" is listed twice"));
       }
+    }
+  }
+  const std::set<std::string> ids(r.suppressed_findings().begin(), r.suppressed_findings().end());
+  for (const auto& [id, reason] : r.suppression_reasons()) {
+    const std::string at = ReasonField(prefix, id);
+    if (ids.count(id) == 0) {
+      v.Add(at, "a reason is kept only for a finding in suppressed_findings");
+    } else {
+      v.CheckText(at, reason, kMaxSuppressionReasonChars, /*required=*/true);
+    }
+  }
+}
+
+void CheckNewSuppressionsHaveReasons(const std::vector<std::string>& before,
+                                     const v1::Report& report, absl::string_view prefix,
+                                     FieldViolations& v) {
+  const std::set<std::string> old(before.begin(), before.end());
+  for (const std::string& id : report.suppressed_findings()) {
+    if (old.count(id) == 0 && report.suppression_reasons().count(id) == 0) {
+      v.Add(ReasonField(prefix, id), "a newly suppressed finding needs a reason");
     }
   }
 }

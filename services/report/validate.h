@@ -37,6 +37,7 @@ inline constexpr size_t kMaxShortcomingChars = 2000;
 inline constexpr size_t kMaxOwnerChars = 100;
 inline constexpr size_t kMaxSuppressions = 200;
 inline constexpr size_t kMaxFindingIdChars = 128;
+inline constexpr size_t kMaxSuppressionReasonChars = 200;
 inline constexpr size_t kMaxActorChars = 64;
 inline constexpr size_t kMaxCommentChars = 2000;
 inline constexpr int kMaxDocuments = 8;
@@ -50,6 +51,12 @@ void ValidateOrganization(const v1::Organization& org, absl::string_view prefix,
 // Everything an author writes in a report (the fields UpdateReport may
 // change); output-only fields are not looked at.
 void ValidateReportContent(const v1::Report& report, absl::string_view prefix, FieldViolations& v);
+
+// Each id that `report` suppresses and `before` did not must have a reason
+// (ids suppressed before reasons were stored keep going without one).
+void CheckNewSuppressionsHaveReasons(const std::vector<std::string>& before,
+                                     const v1::Report& report, absl::string_view prefix,
+                                     FieldViolations& v);
 
 // Text that may hold placeholders: CheckText's rules, then the placeholder
 // syntax; a syntax error names the character position.

@@ -172,6 +172,17 @@ class A_Records(HttpJsonCase):
         self.assertTrue(facts["facts"])
         organization = self.assertStatus(http("gateway", "GET", f"/v1/orgs/{OWN}", "reader"), 200)
         self.assertEqual(organization["fullName"], f"{OWN} 局")
+        # ComposeReport's POST binding carries a draft, composed and not stored.
+        composed = self.assertStatus(
+            http("gateway", "POST", f"/v1/orgs/{OWN}/reports/2024:compose", "reader",
+                 {"draft": {"preamble": ["草稿：{{year}}年。"]}}), 200)
+        self.assertEqual(composed["preamble"], ["草稿：2024年。"])
+        stored = self.assertStatus(http("gateway", "GET", f"/v1/orgs/{OWN}/reports/2024", "reader"),
+                                   200)
+        self.assertEqual(stored["preamble"], [])
+        self.assertStatus(
+            http("gateway", "POST", f"/v1/orgs/{OWN}/reports/2024:compose", "reader",
+                 {"draft": {"preamble": ["{{study.nothing}}"]}}), 400, 3, ["draft.preamble[0]"])
 
 
 class B_Import(HttpJsonCase):

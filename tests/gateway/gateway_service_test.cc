@@ -4,12 +4,14 @@
 #include "gtest/gtest.h"
 #include "tests/gateway/gateway_harness.h"
 #include "tests/gateway/sample_inputs.h"
+#include "tests/testing/service_test.h"
 
 namespace fazhi::gateway {
 namespace {
 
 namespace rv1 = fazhi::report::v1;
 using fakes::GatewayHarness;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
 
@@ -42,8 +44,70 @@ class GatewayServiceTest : public ::testing::Test {
                                             published);
   }
 
+  // ComposeReport of orgs/a's 2024 with `draft`, as a reader of orgs/a.
+  grpc::Status ComposeDraft(const rv1::Report& draft, v1::ComposedReport* out) {
+    v1::ComposeReportRequest request;
+    request.set_org("orgs/a");
+    request.set_year(2024);
+    *request.mutable_draft() = draft;
+    return gateway_.gateway().ComposeReport(GatewayHarness::As(gateway_.reader_a).get(), request,
+                                            out);
+  }
+
   GatewayHarness gateway_;
 };
+
+TEST_F(GatewayServiceTest, ADraftIsComposedInsteadOfTheStoredNarrativeAndNothingIsStored) {
+  ReportIn(rv1::REPORT_STATE_DRAFT);
+  gateway_.backends.report.report->add_preamble("已保存的开头。");
+  rv1::Report draft;
+  draft.add_preamble("全年集中学法{{study.sessions.all_staff}}次。");
+  v1::ComposedReport composed;
+  grpc::Status status = ComposeDraft(draft, &composed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(composed.preamble_size(), 1);
+  EXPECT_EQ(composed.preamble(0), "全年集中学法12次。");
+  // The stored report still speaks for the state and the etag.
+  EXPECT_EQ(composed.state(), rv1::REPORT_STATE_DRAFT);
+  EXPECT_EQ(composed.etag(), "etag-1");
+  EXPECT_EQ(gateway_.backends.report.report->preamble(0), "已保存的开头。");
+  EXPECT_EQ(gateway_.backends.script.Attempts("UpdateReport"), 0);
+  EXPECT_EQ(gateway_.backends.script.Attempts("CreateReport"), 0);
+
+  // Named as the report it drafts: the same.
+  draft.set_name("orgs/a/reports/2024");
+  ASSERT_TRUE(ComposeDraft(draft, &composed).ok());
+  EXPECT_EQ(composed.preamble(0), "全年集中学法12次。");
+}
+
+TEST_F(GatewayServiceTest, ADraftsUnknownFactsAndSyntaxErrorsNameItsFields) {
+  ReportIn(rv1::REPORT_STATE_DRAFT);
+  rv1::Report draft;
+  draft.add_preamble("第一段。");
+  draft.add_preamble("共{{study.no_such_fact}}次，{{year");
+  v1::ComposedReport composed;
+  grpc::Status status = ComposeDraft(draft, &composed);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(fazhi::testing::BadFields(status), ElementsAre("draft.preamble[1]"));
+  draft.set_preamble(1, "共{{study.no_such_fact}}次");
+  status = ComposeDraft(draft, &composed);
+  EXPECT_THAT(fazhi::testing::BadFields(status), ElementsAre("draft.preamble[1]"));
+  EXPECT_THAT(fazhi::testing::BadDescription(status, "draft.preamble[1]"),
+              HasSubstr("unknown fact \"study.no_such_fact\""));
+}
+
+TEST_F(GatewayServiceTest, ADraftOfAnotherReportIsRefusedBeforeAnyBackendIsAsked) {
+  ReportIn(rv1::REPORT_STATE_DRAFT);
+  for (const std::string name : {"orgs/b/reports/2024", "orgs/a/reports/2023"}) {
+    rv1::Report draft;
+    draft.set_name(name);
+    v1::ComposedReport composed;
+    grpc::Status status = ComposeDraft(draft, &composed);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_THAT(fazhi::testing::BadFields(status), ElementsAre("draft.name"));
+  }
+  EXPECT_EQ(gateway_.backends.script.Attempts("GetReport"), 0);
+}
 
 TEST_F(GatewayServiceTest, TheDashboardHasARowForEachOrganizationTheCallerMayRead) {
   v1::GetDashboardRequest request;

@@ -444,6 +444,68 @@ TEST_F(ReportServiceTest, PlaceholderSyntaxErrorsAreNamedByFieldAndPosition) {
   EXPECT_EQ(Call(&Stub::GetReport, get, &out).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
+TEST_F(ReportServiceTest, SuppressionReasonsAreStoredAndRequiredForNewIds) {
+  CreateOrg("a");
+  v1::Report report;
+  report.add_suppressed_findings("study.lecture.short");
+  v1::Report out;
+  grpc::Status status = TryCreateReport("a", 2024, report, &out);
+  EXPECT_THAT(BadFields(status),
+              ElementsAre("report.suppression_reasons[\"study.lecture.short\"]"));
+  (*report.mutable_suppression_reasons())["study.lecture.short"] = "讲座时长已另行说明";
+  (*report.mutable_suppression_reasons())["duty.none"] = "不在列表中";
+  status = TryCreateReport("a", 2024, report, &out);
+  EXPECT_THAT(BadFields(status), ElementsAre("report.suppression_reasons[\"duty.none\"]"));
+  report.mutable_suppression_reasons()->erase("duty.none");
+  const v1::Report created = CreateReport("a", 2024, report);
+  EXPECT_EQ(created.suppression_reasons().at("study.lecture.short"), "讲座时长已另行说明");
+
+  // Adding an id needs its reason; an empty reason is refused; nothing changes.
+  auto update = [&](const v1::Report& r, std::vector<std::string> paths, v1::Report* got) {
+    v1::UpdateReportRequest request;
+    *request.mutable_report() = r;
+    request.mutable_report()->set_name(created.name());
+    request.mutable_report()->set_etag(created.etag());
+    for (auto& p : paths) request.mutable_update_mask()->add_paths(p);
+    request.set_actor("clerk");
+    return Call(&v1::ReportService::Stub::UpdateReport, request, got);
+  };
+  v1::Report change;
+  change.add_suppressed_findings("study.lecture.short");
+  change.add_suppressed_findings("duty.certificates.lapsed");
+  EXPECT_THAT(BadFields(update(change, {"suppressed_findings"}, &out)),
+              ElementsAre("report.suppression_reasons[\"duty.certificates.lapsed\"]"));
+  (*change.mutable_suppression_reasons())["duty.certificates.lapsed"] = "";
+  EXPECT_THAT(BadFields(update(change, {"suppressed_findings", "suppression_reasons"}, &out)),
+              ElementsAre("report.suppression_reasons[\"duty.certificates.lapsed\"]"));
+  EXPECT_THAT(BadDescription(update(change, {"suppressed_findings", "suppression_reasons"}, &out),
+                             "report.suppression_reasons[\"duty.certificates.lapsed\"]"),
+              HasSubstr("required"));
+  (*change.mutable_suppression_reasons())["duty.certificates.lapsed"] = "证件已续期";
+  (*change.mutable_suppression_reasons())["study.lecture.short"] = "讲座时长已另行说明";
+  ASSERT_TRUE(update(change, {"suppressed_findings", "suppression_reasons"}, &out).ok());
+  EXPECT_EQ(out.suppression_reasons_size(), 2);
+
+  // Turning one back on through suppressed_findings alone drops its reason.
+  v1::Report back;
+  back.add_suppressed_findings("duty.certificates.lapsed");
+  v1::UpdateReportRequest request;
+  *request.mutable_report() = back;
+  request.mutable_report()->set_name(out.name());
+  request.mutable_report()->set_etag(out.etag());
+  request.mutable_update_mask()->add_paths("suppressed_findings");
+  request.set_actor("clerk");
+  v1::Report after;
+  ASSERT_TRUE(Call(&v1::ReportService::Stub::UpdateReport, request, &after).ok());
+  EXPECT_EQ(after.suppression_reasons_size(), 1);
+  EXPECT_EQ(after.suppression_reasons().at("duty.certificates.lapsed"), "证件已续期");
+  v1::GetReportRequest get;
+  get.set_name(created.name());
+  v1::Report read;
+  ASSERT_TRUE(Call(&v1::ReportService::Stub::GetReport, get, &read).ok());
+  EXPECT_EQ(read.suppression_reasons().at("duty.certificates.lapsed"), "证件已续期");
+}
+
 TEST_F(ReportServiceTest, LayoutRulesAndLimits) {
   CreateOrg("a");
   v1::Report report;
@@ -458,6 +520,7 @@ TEST_F(ReportServiceTest, LayoutRulesAndLimits) {
   other->set_item(v1::CONTENT_ITEM_OTHER);  // not in this layout
   other->add_items()->add_paragraphs(std::string(5001, 'x'));
   report.add_suppressed_findings("Bad Id");
+  (*report.mutable_suppression_reasons())["Bad Id"] = "已说明";
   *report.mutable_due_dates()->mutable_submit_before() = Date(2025, 2, 30);
   v1::Report out;
   grpc::Status status = TryCreateReport("a", 2024, report, &out);

@@ -16,6 +16,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Optional;
+using ::testing::Pair;
 
 // Data column positions, Spec().columns order.
 constexpr size_t kSupervisors = 2, kContacts = 4, kRemedies = 6;
@@ -96,6 +97,7 @@ TEST(SqlReportRowsTest, AnEarlierReportRowReadsEveryField) {
   EXPECT_EQ(c.document_number, "鲁民〔2025〕3号");
   EXPECT_THAT(c.preamble, ElementsAre("开头第一段", "第二段\r\n"));
   EXPECT_THAT(c.suppressed_findings, ElementsAre("study.lecture.short"));
+  EXPECT_THAT(c.suppression_reasons, IsEmpty());  // from before reasons were stored
   EXPECT_THAT(r.life.submit_time, Optional(absl::FromUnixMicros(1739000000000001)));
   EXPECT_EQ(r.life.first_publish_time, std::nullopt);
   ASSERT_TRUE(r.life.last_transition.has_value());
@@ -111,6 +113,17 @@ TEST(SqlReportRowsTest, AnEarlierReportRowReadsEveryField) {
   EXPECT_EQ(empty.content.report_date, std::nullopt);
   EXPECT_FALSE(empty.life.last_transition.has_value());
   EXPECT_EQ(empty.life.submit_time, std::nullopt);
+}
+
+TEST(SqlReportRowsTest, SuppressionReasonsRoundTripInRowsAndSnapshots) {
+  Report r = RichReport();
+  r.content.suppression_reasons = {{"study.lecture.short", "已在\"督查\"中说明"}};
+  const Report row = ReportCodec::FromRow(sql::Row(ReportCodec::Values(r)), 0);
+  EXPECT_THAT(row.content.suppression_reasons,
+              ElementsAre(Pair("study.lecture.short", "已在\"督查\"中说明")));
+  EXPECT_EQ(ReportCodec::Values(row), ReportCodec::Values(r));
+  EXPECT_EQ(SnapshotFrom(SnapshotJson(r)).content.suppression_reasons,
+            r.content.suppression_reasons);
 }
 
 TEST(SqlReportRowsTest, AnEarlierSnapshotReadsEveryField) {

@@ -18,6 +18,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Pair;
 
 HistoryEntry By(const std::string& actor, const std::string& method) {
   HistoryEntry h;
@@ -224,7 +225,8 @@ TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   c.signatory = {"张三", "局长"};
   c.report_date = absl::CivilDay(2025, 2, 20);
   c.submit_before = absl::CivilDay(2025, 2, 25);
-  c.suppressed_findings = {"study.lecture.short"};
+  c.suppressed_findings = {"study.lecture.short", "duty.certificates.lapsed"};
+  c.suppression_reasons = {{"study.lecture.short", "讲座\"时长\"已说明"}};
   c.document_number = "鲁民〔2025〕3号";
   ASSERT_TRUE(store_->CreateReport(r, Prepare, By("x", "C")).ok());
   Open();
@@ -246,7 +248,10 @@ TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   EXPECT_EQ(got.content.report_date, absl::CivilDay(2025, 2, 20));
   EXPECT_EQ(got.content.submit_before, absl::CivilDay(2025, 2, 25));
   EXPECT_EQ(got.content.publish_before, absl::CivilDay(2025, 4, 1));
-  EXPECT_THAT(got.content.suppressed_findings, ElementsAre("study.lecture.short"));
+  EXPECT_THAT(got.content.suppressed_findings,
+              ElementsAre("study.lecture.short", "duty.certificates.lapsed"));
+  EXPECT_THAT(got.content.suppression_reasons,
+              ElementsAre(Pair("study.lecture.short", "讲座\"时长\"已说明")));
   EXPECT_EQ(got.content.document_number, "鲁民〔2025〕3号");
 }
 

@@ -202,6 +202,22 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     await page.keyboard.type('次。');
     assert.equal(await first.inputValue(), '全年共开展学法{{study.sessions.total}}次，其中党组学法{{study.leadership.sessions}}次。');
 
+    // The preview follows the text as typed, before any save: the gateway
+    // composes the draft, the placeholders filled.
+    const values = Object.fromEntries((await facts()).map((f) => [f.name, f.text]));
+    assert.equal(values['study.sessions.total'], '5');
+    const filled = `全年共开展学法${values['study.sessions.total']}次，其中党组学法${values['study.leadership.sessions']}次。`;
+    await page.click('#tab-preview');
+    const frame = await (await page.$('#desk-preview')).contentFrame();
+    await frame.waitForFunction((text) => document.body && document.body.textContent.includes(text), filled);
+    assert.ok(await page.isVisible('#desk-dirty'), 'the text is not saved yet');
+    assert.match(await page.textContent('#desk-preview-state'), /尚未保存/);
+    const stored = await page.evaluate(async ([org, year]) => (await fetch(`/v1/orgs/${org}/reports/${year}`, {
+      headers: { Authorization: `Bearer ${sessionStorage.getItem('fazhi.apiKey')}` },
+    })).json(), [OWN, YEAR]);
+    assert.deepEqual(stored.sections || [], [], 'the preview stored nothing');
+    await shot('16a-desk-live-preview');
+
     // Second paragraph: an unknown name and a syntax error are shown on the
     // spot; saving anyway, the server's own field message.
     await page.click(`${measures} .add-paragraph`);
@@ -223,13 +239,9 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     assert.equal((await save()).status(), 200);
     await page.waitForSelector('#notice:has-text("已保存")');
 
-    // The preview: the gateway's rendering, the placeholder filled.
-    const values = Object.fromEntries((await facts()).map((f) => [f.name, f.text]));
-    assert.equal(values['study.sessions.total'], '5');
-    await page.click('#tab-preview');
-    const frame = await (await page.$('#desk-preview')).contentFrame();
-    await frame.waitForFunction((text) => document.body && document.body.textContent.includes(text),
-      `全年共开展学法${values['study.sessions.total']}次，其中党组学法${values['study.leadership.sessions']}次。`);
+    // The preview of the saved text: the same rendering, no longer marked unsaved.
+    await page.waitForFunction(() => !document.querySelector('#desk-preview-state').textContent.includes('尚未保存'));
+    await frame.waitForFunction((text) => document.body && document.body.textContent.includes(text), filled);
     await noOverflow();
     await shot('16-desk-preview');
 
@@ -285,6 +297,13 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     assert.doesNotMatch(checklist, /“推进法治政府建设的主要举措和成效”还没有正文/);
     assert.ok(!checklist.includes(`${finding} 尚未处理`), checklist);
     await shot('18-desk-checklist', '#checklist');
+
+    // The reason is stored with the report: a second load of the page shows it.
+    await page.reload();
+    const reason = `#desk-findings li[data-id="${finding}"] .reason`;
+    await page.waitForSelector(`${reason}:not([hidden])`);
+    assert.equal(await page.inputValue(reason), '该季度学法已在县委依法治县办专项督查中说明');
+    assert.ok(await page.isChecked(`#desk-findings li[data-id="${finding}"] .suppress`));
 
     // A tablet: one column, nothing wider than the window.
     await page.setViewportSize(TABLET);

@@ -347,6 +347,8 @@ class WebPage(unittest.TestCase):
         self.assertEqual(report.state, rp.REPORT_STATE_SUBMITTED)
         self.assertEqual(report.lifecycle.submitted_by, "minzheng-editor")
         self.assertEqual(list(report.suppressed_findings), [suppressed])
+        self.assertEqual(dict(report.suppression_reasons),
+                         {suppressed: "该季度学法已在县委依法治县办专项督查中说明"})
         self.assertIn(f"{suppressed}：该季度学法已在县委依法治县办专项督查中说明",
                       report.lifecycle.last_transition.comment)
         measures = [s for s in report.sections if s.item == rp.CONTENT_ITEM_MEASURES][0]

@@ -26,13 +26,8 @@ const FieldDescriptor* FieldAt(const Descriptor& type, absl::string_view dotted_
   return field;
 }
 
-}  // namespace
-
-absl::StatusOr<Route> RouteOf(const google::protobuf::MethodDescriptor& method) {
-  if (!method.options().HasExtension(google::api::http)) {
-    return absl::NotFoundError(absl::StrCat(method.full_name(), " has no google.api.http route"));
-  }
-  const google::api::HttpRule& rule = method.options().GetExtension(google::api::http);
+absl::StatusOr<Route> RouteFrom(const google::protobuf::MethodDescriptor& method,
+                                const google::api::HttpRule& rule) {
   Route route;
   route.method = &method;
   std::string text;
@@ -81,23 +76,52 @@ absl::StatusOr<Route> RouteOf(const google::protobuf::MethodDescriptor& method) 
   return route;
 }
 
+}  // namespace
+
+absl::StatusOr<std::vector<Route>> RoutesOf(const google::protobuf::MethodDescriptor& method) {
+  if (!method.options().HasExtension(google::api::http)) {
+    return absl::NotFoundError(absl::StrCat(method.full_name(), " has no google.api.http route"));
+  }
+  const google::api::HttpRule& rule = method.options().GetExtension(google::api::http);
+  std::vector<Route> routes;
+  absl::StatusOr<Route> first = RouteFrom(method, rule);
+  if (!first.ok()) return first.status();
+  routes.push_back(*std::move(first));
+  for (const google::api::HttpRule& more : rule.additional_bindings()) {
+    absl::StatusOr<Route> route = RouteFrom(method, more);
+    if (!route.ok()) return route.status();
+    routes.push_back(*std::move(route));
+  }
+  return routes;
+}
+
+absl::StatusOr<Route> RouteOf(const google::protobuf::MethodDescriptor& method) {
+  absl::StatusOr<std::vector<Route>> routes = RoutesOf(method);
+  if (!routes.ok()) return routes.status();
+  return routes->front();
+}
+
 absl::StatusOr<std::vector<std::string>> RouteTable::Add(
     const google::protobuf::ServiceDescriptor& service, size_t target) {
   std::vector<std::string> skipped;
   for (int i = 0; i < service.method_count(); ++i) {
-    absl::StatusOr<Route> route = RouteOf(*service.method(i));
-    if (!route.ok()) return route.status();
-    route->target = target;
-    bool taken = false;
-    for (const Route& other : routes_) {
-      taken = taken || (other.http_method == route->http_method &&
-                        other.path.Shape() == route->path.Shape());
+    absl::StatusOr<std::vector<Route>> routes = RoutesOf(*service.method(i));
+    if (!routes.ok()) return routes.status();
+    bool skip = false;
+    for (Route& route : *routes) {
+      route.target = target;
+      bool taken = false;
+      for (const Route& other : routes_) {
+        taken = taken || (other.http_method == route.http_method &&
+                          other.path.Shape() == route.path.Shape());
+      }
+      if (taken) {
+        skip = true;
+      } else {
+        routes_.push_back(std::move(route));
+      }
     }
-    if (taken) {
-      skipped.push_back(service.method(i)->full_name());
-    } else {
-      routes_.push_back(*std::move(route));
-    }
+    if (skip) skipped.push_back(service.method(i)->full_name());
   }
   return skipped;
 }

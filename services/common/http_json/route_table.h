@@ -29,10 +29,13 @@ struct Route {
 // INVALID_ARGUMENT when the annotation is malformed (a bad template, a
 // variable or body naming no field of the request).
 absl::StatusOr<Route> RouteOf(const google::protobuf::MethodDescriptor& method);
+// The annotated route, then one per additional_bindings entry (e.g.
+// ComposeReport: GET with query parameters, POST with a body carrying a draft).
+absl::StatusOr<std::vector<Route>> RoutesOf(const google::protobuf::MethodDescriptor& method);
 
 class RouteTable {
  public:
-  // Adds the route of every RPC of `service`. A route another service's
+  // Adds the routes of every RPC of `service`. A route another service's
   // RPC already has (same HTTP method, same shape) stays with the first:
   // the skipped RPCs' full names are returned. An RPC without a valid
   // annotation fails the whole call.

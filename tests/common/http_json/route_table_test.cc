@@ -81,6 +81,15 @@ TEST(RouteTableTest, FindsRoutesAndTheGatewaysOwnWinsASharedOne) {
   EXPECT_TRUE(sessions->route->method->client_streaming());
   EXPECT_EQ(sessions->route->target, 2u);
 
+  // ComposeReport's additional binding: the request (with a draft) in a body.
+  auto compose_get = table.Find("GET", "/v1/orgs/a/reports/2024:compose");
+  auto compose_post = table.Find("POST", "/v1/orgs/a/reports/2024:compose");
+  ASSERT_TRUE(compose_get.has_value());
+  ASSERT_TRUE(compose_post.has_value());
+  EXPECT_EQ(compose_post->route->method->name(), "ComposeReport");
+  EXPECT_EQ(compose_post->route->body_field, "*");
+  EXPECT_EQ(compose_get->route->body_field, "");
+
   EXPECT_FALSE(table.Find("GET", "/v1/orgs/a/nothing").has_value());
   EXPECT_EQ(table.MethodsAt("/v1/orgs/a/sessions/s1"), "GET, PATCH, DELETE");
   EXPECT_EQ(table.MethodsAt("/v2/x"), "");

@@ -2,8 +2,9 @@
 // the year's report in the page. The report's sections in its layout (the
 // regulation's five items always), each paragraph, shortcoming and plan
 // item editable in place; the facts beside it, inserted as placeholders at
-// the cursor; the gateway's rendering of the saved text as the preview;
-// the findings with a switch to leave each out (with a reason); what is
+// the cursor; the gateway's rendering of the text being edited (saved or
+// not) as the preview; the findings with a switch to leave each out (with
+// a reason, stored with the report); what is
 // still missing before submission; saving with the etag, so that another
 // person's edit is shown, never overwritten.
 //
@@ -30,7 +31,7 @@ const NUMBERS = '一二三四五六七八九十';
 const EDITABLE = ['REPORT_STATE_DRAFT', 'REPORT_STATE_REJECTED'];
 // What the desk writes back (update_mask): everything it shows.
 const SAVED_FIELDS = ['title', 'preamble', 'sections', 'shortcomings', 'planItems', 'suppressedFindings',
-  'signatory', 'reportDate', 'documentNumber'];
+  'suppressionReasons', 'signatory', 'reportDate', 'documentNumber'];
 const RECTIFICATION = [
   ['RECTIFICATION_STATUS_OPEN', '未开始'], ['RECTIFICATION_STATUS_IN_PROGRESS', '整改中'],
   ['RECTIFICATION_STATUS_DONE', '已完成'],
@@ -79,7 +80,7 @@ function clearServerMessages() {
 
 // The server's field violations beside their controls; the rest (and the
 // status line) in the page's message box.
-function showViolations(error) {
+function showViolations(error, { quiet = false } = {}) {
   const violations = (error.details || []).flatMap((d) => d.fieldViolations || []);
   const byField = new Map();
   for (const v of violations) {
@@ -91,6 +92,8 @@ function showViolations(error) {
   for (const [field, messages] of byField) {
     if (setFieldMessages(field, 'server', messages)) placed += 1;
   }
+  // A preview's problems wait beside their fields: the writer is typing.
+  if (quiet) return placed;
   showError(error);
   const first = [...byField.keys()].map((f) => desk.fields.get(f)).find(Boolean);
   if (first) first.control.focus();
@@ -111,6 +114,7 @@ function markDirty() {
   desk.dirty = true;
   $('desk-dirty').hidden = false;
   scheduleChecklist();
+  schedulePreview();
 }
 
 function textControl(path, value, onChange, { multiline = true, template = true, label, rows = 3, max } = {}) {
@@ -275,7 +279,8 @@ function planEditor() {
 }
 
 // The findings the data proves, each with a switch to leave it out of the
-// report; leaving one out needs a reason (sent with the submission).
+// report; leaving one out needs a reason, stored with the report (and
+// quoted in the submission's comment).
 function findingsEditor() {
   return h('div', { id: 'desk-findings-box' }, findingsList());
 }
@@ -292,13 +297,13 @@ function findingsList() {
       type: 'text', class: 'reason', maxlength: MAX_REASON_CHARS, placeholder: '隐去的理由（必填）',
       'aria-label': `隐去“${f.id}”的理由`, disabled: !desk.editable, hidden: !off,
     });
-    reason.value = desk.reasons[f.id] || '';
+    reason.value = desk.report.suppressionReasons[f.id] || '';
     const error = registerField(path, reason);
     reason.addEventListener('input', () => {
-      desk.reasons[f.id] = reason.value.trim();
-      saveReasons();
+      desk.report.suppressionReasons[f.id] = reason.value.trim();
       setFieldMessages(path, 'local', []);
-      scheduleChecklist();
+      setFieldMessages(path, 'server', []);
+      markDirty();
     });
     const toggle = h('input', { type: 'checkbox', class: 'suppress', role: 'switch', checked: off, disabled: !desk.editable });
     toggle.addEventListener('change', () => {
@@ -320,17 +325,9 @@ function findingsList() {
   }));
 }
 
-function reasonsKey() {
-  return `fazhi.desk.reasons.${desk.org}.${desk.year}`;
-}
-
-function saveReasons() {
-  sessionStorage.setItem(reasonsKey(), JSON.stringify(desk.reasons));
-}
-
 // Suppressed findings without a reason, each marked at its field.
 function missingReasons() {
-  const missing = desk.report.suppressedFindings.filter((id) => !desk.reasons[id]);
+  const missing = desk.report.suppressedFindings.filter((id) => !desk.report.suppressionReasons[id]);
   for (const id of missing) setFieldMessages(`finding:${id}`, 'local', ['隐去数据发现的问题须说明理由']);
   return missing;
 }
@@ -422,7 +419,8 @@ function factsPanel() {
 }
 
 // ---------------------------------------------------------------------------
-// Preview: the gateway's HTML rendering of the saved report.
+// Preview: the gateway's HTML rendering of the text being edited (sent as
+// ComposeReport's draft, stored nowhere), a moment after typing stops.
 
 function schedulePreview() {
   clearTimeout(desk.previewTimer);
@@ -431,29 +429,42 @@ function schedulePreview() {
 
 async function refreshPreview() {
   const current = desk;
-  $('desk-preview-state').textContent = '正在生成预览……';
+  const seq = (desk.previewSeq = (desk.previewSeq || 0) + 1);
+  const state = $('desk-preview-state');
+  state.textContent = '正在生成预览……';
+  const { etag, ...draft } = outgoing();
   try {
-    const composed = await call('/api/v1/compose', { org: `orgs/${current.org}`, year: current.year, formats: ['html'] });
-    if (current !== desk) return;
+    const composed = await call('/api/v1/compose', {
+      org: `orgs/${current.org}`, year: current.year, formats: ['html'], draft,
+    });
+    if (current !== desk || seq !== desk.previewSeq) return;  // a newer one is on its way
     desk.composed = composed;
     const html = decodeBase64Utf8((composed.renderings || []).find((r) => r.format === 'html')?.content);
     $('desk-preview').srcdoc = html;
-    $('desk-preview-state').textContent = `已按 ${timeText(new Date().toISOString())} 保存的文本生成`;
-    $('desk-preview-state').dataset.ready = 'true';
+    state.textContent = `按 ${timeText(new Date().toISOString())} 正在编辑的文本生成${desk.dirty ? '（尚未保存）' : ''}`;
+    state.classList.remove('stale');
+    state.dataset.ready = 'true';
     refreshComposed();
     scheduleChecklist();
   } catch (error) {
-    if (current !== desk) return;
-    $('desk-preview-state').textContent = '无法生成预览：见上方提示和各段落下的说明。';
-    if (error instanceof ApiError) showViolations(error);
-    else showError(error);
+    if (current !== desk || seq !== desk.previewSeq) return;
+    // The last good preview stays, marked as stale, with the server's word.
+    state.textContent = `预览未更新（显示的是上一次的结果）：${error.message}`;
+    state.classList.add('stale');
+    if (error instanceof ApiError) showViolations(error, { quiet: true });
   }
 }
 
 // After a composition: the findings it found, and the headings as the
 // layout words them.
 function refreshComposed() {
-  $('desk-findings-box')?.replaceWith(findingsEditor());
+  // Rebuilt only when the findings change, so a reason being typed keeps
+  // its focus.
+  const findingsKey = JSON.stringify((desk.composed.findings || []).map((f) => [f.id, f.text, f.rectification]));
+  if (findingsKey !== desk.findingsKey) {
+    desk.findingsKey = findingsKey;
+    $('desk-findings-box')?.replaceWith(findingsEditor());
+  }
   $('desk-findings-count').textContent = `数据发现的问题（${(desk.composed.findings || []).length}）`;
   for (const heading of document.querySelectorAll('#desk-editor h2[data-item]')) {
     heading.textContent = `${heading.dataset.number}、${headingOf(heading.dataset.item)}`;
@@ -498,7 +509,7 @@ function missingItems(report, composed, facts) {
   }
   for (const f of composed?.findings || []) {
     if (report.suppressedFindings.includes(f.id)) {
-      if (!desk.reasons[f.id]) items.push({ kind: 'finding', text: `已隐去的问题 ${f.id} 没有说明理由`, id: f.id });
+      if (!desk.report.suppressionReasons[f.id]) items.push({ kind: 'finding', text: `已隐去的问题 ${f.id} 没有说明理由`, id: f.id });
     } else if (!f.remedyFromOrganization) {
       items.push({ kind: 'finding', text: `数据发现的问题 ${f.id} 尚未处理：将按默认原因和整改写入报告（可隐去并说明理由）`, id: f.id });
     }
@@ -528,7 +539,7 @@ function renderChecklist() {
     h('ul', { class: 'due-dates' }, dueLine('报送截止', due.submitBefore), dueLine('公开截止', due.publishBefore)),
     items.length ? h('ul', { class: 'missing-list' }, items.map((i) => h('li', { 'data-kind': i.kind, text: i.text })))
       : h('p', { class: 'ok', text: '各部分均已撰写，数据发现的问题均已处理。' }),
-    desk.dirty ? h('p', { class: 'hint', text: '有未保存的修改：保存后预览和数据发现的问题随之更新。' }) : null);
+    desk.dirty ? h('p', { class: 'hint', text: '有未保存的修改：预览已按正在编辑的文本生成，保存后才算数。' }) : null);
 }
 
 // ---------------------------------------------------------------------------
@@ -541,6 +552,9 @@ function outgoing() {
   const r = desk.report;
   const body = { name: r.name, etag: desk.etag };
   for (const field of SAVED_FIELDS) body[field] = r[field];
+  // Reasons of findings switched back on stay in the page, not in the report.
+  body.suppressionReasons = Object.fromEntries(r.suppressedFindings
+    .filter((id) => r.suppressionReasons[id]).map((id) => [id, r.suppressionReasons[id]]));
   desk.sentSections = [];
   body.sections = r.sections.filter((section, i) => {
     if (!(section.items || []).length) return false;
@@ -550,8 +564,13 @@ function outgoing() {
   return body;
 }
 
+// The page's path of a field the server names: the report's (or the
+// preview's draft's) as sent, empty sections left out; a suppression
+// reason by the finding's switch.
 function localField(field) {
-  return field.replace(/^report\.sections\[(\d+)\]/, (whole, sent) =>
+  const reason = /^(?:report|draft)\.suppression_reasons\["(.*)"\]$/.exec(field);
+  if (reason) return `finding:${reason[1]}`;
+  return field.replace(/^draft\./, 'report.').replace(/^report\.sections\[(\d+)\]/, (whole, sent) =>
     `report.sections[${desk.sentSections?.[Number(sent)] ?? sent}]`);
 }
 
@@ -560,7 +579,7 @@ async function save() {
   clearMessages();
   if (missingReasons().length) {
     showError(new Error('隐去数据发现的问题须说明理由。'));
-    desk.fields.get(`finding:${desk.report.suppressedFindings.find((id) => !desk.reasons[id])}`)?.control.focus();
+    desk.fields.get(`finding:${desk.report.suppressedFindings.find((id) => !desk.report.suppressionReasons[id])}`)?.control.focus();
     return false;
   }
   const button = $('desk-save');
@@ -576,7 +595,7 @@ async function save() {
     $('desk-dirty').hidden = true;
     fill($('desk-state'), statusBadge(saved.state));
     showNotice(`已保存（${timeText(saved.updateTime)}）。`);
-    schedulePreview();
+    schedulePreview();  // its "not yet saved" goes
     return true;
   } catch (error) {
     if (error instanceof ApiError && error.status === 'ABORTED') await showConflict(error);
@@ -636,11 +655,10 @@ async function submit(comment) {
     showError(new Error('隐去数据发现的问题须说明理由。'));
     return;
   }
-  const reasons = desk.report.suppressedFindings.map((id) => `${id}：${desk.reasons[id]}`);
+  const reasons = desk.report.suppressedFindings.map((id) => `${id}：${desk.report.suppressionReasons[id]}`);
   const text = [comment, reasons.length ? `隐去的数据问题：${reasons.join('；')}` : ''].filter(Boolean).join('\n');
   try {
     await reports.submit(desk.report.name, desk.etag, text.slice(0, 2000));
-    sessionStorage.removeItem(reasonsKey());
     showNotice('报告已报送，等待审核。');
     location.hash = `#/report/${desk.org}/${desk.year}`;
   } catch (error) {
@@ -653,6 +671,7 @@ async function submit(comment) {
 function accept(report) {
   const r = structuredClone(report);
   for (const list of ['preamble', 'sections', 'shortcomings', 'planItems', 'suppressedFindings']) r[list] = r[list] || [];
+  r.suppressionReasons = r.suppressionReasons || {};
   desk.report = r;
   desk.etag = report.etag;
   desk.state = report.state;
@@ -668,13 +687,8 @@ async function load(org, year) {
   const view = $('view-desk');
   desk = {
     org, year, report: null, etag: '', facts: [], factNames: new Set(), composed: null, fields: new Map(),
-    fieldSeq: 0, dirty: false, editable: false, cursor: null, reasons: {},
+    fieldSeq: 0, dirty: false, editable: false, cursor: null, previewSeq: 0, findingsKey: '',
   };
-  try {
-    desk.reasons = JSON.parse(sessionStorage.getItem(reasonsKey()) || '{}');
-  } catch (_) {
-    desk.reasons = {};
-  }
   fill(view, h('p', { class: 'muted', text: `正在打开 ${org} ${year} 年度报告……` }));
   showView('desk');
   const crumbs = h('nav', { class: 'crumbs' }, h('a', { href: '#/', text: '我的单位' }), ' › ',
