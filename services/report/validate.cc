@@ -230,7 +230,7 @@ void ValidateOrganization(const v1::Organization& o, absl::string_view prefix,
     }
     CheckTemplate(at + ".cause", r.cause(), kMaxShortcomingChars, /*required=*/false, v);
     CheckTemplate(at + ".rectification", r.rectification(), kMaxShortcomingChars, false, v);
-    v.CheckText(at + ".owner", r.owner(), kMaxPersonChars);
+    v.CheckText(at + ".owner", r.owner(), kMaxOwnerChars);
     if (r.has_due_date()) CheckDueDay(at + ".due_date", r.due_date(), v);
   }
 }

@@ -249,6 +249,28 @@ TEST_F(ReportServiceTest, FindingRemediesAreCheckedAndKept) {
               HasSubstr("duty.staff_short"));
 }
 
+// A remedy's owner is a unit or a person, like a shortcoming's: up to 100
+// characters, as the proto says.
+TEST_F(ReportServiceTest, FindingRemedyOwnerTakesAHundredCharacters) {
+  v1::Organization org = ValidOrg();
+  auto* remedy = org.add_finding_remedies();
+  remedy->set_finding("duty.staff_short");
+  std::string owner;
+  for (int i = 0; i < 100; ++i) owner += "股";
+  remedy->set_owner(owner);
+  v1::Organization created = CreateOrg("lushan-minzheng", org);
+  EXPECT_EQ(created.finding_remedies(0).owner(), owner);
+
+  org.mutable_finding_remedies(0)->set_owner(owner + "股");
+  v1::CreateOrganizationRequest request;
+  request.set_organization_id("other");
+  request.set_actor("admin");
+  *request.mutable_organization() = org;
+  v1::Organization out;
+  EXPECT_THAT(BadFields(Call(&Stub::CreateOrganization, request, &out)),
+              UnorderedElementsAre("organization.finding_remedies[0].owner"));
+}
+
 TEST_F(ReportServiceTest, NumbersTypedByHandAreWarnedAboutNotRefused) {
   CreateOrg("lushan-minzheng");
   v1::Report report;
