@@ -491,6 +491,14 @@ function daysUntil(date) {
   return Math.round((due - today) / 86400000);
 }
 
+
+// A finding named in Chinese for the checklist: its first clause (the id is
+// a key for machines, not for the writer).
+function findingLabel(finding) {
+  const clause = (finding.text || finding.id).split(/[，。；]/)[0];
+  return clause.length > 30 ? `${clause.slice(0, 30)}…` : clause;
+}
+
 function missingItems(report, composed, facts) {
   const items = [];
   for (const item of layoutItems()) {
@@ -509,9 +517,9 @@ function missingItems(report, composed, facts) {
   }
   for (const f of composed?.findings || []) {
     if (report.suppressedFindings.includes(f.id)) {
-      if (!desk.report.suppressionReasons[f.id]) items.push({ kind: 'finding', text: `已隐去的问题 ${f.id} 没有说明理由`, id: f.id });
+      if (!desk.report.suppressionReasons[f.id]) items.push({ kind: 'finding', text: `已隐去的问题“${findingLabel(f)}”没有说明理由`, id: f.id });
     } else if (!f.remedyFromOrganization) {
-      items.push({ kind: 'finding', text: `数据发现的问题 ${f.id} 尚未处理：将按默认原因和整改写入报告（可隐去并说明理由）`, id: f.id });
+      items.push({ kind: 'finding', text: `数据发现的问题“${findingLabel(f)}”尚未处理：将按默认原因和整改写入报告（可隐去并说明理由）`, id: f.id });
     }
   }
   for (const f of facts) {
