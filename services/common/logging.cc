@@ -1,10 +1,10 @@
 #include "services/common/logging.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <exception>
 #include <memory>
@@ -13,11 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
-#include "spdlog/async.h"
-#include "spdlog/async_logger.h"
-#include "spdlog/details/null_mutex.h"
+#include "services/common/line_writer.h"
 #include "spdlog/pattern_formatter.h"
-#include "spdlog/sinks/base_sink.h"
+#include "spdlog/sinks/sink.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
 
@@ -26,41 +24,27 @@ namespace {
 
 thread_local std::string current_request_id;
 
-// The asynchronous log writes a line on its own thread, where the calling
-// thread's request id is not at hand: the call path puts the id in front
-// of the message, ended by this byte (a request id is printable ASCII).
-constexpr char kIdEnd = '\x1f';
-
-// The request id and the message of a line. `id_in_payload`: the line came
-// through the asynchronous writer (see HandOffSink); otherwise it is
-// formatted on the thread that logged it.
+// The request id and the message of a line. Lines are formatted on the
+// thread that logged them (see BatchSink), where the id is at hand.
 struct Line {
   absl::string_view id;
   absl::string_view message;
 };
-Line SplitLine(const spdlog::details::log_msg& msg, bool id_in_payload) {
-  const absl::string_view payload(msg.payload.data(), msg.payload.size());
-  if (!id_in_payload) return {current_request_id, payload};
-  const size_t end = payload.find(kIdEnd);
-  if (end == absl::string_view::npos) return {"", payload};
-  return {payload.substr(0, end), payload.substr(end + 1)};
+Line SplitLine(const spdlog::details::log_msg& msg) {
+  return {current_request_id, absl::string_view(msg.payload.data(), msg.payload.size())};
 }
 
 // %* in a text pattern: the request id, or "-".
 class RequestIdFlag : public spdlog::custom_flag_formatter {
  public:
-  explicit RequestIdFlag(bool id_in_payload = false) : id_in_payload_(id_in_payload) {}
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    const absl::string_view id = SplitLine(msg, id_in_payload_).id;
+    const absl::string_view id = SplitLine(msg).id;
     dest.append(id.empty() ? absl::string_view("-") : id);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<RequestIdFlag>(id_in_payload_);
+    return std::make_unique<RequestIdFlag>();
   }
-
- private:
-  bool id_in_payload_;
 };
 
 // %Q in a text pattern: the message with line breaks and other control
@@ -68,10 +52,9 @@ class RequestIdFlag : public spdlog::custom_flag_formatter {
 // a line of its own.
 class EscapedMessageFlag : public spdlog::custom_flag_formatter {
  public:
-  explicit EscapedMessageFlag(bool id_in_payload = false) : id_in_payload_(id_in_payload) {}
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
-    for (char ch : SplitLine(msg, id_in_payload_).message) {
+    for (char ch : SplitLine(msg).message) {
       const auto c = static_cast<unsigned char>(ch);
       if (c >= 0x20 && c != 0x7F) {
         dest.push_back(ch);
@@ -88,16 +71,12 @@ class EscapedMessageFlag : public spdlog::custom_flag_formatter {
     }
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<EscapedMessageFlag>(id_in_payload_);
+    return std::make_unique<EscapedMessageFlag>();
   }
-
- private:
-  bool id_in_payload_;
 };
 
 class JsonFormatter : public spdlog::formatter {
  public:
-  explicit JsonFormatter(bool id_in_payload = false) : id_in_payload_(id_in_payload) {}
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
     const auto since_epoch = msg.time.time_since_epoch();
     const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
@@ -105,7 +84,7 @@ class JsonFormatter : public spdlog::formatter {
     std::tm tm{};
     gmtime_r(&seconds, &tm);
     const auto level = spdlog::level::to_string_view(msg.level);
-    const Line parts = SplitLine(msg, id_in_payload_);
+    const Line parts = SplitLine(msg);
     std::string line = absl::StrFormat(
         "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"service\":\"%s\","
         "\"request_id\":\"%s\",\"msg\":\"%s\"}\n",
@@ -116,11 +95,8 @@ class JsonFormatter : public spdlog::formatter {
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
-    return std::make_unique<JsonFormatter>(id_in_payload_);
+    return std::make_unique<JsonFormatter>();
   }
-
- private:
-  bool id_in_payload_;
 };
 
 }  // namespace
@@ -166,79 +142,78 @@ std::shared_ptr<spdlog::logger>& AuditLoggerPtr() {
   return *logger;
 }
 
-std::unique_ptr<spdlog::formatter> MakeFormatter(LogFormat format, bool id_in_payload = false) {
-  if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>(id_in_payload);
+std::unique_ptr<spdlog::formatter> MakeFormatter(LogFormat format) {
+  if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>();
   auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<RequestIdFlag>('*', id_in_payload)
-      .add_flag<EscapedMessageFlag>('Q', id_in_payload)
-      .set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %^%L%$ %n [%*] %Q");
+  formatter->add_flag<RequestIdFlag>('*').add_flag<EscapedMessageFlag>('Q').set_pattern(
+      "%Y-%m-%dT%H:%M:%S.%fZ %^%L%$ %n [%*] %Q");
   return formatter;
 }
 
-// Lines waiting for the writer thread; beyond, the oldest waiting line is
-// dropped (and counted) rather than the call waiting.
-constexpr size_t kQueuedLines = 8192;
+// Bytes of lines waiting for the writer at most (some 16,000 lines of a
+// call's length); beyond, a line is dropped and counted rather than the
+// call waiting.
+constexpr size_t kWaitingBytes = 4 << 20;
+// How long an ordinary line may wait before it is written.
+constexpr std::chrono::milliseconds kWriteInterval(10);
 
-// The writer thread's sink: stderr, one write per line as before, and a
-// note each time a flush has gone through (FlushLogs waits for it).
-class WriterSink : public spdlog::sinks::stderr_sink_mt {
+// The process's one writer to stderr; never freed: lines may be logged
+// until the very end.
+std::atomic<LineWriter*> stderr_writer{nullptr};
+
+LineWriter& StderrWriter() {
+  static LineWriter* writer = [] {
+    auto* made = new LineWriter(STDERR_FILENO, kWaitingBytes, kWriteInterval);
+    stderr_writer.store(made, std::memory_order_release);
+    return made;
+  }();
+  return *writer;
+}
+
+// A new number for every formatter a BatchSink is given, so a thread's copy
+// of an older one is never used.
+std::atomic<uint64_t> formatter_generations{0};
+
+// The default logger's one sink. The line is formatted on the thread that
+// logged it (each thread with its own copy of the formatter, which keeps
+// state between lines) and handed to the stderr writer; a call pays for
+// the formatting and one short lock, never for a write or a wake-up.
+// Warnings and errors are written at once.
+class BatchSink : public spdlog::sinks::sink {
  public:
-  void flush() override {
-    spdlog::sinks::stderr_sink_mt::flush();
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++flushed_;
-    changed_.notify_all();
-  }
-  // Waits until a flush requested after `before` flushes went through.
-  bool AwaitFlushAfter(uint64_t before, std::chrono::milliseconds limit) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return flushed_ > before; });
-  }
-  uint64_t flushed() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return flushed_;
-  }
+  explicit BatchSink(std::unique_ptr<spdlog::formatter> formatter)
+      : formatter_(std::move(formatter)), generation_(++formatter_generations) {}
 
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  uint64_t flushed_ = 0;
-};
-
-// The asynchronous log: its thread pool (one writer thread) and the sink
-// that writes, for the process; each InitLogging makes a writer logger
-// (named after the service) on them. `flusher` only asks for flushes.
-struct AsyncLog {
-  std::shared_ptr<spdlog::details::thread_pool> pool;
-  std::shared_ptr<WriterSink> sink;
-  std::shared_ptr<spdlog::async_logger> flusher;
-};
-std::atomic<AsyncLog*> async_log{nullptr};
-
-// The default logger's one sink, on the calling thread: hands the line,
-// with the thread's request id in front, to the writer thread. Formatting
-// the message and queueing it is all a call pays.
-class HandOffSink : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
- public:
-  explicit HandOffSink(std::shared_ptr<spdlog::async_logger> writer) : writer_(std::move(writer)) {}
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
+  void log(const spdlog::details::log_msg& msg) override {
+    thread_local uint64_t copy_generation = 0;
+    thread_local std::unique_ptr<spdlog::formatter> copy;
+    if (copy_generation != generation_) {
+      copy = formatter_->clone();
+      copy_generation = generation_;
+    }
     spdlog::memory_buf_t line;
-    line.append(current_request_id.data(), current_request_id.data() + current_request_id.size());
-    line.push_back(kIdEnd);
-    line.append(msg.payload.data(), msg.payload.data() + msg.payload.size());
-    writer_->log(msg.time, msg.source, msg.level, spdlog::string_view_t(line.data(), line.size()));
+    copy->format(msg, line);
+    StderrWriter().Append(absl::string_view(line.data(), line.size()),
+                          msg.level >= spdlog::level::warn);
   }
-  void flush_() override { writer_->flush(); }
+  void flush() override {}  // urgent lines are written at once; FlushLogs waits
+  // Only InitLogging sets the format, before the server's threads start.
+  void set_pattern(const std::string& pattern) override {
+    set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern));
+  }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    formatter_ = std::move(formatter);
+    generation_ = ++formatter_generations;
+  }
 
  private:
-  std::shared_ptr<spdlog::async_logger> writer_;
+  std::unique_ptr<spdlog::formatter> formatter_;
+  uint64_t generation_;
 };
 
 // A crash-like end (a fatal signal, std::terminate): write what is queued,
 // within a short limit, then end as the default action would. Not
-// async-signal-safe, as nothing in spdlog is; at worst the limit passes.
+// async-signal-safe; at worst the limit passes.
 void FlushBeforeDying(int signal_number) {
   FlushLogs(std::chrono::milliseconds(500));
   ::signal(signal_number, SIG_DFL);
@@ -265,46 +240,18 @@ void InstallFlushAtExit() {
   });
 }
 
-// Made once per process: InitLogging may run again (tests), the writer
-// thread and its counter stay.
-AsyncLog* AsyncLogFor(LogFormat format) {
-  constexpr auto kNeverBlock = spdlog::async_overflow_policy::overrun_oldest;
-  AsyncLog* log = async_log.load(std::memory_order_acquire);
-  if (log == nullptr) {
-    log = new AsyncLog;  // never freed: loggers may be used until the end
-    log->pool = std::make_shared<spdlog::details::thread_pool>(kQueuedLines, 1);
-    log->sink = std::make_shared<WriterSink>();
-    log->flusher = std::make_shared<spdlog::async_logger>("", log->sink, log->pool, kNeverBlock);
-    async_log.store(log, std::memory_order_release);
-    InstallFlushAtExit();
-  }
-  log->sink->set_formatter(MakeFormatter(format, /*id_in_payload=*/true));
-  return log;
-}
-
-std::shared_ptr<spdlog::async_logger> WriterFor(absl::string_view service, LogFormat format) {
-  AsyncLog* log = AsyncLogFor(format);
-  auto writer = std::make_shared<spdlog::async_logger>(
-      std::string(service), log->sink, log->pool, spdlog::async_overflow_policy::overrun_oldest);
-  writer->set_level(spdlog::level::trace);  // the front logger filters
-  return writer;
-}
-
 }  // namespace
 
 spdlog::logger& AuditLogger() { return *AuditLoggerPtr(); }
 
 uint64_t LogLinesDropped() {
-  const AsyncLog* log = async_log.load(std::memory_order_acquire);
-  return log == nullptr ? 0 : log->pool->overrun_counter();
+  const LineWriter* writer = stderr_writer.load(std::memory_order_acquire);
+  return writer == nullptr ? 0 : writer->dropped();
 }
 
 bool FlushLogs(std::chrono::milliseconds limit) {
-  AsyncLog* log = async_log.load(std::memory_order_acquire);
-  if (log == nullptr) return true;
-  const uint64_t before = log->sink->flushed();
-  log->flusher->flush();  // queued behind every line logged so far
-  return log->sink->AwaitFlushAfter(before, limit);
+  LineWriter* writer = stderr_writer.load(std::memory_order_acquire);
+  return writer == nullptr || writer->Flush(limit);
 }
 
 const std::string& CurrentRequestId() { return current_request_id; }
@@ -333,10 +280,11 @@ absl::Status InitLogging(absl::string_view service, absl::string_view format,
   }
   // Logs go to stderr so stdout stays free for a command's own output,
   // written by a thread of their own (docs/performance.md).
+  StderrWriter();
+  InstallFlushAtExit();
   auto logger = std::make_shared<spdlog::logger>(
-      std::string(service), std::make_shared<HandOffSink>(WriterFor(service, log_format)));
+      std::string(service), std::make_shared<BatchSink>(MakeFormatter(log_format)));
   logger->set_level(parsed_level);
-  logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
   // The audit logger shares the sink's format and service name, not the
   // level: the trail stays on at every --log_level.

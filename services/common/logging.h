@@ -3,9 +3,10 @@
 
 // spdlog set-up shared by every binary: human text for terminals or one JSON
 // object per line for containers, each line carrying the request id of the
-// call the logging thread is serving. Lines are written by a thread of
-// their own from a bounded queue, so a call never waits for stderr; when
-// the queue is full the oldest waiting line is dropped and counted.
+// call the logging thread is serving. Lines are formatted by the thread
+// that logs them and written in batches by a thread of their own
+// (line_writer.h), so a call never waits for stderr; when the bounded
+// buffer is full a line is dropped and counted.
 
 #include <chrono>
 #include <cstdint>
@@ -31,7 +32,7 @@ absl::Status InitLogging(absl::string_view service, absl::string_view format,
 // silenced or lost with the ordinary log.
 spdlog::logger& AuditLogger();
 
-// Lines dropped because the log's queue was full (on /metrics).
+// Lines dropped because the log's buffer was full (on /metrics).
 uint64_t LogLinesDropped();
 
 // Writes every line logged so far; false if that took longer than `limit`.
