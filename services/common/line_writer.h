@@ -52,7 +52,7 @@ class LineWriter {
   std::condition_variable wake_;     // the writer: urgent line, flush, stop
   std::condition_variable written_;  // flushers: a batch went out
   std::string waiting_;
-  uint64_t appended_ = 0;  // lines appended so far
+  uint64_t appended_ = 0;         // lines appended so far
   uint64_t written_through_ = 0;  // lines handed to the descriptor so far
   uint64_t dropped_ = 0;
   bool hurry_ = false;

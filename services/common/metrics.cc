@@ -71,7 +71,7 @@ std::string Metrics::PrometheusText() const {
     absl::StrAppend(&out, "fazhi_rpc_duration_seconds_count{", labels, "} ", latency.count, "\n");
   }
   absl::StrAppend(&out,
-                  "# HELP fazhi_log_lines_dropped_total Log lines dropped because the log's queue "
+                  "# HELP fazhi_log_lines_dropped_total Log lines dropped because the log's buffer "
                   "was full.\n"
                   "# TYPE fazhi_log_lines_dropped_total counter\n"
                   "fazhi_log_lines_dropped_total ",
