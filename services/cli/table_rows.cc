@@ -6,6 +6,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "services/common/field_mask.h"
 #include "services/kernel/dates.h"
 #include "services/sheets/import_sheets.h"
 
@@ -15,14 +16,6 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using Json = nlohmann::json;
-
-const FieldDescriptor* FindField(const Descriptor& type, absl::string_view name) {
-  for (int i = 0; i < type.field_count(); ++i) {
-    const FieldDescriptor* f = type.field(i);
-    if (f->name() == name || f->json_name() == name) return f;
-  }
-  return nullptr;
-}
 
 // The JSON value of one cell for a scalar (non-repeated) field.
 absl::StatusOr<Json> CellValue(const FieldDescriptor& field, absl::string_view cell) {
@@ -77,7 +70,7 @@ absl::StatusOr<Json> CellValue(const FieldDescriptor& field, absl::string_view c
 absl::Status SetCell(const Descriptor& type, absl::string_view path, absl::string_view cell,
                      Json& object) {
   const std::vector<absl::string_view> parts = absl::StrSplit(path, absl::MaxSplits('.', 1));
-  const FieldDescriptor* field = FindField(type, parts[0]);
+  const FieldDescriptor* field = FieldByProtoOrJsonName(type, parts[0]);
   if (field == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("no field \"", parts[0], "\" in ", type.name()));
   }

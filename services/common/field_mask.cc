@@ -55,4 +55,13 @@ void ApplyFieldMask(const Message& source, const google::protobuf::FieldMask& ma
   target.MergeFrom(*partial);
 }
 
+const google::protobuf::FieldDescriptor* FieldByProtoOrJsonName(
+    const google::protobuf::Descriptor& type, absl::string_view name) {
+  for (int i = 0; i < type.field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type.field(i);
+    if (field->name() == name || field->json_name() == name) return field;
+  }
+  return nullptr;
+}
+
 }  // namespace fazhi

@@ -30,6 +30,12 @@ void ApplyFieldMask(const google::protobuf::Message& source,
                     const google::protobuf::FieldMask& mask, absl::string_view mask_field,
                     google::protobuf::Message& target, FieldViolations& violations);
 
+// The field of `type` called `name` in the proto (`attendee_count`) or in
+// JSON (`attendeeCount`, or a json_name the proto gives), or null. What a
+// caller writes in a query string, a JSON body or a sheet's header.
+const google::protobuf::FieldDescriptor* FieldByProtoOrJsonName(
+    const google::protobuf::Descriptor& type, absl::string_view name);
+
 }  // namespace fazhi
 
 #endif  // FAZHI_SERVICES_COMMON_FIELD_MASK_H_

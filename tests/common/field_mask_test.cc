@@ -78,5 +78,16 @@ TEST(ApplyFieldMaskTest, UnknownAndOutputOnlyPathsAreViolations) {
   EXPECT_EQ(target.title(), "old title");  // nothing applied
 }
 
+TEST(FieldByProtoOrJsonNameTest, FindsAFieldByEitherSpellingOnly) {
+  const auto& type = *Session::descriptor();
+  const auto* by_proto = FieldByProtoOrJsonName(type, "attendee_count");
+  ASSERT_NE(by_proto, nullptr);
+  EXPECT_EQ(by_proto->name(), "attendee_count");
+  EXPECT_EQ(FieldByProtoOrJsonName(type, "attendeeCount"), by_proto);
+  EXPECT_EQ(FieldByProtoOrJsonName(type, "AttendeeCount"), nullptr);
+  EXPECT_EQ(FieldByProtoOrJsonName(type, "attendee"), nullptr);
+  EXPECT_EQ(FieldByProtoOrJsonName(type, ""), nullptr);
+}
+
 }  // namespace
 }  // namespace fazhi

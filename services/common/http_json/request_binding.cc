@@ -7,6 +7,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
+#include "services/common/field_mask.h"
 
 namespace fazhi::http_json {
 namespace {
@@ -14,14 +15,6 @@ namespace {
 using google::protobuf::Descriptor;
 using google::protobuf::FieldDescriptor;
 using Json = nlohmann::json;
-
-const FieldDescriptor* FindField(const Descriptor& type, absl::string_view name) {
-  for (int i = 0; i < type.field_count(); ++i) {
-    const FieldDescriptor* field = type.field(i);
-    if (field->name() == name || field->json_name() == name) return field;
-  }
-  return nullptr;
-}
 
 // The key `field` has in `object`: the spelling already there, else its
 // JSON name.
@@ -81,7 +74,7 @@ absl::Status Bind(const Descriptor& type, absl::string_view dotted_path, absl::s
   const Descriptor* message = &type;
   Json* object = &root;
   for (size_t i = 0; i < names.size(); ++i) {
-    const FieldDescriptor* field = FindField(*message, names[i]);
+    const FieldDescriptor* field = FieldByProtoOrJsonName(*message, names[i]);
     if (field == nullptr) {
       return bad(absl::StrCat("is not a field of ", message->full_name()));
     }
@@ -120,7 +113,7 @@ absl::Status BindRequest(const RequestParts& parts, google::protobuf::Message& r
       if (!body.is_object()) return absl::InvalidArgumentError("the body is not a JSON object");
       root = std::move(body);
     } else {
-      const FieldDescriptor* field = FindField(type, parts.body_field);
+      const FieldDescriptor* field = FieldByProtoOrJsonName(type, parts.body_field);
       if (field == nullptr) {
         return absl::InternalError(
             absl::StrCat("body field ", parts.body_field, " not in ", type.full_name()));
