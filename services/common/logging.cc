@@ -14,7 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "services/common/line_writer.h"
-#include "spdlog/pattern_formatter.h"
+#include "spdlog/formatter.h"
 #include "spdlog/sinks/sink.h"
 #include "spdlog/sinks/stdout_sinks.h"
 #include "spdlog/spdlog.h"
@@ -34,62 +34,78 @@ Line SplitLine(const spdlog::details::log_msg& msg) {
   return {current_request_id, absl::string_view(msg.payload.data(), msg.payload.size())};
 }
 
-// %* in a text pattern: the request id, or "-".
-class RequestIdFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    const absl::string_view id = SplitLine(msg).id;
-    dest.append(id.empty() ? absl::string_view("-") : id);
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<RequestIdFlag>();
-  }
+// The line's UTC time and its microseconds.
+struct LineTime {
+  std::tm utc{};
+  int micros = 0;
 };
+LineTime TimeOf(const spdlog::details::log_msg& msg) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  LineTime time;
+  gmtime_r(&seconds, &time.utc);
+  time.micros = static_cast<int>(micros % 1000000);
+  return time;
+}
 
-// %Q in a text pattern: the message with line breaks and other control
-// characters escaped, so a message quoting a caller's input cannot forge
-// a line of its own.
-class EscapedMessageFlag : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&,
-              spdlog::memory_buf_t& dest) override {
-    for (char ch : SplitLine(msg).message) {
-      const auto c = static_cast<unsigned char>(ch);
-      if (c >= 0x20 && c != 0x7F) {
-        dest.push_back(ch);
-      } else if (ch == '\n') {
-        dest.append(absl::string_view("\\n"));
-      } else if (ch == '\r') {
-        dest.append(absl::string_view("\\r"));
-      } else if (ch == '\t') {
-        dest.push_back('\t');
-      } else {
-        const std::string hex = absl::StrFormat("\\x%02x", c);
-        dest.append(hex.data(), hex.data() + hex.size());
-      }
+// The message with line breaks and other control characters escaped, so a
+// message quoting a caller's input cannot forge a line of its own.
+void AppendEscaped(absl::string_view message, spdlog::memory_buf_t& dest) {
+  for (char ch : message) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c != 0x7F) {
+      dest.push_back(ch);
+    } else if (ch == '\n') {
+      dest.append(absl::string_view("\\n"));
+    } else if (ch == '\r') {
+      dest.append(absl::string_view("\\r"));
+    } else if (ch == '\t') {
+      dest.push_back('\t');
+    } else {
+      const std::string hex = absl::StrFormat("\\x%02x", c);
+      dest.append(hex.data(), hex.data() + hex.size());
     }
   }
-  std::unique_ptr<custom_flag_formatter> clone() const override {
-    return std::make_unique<EscapedMessageFlag>();
+}
+
+// Both formatters keep no state between lines, so every thread formats
+// with the same one at once.
+
+// `2026-01-01T08:00:00.000123Z I study [request id or -] message`.
+class TextFormatter : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const LineTime t = TimeOf(msg);
+    const Line parts = SplitLine(msg);
+    const std::string head =
+        absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ %s ", t.utc.tm_year + 1900,
+                        t.utc.tm_mon + 1, t.utc.tm_mday, t.utc.tm_hour, t.utc.tm_min, t.utc.tm_sec,
+                        t.micros, spdlog::level::to_short_c_str(msg.level));
+    dest.append(head.data(), head.data() + head.size());
+    dest.append(msg.logger_name.data(), msg.logger_name.data() + msg.logger_name.size());
+    dest.append(absl::string_view(" ["));
+    dest.append(parts.id.empty() ? absl::string_view("-") : parts.id);
+    dest.append(absl::string_view("] "));
+    AppendEscaped(parts.message, dest);
+    dest.push_back('\n');
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<TextFormatter>();
   }
 };
 
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const auto since_epoch = msg.time.time_since_epoch();
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(since_epoch).count();
-    const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
+    const LineTime t = TimeOf(msg);
     const auto level = spdlog::level::to_string_view(msg.level);
     const Line parts = SplitLine(msg);
     std::string line = absl::StrFormat(
         "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"service\":\"%s\","
         "\"request_id\":\"%s\",\"msg\":\"%s\"}\n",
-        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-        static_cast<int>(micros % 1000000), absl::string_view(level.data(), level.size()),
+        t.utc.tm_year + 1900, t.utc.tm_mon + 1, t.utc.tm_mday, t.utc.tm_hour, t.utc.tm_min,
+        t.utc.tm_sec, t.micros, absl::string_view(level.data(), level.size()),
         JsonEscape(absl::string_view(msg.logger_name.data(), msg.logger_name.size())),
         JsonEscape(parts.id), JsonEscape(parts.message));
     dest.append(line.data(), line.data() + line.size());
@@ -144,10 +160,7 @@ std::shared_ptr<spdlog::logger>& AuditLoggerPtr() {
 
 std::unique_ptr<spdlog::formatter> MakeFormatter(LogFormat format) {
   if (format == LogFormat::kJson) return std::make_unique<JsonFormatter>();
-  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-  formatter->add_flag<RequestIdFlag>('*').add_flag<EscapedMessageFlag>('Q').set_pattern(
-      "%Y-%m-%dT%H:%M:%S.%fZ %^%L%$ %n [%*] %Q");
-  return formatter;
+  return std::make_unique<TextFormatter>();
 }
 
 // Bytes of lines waiting for the writer at most (some 16,000 lines of a
@@ -170,45 +183,29 @@ LineWriter& StderrWriter() {
   return *writer;
 }
 
-// A new number for every formatter a BatchSink is given, so a thread's copy
-// of an older one is never used.
-std::atomic<uint64_t> formatter_generations{0};
-
 // The default logger's one sink. The line is formatted on the thread that
-// logged it (each thread with its own copy of the formatter, which keeps
-// state between lines) and handed to the stderr writer; a call pays for
-// the formatting and one short lock, never for a write or a wake-up.
-// Warnings and errors are written at once.
+// logged it, where its request id is at hand, and handed to the stderr
+// writer; a call pays for the formatting and one short lock, never for a
+// write or a wake-up. Warnings and errors are written at once.
 class BatchSink : public spdlog::sinks::sink {
  public:
   explicit BatchSink(std::unique_ptr<spdlog::formatter> formatter)
-      : formatter_(std::move(formatter)), generation_(++formatter_generations) {}
+      : formatter_(std::move(formatter)) {}
 
   void log(const spdlog::details::log_msg& msg) override {
-    thread_local uint64_t copy_generation = 0;
-    thread_local std::unique_ptr<spdlog::formatter> copy;
-    if (copy_generation != generation_) {
-      copy = formatter_->clone();
-      copy_generation = generation_;
-    }
     spdlog::memory_buf_t line;
-    copy->format(msg, line);
+    formatter_->format(msg, line);  // stateless: no lock
     StderrWriter().Append(absl::string_view(line.data(), line.size()),
                           msg.level >= spdlog::level::warn);
   }
   void flush() override {}  // urgent lines are written at once; FlushLogs waits
-  // Only InitLogging sets the format, before the server's threads start.
-  void set_pattern(const std::string& pattern) override {
-    set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern));
-  }
-  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
-    formatter_ = std::move(formatter);
-    generation_ = ++formatter_generations;
-  }
+  // The format is InitLogging's (--log_format), fixed for the sink's life:
+  // a formatter with state between lines could not be shared by threads.
+  void set_pattern(const std::string&) override {}
+  void set_formatter(std::unique_ptr<spdlog::formatter>) override {}
 
  private:
-  std::unique_ptr<spdlog::formatter> formatter_;
-  uint64_t generation_;
+  const std::unique_ptr<spdlog::formatter> formatter_;
 };
 
 // A crash-like end (a fatal signal, std::terminate): write what is queued,

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -74,6 +75,10 @@ TEST(LoggingTest, EveryLineCarriesTheRequestIdOfTheThreadThatLogged) {
   const std::string text = err.Drain();
   EXPECT_NE(text.find(" svc [req-8] text\tline\\n\n"), std::string::npos) << text;
   EXPECT_NE(text.find(" svc [-] no call\n"), std::string::npos) << text;
+  // The whole line: UTC time to the microsecond, the level's letter.
+  EXPECT_TRUE(std::regex_search(
+      text, std::regex(R"((^|\n)\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z I svc \[-\] no call\n)")))
+      << text;
 }
 
 TEST(LoggingTest, AFullQueueDropsLinesInsteadOfBlockingTheCaller) {
