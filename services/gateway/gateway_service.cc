@@ -1,8 +1,6 @@
 #include "services/gateway/gateway_service.h"
 
-#include <algorithm>
 #include <map>
-#include <numeric>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -79,42 +77,6 @@ void FactToProto(const Fact& f, v1::Fact& p) {
   p.set_previous_number(f.previous);
 }
 
-struct RenderedFormat {
-  absl::Status status;
-  v1::Rendering rendering;
-};
-
-// Every format of `document`, in the order asked. The DOCX (deflating its
-// parts) costs more than the other three together, so with other formats
-// beside it it is rendered on a second thread while this one renders them:
-// the composition waits for the longer of the two, not their sum.
-std::vector<RenderedFormat> RenderAll(const fazhi::render::Document& document,
-                                      const std::vector<std::string>& formats) {
-  const fazhi::render::Layout layout = fazhi::render::LayOut(document);  // once for every format
-  std::vector<RenderedFormat> out(formats.size());
-  auto render = [&](size_t i) {
-    auto renderer = fazhi::render::RendererFor(formats[i]);
-    absl::StatusOr<std::string> bytes = renderer->Render(document, layout);
-    if (!bytes.ok()) {
-      out[i].status = bytes.status();
-      return;
-    }
-    v1::Rendering& rendering = out[i].rendering;
-    rendering.set_format(renderer->format());
-    rendering.set_media_type(renderer->media_type());
-    rendering.set_sha256(kernel::Sha256Hex(*bytes));
-    rendering.set_content(*std::move(bytes));
-  };
-  // The heaviest first: one worker takes the DOCX, the other the rest.
-  std::vector<size_t> order(formats.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_partition(order.begin(), order.end(),
-                        [&](size_t i) { return formats[i] == "docx"; });
-  const bool beside_docx = formats.size() > 1 && formats[order[0]] == "docx";
-  ForEachBounded(order.size(), beside_docx ? 2 : 1, [&](size_t k) { render(order[k]); });
-  return out;
-}
-
 // The draft's narrative in place of the stored one's. What the report
 // service keeps of its own (state, revision, life cycle, due dates, etag)
 // stays the stored report's: nothing of the draft is stored.
@@ -160,9 +122,16 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     composed.set_etag(input.inputs.report->etag());
     composed.set_revision(input.inputs.report->revision());
   }
-  for (RenderedFormat& rendering : RenderAll(ToDocument(composed), formats)) {
-    RETURN_IF_ERROR(rendering.status);
-    *composed.add_renderings() = std::move(rendering.rendering);
+  const fazhi::render::Document document = ToDocument(composed);
+  const fazhi::render::Layout layout = fazhi::render::LayOut(document);  // once for every format
+  for (const std::string& format : formats) {
+    auto renderer = fazhi::render::RendererFor(format);
+    ASSIGN_OR_RETURN(std::string bytes, renderer->Render(document, layout));
+    auto* rendering = composed.add_renderings();
+    rendering->set_format(renderer->format());
+    rendering->set_media_type(renderer->media_type());
+    rendering->set_sha256(kernel::Sha256Hex(bytes));
+    rendering->set_content(std::move(bytes));
   }
   return composed;
 }

@@ -1,9 +1,5 @@
 #include "services/gateway/gateway_service.h"
 
-#include "services/gateway/compose.h"
-#include "services/gateway/render/renderer.h"
-#include "services/kernel/digest.h"
-
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gateway/gateway_harness.h"
@@ -82,32 +78,6 @@ TEST_F(GatewayServiceTest, ADraftIsComposedInsteadOfTheStoredNarrativeAndNothing
   draft.set_name("orgs/a/reports/2024");
   ASSERT_TRUE(ComposeDraft(draft, &composed).ok());
   EXPECT_EQ(composed.preamble(0), "全年集中学法12次。");
-}
-
-// The DOCX is rendered on a second thread beside the other formats; the
-// renderings still come in the order asked, each the bytes its renderer
-// gives alone, with their digest.
-TEST_F(GatewayServiceTest, RenderingsComeInTheOrderAskedEachAsItsRendererAloneGivesIt) {
-  ReportIn(rv1::REPORT_STATE_DRAFT);
-  v1::ComposeReportRequest request;
-  request.set_org("orgs/a");
-  request.set_year(2024);
-  for (const char* format : {"md", "docx", "txt", "html", "docx"}) request.add_formats(format);
-  v1::ComposedReport composed;
-  grpc::Status status = gateway_.gateway().ComposeReport(
-      GatewayHarness::As(gateway_.reader_a).get(), request, &composed);
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  ASSERT_EQ(composed.renderings_size(), 5);
-  const fazhi::render::Document document = ToDocument(composed);
-  for (int i = 0; i < composed.renderings_size(); ++i) {
-    const v1::Rendering& rendering = composed.renderings(i);
-    EXPECT_EQ(rendering.format(), request.formats(i));
-    absl::StatusOr<std::string> alone =
-        fazhi::render::RendererFor(request.formats(i))->Render(document);
-    ASSERT_TRUE(alone.ok());
-    EXPECT_EQ(rendering.content(), *alone) << request.formats(i);
-    EXPECT_EQ(rendering.sha256(), kernel::Sha256Hex(*alone));
-  }
 }
 
 TEST_F(GatewayServiceTest, ADraftsUnknownFactsAndSyntaxErrorsNameItsFields) {
