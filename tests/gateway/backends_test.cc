@@ -154,8 +154,8 @@ TEST_F(BackendsTest, TheYearBeforeRidesInTheYearsAnswerOnceTheServiceAnswersIt) 
   Backends backends(Config());
   auto fetch = [&](int year) {
     const int before = fake_.script.Attempts("GetStudySummary");
-    auto fetched = backends.FetchYear("a", year, std::nullopt,
-                                      Backends::FetchOptions::ForReport(false), {});
+    auto fetched =
+        backends.FetchYear("a", year, std::nullopt, Backends::FetchOptions::ForReport(false), {});
     EXPECT_TRUE(fetched.ok()) << fetched.status();
     return std::make_pair(*std::move(fetched), fake_.script.Attempts("GetStudySummary") - before);
   };
