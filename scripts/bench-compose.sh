@@ -14,16 +14,26 @@
 # both alike; "B with others / A" for ComposeReport should stay about 1.
 # Extra arguments go to both runs (e.g. --rounds=1000).
 #
-#   bash scripts/bench-compose.sh [--orgs=200] [fazhi-compose-bench flags]
+# With --baseline_bin=DIR set A runs the servers in DIR (another build's
+# bin/) and B this build's: the first run is then "this build / baseline"
+# on the same data, call by call. --orgs=0 skips the second run.
+#
+#   bash scripts/bench-compose.sh [--orgs=200] [--baseline_bin=DIR] [fazhi-compose-bench flags]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh >/dev/null
 
 others=200
+baseline_bin=
 args=()
 for a in "$@"; do
-  case "$a" in --orgs=*) others="${a#--orgs=}" ;; *) args+=("$a") ;; esac
+  case "$a" in
+    --orgs=*) others="${a#--orgs=}" ;;
+    --baseline_bin=*) baseline_bin="${a#--baseline_bin=}" ;;
+    *) args+=("$a") ;;
+  esac
 done
+declare -A bin=([A]=${baseline_bin:-build/bin} [B]=build/bin)
 demo=deploy/demo/lushan-minzheng
 work=$(mktemp -d /tmp/fazhi-bench-XXXXXX)
 log_level=${FAZHI_BENCH_LOG_LEVEL:-info}
@@ -35,10 +45,10 @@ declare -A target
 start_set() {  # A or B: the four services, each with its own SQLite file
   local s=$1 service
   for service in study duty report; do
-    bench_start "$s-$service" "build/bin/fazhi-$service" --http_listen= --db="sqlite:$work/$s-$service.db"
+    bench_start "$s-$service" "${bin[$s]}/fazhi-$service" --http_listen= --db="sqlite:$work/$s-$service.db"
     target[$s.$service]=${bench_target[$s-$service]}
   done
-  bench_start "$s-gateway" build/bin/fazhi-gateway --http_listen= --study_target="${target[$s.study]}" \
+  bench_start "$s-gateway" "${bin[$s]}/fazhi-gateway" --http_listen= --study_target="${target[$s.study]}" \
     --duty_target="${target[$s.duty]}" --report_target="${target[$s.report]}"
   target[$s.gateway]=${bench_target[$s-gateway]}
   for service in study duty report gateway; do bench_ready "$s-$service" 30; done
@@ -99,10 +109,16 @@ for s in A B; do
   load_org lushan-minzheng "$demo"
 done
 
-echo "== baseline: A and B both hold only the demo organization"
-bench "B" "A"
+if [ -n "$baseline_bin" ]; then
+  echo "== this build (B) against the baseline build in $baseline_bin (A), the demo organization only"
+  bench "this build" "baseline"
+else
+  echo "== baseline: A and B both hold only the demo organization"
+  bench "B" "A"
+fi
 rows A
 rows B
+[ "$others" -gt 0 ] || exit 0
 
 echo
 echo "== loading $others other organizations' records into B …"

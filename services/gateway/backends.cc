@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <type_traits>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/grpc_status.h"
@@ -165,6 +167,9 @@ SummaryRequest SummaryRequestFor(const std::string& org_name, int year,
   request.set_year(year);
   if (options.as_of) *request.mutable_as_of() = ToDate(*options.as_of);
   request.set_include_records(options.include_records);
+  if constexpr (std::is_same_v<SummaryRequest, sv1::GetStudySummaryRequest>) {
+    request.set_include_previous_year(options.include_previous_year);
+  }
   return request;
 }
 
@@ -282,7 +287,11 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
                                                  const Forward& forward) {
   const bool allow_partial = options.allow_partial;
   const std::string org_name = OrgName(org);
-  const SummaryOptions summary{as_of, options.include_records};
+  // The year before rides in the year's answer once the study service has
+  // shown it answers so; until then it is also asked on its own.
+  const bool previous_in_answer = options.previous_year && study_.AnswersPreviousYear();
+  const SummaryOptions summary{as_of, options.include_records, options.previous_year};
+  const SummaryOptions previous_summary{absl::CivilDay(year - 1, 12, 31)};
 
   absl::StatusOr<rv1::Organization> organization;
   absl::StatusOr<rv1::Report> report;
@@ -295,14 +304,32 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
   // the most rows, the study summaries the next most.
   duty_.Summary(org_name, year, summary, forward, fanout, &duty);
   study_.Summary(org_name, year, summary, forward, fanout, &study);
-  if (options.previous_year) {
+  if (options.previous_year && !previous_in_answer) {
     // The whole year before, as its own report saw it at the year's end.
-    study_.Summary(org_name, year - 1, SummaryOptions{absl::CivilDay(year - 1, 12, 31)}, forward,
-                   fanout, &previous);
+    study_.Summary(org_name, year - 1, previous_summary, forward, fanout, &previous);
   }
   report_.GetReport(ReportName{org, year}.Format(), forward, fanout, &report);
   report_.GetOrganization(org_name, forward, fanout, &organization);
   fanout.Wait();
+  if (options.previous_year && study.ok()) {
+    const bool answered = study->previous_year_answered();
+    study_.SetAnswersPreviousYear(answered);
+    if (previous_in_answer && answered) {
+      // Unset when the year before is before the earliest year accepted,
+      // as asking for it alone would have been INVALID_ARGUMENT.
+      previous = study->has_previous_year()
+                     ? absl::StatusOr<sv1::StudySummary>(std::move(*study->mutable_previous_year()))
+                     : absl::InvalidArgumentError("study backend: no year before");
+    } else if (previous_in_answer) {
+      // The service no longer answers it (an older one behind the same
+      // address): ask for the year before on its own.
+      Fanout again;
+      study_.Summary(org_name, year - 1, previous_summary, forward, again, &previous);
+      again.Wait();
+    }
+    study->clear_previous_year();
+    study->clear_previous_year_answered();
+  }
 
   ComposeInput input;
   input.inputs.org = org;

@@ -5,6 +5,7 @@
 // fan-out with a deadline per call, errors that name the backend, retries
 // (by gRPC service config) only for the idempotent reads.
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -129,6 +130,8 @@ class BackendClient {
 struct SummaryOptions {
   std::optional<absl::CivilDay> as_of;
   bool include_records = false;
+  // The study summary's year before in the same answer (StudySummary.previous_year).
+  bool include_previous_year = false;
 };
 
 class StudyClient : public BackendClient {
@@ -140,8 +143,16 @@ class StudyClient : public BackendClient {
                const Forward& forward, Fanout& fanout,
                absl::StatusOr<fazhi::study::v1::StudySummary>* into);
 
+  // Whether the service's last summary asked with include_previous_year
+  // answered it (previous_year_answered): then a report's year before comes
+  // in its year's answer, one call fewer. A service that predates the field
+  // is asked for the year before on its own, as is any until it answers.
+  bool AnswersPreviousYear() const { return answers_previous_year_.load(); }
+  void SetAnswersPreviousYear(bool answers) { answers_previous_year_.store(answers); }
+
  private:
   std::unique_ptr<fazhi::study::v1::StudyService::Stub> stub_;
+  std::atomic<bool> answers_previous_year_{false};
 };
 
 class DutyClient : public BackendClient {

@@ -44,7 +44,7 @@ class Composer {
     out.set_report(ReportName{in_.org, in_.year}.Format());
     const std::string organ = in_.organization ? in_.organization->full_name() : OrgName(in_.org);
     out.set_organ(organ);
-    const rv1::Report report = in_.report.value_or(rv1::Report());
+    const rv1::Report& report = in_.report ? *in_.report : rv1::Report::default_instance();
     out.set_state(in_.report ? report.state() : rv1::REPORT_STATE_UNSPECIFIED);
     out.set_title(report.title().empty() ? kernel::DefaultTitle(organ, in_.year)
                                          : Fill(report.title(), "report.title"));

@@ -57,7 +57,7 @@ std::string LegacyKindKey(study::StudyKind kind) {
 void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) {
   const std::string key = absl::StrCat("study.", StudyKindKey(k.kind()));
   const std::string name = StudyKindName(k.kind());
-  const std::vector<std::string> sessions(k.session_names().begin(), k.session_names().end());
+  const RecordNames sessions(k.session_names().begin(), k.session_names().end());
   c.AddNumber(key + ".sessions", k.sessions(), "次", name + "次数", src).records = sessions;
   c.AddNumber(key + ".hours", WholeHours(k.minutes()), "学时",
               name + "学时：各次时长之和，每60分钟折1学时，四舍五入取整", src)
@@ -82,7 +82,7 @@ void AddKindFacts(const study::KindTotal& k, const Fact& src, FactCatalogue& c) 
 void AddStudyFacts(const std::string& org, int year, const study::StudySummary& s,
                    FactCatalogue& c) {
   const Fact src = Source("study", "GetStudySummary", absl::StrCat(OrgName(org), " ", year));
-  std::vector<std::string> all_sessions, head_sessions;
+  std::vector<std::string> all_session_list, head_session_list;
   for (study::StudyKind kind : kKinds) {
     study::KindTotal total;
     total.set_kind(kind);
@@ -90,11 +90,13 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
       if (t.kind() == kind) total = t;
     }
     AddKindFacts(total, src, c);
-    all_sessions.insert(all_sessions.end(), total.session_names().begin(),
-                        total.session_names().end());
-    head_sessions.insert(head_sessions.end(), total.head_attended_session_names().begin(),
-                         total.head_attended_session_names().end());
+    all_session_list.insert(all_session_list.end(), total.session_names().begin(),
+                            total.session_names().end());
+    head_session_list.insert(head_session_list.end(), total.head_attended_session_names().begin(),
+                             total.head_attended_session_names().end());
   }
+  const RecordNames all_sessions(std::move(all_session_list));
+  const RecordNames head_sessions(std::move(head_session_list));
   c.AddNumber("study.sessions.total", s.total_sessions(), "次", "各类学法活动总次数", src).records =
       all_sessions;
   c.AddNumber("study.hours", WholeHours(s.total_minutes()), "学时",
@@ -109,8 +111,8 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
     if (q.leadership_group_sessions() > 0) ++covered;
   }
   const Fact* leadership = c.Find("study.leadership.sessions");
-  const std::vector<std::string> leadership_sessions =
-      leadership != nullptr ? leadership->records : std::vector<std::string>();
+  const RecordNames leadership_sessions =
+      leadership != nullptr ? leadership->records : RecordNames();
   c.AddNumber("study.leadership.quarters_covered", covered, "个季度",
               "开展了党组（中心组）学法的季度数", src)
       .records = leadership_sessions;
@@ -135,20 +137,19 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
       .records = all_sessions;
   c.AddNumber("study.laws.count", laws.size(), "部", "全年学法和普法涉及的法律法规部数", src);
   c.AddList("study.laws", laws, "全年学法和普法涉及的法律法规（各类活动合计，按频次）", src);
-  const std::string plan = StudyPlanName{org, year}.Format();
+  const RecordNames plan{StudyPlanName{org, year}.Format()};
   c.AddText("study.plan.adopted",
             s.has_plan() && s.has_plan_adopted_date()
                 ? ChineseDate(s.plan_adopted_date().year(), s.plan_adopted_date().month(),
                               s.plan_adopted_date().day())
                 : "未制订",
             "学法计划制订日期", src)
-      .records = {plan};
+      .records = plan;
   c.AddText("study.plan.fulfilled", s.has_plan() ? (s.plan_fulfilled() ? "是" : "否") : "无计划",
             "学法计划是否完成", src)
-      .records = {plan};
+      .records = plan;
   const Fact* oath = c.Find("study.oath.sessions");
-  const std::vector<std::string> oath_sessions =
-      oath != nullptr ? oath->records : std::vector<std::string>();
+  const RecordNames oath_sessions = oath != nullptr ? oath->records : RecordNames();
   c.AddNumber("study.oath.takers", s.oath_takers(), "人",
               "宪法宣誓人数（有名单的按人计，无名单的按参加人数计）", src)
       .records = oath_sessions;
@@ -157,7 +158,7 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
       .records = oath_sessions;
 
   const auto& p = s.publicity();
-  const std::vector<std::string> events(p.event_names().begin(), p.event_names().end());
+  const RecordNames events(p.event_names().begin(), p.event_names().end());
   c.AddNumber("study.publicity.events", p.events(), "场", "普法宣传活动场次", src).records = events;
   std::vector<std::string> places;
   for (const auto& place : p.places()) places.push_back(place.place());
@@ -176,15 +177,16 @@ void AddStudyFacts(const std::string& org, int year, const study::StudySummary& 
 void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, FactCatalogue& c) {
   const Fact src = Source("duty", "GetDutySummary", absl::StrCat(OrgName(org), " ", year));
   const auto& t = d.totals();
-  std::vector<std::string> powers, staffed, unstaffed;
+  std::vector<std::string> power_list, staffed, unstaffed_list;
   for (const auto& p : d.powers()) {
-    powers.push_back(p.power());
-    (p.staffed() ? staffed : unstaffed).push_back(p.power());
+    power_list.push_back(p.power());
+    (p.staffed() ? staffed : unstaffed_list).push_back(p.power());
   }
+  const RecordNames powers(std::move(power_list)), unstaffed(std::move(unstaffed_list));
   c.AddNumber("duty.powers", t.powers(), "项", "行政执法事项（权责清单）数", src).records = powers;
   c.AddNumber("duty.powers.staffed", t.staffed_powers(), "项",
               "依法配足持有效执法证人员（需法制审核的含法制审核人员）的事项", src)
-      .records = staffed;
+      .records = std::move(staffed);
   c.AddNumber("duty.powers.understaffed", t.powers() - t.staffed_powers(), "项",
               "未依法配足执法人员的事项", src)
       .records = unstaffed;
@@ -194,7 +196,7 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
   }
   c.AddNumber("duty.powers.legal_review", t.powers_needing_legal_review(), "项", "需法制审核的事项",
               src)
-      .records = review;
+      .records = std::move(review);
   std::vector<std::string> domains, understaffed_domains;
   for (const auto& domain : d.domains()) {
     domains.push_back(domain.domain());
@@ -216,21 +218,22 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
   }
   c.AddList("duty.domains.without_legal_reviewer", no_reviewer,
             "没有具备法律职业资格的持证执法人员的领域", src);
-  std::vector<std::string> established, certified, legal, training;
+  std::vector<std::string> established, certified, legal, training_list;
   for (const auto& o : d.officers()) {
     if (o.established()) established.push_back(o.officer());
     if (o.certified()) certified.push_back(o.officer());
     if (o.legal_qualification()) legal.push_back(o.officer());
-    if (o.training_applies()) training.push_back(o.officer());
+    if (o.training_applies()) training_list.push_back(o.officer());
   }
+  const RecordNames training(std::move(training_list));
   c.AddNumber("duty.officers", t.established_officers(), "人", "在编在岗人员（执法人员名册中）",
               src)
-      .records = established;
+      .records = std::move(established);
   c.AddNumber("duty.officers.valid", t.certified_officers(), "人", "持有效执法证的执法人员", src)
-      .records = certified;
+      .records = std::move(certified);
   c.AddNumber("duty.officers.legal", t.legally_qualified_officers(), "人", "具有法律职业资格的人员",
               src)
-      .records = legal;
+      .records = std::move(legal);
   c.AddNumber("duty.certificates.lapsed", lapsed.size(), "个", "已过期或失效的执法证", src)
       .records = lapsed;
   c.AddNumber("duty.training.officers", t.training_officers(), "人",
@@ -249,7 +252,7 @@ void AddDutyFacts(const std::string& org, int year, const duty::DutySummary& d, 
 
 // Puts the year before next to each study number (同比).
 void AddPrevious(const YearInputs& in, FactCatalogue& c) {
-  FactCatalogue previous;
+  FactCatalogue previous = FactCatalogue::NumbersOnly();
   AddStudyFacts(in.org, in.year - 1, *in.study_previous, previous);
   for (const auto& [name, before] : previous.facts()) {
     Fact* fact = c.FindMutable(name);
@@ -330,11 +333,28 @@ Fact* FactCatalogue::FindMutable(const std::string& name) {
 
 Fact& FactCatalogue::Add(Fact fact) {
   std::string name = fact.name;
-  return facts_[name] = std::move(fact);
+  return facts_.insert_or_assign(std::move(name), std::move(fact)).first->second;
+}
+
+const std::vector<std::string>& RecordNames::Empty() {
+  static const std::vector<std::string>* const empty = new std::vector<std::string>();
+  return *empty;
+}
+
+FactCatalogue FactCatalogue::NumbersOnly() {
+  FactCatalogue c;
+  c.numbers_only_ = true;
+  return c;
 }
 
 Fact& FactCatalogue::AddNumber(const std::string& name, double value, const std::string& unit,
                                const std::string& description, const Fact& source) {
+  if (numbers_only_) {
+    Fact f;
+    f.name = name;
+    f.number = value;
+    return Add(std::move(f));
+  }
   Fact f = source;
   f.name = name;
   f.description = description;
@@ -346,6 +366,7 @@ Fact& FactCatalogue::AddNumber(const std::string& name, double value, const std:
 
 Fact& FactCatalogue::AddText(const std::string& name, const std::string& value,
                              const std::string& description, const Fact& source) {
+  if (numbers_only_) return not_kept_ = Fact();
   Fact f = source;
   f.name = name;
   f.description = description;
@@ -355,6 +376,7 @@ Fact& FactCatalogue::AddText(const std::string& name, const std::string& value,
 
 Fact& FactCatalogue::AddList(const std::string& name, std::vector<std::string> items,
                              const std::string& description, const Fact& source) {
+  if (numbers_only_) return not_kept_ = Fact();
   Fact f = source;
   f.name = name;
   f.description = description;

@@ -5,7 +5,9 @@
 // what the study, duty and report services returned, each with its source.
 // Pure logic over the backends' messages.
 
+#include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,46 @@
 
 namespace fazhi::gateway {
 
+// The names of the records behind a fact: one list shared by every fact
+// that rests on the same records (a study kind's sessions stand behind
+// seven of its facts), so building the catalogue copies no names.
+class RecordNames {
+ public:
+  using value_type = std::string;
+  using const_iterator = std::vector<std::string>::const_iterator;
+  using iterator = const_iterator;
+  using size_type = size_t;
+
+  RecordNames() = default;
+  RecordNames(std::vector<std::string> names)  // NOLINT: a list is its names
+      : names_(std::make_shared<const std::vector<std::string>>(std::move(names))) {}
+  RecordNames(std::initializer_list<std::string> names)
+      : RecordNames(std::vector<std::string>(names)) {}
+  template <typename It>
+  RecordNames(It first, It last) : RecordNames(std::vector<std::string>(first, last)) {}
+
+  const std::vector<std::string>& list() const { return names_ ? *names_ : Empty(); }
+  const_iterator begin() const { return list().begin(); }
+  const_iterator end() const { return list().end(); }
+  size_t size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  const std::string& operator[](size_t i) const { return list()[i]; }
+
+  friend bool operator==(const RecordNames& a, const RecordNames& b) {
+    return a.list() == b.list();
+  }
+  friend bool operator==(const RecordNames& a, const std::vector<std::string>& b) {
+    return a.list() == b;
+  }
+  friend bool operator==(const std::vector<std::string>& a, const RecordNames& b) {
+    return a == b.list();
+  }
+
+ private:
+  static const std::vector<std::string>& Empty();
+  std::shared_ptr<const std::vector<std::string>> names_;
+};
+
 struct Fact {
   std::string name;
   std::string description;
@@ -24,7 +66,7 @@ struct Fact {
   std::vector<std::string> items;         // lists also as items
   std::string unit;                       // e.g. "次"
   std::string service, method, resource;  // where it came from
-  std::vector<std::string> records;       // the records behind it, by name
+  RecordNames records;                    // the records behind it, by name
   // The year before (同比): has_previous when the fact rests on dated
   // records that tell it; previous_on_record when that year has any record
   // at all (otherwise it is a first year, not a zero).
@@ -49,6 +91,11 @@ struct YearInputs {
 
 class FactCatalogue {
  public:
+  FactCatalogue() = default;
+  // A catalogue of the numbers alone, each with its name and value (the
+  // year before, for 同比): texts and lists are not kept.
+  static FactCatalogue NumbersOnly();
+
   const Fact* Find(const std::string& name) const;
   Fact* FindMutable(const std::string& name);
   const std::map<std::string, Fact>& facts() const { return facts_; }
@@ -64,6 +111,8 @@ class FactCatalogue {
 
  private:
   std::map<std::string, Fact> facts_;
+  bool numbers_only_ = false;
+  Fact not_kept_;  // what AddText and AddList return in a NumbersOnly catalogue
 };
 
 FactCatalogue BuildFacts(const YearInputs& inputs);

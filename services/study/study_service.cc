@@ -322,10 +322,22 @@ grpc::ServerUnaryReactor* StudyServiceImpl::GetStudySummary(
     RETURN_IF_ERROR(v.ToStatus());
     const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of())
                                                          : DefaultAsOf(request->year(), today_());
-    ASSIGN_OR_RETURN(YearRecords records, store_->LoadYear(*org, request->year()));
-    YearSummary summary = Summarize(*org, request->year(), as_of, records.sessions, records.events,
-                                    records.plan ? &*records.plan : nullptr);
-    *response = ToProto(summary, request->include_records());
+    auto summarize = [&](int year, absl::CivilDay day,
+                         bool records) -> absl::StatusOr<v1::StudySummary> {
+      ASSIGN_OR_RETURN(YearRecords loaded, store_->LoadYear(*org, year));
+      return ToProto(Summarize(*org, year, day, loaded.sessions, loaded.events,
+                               loaded.plan ? &*loaded.plan : nullptr),
+                     records);
+    };
+    ASSIGN_OR_RETURN(*response, summarize(request->year(), as_of, request->include_records()));
+    if (request->include_previous_year()) {
+      const int before = request->year() - 1;
+      if (before >= kernel::kMinRecordYear) {
+        ASSIGN_OR_RETURN(*response->mutable_previous_year(),
+                         summarize(before, absl::CivilDay(before, 12, 31), false));
+      }
+      response->set_previous_year_answered(true);
+    }
     return absl::OkStatus();
   });
 }

@@ -144,6 +144,45 @@ TEST_F(BackendsTest, FetchYearGathersEveryBackendAndAReportNotStartedIsAbsent) {
   EXPECT_EQ(fake_.script.Attempts("GetStudySummary"), 2);  // the year and the year before
 }
 
+// A study service that answers include_previous_year gives the year before
+// in the year's answer: once it has shown so, a report's fan-out asks it
+// once, not twice. One that stops answering it is asked on its own again.
+TEST_F(BackendsTest, TheYearBeforeRidesInTheYearsAnswerOnceTheServiceAnswersIt) {
+  fake_.study.answers_previous_year = true;
+  fake_.study.summaries[2024].set_total_sessions(7);
+  fake_.study.summaries[2023].set_total_sessions(5);
+  Backends backends(Config());
+  auto fetch = [&](int year) {
+    const int before = fake_.script.Attempts("GetStudySummary");
+    auto fetched =
+        backends.FetchYear("a", year, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+    EXPECT_TRUE(fetched.ok()) << fetched.status();
+    return std::make_pair(*std::move(fetched), fake_.script.Attempts("GetStudySummary") - before);
+  };
+  auto [first, first_calls] = fetch(2024);  // not yet known: the year before on its own too
+  EXPECT_EQ(first_calls, 2);
+  EXPECT_EQ(first.inputs.study_previous->total_sessions(), 5);
+  auto [second, second_calls] = fetch(2024);
+  EXPECT_EQ(second_calls, 1);
+  EXPECT_EQ(second.inputs.study->total_sessions(), 7);
+  EXPECT_EQ(second.inputs.study_previous->total_sessions(), 5);
+  EXPECT_EQ(second.inputs.study_previous->year(), 2023);
+  EXPECT_FALSE(second.inputs.study->has_previous_year());  // not carried further
+
+  fake_.study.refused_years.insert(2022);  // no year before 2023: no baseline, no error
+  auto [earliest, earliest_calls] = fetch(2023);
+  EXPECT_EQ(earliest_calls, 1);
+  EXPECT_FALSE(earliest.inputs.study_previous.has_value());
+
+  fake_.study.answers_previous_year = false;  // an older service behind the same address
+  auto [older, older_calls] = fetch(2024);
+  EXPECT_EQ(older_calls, 2);
+  EXPECT_EQ(older.inputs.study_previous->total_sessions(), 5);
+  auto [again, again_calls] = fetch(2024);
+  EXPECT_EQ(again_calls, 2);
+  EXPECT_EQ(again.inputs.study_previous->total_sessions(), 5);
+}
+
 // Every backend answers only once all five calls of a report's fan-out
 // have reached it: the fetch succeeds only if they are in flight together.
 TEST_F(BackendsTest, FetchYearHasEveryCallInFlightAtOnce) {

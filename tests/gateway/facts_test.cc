@@ -221,6 +221,39 @@ TEST(FactsTest, TheYearBeforeForStudyFactsOnly) {
   EXPECT_FALSE(Get(first, "study.all_staff.sessions").previous_on_record);
 }
 
+// The facts on one kind's sessions hold one list of their names, not a copy
+// each.
+TEST(FactsTest, FactsOnTheSameRecordsShareOneList) {
+  const FactCatalogue c = BuildFacts(SampleInputs());
+  const RecordNames& sessions = Get(c, "study.leadership.sessions").records;
+  const RecordNames& hours = Get(c, "study.leadership.hours").records;
+  ASSERT_EQ(sessions.size(), 3u);
+  EXPECT_EQ(&sessions.list(), &hours.list());
+  EXPECT_EQ(&Get(c, "study.sessions.total").records.list(),
+            &Get(c, "study.attendances").records.list());
+  EXPECT_NE(&sessions.list(), &Get(c, "study.sessions.total").records.list());
+  EXPECT_TRUE(Get(c, "study.laws").records.empty());
+  EXPECT_EQ(RecordNames({"a", "b"}), (std::vector<std::string>{"a", "b"}));
+  EXPECT_FALSE(RecordNames({"a"}) == RecordNames({"b"}));
+}
+
+TEST(FactsTest, ANumbersOnlyCatalogueKeepsNumbersAndTheirNamesAlone) {
+  FactCatalogue c = FactCatalogue::NumbersOnly();
+  Fact source;
+  source.service = "study";
+  c.AddNumber("n", 3, "次", "次数", source).records = {"orgs/a/sessions/1"};
+  c.AddText("t", "是", "是否", source).records = {"orgs/a/studyPlans/2024"};
+  c.AddList("l", {"甲", "乙"}, "列表", source);
+  EXPECT_EQ(c.facts().size(), 1u);
+  const Fact& n = Get(c, "n");
+  EXPECT_THAT(n.number, Optional(3.0));
+  EXPECT_EQ(n.name, "n");
+  EXPECT_EQ(n.text, "");
+  EXPECT_EQ(n.service, "");
+  EXPECT_EQ(c.Find("t"), nullptr);
+  EXPECT_EQ(c.Find("l"), nullptr);
+}
+
 TEST(FactsTest, ChineseDatesAndQuarters) {
   EXPECT_EQ(ChineseDate(2025, 1, 15), "2025年1月15日");
   EXPECT_EQ(QuarterName(1), "第一季度");

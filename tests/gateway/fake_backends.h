@@ -86,6 +86,9 @@ class FakeStudy final : public sv1::StudyService::Service {
   std::map<int, sv1::StudySummary> summaries;
   // Years refused as out of range (INVALID_ARGUMENT).
   std::set<int> refused_years;
+  // Whether include_previous_year is understood (a service that predates it
+  // ignores it).
+  bool answers_previous_year = false;
 
   grpc::Status GetStudySummary(grpc::ServerContext* context,
                                const sv1::GetStudySummaryRequest* request,
@@ -98,6 +101,16 @@ class FakeStudy final : public sv1::StudyService::Service {
     if (auto it = summaries.find(request->year()); it != summaries.end()) *response = it->second;
     response->set_org(request->org());
     response->set_year(request->year());
+    if (answers_previous_year && request->include_previous_year()) {
+      const int before = request->year() - 1;
+      if (refused_years.count(before) == 0) {
+        sv1::StudySummary* previous = response->mutable_previous_year();
+        if (auto it = summaries.find(before); it != summaries.end()) *previous = it->second;
+        previous->set_org(request->org());
+        previous->set_year(before);
+      }
+      response->set_previous_year_answered(true);
+    }
     return grpc::Status::OK;
   }
 

@@ -10,7 +10,9 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "services/common/grpc_status.h"
+#include "services/common/proto_dates.h"
 #include "services/common/sql/sqlite_database.h"
+#include "services/kernel/dates.h"
 #include "services/study/sql_study_store.h"
 #include "tests/testing/service_test.h"
 #include "tests/testing/temp_dir.h"
@@ -412,6 +414,53 @@ TEST_F(StudyServiceTest, PlanUpsertAndSummary) {
   request.set_year(2023);
   ASSERT_TRUE(stub_->GetStudySummary(&before, request, &summary).ok());
   EXPECT_FALSE(summary.has_records());  // no baseline for 同比
+}
+
+// The year before in the same answer, as a summary of its own asked for as
+// of its 31 December would be, without records.
+TEST_F(StudyServiceTest, SummaryWithTheYearBefore) {
+  Create(ValidSession());  // 2024
+  v1::GetStudySummaryRequest request;
+  request.set_org("orgs/org-a");
+  request.set_year(2025);
+  request.set_include_records(true);
+  v1::StudySummary summary;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetStudySummary(&context, request, &summary).ok());
+    EXPECT_FALSE(summary.has_previous_year());  // only when asked
+    EXPECT_FALSE(summary.previous_year_answered());
+  }
+  v1::StudySummary alone;
+  {
+    grpc::ClientContext context;
+    v1::GetStudySummaryRequest before = request;
+    before.set_year(2024);
+    before.set_include_records(false);
+    *before.mutable_as_of() = ToDate(absl::CivilDay(2024, 12, 31));
+    ASSERT_TRUE(stub_->GetStudySummary(&context, before, &alone).ok());
+    ASSERT_EQ(alone.total_sessions(), 1);
+  }
+  request.set_include_previous_year(true);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetStudySummary(&context, request, &summary).ok());
+  }
+  EXPECT_EQ(summary.year(), 2025);
+  EXPECT_EQ(summary.total_sessions(), 0);
+  EXPECT_TRUE(summary.previous_year_answered());
+  ASSERT_TRUE(summary.has_previous_year());
+  EXPECT_EQ(summary.previous_year().SerializeAsString(), alone.SerializeAsString());
+  EXPECT_EQ(summary.previous_year().by_kind(0).session_names_size(), 0);
+
+  // No year before the earliest accepted: answered, and unset.
+  request.set_year(kernel::kMinRecordYear);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->GetStudySummary(&context, request, &summary).ok());
+  }
+  EXPECT_TRUE(summary.previous_year_answered());
+  EXPECT_FALSE(summary.has_previous_year());
 }
 
 TEST_F(StudyServiceTest, SummaryValidatesItsRequest) {
