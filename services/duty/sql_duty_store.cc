@@ -627,6 +627,9 @@ absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction&
     std::map<std::string, const Assignment*> stored;
     for (const Assignment& a : snapshot.assignments) stored[a.meta.id] = &a;
     const absl::Time now = absl::Now();
+    // The new and changed assignments in two bulk statements: one a row
+    // was most of an allocation's time on PostgreSQL.
+    std::vector<Assignment> inserts, updates;
     for (const std::string& id : changes.removed) {
       auto it = stored.find(id);
       if (it == stored.end() || it->second->origin != AssignmentOrigin::kComputed) {
@@ -640,7 +643,7 @@ absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction&
       a.origin = AssignmentOrigin::kComputed;
       auto it = stored.find(a.meta.id);
       if (it == stored.end()) {
-        RETURN_IF_ERROR(AssignmentTable::Insert(tx, a, now).status());
+        inserts.push_back(std::move(a));
         continue;
       }
       const Assignment& current = *it->second;
@@ -651,9 +654,10 @@ absl::Status SqlDutyStore::ApplyPlan(const std::string& org, const PlanFunction&
       if (current.role == a.role && current.post_id == a.post_id) continue;
       a.meta = current.meta;
       a.notes = current.notes;
-      RETURN_IF_ERROR(AssignmentTable::Update(tx, a, current.meta.revision, now).status());
+      updates.push_back(std::move(a));
     }
-    return absl::OkStatus();
+    RETURN_IF_ERROR(AssignmentTable::UpdateAll(tx, updates, now));
+    return AssignmentTable::InsertAll(tx, inserts, now);
   });
 }
 

@@ -182,6 +182,38 @@ class RecordTable {
   static absl::StatusOr<T> CreateIdempotent(Database& db, T record, const IdempotencyKey& key,
                                             Check check = {});
 
+  // Insert of every record, in bulk (Transaction::InsertRows); when a key
+  // of one is taken, Insert's error, and the transaction is spoilt.
+  static absl::Status InsertAll(Transaction& tx, const std::vector<T>& records, absl::Time now) {
+    if (records.empty()) return absl::OkStatus();
+    BulkRows rows{Codec::Spec().table, InsertColumns(), {}};
+    rows.values.reserve(records.size() * rows.columns.size());
+    for (const T& record : records) {
+      rows.values.insert(rows.values.end(),
+                         {Value(record.meta.org), Value(record.meta.id), Value(int64_t{1}),
+                          Value(ToMicros(now)), Value(ToMicros(now))});
+      for (Value& v : Codec::Values(record)) rows.values.push_back(std::move(v));
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(rows, "id"));
+    if (inserted.size() != records.size()) {
+      return TakenError("the id or external id", absl::StrCat("another ", Codec::Spec().noun,
+                                                              " in ", OrgName(records[0].meta.org)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Update of every record from its meta.revision, read in this
+  // transaction, in bulk (Transaction::UpdateRows).
+  static absl::Status UpdateAll(Transaction& tx, const std::vector<T>& records, absl::Time now) {
+    BulkRows rows{Codec::Spec().table, UpdateColumns(), {}};
+    for (const T& record : records) {
+      rows.values.insert(rows.values.end(), {Value(record.meta.org), Value(record.meta.id),
+                                             Value(record.meta.revision + 1), Value(ToMicros(now))});
+      for (Value& v : Codec::Values(record)) rows.values.push_back(std::move(v));
+    }
+    return ReplaceFound(tx, rows);
+  }
+
   // Replaces the data columns of an existing record whose revision is
   // `expected_revision`; bumps the revision.
   static absl::StatusOr<T> Update(Transaction& tx, T record, int64_t expected_revision,
