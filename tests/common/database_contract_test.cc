@@ -437,27 +437,29 @@ TEST_P(DatabaseContractTest, PostgresPreparesAStatementAfreshAfterManyRuns) {
                   .ok());
   const std::string sql = "SELECT n FROM t WHERE k = $1";
   std::vector<std::string> names;
-  ASSERT_TRUE(db().Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                    for (int run = 0; run < 250; ++run) {
-                      ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {Value("a")}));
-                      if (rows.size() != 1 || rows[0].Int(0) != 7) {
-                        return absl::InternalError(absl::StrCat("run ", run, " answered wrong"));
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadOnly,
+                    [&](Transaction& tx) -> absl::Status {
+                      for (int run = 0; run < 250; ++run) {
+                        ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {Value("a")}));
+                        if (rows.size() != 1 || rows[0].Int(0) != 7) {
+                          return absl::InternalError(absl::StrCat("run ", run, " answered wrong"));
+                        }
+                        ASSIGN_OR_RETURN(auto prepared,
+                                         tx.Query("SELECT name FROM pg_prepared_statements "
+                                                  "WHERE statement = $1",
+                                                  {Value(sql)}));
+                        if (prepared.size() != 1) {
+                          return absl::InternalError(
+                              absl::StrCat(prepared.size(), " statements prepared at run ", run));
+                        }
+                        if (names.empty() || names.back() != prepared[0].Text(0)) {
+                          names.push_back(prepared[0].Text(0));
+                        }
                       }
-                      ASSIGN_OR_RETURN(auto prepared,
-                                       tx.Query("SELECT name FROM pg_prepared_statements "
-                                                "WHERE statement = $1",
-                                                {Value(sql)}));
-                      if (prepared.size() != 1) {
-                        return absl::InternalError(
-                            absl::StrCat(prepared.size(), " statements prepared at run ", run));
-                      }
-                      if (names.empty() || names.back() != prepared[0].Text(0)) {
-                        names.push_back(prepared[0].Text(0));
-                      }
-                    }
-                    return absl::OkStatus();
-                  })
-                  .ok());
+                      return absl::OkStatus();
+                    })
+          .ok());
   EXPECT_EQ(names.size(), 3u);  // prepared at runs 1, 102 and 203
 }
 

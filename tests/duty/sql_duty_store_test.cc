@@ -352,9 +352,9 @@ class ImportPathsTest : public SqlDutyStoreTest {
       return absl::StrReplaceAll(text, {{absl::StrCat("orgs/", org, "/"), "orgs/ORG/"}});
     };
     for (const ImportOutcome& o : outcomes) {
-      described.push_back(number(absl::StrCat(absl::StatusCodeToString(o.status.code()), " ",
-                                              o.status.message(), " id=", o.id,
-                                              o.replaced ? " replaced" : "")));
+      described.push_back(
+          number(absl::StrCat(absl::StatusCodeToString(o.status.code()), " ", o.status.message(),
+                              " id=", o.id, o.replaced ? " replaced" : "")));
     }
     return described;
   }
@@ -410,12 +410,12 @@ TEST_P(ImportPathsTest, PowersInBulkAsRowByRow) {
   // Duplicates inside the batch, stored and new records, a code freed by
   // an earlier row and taken by a later one, taken keys, missing posts.
   const std::vector<Power> upsert = {
-      ImportedPower("N1", "", "1"),         ImportedPower("N1", "", "2"),
-      ImportedPower("S1", "E1", "3"),       ImportedPower("N2", "E1", "4"),
-      ImportedPower("S1", "", "5"),         ImportedPower("S3", "E9", "6"),
+      ImportedPower("N1", "", "1"),           ImportedPower("N1", "", "2"),
+      ImportedPower("S1", "E1", "3"),         ImportedPower("N2", "E1", "4"),
+      ImportedPower("S1", "", "5"),           ImportedPower("S3", "E9", "6"),
       ImportedPower("N3", "", "7", "post-1"), ImportedPower("N4", "", "8", "nope"),
-      ImportedPower("N5", "E5", "9"),       ImportedPower("N6", "E5", "10"),
-      ImportedPower("N5", "", "11"),        ImportedPower("N1", "E5", "12")};
+      ImportedPower("N5", "E5", "9"),         ImportedPower("N6", "E5", "10"),
+      ImportedPower("N5", "", "11"),          ImportedPower("N1", "E5", "12")};
   const auto described =
       ExpectSamePaths(upsert, ImportMode::kUpsert, &SqlDutyStore::ImportPowers, StoredPowers);
   ASSERT_EQ(described.size(), upsert.size());
@@ -428,8 +428,9 @@ TEST_P(ImportPathsTest, PowersInBulkAsRowByRow) {
   EXPECT_EQ(StoredPowers(*store_, "org-a").at("N2"), "s1 E1  4 r3");
 
   const std::vector<Power> create = {
-      ImportedPower("S2", "", "a"),  ImportedPower("C1", "E1", "b"), ImportedPower("C1", "", "c"),
-      ImportedPower("C1", "", "d"),  ImportedPower("C2", "E7", "e"), ImportedPower("C3", "E7", "f"),
+      ImportedPower("S2", "", "a"),        ImportedPower("C1", "E1", "b"),
+      ImportedPower("C1", "", "c"),        ImportedPower("C1", "", "d"),
+      ImportedPower("C2", "E7", "e"),      ImportedPower("C3", "E7", "f"),
       ImportedPower("C4", "", "g", "nope")};
   const auto created =
       ExpectSamePaths(create, ImportMode::kCreateOnly, &SqlDutyStore::ImportPowers, StoredPowers);
@@ -439,8 +440,7 @@ TEST_P(ImportPathsTest, PowersInBulkAsRowByRow) {
 
   // Two stored powers swap codes through a third: one multi-row UPDATE
   // could trip over a code's old holder, so the batch goes row by row.
-  const std::vector<Power> swap = {ImportedPower("TMP", "E1", "x"),
-                                   ImportedPower("N2", "E2", "y"),
+  const std::vector<Power> swap = {ImportedPower("TMP", "E1", "x"), ImportedPower("N2", "E2", "y"),
                                    ImportedPower("S2", "E1", "z")};
   ExpectSamePaths(swap, ImportMode::kUpsert, &SqlDutyStore::ImportPowers, StoredPowers);
   EXPECT_EQ(StoredPowers(*store_, "org-a").at("S2"), "s1 E1  z r5");
@@ -448,14 +448,17 @@ TEST_P(ImportPathsTest, PowersInBulkAsRowByRow) {
 }
 
 TEST_P(ImportPathsTest, OfficersInBulkAsRowByRow) {
-  const std::vector<Officer> upsert = {
-      ImportedOfficer("P3", "", "ZF-P1"),        ImportedOfficer("P3", "", ""),
-      ImportedOfficer("P4", "OE1", "ZF-P4"),     ImportedOfficer("P1", "", "ZF-P1"),
-      ImportedOfficer("P2", "", "ZF-X", "post-1"), ImportedOfficer("P5", "", "", "nope"),
-      ImportedOfficer("P6", "OE6", "ZF-6"),      ImportedOfficer("P7", "OE6", "ZF-7"),
-      ImportedOfficer("P8", "", "ZF-7")};
-  const auto described = ExpectSamePaths(upsert, ImportMode::kUpsert,
-                                         &SqlDutyStore::ImportOfficers, StoredOfficers);
+  const std::vector<Officer> upsert = {ImportedOfficer("P3", "", "ZF-P1"),
+                                       ImportedOfficer("P3", "", ""),
+                                       ImportedOfficer("P4", "OE1", "ZF-P4"),
+                                       ImportedOfficer("P1", "", "ZF-P1"),
+                                       ImportedOfficer("P2", "", "ZF-X", "post-1"),
+                                       ImportedOfficer("P5", "", "", "nope"),
+                                       ImportedOfficer("P6", "OE6", "ZF-6"),
+                                       ImportedOfficer("P7", "OE6", "ZF-7"),
+                                       ImportedOfficer("P8", "", "ZF-7")};
+  const auto described =
+      ExpectSamePaths(upsert, ImportMode::kUpsert, &SqlDutyStore::ImportOfficers, StoredOfficers);
   ASSERT_EQ(described.size(), upsert.size());
   EXPECT_EQ(described[0],
             "ALREADY_EXISTS certificate number \"ZF-P1\" is already used by "

@@ -302,10 +302,9 @@ class PostgresDatabase::Connection : public Transaction {
     // average low and went on planning every run afterwards (a quarter of
     // its backend's time in GetDutySummary after the province load).
     if (it != prepared_.end() && ++it->second.runs > kRunsPerPreparation) {
-      RETURN_IF_ERROR(
-          Sent(PQsendQuery(conn_, absl::StrCat("DEALLOCATE ", it->second.name).c_str()),
-               "deallocate")
-              .status());
+      RETURN_IF_ERROR(Sent(PQsendQuery(conn_, absl::StrCat("DEALLOCATE ", it->second.name).c_str()),
+                           "deallocate")
+                          .status());
       prepared_.erase(it);
       it = prepared_.end();
     }

@@ -196,8 +196,9 @@ class RecordTable {
     }
     ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(rows, "id"));
     if (inserted.size() != records.size()) {
-      return TakenError("the id or external id", absl::StrCat("another ", Codec::Spec().noun,
-                                                              " in ", OrgName(records[0].meta.org)));
+      return TakenError(
+          "the id or external id",
+          absl::StrCat("another ", Codec::Spec().noun, " in ", OrgName(records[0].meta.org)));
     }
     return absl::OkStatus();
   }
@@ -207,8 +208,9 @@ class RecordTable {
   static absl::Status UpdateAll(Transaction& tx, const std::vector<T>& records, absl::Time now) {
     BulkRows rows{Codec::Spec().table, UpdateColumns(), {}};
     for (const T& record : records) {
-      rows.values.insert(rows.values.end(), {Value(record.meta.org), Value(record.meta.id),
-                                             Value(record.meta.revision + 1), Value(ToMicros(now))});
+      rows.values.insert(rows.values.end(),
+                         {Value(record.meta.org), Value(record.meta.id),
+                          Value(record.meta.revision + 1), Value(ToMicros(now))});
       for (Value& v : Codec::Values(record)) rows.values.push_back(std::move(v));
     }
     return ReplaceFound(tx, rows);
@@ -334,7 +336,8 @@ class RecordTable {
  private:
   static const std::vector<std::string>& InsertColumns() {
     static const std::vector<std::string>* const columns = [] {
-      auto* all = new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
+      auto* all =
+          new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
       all->insert(all->end(), Codec::Spec().columns.begin(), Codec::Spec().columns.end());
       return all;
     }();
@@ -645,9 +648,9 @@ absl::StatusOr<std::optional<std::vector<ImportOutcome>>> RecordTable<T, Codec>:
   // look-up) or new.
   struct Held {
     std::string id;
-    int64_t revision = 0;  // stored; 0 when new
+    int64_t revision = 0;             // stored; 0 when new
     std::vector<std::string> values;  // in the unique columns
-    int64_t writes = 0;  // rows of the batch stored into it
+    int64_t writes = 0;               // rows of the batch stored into it
     size_t last_row = 0;
   };
   std::vector<ImportOutcome> outcomes;
@@ -695,12 +698,12 @@ absl::StatusOr<std::optional<std::vector<ImportOutcome>>> RecordTable<T, Codec>:
         existing = it->second;
       }
       if (existing && !upsert) {
-        outcome.status = TakenError(absl::StrCat(keys.unique[m].column, " \"", key, "\""),
-                                    Name(org, held[*existing].id),
-                                    "import with mode UPSERT to replace it");
+        outcome.status =
+            TakenError(absl::StrCat(keys.unique[m].column, " \"", key, "\""),
+                       Name(org, held[*existing].id), "import with mode UPSERT to replace it");
         continue;
       }
-      const std::string id = existing       ? held[*existing].id
+      const std::string id = existing              ? held[*existing].id
                              : row.meta.id.empty() ? NewResourceId()
                                                    : row.meta.id;
       for (size_t u = 0; u < unique_count && outcome.status.ok(); ++u) {
