@@ -12,11 +12,17 @@ namespace fazhi::duty {
 // The duty schema, embedded from services/duty/migrations/.
 const std::vector<sql::Migration>& Migrations();
 
+// How ImportPowers and ImportOfficers store a batch: in bulk (their
+// checks done for the whole batch at once), or row by row, each row's
+// checks reading what the earlier rows wrote; the second is what the
+// first is tested against.
+enum class ImportPath { kBulk, kRowByRow };
+
 // DutyStore over the SQL interface; runs on any driver.
 class SqlDutyStore : public DutyStore {
  public:
   // `db` must be open and migrated, and outlive the store.
-  explicit SqlDutyStore(sql::Database* db);
+  explicit SqlDutyStore(sql::Database* db, ImportPath import_path = ImportPath::kBulk);
 
   absl::StatusOr<Power> GetPower(const std::string& org, const std::string& id) override;
   absl::StatusOr<std::vector<Power>> ListPowers(const std::string& org, const PowerFilter& filter,
@@ -67,6 +73,7 @@ class SqlDutyStore : public DutyStore {
 
  private:
   sql::Database* db_;
+  ImportPath import_path_;
 };
 
 }  // namespace fazhi::duty

@@ -425,6 +425,44 @@ TEST_P(DatabaseContractTest, SingleReadRefusesBulkWrites) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// PostgreSQL: a statement run many times on one connection is prepared
+// afresh now and then (its plan cache's history starts again), keeps
+// answering, and leaves one prepared statement behind, not one per round.
+TEST_P(DatabaseContractTest, PostgresPreparesAStatementAfreshAfterManyRuns) {
+  if (GetParam() != Driver::kPostgres) GTEST_SKIP() << "PostgreSQL's prepared statements";
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [](Transaction& tx) {
+                              return tx.Execute("INSERT INTO t (k, n) VALUES ('a', 7)").status();
+                            })
+                  .ok());
+  const std::string sql = "SELECT n FROM t WHERE k = $1";
+  std::vector<std::string> names;
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadOnly,
+                    [&](Transaction& tx) -> absl::Status {
+                      for (int run = 0; run < 250; ++run) {
+                        ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {Value("a")}));
+                        if (rows.size() != 1 || rows[0].Int(0) != 7) {
+                          return absl::InternalError(absl::StrCat("run ", run, " answered wrong"));
+                        }
+                        ASSIGN_OR_RETURN(auto prepared,
+                                         tx.Query("SELECT name FROM pg_prepared_statements "
+                                                  "WHERE statement = $1",
+                                                  {Value(sql)}));
+                        if (prepared.size() != 1) {
+                          return absl::InternalError(
+                              absl::StrCat(prepared.size(), " statements prepared at run ", run));
+                        }
+                        if (names.empty() || names.back() != prepared[0].Text(0)) {
+                          names.push_back(prepared[0].Text(0));
+                        }
+                      }
+                      return absl::OkStatus();
+                    })
+          .ok());
+  EXPECT_EQ(names.size(), 3u);  // prepared at runs 1, 102 and 203
+}
+
 INSTANTIATE_TEST_SUITE_P(Drivers, DatabaseContractTest,
                          ::testing::Values(Driver::kSqlite, Driver::kPostgres),
                          fazhi::testing::DriverParamName<::testing::TestParamInfo<Driver>>);

@@ -70,6 +70,9 @@ using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
 // COPY data goes to libpq in pieces of about this size: a batch of any
 // size needs no more memory than one piece beside its rows.
 constexpr size_t kCopyChunkBytes = 64 << 10;
+// Runs of a prepared statement before it is prepared afresh (Run): at most
+// two round trips and five plans per this many runs.
+constexpr int64_t kRunsPerPreparation = 100;
 
 // One value in COPY's text format: \N for NULL; backslash, newline,
 // carriage return and tab escaped, everything else (UTF-8) as it is.
@@ -292,12 +295,25 @@ class PostgresDatabase::Connection : public Transaction {
   // parameters; the server infers their types from the statement.
   absl::StatusOr<ResultPtr> Run(absl::string_view sql, absl::Span<const Value> params) {
     auto it = prepared_.find(sql);
+    // A statement is prepared afresh after kRunsPerPreparation runs.
+    // PostgreSQL keeps planning a statement for each run while its generic
+    // plan costs more than the average of all its custom plans so far; a
+    // connection that ran it while a load grew the tables keeps that
+    // average low and went on planning every run afterwards (a quarter of
+    // its backend's time in GetDutySummary after the province load).
+    if (it != prepared_.end() && ++it->second.runs > kRunsPerPreparation) {
+      RETURN_IF_ERROR(Sent(PQsendQuery(conn_, absl::StrCat("DEALLOCATE ", it->second.name).c_str()),
+                           "deallocate")
+                          .status());
+      prepared_.erase(it);
+      it = prepared_.end();
+    }
     if (it == prepared_.end()) {
-      std::string name = absl::StrCat("s", prepared_.size());
+      std::string name = absl::StrCat("s", statements_prepared_++);
       RETURN_IF_ERROR(Sent(PQsendPrepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr),
                            absl::StrCat("prepare ", sql))
                           .status());
-      it = prepared_.emplace(std::string(sql), std::move(name)).first;
+      it = prepared_.emplace(std::string(sql), Prepared{std::move(name)}).first;
     }
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
@@ -314,7 +330,7 @@ class PostgresDatabase::Connection : public Transaction {
       }
       values[i] = texts[i].c_str();
     }
-    return Sent(PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+    return Sent(PQsendQueryPrepared(conn_, it->second.name.c_str(), static_cast<int>(params.size()),
                                     values.data(), nullptr, nullptr, 0),
                 "statement");
   }
@@ -383,7 +399,12 @@ class PostgresDatabase::Connection : public Transaction {
   const int64_t born_;
   const absl::Duration answer_limit_;
   bool lost_ = false;
-  absl::flat_hash_map<std::string, std::string> prepared_;
+  struct Prepared {
+    std::string name;
+    int64_t runs = 0;
+  };
+  absl::flat_hash_map<std::string, Prepared> prepared_;
+  int64_t statements_prepared_ = 0;
   absl::Status spoiled_;
 };
 

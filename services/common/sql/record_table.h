@@ -70,6 +70,29 @@ struct ByExternalId {
   }
 };
 
+// What an import with checks checks of each row, so that its bulk path
+// (RecordTable::ImportKeyed) can check a whole batch at once: the unique
+// columns, the one a row without an external id is matched on, and a
+// record of another table the row refers to by id.
+template <typename T>
+struct ImportKeys {
+  struct Unique {
+    std::string column;
+    std::string label;  // names the column in messages
+    const std::string& (*value)(const T&);
+  };
+  // Checked in this order; "external_id" is one of them.
+  std::vector<Unique> unique;
+  // The index in `unique` of the column a row without an external id is
+  // matched on.
+  size_t fallback_match = 0;
+  // The table `reference(row)` names a record of (none when empty), and
+  // the row's refusal when that record does not exist.
+  std::string referenced_table;
+  const std::string& (*reference)(const T&) = nullptr;
+  absl::Status (*missing)(const std::string& org, const std::string& id) = nullptr;
+};
+
 inline int64_t ToMicros(absl::Time t) { return absl::ToUnixMicros(t); }
 inline absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 
@@ -158,6 +181,40 @@ class RecordTable {
   template <typename Check = NoRecordCheck>
   static absl::StatusOr<T> CreateIdempotent(Database& db, T record, const IdempotencyKey& key,
                                             Check check = {});
+
+  // Insert of every record, in bulk (Transaction::InsertRows); when a key
+  // of one is taken, Insert's error, and the transaction is spoilt.
+  static absl::Status InsertAll(Transaction& tx, const std::vector<T>& records, absl::Time now) {
+    if (records.empty()) return absl::OkStatus();
+    BulkRows rows{Codec::Spec().table, InsertColumns(), {}};
+    rows.values.reserve(records.size() * rows.columns.size());
+    for (const T& record : records) {
+      rows.values.insert(rows.values.end(),
+                         {Value(record.meta.org), Value(record.meta.id), Value(int64_t{1}),
+                          Value(ToMicros(now)), Value(ToMicros(now))});
+      for (Value& v : Codec::Values(record)) rows.values.push_back(std::move(v));
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(rows, "id"));
+    if (inserted.size() != records.size()) {
+      return TakenError(
+          "the id or external id",
+          absl::StrCat("another ", Codec::Spec().noun, " in ", OrgName(records[0].meta.org)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Update of every record from its meta.revision, read in this
+  // transaction, in bulk (Transaction::UpdateRows).
+  static absl::Status UpdateAll(Transaction& tx, const std::vector<T>& records, absl::Time now) {
+    BulkRows rows{Codec::Spec().table, UpdateColumns(), {}};
+    for (const T& record : records) {
+      rows.values.insert(rows.values.end(),
+                         {Value(record.meta.org), Value(record.meta.id),
+                          Value(record.meta.revision + 1), Value(ToMicros(now))});
+      for (Value& v : Codec::Values(record)) rows.values.push_back(std::move(v));
+    }
+    return ReplaceFound(tx, rows);
+  }
 
   // Replaces the data columns of an existing record whose revision is
   // `expected_revision`; bumps the revision.
@@ -259,7 +316,60 @@ class RecordTable {
                                                            std::vector<T> rows, ImportMode mode,
                                                            Match match = {}, Check check = {});
 
+  // Import with the checks `keys` describes, with the outcomes and stored
+  // rows of Import row by row (a row matched on its external id, else on
+  // the fallback column; refused with ALREADY_EXISTS when another record
+  // holds one of its unique values, with `missing` when its reference is
+  // not stored), in bulk: the rows are encoded before the transaction
+  // opens; inside it one query finds the stored records holding any of
+  // the batch's unique values and the referenced records, the rows are
+  // resolved in order against those and the batch's own earlier rows in
+  // memory, then the replaced records are written with UpdateRows and the
+  // new ones with InsertRows. Returns nullopt, having written nothing, when
+  // a unique value moves from one stored record to another: one UPDATE of
+  // many rows could trip over the value's old holder, so that batch is for
+  // the row-by-row path.
+  static absl::StatusOr<std::optional<std::vector<ImportOutcome>>> ImportKeyed(
+      Database& db, const std::string& org, const std::vector<T>& rows, ImportMode mode,
+      const ImportKeys<T>& keys);
+
  private:
+  static const std::vector<std::string>& InsertColumns() {
+    static const std::vector<std::string>* const columns = [] {
+      auto* all =
+          new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
+      all->insert(all->end(), Codec::Spec().columns.begin(), Codec::Spec().columns.end());
+      return all;
+    }();
+    return *columns;
+  }
+  static const std::vector<std::string>& UpdateColumns() {
+    static const std::vector<std::string>* const columns = [] {
+      auto* all = new std::vector<std::string>{"org", "id", "revision", "update_time"};
+      all->insert(all->end(), Codec::Spec().columns.begin(), Codec::Spec().columns.end());
+      return all;
+    }();
+    return *columns;
+  }
+  static absl::Status IdTakenError(const std::string& org) {
+    return TakenError("the id or external id",
+                      absl::StrCat("another ", Codec::Spec().noun, " in ", OrgName(org)));
+  }
+  // Replaces the records of `updates` (UpdateColumns), which the batch's
+  // look-up found stored, in one transaction with it.
+  static absl::Status ReplaceFound(Transaction& tx, const BulkRows& updates) {
+    if (updates.size() == 0) return absl::OkStatus();
+    ASSIGN_OR_RETURN(int64_t changed, tx.UpdateRows(updates, 2));
+    // A stored record cannot have gone since the look-up, and a driver
+    // that lets it must not pass.
+    if (changed != static_cast<int64_t>(updates.size())) {
+      return absl::AbortedError(absl::StrCat("an import batch found ", updates.size(), " ",
+                                             Codec::Spec().noun, "s to replace but replaced ",
+                                             changed, "; retry the batch"));
+    }
+    return absl::OkStatus();
+  }
+
   // Import's bulk path, with the outcomes the row-by-row path gives. The
   // rows are grouped by external id and encoded before the transaction
   // opens; inside it, every record is inserted unless its external id is
@@ -377,17 +487,8 @@ template <typename T, typename Codec>
 absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
     Database& db, const std::string& org, std::vector<T> rows, ImportMode mode) {
   const auto& spec = Codec::Spec();
-  static const std::vector<std::string>* const insert_columns = [&spec] {
-    auto* columns =
-        new std::vector<std::string>{"org", "id", "revision", "create_time", "update_time"};
-    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
-    return columns;
-  }();
-  static const std::vector<std::string>* const update_columns = [&spec] {
-    auto* columns = new std::vector<std::string>{"org", "id", "revision", "update_time"};
-    columns->insert(columns->end(), spec.columns.begin(), spec.columns.end());
-    return columns;
-  }();
+  const std::vector<std::string>* const insert_columns = &InsertColumns();
+  const std::vector<std::string>* const update_columns = &UpdateColumns();
   const std::string lookup =
       absl::StrCat("SELECT external_id, id, revision FROM ", spec.table,
                    " WHERE org = $1 AND external_id IN ", JsonTextSet(db.dialect(), 2));
@@ -419,10 +520,7 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
   auto external_id_of = [&](size_t record) -> const std::string& {
     return rows[records[record][0]].external_id;
   };
-  auto id_taken = [&] {
-    return TakenError("the id or external id",
-                      absl::StrCat("another ", spec.noun, " in ", OrgName(org)));
-  };
+  auto id_taken = [&] { return IdTakenError(org); };
 
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
@@ -494,19 +592,187 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
            Value(ToMicros(now))});
       updates.values.insert(updates.values.end(), columns[r].begin(), columns[r].end());
     }
-    if (updates.size() > 0) {
-      ASSIGN_OR_RETURN(int64_t changed, tx.UpdateRows(updates, 2));
-      // The look-up and the update are one transaction: a stored record
-      // cannot have gone in between, and a driver that lets it must not pass.
-      if (changed != static_cast<int64_t>(updates.size())) {
-        return absl::AbortedError(absl::StrCat("an import batch found ", updates.size(), " ",
-                                               spec.noun, "s to replace but replaced ", changed,
-                                               "; retry the batch"));
-      }
-    }
-    return absl::OkStatus();
+    return ReplaceFound(tx, updates);
   }));
   return outcomes;
+}
+
+template <typename T, typename Codec>
+absl::StatusOr<std::optional<std::vector<ImportOutcome>>> RecordTable<T, Codec>::ImportKeyed(
+    Database& db, const std::string& org, const std::vector<T>& rows, ImportMode mode,
+    const ImportKeys<T>& keys) {
+  const auto& spec = Codec::Spec();
+  const bool upsert = mode == ImportMode::kUpsert;
+  const size_t unique_count = keys.unique.size();
+  size_t external_id_key = keys.fallback_match;
+  for (size_t u = 0; u < unique_count; ++u) {
+    if (keys.unique[u].column == "external_id") external_id_key = u;
+  }
+
+  // Before the transaction: every row's columns, and the look-up of the
+  // stored records holding the batch's unique values (one branch a
+  // column, so each uses its index) and of the records it refers to.
+  std::vector<std::vector<Value>> columns;
+  columns.reserve(rows.size());
+  for (const T& row : rows) columns.push_back(Codec::Values(row));
+  std::vector<Value> params = {Value(org)};
+  auto add_set = [&](auto value_of) {
+    std::string set = "[";
+    for (const T& row : rows) {
+      const std::string& value = value_of(row);
+      if (value.empty()) continue;
+      if (set.size() > 1) set.push_back(',');
+      AppendJsonString(value, &set);
+    }
+    set.push_back(']');
+    params.push_back(Value(std::move(set)));
+    return JsonTextSet(db.dialect(), static_cast<int>(params.size()));
+  };
+  std::string held_columns, nulls;
+  for (const auto& u : keys.unique) {
+    absl::StrAppend(&held_columns, ", ", u.column);
+    absl::StrAppend(&nulls, ", NULL");
+  }
+  std::vector<std::string> selects;
+  for (const auto& u : keys.unique) {
+    selects.push_back(absl::StrCat("SELECT 0, id, revision", held_columns, " FROM ", spec.table,
+                                   " WHERE org = $1 AND ", u.column, " IN ", add_set(u.value)));
+  }
+  std::string lookup = absl::StrJoin(selects, " UNION ");
+  if (!keys.referenced_table.empty()) {
+    absl::StrAppend(&lookup, " UNION ALL SELECT 1, id, 0", nulls, " FROM ", keys.referenced_table,
+                    " WHERE org = $1 AND id IN ", add_set(keys.reference));
+  }
+
+  // A record the batch resolves rows against: stored (found by the
+  // look-up) or new.
+  struct Held {
+    std::string id;
+    int64_t revision = 0;             // stored; 0 when new
+    std::vector<std::string> values;  // in the unique columns
+    int64_t writes = 0;               // rows of the batch stored into it
+    size_t last_row = 0;
+  };
+  std::vector<ImportOutcome> outcomes;
+  bool moves = false;
+  RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
+    outcomes.assign(rows.size(), ImportOutcome{});  // a retried transaction starts again
+    moves = false;
+    const absl::Time now = absl::Now();
+    ASSIGN_OR_RETURN(std::vector<Row> found, tx.Query(lookup, params));
+    std::vector<Held> held;
+    absl::flat_hash_set<std::string> ids, referenced;
+    std::vector<absl::flat_hash_map<std::string, size_t>> holder(unique_count);
+    auto hold = [&](size_t index, bool holds) {
+      for (size_t u = 0; u < unique_count; ++u) {
+        const std::string& value = held[index].values[u];
+        if (value.empty()) continue;
+        if (holds) {
+          holder[u][value] = index;
+        } else {
+          holder[u].erase(value);
+        }
+      }
+    };
+    for (const Row& row : found) {
+      if (row.Int(0) == 1) {
+        referenced.insert(row.Text(1));
+        continue;
+      }
+      held.push_back(Held{row.Text(1), row.Int(2), {}});
+      for (size_t u = 0; u < unique_count; ++u) held.back().values.push_back(row.Text(3 + u));
+      ids.insert(held.back().id);
+      hold(held.size() - 1, true);
+    }
+    const size_t stored = held.size();
+    const auto stored_holder = holder;
+
+    // The rows in order, as row by row: match, refuse, check, store.
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const T& row = rows[i];
+      ImportOutcome& outcome = outcomes[i];
+      const size_t m = row.external_id.empty() ? keys.fallback_match : external_id_key;
+      const std::string& key = keys.unique[m].value(row);
+      std::optional<size_t> existing;
+      if (auto it = holder[m].find(key); !key.empty() && it != holder[m].end()) {
+        existing = it->second;
+      }
+      if (existing && !upsert) {
+        outcome.status =
+            TakenError(absl::StrCat(keys.unique[m].column, " \"", key, "\""),
+                       Name(org, held[*existing].id), "import with mode UPSERT to replace it");
+        continue;
+      }
+      const std::string id = existing              ? held[*existing].id
+                             : row.meta.id.empty() ? NewResourceId()
+                                                   : row.meta.id;
+      for (size_t u = 0; u < unique_count && outcome.status.ok(); ++u) {
+        const std::string& value = keys.unique[u].value(row);
+        auto it = holder[u].find(value);
+        if (value.empty() || it == holder[u].end() || held[it->second].id == id) continue;
+        outcome.status = TakenError(absl::StrCat(keys.unique[u].label, " \"", value, "\""),
+                                    Name(org, held[it->second].id));
+      }
+      if (outcome.status.ok() && !keys.referenced_table.empty()) {
+        const std::string& reference = keys.reference(row);
+        if (!reference.empty() && !referenced.contains(reference)) {
+          outcome.status = keys.missing(org, reference);
+        }
+      }
+      if (!outcome.status.ok()) continue;
+      size_t index = held.size();
+      if (existing) {
+        index = *existing;
+        hold(index, false);
+        outcome.replaced = true;
+      } else {
+        // Row by row, the insert of a taken id fails the batch.
+        if (!ids.insert(id).second) return IdTakenError(org);
+        held.push_back(Held{id});
+      }
+      Held& record = held[index];
+      record.values.clear();
+      for (const auto& u : keys.unique) record.values.push_back(u.value(row));
+      ++record.writes;
+      record.last_row = i;
+      hold(index, true);
+      outcome.id = id;
+    }
+
+    // Each record once, with its last row's columns and a revision for
+    // every row stored into it.
+    BulkRows updates{spec.table, UpdateColumns(), {}};
+    BulkRows inserts{spec.table, InsertColumns(), {}};
+    for (size_t r = 0; r < held.size(); ++r) {
+      const Held& record = held[r];
+      if (record.writes == 0) continue;
+      BulkRows& into = r < stored ? updates : inserts;
+      if (r < stored) {
+        for (size_t u = 0; u < unique_count; ++u) {
+          auto it = stored_holder[u].find(record.values[u]);
+          if (it != stored_holder[u].end() && it->second != r) moves = true;
+        }
+        into.values.insert(into.values.end(),
+                           {Value(org), Value(record.id), Value(record.revision + record.writes),
+                            Value(ToMicros(now))});
+      } else {
+        into.values.insert(into.values.end(), {Value(org), Value(record.id), Value(record.writes),
+                                               Value(ToMicros(now)), Value(ToMicros(now))});
+      }
+      const std::vector<Value>& data = columns[record.last_row];
+      into.values.insert(into.values.end(), data.begin(), data.end());
+    }
+    if (moves) return absl::OkStatus();
+    // The replaced records first: a value a stored record gave up may be
+    // a new record's.
+    RETURN_IF_ERROR(ReplaceFound(tx, updates));
+    if (inserts.size() == 0) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(inserts, "id"));
+    if (inserted.size() != inserts.size()) return IdTakenError(org);
+    return absl::OkStatus();
+  }));
+  if (moves) return std::optional<std::vector<ImportOutcome>>();
+  return std::optional<std::vector<ImportOutcome>>(std::move(outcomes));
 }
 
 }  // namespace fazhi::sql
