@@ -55,6 +55,21 @@ TEST(JsonColumnsTest, MalformedOrOtherShapesReadAsEmptyAndNonStringsAreSkipped) 
   EXPECT_THAT(ListFromJson(R"(["a", 1, null, {"b": 2}, ["c"], "d"])"), ElementsAre("a", "d"));
 }
 
+TEST(JsonColumnsTest, AStringIsEscapedExactlyWhereJsonNeedsIt) {
+  std::string json = "x";
+  AppendJsonString("", &json);
+  AppendJsonString("纯文本 plain", &json);
+  AppendJsonString("\"q\" \\ \n\r\t\b\f \x01\x1f\x7f end", &json);
+  EXPECT_EQ(json, "x\"\"\"纯文本 plain\"\"\\\"q\\\" \\\\ \\n\\r\\t\\b\\f \\u0001\\u001f\x7f end\"");
+  // What it writes reads back as the same text.
+  for (const std::string text : {"a\"b\\c", "行\n二", "\x02"}) {
+    std::string list = "[";
+    AppendJsonString(text, &list);
+    list += "]";
+    EXPECT_THAT(ListFromJson(list), ElementsAre(text));
+  }
+}
+
 TEST(JsonColumnsTest, ObjectsOfAnArray) {
   std::string json = "[{\"person_id\":";
   AppendJsonString("p\"1", &json);

@@ -55,7 +55,8 @@ class SqliteDatabase::Connection : public Transaction {
     if (db_ != nullptr) sqlite3_close_v2(db_);
   }
 
-  absl::Status Open(const std::string& path, const SqliteOptions& options) {
+  // `cache_kib`: this connection's page cache, when not SQLite's default.
+  absl::Status Open(const std::string& path, const SqliteOptions& options, int cache_kib = 0) {
     TurnOffMemoryStatistics();
     int rc =
         sqlite3_open_v2(path.c_str(), &db_,
@@ -67,6 +68,8 @@ class SqliteDatabase::Connection : public Transaction {
         RawScript("PRAGMA journal_mode=WAL;"
                   "PRAGMA synchronous=FULL;"
                   "PRAGMA foreign_keys=ON;"));
+    if (cache_kib > 0)
+      RETURN_IF_ERROR(RawScript(absl::StrCat("PRAGMA cache_size=-", cache_kib, ";")));
     return absl::OkStatus();
   }
 
@@ -248,6 +251,9 @@ absl::Status SqliteDatabase::Open() {
     RETURN_IF_ERROR(connection->Open(path_, options_));
     idle_.push_back(std::move(connection));
   }
+  auto writer = std::make_unique<Connection>();
+  RETURN_IF_ERROR(writer->Open(path_, options_, options_.writer_cache_kib));
+  writer_ = std::move(writer);
   opened_ = true;
   return absl::OkStatus();
 }
@@ -284,8 +290,13 @@ absl::Status SqliteDatabase::Transact(TxMode mode,
     return status;
   }
   std::unique_lock<std::mutex> write_lock(write_mutex_, std::defer_lock);
-  if (mode == TxMode::kReadWrite) write_lock.lock();
-  std::unique_ptr<Connection> connection = Acquire();
+  std::unique_ptr<Connection> connection;
+  if (mode == TxMode::kReadWrite) {
+    write_lock.lock();
+    connection = std::move(writer_);
+  } else {
+    connection = Acquire();
+  }
   // IMMEDIATE takes the write lock up front so a writer never fails midway
   // on a lock upgrade; readers see one snapshot for the whole transaction.
   absl::Status status =
@@ -306,7 +317,11 @@ absl::Status SqliteDatabase::Transact(TxMode mode,
       connection->Control("ROLLBACK").IgnoreError();
     }
   }
-  Release(std::move(connection));
+  if (mode == TxMode::kReadWrite) {
+    writer_ = std::move(connection);
+  } else {
+    Release(std::move(connection));
+  }
   return status;
 }
 

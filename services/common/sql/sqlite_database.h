@@ -16,6 +16,9 @@ struct SqliteOptions {
   // serialized by one in-process mutex before SQLite's own lock.
   int pool_size = 4;
   int busy_timeout_ms = 5000;
+  // Page cache of the connection every write transaction of the process
+  // uses (SQLite's default is 2 MiB a connection).
+  int writer_cache_kib = 16 << 10;
 };
 
 // SQLite driver: one file, WAL journal, synchronous=FULL (an acknowledged
@@ -46,6 +49,11 @@ class SqliteDatabase : public Database {
   bool opened_ = false;
   // Serializes write transactions of this process (SQLite allows one writer).
   std::mutex write_mutex_;
+  // Every write transaction's connection, under write_mutex_: nothing else
+  // writes the file, so its page cache stays valid from one transaction to
+  // the next. A write on a pooled connection found that connection's cache
+  // stale (another had written since) and read the pages it needed again.
+  std::unique_ptr<Connection> writer_;
 };
 
 }  // namespace fazhi::sql
