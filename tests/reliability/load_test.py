@@ -61,7 +61,8 @@ ORG = "orgs/lushan-minzheng"
 WARMUP = 0.25  # of the run
 # RSS at the end against RSS after the warm-up (the first quarter), per
 # service. What may still grow after the warm-up is SQLite's page cache of
-# the growing tables (at most 2 MiB per connection by default), and the
+# the growing tables (2 MiB per pooled connection, 8 MiB for the one that
+# writes; not all of it within a 20 s run), and the
 # allocator's arenas settling; measured on a 20 s run: +0.4 to +1.6 MiB. A
 # leak of 4 KiB per call would exceed the bound (study takes about 3,000
 # calls after the warm-up of a 20 s run); scripts/reliability.sh runs

@@ -18,7 +18,7 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Page cache of the connection every write transaction of the process
   // uses (SQLite's default is 2 MiB a connection).
-  int writer_cache_kib = 16 << 10;
+  int writer_cache_kib = 8 << 10;
 };
 
 // SQLite driver: one file, WAL journal, synchronous=FULL (an acknowledged
