@@ -1,5 +1,9 @@
 #include "services/common/validation.h"
 
+#include <optional>
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -34,38 +38,50 @@ absl::Status FieldViolations::ToStatus() const {
   return status;
 }
 
-void FieldViolations::CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
-                                bool required, bool multiline) {
-  const int64_t length = kernel::Utf8Length(value);
-  if (length < 0) {
-    Add(std::string(field), "must be valid UTF-8");
-    return;
+namespace {
+
+// What is wrong with a text field's value, or nullopt. In this order: not
+// UTF-8, required but blank, too long, a character not allowed here (the
+// first). One pass over the text: an import checks every row's texts.
+std::optional<std::string> TextProblem(absl::string_view value, size_t max_chars, bool required,
+                                       bool multiline) {
+  int64_t length = 0;
+  std::optional<std::pair<uint32_t, size_t>> refused;  // the first: code point, byte
+  for (size_t i = 0; i < value.size(); ++length) {
+    const size_t at = i;
+    uint32_t c = static_cast<unsigned char>(value[i]);
+    if (c < 0x80) {
+      ++i;
+    } else {
+      const size_t bytes = kernel::DecodeUtf8At(value, i, &c);
+      if (bytes == 0) return "must be valid UTF-8";
+      i += bytes;
+    }
+    if (refused) continue;
+    const bool line_break = c == '\n' || c == '\t' || c == '\r';
+    if (multiline && line_break) continue;
+    if (c < 0x20 || c == 0x7F || !kernel::IsAllowedTextCodePoint(c)) refused.emplace(c, at);
   }
   if (required && value.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
-    Add(std::string(field), "is required");
-    return;
+    return "is required";
   }
   if (static_cast<size_t>(length) > max_chars) {
-    Add(std::string(field),
-        absl::StrCat("must be at most ", max_chars, " characters (got ", length, ")"));
-    return;
+    return absl::StrCat("must be at most ", max_chars, " characters (got ", length, ")");
   }
-  for (size_t i = 0; i < value.size();) {
-    const size_t at = i;
-    uint32_t c = 0;
-    i += kernel::DecodeUtf8At(value, i, &c);  // never 0: the length above checked the text
-    if (c < 0x20 || c == 0x7F) {
-      if (multiline && (c == '\n' || c == '\t' || c == '\r')) continue;
-      Add(std::string(field), "must not contain control characters");
-      return;
-    }
-    if (!kernel::IsAllowedTextCodePoint(c)) {
-      Add(std::string(field),
-          absl::StrFormat("must not contain U+%04X (at byte %d): not allowed in XML 1.0 or a "
-                          "bidirectional override",
-                          c, at));
-      return;
-    }
+  if (!refused) return std::nullopt;
+  const auto [c, at] = *refused;
+  if (c < 0x20 || c == 0x7F) return "must not contain control characters";
+  return absl::StrFormat(
+      "must not contain U+%04X (at byte %d): not allowed in XML 1.0 or a bidirectional override", c,
+      at);
+}
+
+}  // namespace
+
+void FieldViolations::CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
+                                bool required, bool multiline) {
+  if (auto problem = TextProblem(value, max_chars, required, multiline)) {
+    Add(std::string(field), *std::move(problem));
   }
 }
 
@@ -77,7 +93,10 @@ void FieldViolations::CheckTextList(absl::string_view field, const std::vector<s
     return;
   }
   for (size_t i = 0; i < values.size(); ++i) {
-    CheckText(absl::StrCat(field, "[", i, "]"), values[i], max_chars, /*required=*/true);
+    // The item's name is made only for a violation.
+    if (auto problem = TextProblem(values[i], max_chars, /*required=*/true, false)) {
+      Add(absl::StrCat(field, "[", i, "]"), *std::move(problem));
+    }
   }
 }
 
