@@ -49,6 +49,39 @@ TEST(FieldViolationsTest, TextRules) {
   EXPECT_THAT(fields, ElementsAre("b", "c", "e", "f"));
 }
 
+TEST(FieldViolationsTest, TextMessagesFollowTheOrderOfTheRules) {
+  FieldViolations v;
+  v.CheckText("invalid_before_control", "a\x01\xff", 100);  // UTF-8 first, wherever it is
+  v.CheckText("long_before_control",
+              "\x01"
+              "bcd",
+              3);
+  v.CheckText("first_refused", "ok\xE2\x80\xAE\x01", 100);  // U+202E, then a control
+  v.CheckText("control", "tab\there", 100);
+  std::vector<std::string> messages;
+  for (const auto& violation : v.violations()) {
+    messages.push_back(violation.field + ": " + violation.description);
+  }
+  EXPECT_THAT(messages,
+              ElementsAre("invalid_before_control: must be valid UTF-8",
+                          "long_before_control: must be at most 3 characters (got 4)",
+                          "first_refused: must not contain U+202E (at byte 2): not allowed in XML "
+                          "1.0 or a bidirectional override",
+                          "control: must not contain control characters"));
+}
+
+TEST(FieldViolationsTest, AListNamesOnlyTheItemsItRefuses) {
+  FieldViolations v;
+  v.CheckTextList("laws", {"宪法", " ", "民法典", std::string(5, 'x')}, 10, 4);
+  std::vector<std::string> fields;
+  for (const auto& violation : v.violations()) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ElementsAre("laws[1]", "laws[3]"));
+  FieldViolations too_many;
+  too_many.CheckTextList("laws", {"a", "b", "c"}, 2, 10);
+  ASSERT_EQ(too_many.violations().size(), 1u);
+  EXPECT_EQ(too_many.violations()[0].field, "laws");
+}
+
 TEST(FieldViolationsTest, DateRules) {
   FieldViolations v;
   v.CheckDate("ok", Date(2024, 2, 29), true);
