@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "nlohmann/json.hpp"
 #include "services/common/record_errors.h"
 #include "services/common/resource.h"
 #include "services/common/sql/columns.h"
@@ -24,7 +23,6 @@ using sql::Row;
 using sql::Transaction;
 using sql::TxMode;
 using sql::Value;
-using Json = nlohmann::json;
 
 using sql::Bool;
 using sql::DayFromText;
@@ -36,7 +34,8 @@ Value Int(int64_t n) { return Value(n); }
 
 // A LIKE pattern matching `item` as a whole element of a JSON string list.
 std::string JsonListContains(const std::string& item) {
-  const std::string quoted = Json(item).dump();
+  std::string quoted;
+  sql::AppendJsonString(item, &quoted);
   return absl::StrCat(
       "%", absl::StrReplaceAll(quoted, {{"\\", "\\\\"}, {"%", "\\%"}, {"_", "\\_"}}), "%");
 }
@@ -88,9 +87,10 @@ struct PowerCodec {
     return *spec;
   }
   static std::vector<Value> Values(const Power& p) {
-    Json stages = Json::array();
-    for (const ResponsibilityStage& s : p.stages)
-      stages.push_back({{"stage", s.stage}, {"duty", s.duty}});
+    const std::string stages =
+        sql::ObjectsToJson(p.stages, [](const ResponsibilityStage& s, sql::JsonObjectWriter& out) {
+          out.Text("stage", s.stage).Text("duty", s.duty);
+        });
     return {Value(p.code),
             Value(p.item_name),
             Value(p.sub_item_name),
@@ -99,7 +99,7 @@ struct PowerCodec {
             Value(ListToJson(p.setting_basis)),
             Value(ListToJson(p.implementing_basis)),
             Value(p.implementing_unit),
-            Value(stages.dump()),
+            Value(stages),
             Value(ListToJson(p.accountability_cases)),
             Int(p.required_officers),
             Bool(p.needs_legal_review),
@@ -117,12 +117,9 @@ struct PowerCodec {
     p.setting_basis = ListFromJson(row.Text(c + 5));
     p.implementing_basis = ListFromJson(row.Text(c + 6));
     p.implementing_unit = row.Text(c + 7);
-    Json stages = Json::parse(row.Text(c + 8), nullptr, false);
-    if (stages.is_array()) {
-      for (const auto& s : stages) {
-        p.stages.push_back(ResponsibilityStage{s.value("stage", ""), s.value("duty", "")});
-      }
-    }
+    sql::ForEachJsonObject(row.Text(c + 8), [&](const sql::JsonObject& s) {
+      p.stages.push_back(ResponsibilityStage{s.Text("stage"), s.Text("duty")});
+    });
     p.accountability_cases = ListFromJson(row.Text(c + 9));
     p.required_officers = static_cast<int32_t>(row.Int(c + 10));
     p.needs_legal_review = row.Bool(c + 11);
@@ -145,9 +142,10 @@ struct OfficerCodec {
     return *spec;
   }
   static std::vector<Value> Values(const Officer& o) {
-    Json training = Json::array();
-    for (const TrainingHours& t : o.training)
-      training.push_back({{"year", t.year}, {"hours", t.hours}});
+    const std::string training =
+        sql::ObjectsToJson(o.training, [](const TrainingHours& t, sql::JsonObjectWriter& out) {
+          out.Int("year", t.year).Int("hours", t.hours);
+        });
     const bool has = o.certificate.present();
     return {Value(o.person_id),
             Value(o.display_name),
@@ -158,7 +156,7 @@ struct OfficerCodec {
             Int(static_cast<int>(o.certificate.status)),
             Value(ListToJson(o.domains)),
             Bool(o.legal_qualification),
-            Value(training.dump()),
+            Value(training),
             Int(o.max_load),
             Bool(o.established),
             OptionalText(o.external_id),
@@ -175,11 +173,9 @@ struct OfficerCodec {
     o.certificate.status = static_cast<CertificateStatus>(row.Int(c + 6));
     o.domains = ListFromJson(row.Text(c + 7));
     o.legal_qualification = row.Bool(c + 8);
-    Json training = Json::parse(row.Text(c + 9), nullptr, false);
-    if (training.is_array()) {
-      for (const auto& t : training)
-        o.training.push_back({t.value("year", 0), t.value("hours", 0)});
-    }
+    sql::ForEachJsonObject(row.Text(c + 9), [&](const sql::JsonObject& t) {
+      o.training.push_back({static_cast<int32_t>(t.Int("year")), static_cast<int32_t>(t.Int("hours"))});
+    });
     o.max_load = static_cast<int32_t>(row.Int(c + 10));
     o.established = row.Bool(c + 11);
     o.external_id = row.Text(c + 12);

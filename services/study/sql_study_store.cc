@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "nlohmann/json.hpp"
 #include "services/common/resource.h"
 #include "services/common/sql/columns.h"
 #include "services/common/sql/record_table.h"
@@ -23,7 +22,6 @@ using sql::Row;
 using sql::Transaction;
 using sql::TxMode;
 using sql::Value;
-using Json = nlohmann::json;
 
 using sql::DayFromText;
 using sql::ListFromJson;
@@ -139,17 +137,17 @@ struct PlanCodec {
     return *spec;
   }
   static std::vector<Value> Values(const StudyPlan& p) {
-    Json rules = Json::array();
-    for (const StudyRule& r : p.rules) {
-      rules.push_back({{"kind", static_cast<int>(r.kind)},
-                       {"period", static_cast<int>(r.period)},
-                       {"min_sessions", r.min_sessions},
-                       {"min_minutes", r.min_minutes}});
-    }
+    const std::string rules =
+        sql::ObjectsToJson(p.rules, [](const StudyRule& r, sql::JsonObjectWriter& out) {
+          out.Int("kind", static_cast<int>(r.kind))
+              .Int("period", static_cast<int>(r.period))
+              .Int("min_sessions", r.min_sessions)
+              .Int("min_minutes", r.min_minutes);
+        });
     return {Value(int64_t{p.year}),
             p.has_adopted_date ? Value(FormatDate(p.adopted_date)) : sql::Null(),
             Value(p.title),
-            Value(rules.dump()),
+            Value(rules),
             Value(int64_t{p.eligible_staff}),
             Value(ListToJson(p.planned_laws)),
             Value(p.notes)};
@@ -160,14 +158,12 @@ struct PlanCodec {
     p.has_adopted_date = !row.IsNull(c + 1);
     if (p.has_adopted_date) p.adopted_date = DayFromText(row.Text(c + 1));
     p.title = row.Text(c + 2);
-    Json rules = Json::parse(row.Text(c + 3), nullptr, false);
-    if (rules.is_array()) {
-      for (const auto& r : rules) {
-        p.rules.push_back(StudyRule{static_cast<StudyKind>(r.value("kind", 0)),
-                                    static_cast<RulePeriod>(r.value("period", 0)),
-                                    r.value("min_sessions", 0), r.value("min_minutes", 0)});
-      }
-    }
+    sql::ForEachJsonObject(row.Text(c + 3), [&](const sql::JsonObject& r) {
+      p.rules.push_back(StudyRule{static_cast<StudyKind>(r.Int("kind")),
+                                  static_cast<RulePeriod>(r.Int("period")),
+                                  static_cast<int32_t>(r.Int("min_sessions")),
+                                  static_cast<int32_t>(r.Int("min_minutes"))});
+    });
     p.eligible_staff = static_cast<int32_t>(row.Int(c + 4));
     p.planned_laws = ListFromJson(row.Text(c + 5));
     p.notes = row.Text(c + 6);
