@@ -174,7 +174,8 @@ struct OfficerCodec {
     o.domains = ListFromJson(row.Text(c + 7));
     o.legal_qualification = row.Bool(c + 8);
     sql::ForEachJsonObject(row.Text(c + 9), [&](const sql::JsonObject& t) {
-      o.training.push_back({static_cast<int32_t>(t.Int("year")), static_cast<int32_t>(t.Int("hours"))});
+      o.training.push_back(
+          {static_cast<int32_t>(t.Int("year")), static_cast<int32_t>(t.Int("hours"))});
     });
     o.max_load = static_cast<int32_t>(row.Int(c + 10));
     o.established = row.Bool(c + 11);

@@ -159,10 +159,9 @@ struct PlanCodec {
     if (p.has_adopted_date) p.adopted_date = DayFromText(row.Text(c + 1));
     p.title = row.Text(c + 2);
     sql::ForEachJsonObject(row.Text(c + 3), [&](const sql::JsonObject& r) {
-      p.rules.push_back(StudyRule{static_cast<StudyKind>(r.Int("kind")),
-                                  static_cast<RulePeriod>(r.Int("period")),
-                                  static_cast<int32_t>(r.Int("min_sessions")),
-                                  static_cast<int32_t>(r.Int("min_minutes"))});
+      p.rules.push_back(StudyRule{
+          static_cast<StudyKind>(r.Int("kind")), static_cast<RulePeriod>(r.Int("period")),
+          static_cast<int32_t>(r.Int("min_sessions")), static_cast<int32_t>(r.Int("min_minutes"))});
     });
     p.eligible_staff = static_cast<int32_t>(row.Int(c + 4));
     p.planned_laws = ListFromJson(row.Text(c + 5));
