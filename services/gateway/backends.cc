@@ -29,6 +29,7 @@ constexpr char kServiceConfig[] = R"json({
       {"service": "fazhi.duty.v1.DutyService", "method": "GetDutySummary"},
       {"service": "fazhi.report.v1.ReportService", "method": "GetOrganization"},
       {"service": "fazhi.report.v1.ReportService", "method": "GetReport"},
+      {"service": "fazhi.report.v1.ReportService", "method": "GetReportInputs"},
       {"service": "fazhi.report.v1.ReportService", "method": "ListOrganizations"},
       {"service": "fazhi.report.v1.ReportService", "method": "ListOverdueReports"}
     ],
@@ -212,6 +213,25 @@ void ReportClient::GetOrganization(const std::string& org_name, const Forward& f
         into);
 }
 
+void ReportClient::GetInputs(const std::string& name, const Forward& forward, Fanout& fanout,
+                             absl::StatusOr<rv1::ReportInputs>* into) {
+  rv1::GetReportInputsRequest request;
+  request.set_name(name);
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReportInputs, request, forward,
+        into);
+}
+
+bool ReportClient::AnswersInputs() const {
+  return absl::ToUnixNanos(absl::Now()) >= inputs_refused_until_.load();
+}
+
+void ReportClient::RefusedInputs() {
+  spdlog::info("report backend at {} has no GetReportInputs: asking GetOrganization and "
+               "GetReport instead for five minutes",
+               target());
+  inputs_refused_until_.store(absl::ToUnixNanos(absl::Now() + absl::Minutes(5)));
+}
+
 void ReportClient::GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
                              absl::StatusOr<rv1::Report>* into) {
   rv1::GetReportRequest request;
@@ -293,6 +313,12 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
   const SummaryOptions summary{as_of, options.include_records, options.previous_year};
   const SummaryOptions previous_summary{absl::CivilDay(year - 1, 12, 31)};
 
+  const std::string report_name = ReportName{org, year}.Format();
+  // The organization and the report come in one call once the service has
+  // it (GetReportInputs); an older one is asked the two calls.
+  const bool inputs_call = report_.AnswersInputs();
+
+  absl::StatusOr<rv1::ReportInputs> inputs;
   absl::StatusOr<rv1::Organization> organization;
   absl::StatusOr<rv1::Report> report;
   absl::StatusOr<sv1::StudySummary> study, previous;
@@ -308,9 +334,30 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
     // The whole year before, as its own report saw it at the year's end.
     study_.Summary(org_name, year - 1, previous_summary, forward, fanout, &previous);
   }
-  report_.GetReport(ReportName{org, year}.Format(), forward, fanout, &report);
-  report_.GetOrganization(org_name, forward, fanout, &organization);
+  if (inputs_call) {
+    report_.GetInputs(report_name, forward, fanout, &inputs);
+  } else {
+    report_.GetReport(report_name, forward, fanout, &report);
+    report_.GetOrganization(org_name, forward, fanout, &organization);
+  }
   fanout.Wait();
+
+  // What the first round's answers show is still to ask, asked together.
+  Fanout again;
+  if (inputs_call) {
+    if (absl::IsUnimplemented(inputs.status())) {
+      report_.RefusedInputs();
+      report_.GetReport(report_name, forward, again, &report);
+      report_.GetOrganization(org_name, forward, again, &organization);
+    } else if (!inputs.ok()) {
+      organization = inputs.status();
+    } else {
+      organization = std::move(*inputs->mutable_organization());
+      report = inputs->has_report()
+                   ? absl::StatusOr<rv1::Report>(std::move(*inputs->mutable_report()))
+                   : absl::NotFoundError("report backend: the report has not been started");
+    }
+  }
   if (options.previous_year && study.ok()) {
     const bool answered = study->previous_year_answered();
     study_.SetAnswersPreviousYear(answered);
@@ -323,13 +370,12 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
     } else if (previous_in_answer) {
       // The service no longer answers it (an older one behind the same
       // address): ask for the year before on its own.
-      Fanout again;
       study_.Summary(org_name, year - 1, previous_summary, forward, again, &previous);
-      again.Wait();
     }
     study->clear_previous_year();
     study->clear_previous_year_answered();
   }
+  again.Wait();
 
   ComposeInput input;
   input.inputs.org = org;

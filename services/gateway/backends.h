@@ -100,6 +100,7 @@ class BackendClient {
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  protected:
+  const std::string& target() const { return target_; }
   // A blocking call of `method`.
   template <typename Stub, typename Request, typename Response>
   absl::StatusOr<Response> Call(Stub& stub,
@@ -174,6 +175,16 @@ class ReportClient : public BackendClient {
 
   void GetOrganization(const std::string& org_name, const Forward& forward, Fanout& fanout,
                        absl::StatusOr<fazhi::report::v1::Organization>* into);
+  // GetReportInputs of `name` ("orgs/{org}/reports/{year}"): the
+  // organization and the report in one call.
+  void GetInputs(const std::string& name, const Forward& forward, Fanout& fanout,
+                 absl::StatusOr<fazhi::report::v1::ReportInputs>* into);
+  // Whether to ask GetReportInputs rather than GetOrganization and
+  // GetReport. A service that predates it answers UNIMPLEMENTED
+  // (RefusedInputs); it is asked the two calls for the next five minutes,
+  // then asked again, so an upgraded service is noticed without a restart.
+  bool AnswersInputs() const;
+  void RefusedInputs();
   // `name` is "orgs/{org}/reports/{year}".
   void GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
                  absl::StatusOr<fazhi::report::v1::Report>* into);
@@ -195,6 +206,8 @@ class ReportClient : public BackendClient {
 
  private:
   std::unique_ptr<fazhi::report::v1::ReportService::Stub> stub_;
+  // absl::ToUnixNanos of the time until which GetReportInputs is not asked.
+  std::atomic<int64_t> inputs_refused_until_{0};
 };
 
 // The three backends, and the fan-out a report needs from them.

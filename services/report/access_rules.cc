@@ -13,6 +13,7 @@ auth::AccessRules AccessRules() {
       {"DeleteOrganization", {Permission::kAdminister, OrgFrom::kName, "name"}},
       {"CreateReport", {Permission::kWrite, OrgFrom::kName, "parent"}},
       {"GetReport", {Permission::kRead, OrgFrom::kName, "name"}},
+      {"GetReportInputs", {Permission::kRead, OrgFrom::kName, "name"}},
       {"ListReports", {Permission::kRead, OrgFrom::kName, "parent"}},
       {"UpdateReport", {Permission::kWrite, OrgFrom::kName, "report.name"}},
       {"DeleteReport", {Permission::kWrite, OrgFrom::kName, "name"}},

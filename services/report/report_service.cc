@@ -320,6 +320,21 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetReport(grpc::CallbackServerConte
   });
 }
 
+grpc::ServerUnaryReactor* ReportServiceImpl::GetReportInputs(
+    grpc::CallbackServerContext* context, const v1::GetReportInputsRequest* request,
+    v1::ReportInputs* response) {
+  return calls_->Run(context, "GetReportInputs", *request, [&]() -> absl::Status {
+    FieldViolations v;
+    auto name = ReportName::Parse(request->name(), "name", v);
+    RETURN_IF_ERROR(v.ToStatus());
+    ASSIGN_OR_RETURN(ReportStore::OrganizationYear found,
+                     store_->GetOrganizationYear(name->org, name->year));
+    ASSIGN_OR_RETURN(*response->mutable_organization(), Presented(*store_, found.organization));
+    if (found.report) *response->mutable_report() = ToProto(*found.report);
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* ReportServiceImpl::ListReports(grpc::CallbackServerContext* context,
                                                          const v1::ListReportsRequest* request,
                                                          v1::ListReportsResponse* response) {

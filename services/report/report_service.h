@@ -19,6 +19,7 @@ class ReportServiceImpl final
                              v1::ReportService::WithCallbackMethod_GetOrganization,
                              v1::ReportService::WithCallbackMethod_ListOrganizations,
                              v1::ReportService::WithCallbackMethod_GetReport,
+                             v1::ReportService::WithCallbackMethod_GetReportInputs,
                              v1::ReportService::WithCallbackMethod_ListReports,
                              v1::ReportService::WithCallbackMethod_GetReportRevision,
                              v1::ReportService::WithCallbackMethod_ListReportRevisions,
@@ -54,6 +55,9 @@ class ReportServiceImpl final
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* context,
                                       const v1::GetReportRequest* request,
                                       v1::Report* response) override;
+  grpc::ServerUnaryReactor* GetReportInputs(grpc::CallbackServerContext* context,
+                                            const v1::GetReportInputsRequest* request,
+                                            v1::ReportInputs* response) override;
   grpc::ServerUnaryReactor* ListReports(grpc::CallbackServerContext* context,
                                         const v1::ListReportsRequest* request,
                                         v1::ListReportsResponse* response) override;

@@ -56,6 +56,14 @@ class ReportStore {
                                           HistoryEntry history) = 0;
 
   virtual absl::StatusOr<Report> GetReport(const std::string& org, int32_t year) = 0;
+  // The organization and its report of `year` (unset when not started), read
+  // in one snapshot. NOT_FOUND only when the organization does not exist.
+  struct OrganizationYear {
+    Organization organization;
+    std::optional<Report> report;
+  };
+  virtual absl::StatusOr<OrganizationYear> GetOrganizationYear(const std::string& org,
+                                                               int32_t year) = 0;
   // Up to `limit` reports with a year above `after_year`, by year.
   virtual absl::StatusOr<std::vector<Report>> ListReports(const std::string& org,
                                                           int32_t after_year, int limit) = 0;

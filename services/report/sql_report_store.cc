@@ -248,6 +248,21 @@ absl::StatusOr<Report> SqlReportStore::GetReport(const std::string& org, int32_t
   return ReadOne<Report>(*db_, [&](Transaction& tx) { return GetReportIn(tx, org, year); });
 }
 
+absl::StatusOr<ReportStore::OrganizationYear> SqlReportStore::GetOrganizationYear(
+    const std::string& org, int32_t year) {
+  return Read<OrganizationYear>(*db_, [&](Transaction& tx) -> absl::StatusOr<OrganizationYear> {
+    OrganizationYear found;
+    ASSIGN_OR_RETURN(found.organization, GetOrganizationIn(tx, org));
+    absl::StatusOr<Report> report = GetReportIn(tx, org, year);
+    if (report.ok()) {
+      found.report = *std::move(report);
+    } else if (!absl::IsNotFound(report.status())) {
+      return report.status();
+    }
+    return found;
+  });
+}
+
 absl::StatusOr<std::vector<Report>> SqlReportStore::ListReports(const std::string& org,
                                                                 int32_t after_year, int limit) {
   return ReadOne<std::vector<Report>>(db_->StaleReads(), [&](Transaction& tx) {

@@ -29,6 +29,8 @@ class SqlReportStore : public ReportStore {
                                   HistoryEntry history) override;
 
   absl::StatusOr<Report> GetReport(const std::string& org, int32_t year) override;
+  absl::StatusOr<OrganizationYear> GetOrganizationYear(const std::string& org,
+                                                       int32_t year) override;
   absl::StatusOr<std::vector<Report>> ListReports(const std::string& org, int32_t after_year,
                                                   int limit) override;
   absl::StatusOr<Report> CreateReport(Report report, const ReportChange& prepare,

@@ -163,6 +163,14 @@ class A_Records(HttpJsonCase):
             http("gateway", "POST", f"/v1/orgs/{OWN}/reports/2024:submit", "editor",
                  {"etag": report["etag"], "actor": "test"}), 200)
         self.assertEqual(submitted["state"], "REPORT_STATE_SUBMITTED")
+        # What composing reads from the report service, in one call.
+        inputs = self.assertStatus(
+            http("gateway", "GET", f"/v1/orgs/{OWN}/reports/2024:inputs", "reader"), 200)
+        self.assertEqual(inputs["organization"]["name"], f"orgs/{OWN}")
+        self.assertEqual(inputs["report"]["state"], "REPORT_STATE_SUBMITTED")
+        unstarted = self.assertStatus(
+            http("gateway", "GET", f"/v1/orgs/{OWN}/reports/2023:inputs", "reader"), 200)
+        self.assertNotIn("report", unstarted)
         # Submitted twice: the report's state refuses it, 409 FAILED_PRECONDITION.
         self.assertStatus(http("gateway", "POST", f"/v1/orgs/{OWN}/reports/2024:submit",
                                "editor", {"actor": "test"}), 409, 9)

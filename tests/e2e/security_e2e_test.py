@@ -127,6 +127,7 @@ RULES = {
         "DeleteOrganization": ("administer", N, "orgs/{org}"),
         "CreateReport": ("write", "parent", "orgs/{org}"),
         "GetReport": ("read", N, "orgs/{org}/reports/2024"),
+        "GetReportInputs": ("read", N, "orgs/{org}/reports/2024"),
         "ListReports": ("read", "parent", "orgs/{org}"),
         "UpdateReport": ("write", "report.name", "orgs/{org}/reports/2024"),
         "DeleteReport": ("write", N, "orgs/{org}/reports/2024"),

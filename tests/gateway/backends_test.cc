@@ -183,7 +183,7 @@ TEST_F(BackendsTest, TheYearBeforeRidesInTheYearsAnswerOnceTheServiceAnswersIt) 
   EXPECT_EQ(again.inputs.study_previous->total_sessions(), 5);
 }
 
-// Every backend answers only once all five calls of a report's fan-out
+// Every backend answers only once all four calls of a report's fan-out
 // have reached it: the fetch succeeds only if they are in flight together.
 TEST_F(BackendsTest, FetchYearHasEveryCallInFlightAtOnce) {
   std::mutex mu;
@@ -194,11 +194,11 @@ TEST_F(BackendsTest, FetchYearHasEveryCallInFlightAtOnce) {
     ++arrived;
     all_arrived.notify_all();
     // The wait is only a safety net for a broken fan-out; it never decides.
-    return all_arrived.wait_for(lock, std::chrono::seconds(20), [&] { return arrived >= 5; })
+    return all_arrived.wait_for(lock, std::chrono::seconds(20), [&] { return arrived >= 4; })
                ? grpc::Status::OK
                : grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "calls one after another");
   };
-  for (const char* method : {"GetOrganization", "GetReport", "GetStudySummary", "GetDutySummary"}) {
+  for (const char* method : {"GetReportInputs", "GetStudySummary", "GetDutySummary"}) {
     fake_.script.On(method, meet);
   }
   fake_.report.report.emplace().set_name("orgs/a/reports/2024");
@@ -206,9 +206,55 @@ TEST_F(BackendsTest, FetchYearHasEveryCallInFlightAtOnce) {
   auto year =
       backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
   ASSERT_TRUE(year.ok()) << year.status();
-  EXPECT_EQ(arrived, 5);
+  EXPECT_EQ(arrived, 4);  // duty, the study year and the year before, the report service
   EXPECT_TRUE(year->inputs.report.has_value());
   EXPECT_TRUE(year->inputs.study_previous.has_value());
+}
+
+TEST_F(BackendsTest, TheOrganizationAndItsReportComeInOneCall) {
+  fake_.report.report.emplace().set_state(rv1::REPORT_STATE_DRAFT);
+  Backends backends(Config());
+  auto year =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(year.ok()) << year.status();
+  EXPECT_EQ(year->inputs.organization.full_name(), "甲局");
+  ASSERT_TRUE(year->inputs.report.has_value());
+  EXPECT_EQ(year->inputs.report->name(), "orgs/a/reports/2024");
+  EXPECT_EQ(fake_.script.Attempts("GetReportInputs"), 1);
+  EXPECT_EQ(fake_.script.Attempts("GetOrganization"), 0);
+  EXPECT_EQ(fake_.script.Attempts("GetReport"), 0);
+
+  fake_.report.report.reset();  // not started: no report, no error
+  auto unstarted = backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions{}, {});
+  ASSERT_TRUE(unstarted.ok()) << unstarted.status();
+  EXPECT_FALSE(unstarted->inputs.report.has_value());
+
+  auto unknown = backends.FetchYear("nobody", 2024, std::nullopt, Backends::FetchOptions{}, {});
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(unknown.status().message(), HasSubstr("report backend: orgs/nobody not found"));
+}
+
+TEST_F(BackendsTest, AReportServiceWithoutTheOneCallIsAskedTheTwo) {
+  fake_.report.answers_inputs = false;  // an older service
+  fake_.report.report.emplace().set_state(rv1::REPORT_STATE_DRAFT);
+  Backends backends(Config());
+  auto first =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->inputs.organization.full_name(), "甲局");
+  EXPECT_TRUE(first->inputs.report.has_value());
+  EXPECT_EQ(fake_.report.refused_inputs, 1);
+  EXPECT_EQ(fake_.script.Attempts("GetOrganization"), 1);
+  EXPECT_EQ(fake_.script.Attempts("GetReport"), 1);
+
+  // Not asked again at once: the two calls straight away.
+  auto second =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->inputs.report.has_value());
+  EXPECT_EQ(fake_.report.refused_inputs, 1);
+  EXPECT_EQ(fake_.script.Attempts("GetOrganization"), 2);
+  EXPECT_EQ(fake_.script.Attempts("GetReportInputs"), 0);
 }
 
 TEST_F(BackendsTest, FetchYearWithoutThePreviousYearAsksForTheYearOnly) {

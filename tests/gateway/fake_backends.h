@@ -170,6 +170,31 @@ class FakeReport final : public rv1::ReportService::Service {
     response->set_name(request->name());
     return grpc::Status::OK;
   }
+  // A service that predates GetReportInputs answers it UNIMPLEMENTED.
+  std::atomic<bool> answers_inputs{true};
+  std::atomic<int> refused_inputs{0};
+  grpc::Status GetReportInputs(grpc::ServerContext* context,
+                               const rv1::GetReportInputsRequest* request,
+                               rv1::ReportInputs* response) override {
+    if (!answers_inputs) {
+      ++refused_inputs;
+      return rv1::ReportService::Service::GetReportInputs(context, request, response);
+    }
+    grpc::Status status = script_->Attempt(context, "GetReportInputs");
+    if (!status.ok()) return status;
+    const std::string& name = request->name();
+    const std::string org_name = name.substr(0, name.find("/reports/"));
+    for (const auto& o : organizations) {
+      if (o.name() != org_name) continue;
+      *response->mutable_organization() = o;
+      if (report) {
+        *response->mutable_report() = *report;
+        response->mutable_report()->set_name(name);
+      }
+      return grpc::Status::OK;
+    }
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, org_name + " not found");
+  }
   grpc::Status ListOrganizations(grpc::ServerContext* context,
                                  const rv1::ListOrganizationsRequest* /*request*/,
                                  rv1::ListOrganizationsResponse* response) override {

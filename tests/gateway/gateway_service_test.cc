@@ -107,6 +107,7 @@ TEST_F(GatewayServiceTest, ADraftOfAnotherReportIsRefusedBeforeAnyBackendIsAsked
     EXPECT_THAT(fazhi::testing::BadFields(status), ElementsAre("draft.name"));
   }
   EXPECT_EQ(gateway_.backends.script.Attempts("GetReport"), 0);
+  EXPECT_EQ(gateway_.backends.script.Attempts("GetReportInputs"), 0);
 }
 
 TEST_F(GatewayServiceTest, TheDashboardHasARowForEachOrganizationTheCallerMayRead) {

@@ -66,7 +66,7 @@ TEST_F(HttpRoutesTest, ADownloadWithoutAKeyIsRefusedAndAudited) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 401);
   EXPECT_EQ(response->get_header_value("WWW-Authenticate"), "Bearer");
-  EXPECT_EQ(gateway_.backends.script.Attempts("GetOrganization"), 0);
+  EXPECT_EQ(gateway_.backends.script.Attempts("GetReportInputs"), 0);
   const auto records = gateway_.audit.records();
   ASSERT_THAT(records, SizeIs(1));
   EXPECT_EQ(records[0].method, std::string("HTTP GET ") + kDownload);
@@ -92,9 +92,9 @@ TEST_F(HttpRoutesTest, AnInvalidYearIsABadRequestAndABackendDownIsUnavailable) {
   auto early = http_.Get("/orgs/a/reports/1800.txt", Bearer(gateway_.reader_a));
   ASSERT_TRUE(early);
   EXPECT_EQ(early->status, 400);
-  EXPECT_EQ(gateway_.backends.script.Attempts("GetOrganization"), 0);
+  EXPECT_EQ(gateway_.backends.script.Attempts("GetReportInputs"), 0);
 
-  gateway_.backends.script.FailFirst("GetReport", 100, grpc::StatusCode::UNAVAILABLE);
+  gateway_.backends.script.FailFirst("GetReportInputs", 100, grpc::StatusCode::UNAVAILABLE);
   auto down = http_.Get(kDownload, Bearer(gateway_.reader_a));
   ASSERT_TRUE(down);
   EXPECT_EQ(down->status, 503);

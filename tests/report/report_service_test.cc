@@ -3,6 +3,7 @@
 
 #include "services/report/report_service.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -437,6 +438,53 @@ TEST_F(ReportServiceTest, NewReportGetsDefaultTitleLayoutAndDueDates) {
   EXPECT_EQ(TryCreateReport("lushan-minzheng", 2024, {}, &out).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_EQ(TryCreateReport("nobody", 2024, {}, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// GetReportInputs answers what GetOrganization and GetReport answer, in one
+// call; a report not started is simply absent.
+TEST_F(ReportServiceTest, ReportInputsAreTheOrganizationAndTheReportOfTheYear) {
+  using google::protobuf::util::MessageDifferencer;
+  CreateOrg("lushan-minzheng");
+  v1::Organization office = ValidOrg("中共鲁山县委全面依法治县委员会办公室");
+  office.clear_supervisors();
+  office.clear_credit_code();
+  CreateOrg("lushan-yifazhixian", office);
+  v1::GetOrganizationRequest get_org;
+  get_org.set_name("orgs/lushan-minzheng");
+  v1::Organization org;
+  ASSERT_TRUE(Call(&Stub::GetOrganization, get_org, &org).ok());
+
+  v1::GetReportInputsRequest request;
+  request.set_name("orgs/lushan-minzheng/reports/2024");
+  v1::ReportInputs inputs;
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &inputs).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(inputs.organization(), org));
+  EXPECT_EQ(inputs.organization().effective_addressee(), "中共鲁山县委全面依法治县委员会办公室");
+  EXPECT_FALSE(inputs.has_report());
+
+  CreateReport("lushan-minzheng", 2024);
+  v1::GetReportRequest get_report;
+  get_report.set_name("orgs/lushan-minzheng/reports/2024");
+  v1::Report report;
+  ASSERT_TRUE(Call(&Stub::GetReport, get_report, &report).ok());
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &inputs).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(inputs.organization(), org));
+  ASSERT_TRUE(inputs.has_report());
+  EXPECT_TRUE(MessageDifferencer::Equals(inputs.report(), report));
+
+  request.set_name("orgs/lushan-minzheng/reports/2025");  // another year: not started
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &inputs).ok());
+  EXPECT_FALSE(inputs.has_report());
+
+  request.set_name("orgs/nobody/reports/2024");
+  grpc::Status missing = Call(&Stub::GetReportInputs, request, &inputs);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(missing.error_message(), HasSubstr("orgs/nobody"));
+  for (const char* bad : {"orgs/lushan-minzheng", "orgs/lushan-minzheng/reports/twenty", ""}) {
+    request.set_name(bad);
+    EXPECT_THAT(BadFields(Call(&Stub::GetReportInputs, request, &inputs)), ElementsAre("name"))
+        << bad;
+  }
 }
 
 TEST_F(ReportServiceTest, PlaceholderSyntaxErrorsAreNamedByFieldAndPosition) {

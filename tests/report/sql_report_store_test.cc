@@ -209,6 +209,26 @@ TEST_P(SqlReportStoreTest, ReportNeedsItsOrganizationAndOneReportPerYear) {
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
 }
 
+TEST_P(SqlReportStoreTest, AnOrganizationsYearIsItsRecordAndItsReportWhenStarted) {
+  EXPECT_EQ(store_->GetOrganizationYear("nobody", 2024).status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
+  auto unstarted = store_->GetOrganizationYear("a", 2024);
+  ASSERT_TRUE(unstarted.ok()) << unstarted.status();
+  EXPECT_EQ(unstarted->organization.meta.id, "a");
+  EXPECT_EQ(unstarted->organization.full_name, store_->GetOrganization("a")->full_name);
+  EXPECT_FALSE(unstarted->report.has_value());
+
+  Report created = CreateReport("a", 2024);
+  auto started = store_->GetOrganizationYear("a", 2024);
+  ASSERT_TRUE(started.ok()) << started.status();
+  ASSERT_TRUE(started->report.has_value());
+  EXPECT_EQ(started->report->meta.revision, created.meta.revision);
+  EXPECT_EQ(started->report->content.title, created.content.title);
+  EXPECT_EQ(started->report->year, 2024);
+  EXPECT_FALSE(store_->GetOrganizationYear("a", 2025)->report.has_value());
+}
+
 TEST_P(SqlReportStoreTest, ReportContentRoundTripsEveryField) {
   ASSERT_TRUE(store_->CreateOrganization(NewOrg("a"), By("x", "C")).ok());
   Report r = NewReport("a", 2024);
