@@ -217,7 +217,7 @@ TEST_F(BackendsTest, TheOrganizationAndItsReportComeInOneCall) {
   auto year =
       backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
   ASSERT_TRUE(year.ok()) << year.status();
-  EXPECT_EQ(year->inputs.organization.full_name(), "甲局");
+  EXPECT_EQ(year->inputs.organization->full_name(), "甲局");
   ASSERT_TRUE(year->inputs.report.has_value());
   EXPECT_EQ(year->inputs.report->name(), "orgs/a/reports/2024");
   EXPECT_EQ(fake_.script.Attempts("GetReportInputs"), 1);
@@ -241,7 +241,7 @@ TEST_F(BackendsTest, AReportServiceWithoutTheOneCallIsAskedTheTwo) {
   auto first =
       backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->inputs.organization.full_name(), "甲局");
+  EXPECT_EQ(first->inputs.organization->full_name(), "甲局");
   EXPECT_TRUE(first->inputs.report.has_value());
   EXPECT_EQ(fake_.report.refused_inputs, 1);
   EXPECT_EQ(fake_.script.Attempts("GetOrganization"), 1);
