@@ -226,9 +226,10 @@ bool ReportClient::AnswersInputs() const {
 }
 
 void ReportClient::RefusedInputs() {
-  spdlog::info("report backend at {} has no GetReportInputs: asking GetOrganization and "
-               "GetReport instead for five minutes",
-               target());
+  spdlog::info(
+      "report backend at {} has no GetReportInputs: asking GetOrganization and "
+      "GetReport instead for five minutes",
+      target());
   inputs_refused_until_.store(absl::ToUnixNanos(absl::Now() + absl::Minutes(5)));
 }
 
