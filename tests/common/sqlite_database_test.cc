@@ -3,6 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/status_macros.h"
 #include "tests/testing/temp_dir.h"
@@ -68,6 +74,74 @@ TEST_F(SqliteDatabaseTest, CommittedWriteSurvivesKillOfTheProcess) {
                             })
                   .ok());
   EXPECT_EQ(count, 1);
+}
+
+// Commits `count` transactions of about 8 KiB each (two pages or more).
+absl::Status WriteRows(SqliteDatabase& db, int from, int count) {
+  for (int i = from; i < from + count; ++i) {
+    RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+      return tx
+          .Execute("INSERT INTO t (k, s) VALUES ($1, $2)",
+                   {Value(absl::StrCat("k", i)), Value(std::string(8000, 'x'))})
+          .status();
+    }));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CreateTable(SqliteDatabase& db) {
+  return db.Transact(TxMode::kReadWrite, [](Transaction& tx) {
+    return tx.ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY, s TEXT)");
+  });
+}
+
+// Until a checkpoint, committed pages live in the WAL only; the database
+// file grows when they are copied into it.
+TEST(SqliteCheckpointTest, TheWalIsCheckpointedOnTheDatabasesOwnThread) {
+  fazhi::testing::TempDir dir;
+  const std::string path = dir.File("c.db");
+  SqliteOptions options;
+  options.checkpoint_pages = 20;
+  SqliteDatabase db(path, options);
+  ASSERT_TRUE(db.Open().ok());
+  ASSERT_TRUE(CreateTable(db).ok());
+  const auto before = std::filesystem::file_size(path);
+  ASSERT_TRUE(WriteRows(db, 0, 40).ok());  // ~80 pages: past 20, far from 16000
+  // Waited for, not timed: the thread runs when it is scheduled.
+  for (int i = 0; i < 1000 && db.background_checkpoints() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(db.background_checkpoints(), 0);
+  for (int i = 0; i < 1000 && std::filesystem::file_size(path) < before + 40 * 8000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(path), before + 40 * 8000);
+  // What was checkpointed reads back whole, through the pool's readers.
+  ASSERT_TRUE(WriteRows(db, 40, 5).ok());
+  absl::Status read = db.Transact(TxMode::kReadOnly, [](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*), SUM(LENGTH(s)) FROM t"));
+    EXPECT_EQ(rows[0].Int(0), 45);
+    EXPECT_EQ(rows[0].Int(1), 45 * 8000);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(read.ok()) << read;
+}
+
+// Without the thread, the writer checkpoints in its commit once the WAL is
+// past writer_checkpoint_pages: the file has grown when the commit returns.
+TEST(SqliteCheckpointTest, TheWriterCheckpointsItselfPastItsBound) {
+  fazhi::testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  SqliteOptions options;
+  options.checkpoint_pages = 0;
+  options.writer_checkpoint_pages = 20;
+  SqliteDatabase db(path, options);
+  ASSERT_TRUE(db.Open().ok());
+  ASSERT_TRUE(CreateTable(db).ok());
+  const auto before = std::filesystem::file_size(path);
+  ASSERT_TRUE(WriteRows(db, 0, 40).ok());
+  EXPECT_GE(std::filesystem::file_size(path), before + 30 * 8000);
+  EXPECT_EQ(db.background_checkpoints(), 0);
 }
 
 TEST(SqliteOpenTest, UnwritableDirectoryIsUnavailable) {

@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -11,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "services/common/status_macros.h"
+#include "spdlog/spdlog.h"
 
 namespace fazhi::sql {
 namespace {
@@ -72,6 +76,8 @@ class SqliteDatabase::Connection : public Transaction {
       RETURN_IF_ERROR(RawScript(absl::StrCat("PRAGMA cache_size=-", cache_kib, ";")));
     return absl::OkStatus();
   }
+
+  sqlite3* handle() { return db_; }
 
   // Starts, ends or abandons a transaction (not subject to the spoiling
   // rule). Prepared once per connection like every statement: compiling
@@ -236,10 +242,83 @@ class SqliteDatabase::Connection : public Transaction {
   absl::Status spoiled_;  // the first failure in the current transaction
 };
 
+// The WAL's checkpoints on a thread and connection of their own; the
+// writer's WAL hook wakes it after a commit that leaves the WAL long.
+class SqliteDatabase::Checkpointer {
+ public:
+  Checkpointer(std::unique_ptr<Connection> own, const SqliteOptions& options)
+      : own_(std::move(own)),
+        start_pages_(options.checkpoint_pages),
+        writer_pages_(std::max(options.writer_checkpoint_pages, 1)),
+        thread_([this] { Run(); }) {}
+
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+
+  void InstallOn(sqlite3* writer) { sqlite3_wal_hook(writer, &Checkpointer::Hook, this); }
+  int64_t done() const { return done_.load(); }
+
+ private:
+  // Called by SQLite after every commit of the writer with the WAL's length.
+  static int Hook(void* self, sqlite3* db, const char* schema, int pages) {
+    auto* checkpointer = static_cast<Checkpointer*>(self);
+    if (pages >= checkpointer->writer_pages_) {
+      // The thread fell behind (or a reader held the WAL): bound it here.
+      sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (checkpointer->start_pages_ > 0 && pages >= checkpointer->start_pages_) {
+      {
+        std::lock_guard<std::mutex> lock(checkpointer->mu_);
+        checkpointer->wanted_ = true;
+      }
+      checkpointer->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return wanted_ || stop_; });
+      if (stop_) return;
+      wanted_ = false;
+      lock.unlock();
+      // PASSIVE never waits: what a reader still needs stays in the WAL for
+      // the next round. SQLITE_BUSY means another checkpoint ran meanwhile.
+      const int rc = sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                               nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        spdlog::warn("sqlite: background checkpoint failed: {}", sqlite3_errstr(rc));
+      }
+      done_.fetch_add(1);
+      lock.lock();
+    }
+  }
+
+  std::unique_ptr<Connection> own_;
+  const int start_pages_;
+  const int writer_pages_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool wanted_ = false;
+  bool stop_ = false;
+  std::atomic<int64_t> done_{0};
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
 SqliteDatabase::SqliteDatabase(std::string path, SqliteOptions options)
     : path_(std::move(path)), options_(options) {}
 
 SqliteDatabase::~SqliteDatabase() = default;
+
+int64_t SqliteDatabase::background_checkpoints() const {
+  return checkpointer_ ? checkpointer_->done() : 0;
+}
 
 std::string SqliteDatabase::Describe() const { return absl::StrCat("sqlite:", path_); }
 
@@ -253,6 +332,10 @@ absl::Status SqliteDatabase::Open() {
   }
   auto writer = std::make_unique<Connection>();
   RETURN_IF_ERROR(writer->Open(path_, options_, options_.writer_cache_kib));
+  auto own = std::make_unique<Connection>();
+  RETURN_IF_ERROR(own->Open(path_, options_));
+  checkpointer_ = std::make_unique<Checkpointer>(std::move(own), options_);
+  checkpointer_->InstallOn(writer->handle());  // replaces SQLite's own checkpoints
   writer_ = std::move(writer);
   opened_ = true;
   return absl::OkStatus();
