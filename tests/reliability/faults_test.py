@@ -367,16 +367,16 @@ class FaultsTest(harness.RpcTestCase):
     def test_4_reads_retried_publish_never(self):
         # A read that fails once is retried and the compose succeeds.
         PROXY.reset()
-        PROXY.fail("GetOrganization", 1)
+        PROXY.fail("GetReportInputs", 1)
         compose()
-        self.assertEqual(PROXY.attempts["GetOrganization"], 2)
+        self.assertEqual(PROXY.attempts["GetReportInputs"], 2)
         # One that keeps failing: three attempts, then the error, named.
         PROXY.reset()
-        PROXY.fail("GetOrganization", -1)
+        PROXY.fail("GetReportInputs", -1)
         error = self.assertRpcFails(C.UNAVAILABLE, gateway().ComposeReport,
                                     gw.ComposeReportRequest(org=f"orgs/{ORG}", year=2024))
         self.assertIn("report backend:", error.details())
-        self.assertEqual(PROXY.attempts["GetOrganization"], 3)
+        self.assertEqual(PROXY.attempts["GetReportInputs"], 3)
 
         # PublishReport: an approved report, the write failing with the
         # same retryable code: exactly one attempt reaches the backend.
