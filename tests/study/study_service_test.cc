@@ -126,6 +126,41 @@ TEST_F(StudyServiceTest, InvalidCreateNamesEveryFieldAndStoresNothing) {
   EXPECT_EQ(CountSessions(), 0);
 }
 
+// Every refused attendee is named, in order, with what is wrong; the rest
+// pass without a word.
+TEST_F(StudyServiceTest, EveryRefusedAttendeeIsNamedInOrder) {
+  v1::Session s = ValidSession();  // attendees[0]: p-head
+  auto add = [&](const std::string& id, const std::string& name) {
+    auto* a = s.add_attendees();
+    a->set_person_id(id);
+    a->set_display_name(name);
+  };
+  add("", "");                          // [1] neither
+  add("p-head", "李四");                // [2] listed twice
+  add("p-3", std::string("王\x01五"));  // [3] a control character
+  add("p-4", std::string(65, 'x'));     // [4] 65 characters
+  add("p-5", "赵六");                   // [5] fine
+  add(std::string("p-\x7f"), "钱七");   // [6] a control character in the id
+  grpc::ClientContext context;
+  v1::CreateSessionRequest request;
+  request.set_parent("orgs/org-a");
+  *request.mutable_session() = s;
+  v1::Session response;
+  grpc::Status status = stub_->CreateSession(&context, request, &response);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status),
+              ElementsAre("session.attendees[1].person_id", "session.attendees[2].person_id",
+                          "session.attendees[3].display_name", "session.attendees[4].display_name",
+                          "session.attendees[6].person_id"));
+  EXPECT_EQ(fazhi::testing::BadDescription(status, "session.attendees[1].person_id"),
+            "a named attendee needs a person_id or display_name");
+  EXPECT_EQ(fazhi::testing::BadDescription(status, "session.attendees[2].person_id"),
+            "\"p-head\" is listed twice");
+  EXPECT_THAT(fazhi::testing::BadDescription(status, "session.attendees[4].display_name"),
+              ::testing::HasSubstr("64"));
+  EXPECT_EQ(CountSessions(), 0);
+}
+
 TEST_F(StudyServiceTest, OversizedTitleIsInvalid) {
   grpc::ClientContext context;
   v1::CreateSessionRequest request;
