@@ -343,13 +343,15 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
   }
   fanout.Wait();
 
-  // What the first round's answers show is still to ask, asked together.
-  Fanout again;
+  // What the first round's answers show is still to ask, asked together
+  // (its completion queue made only then).
+  std::optional<Fanout> again;
+  auto second_round = [&again]() -> Fanout& { return again ? *again : again.emplace(); };
   if (inputs_call) {
     if (absl::IsUnimplemented(inputs.status())) {
       report_.RefusedInputs();
-      report_.GetReport(report_name, forward, again, &report);
-      report_.GetOrganization(org_name, forward, again, &organization);
+      report_.GetReport(report_name, forward, second_round(), &report);
+      report_.GetOrganization(org_name, forward, second_round(), &organization);
     } else if (!inputs.ok()) {
       organization = inputs.status();
     } else {
@@ -371,12 +373,12 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
     } else if (previous_in_answer) {
       // The service no longer answers it (an older one behind the same
       // address): ask for the year before on its own.
-      study_.Summary(org_name, year - 1, previous_summary, forward, again, &previous);
+      study_.Summary(org_name, year - 1, previous_summary, forward, second_round(), &previous);
     }
     study->clear_previous_year();
     study->clear_previous_year_answered();
   }
-  again.Wait();
+  if (again) again->Wait();
 
   ComposeInput input;
   input.inputs.org = org;

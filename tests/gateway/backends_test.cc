@@ -257,6 +257,33 @@ TEST_F(BackendsTest, AReportServiceWithoutTheOneCallIsAskedTheTwo) {
   EXPECT_EQ(fake_.script.Attempts("GetReportInputs"), 0);
 }
 
+// Older report and study services behind the same addresses: what each
+// first answer lacks is asked in one second round, and nothing is missing.
+TEST_F(BackendsTest, BothFallbacksShareOneSecondRound) {
+  fake_.study.answers_previous_year = true;
+  fake_.study.summaries[2024].set_total_sessions(7);
+  fake_.study.summaries[2023].set_total_sessions(5);
+  fake_.report.report.emplace().set_state(rv1::REPORT_STATE_DRAFT);
+  Backends backends(Config());
+  auto learn =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(learn.ok()) << learn.status();
+
+  fake_.study.answers_previous_year = false;
+  fake_.report.answers_inputs = false;
+  const int summaries = fake_.script.Attempts("GetStudySummary");
+  auto older =
+      backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions::ForReport(false), {});
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_EQ(fake_.script.Attempts("GetStudySummary") - summaries, 2);
+  EXPECT_EQ(fake_.script.Attempts("GetOrganization"), 1);
+  EXPECT_EQ(fake_.script.Attempts("GetReport"), 1);
+  EXPECT_EQ(older->inputs.organization->full_name(), "甲局");
+  EXPECT_TRUE(older->inputs.report.has_value());
+  EXPECT_EQ(older->inputs.study->total_sessions(), 7);
+  EXPECT_EQ(older->inputs.study_previous->total_sessions(), 5);
+}
+
 TEST_F(BackendsTest, FetchYearWithoutThePreviousYearAsksForTheYearOnly) {
   Backends backends(Config());
   auto year = backends.FetchYear("a", 2024, std::nullopt, Backends::FetchOptions{}, {});
