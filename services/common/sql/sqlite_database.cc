@@ -246,11 +246,14 @@ class SqliteDatabase::Connection : public Transaction {
 // writer's WAL hook wakes it after a commit that leaves the WAL long.
 class SqliteDatabase::Checkpointer {
  public:
+  // `own` is the thread's connection; without one (checkpoint_pages 0) no
+  // thread runs and the writer checkpoints past writer_checkpoint_pages.
   Checkpointer(std::unique_ptr<Connection> own, const SqliteOptions& options)
       : own_(std::move(own)),
-        start_pages_(options.checkpoint_pages),
-        writer_pages_(std::max(options.writer_checkpoint_pages, 1)),
-        thread_([this] { Run(); }) {}
+        start_pages_(own_ ? options.checkpoint_pages : 0),
+        writer_pages_(std::max(options.writer_checkpoint_pages, 1)) {
+    if (own_) thread_ = std::thread([this] { Run(); });
+  }
 
   ~Checkpointer() {
     {
@@ -258,7 +261,7 @@ class SqliteDatabase::Checkpointer {
       stop_ = true;
     }
     cv_.notify_one();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
 
   void InstallOn(sqlite3* writer) { sqlite3_wal_hook(writer, &Checkpointer::Hook, this); }
@@ -308,7 +311,7 @@ class SqliteDatabase::Checkpointer {
   bool wanted_ = false;
   bool stop_ = false;
   std::atomic<int64_t> done_{0};
-  std::thread thread_;  // last: starts once the rest is ready
+  std::thread thread_;  // started once the rest is ready
 };
 
 SqliteDatabase::SqliteDatabase(std::string path, SqliteOptions options)
@@ -332,8 +335,11 @@ absl::Status SqliteDatabase::Open() {
   }
   auto writer = std::make_unique<Connection>();
   RETURN_IF_ERROR(writer->Open(path_, options_, options_.writer_cache_kib));
-  auto own = std::make_unique<Connection>();
-  RETURN_IF_ERROR(own->Open(path_, options_));
+  std::unique_ptr<Connection> own;
+  if (options_.checkpoint_pages > 0) {
+    own = std::make_unique<Connection>();
+    RETURN_IF_ERROR(own->Open(path_, options_));
+  }
   checkpointer_ = std::make_unique<Checkpointer>(std::move(own), options_);
   checkpointer_->InstallOn(writer->handle());  // replaces SQLite's own checkpoints
   writer_ = std::move(writer);
