@@ -112,10 +112,12 @@ TEST(SqliteCheckpointTest, TheWalIsCheckpointedOnTheDatabasesOwnThread) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_GT(db.background_checkpoints(), 0);
-  for (int i = 0; i < 1000 && std::filesystem::file_size(path) < before + 40 * 8000; ++i) {
+  // The last commits (under 20 pages) may stay in the WAL; without the
+  // thread nothing would reach the file (SQLite waits for 1000 pages).
+  for (int i = 0; i < 1000 && std::filesystem::file_size(path) < before + 20 * 8000; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_GE(std::filesystem::file_size(path), before + 40 * 8000);
+  EXPECT_GE(std::filesystem::file_size(path), before + 20 * 8000);
   // What was checkpointed reads back whole, through the pool's readers.
   ASSERT_TRUE(WriteRows(db, 40, 5).ok());
   absl::Status read = db.Transact(TxMode::kReadOnly, [](Transaction& tx) -> absl::Status {
@@ -140,7 +142,7 @@ TEST(SqliteCheckpointTest, TheWriterCheckpointsItselfPastItsBound) {
   ASSERT_TRUE(CreateTable(db).ok());
   const auto before = std::filesystem::file_size(path);
   ASSERT_TRUE(WriteRows(db, 0, 40).ok());
-  EXPECT_GE(std::filesystem::file_size(path), before + 30 * 8000);
+  EXPECT_GE(std::filesystem::file_size(path), before + 20 * 8000);  // a tail may stay
   EXPECT_EQ(db.background_checkpoints(), 0);
 }
 
