@@ -1,5 +1,7 @@
 #include <zip.h>
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -242,6 +244,34 @@ TEST(DocxRendererTest, CachedFixedPartsGiveTheBytesOfAFreshPackage) {
     EXPECT_THAT(ZipEntry(*cached, "word/styles.xml"), HasSubstr("</w:styles>"));
     EXPECT_THAT(ZipEntry(*cached, "word/footer2.xml"), HasSubstr("</w:ftr>"));
   }
+}
+
+// A document's own parts are compressed as cheaply as they can be at every
+// rendering (core.xml stored, document.xml deflated at the fastest level);
+// the fixed parts, deflated once, stay at the highest. Every part reads back
+// whole either way.
+TEST(DocxRendererTest, EachPartIsCompressedAsChosen) {
+  const std::string docx = RenderAs("docx", SampleDocument());
+  zip_error_t error;
+  zip_source_t* source = zip_source_buffer_create(docx.data(), docx.size(), 0, &error);
+  zip_t* zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+  ASSERT_NE(zip, nullptr);
+  std::map<std::string, zip_uint16_t> methods;
+  for (zip_int64_t i = 0; i < zip_get_num_entries(zip, 0); ++i) {
+    zip_stat_t stat;
+    ASSERT_EQ(zip_stat_index(zip, i, 0, &stat), 0);
+    methods[stat.name] = stat.comp_method;
+    if (std::string(stat.name) == "word/document.xml") {
+      EXPECT_LT(stat.comp_size, stat.size / 2) << "document.xml is deflated";
+    }
+  }
+  zip_close(zip);
+  EXPECT_EQ(methods.size(), 10u);
+  for (const auto& [name, method] : methods) {
+    EXPECT_EQ(method, name == "docProps/core.xml" ? ZIP_CM_STORE : ZIP_CM_DEFLATE) << name;
+  }
+  EXPECT_THAT(ZipEntry(docx, "docProps/core.xml"), HasSubstr("</cp:coreProperties>"));
+  EXPECT_THAT(ZipEntry(docx, "word/document.xml"), HasSubstr("</w:document>"));
 }
 
 TEST(EscapeXmlTest, DropsNonCharactersAndBidiOverridesAndReplacesBadBytes) {
