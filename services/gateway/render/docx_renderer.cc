@@ -8,7 +8,10 @@
 // document always gives the same bytes (and the same SHA-256 when published).
 
 #include <zip.h>
+#include <zlib.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -310,17 +313,97 @@ std::string CoreXml(const Document& d) {
 // An entry of the package: its text, or (fixed >= 0) the index of an
 // entry of the fixed parts' archive, copied still deflated.
 //
-// How a part is compressed: the fixed parts, zipped once, at the highest
-// level; a document's own text, deflated at every rendering, at the fastest
-// (the package grows a few percent); core.xml, a few hundred bytes, is
-// stored: a compressor's set-up costs more than the bytes it would save.
+// How a part is compressed: the fixed parts, zipped once, by libzip at the
+// highest level; a document's own text, deflated at every rendering, here
+// at the fastest (DeflatedSource); core.xml, a few hundred bytes, is stored:
+// a compressor's set-up costs more than the bytes it would save.
+enum class Packing { kLibzipBest, kFastest, kStored };
 struct Part {
   const char* name;
   std::string content;
   int fixed = -1;
-  zip_int32_t compression = ZIP_CM_DEFLATE;
-  zip_uint32_t level = 9;
+  Packing packing = Packing::kLibzipBest;
 };
+
+// A part deflated here and handed to libzip already compressed, which
+// libzip copies as it is (as it copies an entry of another archive).
+// libzip's own compressor sets up a full-size zlib state for every part
+// (a 32 KiB window and a 64 KiB hash table, allocated and cleared), which
+// for a document of a few kilobytes cost more than deflating it; here the
+// window and the hash are sized to the text.
+struct Deflated {
+  std::string bytes;
+  zip_uint64_t size = 0;
+  zip_uint32_t crc = 0;
+  zip_uint64_t offset = 0;  // read position
+  zip_error_t error;
+};
+
+absl::StatusOr<std::unique_ptr<Deflated>> DeflateFastest(absl::string_view text) {
+  auto out = std::make_unique<Deflated>();
+  zip_error_init(&out->error);
+  out->size = text.size();
+  out->crc = static_cast<zip_uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(text.data()), static_cast<uInt>(text.size())));
+  int window_bits = 9;  // zlib's smallest raw window
+  while (window_bits < 15 && (size_t{1} << window_bits) < text.size()) ++window_bits;
+  const int mem_level = std::clamp(window_bits - 8, 1, 8);
+  z_stream stream;
+  std::memset(&stream, 0, sizeof stream);
+  if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, -window_bits, mem_level,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
+    return absl::InternalError("zip: cannot start deflating");
+  }
+  out->bytes.resize(deflateBound(&stream, static_cast<uLong>(text.size())));
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out->bytes.data());
+  stream.avail_out = static_cast<uInt>(out->bytes.size());
+  const int result = deflate(&stream, Z_FINISH);
+  out->bytes.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (result != Z_STREAM_END) return absl::InternalError("zip: cannot deflate a part");
+  return out;
+}
+
+// libzip's source callback over a Deflated, which it owns (ZIP_SOURCE_FREE).
+zip_int64_t DeflatedSource(void* state, void* data, zip_uint64_t length, zip_source_cmd_t cmd) {
+  auto* part = static_cast<Deflated*>(state);
+  switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+      part->offset = 0;
+      return 0;
+    case ZIP_SOURCE_READ: {
+      const zip_uint64_t n = std::min<zip_uint64_t>(length, part->bytes.size() - part->offset);
+      std::memcpy(data, part->bytes.data() + part->offset, n);
+      part->offset += n;
+      return static_cast<zip_int64_t>(n);
+    }
+    case ZIP_SOURCE_CLOSE:
+      return 0;
+    case ZIP_SOURCE_STAT: {
+      auto* stat = static_cast<zip_stat_t*>(data);
+      zip_stat_init(stat);
+      stat->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC;
+      stat->size = part->size;
+      stat->comp_size = part->bytes.size();
+      stat->comp_method = ZIP_CM_DEFLATE;
+      stat->crc = part->crc;
+      return sizeof(zip_stat_t);
+    }
+    case ZIP_SOURCE_ERROR:
+      return zip_error_to_data(&part->error, data, length);
+    case ZIP_SOURCE_FREE:
+      delete part;
+      return 0;
+    case ZIP_SOURCE_SUPPORTS:
+      return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                            ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+    default:
+      zip_error_set(&part->error, ZIP_ER_OPNOTSUPP, 0);
+      return -1;
+  }
+}
 
 using ZipPtr = std::unique_ptr<zip_t, decltype(&zip_discard)>;
 
@@ -350,9 +433,21 @@ absl::StatusOr<std::string> Zip(const std::vector<Part>& parts, absl::string_vie
   constexpr time_t kFixedTime = 1704067200;  // 2024-01-01: stable bytes
   for (const Part& part : parts) {
     // A whole entry of another archive comes over compressed as it is.
-    zip_source_t* source =
-        part.fixed >= 0 ? zip_source_zip(archive, fixed_archive.get(), part.fixed, 0, 0, -1)
-                        : zip_source_buffer(archive, part.content.data(), part.content.size(), 0);
+    zip_source_t* source = nullptr;
+    if (part.fixed >= 0) {
+      source = zip_source_zip(archive, fixed_archive.get(), part.fixed, 0, 0, -1);
+    } else if (part.packing == Packing::kFastest) {
+      absl::StatusOr<std::unique_ptr<Deflated>> deflated = DeflateFastest(part.content);
+      if (!deflated.ok()) {
+        zip_discard(archive);
+        zip_source_free(buffer);
+        return deflated.status();
+      }
+      source = zip_source_function(archive, &DeflatedSource, deflated->get());
+      if (source != nullptr) deflated->release();  // the source frees it
+    } else {
+      source = zip_source_buffer(archive, part.content.data(), part.content.size(), 0);
+    }
     zip_int64_t index = source ? zip_file_add(archive, part.name, source, ZIP_FL_ENC_UTF_8) : -1;
     if (index < 0) {
       if (source) zip_source_free(source);
@@ -361,7 +456,11 @@ absl::StatusOr<std::string> Zip(const std::vector<Part>& parts, absl::string_vie
       return absl::InternalError(absl::StrCat("zip: cannot add ", part.name));
     }
     zip_file_set_mtime(archive, index, kFixedTime, 0);
-    zip_set_file_compression(archive, index, part.compression, part.level);
+    if (part.packing == Packing::kStored) {
+      zip_set_file_compression(archive, index, ZIP_CM_STORE, 0);
+    } else {
+      zip_set_file_compression(archive, index, ZIP_CM_DEFLATE, 9);  // kFastest: already deflated
+    }
   }
   if (zip_close(archive) != 0) {
     zip_discard(archive);
@@ -393,8 +492,8 @@ std::vector<Part> Parts(const Document& d, const Layout& layout, bool fixed_from
   std::vector<Part> parts;
   parts.push_back(fixed("[Content_Types].xml", kContentTypes));
   parts.push_back(fixed("_rels/.rels", kPackageRels));
-  parts.push_back({"docProps/core.xml", CoreXml(d), -1, ZIP_CM_STORE, 0});
-  parts.push_back({"word/document.xml", DocumentXml(d, layout), -1, ZIP_CM_DEFLATE, 1});
+  parts.push_back({"docProps/core.xml", CoreXml(d), -1, Packing::kStored});
+  parts.push_back({"word/document.xml", DocumentXml(d, layout), -1, Packing::kFastest});
   parts.push_back(fixed("word/_rels/document.xml.rels", kDocumentRels));
   parts.push_back(fixed("word/styles.xml", StylesXml()));
   parts.push_back(fixed("word/settings.xml", kSettings));
