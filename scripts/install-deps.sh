@@ -27,8 +27,8 @@ build_packages=(
   libpq-dev
   # the HTTP side (health, metrics, downloads)
   libcpp-httplib-dev
-  # DOCX packaging
-  libzip-dev
+  # DOCX packaging; a document's own part deflated with zlib directly
+  libzip-dev zlib1g-dev
   # CSV import files (RFC 4180 parser)
   libcsv-dev
   # XLSX downloads (dashboard, facts) and import templates: libxlsxwriter;
