@@ -78,62 +78,62 @@ std::optional<std::string> TextProblem(absl::string_view value, size_t max_chars
 
 }  // namespace
 
-void FieldViolations::CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
+std::string FieldPath::Format() const {
+  if (index_ < 0) return absl::StrCat(prefix_, name_);
+  return absl::StrCat(prefix_, name_, "[", index_, "].", member_);
+}
+
+void FieldViolations::CheckText(const FieldPath& field, absl::string_view value, size_t max_chars,
                                 bool required, bool multiline) {
   if (auto problem = TextProblem(value, max_chars, required, multiline)) {
-    Add(std::string(field), *std::move(problem));
+    Add(field.Format(), *std::move(problem));
   }
 }
 
-void FieldViolations::CheckTextList(absl::string_view field, const std::vector<std::string>& values,
-                                    size_t max_items, size_t max_chars) {
-  if (values.size() > max_items) {
-    Add(std::string(field),
-        absl::StrCat("must have at most ", max_items, " items (got ", values.size(), ")"));
-    return;
-  }
-  for (size_t i = 0; i < values.size(); ++i) {
-    // The item's name is made only for a violation.
-    if (auto problem = TextProblem(values[i], max_chars, /*required=*/true, false)) {
-      Add(absl::StrCat(field, "[", i, "]"), *std::move(problem));
-    }
+void FieldViolations::TooManyItems(const FieldPath& field, size_t items, size_t max_items) {
+  Add(field.Format(), absl::StrCat("must have at most ", max_items, " items (got ", items, ")"));
+}
+
+void FieldViolations::CheckListItem(const FieldPath& field, size_t index, absl::string_view value,
+                                    size_t max_chars) {
+  if (auto problem = TextProblem(value, max_chars, /*required=*/true, false)) {
+    Add(absl::StrCat(field.Format(), "[", index, "]"), *std::move(problem));
   }
 }
 
-void FieldViolations::CheckDate(absl::string_view field, const google::type::Date& date,
+void FieldViolations::CheckDate(const FieldPath& field, const google::type::Date& date,
                                 bool required) {
   if (!IsSet(date)) {
-    if (required) Add(std::string(field), "is required");
+    if (required) Add(field.Format(), "is required");
     return;
   }
   if (date.year() < kMinRecordYear || date.year() > kMaxRecordYear) {
-    Add(std::string(field), absl::StrCat("year must be between ", kMinRecordYear, " and ",
-                                         kMaxRecordYear, " (got ", date.year(), ")"));
+    Add(field.Format(), absl::StrCat("year must be between ", kMinRecordYear, " and ",
+                                     kMaxRecordYear, " (got ", date.year(), ")"));
     return;
   }
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.month() < 1 || date.month() > 12 || date.day() < 1 || day.month() != date.month() ||
       day.day() != date.day()) {
-    Add(std::string(field), absl::StrFormat("%04d-%02d-%02d is not a calendar date", date.year(),
-                                            date.month(), date.day()));
+    Add(field.Format(), absl::StrFormat("%04d-%02d-%02d is not a calendar date", date.year(),
+                                        date.month(), date.day()));
   }
 }
 
-void FieldViolations::CheckYear(absl::string_view field, int year, bool required) {
+void FieldViolations::CheckYear(const FieldPath& field, int year, bool required) {
   if (year == 0) {
-    if (required) Add(std::string(field), "is required");
+    if (required) Add(field.Format(), "is required");
     return;
   }
   if (year < kMinRecordYear || year > kMaxRecordYear) {
-    Add(std::string(field), absl::StrCat("must be between ", kMinRecordYear, " and ",
-                                         kMaxRecordYear, " (got ", year, ")"));
+    Add(field.Format(), absl::StrCat("must be between ", kMinRecordYear, " and ", kMaxRecordYear,
+                                     " (got ", year, ")"));
   }
 }
 
-void FieldViolations::CheckRange(absl::string_view field, int64_t value, int64_t min, int64_t max) {
+void FieldViolations::CheckRange(const FieldPath& field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) {
-    Add(std::string(field),
-        absl::StrCat("must be between ", min, " and ", max, " (got ", value, ")"));
+    Add(field.Format(), absl::StrCat("must be between ", min, " and ", max, " (got ", value, ")"));
   }
 }
 

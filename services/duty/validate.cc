@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/proto_dates.h"
@@ -11,13 +12,9 @@
 namespace fazhi::duty {
 namespace {
 
-std::string F(absl::string_view prefix, absl::string_view field) {
-  return absl::StrCat(prefix, field);
-}
-
-std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& items) {
-  return std::vector<std::string>(items.begin(), items.end());
-}
+// A field of the record at `prefix` ("" or "powers[3]."); its name is made
+// only for a violation.
+FieldPath F(absl::string_view prefix, absl::string_view field) { return {prefix, field}; }
 
 bool AllOf(absl::string_view text, absl::string_view extra) {
   for (char c : text) {
@@ -28,20 +25,22 @@ bool AllOf(absl::string_view text, absl::string_view extra) {
   return true;
 }
 
-void CheckExternalId(absl::string_view field, absl::string_view id, FieldViolations& v) {
+void CheckExternalId(const FieldPath& field, absl::string_view id, FieldViolations& v) {
   if (id.empty()) return;
   v.CheckText(field, id, kMaxExternalIdChars);
-  if (id.find(' ') != absl::string_view::npos) v.Add(std::string(field), "must not contain spaces");
+  if (id.find(' ') != absl::string_view::npos) v.Add(field.Format(), "must not contain spaces");
 }
 
-void CheckDomains(absl::string_view field,
+void CheckDomains(const FieldPath& field,
                   const google::protobuf::RepeatedPtrField<std::string>& domains,
                   FieldViolations& v) {
-  v.CheckTextList(field, ToVector(domains), kMaxDomains, kMaxDomainChars);
-  std::set<std::string> seen;
+  v.CheckTextList(field, domains, kMaxDomains, kMaxDomainChars);
+  absl::flat_hash_set<absl::string_view> seen;
+  seen.reserve(domains.size());
   for (int i = 0; i < domains.size(); ++i) {
     if (!seen.insert(domains[i]).second) {
-      v.Add(absl::StrCat(field, "[", i, "]"), absl::StrCat("\"", domains[i], "\" is listed twice"));
+      v.Add(absl::StrCat(field.Format(), "[", i, "]"),
+            absl::StrCat("\"", domains[i], "\" is listed twice"));
     }
   }
 }
@@ -77,43 +76,43 @@ std::optional<std::string> ParseReference(const std::string& name, absl::string_
 void ValidatePower(const v1::Power& p, absl::string_view prefix, const std::string& org,
                    FieldViolations& v) {
   if (p.code().empty()) {
-    v.Add(F(prefix, "code"), "is required (权力编码)");
+    v.Add(F(prefix, "code").Format(), "is required (权力编码)");
   } else if (!IsValidPowerCode(p.code())) {
-    v.Add(F(prefix, "code"),
+    v.Add(F(prefix, "code").Format(),
           absl::StrCat("must be 1-", kMaxCodeChars, " of A-Z, a-z, 0-9, '-', '_' and '.' (got \"",
                        p.code().substr(0, 80), "\")"));
   }
   v.CheckText(F(prefix, "item_name"), p.item_name(), kMaxNameChars, /*required=*/true);
   v.CheckText(F(prefix, "sub_item_name"), p.sub_item_name(), kMaxNameChars);
   if (p.type() == v1::POWER_TYPE_UNSPECIFIED || !v1::PowerType_IsValid(p.type())) {
-    v.Add(F(prefix, "type"),
+    v.Add(F(prefix, "type").Format(),
           absl::StrCat("must be one of the PowerType values (got ", p.type(), ")"));
   }
   v.CheckText(F(prefix, "domain"), p.domain(), kMaxDomainChars, /*required=*/true);
-  v.CheckTextList(F(prefix, "setting_basis"), ToVector(p.setting_basis()), kMaxBasisItems,
-                  kMaxBasisChars);
-  v.CheckTextList(F(prefix, "implementing_basis"), ToVector(p.implementing_basis()), kMaxBasisItems,
+  v.CheckTextList(F(prefix, "setting_basis"), p.setting_basis(), kMaxBasisItems, kMaxBasisChars);
+  v.CheckTextList(F(prefix, "implementing_basis"), p.implementing_basis(), kMaxBasisItems,
                   kMaxBasisChars);
   v.CheckText(F(prefix, "implementing_unit"), p.implementing_unit(), kMaxUnitChars);
   if (p.stages_size() > static_cast<int>(kMaxStages)) {
-    v.Add(F(prefix, "stages"), absl::StrCat("must have at most ", kMaxStages, " stages"));
+    v.Add(F(prefix, "stages").Format(), absl::StrCat("must have at most ", kMaxStages, " stages"));
   } else {
     for (int i = 0; i < p.stages_size(); ++i) {
-      const std::string at = absl::StrCat(prefix, "stages[", i, "].");
-      v.CheckText(at + "stage", p.stages(i).stage(), kMaxStageChars, /*required=*/true);
-      v.CheckText(at + "duty", p.stages(i).duty(), kMaxDutyChars, false, /*multiline=*/true);
+      v.CheckText(FieldPath(prefix, "stages", i, "stage"), p.stages(i).stage(), kMaxStageChars,
+                  /*required=*/true);
+      v.CheckText(FieldPath(prefix, "stages", i, "duty"), p.stages(i).duty(), kMaxDutyChars, false,
+                  /*multiline=*/true);
     }
   }
-  v.CheckTextList(F(prefix, "accountability_cases"), ToVector(p.accountability_cases()),
-                  kMaxBasisItems, kMaxBasisChars);
+  v.CheckTextList(F(prefix, "accountability_cases"), p.accountability_cases(), kMaxBasisItems,
+                  kMaxBasisChars);
   if (p.required_officers() != 0 &&
       (p.required_officers() < 2 || p.required_officers() > kMaxRequiredOfficers)) {
-    v.Add(F(prefix, "required_officers"),
+    v.Add(F(prefix, "required_officers").Format(),
           absl::StrCat("must be 0 (the default, 2) or 2-", kMaxRequiredOfficers,
                        ": enforcement needs at least two officers (《行政处罚法》第四十二条) (got ",
                        p.required_officers(), ")"));
   }
-  ParseReference(p.post(), "posts", org, F(prefix, "post"), v);
+  ParseReference(p.post(), "posts", org, F(prefix, "post").Format(), v);
   CheckExternalId(F(prefix, "external_id"), p.external_id(), v);
   v.CheckText(F(prefix, "notes"), p.notes(), kMaxNotesChars, false, /*multiline=*/true);
 }
@@ -132,11 +131,12 @@ void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::
                      FieldViolations& v) {
   v.CheckText(F(prefix, "person_id"), o.person_id(), kMaxPersonChars, /*required=*/true);
   if (o.person_id().find(' ') != std::string::npos)
-    v.Add(F(prefix, "person_id"), "must not contain spaces");
+    v.Add(F(prefix, "person_id").Format(), "must not contain spaces");
   v.CheckText(F(prefix, "display_name"), o.display_name(), kMaxPersonChars, /*required=*/true);
-  auto post = ParseReference(o.post(), "posts", org, F(prefix, "post"), v);
+  auto post = ParseReference(o.post(), "posts", org, F(prefix, "post").Format(), v);
   if (post && !post->empty() && !o.established()) {
-    v.Add(F(prefix, "post"), "only established staff (在编在岗) may hold an enforcement post");
+    v.Add(F(prefix, "post").Format(),
+          "only established staff (在编在岗) may hold an enforcement post");
   }
 
   const v1::Certificate& c = o.certificate();
@@ -168,16 +168,17 @@ void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::
 
   CheckDomains(F(prefix, "domains"), o.domains(), v);
   if (o.training_size() > static_cast<int>(kMaxTrainingEntries)) {
-    v.Add(F(prefix, "training"),
+    v.Add(F(prefix, "training").Format(),
           absl::StrCat("must have at most ", kMaxTrainingEntries, " entries"));
   } else {
     std::set<int> years;
     for (int i = 0; i < o.training_size(); ++i) {
-      const std::string at = absl::StrCat(prefix, "training[", i, "].");
-      v.CheckYear(at + "year", o.training(i).year(), /*required=*/true);
-      v.CheckRange(at + "hours", o.training(i).hours(), 0, kMaxTrainingHours);
+      const FieldPath year(prefix, "training", i, "year");
+      v.CheckYear(year, o.training(i).year(), /*required=*/true);
+      v.CheckRange(FieldPath(prefix, "training", i, "hours"), o.training(i).hours(), 0,
+                   kMaxTrainingHours);
       if (o.training(i).year() != 0 && !years.insert(o.training(i).year()).second) {
-        v.Add(at + "year", absl::StrCat(o.training(i).year(), " is listed twice"));
+        v.Add(year.Format(), absl::StrCat(o.training(i).year(), " is listed twice"));
       }
     }
   }
@@ -188,10 +189,12 @@ void ValidateOfficer(const v1::Officer& o, absl::string_view prefix, const std::
 
 void ValidateAssignment(const v1::Assignment& a, absl::string_view prefix, FieldViolations& v) {
   if (!v1::AssignmentRole_IsValid(a.role())) {
-    v.Add(F(prefix, "role"), absl::StrCat("must be LEAD or ASSISTANT (got ", a.role(), ")"));
+    v.Add(F(prefix, "role").Format(),
+          absl::StrCat("must be LEAD or ASSISTANT (got ", a.role(), ")"));
   }
   if (!v1::AssignmentOrigin_IsValid(a.origin())) {
-    v.Add(F(prefix, "origin"), absl::StrCat("must be PINNED or COMPUTED (got ", a.origin(), ")"));
+    v.Add(F(prefix, "origin").Format(),
+          absl::StrCat("must be PINNED or COMPUTED (got ", a.origin(), ")"));
   }
   v.CheckText(F(prefix, "notes"), a.notes(), kMaxNotesChars, false, /*multiline=*/true);
 }

@@ -1,7 +1,6 @@
 #include "services/study/validate.h"
 
-#include <set>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -10,31 +9,22 @@
 namespace fazhi::study {
 namespace {
 
-std::string F(absl::string_view prefix, absl::string_view field) {
-  return absl::StrCat(prefix, field);
-}
+// A field of the record at `prefix` ("" or "sessions[3]."); its name is
+// made only for a violation.
+FieldPath F(absl::string_view prefix, absl::string_view field) { return {prefix, field}; }
 
-std::vector<std::string> ToVector(const google::protobuf::RepeatedPtrField<std::string>& items) {
-  return std::vector<std::string>(items.begin(), items.end());
-}
-
-void CheckExternalId(absl::string_view field, absl::string_view id, FieldViolations& v) {
+void CheckExternalId(const FieldPath& field, absl::string_view id, FieldViolations& v) {
   if (id.empty()) return;
   v.CheckText(field, id, kMaxExternalIdChars);
-  for (char c : id) {
-    if (c == ' ') {
-      v.Add(std::string(field), "must not contain spaces");
-      return;
-    }
-  }
+  if (id.find(' ') != absl::string_view::npos) v.Add(field.Format(), "must not contain spaces");
 }
 
-void CheckLaws(absl::string_view field, const google::protobuf::RepeatedPtrField<std::string>& laws,
+void CheckLaws(const FieldPath& field, const google::protobuf::RepeatedPtrField<std::string>& laws,
                FieldViolations& v) {
-  v.CheckTextList(field, ToVector(laws), kMaxLaws, kMaxLawChars);
+  v.CheckTextList(field, laws, kMaxLaws, kMaxLawChars);
   for (int i = 0; i < laws.size(); ++i) {
     if (!laws[i].empty() && NormalizeLawName(laws[i]).empty()) {
-      v.Add(absl::StrCat(field, "[", i, "]"), "names no law");
+      v.Add(absl::StrCat(field.Format(), "[", i, "]"), "names no law");
     }
   }
 }
@@ -51,7 +41,7 @@ std::string NormalizeLawName(absl::string_view law) {
 void ValidateSession(const v1::Session& s, absl::string_view prefix, FieldViolations& v) {
   v.CheckDate(F(prefix, "date"), s.date(), /*required=*/true);
   if (s.kind() == v1::STUDY_KIND_UNSPECIFIED || !v1::StudyKind_IsValid(s.kind())) {
-    v.Add(F(prefix, "kind"),
+    v.Add(F(prefix, "kind").Format(),
           absl::StrCat("must be one of the StudyKind values (got ", s.kind(), ")"));
   }
   v.CheckText(F(prefix, "title"), s.title(), kMaxTitleChars, /*required=*/true);
@@ -59,36 +49,41 @@ void ValidateSession(const v1::Session& s, absl::string_view prefix, FieldViolat
   v.CheckRange(F(prefix, "duration_minutes"), s.duration_minutes(), 1, kMaxMinutes);
   v.CheckText(F(prefix, "location"), s.location(), kMaxPlaceChars);
   if (s.attendees_size() > static_cast<int>(kMaxAttendees)) {
-    v.Add(F(prefix, "attendees"), absl::StrCat("must have at most ", kMaxAttendees, " entries"));
+    v.Add(F(prefix, "attendees").Format(),
+          absl::StrCat("must have at most ", kMaxAttendees, " entries"));
   } else {
-    std::set<std::string> people;
+    // Views of the request's own strings: nothing copied per attendee.
+    absl::flat_hash_set<absl::string_view> people;
+    people.reserve(s.attendees_size());
     for (int i = 0; i < s.attendees_size(); ++i) {
       const auto& a = s.attendees(i);
-      const std::string at = absl::StrCat(prefix, "attendees[", i, "].");
-      v.CheckText(at + "person_id", a.person_id(), kMaxPersonChars);
-      v.CheckText(at + "display_name", a.display_name(), kMaxPersonChars);
+      const FieldPath person_id(prefix, "attendees", i, "person_id");
+      v.CheckText(person_id, a.person_id(), kMaxPersonChars);
+      v.CheckText(FieldPath(prefix, "attendees", i, "display_name"), a.display_name(),
+                  kMaxPersonChars);
       if (a.person_id().empty() && a.display_name().empty()) {
-        v.Add(at + "person_id", "a named attendee needs a person_id or display_name");
+        v.Add(person_id.Format(), "a named attendee needs a person_id or display_name");
       }
       if (!a.person_id().empty() && !people.insert(a.person_id()).second) {
-        v.Add(at + "person_id", absl::StrCat("\"", a.person_id(), "\" is listed twice"));
+        v.Add(person_id.Format(), absl::StrCat("\"", a.person_id(), "\" is listed twice"));
       }
     }
   }
   v.CheckRange(F(prefix, "attendee_count"), s.attendee_count(), 0, kMaxCount);
   if (s.attendee_count() > 0 && s.attendee_count() < s.attendees_size()) {
-    v.Add(F(prefix, "attendee_count"), absl::StrCat("is ", s.attendee_count(), " but ",
-                                                    s.attendees_size(), " attendees are named"));
+    v.Add(F(prefix, "attendee_count").Format(),
+          absl::StrCat("is ", s.attendee_count(), " but ", s.attendees_size(),
+                       " attendees are named"));
   }
   CheckExternalId(F(prefix, "external_id"), s.external_id(), v);
-  v.CheckTextList(F(prefix, "evidence"), ToVector(s.evidence()), kMaxEvidence, kMaxEvidenceChars);
+  v.CheckTextList(F(prefix, "evidence"), s.evidence(), kMaxEvidence, kMaxEvidenceChars);
   v.CheckText(F(prefix, "notes"), s.notes(), kMaxNotesChars, false, /*multiline=*/true);
 }
 
 void ValidateEvent(const v1::PublicityEvent& e, absl::string_view prefix, FieldViolations& v) {
   v.CheckDate(F(prefix, "date"), e.date(), /*required=*/true);
   if (e.kind() == v1::PUBLICITY_KIND_UNSPECIFIED || !v1::PublicityKind_IsValid(e.kind())) {
-    v.Add(F(prefix, "kind"),
+    v.Add(F(prefix, "kind").Format(),
           absl::StrCat("must be one of the PublicityKind values (got ", e.kind(), ")"));
   }
   v.CheckText(F(prefix, "title"), e.title(), kMaxTitleChars, /*required=*/true);
@@ -99,7 +94,7 @@ void ValidateEvent(const v1::PublicityEvent& e, absl::string_view prefix, FieldV
   v.CheckRange(F(prefix, "people_reached"), e.people_reached(), 0, kMaxCount);
   v.CheckRange(F(prefix, "consultations"), e.consultations(), 0, kMaxCount);
   CheckExternalId(F(prefix, "external_id"), e.external_id(), v);
-  v.CheckTextList(F(prefix, "evidence"), ToVector(e.evidence()), kMaxEvidence, kMaxEvidenceChars);
+  v.CheckTextList(F(prefix, "evidence"), e.evidence(), kMaxEvidence, kMaxEvidenceChars);
   v.CheckText(F(prefix, "notes"), e.notes(), kMaxNotesChars, false, /*multiline=*/true);
 }
 
@@ -107,7 +102,7 @@ void ValidatePlan(const v1::StudyPlan& p, absl::string_view prefix, FieldViolati
   v.CheckDate(F(prefix, "adopted_date"), p.adopted_date(), /*required=*/false);
   v.CheckText(F(prefix, "title"), p.title(), kMaxTitleChars);
   if (p.rules_size() > static_cast<int>(kMaxRules)) {
-    v.Add(F(prefix, "rules"), absl::StrCat("must have at most ", kMaxRules, " rules"));
+    v.Add(F(prefix, "rules").Format(), absl::StrCat("must have at most ", kMaxRules, " rules"));
   } else {
     for (int i = 0; i < p.rules_size(); ++i) {
       const auto& r = p.rules(i);

@@ -1,5 +1,7 @@
 #include "services/common/validation.h"
 
+#include <google/protobuf/repeated_field.h>
+
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -80,6 +82,30 @@ TEST(FieldViolationsTest, AListNamesOnlyTheItemsItRefuses) {
   too_many.CheckTextList("laws", {"a", "b", "c"}, 2, 10);
   ASSERT_EQ(too_many.violations().size(), 1u);
   EXPECT_EQ(too_many.violations()[0].field, "laws");
+}
+
+// A field's path is spelled out only in a violation, and the same as the
+// string a caller would have built; a list's items and a repeated
+// message's members hang off it.
+TEST(FieldViolationsTest, FieldPathsNameFieldsAsStrings) {
+  EXPECT_EQ(FieldPath("title").Format(), "title");
+  EXPECT_EQ(FieldPath("sessions[3].", "title").Format(), "sessions[3].title");
+  EXPECT_EQ(FieldPath("sessions[3].", "attendees", 2, "person_id").Format(),
+            "sessions[3].attendees[2].person_id");
+  EXPECT_EQ(FieldPath("", "stages", 0, "stage").Format(), "stages[0].stage");
+  FieldViolations v;
+  v.CheckText(FieldPath("sessions[3].", "title"), "ok", 10);
+  v.CheckText(FieldPath("sessions[3].", "attendees", 2, "display_name"), "", 10,
+              /*required=*/true);
+  v.CheckRange(FieldPath("sessions[3].", "duration_minutes"), 0, 1, 10);
+  google::protobuf::RepeatedPtrField<std::string> laws;
+  laws.Add("宪法");
+  laws.Add("");
+  v.CheckTextList(FieldPath("sessions[3].", "laws"), laws, 10, 10);
+  std::vector<std::string> fields;
+  for (const auto& violation : v.violations()) fields.push_back(violation.field);
+  EXPECT_THAT(fields, ElementsAre("sessions[3].attendees[2].display_name",
+                                  "sessions[3].duration_minutes", "sessions[3].laws[1]"));
 }
 
 TEST(FieldViolationsTest, DateRules) {
