@@ -96,7 +96,7 @@ TEST_F(PostgresFailoverTest, BulkInsertOnAConnectionThatDiedRunsAgainOnce) {
   absl::Status status = db->Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     if (++attempts == 1) {
       ASSIGN_OR_RETURN(auto pid, tx.Query("SELECT pg_backend_pid()", {}));
-      // Killed from another connection and waited for: the COPY finds the
+      // Killed from another connection and waited for: the insert finds the
       // connection gone, before anything could have committed.
       EXPECT_TRUE(test_->db()
                       .Transact(TxMode::kSingleRead,
