@@ -104,6 +104,8 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
     using Record = decltype(to_record(rows[0]));
     std::vector<Record> records;
     std::vector<int> positions;  // row index of each record
+    records.reserve(rows.size());
+    positions.reserve(rows.size());
     for (const auto& row : rows) {
       report->set_rows_received(report->rows_received() + 1);
       FieldViolations v;
@@ -123,6 +125,7 @@ absl::Status RunImport(grpc::ServerReaderInterface<Request>* reader, absl::strin
       continue;
     }
     std::vector<std::string> external_ids;
+    external_ids.reserve(records.size());
     for (const Record& r : records) external_ids.push_back(r.external_id);
     absl::StatusOr<std::vector<ImportOutcome>> outcomes = store(org, std::move(records), mode);
     if (!outcomes.ok()) {

@@ -50,6 +50,10 @@ std::optional<std::string> TextProblem(absl::string_view value, size_t max_chars
   for (size_t i = 0; i < value.size(); ++length) {
     const size_t at = i;
     uint32_t c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c < 0x7F) {  // printable ASCII: allowed everywhere
+      ++i;
+      continue;
+    }
     if (c < 0x80) {
       ++i;
     } else {

@@ -52,6 +52,7 @@ Session FromProto(const v1::Session& p) {
   // With named attendees the head's presence follows from them; the flag
   // speaks only for head-count-only records.
   s.head_attended = p.attendees().empty() && p.head_attended();
+  s.attendees.reserve(p.attendees_size());
   for (const auto& a : p.attendees()) {
     s.attendees.push_back(Attendee{a.person_id(), a.display_name(), a.is_head()});
     if (a.is_head()) s.head_attended = true;

@@ -514,9 +514,28 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
       records.push_back({i});
     }
   }
-  std::vector<std::vector<Value>> columns;
-  columns.reserve(records.size());
-  for (const auto& of : records) columns.push_back(Codec::Values(rows[upsert ? of.back() : of[0]]));
+  // Every record offered as new, its columns moved in (the rows' own are
+  // not read again): the database skips those whose external id is
+  // stored. Built once, before the transaction opens; a retried
+  // transaction offers the same rows and ids.
+  const absl::Time now = absl::Now();
+  const size_t width = insert_columns->size();
+  constexpr size_t kMetaColumns = 5;  // org, id, revision, create_time, update_time
+  std::vector<std::string> ids;
+  ids.reserve(records.size());
+  BulkRows inserts{spec.table, *insert_columns, {}};
+  inserts.values.reserve(records.size() * width);
+  for (const auto& of : records) {
+    const std::string& given = rows[of[0]].meta.id;
+    ids.push_back(given.empty() ? NewResourceId() : given);
+    inserts.values.insert(
+        inserts.values.end(),
+        {Value(org), Value(ids.back()), Value(static_cast<int64_t>(upsert ? of.size() : 1)),
+         Value(ToMicros(now)), Value(ToMicros(now))});
+    for (Value& v : Codec::Values(rows[upsert ? of.back() : of[0]])) {
+      inserts.values.push_back(std::move(v));
+    }
+  }
   auto external_id_of = [&](size_t record) -> const std::string& {
     return rows[records[record][0]].external_id;
   };
@@ -525,22 +544,6 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
   std::vector<ImportOutcome> outcomes;
   RETURN_IF_ERROR(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
     outcomes.assign(rows.size(), ImportOutcome{});  // a retried transaction starts again
-    const absl::Time now = absl::Now();
-    // Every record is offered as new; the database skips those whose
-    // external id is stored.
-    std::vector<std::string> ids;
-    ids.reserve(records.size());
-    BulkRows inserts{spec.table, *insert_columns, {}};
-    inserts.values.reserve(records.size() * insert_columns->size());
-    for (size_t r = 0; r < records.size(); ++r) {
-      const std::string& given = rows[records[r][0]].meta.id;
-      ids.push_back(given.empty() ? NewResourceId() : given);
-      inserts.values.insert(inserts.values.end(),
-                            {Value(org), Value(ids.back()),
-                             Value(static_cast<int64_t>(upsert ? records[r].size() : 1)),
-                             Value(ToMicros(now)), Value(ToMicros(now))});
-      inserts.values.insert(inserts.values.end(), columns[r].begin(), columns[r].end());
-    }
     ASSIGN_OR_RETURN(std::vector<std::string> inserted, tx.InsertRows(inserts, "id"));
     const absl::flat_hash_set<absl::string_view> is_new(inserted.begin(), inserted.end());
 
@@ -590,7 +593,9 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
           updates.values.end(),
           {Value(org), Value(id), Value(revision + static_cast<int64_t>(of.size())),
            Value(ToMicros(now))});
-      updates.values.insert(updates.values.end(), columns[r].begin(), columns[r].end());
+      const auto record_columns = inserts.values.begin() + r * width;
+      updates.values.insert(updates.values.end(), record_columns + kMetaColumns,
+                            record_columns + width);
     }
     return ReplaceFound(tx, updates);
   }));
