@@ -93,24 +93,33 @@ void AppendCopyText(const Value& value, std::string* out) {
   } else if (const auto* d = std::get_if<double>(&value)) {
     absl::StrAppend(out, absl::StrFormat("%.17g", *d));
   } else if (const auto* s = std::get_if<std::string>(&value)) {
-    for (char c : *s) {
-      switch (c) {
+    // Runs that need no escape are appended whole: a province load formats
+    // every byte of every row here.
+    const absl::string_view text = *s;
+    size_t run = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char* escaped;
+      switch (text[i]) {
         case '\\':
-          out->append("\\\\");
+          escaped = "\\\\";
           break;
         case '\n':
-          out->append("\\n");
+          escaped = "\\n";
           break;
         case '\r':
-          out->append("\\r");
+          escaped = "\\r";
           break;
         case '\t':
-          out->append("\\t");
+          escaped = "\\t";
           break;
         default:
-          out->push_back(c);
+          continue;
       }
+      out->append(text.data() + run, i - run);
+      out->append(escaped);
+      run = i + 1;
     }
+    out->append(text.data() + run, text.size() - run);
   } else {
     out->append("\\N");
   }
