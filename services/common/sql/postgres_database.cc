@@ -77,9 +77,9 @@ constexpr size_t kCopyChunkBytes = 64 << 10;
 // statement for any number of rows, the column types the table's); larger
 // ones are COPYed into a temporary table, whose creation writes the
 // catalogue in every transaction. Measured with psql, SERIALIZABLE batches
-// into the sessions table: of 50 rows 3.0-3.4 ms a batch from one
-// statement against 4.8-5.7 ms through a temporary table; of 500 rows
-// 19-21 ms against 15.5 ms; about even at 100-200.
+// into the sessions table, a batch: of 20 rows 1.8-2.0 ms from JSON against
+// 3.5 ms through a temporary table, of 50 rows 3.9 against 4.8 ms, of 100
+// rows 6.5-6.7 against 8.1-8.5 ms, of 500 rows 22-25 against 15.5 ms.
 constexpr size_t kRowsForCopy = 100;
 // Runs of a prepared statement before it is prepared afresh (Run): at most
 // two round trips and five plans per this many runs.
