@@ -520,7 +520,7 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
   // transaction offers the same rows and ids.
   const absl::Time now = absl::Now();
   const size_t width = insert_columns->size();
-  constexpr size_t kMetaColumns = 5;  // org, id, revision, create_time, update_time
+  const size_t meta_columns = width - spec.columns.size();  // org, id, revision, times
   std::vector<std::string> ids;
   ids.reserve(records.size());
   BulkRows inserts{spec.table, *insert_columns, {}};
@@ -594,7 +594,7 @@ absl::StatusOr<std::vector<ImportOutcome>> RecordTable<T, Codec>::ImportInBulk(
           {Value(org), Value(id), Value(revision + static_cast<int64_t>(of.size())),
            Value(ToMicros(now))});
       const auto record_columns = inserts.values.begin() + r * width;
-      updates.values.insert(updates.values.end(), record_columns + kMetaColumns,
+      updates.values.insert(updates.values.end(), record_columns + meta_columns,
                             record_columns + width);
     }
     return ReplaceFound(tx, updates);
