@@ -1,5 +1,8 @@
 #include "services/common/resource.h"
 
+#include <algorithm>
+
+#include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -8,6 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace fazhi {
 namespace {
@@ -71,7 +77,32 @@ std::string ChildResourceName(absl::string_view org, absl::string_view collectio
   return absl::StrCat("orgs/", org, "/", collection, "/", id);
 }
 
-std::string NewResourceId() { return RandomHex(); }
+std::string TimeOrderedIds::Next(int64_t unix_millis, absl::BitGenRef gen) {
+  // The start stays in the lower half, so a millisecond has at least 2^35
+  // ids before it must borrow the next one.
+  auto draw_start = [&] { return absl::Uniform<uint64_t>(gen, 0, counter_end_ / 2); };
+  const uint64_t now = static_cast<uint64_t>(std::max<int64_t>(unix_millis, 0));
+  if (now > millis_) {
+    millis_ = now;
+    counter_ = draw_start();
+  } else if (++counter_ == counter_end_) {  // same millisecond or the clock stepped back
+    ++millis_;
+    counter_ = draw_start();
+  }
+  return absl::StrFormat("%011x%09x", millis_, counter_);
+}
+
+std::string NewResourceId() {
+  struct Shared {
+    absl::Mutex mu;
+    TimeOrderedIds ids ABSL_GUARDED_BY(mu);
+    absl::BitGen gen ABSL_GUARDED_BY(mu);
+  };
+  static Shared* const shared = new Shared;  // never destroyed: ids are made until exit
+  const int64_t now = absl::ToUnixMillis(absl::Now());
+  absl::MutexLock lock(&shared->mu);
+  return shared->ids.Next(now, shared->gen);
+}
 std::string NewRequestId() { return RandomHex(); }
 
 std::string Fingerprint(absl::string_view bytes) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/random/bit_gen_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "services/common/validation.h"
@@ -40,8 +41,34 @@ std::string OrgName(absl::string_view org);
 std::string ChildResourceName(absl::string_view org, absl::string_view collection,
                               absl::string_view id);
 
-// A fresh server-side id: 16 lowercase hex characters (64 random bits).
+// A fresh server-side id: 20 lowercase hex characters that sort in the
+// order the ids were made (one process-wide TimeOrderedIds).
 std::string NewResourceId();
+
+// Ids ordered by time, as UUIDv7 orders them: 44 bits of Unix milliseconds,
+// then 36 bits that start at a random point each millisecond and count up.
+// So a new row lands at the right edge of every index keyed by its id
+// instead of on a random page: a 1,000-row commit rewrites a few index pages,
+// not one for nearly every row. One sequence's ids strictly increase, also
+// when the clock steps back; two processes making ids in the same
+// millisecond (several replicas on one PostgreSQL) meet only if their
+// counters overlap, about 2^-35 a pair of ids.
+class TimeOrderedIds {
+ public:
+  static constexpr int kCounterBits = 36;
+
+  // `counter_bits` below 36 only to test running out of a millisecond.
+  explicit TimeOrderedIds(int counter_bits = kCounterBits)
+      : counter_end_(uint64_t{1} << counter_bits) {}
+
+  // The next id at `unix_millis`; `gen` draws each millisecond's start.
+  std::string Next(int64_t unix_millis, absl::BitGenRef gen);
+
+ private:
+  uint64_t counter_end_;
+  uint64_t millis_ = 0;
+  uint64_t counter_ = 0;
+};
 // A fresh request id for logs: 16 lowercase hex characters.
 std::string NewRequestId();
 

@@ -1,5 +1,15 @@
 #include "services/common/resource.h"
 
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -108,11 +118,83 @@ TEST(PageSizeTest, DefaultsAndLimits) {
   EXPECT_EQ(v.violations().size(), 2u);
 }
 
-TEST(IdTest, NewIdsAreValidAndDistinct) {
-  std::string a = NewResourceId(), b = NewResourceId();
-  EXPECT_TRUE(IsValidResourceId(a));
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.size(), 16u);
+TEST(IdTest, NewIdsAreHexOfTheMillisecondTheyWereMade) {
+  const int64_t before = absl::ToUnixMillis(absl::Now());
+  const std::string id = NewResourceId();
+  const int64_t after = absl::ToUnixMillis(absl::Now());
+  EXPECT_TRUE(IsValidResourceId(id));
+  ASSERT_EQ(id.size(), 20u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  uint64_t millis = 0;
+  ASSERT_TRUE(absl::SimpleHexAtoi(id.substr(0, 11), &millis)) << id;
+  EXPECT_GE(static_cast<int64_t>(millis), before);
+  EXPECT_LE(static_cast<int64_t>(millis), after);
+}
+
+// Distinct and increasing across threads: the sequence is one per process.
+TEST(IdTest, NewIdsFromManyThreadsAreDistinctAndEachThreadsIncrease) {
+  constexpr int kThreads = 4, kEach = 20000;
+  std::vector<std::vector<std::string>> made(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&made, t] {
+      for (int i = 0; i < kEach; ++i) made[t].push_back(NewResourceId());
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> all;
+  for (const auto& ids : made) {
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+    EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+    all.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kEach));
+}
+
+TEST(TimeOrderedIdsTest, CountsUpWithinAMillisecondFromARandomStart) {
+  std::mt19937_64 gen(7);
+  TimeOrderedIds ids;
+  const std::string first = ids.Next(1000, gen);
+  EXPECT_EQ(first.substr(0, 11), "000000003e8");
+  uint64_t start = 0;
+  ASSERT_TRUE(absl::SimpleHexAtoi(first.substr(11), &start));
+  EXPECT_LT(start, uint64_t{1} << (TimeOrderedIds::kCounterBits - 1));
+  const std::string second = ids.Next(1000, gen);
+  uint64_t next = 0;
+  ASSERT_TRUE(absl::SimpleHexAtoi(second.substr(11), &next));
+  EXPECT_EQ(next, start + 1);
+  EXPECT_EQ(second.substr(0, 11), "000000003e8");
+}
+
+TEST(TimeOrderedIdsTest, KeepsIncreasingWhenTheClockStepsBack) {
+  std::mt19937_64 gen(7);
+  TimeOrderedIds ids;
+  std::string last = ids.Next(5000, gen);
+  for (int64_t now : {4000, 4999, 5000, 1, 5001, 5001, 3}) {
+    const std::string id = ids.Next(now, gen);
+    EXPECT_GT(id, last) << "at " << now;
+    last = id;
+  }
+  EXPECT_EQ(last.substr(0, 11), "00000001389");  // still 5001
+}
+
+TEST(TimeOrderedIdsTest, BorrowsTheNextMillisecondWhenTheCounterRunsOut) {
+  std::mt19937_64 gen(7);
+  TimeOrderedIds ids(/*counter_bits=*/4);  // a start below 8, at most 16 ids a millisecond
+  std::vector<std::string> made;
+  for (int i = 0; i < 40; ++i) made.push_back(ids.Next(42, gen));
+  EXPECT_TRUE(std::is_sorted(made.begin(), made.end()));
+  EXPECT_EQ(std::adjacent_find(made.begin(), made.end()), made.end());
+  EXPECT_EQ(made.front().substr(0, 11), "0000000002a");  // 42
+  EXPECT_GE(made.back().substr(0, 11), "0000000002c");   // borrowed 43 and 44
+  for (const std::string& id : made) {
+    uint64_t counter = 0;
+    ASSERT_TRUE(absl::SimpleHexAtoi(id.substr(11), &counter));
+    EXPECT_LT(counter, 16u) << id;
+  }
+  // The clock catching up continues after what was borrowed.
+  const std::string caught_up = ids.Next(43, gen);
+  EXPECT_GT(caught_up, made.back());
 }
 
 TEST(FingerprintTest, StableAndSensitive) {

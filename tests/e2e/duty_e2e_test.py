@@ -160,7 +160,7 @@ class CrudTest(E2ETestCase):
             setting_basis=["《殡葬管理条例》第十八条"], needs_legal_review=True,
             stages=[pb.ResponsibilityStage(stage=s) for s in ("受理", "审查", "决定", "送达", "事后监管")],
             accountability_cases=["不履行或者不正确履行职责"], external_id="bz-1"))
-        self.assertRegex(created.name, r"^orgs/e2e-crud/powers/[0-9a-f]{16}$")
+        self.assertRegex(created.name, r"^orgs/e2e-crud/powers/[0-9a-f]{20}$")
         self.assertEqual([s.stage for s in created.stages], ["受理", "审查", "决定", "送达", "事后监管"])
         got = self.stub.GetPower(pb.GetPowerRequest(name=created.name), timeout=RPC_TIMEOUT)
         self.assertEqual(got, created)

@@ -214,7 +214,7 @@ class SessionCrudTest(E2ETestCase):
         created = self.stub.CreateSession(
             pb.CreateSessionRequest(parent=self.PARENT, session=draft), timeout=RPC_TIMEOUT)
 
-        self.assertRegex(created.name, r"^orgs/e2e-org/sessions/[0-9a-f]{16}$")
+        self.assertRegex(created.name, r"^orgs/e2e-org/sessions/[0-9a-f]{20}$")
         self.assertTrue(created.etag)
         self.assertTrue(created.HasField("create_time"))
         self.assertEqual(created.create_time, created.update_time)
@@ -479,7 +479,7 @@ class ImportTest(E2ETestCase):
         self.assertTrue(results[0].replaced)
         self.assertEqual(results[0].name, by_ext["imp-1"].name)
         self.assertFalse(results[1].replaced)
-        self.assertRegex(results[1].name, r"^orgs/e2e-imp/sessions/[0-9a-f]{16}$")
+        self.assertRegex(results[1].name, r"^orgs/e2e-imp/sessions/[0-9a-f]{20}$")
         replaced = self.stub.GetSession(pb.GetSessionRequest(name=by_ext["imp-1"].name),
                                         timeout=RPC_TIMEOUT)
         self.assertEqual(replaced.title, "导入 0（更正）")
