@@ -59,7 +59,7 @@ ABSL_FLAG(std::string, study_target, "127.0.0.1:7101", "study service address");
 ABSL_FLAG(std::string, duty_target, "127.0.0.1:7102", "duty service address");
 ABSL_FLAG(std::string, report_target, "127.0.0.1:7103", "report service address");
 ABSL_FLAG(std::string, only, "report,study,duty", "which services to load");
-ABSL_FLAG(int, jobs, 2, "organizations loaded at once");
+ABSL_FLAG(int, jobs, 2, "organizations each service's share is loaded for at once");
 ABSL_FLAG(int, batch_rows, 1000, "rows per import message (one transaction each)");
 ABSL_FLAG(bool, allocate, true, "allocate every organization's duties (AllocateDuties, committed)");
 ABSL_FLAG(bool, resume, false, "take ALREADY_EXISTS as loaded (continue an interrupted load)");
@@ -106,17 +106,32 @@ class Loader {
     }
   }
 
+  // One service's share of an organization's records.
+  enum class Share { kReport, kStudy, kDuty };
+
+  // The shares this run loads (--only).
+  std::vector<Share> shares() const {
+    std::vector<Share> out;
+    if (load_report_) out.push_back(Share::kReport);
+    if (load_study_) out.push_back(Share::kStudy);
+    if (load_duty_) out.push_back(Share::kDuty);
+    return out;
+  }
   bool loads_report() const { return load_report_; }
   bool loads_study() const { return load_study_; }
   bool loads_duty() const { return load_duty_; }
 
-  // Loads one organization's records over the `job`-th channels.
-  absl::Status LoadOrg(int job, int org) {
-    if (load_report_) RETURN_IF_ERROR(LoadReport(job, org));
-    if (load_study_) RETURN_IF_ERROR(LoadStudy(job, org));
-    if (load_duty_) RETURN_IF_ERROR(LoadDuty(job, org));
-    ++progress_->orgs_done;
-    return absl::OkStatus();
+  // Loads one service's share of an organization over its `job`-th channel.
+  absl::Status LoadShare(Share share, int job, int org) {
+    switch (share) {
+      case Share::kReport:
+        return LoadReport(job, org);
+      case Share::kStudy:
+        return LoadStudy(job, org);
+      case Share::kDuty:
+        return LoadDuty(job, org);
+    }
+    return absl::InternalError("unknown share");
   }
 
  private:
@@ -352,23 +367,36 @@ int main(int argc, char** argv) {
   if (loader.loads_study()) total += counts.plans + counts.sessions + counts.events;
   if (loader.loads_duty()) total += counts.posts + counts.powers + counts.officers;
 
+  // Each service's share of the organizations goes through workers of its
+  // own, as a county's separate systems (study records, enforcement, the
+  // report office) would each load theirs: an organization's three shares
+  // are loaded at once, and the slowest service sets the pace instead of
+  // the sum of all three. An organization is done when all its shares are.
+  const std::vector<Loader::Share> shares = loader.shares();
+  std::unique_ptr<std::atomic<int>[]> shares_left(new std::atomic<int>[shape.orgs]);
+  for (int i = 0; i < shape.orgs; ++i) shares_left[i] = static_cast<int>(shares.size());
   const absl::Time start = absl::Now();
-  std::atomic<int> next{0};
+  std::vector<std::atomic<int>> next(shares.size());
+  for (auto& n : next) n = 0;
   std::atomic<bool> failed{false};
   std::mutex error_mutex;
   std::string first_error;
   std::vector<std::thread> workers;
-  for (int job = 0; job < jobs; ++job) {
-    workers.emplace_back([&, job] {
-      for (int i = next++; i < shape.orgs && !failed; i = next++) {
-        absl::Status status = loader.LoadOrg(job, first + i);
-        if (!status.ok()) {
-          std::lock_guard<std::mutex> lock(error_mutex);
-          if (first_error.empty()) first_error = std::string(status.message());
-          failed = true;
+  for (size_t s = 0; s < shares.size(); ++s) {
+    for (int job = 0; job < jobs; ++job) {
+      workers.emplace_back([&, s, job] {
+        for (int i = next[s]++; i < shape.orgs && !failed; i = next[s]++) {
+          absl::Status status = loader.LoadShare(shares[s], job, first + i);
+          if (!status.ok()) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (first_error.empty()) first_error = std::string(status.message());
+            failed = true;
+          } else if (--shares_left[i] == 0) {
+            ++progress.orgs_done;
+          }
         }
-      }
-    });
+      });
+    }
   }
 
   // Progress: redrawn in place on a terminal, a line every 10 s otherwise.
