@@ -269,8 +269,21 @@ export function deskPhases({ page, context, watch, BASE, KEYS, SHOTS, DOWNLOADS,
     assert.match(await page.textContent('#desk-conflict'), /他人已修改/);
     assert.equal(await second.inputValue(), '各科室分别组织学习{{study.laws}}等法律法规，并开展学法考试。');
     await shot('17-desk-conflict');
+    // Typed just before reloading: the preview that typing schedules must
+    // not fire into the editor being rebuilt (the report's GET held back so
+    // the reload outlasts the preview's delay; a script error fails the phase).
+    await second.focus();
+    await page.keyboard.type('。');
+    const reportPath = `/v1/orgs/${OWN}/reports/${YEAR}`;
+    const isReport = (url) => url.pathname === reportPath;
+    const holdBack = async (route) => {
+      if (route.request().method() === 'GET') await new Promise((done) => setTimeout(done, 1500));
+      await route.continue();
+    };
+    await page.route(isReport, holdBack);
     await page.click('#conflict-reload');
     await page.waitForFunction((selector) => document.querySelector(selector)?.value === '学法用法', heading);
+    await page.unroute(isReport, holdBack);
     assert.equal(await (await paragraph('report.sections[0].items[0].paragraphs[1]')).inputValue(),
       '各科室分别组织学习{{study.laws}}等法律法规。');
 

@@ -429,15 +429,19 @@ function schedulePreview() {
 
 async function refreshPreview() {
   const current = desk;
-  const seq = (desk.previewSeq = (desk.previewSeq || 0) + 1);
   const state = $('desk-preview-state');
+  // The editor can be gone by the time the timer fires (another report
+  // opened, the page still loading it): nothing to preview.
+  if (!desk || !state) return;
+  const seq = (desk.previewSeq = (desk.previewSeq || 0) + 1);
   state.textContent = '正在生成预览……';
   const { etag, ...draft } = outgoing();
   try {
     const composed = await call('/api/v1/compose', {
       org: `orgs/${current.org}`, year: current.year, formats: ['html'], draft,
     });
-    if (current !== desk || seq !== desk.previewSeq) return;  // a newer one is on its way
+    // A newer one is on its way, or the editor was replaced meanwhile.
+    if (current !== desk || seq !== desk.previewSeq || !state.isConnected) return;
     desk.composed = composed;
     const html = decodeBase64Utf8((composed.renderings || []).find((r) => r.format === 'html')?.content);
     $('desk-preview').srcdoc = html;
@@ -447,7 +451,7 @@ async function refreshPreview() {
     refreshComposed();
     scheduleChecklist();
   } catch (error) {
-    if (current !== desk || seq !== desk.previewSeq) return;
+    if (current !== desk || seq !== desk.previewSeq || !state.isConnected) return;
     // The last good preview stays, marked as stale, with the server's word.
     state.textContent = `预览未更新（显示的是上一次的结果）：${error.message}`;
     state.classList.add('stale');
@@ -465,7 +469,8 @@ function refreshComposed() {
     desk.findingsKey = findingsKey;
     $('desk-findings-box')?.replaceWith(findingsEditor());
   }
-  $('desk-findings-count').textContent = `数据发现的问题（${(desk.composed.findings || []).length}）`;
+  const count = $('desk-findings-count');
+  if (count) count.textContent = `数据发现的问题（${(desk.composed.findings || []).length}）`;
   for (const heading of document.querySelectorAll('#desk-editor h2[data-item]')) {
     heading.textContent = `${heading.dataset.number}、${headingOf(heading.dataset.item)}`;
   }
@@ -693,6 +698,11 @@ function accept(report) {
 
 async function load(org, year) {
   const view = $('view-desk');
+  // The report open before this one must not preview or check into this one.
+  if (desk) {
+    clearTimeout(desk.previewTimer);
+    clearTimeout(desk.checklistTimer);
+  }
   desk = {
     org, year, report: null, etag: '', facts: [], factNames: new Set(), composed: null, fields: new Map(),
     fieldSeq: 0, dirty: false, editable: false, cursor: null, previewSeq: 0, findingsKey: '',
