@@ -69,6 +69,7 @@ class TimeOrderedIds {
   uint64_t millis_ = 0;
   uint64_t counter_ = 0;
 };
+
 // A fresh request id for logs: 16 lowercase hex characters.
 std::string NewRequestId();
 
