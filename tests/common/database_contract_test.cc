@@ -392,6 +392,70 @@ TEST_P(DatabaseContractTest, InsertRowsSkipsRowsWhoseKeyIsTaken) {
   EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE k = 'b' AND s = '2'"), 1);
 }
 
+// Many rows (PostgreSQL: COPY, straight into the table while every key is
+// free, else through a temporary table) with one key stored and one twice
+// in the batch: the others are inserted, and the transaction goes on.
+TEST_P(DatabaseContractTest, InsertRowsOfManySkipsRowsWhoseKeyIsTaken) {
+  ASSERT_TRUE(
+      db().Transact(TxMode::kReadWrite,
+                    [](Transaction& tx) {
+                      return tx.Execute("INSERT INTO t (k, s) VALUES ('k7', 'stored')").status();
+                    })
+          .ok());
+  BulkRows rows{"t", {"k", "s"}, {}};
+  for (int i = 0; i < 300; ++i) {
+    rows.values.insert(rows.values.end(), {Value(absl::StrCat("k", i)), Value("new")});
+  }
+  rows.values.insert(rows.values.end(), {Value("k9"), Value("again")});
+  absl::StatusOr<std::vector<std::string>> inserted;
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) -> absl::Status {
+                              inserted = tx.InsertRows(rows, "k");
+                              return tx.Execute("UPDATE t SET n = 1").status();
+                            })
+                  .ok());
+  ASSERT_TRUE(inserted.ok()) << inserted.status();
+  EXPECT_EQ(inserted->size(), 299u);
+  EXPECT_EQ(std::count(inserted->begin(), inserted->end(), "k7"), 0);
+  EXPECT_EQ(std::count(inserted->begin(), inserted->end(), "k9"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE n = 1"), 300);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE k = 'k7' AND s = 'stored'"), 1);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t WHERE k = 'k9' AND s = 'new'"), 1);
+}
+
+// Many new rows, then a second batch in the same transaction, then a body
+// that fails: nothing of either batch stays.
+TEST_P(DatabaseContractTest, InsertRowsOfManyRollBackWithTheTransaction) {
+  auto batch = [](int from) {
+    BulkRows rows{"t", {"k", "n"}, {}};
+    for (int i = from; i < from + 200; ++i) {
+      rows.values.insert(rows.values.end(), {Value(absl::StrCat("k", i)), Value(int64_t{i})});
+    }
+    return rows;
+  };
+  absl::StatusOr<std::vector<std::string>> first, second;
+  EXPECT_TRUE(absl::IsInternal(db().Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+    first = tx.InsertRows(batch(0), "k");
+    second = tx.InsertRows(batch(200), "k");
+    EXPECT_EQ(tx.Query("SELECT COUNT(*) FROM t").value_or(std::vector<Row>{}).at(0).Int(0), 400);
+    return absl::InternalError("changed my mind");
+  })));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(first->size(), 200u);
+  EXPECT_EQ(second->size(), 200u);
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 0);
+  // And the same batches kept when the body succeeds.
+  ASSERT_TRUE(db().Transact(TxMode::kReadWrite,
+                            [&](Transaction& tx) -> absl::Status {
+                              RETURN_IF_ERROR(tx.InsertRows(batch(0), "k").status());
+                              return tx.InsertRows(batch(200), "k").status();
+                            })
+                  .ok());
+  EXPECT_EQ(Scalar("SELECT COUNT(*) FROM t"), 400);
+  EXPECT_EQ(Scalar("SELECT SUM(n) FROM t"), 399 * 400 / 2);
+}
+
 TEST_P(DatabaseContractTest, UpdateRowsReplacesTheRowsItsKeysFind) {
   BulkRows rows{"t", {"k", "n", "s"}, {}};
   for (int i = 0; i < 300; ++i) {

@@ -91,8 +91,9 @@ class Transaction {
   // Inserts the rows whose unique keys are free and skips the others (ON
   // CONFLICT DO NOTHING); returns the values in column `returning` of the
   // rows inserted, in any order. In as few round trips as the driver can:
-  // here, INSERTs of many rows each; PostgreSQL's driver COPYs the rows
-  // into a temporary table and inserts from it in one statement. Skipping
+  // here, INSERTs of many rows each; PostgreSQL's driver COPYs many rows
+  // straight into the table when none is taken, else into a temporary
+  // table and inserts from it in one statement. Skipping
   // takes no read locks: concurrent SERIALIZABLE batches of other keys do
   // not conflict, as they would after a look-up of the same keys.
   virtual absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,

@@ -75,7 +75,8 @@ constexpr size_t kCopyChunkBytes = 64 << 10;
 // Bulk writes of fewer rows than this read them from one JSON parameter
 // (json_populate_recordset over the table's own row type: one prepared
 // statement for any number of rows, the column types the table's); larger
-// ones are COPYed into a temporary table, whose creation writes the
+// ones are COPYed, straight into the table when their inserts are all new
+// (CopyIntoTable), else into a temporary table, whose creation writes the
 // catalogue in every transaction. Measured with psql, SERIALIZABLE batches
 // into the sessions table, a batch: of 20 rows 1.8-2.0 ms from JSON against
 // 3.5 ms through a temporary table, of 50 rows 3.9 against 4.8 ms, of 100
@@ -263,6 +264,11 @@ class PostgresDatabase::Connection : public Transaction {
   absl::StatusOr<std::vector<std::string>> InsertRows(const BulkRows& rows,
                                                       absl::string_view returning) override {
     if (rows.size() == 0) return std::vector<std::string>();
+    if (rows.size() >= kRowsForCopy) {
+      ASSIGN_OR_RETURN(std::optional<std::vector<std::string>> copied,
+                       CopyIntoTable(rows, returning));
+      if (copied.has_value()) return *std::move(copied);
+    }
     ASSIGN_OR_RETURN(const BulkSource source, SourceOf(rows));
     const std::string columns = absl::StrJoin(rows.columns, ", ");
     ASSIGN_OR_RETURN(
@@ -320,13 +326,73 @@ class PostgresDatabase::Connection : public Transaction {
     return result;
   }
 
+  // Many rows whose keys are all free (new records, an import's usual
+  // case) go straight into the table with one COPY under a savepoint,
+  // instead of through a temporary table and INSERT … SELECT (psql, 500
+  // sessions rows a SERIALIZABLE transaction: 8.0 against 12.8 ms). When a
+  // row breaks a constraint (a key taken) the savepoint is rolled back and
+  // nullopt returned: the INSERT … ON CONFLICT path then skips what is
+  // taken, or fails as it would have. Returns the rows' `returning` column
+  // (nullopt when it is not one of theirs).
+  absl::StatusOr<std::optional<std::vector<std::string>>> CopyIntoTable(
+      const BulkRows& rows, absl::string_view returning) {
+    const auto at = std::find(rows.columns.begin(), rows.columns.end(), returning);
+    if (at == rows.columns.end()) return std::nullopt;
+    const std::string what = absl::StrCat("copy into ", rows.table);
+    absl::Status status = CopyRows(absl::StrCat("SAVEPOINT fazhi_copy; COPY ", rows.table, " (",
+                                                absl::StrJoin(rows.columns, ", "),
+                                                ") FROM STDIN; RELEASE SAVEPOINT fazhi_copy"),
+                                   rows, what);
+    if (status.ok()) {
+      const size_t width = rows.columns.size();
+      std::vector<std::string> inserted;
+      inserted.reserve(rows.size());
+      for (size_t i = at - rows.columns.begin(); i < rows.values.size(); i += width) {
+        const auto* key = std::get_if<std::string>(&rows.values[i]);
+        inserted.push_back(key != nullptr ? *key : "");
+      }
+      return inserted;
+    }
+    if (!lost_ && (absl::IsAlreadyExists(status) || absl::IsFailedPrecondition(status))) {
+      status =
+          Sent(PQsendQuery(conn_, "ROLLBACK TO SAVEPOINT fazhi_copy; RELEASE SAVEPOINT fazhi_copy"),
+               what)
+              .status();
+      if (status.ok()) return std::nullopt;
+    }
+    if (spoiled_.ok()) spoiled_ = status;
+    return status;
+  }
+
+  // Runs `sql`, a script with one COPY … FROM STDIN of the rows' columns,
+  // sending the rows in COPY's text format in pieces of kCopyChunkBytes.
+  absl::Status CopyRows(const std::string& sql, const BulkRows& rows, absl::string_view what) {
+    RETURN_IF_ERROR(Sent(PQsendQuery(conn_, sql.c_str()), what, /*copy_in=*/true).status());
+    const size_t width = rows.columns.size();
+    std::string chunk;
+    chunk.reserve(kCopyChunkBytes + 4096);
+    for (size_t i = 0; i < rows.values.size(); ++i) {
+      AppendCopyText(rows.values[i], &chunk);
+      chunk.push_back((i + 1) % width == 0 ? '\n' : '\t');
+      if (chunk.size() >= kCopyChunkBytes) {
+        if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+          return Broken(what);
+        }
+        chunk.clear();
+      }
+    }
+    if (!chunk.empty() && PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+      return Broken(what);
+    }
+    return Sent(PQputCopyEnd(conn_, nullptr) == 1, what).status();
+  }
+
   // Fills a temporary table with the rows' columns and returns its name.
   // The table is dropped when the transaction ends: a session that kept
   // one would drop it when it ends, in a transaction of its own whose
   // commit, on a primary cut off from its synchronous standby (a stalled
   // primary being demoted), waits for that standby and holds up the
-  // demotion. The table's creation and the COPY go in one round trip; the
-  // rows in COPY's text format, in pieces of kCopyChunkBytes.
+  // demotion. The table's creation and the COPY go in one round trip.
   absl::StatusOr<std::string> CopyToTemporaryTable(const BulkRows& rows) {
     const std::string columns = absl::StrJoin(rows.columns, ", ");
     const std::string temp =
@@ -336,27 +402,7 @@ class PostgresDatabase::Connection : public Transaction {
         absl::StrCat("CREATE TEMP TABLE IF NOT EXISTS ", temp, " ON COMMIT DROP AS SELECT ",
                      columns, " FROM ", rows.table, " WITH NO DATA; DELETE FROM ", temp, "; COPY ",
                      temp, " (", columns, ") FROM STDIN");
-    absl::Status status = [&]() -> absl::Status {
-      RETURN_IF_ERROR(Sent(PQsendQuery(conn_, sql.c_str()), what, /*copy_in=*/true).status());
-      const size_t width = rows.columns.size();
-      std::string chunk;
-      chunk.reserve(kCopyChunkBytes + 4096);
-      for (size_t i = 0; i < rows.values.size(); ++i) {
-        AppendCopyText(rows.values[i], &chunk);
-        chunk.push_back((i + 1) % width == 0 ? '\n' : '\t');
-        if (chunk.size() >= kCopyChunkBytes) {
-          if (PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
-            return Broken(what);
-          }
-          chunk.clear();
-        }
-      }
-      if (!chunk.empty() &&
-          PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())) != 1) {
-        return Broken(what);
-      }
-      return Sent(PQputCopyEnd(conn_, nullptr) == 1, what).status();
-    }();
+    const absl::Status status = CopyRows(sql, rows, what);
     if (!status.ok() && spoiled_.ok()) spoiled_ = status;
     if (!status.ok()) return status;
     return temp;
