@@ -297,8 +297,10 @@ TEST_P(DatabaseContractTest, ASecondHandleSeesCommittedWrites) {
 
 // Stores `count` rows holding values COPY's text format and JSON must
 // escape, NULL, unicode, extreme integers and fractions, and checks each
-// reads back as given.
-void InsertRowsAndReadThemBack(Database& db, int count) {
+// reads back as given. With `taken_key`, the batch also holds a row whose
+// key is already stored (PostgreSQL: then not COPYed straight into the
+// table), which is skipped.
+void InsertRowsAndReadThemBack(Database& db, int count, bool taken_key = false) {
   const std::vector<std::string> tricky = {
       "tab\there", "line\nbreak",   "cr\rhere",     "back\\slash",   "\\N", "\\.", "民法典 ✓ 𝄞",
       "",          "quote\"d \\\"", "{\"k\": [1]}", "\\u0041 \u2028"};
@@ -323,7 +325,13 @@ void InsertRowsAndReadThemBack(Database& db, int count) {
       rows.values.push_back(Value(absl::StrCat(tricky[i % tricky.size()], padding)));
     }
   }
-  ASSERT_EQ(rows.size(), static_cast<size_t>(count));
+  if (taken_key) {
+    ASSERT_TRUE(db.Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                    return tx.Execute("INSERT INTO t (k, s) VALUES ('taken', 'stored')").status();
+                  }).ok());
+    rows.values.insert(rows.values.end(), {Value("taken"), Null(), Null(), Value("new")});
+  }
+  ASSERT_EQ(rows.size(), static_cast<size_t>(count + (taken_key ? 1 : 0)));
   absl::StatusOr<std::vector<std::string>> inserted;
   ASSERT_TRUE(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) {
                   inserted = tx.InsertRows(rows, "k");
@@ -332,7 +340,7 @@ void InsertRowsAndReadThemBack(Database& db, int count) {
   EXPECT_EQ(inserted->size(), static_cast<size_t>(count));
   std::vector<Row> stored;
   ASSERT_TRUE(db.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
-                  ASSIGN_OR_RETURN(stored, tx.Query("SELECT k, n, d, s FROM t"));
+                  ASSIGN_OR_RETURN(stored, tx.Query("SELECT k, n, d, s FROM t WHERE k <> 'taken'"));
                   return absl::OkStatus();
                 }).ok());
   ASSERT_EQ(stored.size(), static_cast<size_t>(count));
@@ -354,14 +362,26 @@ void InsertRowsAndReadThemBack(Database& db, int count) {
   EXPECT_EQ(checked, count);
 }
 
-// More rows than one COPY piece (64 KiB) or one multi-row INSERT holds.
+// More rows than one COPY piece (64 KiB) or one multi-row INSERT holds
+// (PostgreSQL: COPYed straight into the table; with a key taken, through a
+// temporary table).
 TEST_P(DatabaseContractTest, InsertRowsStoresEveryValueAsGiven) {
   InsertRowsAndReadThemBack(db(), 1000);
 }
+TEST_P(DatabaseContractTest, InsertRowsWithAKeyTakenStoresEveryValueAsGiven) {
+  InsertRowsAndReadThemBack(db(), 1000, /*taken_key=*/true);
+}
 
-// A few rows (PostgreSQL: from one JSON parameter rather than COPY).
+// Fewer rows (PostgreSQL: 40 COPYed straight into the table, or from one
+// JSON parameter with a key taken; 12 from JSON).
 TEST_P(DatabaseContractTest, InsertRowsOfAFewRowsStoresEveryValueAsGiven) {
   InsertRowsAndReadThemBack(db(), 40);
+}
+TEST_P(DatabaseContractTest, InsertRowsOfAFewRowsWithAKeyTakenStoresEveryValueAsGiven) {
+  InsertRowsAndReadThemBack(db(), 40, /*taken_key=*/true);
+}
+TEST_P(DatabaseContractTest, InsertRowsOfVeryFewRowsStoresEveryValueAsGiven) {
+  InsertRowsAndReadThemBack(db(), 12);
 }
 
 TEST_P(DatabaseContractTest, InsertRowsSkipsRowsWhoseKeyIsTaken) {
