@@ -2,18 +2,23 @@
 // project's runtime (no CallHandler, store, authentication, metrics or log
 // line). The ceiling that scripts/bench-load.sh sets the services against.
 //
-//   fazhi-grpc-echo --listen=127.0.0.1:7198 [--api=callback|sync]
+//   fazhi-grpc-echo --listen=127.0.0.1:7198 [--api=callback|sync|async]
 //
-// --api=sync serves the same answer from the synchronous API, so the two
-// server APIs can be compared with nothing else different.
+// --api=sync serves the same answer from the synchronous API, and
+// --api=async from the asynchronous one, each of --threads threads polling
+// a completion queue of its own and running the calls it finds there, so
+// the server APIs can be compared with nothing else different.
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -21,7 +26,9 @@
 #include "fazhi/testing/v1/echo.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7198", "address to serve on (plaintext)");
-ABSL_FLAG(std::string, api, "callback", "callback or sync");
+ABSL_FLAG(std::string, api, "callback", "callback, sync or async");
+ABSL_FLAG(int, threads, 0,
+          "--api=async: threads, each with its own completion queue (0: one a core)");
 
 namespace {
 
@@ -46,6 +53,44 @@ class SyncEcho final : public echo::EchoService::Service {
   }
 };
 
+// One call on the asynchronous API: asked for, answered, freed; each asks
+// for the next call on its own queue as soon as it is handed one.
+class AsyncCall {
+ public:
+  AsyncCall(echo::EchoService::AsyncService* service, grpc::ServerCompletionQueue* queue)
+      : service_(service), queue_(queue), responder_(&context_) {
+    service_->RequestEcho(&context_, &request_, &responder_, queue_, queue_, this);
+  }
+  // Advances on the completion of what was last started; ok false when the
+  // call was cancelled or the queue is shutting down.
+  void Proceed(bool ok) {
+    if (answered_ || !ok) {
+      delete this;
+      return;
+    }
+    new AsyncCall(service_, queue_);
+    response_.set_message(request_.message());
+    answered_ = true;
+    responder_.Finish(response_, grpc::Status::OK, this);
+  }
+
+ private:
+  echo::EchoService::AsyncService* service_;
+  grpc::ServerCompletionQueue* queue_;
+  grpc::ServerContext context_;
+  echo::EchoRequest request_;
+  echo::EchoResponse response_;
+  grpc::ServerAsyncResponseWriter<echo::EchoResponse> responder_;
+  bool answered_ = false;
+};
+
+void ServeQueue(echo::EchoService::AsyncService* service, grpc::ServerCompletionQueue* queue) {
+  new AsyncCall(service, queue);
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue->Next(&tag, &ok)) static_cast<AsyncCall*>(tag)->Proceed(ok);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,10 +104,15 @@ int main(int argc, char** argv) {
 
   const std::string api = absl::GetFlag(FLAGS_api);
   std::unique_ptr<grpc::Service> service;
+  echo::EchoService::AsyncService* async = nullptr;
   if (api == "callback") {
     service = std::make_unique<CallbackEcho>();
   } else if (api == "sync") {
     service = std::make_unique<SyncEcho>();
+  } else if (api == "async") {
+    auto owned = std::make_unique<echo::EchoService::AsyncService>();
+    async = owned.get();
+    service = std::move(owned);
   } else {
     std::cerr << "fazhi-grpc-echo: unknown --api " << api << "\n";
     return 2;
@@ -73,13 +123,23 @@ int main(int argc, char** argv) {
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(service.get());
+  std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
+  if (async != nullptr) {
+    int threads = absl::GetFlag(FLAGS_threads);
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 0; i < threads; ++i) queues.push_back(builder.AddCompletionQueue());
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     std::cerr << "fazhi-grpc-echo: cannot listen on " << absl::GetFlag(FLAGS_listen) << "\n";
     return 1;
   }
+  std::vector<std::thread> pollers;
+  for (auto& queue : queues) pollers.emplace_back(ServeQueue, async, queue.get());
   int signal = 0;
   sigwait(&signals, &signal);
   server->Shutdown();
+  for (auto& queue : queues) queue->Shutdown();
+  for (std::thread& poller : pollers) poller.join();
   return 0;
 }
