@@ -337,8 +337,9 @@ class PostgresDatabase::Connection : public Transaction {
   // instead of INSERT … SELECT from JSON or a temporary table
   // (kRowsForDirectCopy). When a row breaks a constraint (a key taken) the
   // savepoint is rolled back and nullopt returned: the INSERT … ON
-  // CONFLICT path then skips what is taken, or fails as it would have. Returns the rows'
-  // `returning` column (nullopt when it is not one of theirs).
+  // CONFLICT path then skips what is taken, or fails as it would have.
+  // Returns the rows' `returning` column (nullopt when it is not one of
+  // theirs).
   absl::StatusOr<std::optional<std::vector<std::string>>> CopyIntoTable(
       const BulkRows& rows, absl::string_view returning) {
     const auto at = std::find(rows.columns.begin(), rows.columns.end(), returning);
