@@ -14,7 +14,10 @@
 // Series: report GetOrganization (the plain round trip the ratios divide by:
 // one record read through a store); the other three calls of the gateway's
 // parallel fan-out, report GetReport, study GetStudySummary and duty
-// GetDutySummary; gateway GetFacts (the same fan-out and the facts, without
+// GetDutySummary; the fan-out from here (the three calls the gateway makes
+// for a report, started together, all three awaited: with one round trip
+// added, about the least a composition through the gateway can take);
+// gateway GetFacts (the same fan-out and the facts, without
 // composing: it tells the fan-out from the composition); and ComposeReport
 // with no renderings and with all four (docx, html, md, txt).
 //
@@ -95,6 +98,7 @@ namespace study = fazhi::study::v1;
 namespace duty = fazhi::duty::v1;
 
 constexpr char kPlain[] = "report GetOrganization";
+constexpr char kFanOut[] = "fan-out from here (3 calls)";
 
 // The requests every series sends, built once.
 struct Requests {
@@ -103,6 +107,11 @@ struct Requests {
   study::GetStudySummaryRequest study_summary;
   duty::GetDutySummaryRequest duty_summary;
   gateway::GetFactsRequest get_facts;
+  // The gateway's fan-out for a report, as it asks it (FetchYear with
+  // FetchOptions::ForReport): records and the year before included.
+  study::GetStudySummaryRequest fanout_study;
+  duty::GetDutySummaryRequest fanout_duty;
+  report::GetReportInputsRequest fanout_report;
   gateway::ComposeReportRequest compose_none;
   gateway::ComposeReportRequest compose_all;
 
@@ -115,6 +124,12 @@ struct Requests {
     duty_summary.set_year(year);
     get_facts.set_org(org);
     get_facts.set_year(year);
+    fanout_study = study_summary;
+    fanout_study.set_include_records(true);
+    fanout_study.set_include_previous_year(true);
+    fanout_duty = duty_summary;
+    fanout_duty.set_include_records(true);
+    fanout_report.set_name(get_report.name());
     compose_none.set_org(org);
     compose_none.set_year(year);
     compose_all = compose_none;
@@ -236,6 +251,40 @@ std::string ShapeOf(const gateway::ComposedReport& composed) {
                       absl::StrJoin(sizes, ", "));
 }
 
+// The three calls of the gateway's fan-out for a report, started together
+// from here on one completion queue and all three awaited: what a
+// composition waits for before it composes, without the gateway.
+absl::Status FanOut(Stack& s, const Requests& r) {
+  grpc::CompletionQueue queue;
+  grpc::ClientContext study_context, duty_context, report_context;
+  for (grpc::ClientContext* c : {&study_context, &duty_context, &report_context}) SetDeadline(*c);
+  study::StudySummary study_answer;
+  duty::DutySummary duty_answer;
+  report::ReportInputs report_answer;
+  grpc::Status statuses[3];
+  // Started slowest first, as the gateway starts them.
+  auto duty_call = s.duty->AsyncGetDutySummary(&duty_context, r.fanout_duty, &queue);
+  duty_call->Finish(&duty_answer, &statuses[0], &statuses[0]);
+  auto study_call = s.study->AsyncGetStudySummary(&study_context, r.fanout_study, &queue);
+  study_call->Finish(&study_answer, &statuses[1], &statuses[1]);
+  auto report_call = s.report->AsyncGetReportInputs(&report_context, r.fanout_report, &queue);
+  report_call->Finish(&report_answer, &statuses[2], &statuses[2]);
+  void* tag;
+  bool ok;
+  for (int done = 0; done < 3; ++done) {
+    if (!queue.Next(&tag, &ok) || !ok) return absl::InternalError("fan-out: a call was lost");
+  }
+  queue.Shutdown();
+  while (queue.Next(&tag, &ok)) {
+  }
+  const char* names[] = {"GetDutySummary", "GetStudySummary", "GetReportInputs"};
+  for (int i = 0; i < 3; ++i) {
+    if (!statuses[i].ok()) return Failed(names[i], statuses[i]);
+  }
+  if (!study_answer.has_previous_year()) return absl::InternalError("no year before");
+  return absl::OkStatus();
+}
+
 // The series of one stack, in the order they are printed; the plain round
 // trip first, the two ComposeReport series last.
 std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
@@ -275,6 +324,7 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                           s.duty->GetDutySummary(&context, r.duty_summary, &response);
                       return status.ok() ? absl::OkStatus() : Failed("GetDutySummary", status);
                     }});
+  series.push_back({kFanOut, [&s, &r] { return FanOut(s, r); }});
   series.push_back({"gateway GetFacts", [&s, &r]() -> absl::Status {
                       grpc::ClientContext context;
                       SetDeadline(context);
@@ -416,6 +466,16 @@ int main(int argc, char** argv) {
     const Figures& all = figures[k][per_stack - 1];
     std::printf("   ratio compose/%s (p50): %.1f with no formats, %.1f with all four\n", kPlain,
                 none.p50 / plain.p50, all.p50 / plain.p50);
+    for (size_t i = 0; i < per_stack; ++i) {
+      if (series[k][i].name != kFanOut) continue;
+      // The gateway adds at least one round trip of its own to its fan-out.
+      const double floor_us = figures[k][i].p50 + plain.p50;
+      std::printf(
+          "   floor: fan-out + one round trip (p50s) %.0f us = %.1f round trips; composing "
+          "took %.0f us more\n",
+          floor_us, floor_us / plain.p50, none.p50 - floor_us);
+      json["stacks"][stacks[k]->label]["floor_round_trips"] = floor_us / plain.p50;
+    }
   }
   if (stacks.size() > 1) {
     // Besides the ratio of the medians, the median of the ratios of the two
