@@ -5,7 +5,11 @@
 #              (fazhi-echo: CallHandler, metrics, log line; no store)
 #   grpc-echo  a bare echo on gRPC's own callback API (fazhi-grpc-echo: none
 #              of the project's runtime, no store, no authentication)
-# fazhi-loadgen takes the three servers in turn, round after round in a
+#   grpc-study study's GetSession the same bare way (fazhi-grpc-echo's
+#              study service: the same answer, kept in memory), so
+#              grpc-study/grpc-echo is what the answer's shape alone costs and
+#              study/grpc-study what the project's runtime and store cost
+# fazhi-loadgen takes the four servers in turn, round after round in a
 # rotating order, so a busy machine slows each alike. Each round prints
 # every server's throughput and CPU time per call (from /proc/PID/stat over
 # the measured part; it moves much less than throughput when other work
@@ -36,8 +40,10 @@ trap 'bench_stop; rm -rf "$work"' EXIT
 bench_start study build/bin/fazhi-study --http_listen= --db="$db"
 bench_start echo build/bin/fazhi-echo
 bench_start_bare grpc-echo build/bin/fazhi-grpc-echo --api=callback
-names=(study echo grpc-echo)
-declare -A method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo)
+bench_start_bare grpc-study build/bin/fazhi-grpc-echo --api=callback
+names=(study echo grpc-echo grpc-study)
+declare -A method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo
+  [grpc-study]=study.GetSession)
 for name in "${names[@]}"; do bench_ready "$name"; done
 
 warmup=2
@@ -45,7 +51,7 @@ for a in "${args[@]}"; do
   case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
 done
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-echo "== study GetSession, fazhi echo and bare gRPC echo: $rounds rounds, ${args[*]:-loadgen defaults}"
+echo "== study GetSession, fazhi echo, bare gRPC echo and bare gRPC GetSession: $rounds rounds, ${args[*]:-loadgen defaults}"
 # One line per measurement: round, name, server CPU ticks, load average,
 # fazhi-loadgen's line. The CPU ticks are taken after the warm-up.
 for r in $(seq "$rounds"); do
@@ -69,20 +75,22 @@ for line in sys.stdin:
     rate[r][name] = float(re.search(r"= (\d+) calls/s", rest).group(1))
     cpu[r][name] = int(ticks) * tick / max(1, calls)
     load[r] = max(load.get(r, 0.0), float(loadavg))
-    if len(rate[r]) == 3:
+    if len(rate[r]) == 4:
         print(f"   round {r} (load average {load[r]:.1f}): " + "; ".join(
             f"{n} {rate[r][n]:.0f} calls/s, {cpu[r][n]:.1f} us CPU/call"
-            for n in ("study", "echo", "grpc-echo")), flush=True)
+            for n in ("study", "echo", "grpc-echo", "grpc-study")), flush=True)
 def spread(values):
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
-rounds = [r for r in rate if len(rate[r]) == 3]
-S, E, G = "study", "echo", "grpc-echo"
+rounds = [r for r in rate if len(rate[r]) == 4]
+S, E, G, B = "study", "echo", "grpc-echo", "grpc-study"
 def ratio(table, a, b):
     return spread([table[r][a] / table[r][b] for r in rounds])
 print(f"   throughput study/echo {ratio(rate, S, E)}, "
       f"study/grpc-echo {ratio(rate, S, G)}")
+print(f"   throughput grpc-study/grpc-echo {ratio(rate, B, G)} (the answer), "
+      f"study/grpc-study {ratio(rate, S, B)} (runtime and store)")
 print(f"   CPU per call echo/study {ratio(cpu, E, S)}, "
-      f"grpc-echo/study {ratio(cpu, G, S)}")
+      f"grpc-echo/study {ratio(cpu, G, S)}, grpc-study/study {ratio(cpu, B, S)}")
 print(f"   load average {min(load.values()):.1f}-{max(load.values()):.1f}; "
       "median (lowest-highest) over the rounds")
 ' "$(getconf CLK_TCK)"

@@ -8,14 +8,22 @@
 // --api=async from the asynchronous one, each of --threads threads polling
 // a completion queue of its own and running the calls it finds there, so
 // the server APIs can be compared with nothing else different.
+//
+// With --api=callback it also serves study's CreateSession and GetSession
+// the bare way: CreateSession keeps the session it is sent in memory (named
+// and stamped as the study service would), GetSession answers that copy.
+// The same answer as study's, with no store and no runtime: fazhi-loadgen's
+// study.GetSession against it shows what the answer's shape alone costs.
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,7 +31,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "fazhi/study/v1/study.grpc.pb.h"
 #include "fazhi/testing/v1/echo.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/common/resource.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7198", "address to serve on (plaintext)");
 ABSL_FLAG(std::string, api, "callback", "callback, sync or async");
@@ -33,6 +47,7 @@ ABSL_FLAG(int, threads, 0,
 namespace {
 
 namespace echo = fazhi::testing::v1;
+namespace study = fazhi::study::v1;
 
 class CallbackEcho final : public echo::EchoService::CallbackService {
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
@@ -43,6 +58,48 @@ class CallbackEcho final : public echo::EchoService::CallbackService {
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+};
+
+// Study's two calls that fazhi-loadgen makes, without a store.
+class BareStudy final : public study::StudyService::CallbackService {
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* context,
+                                          const study::CreateSessionRequest* request,
+                                          study::Session* response) override {
+    auto session = std::make_unique<study::Session>(request->session());
+    session->set_name(absl::StrCat(request->parent(), "/sessions/", fazhi::NewResourceId()));
+    session->set_etag("W/\"1\"");
+    // Microseconds, as the study service stores them.
+    *session->mutable_create_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+    *session->mutable_update_time() = session->create_time();
+    *response = *session;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      kept_.push_back(std::move(session));
+      latest_.store(kept_.back().get());  // kept until exit: readers hold no lock
+    }
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+                                       const study::GetSessionRequest* request,
+                                       study::Session* response) override {
+    const study::Session* session = latest_.load();
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    if (session == nullptr || session->name() != request->name()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such session"));
+    } else {
+      *response = *session;
+      reactor->Finish(grpc::Status::OK);
+    }
+    return reactor;
+  }
+
+  std::mutex mu_;
+  std::vector<std::unique_ptr<study::Session>> kept_;
+  std::atomic<const study::Session*> latest_{nullptr};
 };
 
 class SyncEcho final : public echo::EchoService::Service {
@@ -104,6 +161,7 @@ int main(int argc, char** argv) {
 
   const std::string api = absl::GetFlag(FLAGS_api);
   std::unique_ptr<grpc::Service> service;
+  BareStudy bare_study;  // registered with the callback echo
   echo::EchoService::AsyncService* async = nullptr;
   if (api == "callback") {
     service = std::make_unique<CallbackEcho>();
@@ -123,6 +181,7 @@ int main(int argc, char** argv) {
   int port = 0;
   builder.AddListeningPort(absl::GetFlag(FLAGS_listen), grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(service.get());
+  if (api == "callback") builder.RegisterService(&bare_study);
   std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
   if (async != nullptr) {
     int threads = absl::GetFlag(FLAGS_threads);
