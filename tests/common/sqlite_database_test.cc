@@ -1,12 +1,17 @@
 #include "services/common/sql/sqlite_database.h"
 
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -144,6 +149,157 @@ TEST(SqliteCheckpointTest, TheWriterCheckpointsItselfPastItsBound) {
   ASSERT_TRUE(WriteRows(db, 0, 40).ok());
   EXPECT_GE(std::filesystem::file_size(path), before + 20 * 8000);  // a tail may stay
   EXPECT_EQ(db.background_checkpoints(), 0);
+}
+
+// The rows of t as `depth` readers see them at once: each read holds its
+// pooled connection while the next one runs, so every connection of a pool
+// of `depth` answers (a lone reader would get the same connection back).
+absl::StatusOr<std::vector<int64_t>> CountsOfNestedReaders(SqliteDatabase& db, int depth) {
+  std::vector<int64_t> counts;
+  std::function<absl::Status(int)> read = [&](int left) -> absl::Status {
+    if (left == 0) return absl::OkStatus();
+    return db.Transact(TxMode::kSingleRead, [&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT COUNT(*) FROM t"));
+      counts.push_back(rows[0].Int(0));
+      return read(left - 1);
+    });
+  };
+  RETURN_IF_ERROR(read(depth));
+  return counts;
+}
+
+// Reads keep their snapshot between calls once the process writes the
+// file; every write must still be seen by every pooled connection's next
+// read, as if each read began afresh.
+TEST(SqliteKeptSnapshotTest, EveryReaderSeesEveryWriteOfTheProcess) {
+  fazhi::testing::TempDir dir;
+  SqliteOptions options;
+  options.pool_size = 4;
+  SqliteDatabase db(dir.File("k.db"), options);
+  ASSERT_TRUE(db.Open().ok());
+  ASSERT_TRUE(CreateTable(db).ok());
+  for (int written = 1; written <= 30; ++written) {
+    ASSERT_TRUE(db.Transact(TxMode::kReadWrite, [&](Transaction& tx) {
+                    return tx
+                        .Execute("INSERT INTO t (k) VALUES ($1)", {Value(absl::StrCat(written))})
+                        .status();
+                  }).ok());
+    for (int again = 0; again < 2; ++again) {  // the second time from kept snapshots
+      auto counts = CountsOfNestedReaders(db, 4);
+      ASSERT_TRUE(counts.ok()) << counts.status();
+      EXPECT_EQ(*counts, std::vector<int64_t>(4, written)) << "after write " << written;
+    }
+    // A multi-statement read sees one snapshot, the current one.
+    ASSERT_TRUE(db.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(auto first, tx.Query("SELECT COUNT(*) FROM t"));
+                    ASSIGN_OR_RETURN(auto second,
+                                     tx.Query("SELECT MAX(CAST(k AS INTEGER)) FROM t"));
+                    EXPECT_EQ(first[0].Int(0), written);
+                    EXPECT_EQ(second[0].Int(0), written);
+                    return absl::OkStatus();
+                  }).ok());
+  }
+  // A failed write (rolled back) changes nothing and breaks no reader.
+  EXPECT_FALSE(db.Transact(TxMode::kReadWrite, [](Transaction& tx) {
+                   return tx.Execute("INSERT INTO t (k) VALUES ('1')").status();  // taken
+                 }).ok());
+  auto counts = CountsOfNestedReaders(db, 4);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(*counts, std::vector<int64_t>(4, 30));
+}
+
+// Two databases of one process on the same file (spelled differently)
+// share the count of its writes.
+TEST(SqliteKeptSnapshotTest, DatabasesOfOneProcessOnOneFileSeeEachOthersWrites) {
+  fazhi::testing::TempDir dir;
+  SqliteDatabase writer(dir.File("s.db"));
+  ASSERT_TRUE(writer.Open().ok());
+  ASSERT_TRUE(CreateTable(writer).ok());
+  SqliteDatabase reader(dir.path() + "/./s.db");
+  ASSERT_TRUE(reader.Open().ok());
+  for (int written = 1; written <= 10; ++written) {
+    auto before = CountsOfNestedReaders(reader, 2);
+    ASSERT_TRUE(before.ok()) << before.status();
+    EXPECT_EQ(*before, std::vector<int64_t>(2, written - 1));
+    ASSERT_TRUE(WriteRows(writer, written, 1).ok());
+    auto after = CountsOfNestedReaders(reader, 2);
+    ASSERT_TRUE(after.ok()) << after.status();
+    EXPECT_EQ(*after, std::vector<int64_t>(2, written));
+  }
+}
+
+// Another holder of the file's writer lock (here a second open file
+// description of the lock file, as another process would have) refuses
+// this process's writes with a clear error, and its reads then begin
+// afresh each time; the lock freed, writing works.
+TEST(SqliteKeptSnapshotTest, AWriterElsewhereRefusesWritesHere) {
+  fazhi::testing::TempDir dir;
+  const std::string path = dir.File("l.db");
+  {
+    SqliteDatabase setup(path);
+    ASSERT_TRUE(setup.Open().ok());
+    ASSERT_TRUE(CreateTable(setup).ok());
+  }
+  const int other = open((path + "-lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(other, 0);
+  ASSERT_EQ(flock(other, LOCK_EX | LOCK_NB), 0);
+
+  SqliteDatabase db(path);
+  ASSERT_TRUE(db.Open().ok());
+  absl::Status refused = WriteRows(db, 0, 1);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("another process writes"), std::string::npos) << refused;
+  // What the other writer commits, this process's readers see at once.
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  for (int written = 1; written <= 3; ++written) {
+    ASSERT_EQ(sqlite3_exec(raw, absl::StrCat("INSERT INTO t (k) VALUES ('o", written, "')").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    auto counts = CountsOfNestedReaders(db, 2);
+    ASSERT_TRUE(counts.ok()) << counts.status();
+    EXPECT_EQ(*counts, std::vector<int64_t>(2, written));
+  }
+  sqlite3_close(raw);
+
+  close(other);  // the other writer is gone
+  EXPECT_TRUE(WriteRows(db, 10, 1).ok());
+  auto counts = CountsOfNestedReaders(db, 2);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(*counts, std::vector<int64_t>(2, 4));
+}
+
+// Snapshots kept by idle connections end when a write makes them stale:
+// otherwise they would hold the WAL, and a checkpoint could not empty it.
+TEST(SqliteKeptSnapshotTest, IdleSnapshotsDoNotHoldTheWal) {
+  fazhi::testing::TempDir dir;
+  const std::string path = dir.File("w.db");
+  SqliteOptions options;
+  options.pool_size = 4;
+  options.checkpoint_pages = 0;  // no checkpoint but the one below
+  SqliteDatabase db(path, options);
+  ASSERT_TRUE(db.Open().ok());
+  ASSERT_TRUE(CreateTable(db).ok());
+  ASSERT_TRUE(WriteRows(db, 0, 10).ok());
+  ASSERT_TRUE(CountsOfNestedReaders(db, 4).ok());  // four snapshots kept, idle
+  ASSERT_TRUE(WriteRows(db, 10, 10).ok());
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  // A read first, so that this connection knows the file is in WAL mode.
+  ASSERT_EQ(sqlite3_exec(raw, "SELECT COUNT(*) FROM t", nullptr, nullptr, nullptr), SQLITE_OK);
+  int log_frames = -1, checkpointed = -1;
+  // A checkpoint copies the WAL only up to the oldest snapshot a reader
+  // still holds: all of it when no reader holds one from before the writes.
+  EXPECT_EQ(sqlite3_wal_checkpoint_v2(raw, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames,
+                                      &checkpointed),
+            SQLITE_OK)
+      << sqlite3_errmsg(raw);
+  sqlite3_close(raw);
+  EXPECT_GT(log_frames, 20);
+  EXPECT_EQ(checkpointed, log_frames);
+  auto counts = CountsOfNestedReaders(db, 4);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(*counts, std::vector<int64_t>(4, 20));
 }
 
 TEST(SqliteOpenTest, UnwritableDirectoryIsUnavailable) {

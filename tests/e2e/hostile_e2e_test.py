@@ -491,6 +491,30 @@ class E_SharedDatabase(unittest.TestCase):
     def test_second_service_on_one_sqlite_file_refused_at_start(self):
         self.check_second_service_refused(f"sqlite:{os.path.join(WORKDIR, 'shared.db')}")
 
+    def test_second_instance_on_one_sqlite_file_refused_at_start(self):
+        # One process writes a SQLite file: a second study server on the
+        # same file would write behind the first one's kept read snapshots.
+        keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
+        db = f"sqlite:{os.path.join(WORKDIR, 'one-writer.db')}"
+        first = server("study", [keys, "--allow_plaintext"], db=db)
+        first.start()
+        try:
+            second = server("study", [keys, "--allow_plaintext"], db=db)
+            with self.assertRaises(RuntimeError) as caught:
+                second.start()
+            second.stop()
+            self.assertIn("another process writes", str(caught.exception))
+            self.assertNotEqual(second.proc.returncode, 0)
+            with grpc.insecure_channel(first.target) as channel:
+                study_stub(channel).ListSessions(st.ListSessionsRequest(parent=f"orgs/{OWN}"),
+                                                 metadata=md(KEYS["admin"]), timeout=CALL_DEADLINE)
+        finally:
+            first.stop()
+        # Stopped, the first leaves the file to the next server.
+        third = server("study", [keys, "--allow_plaintext"], db=db)
+        third.start()
+        third.stop()
+
     def test_second_service_on_one_postgres_database_refused_at_start(self):
         if not harness.postgres_url():
             self.skipTest("no PostgreSQL (run under scripts/with-postgres.sh)")

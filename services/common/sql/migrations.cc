@@ -33,7 +33,33 @@ absl::StatusOr<int> SchemaVersion(Database& db) {
   return version;
 }
 
+namespace {
+
+absl::Status BelongsElsewhere(const std::string& owner, const std::string& service) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("this database belongs to the ", owner, " service; give ", service,
+                   " a database of its own (services never share one)"));
+}
+
+}  // namespace
+
 absl::Status ClaimDatabase(Database& db, const std::string& service) {
+  if (db.dialect() == Dialect::kSqlite) {
+    // Read first: another service's SQLite file is named as such even while
+    // that service runs and holds the file for writing.
+    std::string owner;
+    RETURN_IF_ERROR(db.Transact(TxMode::kReadOnly, [&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          auto tables,
+          tx.Query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1",
+                   {Value(std::string("schema_owner"))}));
+      if (tables.at(0).Int(0) == 0) return absl::OkStatus();
+      ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT service FROM schema_owner"));
+      if (!rows.empty()) owner = rows.at(0).Text(0);
+      return absl::OkStatus();
+    }));
+    if (!owner.empty() && owner != service) return BelongsElsewhere(owner, service);
+  }
   return db.WithMigrationLock([&]() -> absl::Status {
     return db.Transact(TxMode::kReadWrite, [&](Transaction& tx) -> absl::Status {
       RETURN_IF_ERROR(
@@ -45,9 +71,7 @@ absl::Status ClaimDatabase(Database& db, const std::string& service) {
       }
       const std::string owner = rows.at(0).Text(0);
       if (owner == service) return absl::OkStatus();
-      return absl::FailedPreconditionError(
-          absl::StrCat("this database belongs to the ", owner, " service; give ", service,
-                       " a database of its own (services never share one)"));
+      return BelongsElsewhere(owner, service);
     });
   });
 }

@@ -33,7 +33,10 @@ struct SqliteOptions {
 
 // SQLite driver: one file, WAL journal, synchronous=FULL (an acknowledged
 // commit survives a crash of the process or the machine), foreign keys on,
-// a prepared-statement cache per connection.
+// a prepared-statement cache per connection. One process at a time writes
+// a file (a lock file beside it, `<file>-lock`, taken at the first write);
+// that process's reads keep their snapshot from one read to the next until
+// it writes again.
 class SqliteDatabase : public Database {
  public:
   explicit SqliteDatabase(std::string path, SqliteOptions options = {});
@@ -52,14 +55,22 @@ class SqliteDatabase : public Database {
 
  private:
   class Checkpointer;
+  class FileState;
   std::unique_ptr<Connection> Acquire();
   void Release(std::unique_ptr<Connection> connection);
+  absl::Status Read(TxMode mode, Connection& connection,
+                    absl::FunctionRef<absl::Status(Transaction&)> body);
+  absl::Status Write(absl::FunctionRef<absl::Status(Transaction&)> body);
+  void EndStaleSnapshots();
 
   const std::string path_;
   const SqliteOptions options_;
   // Declared before the connections so that it outlives them: the
   // writer's WAL hook points at it.
   std::unique_ptr<Checkpointer> checkpointer_;
+  // Shared with every database of the process on the same file; set by
+  // Open. Declared before the connections, which end their snapshots first.
+  std::shared_ptr<FileState> file_;
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
