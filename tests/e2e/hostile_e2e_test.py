@@ -470,17 +470,18 @@ class G_Publish(unittest.TestCase):
 
 
 class E_SharedDatabase(unittest.TestCase):
-    def check_second_service_refused(self, db):
+    def check_second_service_refused(self, db, second="report",
+                                     message="belongs to the study service"):
         keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
         first = server("study", [keys, "--allow_plaintext"], db=db)
         first.start()
         try:
-            second = server("report", [keys, "--allow_plaintext"], db=db)
+            refused = server(second, [keys, "--allow_plaintext"], db=db)
             with self.assertRaises(RuntimeError) as caught:
-                second.start()
-            second.stop()
-            self.assertIn("belongs to the study service", str(caught.exception))
-            self.assertNotEqual(second.proc.returncode, 0)
+                refused.start()
+            refused.stop()
+            self.assertIn(message, str(caught.exception))
+            self.assertNotEqual(refused.proc.returncode, 0)
             # The first keeps working.
             with grpc.insecure_channel(first.target) as channel:
                 study_stub(channel).ListSessions(st.ListSessionsRequest(parent=f"orgs/{OWN}"),
@@ -494,23 +495,10 @@ class E_SharedDatabase(unittest.TestCase):
     def test_second_instance_on_one_sqlite_file_refused_at_start(self):
         # One process writes a SQLite file: a second study server on the
         # same file would write behind the first one's kept read snapshots.
-        keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
         db = f"sqlite:{os.path.join(WORKDIR, 'one-writer.db')}"
-        first = server("study", [keys, "--allow_plaintext"], db=db)
-        first.start()
-        try:
-            second = server("study", [keys, "--allow_plaintext"], db=db)
-            with self.assertRaises(RuntimeError) as caught:
-                second.start()
-            second.stop()
-            self.assertIn("another process writes", str(caught.exception))
-            self.assertNotEqual(second.proc.returncode, 0)
-            with grpc.insecure_channel(first.target) as channel:
-                study_stub(channel).ListSessions(st.ListSessionsRequest(parent=f"orgs/{OWN}"),
-                                                 metadata=md(KEYS["admin"]), timeout=CALL_DEADLINE)
-        finally:
-            first.stop()
+        self.check_second_service_refused(db, second="study", message="another process writes")
         # Stopped, the first leaves the file to the next server.
+        keys = f"--keys_file={os.path.join(WORKDIR, 'keys.json')}"
         third = server("study", [keys, "--allow_plaintext"], db=db)
         third.start()
         third.stop()
