@@ -79,6 +79,25 @@ db_url() {  # set, service
   fi
 }
 
+# The database fazhi-query-plans reads for a set's service. Its import is a
+# write (rolled back), and one process writes a SQLite file, so on SQLite it
+# gets a copy of the running service's file (the sqlite3 backup API: a
+# consistent copy, the same rows and indexes, so the same plans).
+plans_url() {  # set_service key
+  if [ "$db" = sqlite ]; then
+    local copy="$work/plans_$1.db"
+    rm -f "$copy"
+    /usr/bin/python3 -c 'import sqlite3, sys
+src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+src.backup(dst)
+dst.close()
+src.close()' "${url[$1]#sqlite:}" "$copy"
+    echo "sqlite:$copy"
+  else
+    echo "${url[$1]}"
+  fi
+}
+
 start_service() {  # set, service
   local key="$1_$2"
   url[$key]=$(db_url "$1" "$2")
@@ -137,8 +156,8 @@ fi
 
 echo
 echo "== plans: statements of $org's $last_year at province scale"
-build/bin/fazhi-query-plans --study_db="${url[P_study]}" --duty_db="${url[P_duty]}" \
-  --report_db="${url[P_report]}" --org="$org" --supervisor="$supervisor" --year=$last_year | tee "$work/plans.txt"
+build/bin/fazhi-query-plans --study_db="$(plans_url P_study)" --duty_db="$(plans_url P_duty)" \
+  --report_db="$(plans_url P_report)" --org="$org" --supervisor="$supervisor" --year=$last_year | tee "$work/plans.txt"
 
 compose() {  # measured set, label, compared set, label
   build/bin/fazhi-compose-bench --org="$org" --year=$last_year --rounds="$rounds" \
@@ -162,7 +181,7 @@ build/bin/fazhi-province-bench --mode=import --target="${bench_target[I_study]}"
 build/bin/fazhi-province-bench --mode=list --target="${bench_target[I_study]}" --list_org="$org" \
   --rounds="$rounds" --json_out="$work/list.json"
 echo "-- the List statements on that organization's $import_rows sessions"
-build/bin/fazhi-query-plans --study_db="${url[I_study]}" --org="$org" --year=$last_year \
+build/bin/fazhi-query-plans --study_db="$(plans_url I_study)" --org="$org" --year=$last_year \
   | sed -n '/ListSessions/,/ListPublicityEvents/p' | sed '$d'
 
 echo

@@ -13,6 +13,10 @@
 // SELECT is run as well, and its plan shows what it read: rows, heap
 // fetches of an index-only scan, shared buffers hit and read.
 //
+// A SQLite file that a running service writes is refused here (the rolled-
+// back import is a write, and one process at a time writes a SQLite file):
+// give it a copy (`sqlite3 FILE ".backup COPY"`), as bench-province.sh does.
+//
 //   fazhi-query-plans --study_db=sqlite:study.db --duty_db=sqlite:duty.db
 //       --report_db=sqlite:report.db --org=c001-minzheng --year=2024
 
@@ -99,14 +103,16 @@ class RecordingDatabase : public Database {
   std::string Describe() const override { return inner_->Describe(); }
   absl::Status Transact(TxMode mode, absl::FunctionRef<absl::Status(Transaction&)> body) override {
     absl::Status body_status;
+    bool ran = false;  // a transaction refused before its body is no success
     absl::Status status = inner_->Transact(mode, [&](Transaction& tx) -> absl::Status {
+      ran = true;
       RecordingTransaction recording(tx, log_, purpose_);
       body_status = body(recording);
       if (body_status.ok() && mode == TxMode::kReadWrite)
         return absl::AbortedError("rolled back on purpose");
       return body_status;
     });
-    return mode == TxMode::kReadWrite && body_status.ok() ? absl::OkStatus() : status;
+    return ran && mode == TxMode::kReadWrite && body_status.ok() ? absl::OkStatus() : status;
   }
   absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) override {
     return inner_->WithMigrationLock(body);
