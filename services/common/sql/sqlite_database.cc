@@ -493,36 +493,28 @@ absl::Status SqliteDatabase::Read(TxMode mode, Connection& connection,
     connection.EndSnapshot();
   }
   if (keep && !connection.has_snapshot()) RETURN_IF_ERROR(connection.BeginSnapshot(commits));
+  // Without a kept snapshot a single statement runs on its own (autocommit)
+  // and a longer read in a transaction of its own.
+  const bool own_transaction = !keep && mode != TxMode::kSingleRead;
+  if (own_transaction) RETURN_IF_ERROR(connection.Control("BEGIN DEFERRED"));
+  connection.ClearFailure();
   absl::Status status;
-  if (keep) {
-    connection.ClearFailure();
-    if (mode == TxMode::kSingleRead) {
-      SingleReadTransaction single(connection);
-      status = body(single);
-    } else {
-      status = body(connection);
-    }
-    if (status.ok()) status = connection.spoiled();
-    // A failed statement may have ended the transaction (SQLite rolls back
-    // on some errors): begin afresh next time.
-    if (!status.ok()) connection.EndSnapshot();
-    connection.ClearFailure();
-    return status;
-  }
   if (mode == TxMode::kSingleRead) {
-    connection.ClearFailure();
     SingleReadTransaction single(connection);
     status = body(single);
-    connection.ClearFailure();
-    return status;
-  }
-  status = connection.Control("BEGIN DEFERRED");
-  if (status.ok()) {
+  } else {
     status = body(connection);
-    if (status.ok()) status = connection.spoiled();
+  }
+  if (status.ok() && (keep || own_transaction)) status = connection.spoiled();
+  if (own_transaction) {
     if (status.ok()) status = connection.Control("COMMIT");
     if (!status.ok()) connection.Control("ROLLBACK").IgnoreError();
+  } else if (keep && !status.ok()) {
+    // A failed statement may have ended the transaction (SQLite rolls back
+    // on some errors): begin afresh next time.
+    connection.EndSnapshot();
   }
+  connection.ClearFailure();
   return status;
 }
 
