@@ -76,7 +76,13 @@ std::string Metrics::PrometheusText() const {
                   "# TYPE fazhi_log_lines_dropped_total counter\n"
                   "fazhi_log_lines_dropped_total ",
                   LogLinesDropped(), "\n");
+  for (const auto& source : sources_) out += source();
   return out;
+}
+
+void Metrics::AddText(std::function<std::string()> source) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sources_.push_back(std::move(source));
 }
 
 }  // namespace fazhi

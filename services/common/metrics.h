@@ -7,10 +7,12 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -28,6 +30,9 @@ class Metrics {
   void RecordCall(absl::string_view service, absl::string_view method, absl::StatusCode code,
                   double seconds);
   std::string PrometheusText() const;
+  // Text another part of the process adds to the page (its own metrics,
+  // whole with HELP and TYPE), asked for every time the page is.
+  void AddText(std::function<std::string()> source);
 
  private:
   struct Latency {
@@ -39,6 +44,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, std::string>, uint64_t> calls_;
   std::map<std::pair<std::string, std::string>, Latency> latency_;
+  std::vector<std::function<std::string()>> sources_;
 };
 
 }  // namespace fazhi

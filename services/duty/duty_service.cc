@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "services/common/answer_etag.h"
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
 #include "services/common/import.h"
@@ -502,12 +503,22 @@ grpc::ServerUnaryReactor* DutyServiceImpl::GetDutySummary(CallbackContext* c,
     v.CheckDate("as_of", r->as_of(), /*required=*/false);
     CheckCoverageOptions(r->expiring_within_days(), r->required_training_hours(),
                          "expiring_within_days", "required_training_hours", v);
+    CheckIfNoneMatch(r->if_none_match(), v);
     RETURN_IF_ERROR(v.ToStatus());
-    const absl::CivilDay as_of = DayOr(r->as_of(), DefaultAsOf(r->year(), today_()));
+    const absl::CivilDay today = today_();
+    const absl::CivilDay as_of = DayOr(r->as_of(), DefaultAsOf(r->year(), today));
+    // Taken before the records are read: a write in between only changes
+    // the next etag.
+    v1::GetDutySummaryRequest understood = *r;
+    understood.clear_if_none_match();
+    *understood.mutable_as_of() = ToDate(as_of);
+    const std::string etag = AnswerEtag(understood, today, store_->DataVersion());
+    if (AnswerNotModified(etag, r->if_none_match(), *out)) return absl::OkStatus();
     ASSIGN_OR_RETURN(DutySnapshot snapshot, store_->LoadCoverageSnapshot(*org));
     CoverageReport report = Cover(snapshot, Options(as_of, r->year(), r->expiring_within_days(),
                                                     r->required_training_hours()));
     ToProto(*org, r->year(), snapshot, report, r->include_records(), out);
+    out->set_answer_etag(etag);
     return absl::OkStatus();
   });
 }

@@ -65,6 +65,10 @@ class DutyStore {
  public:
   virtual ~DutyStore() = default;
 
+  // Names the data as it stands for conditional reads (sql::Database::
+  // DataVersion); unset when the store cannot tell.
+  virtual std::optional<std::string> DataVersion() const { return std::nullopt; }
+
   virtual absl::StatusOr<Power> GetPower(const std::string& org, const std::string& id) = 0;
   // Up to `limit` powers with a code above `after_code`, by code.
   virtual absl::StatusOr<std::vector<Power>> ListPowers(const std::string& org,

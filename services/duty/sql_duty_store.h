@@ -24,6 +24,8 @@ class SqlDutyStore : public DutyStore {
   // `db` must be open and migrated, and outlive the store.
   explicit SqlDutyStore(sql::Database* db, ImportPath import_path = ImportPath::kBulk);
 
+  std::optional<std::string> DataVersion() const override { return db_->DataVersion(); }
+
   absl::StatusOr<Power> GetPower(const std::string& org, const std::string& id) override;
   absl::StatusOr<std::vector<Power>> ListPowers(const std::string& org, const PowerFilter& filter,
                                                 const std::string& after_code, int limit) override;

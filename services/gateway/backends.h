@@ -18,6 +18,7 @@
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "services/common/client_tls.h"
+#include "services/gateway/answer_cache.h"
 #include "services/gateway/compose.h"
 
 namespace fazhi::gateway {
@@ -33,6 +34,9 @@ struct BackendConfig {
   // makes on a caller's behalf; empty when its client certificate names
   // the delegate.
   std::string own_authorization;
+  // Bytes of backend answers held to ask for again conditionally, and
+  // (apart) of composed reports; 0 holds none.
+  size_t answer_cache_bytes = size_t{32} << 20;
 };
 
 // Per-call context a handler forwards to the backends, which check the
@@ -98,6 +102,8 @@ class BackendClient {
   // The backend's channel, for calls the HTTP side forwards as they are
   // (http_json routes): the caller's key, the same retries.
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // Where the conditional reads hold their answers (null: they ask in full).
+  void HoldAnswersIn(AnswerCache* answers) { answers_ = answers; }
 
  protected:
   const std::string& target() const { return target_; }
@@ -114,8 +120,23 @@ class BackendClient {
              std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                  grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
              const Request& request, const Forward& forward, absl::StatusOr<Response>* into) const;
+  // As Start, for a read the backend answers conditionally (answer_etag.h):
+  // holding an answer to the same request, asks if_none_match its etag,
+  // and told "not modified" fills `into` with the held answer.
+  template <typename Stub, typename Request, typename Response>
+  void StartConditional(Fanout& fanout, Stub& stub,
+                        std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
+                            grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
+                        Request request, const Forward& forward,
+                        absl::StatusOr<Response>* into) const;
 
  private:
+  template <typename Stub, typename Request, typename Response, typename TypedCall>
+  void Launch(Fanout& fanout, Stub& stub,
+              std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
+                  grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
+              const Request& request, const Forward& forward,
+              std::unique_ptr<TypedCall> call) const;
   std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;
   absl::Status Named(const grpc::Status& status) const;
 
@@ -123,6 +144,7 @@ class BackendClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::string target_;
   absl::Duration deadline_;
+  AnswerCache* answers_ = nullptr;
 };
 
 // What a summary is asked for: the day it is as of (the service's default
@@ -241,12 +263,21 @@ class Backends {
   StudyClient& study() { return study_; }
   DutyClient& duty() { return duty_; }
   ReportClient& report() { return report_; }
+  const AnswerCache& answers() const { return answers_; }
+  // Reports composed from answers with etags (ComposeInput::answers_etag),
+  // by request: one is given again only while every backend says its
+  // answer is not modified.
+  AnswerCache& composed() { return composed_; }
 
  private:
   Backends(const BackendConfig& config,
            const std::shared_ptr<grpc::ChannelCredentials>& credentials);
 
   BackendConfig config_;
+  // The summaries' and the report inputs' answers, to ask for again
+  // conditionally.
+  AnswerCache answers_;
+  AnswerCache composed_;
   StudyClient study_;
   DutyClient duty_;
   ReportClient report_;

@@ -23,6 +23,10 @@ struct ComposeInput {
   // The request field the narrative came from, named in template problems:
   // "report" (stored), or "draft" (ComposeReportRequest.draft).
   std::string narrative_field = "report";
+  // The etags of the answers the inputs came in (study/duty/report), which
+  // name them: the same etags, the same inputs. Empty unless every input
+  // came in one answer with an etag.
+  std::string answers_etag;
 };
 
 // INVALID_ARGUMENT naming every unknown fact (and where it is used) when the

@@ -10,6 +10,7 @@
 #include "services/common/config.h"
 #include "services/common/http_json/json_routes.h"
 #include "services/common/logging.h"
+#include "services/common/metrics.h"
 #include "services/common/rpc.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
@@ -34,6 +35,9 @@ ABSL_FLAG(std::string, backend_ca_file, "",
 ABSL_FLAG(
     std::string, backend_cert_file, "",
     "PEM client certificate the gateway shows the backends (mTLS). Env FAZHI_BACKEND_CERT_FILE.");
+ABSL_FLAG(int32_t, answer_cache_mib, 32,
+          "MiB of backend answers the gateway holds to ask for again conditionally, and "
+          "as much again of composed reports; 0 holds none");
 ABSL_FLAG(std::string, backend_key_file, "",
           "Private key of --backend_cert_file. Env FAZHI_BACKEND_KEY_FILE.");
 ABSL_FLAG(std::string, backend_server_name, "",
@@ -91,7 +95,8 @@ int main(int argc, char** argv) {
   fazhi::BlockTerminationSignals();
   if (auto s = fazhi::ApplyEnvironmentToFlags(
           {"study_target", "duty_target", "report_target", "backend_deadline", "backend_ca_file",
-           "backend_cert_file", "backend_key_file", "backend_server_name", "gateway_key_file"});
+           "backend_cert_file", "backend_key_file", "backend_server_name", "gateway_key_file",
+           "answer_cache_mib"});
       !s.ok()) {
     std::cerr << "fazhi-gateway: " << s.message() << "\n";
     return 2;
@@ -127,10 +132,15 @@ int main(int argc, char** argv) {
         "neither --gateway_key_file nor --backend_cert_file: the report service will "
         "refuse PublishReport, which it takes only from the gateway");
   }
+  const int32_t answer_cache_mib = absl::GetFlag(FLAGS_answer_cache_mib);
+  if (answer_cache_mib < 0 || answer_cache_mib > 4096) {
+    std::cerr << "fazhi-gateway: --answer_cache_mib is 0 to 4096\n";
+    return 2;
+  }
   auto backends = fazhi::gateway::Backends::Create(
       {absl::GetFlag(FLAGS_study_target), absl::GetFlag(FLAGS_duty_target),
        absl::GetFlag(FLAGS_report_target), absl::GetFlag(FLAGS_backend_deadline), backend_tls,
-       *std::move(own_authorization)});
+       *std::move(own_authorization), static_cast<size_t>(answer_cache_mib) << 20});
   if (!backends.ok()) {
     spdlog::critical("backends: {}", backends.status().message());
     return 2;
@@ -148,6 +158,10 @@ int main(int argc, char** argv) {
   fazhi::auth::AuthPolicy policy(authenticator.get(), fazhi::gateway::AccessRules(), &audit);
   fazhi::CallHandler calls(server.readiness(), &policy, "gateway");
   fazhi::gateway::AnnualReportServiceImpl service(backends->get(), &calls);
+  fazhi::Metrics::Global().AddText([held = backends->get()] {
+    return fazhi::gateway::AnswerCache::PrometheusText(
+        {{"answers", &held->answers()}, {"composed", &held->composed()}});
+  });
   server.AddService(&service, fazhi::gateway::v1::AnnualReportService::service_full_name());
   if (server.http() != nullptr) {
     fazhi::gateway::AddDownloadRoutes(*server.http(), service, *authenticator, audit);

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "services/common/answer_etag.h"
 #include "services/common/auth/access.h"
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
@@ -326,11 +327,19 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetReportInputs(
   return calls_->Run(context, "GetReportInputs", *request, [&]() -> absl::Status {
     FieldViolations v;
     auto name = ReportName::Parse(request->name(), "name", v);
+    CheckIfNoneMatch(request->if_none_match(), v);
     RETURN_IF_ERROR(v.ToStatus());
+    // Taken before the records are read: a write in between only changes
+    // the next etag.
+    v1::GetReportInputsRequest understood = *request;
+    understood.clear_if_none_match();
+    const std::string etag = AnswerEtag(understood, today_(), store_->DataVersion());
+    if (AnswerNotModified(etag, request->if_none_match(), *response)) return absl::OkStatus();
     ASSIGN_OR_RETURN(ReportStore::OrganizationYear found,
                      store_->GetOrganizationYear(name->org, name->year));
     ASSIGN_OR_RETURN(*response->mutable_organization(), Presented(*store_, found.organization));
     if (found.report) *response->mutable_report() = ToProto(*found.report);
+    response->set_answer_etag(etag);
     return absl::OkStatus();
   });
 }

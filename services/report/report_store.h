@@ -37,6 +37,10 @@ class ReportStore {
  public:
   virtual ~ReportStore() = default;
 
+  // Names the data as it stands for conditional reads (sql::Database::
+  // DataVersion); unset when the store cannot tell.
+  virtual std::optional<std::string> DataVersion() const { return std::nullopt; }
+
   virtual absl::StatusOr<Organization> GetOrganization(const std::string& id) = 0;
   // Up to `limit` organizations with an id above `after_id`, by id; only
   // those `supervisor` oversees when it is not empty.

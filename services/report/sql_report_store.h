@@ -18,6 +18,8 @@ class SqlReportStore : public ReportStore {
   // `db` must be open and migrated, and outlive the store.
   explicit SqlReportStore(sql::Database* db);
 
+  std::optional<std::string> DataVersion() const override { return db_->DataVersion(); }
+
   absl::StatusOr<Organization> GetOrganization(const std::string& id) override;
   absl::StatusOr<std::vector<Organization>> ListOrganizations(const std::string& supervisor,
                                                               const std::string& after_id,

@@ -18,6 +18,8 @@ class SqlStudyStore : public StudyStore {
   // `db` must be open and migrated, and outlive the store.
   explicit SqlStudyStore(sql::Database* db);
 
+  std::optional<std::string> DataVersion() const override { return db_->DataVersion(); }
+
   absl::StatusOr<Session> GetSession(const std::string& org, const std::string& id) override;
   absl::StatusOr<std::vector<Session>> ListSessions(const std::string& org,
                                                     const DatedFilter& filter,

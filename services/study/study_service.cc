@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "services/common/answer_etag.h"
 #include "services/common/auth/audit_records.h"
 #include "services/common/field_mask.h"
 #include "services/common/import.h"
@@ -319,9 +320,18 @@ grpc::ServerUnaryReactor* StudyServiceImpl::GetStudySummary(
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), /*required=*/true);
     v.CheckDate("as_of", request->as_of(), /*required=*/false);
+    CheckIfNoneMatch(request->if_none_match(), v);
     RETURN_IF_ERROR(v.ToStatus());
+    const absl::CivilDay today = today_();
     const absl::CivilDay as_of = IsSet(request->as_of()) ? ToCivilDay(request->as_of())
-                                                         : DefaultAsOf(request->year(), today_());
+                                                         : DefaultAsOf(request->year(), today);
+    // Taken before the records are read: a write in between only changes
+    // the next etag.
+    v1::GetStudySummaryRequest understood = *request;
+    understood.clear_if_none_match();
+    *understood.mutable_as_of() = ToDate(as_of);
+    const std::string etag = AnswerEtag(understood, today, store_->DataVersion());
+    if (AnswerNotModified(etag, request->if_none_match(), *response)) return absl::OkStatus();
     auto summarize = [&](int year, absl::CivilDay day,
                          bool records) -> absl::StatusOr<v1::StudySummary> {
       ASSIGN_OR_RETURN(YearRecords loaded, store_->LoadYear(*org, year));
@@ -338,6 +348,7 @@ grpc::ServerUnaryReactor* StudyServiceImpl::GetStudySummary(
       }
       response->set_previous_year_answered(true);
     }
+    response->set_answer_etag(etag);
     return absl::OkStatus();
   });
 }

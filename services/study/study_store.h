@@ -42,6 +42,10 @@ class StudyStore {
  public:
   virtual ~StudyStore() = default;
 
+  // Names the data as it stands for conditional reads (sql::Database::
+  // DataVersion); unset when the store cannot tell.
+  virtual std::optional<std::string> DataVersion() const { return std::nullopt; }
+
   virtual absl::StatusOr<Session> GetSession(const std::string& org, const std::string& id) = 0;
   // Up to `limit` sessions after `after`, ordered by (date, id).
   virtual absl::StatusOr<std::vector<Session>> ListSessions(

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -247,6 +249,7 @@ TEST(SqliteKeptSnapshotTest, AWriterElsewhereRefusesWritesHere) {
   SqliteDatabase db(path);
   ASSERT_TRUE(db.Open().ok());
   absl::Status refused = WriteRows(db, 0, 1);
+  EXPECT_EQ(db.DataVersion(), std::nullopt);  // another writes: no name for the data
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
   EXPECT_NE(refused.message().find("another process writes"), std::string::npos) << refused;
   // What the other writer commits, this process's readers see at once.
@@ -262,11 +265,49 @@ TEST(SqliteKeptSnapshotTest, AWriterElsewhereRefusesWritesHere) {
   }
   sqlite3_close(raw);
 
+  EXPECT_EQ(db.DataVersion(), std::nullopt);
   close(other);  // the other writer is gone
   EXPECT_TRUE(WriteRows(db, 10, 1).ok());
+  EXPECT_NE(db.DataVersion(), std::nullopt);
   auto counts = CountsOfNestedReaders(db, 2);
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_EQ(*counts, std::vector<int64_t>(2, 4));
+}
+
+// The data's name (for conditional reads) changes with every write of the
+// process, also through another database on the file, never with a read,
+// and a later life on the file (a restarted service) never repeats one.
+TEST(SqliteDataVersionTest, ChangesWithEveryWriteAndOnlyThen) {
+  fazhi::testing::TempDir dir;
+  const std::string path = dir.File("v.db");
+  std::set<std::string> seen;
+  {
+    SqliteDatabase db(path);
+    ASSERT_TRUE(db.Open().ok());
+    EXPECT_EQ(db.DataVersion(), std::nullopt);  // not yet the file's writer
+    ASSERT_TRUE(CreateTable(db).ok());
+    const std::optional<std::string> created = db.DataVersion();
+    ASSERT_TRUE(created.has_value());
+    seen.insert(*created);
+    ASSERT_TRUE(CountsOfNestedReaders(db, 2).ok());
+    EXPECT_EQ(db.DataVersion(), created);
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(WriteRows(db, i, 1).ok());
+      ASSERT_TRUE(db.DataVersion().has_value());
+      EXPECT_TRUE(seen.insert(*db.DataVersion()).second) << *db.DataVersion();
+    }
+    SqliteDatabase second(dir.path() + "/./v.db");
+    ASSERT_TRUE(second.Open().ok());
+    EXPECT_EQ(second.DataVersion(), db.DataVersion());
+    ASSERT_TRUE(WriteRows(second, 10, 1).ok());
+    EXPECT_EQ(second.DataVersion(), db.DataVersion());
+    EXPECT_TRUE(seen.insert(*db.DataVersion()).second);
+  }
+  SqliteDatabase again(path);
+  ASSERT_TRUE(again.Open().ok());
+  ASSERT_TRUE(WriteRows(again, 20, 1).ok());
+  ASSERT_TRUE(again.DataVersion().has_value());
+  EXPECT_TRUE(seen.insert(*again.DataVersion()).second) << *again.DataVersion();
 }
 
 // Snapshots kept by idle connections end when a write makes them stale:

@@ -419,6 +419,53 @@ TEST_F(DutyServiceTest, SummaryCountsTheYear) {
   }
 }
 
+// Conditional reads (as study's summary): "not modified" to the earlier
+// answer's etag until a write or another question.
+TEST_F(DutyServiceTest, SummaryIsNotModifiedUntilSomethingIsWritten) {
+  CreatePower(ValidPower("BZ-001"));
+  CreateOfficer(ValidOfficer("P1", "殡葬", true));
+  auto ask = [&](const v1::GetDutySummaryRequest& request) {
+    grpc::ClientContext context;
+    v1::DutySummary summary;
+    grpc::Status status = stub_->GetDutySummary(&context, request, &summary);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return summary;
+  };
+  v1::GetDutySummaryRequest request;
+  request.set_org("orgs/org-a");
+  request.set_year(2024);
+  request.set_include_records(true);
+  const v1::DutySummary first = ask(request);
+  ASSERT_EQ(first.totals().powers(), 1);
+  ASSERT_FALSE(first.answer_etag().empty());
+  request.set_if_none_match(first.answer_etag());
+  v1::DutySummary only_the_etag;
+  only_the_etag.set_answer_etag(first.answer_etag());
+  only_the_etag.set_not_modified(true);
+  EXPECT_EQ(ask(request).SerializeAsString(), only_the_etag.SerializeAsString());
+
+  v1::GetDutySummaryRequest other = request;
+  other.set_expiring_within_days(30);
+  EXPECT_FALSE(ask(other).not_modified());
+  other = request;
+  *other.mutable_as_of() = Date(2024, 6, 30);
+  EXPECT_FALSE(ask(other).not_modified());
+
+  CreatePower(ValidPower("CS-001", "慈善"));
+  const v1::DutySummary after = ask(request);
+  EXPECT_FALSE(after.not_modified());
+  EXPECT_EQ(after.totals().powers(), 2);
+  EXPECT_NE(after.answer_etag(), first.answer_etag());
+  request.set_if_none_match(after.answer_etag());
+  EXPECT_TRUE(ask(request).not_modified());
+
+  request.set_if_none_match(std::string(129, 'e'));
+  grpc::ClientContext context;
+  v1::DutySummary summary;
+  EXPECT_THAT(BadFields(stub_->GetDutySummary(&context, request, &summary)),
+              ::testing::ElementsAre("if_none_match"));
+}
+
 TEST_F(DutyServiceTest, PagingWalksEveryRowOnce) {
   for (int i = 0; i < 7; ++i) CreatePower(ValidPower("BZ-00" + std::to_string(i)));
   std::vector<std::string> seen;

@@ -52,6 +52,8 @@ from fazhi.gateway.v1 import gateway_pb2 as gw  # noqa: E402
 from fazhi.gateway.v1 import gateway_pb2_grpc  # noqa: E402
 from fazhi.report.v1 import report_pb2 as rp  # noqa: E402
 from fazhi.report.v1 import report_pb2_grpc  # noqa: E402
+from fazhi.study.v1 import study_pb2 as st  # noqa: E402
+from fazhi.study.v1 import study_pb2_grpc  # noqa: E402
 
 RPC_TIMEOUT = 30 * harness.SLOWDOWN  # seconds, every call (a compose renders a DOCX)
 BACKEND_DEADLINE = 2 * harness.SLOWDOWN  # seconds, the gateway's --backend_deadline
@@ -625,6 +627,89 @@ class GatewayE2ETest(unittest.TestCase):
         self.assertEqual(market.state, rp.REPORT_STATE_DRAFT)
         self.assertTrue(market.submission_overdue)
         self.assertTrue(market.publication_overdue)
+
+    # ----------------------------------------------------------------------
+    # Answers held and asked for again.
+
+    def held_reused(self):
+        """The gateway's fazhi_gateway_held_reused_total by cache, from /metrics."""
+        status, _, body = harness.http_request(GATEWAY.http_port, "GET", "/metrics", timeout=5)
+        self.assertEqual(status, 200)
+        found = dict(re.findall(r'^fazhi_gateway_held_reused_total\{cache="(\w+)"\} (\d+)$',
+                                body.decode("utf-8"), re.M))
+        self.assertEqual(set(found), {"answers", "composed"})
+        return {cache: int(n) for cache, n in found.items()}
+
+    def test_12_held_answers_compose_what_a_gateway_holding_none_composes(self):
+        """The gateway holds the backends' answers and its composed reports,
+        and asks again with if_none_match: after every change of records or
+        narrative its report is, byte for byte, the one a gateway that holds
+        nothing composes. On SQLite the backends say "not modified" while
+        nothing changed; on PostgreSQL (no version of the data) never."""
+        study = study_pb2_grpc.StudyServiceStub(STUDY.channel)
+        ask = st.GetStudySummaryRequest(org=f"orgs/{MARKET}", year=2024)
+        answer = study.GetStudySummary(ask, timeout=RPC_TIMEOUT)
+        ask.if_none_match = answer.answer_etag or "no etag"
+        again = study.GetStudySummary(ask, timeout=RPC_TIMEOUT)
+        if ARGS.postgres:
+            self.assertEqual(answer.answer_etag, "")
+            self.assertFalse(again.not_modified)
+            self.assertEqual(again.total_sessions, answer.total_sessions)
+        else:
+            self.assertRegex(answer.answer_etag, r"^[0-9a-f]{32}$")
+            self.assertEqual(again, st.StudySummary(answer_etag=answer.answer_etag,
+                                                    not_modified=True))
+
+        fresh = harness.ServerProcess(
+            ARGS.gateway, "gateway-holding-none", WORKDIR,
+            extra_args=[f"--study_target={STUDY.target}", f"--duty_target={DUTY.target}",
+                        f"--report_target={REPORT.target}",
+                        f"--backend_deadline={BACKEND_DEADLINE}s",
+                        "--answer_cache_mib=0"]).start_for_module()
+        holding_none = gateway_pb2_grpc.AnnualReportServiceStub(fresh.channel)
+        request = gw.ComposeReportRequest(org=f"orgs/{MARKET}", year=2024, formats=FORMATS)
+
+        def composed():
+            held = gateway().ComposeReport(request, timeout=RPC_TIMEOUT)
+            self.assertEqual(held, holding_none.ComposeReport(request, timeout=RPC_TIMEOUT))
+            return held
+
+        first = composed()
+        before = self.held_reused()
+        self.assertEqual(composed(), first)
+        after = self.held_reused()
+        if ARGS.postgres:
+            self.assertEqual(after, before)
+        else:
+            self.assertEqual(after["composed"], before["composed"] + 1)
+            self.assertEqual(after["answers"], before["answers"] + 3)  # study, duty, report
+
+        # A study record more: another report, the same from both gateways;
+        # taken away again: the first report again.
+        session = study.CreateSession(st.CreateSessionRequest(
+            parent=f"orgs/{MARKET}", session=st.Session(
+                date=date(2024, 11, 20), kind=st.STUDY_KIND_LEADERSHIP_GROUP,
+                title="党组会议专题学法", duration_minutes=60,
+                attendees=[st.Attendee(person_id="p-held", display_name="局长", is_head=True)])),
+            timeout=RPC_TIMEOUT)
+        with_session = composed()
+        self.assertNotEqual(renderings(with_session)["txt"].sha256, renderings(first)["txt"].sha256)
+        study.DeleteSession(st.DeleteSessionRequest(name=session.name, etag=session.etag),
+                            timeout=RPC_TIMEOUT)
+        self.assertEqual(composed(), first)
+
+        # The narrative edited and restored.
+        paragraph = "本年度另行组织执法人员专题培训一次。"
+        with narrative_paragraph_added(MARKET, paragraph):
+            edited = composed()
+            self.assertIn(paragraph, renderings(edited)["txt"].content.decode("utf-8"))
+        restored, expected = composed(), gw.ComposedReport()
+        expected.CopyFrom(first)
+        self.assertNotEqual(restored.etag, first.etag)  # two edits, stored
+        for report in (restored, expected):
+            for field in ("etag", "revision", "lifecycle"):  # what the edits moved on
+                report.ClearField(field)
+        self.assertEqual(restored, expected)
 
 
 # --------------------------------------------------------------------------

@@ -487,6 +487,43 @@ TEST_F(ReportServiceTest, ReportInputsAreTheOrganizationAndTheReportOfTheYear) {
   }
 }
 
+// Conditional reads: "not modified" to the earlier answer's etag until a
+// write (here the report started) changes what the answer would be.
+TEST_F(ReportServiceTest, ReportInputsAreNotModifiedUntilSomethingIsWritten) {
+  CreateOrg("lushan-minzheng");
+  v1::GetReportInputsRequest request;
+  request.set_name("orgs/lushan-minzheng/reports/2024");
+  v1::ReportInputs first;
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &first).ok());
+  ASSERT_FALSE(first.answer_etag().empty());
+  EXPECT_FALSE(first.has_report());
+
+  request.set_if_none_match(first.answer_etag());
+  v1::ReportInputs unchanged;
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &unchanged).ok());
+  EXPECT_TRUE(unchanged.not_modified());
+  EXPECT_EQ(unchanged.answer_etag(), first.answer_etag());
+  EXPECT_FALSE(unchanged.has_organization());
+
+  v1::GetReportInputsRequest other = request;
+  other.set_name("orgs/lushan-minzheng/reports/2025");
+  v1::ReportInputs another;
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, other, &another).ok());
+  EXPECT_FALSE(another.not_modified());
+  EXPECT_TRUE(another.has_organization());
+
+  CreateReport("lushan-minzheng", 2024);
+  v1::ReportInputs after;
+  ASSERT_TRUE(Call(&Stub::GetReportInputs, request, &after).ok());
+  EXPECT_FALSE(after.not_modified());
+  EXPECT_TRUE(after.has_report());
+  EXPECT_NE(after.answer_etag(), first.answer_etag());
+
+  request.set_if_none_match(std::string(129, 'e'));
+  EXPECT_THAT(BadFields(Call(&Stub::GetReportInputs, request, &after)),
+              ElementsAre("if_none_match"));
+}
+
 TEST_F(ReportServiceTest, PlaceholderSyntaxErrorsAreNamedByFieldAndPosition) {
   CreateOrg("a");
   v1::Report report;

@@ -5,6 +5,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -475,6 +479,8 @@ TEST_F(StudyServiceTest, SummaryWithTheYearBefore) {
     *before.mutable_as_of() = ToDate(absl::CivilDay(2024, 12, 31));
     ASSERT_TRUE(stub_->GetStudySummary(&context, before, &alone).ok());
     ASSERT_EQ(alone.total_sessions(), 1);
+    EXPECT_FALSE(alone.answer_etag().empty());
+    alone.clear_answer_etag();  // an answer's own; the year inside one has none
   }
   request.set_include_previous_year(true);
   {
@@ -496,6 +502,75 @@ TEST_F(StudyServiceTest, SummaryWithTheYearBefore) {
   }
   EXPECT_TRUE(summary.previous_year_answered());
   EXPECT_FALSE(summary.has_previous_year());
+}
+
+// Conditional reads: the same question about unchanged records is answered
+// "not modified" (and nothing else) to the etag of the earlier answer; any
+// write, or another question, gets a full answer.
+TEST_F(StudyServiceTest, SummaryIsNotModifiedUntilSomethingIsWritten) {
+  Create(ValidSession());
+  auto ask = [&](const v1::GetStudySummaryRequest& request) {
+    grpc::ClientContext context;
+    v1::StudySummary summary;
+    grpc::Status status = stub_->GetStudySummary(&context, request, &summary);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return summary;
+  };
+  v1::GetStudySummaryRequest request;
+  request.set_org("orgs/org-a");
+  request.set_year(2024);
+  request.set_include_records(true);
+  request.set_include_previous_year(true);
+  const v1::StudySummary first = ask(request);
+  ASSERT_EQ(first.total_sessions(), 1);
+  ASSERT_EQ(first.answer_etag().size(), 32u);
+  EXPECT_FALSE(first.not_modified());
+  EXPECT_EQ(ask(request).answer_etag(), first.answer_etag());
+
+  request.set_if_none_match(first.answer_etag());
+  v1::StudySummary only_the_etag;
+  only_the_etag.set_answer_etag(first.answer_etag());
+  only_the_etag.set_not_modified(true);
+  EXPECT_EQ(ask(request).SerializeAsString(), only_the_etag.SerializeAsString());
+
+  // Another question about the same records: a full answer of its own.
+  for (auto change : std::vector<std::function<void(v1::GetStudySummaryRequest&)>>{
+           [](auto& r) { *r.mutable_as_of() = Date(2024, 6, 30); },
+           [](auto& r) { r.set_include_records(false); },
+           [](auto& r) { r.set_include_previous_year(false); },
+           [](auto& r) { r.set_org("orgs/org-b"); }, [](auto& r) { r.set_year(2023); }}) {
+    v1::GetStudySummaryRequest other = request;
+    change(other);
+    const v1::StudySummary answer = ask(other);
+    EXPECT_FALSE(answer.not_modified()) << other.ShortDebugString();
+    EXPECT_NE(answer.answer_etag(), first.answer_etag()) << other.ShortDebugString();
+  }
+  // The default day spelled out is the same question.
+  v1::GetStudySummaryRequest spelled = request;
+  *spelled.mutable_as_of() = Date(2024, 12, 31);
+  EXPECT_TRUE(ask(spelled).not_modified());
+
+  // A write, of any organization: a full answer, then "not modified" again.
+  Create(ValidSession("第二次学法"), "orgs/org-b");
+  v1::StudySummary after = ask(request);
+  EXPECT_FALSE(after.not_modified());
+  EXPECT_EQ(after.total_sessions(), 1);
+  EXPECT_NE(after.answer_etag(), first.answer_etag());
+  Create(ValidSession("第三次学法"));
+  request.set_if_none_match(after.answer_etag());
+  after = ask(request);
+  EXPECT_FALSE(after.not_modified());
+  EXPECT_EQ(after.total_sessions(), 2);
+  request.set_if_none_match(after.answer_etag());
+  EXPECT_TRUE(ask(request).not_modified());
+
+  request.set_if_none_match("an etag of some other answer");
+  EXPECT_EQ(ask(request).total_sessions(), 2);
+  request.set_if_none_match(std::string(129, 'e'));
+  grpc::ClientContext context;
+  v1::StudySummary summary;
+  EXPECT_THAT(BadFields(stub_->GetStudySummary(&context, request, &summary)),
+              ElementsAre("if_none_match"));
 }
 
 TEST_F(StudyServiceTest, SummaryValidatesItsRequest) {

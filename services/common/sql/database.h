@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -178,6 +179,12 @@ class Database {
   // Whether a writable server answers now, within a few seconds; health is
   // NOT_SERVING while it fails. A driver may drop its connections then.
   virtual absl::Status CheckWritable() { return absl::OkStatus(); }
+  // A name for the data as it stands: a read that began after this was
+  // taken sees every write it names, and the name changes with every later
+  // write (also one of another process). Answers carry it so a caller can
+  // ask "changed since?" without a read (answer_etag.h). Unset when the
+  // driver cannot tell (PostgreSQL: any replica may write).
+  virtual std::optional<std::string> DataVersion() const { return std::nullopt; }
 };
 
 // Whether a failed write may have committed all the same (its COMMIT got no

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -64,7 +65,7 @@ void TurnOffMemoryStatistics() {
 // transactions it has ended since. Kept by the databases that use it.
 class SqliteDatabase::FileState {
  public:
-  explicit FileState(std::string path) : path_(std::move(path)) {}
+  explicit FileState(std::string path) : path_(std::move(path)), life_(RandomLife()) {}
   ~FileState() {
     if (lock_fd_ >= 0) close(lock_fd_);  // releases the lock
   }
@@ -122,9 +123,18 @@ class SqliteDatabase::FileState {
   uint64_t commits() const { return commits_.load(std::memory_order_acquire); }
   // After every write transaction, before its caller hears of the result.
   void WriteEnded() { commits_.fetch_add(1, std::memory_order_acq_rel); }
+  // Names this state's life: counts of another life (an earlier process on
+  // the file) never compare equal.
+  const std::string& life() const { return life_; }
 
  private:
+  static std::string RandomLife() {
+    absl::BitGen random;
+    return absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
+  }
+
   const std::string path_;
+  const std::string life_;
   std::mutex mu_;
   int lock_fd_ = -1;
   std::atomic<bool> sole_writer_{false};
@@ -420,6 +430,12 @@ int64_t SqliteDatabase::background_checkpoints() const {
 }
 
 std::string SqliteDatabase::Describe() const { return absl::StrCat("sqlite:", path_); }
+
+std::optional<std::string> SqliteDatabase::DataVersion() const {
+  // Another process may write until this one holds the writer lock.
+  if (file_ == nullptr || !file_->sole_writer()) return std::nullopt;
+  return absl::StrCat(file_->life(), ".", file_->commits());
+}
 
 absl::Status SqliteDatabase::Open() {
   std::lock_guard<std::mutex> lock(pool_mutex_);

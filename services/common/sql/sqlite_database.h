@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,9 @@ class SqliteDatabase : public Database {
   std::string Describe() const override;
   absl::Status Transact(TxMode mode, absl::FunctionRef<absl::Status(Transaction&)> body) override;
   absl::Status WithMigrationLock(absl::FunctionRef<absl::Status()> body) override;
+  // Once this process writes the file (and so no other can): a number made
+  // at random for the process's life on the file, and its count of writes.
+  std::optional<std::string> DataVersion() const override;
 
   class Connection;
 
