@@ -14,6 +14,11 @@
 # both alike; "B with others / A" for ComposeReport should stay about 1.
 # Extra arguments go to both runs (e.g. --rounds=1000).
 #
+# Each set also runs a second gateway over its backends that holds no
+# answers (--answer_cache_mib=0): the main gateways compose again what has
+# not changed from held answers (the backends answering "not modified"),
+# the second ones from fresh answers, as after a change ("none held").
+#
 # With --baseline_bin=DIR set A runs the servers in DIR (another build's
 # bin/) and B this build's: the first run is then "this build / baseline"
 # on the same data, call by call. --orgs=0 skips the second run.
@@ -48,10 +53,18 @@ start_set() {  # A or B: the four services, each with its own SQLite file
     bench_start "$s-$service" "${bin[$s]}/fazhi-$service" --http_listen= --db="sqlite:$work/$s-$service.db"
     target[$s.$service]=${bench_target[$s-$service]}
   done
-  bench_start "$s-gateway" "${bin[$s]}/fazhi-gateway" --http_listen= --study_target="${target[$s.study]}" \
-    --duty_target="${target[$s.duty]}" --report_target="${target[$s.report]}"
+  local backends=(--http_listen= --study_target="${target[$s.study]}"
+    --duty_target="${target[$s.duty]}" --report_target="${target[$s.report]}")
+  bench_start "$s-gateway" "${bin[$s]}/fazhi-gateway" "${backends[@]}"
   target[$s.gateway]=${bench_target[$s-gateway]}
-  for service in study duty report gateway; do bench_ready "$s-$service" 30; done
+  # A build from before held answers holds none anyway, and lacks the flag.
+  local none=()
+  if [[ "$("${bin[$s]}/fazhi-gateway" --helpfull 2>&1 || true)" == *answer_cache_mib* ]]; then
+    none=(--answer_cache_mib=0)
+  fi
+  bench_start "$s-gateway0" "${bin[$s]}/fazhi-gateway" "${backends[@]}" "${none[@]}"
+  target[$s.gateway0]=${bench_target[$s-gateway0]}
+  for service in study duty report gateway gateway0; do bench_ready "$s-$service" 30; done
 }
 use_set() {  # the set the fazhi CLI talks to
   export FAZHI_STUDY_TARGET=${target[$1.study]} FAZHI_DUTY_TARGET=${target[$1.duty]} \
@@ -90,15 +103,15 @@ PY
 }
 pids() {  # a set's processes for their CPU time per call: NAME:PID,…
   local s=$1 service out=()
-  for service in gateway study duty report; do out+=("$service:${bench_pid[$s-$service]}"); done
+  for service in gateway gateway0 study duty report; do out+=("$service:${bench_pid[$s-$service]}"); done
   (IFS=,; echo "${out[*]}")
 }
 bench() {  # label of B, label of A
   build/bin/fazhi-compose-bench --org=lushan-minzheng --year=2024 \
     --pids="$(pids B)" --compare_pids="$(pids A)" \
     --gateway="${target[B.gateway]}" --study="${target[B.study]}" --duty="${target[B.duty]}" \
-    --report="${target[B.report]}" --label="$1" \
-    --compare="${target[A.gateway]},${target[A.study]},${target[A.duty]},${target[A.report]}" \
+    --report="${target[B.report]}" --gateway_holding_none="${target[B.gateway0]}" --label="$1" \
+    --compare="${target[A.gateway]},${target[A.study]},${target[A.duty]},${target[A.report]},${target[A.gateway0]}" \
     --compare_label="$2" "${args[@]}"
 }
 

@@ -19,7 +19,12 @@
 // added, about the least a composition through the gateway can take);
 // gateway GetFacts (the same fan-out and the facts, without
 // composing: it tells the fan-out from the composition); and ComposeReport
-// with no renderings and with all four (docx, html, md, txt).
+// with no renderings and with all four (docx, html, md, txt). The gateway
+// holds the backends' answers and its composed reports, so those two
+// measure composing again what nothing changed since (each backend still
+// asked, answering "not modified"); with --gateway_holding_none (a gateway
+// started with --answer_cache_mib=0 over the same backends) the two again
+// through it: composing from fresh answers, as after a change.
 //
 // With --compare=GATEWAY,STUDY,DUTY,REPORT a second set of the four services
 // holding the same organization (e.g. without other organizations' data) is
@@ -51,6 +56,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -74,8 +80,11 @@ ABSL_FLAG(std::string, gateway, "127.0.0.1:7100", "gateway address");
 ABSL_FLAG(std::string, study, "127.0.0.1:7101", "study service address");
 ABSL_FLAG(std::string, duty, "127.0.0.1:7102", "duty service address");
 ABSL_FLAG(std::string, report, "127.0.0.1:7103", "report service address");
+ABSL_FLAG(std::string, gateway_holding_none, "",
+          "a gateway over the same backends that holds no answers (--answer_cache_mib=0): "
+          "the ComposeReport series again through it");
 ABSL_FLAG(std::string, label, "measured", "name of these services in the results");
-ABSL_FLAG(std::string, compare, "",
+ABSL_FLAG(std::string, compare, "",  // GATEWAY,STUDY,DUTY,REPORT[,GATEWAY_HOLDING_NONE]
           "GATEWAY,STUDY,DUTY,REPORT of a second set of services measured alongside");
 ABSL_FLAG(std::string, compare_label, "compared", "name of the second set in the results");
 ABSL_FLAG(std::string, org, "lushan-minzheng", "organization whose report is composed");
@@ -99,6 +108,8 @@ namespace duty = fazhi::duty::v1;
 
 constexpr char kPlain[] = "report GetOrganization";
 constexpr char kFanOut[] = "fan-out from here (3 calls)";
+constexpr char kNoneHeldNone[] = "ComposeReport, none held (no formats)";
+constexpr char kNoneHeldAll[] = "ComposeReport, none held (docx,html,md,txt)";
 
 // The requests every series sends, built once.
 struct Requests {
@@ -172,18 +183,25 @@ struct Stack {
   std::unique_ptr<study::StudyService::Stub> study;
   std::unique_ptr<duty::DutyService::Stub> duty;
   std::unique_ptr<report::ReportService::Stub> report;
+  // A gateway over the same backends holding no answers; may be null.
+  std::unique_ptr<gateway::AnnualReportService::Stub> holding_none;
   // What one composed report holds, so the figures can be related to the
   // size of the work (and the two stacks seen to compose the same).
   std::string composed_shape;
   std::vector<Process> processes;  // whose CPU time per call is counted
 
   Stack(std::string name, const std::string& gateway_target, const std::string& study_target,
-        const std::string& duty_target, const std::string& report_target)
+        const std::string& duty_target, const std::string& report_target,
+        const std::string& holding_none_target)
       : label(std::move(name)),
         gateway(gateway::AnnualReportService::NewStub(Channel(gateway_target))),
         study(study::StudyService::NewStub(Channel(study_target))),
         duty(duty::DutyService::NewStub(Channel(duty_target))),
-        report(report::ReportService::NewStub(Channel(report_target))) {}
+        report(report::ReportService::NewStub(Channel(report_target))) {
+    if (!holding_none_target.empty()) {
+      holding_none = gateway::AnnualReportService::NewStub(Channel(holding_none_target));
+    }
+  }
 
   static std::shared_ptr<grpc::Channel> Channel(const std::string& target) {
     return fazhi::bench::Connect(target);
@@ -334,6 +352,20 @@ std::vector<Series> SeriesOf(Stack& s, const Requests& r) {
                       if (response.facts_size() == 0) return absl::InternalError("no facts");
                       return absl::OkStatus();
                     }});
+  if (s.holding_none != nullptr) {
+    for (const auto& [name, request, formats] :
+         {std::tuple{kNoneHeldNone, &r.compose_none, 0}, {kNoneHeldAll, &r.compose_all, 4}}) {
+      series.push_back({name, [&s, request, formats]() -> absl::Status {
+                          grpc::ClientContext context;
+                          SetDeadline(context);
+                          gateway::ComposedReport response;
+                          grpc::Status status =
+                              s.holding_none->ComposeReport(&context, *request, &response);
+                          if (!status.ok()) return Failed("ComposeReport", status);
+                          return CheckComposed(response, formats);
+                        }});
+    }
+  }
   series.push_back({"ComposeReport (no formats)", [&s, &r]() -> absl::Status {
                       grpc::ClientContext context;
                       SetDeadline(context);
@@ -371,15 +403,18 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<Stack>> stacks;
   stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_label), absl::GetFlag(FLAGS_gateway),
                                            absl::GetFlag(FLAGS_study), absl::GetFlag(FLAGS_duty),
-                                           absl::GetFlag(FLAGS_report)));
+                                           absl::GetFlag(FLAGS_report),
+                                           absl::GetFlag(FLAGS_gateway_holding_none)));
   if (const std::string compare = absl::GetFlag(FLAGS_compare); !compare.empty()) {
     std::vector<std::string> t = absl::StrSplit(compare, ',');
-    if (t.size() != 4) {
-      std::cerr << "fazhi-compose-bench: --compare wants GATEWAY,STUDY,DUTY,REPORT\n";
+    // Both sets with a gateway holding none, or neither: the series pair up.
+    if (t.size() != (stacks[0]->holding_none != nullptr ? 5u : 4u)) {
+      std::cerr << "fazhi-compose-bench: --compare wants GATEWAY,STUDY,DUTY,REPORT and, with "
+                   "--gateway_holding_none, the second set's as a fifth\n";
       return 2;
     }
-    stacks.push_back(
-        std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2], t[3]));
+    stacks.push_back(std::make_unique<Stack>(absl::GetFlag(FLAGS_compare_label), t[0], t[1], t[2],
+                                             t[3], t.size() > 4 ? t[4] : ""));
   }
 
   stacks[0]->processes = ParsePids(absl::GetFlag(FLAGS_pids));
@@ -440,7 +475,7 @@ int main(int argc, char** argv) {
     for (const Series& s : series[k]) {
       const Figures f = Summarize(s.latencies_us);
       figures[k].push_back(f);
-      std::printf("   %-34s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50,
+      std::printf("   %-44s p50 %8.0f us   p90 %8.0f us   mean %8.0f us\n", s.name.c_str(), f.p50,
                   f.p90, f.mean);
       json["stacks"][stacks[k]->label][s.name] = {
           {"p50_us", f.p50}, {"p90_us", f.p90}, {"mean_us", f.mean}};
@@ -455,7 +490,7 @@ int main(int argc, char** argv) {
         cpu.push_back(absl::StrCat(stacks[k]->processes[i].name, " ", std::lround(us)));
         json["stacks"][stacks[k]->label][s.name]["cpu_us"][stacks[k]->processes[i].name] = us;
       }
-      std::printf("   %-34s CPU us/call: %s; sum %ld\n", "", absl::StrJoin(cpu, ", ").c_str(),
+      std::printf("   %-44s CPU us/call: %s; sum %ld\n", "", absl::StrJoin(cpu, ", ").c_str(),
                   std::lround(total));
     }
     if (per_stack < 3 || !absl::StartsWith(series[k][per_stack - 2].name, "ComposeReport")) {
@@ -466,6 +501,17 @@ int main(int argc, char** argv) {
     const Figures& all = figures[k][per_stack - 1];
     std::printf("   ratio compose/%s (p50): %.1f with no formats, %.1f with all four\n", kPlain,
                 none.p50 / plain.p50, all.p50 / plain.p50);
+    // Composing from fresh answers, when measured: the two series before.
+    const Figures* fresh_none = nullptr;
+    if (per_stack >= 5 && series[k][per_stack - 4].name == kNoneHeldNone) {
+      fresh_none = &figures[k][per_stack - 4];
+      const Figures& fresh_all = figures[k][per_stack - 3];
+      std::printf(
+          "   ratio compose, none held/%s (p50): %.1f with no formats, %.1f with all four\n",
+          kPlain, fresh_none->p50 / plain.p50, fresh_all.p50 / plain.p50);
+      json["stacks"][stacks[k]->label]["none_held_round_trips"] = {
+          {"no_formats", fresh_none->p50 / plain.p50}, {"all_four", fresh_all.p50 / plain.p50}};
+    }
     for (size_t i = 0; i < per_stack; ++i) {
       if (series[k][i].name != kFanOut) continue;
       // The gateway adds at least one round trip of its own to its fan-out.
@@ -473,7 +519,8 @@ int main(int argc, char** argv) {
       std::printf(
           "   floor: fan-out + one round trip (p50s) %.0f us = %.1f round trips; composing "
           "took %.0f us more\n",
-          floor_us, floor_us / plain.p50, none.p50 - floor_us);
+          floor_us, floor_us / plain.p50,
+          (fresh_none != nullptr ? *fresh_none : none).p50 - floor_us);
       json["stacks"][stacks[k]->label]["floor_round_trips"] = floor_us / plain.p50;
     }
   }
@@ -490,7 +537,7 @@ int main(int argc, char** argv) {
         paired.push_back(series[0][i].latencies_us[r] / series[1][i].latencies_us[r]);
       }
       const double paired_median = Summarize(paired).p50;
-      std::printf("   %-34s %.2f   %.2f\n", series[0][i].name.c_str(), ratio, paired_median);
+      std::printf("   %-44s %.2f   %.2f\n", series[0][i].name.c_str(), ratio, paired_median);
       json["ratio_p50"][series[0][i].name] = ratio;
       json["paired_ratio_median"][series[0][i].name] = paired_median;
     }
