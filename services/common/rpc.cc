@@ -27,38 +27,93 @@ std::string RequestIdFor(const grpc::ServerContextBase& context) {
 CallHandler::CallHandler(const Readiness* readiness, CallPolicy* policy, std::string service)
     : readiness_(readiness), policy_(policy), service_(std::move(service)) {}
 
+struct CallHandler::Pending {
+  absl::Time start;
+  CallInfo call;
+  bool admitted = false;  // the policy saw it: it sees the end too
+};
+
+struct CallHandler::CallEnd::State {
+  const CallHandler* handler = nullptr;
+  grpc::ServerUnaryReactor* reactor = nullptr;
+  std::string request_id;
+  Pending pending;
+  std::atomic<bool> ended{false};
+};
+
 grpc::Status CallHandler::RunCall(grpc::ServerContextBase* context, absl::string_view method,
                                   const google::protobuf::Message* request,
                                   absl::FunctionRef<absl::Status()> body) const {
-  const absl::Time start = absl::Now();
+  Pending pending{absl::Now(), {}, false};
   ScopedRequestId request_id(RequestIdFor(*context));
   context->AddInitialMetadata(kRequestIdHeader, CurrentRequestId());
+  pending.call.method = method;
+  pending.call.context = context;
+  pending.call.request = request;
+  CurrentCallScope scoped(&pending.call);
+  absl::Status status = Admit(pending);
+  if (status.ok()) status = body();
+  return End(pending, std::move(status));
+}
 
-  CallInfo call;
-  call.method = method;
-  call.context = context;
-  call.request = request;
-  CurrentCallScope scoped(&call);
-  absl::Status status;
+grpc::ServerUnaryReactor* CallHandler::RunThen(grpc::CallbackServerContext* context,
+                                               absl::string_view method,
+                                               const google::protobuf::Message& request,
+                                               absl::FunctionRef<void(CallEnd)> start) const {
+  auto state = std::make_shared<CallEnd::State>();
+  state->handler = this;
+  state->reactor = context->DefaultReactor();
+  state->pending.start = absl::Now();
+  state->request_id = RequestIdFor(*context);
+  ScopedRequestId request_id(state->request_id);
+  context->AddInitialMetadata(kRequestIdHeader, state->request_id);
+  state->pending.call.method = method;
+  state->pending.call.context = context;
+  state->pending.call.request = &request;
+  grpc::ServerUnaryReactor* reactor = state->reactor;
+  CallEnd end(state);
+  absl::Status admitted;
+  {
+    CurrentCallScope scoped(&state->pending.call);
+    admitted = Admit(state->pending);
+    if (admitted.ok()) start(end);
+  }
+  if (!admitted.ok()) end(std::move(admitted));
+  return reactor;
+}
+
+void CallHandler::CallEnd::operator()(absl::Status status) const {
+  if (state_->ended.exchange(true)) return;
+  // This thread's log line and audit carry the call's request id too.
+  ScopedRequestId request_id(state_->request_id);
+  CurrentCallScope scoped(&state_->pending.call);
+  state_->reactor->Finish(state_->handler->End(state_->pending, std::move(status)));
+}
+
+absl::Status CallHandler::Admit(Pending& pending) const {
+  CallInfo& call = pending.call;
   if (readiness_ != nullptr && readiness_->state() == Readiness::State::kStarting) {
-    status = absl::UnavailableError("the service is starting: its store is not open yet");
-  } else if (context->deadline() < std::chrono::system_clock::now()) {
+    return absl::UnavailableError("the service is starting: its store is not open yet");
+  }
+  if (call.context->deadline() < std::chrono::system_clock::now()) {
     // The caller stopped waiting while the call queued: skip the work.
     // (IsCancelled() would also see an explicit cancel, but on the
     // synchronous server it polls the call's completion queue, which took a
     // quarter of a small call's CPU; docs/performance.md.)
-    status = absl::DeadlineExceededError("the call's deadline passed before it started");
-  } else {
-    if (policy_ != nullptr) {
-      call.peer = context->peer();
-      status = policy_->Admit(call);
-      call.denied = !status.ok();
-    }
-    if (status.ok()) status = body();
-    if (policy_ != nullptr) policy_->Finish(call, status);
+    return absl::DeadlineExceededError("the call's deadline passed before it started");
   }
+  pending.admitted = true;
+  if (policy_ == nullptr) return absl::OkStatus();
+  call.peer = call.context->peer();
+  absl::Status status = policy_->Admit(call);
+  call.denied = !status.ok();
+  return status;
+}
 
-  const double millis = absl::ToDoubleMilliseconds(absl::Now() - start);
+grpc::Status CallHandler::End(Pending& pending, absl::Status status) const {
+  if (pending.admitted && policy_ != nullptr) policy_->Finish(pending.call, status);
+  const absl::string_view method = pending.call.method;
+  const double millis = absl::ToDoubleMilliseconds(absl::Now() - pending.start);
   Metrics::Global().RecordCall(service_, method, status.code(), millis / 1000.0);
   const bool server_fault = status.code() == absl::StatusCode::kInternal ||
                             status.code() == absl::StatusCode::kUnknown ||

@@ -67,6 +67,26 @@ class CallHandler {
     reactor->Finish(RunCall(context, method, &request, body));
     return reactor;
   }
+  // Ends a call RunThen began: on any thread, once (later calls do nothing).
+  class CallEnd {
+   public:
+    void operator()(absl::Status status) const;
+
+   private:
+    friend class CallHandler;
+    struct State;
+    explicit CallEnd(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    std::shared_ptr<State> state_;
+  };
+  // A unary call on the callback API whose body waits for other calls (the
+  // gateway's fan-out): the same edge, but `start` only begins the work and
+  // returns; the call ends when the CallEnd it was given is called, from
+  // whichever thread the work ends on. No gRPC thread is held meanwhile, so
+  // slow backends cannot stall the process's other callback calls (health).
+  // A call the edge refuses ends without `start`.
+  grpc::ServerUnaryReactor* RunThen(grpc::CallbackServerContext* context, absl::string_view method,
+                                    const google::protobuf::Message& request,
+                                    absl::FunctionRef<void(CallEnd)> start) const;
   // The same for a client stream: the policy sees no request; the stream
   // driver authorizes the organization its first message names.
   grpc::Status RunStream(grpc::ServerContext* context, absl::string_view method,
@@ -75,9 +95,15 @@ class CallHandler {
   }
 
  private:
+  struct Pending;
   grpc::Status RunCall(grpc::ServerContextBase* context, absl::string_view method,
                        const google::protobuf::Message* request,
                        absl::FunctionRef<absl::Status()> body) const;
+  // The edge before the body (readiness, deadline, policy), with the
+  // thread's request id and call set; and after it (policy, metrics, log,
+  // status mapping).
+  absl::Status Admit(Pending& pending) const;
+  grpc::Status End(Pending& pending, absl::Status status) const;
 
   const Readiness* readiness_;
   CallPolicy* policy_;

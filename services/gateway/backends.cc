@@ -108,6 +108,7 @@ absl::StatusOr<Response> BackendClient::Call(
 }
 
 Fanout::~Fanout() {
+  if (shared_ != nullptr) return;  // continued: every call answered already
   Wait();
   queue_.Shutdown();
   void* tag;
@@ -116,9 +117,52 @@ Fanout::~Fanout() {
   }
 }
 
+Fanout* Fanout::Then(AnswerThreads& threads, std::function<void()> then) {
+  auto* fanout = new Fanout();
+  fanout->shared_ = &threads.queue_;
+  fanout->then_ = std::move(then);
+  return fanout;
+}
+
+grpc::CompletionQueue* Fanout::queue() { return shared_ != nullptr ? shared_ : &queue_; }
+
 void Fanout::Started(std::unique_ptr<Call> call) {
+  if (shared_ != nullptr) {
+    call->fanout = this;
+    unanswered_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    ++pending_;
+  }
   calls_.push_back(std::move(call));
-  ++pending_;
+}
+
+void Fanout::Go() { Answered(); }
+
+void Fanout::Answered() {
+  if (unanswered_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::function<void()> then = std::move(then_);
+  delete this;
+  then();
+}
+
+AnswerThreads::AnswerThreads(int threads) {
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Run(); });
+}
+
+AnswerThreads::~AnswerThreads() {
+  queue_.Shutdown();
+  for (std::thread& t : threads_) t.join();
+}
+
+void AnswerThreads::Run() {
+  void* tag;
+  bool ok;
+  while (queue_.Next(&tag, &ok)) {
+    auto* call = static_cast<Fanout::Call*>(tag);
+    call->Finish();
+    call->context.reset();
+    call->fanout->Answered();
+  }
 }
 
 void Fanout::Wait() {
@@ -207,10 +251,12 @@ void BackendClient::Launch(Fanout& fanout, Stub& stub,
                            const Request& request, const Forward& forward,
                            std::unique_ptr<TypedCall> call) const {
   call->context = Context(forward);
-  call->reader = (stub.*prepare)(call->context.get(), request, fanout.queue());
-  call->reader->StartCall();
-  call->reader->Finish(&call->response, &call->status, call.get());
+  TypedCall* started = call.get();
+  started->reader = (stub.*prepare)(started->context.get(), request, fanout.queue());
+  // Counted before it can be answered (on an answer thread, at once).
   fanout.Started(std::move(call));
+  started->reader->StartCall();
+  started->reader->Finish(&started->response, &started->status, started);
 }
 
 namespace {
@@ -354,7 +400,9 @@ Backends::Backends(const BackendConfig& config,
       composed_(config.answer_cache_bytes),
       study_(Channel(config.study, config.tls, credentials), config.study, config.deadline),
       duty_(Channel(config.duty, config.tls, credentials), config.duty, config.deadline),
-      report_(Channel(config.report, config.tls, credentials), config.report, config.deadline) {
+      report_(Channel(config.report, config.tls, credentials), config.report, config.deadline),
+      // As many as the cores, within 2 to 8: they also compose.
+      answer_threads_(static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2u, 8u))) {
   study_.HoldAnswersIn(&answers_);
   duty_.HoldAnswersIn(&answers_);
   report_.HoldAnswersIn(&answers_);
@@ -365,125 +413,189 @@ Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
   return Forward{forward.request_id, own_authorization, caller};
 }
 
+// One year's fetch for a report or a dashboard row: the calls of its rounds
+// and what their answers make, whichever way the rounds are awaited.
+class Backends::YearFetch {
+ public:
+  YearFetch(Backends& backends, const std::string& org, int year,
+            std::optional<absl::CivilDay> as_of, const FetchOptions& options,
+            const Forward& forward)
+      : b_(backends),
+        org_(org),
+        year_(year),
+        options_(options),
+        forward_(forward),
+        org_name_(OrgName(org)),
+        report_name_(ReportName{org, year}.Format()),
+        // The year before rides in the year's answer once the study service
+        // has shown it answers so; until then it is also asked on its own.
+        previous_in_answer_(options.previous_year && b_.study_.AnswersPreviousYear()),
+        summary_{as_of, options.include_records, options.previous_year},
+        previous_summary_{absl::CivilDay(year - 1, 12, 31)},
+        // The organization and the report come in one call once the service
+        // has it (GetReportInputs); an older one is asked the two calls.
+        inputs_call_(b_.report_.AnswersInputs()) {}
+
+  void FirstRound(Fanout& fanout) {
+    // Slowest first: starting a call costs this thread tens of microseconds
+    // (it writes the request itself), so the call the answer waits for
+    // longest should not queue behind the quick ones. The duty summary reads
+    // the most rows, the study summaries the next most.
+    b_.duty_.Summary(org_name_, year_, summary_, forward_, fanout, &duty_);
+    b_.study_.Summary(org_name_, year_, summary_, forward_, fanout, &study_);
+    if (options_.previous_year && !previous_in_answer_) {
+      // The whole year before, as its own report saw it at the year's end.
+      b_.study_.Summary(org_name_, year_ - 1, previous_summary_, forward_, fanout, &previous_);
+    }
+    if (inputs_call_) {
+      b_.report_.GetInputs(report_name_, forward_, fanout, &inputs_);
+    } else {
+      b_.report_.GetReport(report_name_, forward_, fanout, &report_);
+      b_.report_.GetOrganization(org_name_, forward_, fanout, &organization_);
+    }
+  }
+
+  // After the first round's answers: starts what they show is still to ask
+  // on `fanout()`, which is asked for only then.
+  void SecondRound(absl::FunctionRef<Fanout&()> fanout) {
+    if (inputs_call_) {
+      if (absl::IsUnimplemented(inputs_.status())) {
+        b_.report_.RefusedInputs();
+        b_.report_.GetReport(report_name_, forward_, fanout(), &report_);
+        b_.report_.GetOrganization(org_name_, forward_, fanout(), &organization_);
+        second_round_ = true;
+      } else if (!inputs_.ok()) {
+        organization_ = inputs_.status();
+      } else {
+        organization_ = std::move(*inputs_->mutable_organization());
+        report_ = inputs_->has_report()
+                      ? absl::StatusOr<rv1::Report>(std::move(*inputs_->mutable_report()))
+                      : absl::NotFoundError("report backend: the report has not been started");
+      }
+    }
+    if (options_.previous_year && study_.ok()) {
+      const bool answered = study_->previous_year_answered();
+      b_.study_.SetAnswersPreviousYear(answered);
+      if (previous_in_answer_ && answered) {
+        // Unset when the year before is before the earliest year accepted,
+        // as asking for it alone would have been INVALID_ARGUMENT.
+        previous_ =
+            study_->has_previous_year()
+                ? absl::StatusOr<sv1::StudySummary>(std::move(*study_->mutable_previous_year()))
+                : absl::InvalidArgumentError("study backend: no year before");
+      } else if (previous_in_answer_) {
+        // The service no longer answers it (an older one behind the same
+        // address): ask for the year before on its own.
+        b_.study_.Summary(org_name_, year_ - 1, previous_summary_, forward_, fanout(), &previous_);
+        second_round_ = true;
+      }
+      study_->clear_previous_year();
+      study_->clear_previous_year_answered();
+    }
+  }
+
+  absl::StatusOr<ComposeInput> Result() {
+    ComposeInput input;
+    if (inputs_call_ && !second_round_ && (!options_.previous_year || previous_in_answer_) &&
+        inputs_.ok() && study_.ok() && duty_.ok() && !inputs_->answer_etag().empty() &&
+        !study_->answer_etag().empty() && !duty_->answer_etag().empty()) {
+      input.answers_etag = absl::StrCat(study_->answer_etag(), "/", duty_->answer_etag(), "/",
+                                        inputs_->answer_etag());
+    }
+    if (study_.ok()) study_->clear_answer_etag();
+    if (duty_.ok()) duty_->clear_answer_etag();
+    input.inputs.org = org_;
+    input.inputs.year = year_;
+    if (!organization_.ok()) return organization_.status();
+    input.inputs.organization = *std::move(organization_);
+    if (report_.ok()) {
+      input.inputs.report = *std::move(report_);
+    } else if (!absl::IsNotFound(report_.status())) {
+      return report_.status();
+    }
+    // A backend whose answer is the caller's mistake (bad year…) is an
+    // error even for a partial draft; only an unreachable one is skipped.
+    auto unreachable = [](const absl::Status& s) {
+      return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+    };
+    for (const auto& [name, status] :
+         {std::pair<std::string, absl::Status>{"study", study_.status()},
+          std::pair<std::string, absl::Status>{"duty", duty_.status()}}) {
+      if (status.ok()) continue;
+      if (!options_.allow_partial || !unreachable(status)) return status;
+      input.missing_backends.push_back(name);
+    }
+    if (study_.ok() && options_.previous_year) {
+      // The same backend as the year itself: its failure is the year's, but
+      // a year before the earliest the service accepts is simply no baseline.
+      if (previous_.ok()) {
+        input.inputs.study_previous = *std::move(previous_);
+      } else if (!absl::IsInvalidArgument(previous_.status())) {
+        if (!options_.allow_partial || !unreachable(previous_.status())) return previous_.status();
+      }
+    }
+    if (study_.ok()) input.inputs.study = *std::move(study_);
+    if (duty_.ok()) input.inputs.duty = *std::move(duty_);
+    return input;
+  }
+
+ private:
+  Backends& b_;
+  const std::string org_;
+  const int year_;
+  const FetchOptions options_;
+  const Forward forward_;
+  const std::string org_name_;
+  const std::string report_name_;
+  const bool previous_in_answer_;
+  const SummaryOptions summary_;
+  const SummaryOptions previous_summary_;
+  const bool inputs_call_;
+  bool second_round_ = false;
+
+  absl::StatusOr<rv1::ReportInputs> inputs_;
+  absl::StatusOr<rv1::Organization> organization_;
+  absl::StatusOr<rv1::Report> report_;
+  absl::StatusOr<sv1::StudySummary> study_, previous_;
+  absl::StatusOr<dv1::DutySummary> duty_;
+};
+
 absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
                                                  std::optional<absl::CivilDay> as_of,
                                                  const FetchOptions& options,
                                                  const Forward& forward) {
-  const bool allow_partial = options.allow_partial;
-  const std::string org_name = OrgName(org);
-  // The year before rides in the year's answer once the study service has
-  // shown it answers so; until then it is also asked on its own.
-  const bool previous_in_answer = options.previous_year && study_.AnswersPreviousYear();
-  const SummaryOptions summary{as_of, options.include_records, options.previous_year};
-  const SummaryOptions previous_summary{absl::CivilDay(year - 1, 12, 31)};
-
-  const std::string report_name = ReportName{org, year}.Format();
-  // The organization and the report come in one call once the service has
-  // it (GetReportInputs); an older one is asked the two calls.
-  const bool inputs_call = report_.AnswersInputs();
-
-  absl::StatusOr<rv1::ReportInputs> inputs;
-  absl::StatusOr<rv1::Organization> organization;
-  absl::StatusOr<rv1::Report> report;
-  absl::StatusOr<sv1::StudySummary> study, previous;
-  absl::StatusOr<dv1::DutySummary> duty;
-  Fanout fanout;
-  // Slowest first: starting a call costs this thread tens of microseconds
-  // (it writes the request itself), so the call the answer waits for
-  // longest should not queue behind the quick ones. The duty summary reads
-  // the most rows, the study summaries the next most.
-  duty_.Summary(org_name, year, summary, forward, fanout, &duty);
-  study_.Summary(org_name, year, summary, forward, fanout, &study);
-  if (options.previous_year && !previous_in_answer) {
-    // The whole year before, as its own report saw it at the year's end.
-    study_.Summary(org_name, year - 1, previous_summary, forward, fanout, &previous);
+  YearFetch fetch(*this, org, year, as_of, options, forward);
+  {
+    Fanout first;  // awaited when it ends
+    fetch.FirstRound(first);
   }
-  if (inputs_call) {
-    report_.GetInputs(report_name, forward, fanout, &inputs);
-  } else {
-    report_.GetReport(report_name, forward, fanout, &report);
-    report_.GetOrganization(org_name, forward, fanout, &organization);
-  }
-  fanout.Wait();
-
   // What the first round's answers show is still to ask, asked together
   // (its completion queue made only then).
   std::optional<Fanout> again;
-  auto second_round = [&again]() -> Fanout& { return again ? *again : again.emplace(); };
-  if (inputs_call) {
-    if (absl::IsUnimplemented(inputs.status())) {
-      report_.RefusedInputs();
-      report_.GetReport(report_name, forward, second_round(), &report);
-      report_.GetOrganization(org_name, forward, second_round(), &organization);
-    } else if (!inputs.ok()) {
-      organization = inputs.status();
-    } else {
-      organization = std::move(*inputs->mutable_organization());
-      report = inputs->has_report()
-                   ? absl::StatusOr<rv1::Report>(std::move(*inputs->mutable_report()))
-                   : absl::NotFoundError("report backend: the report has not been started");
-    }
-  }
-  if (options.previous_year && study.ok()) {
-    const bool answered = study->previous_year_answered();
-    study_.SetAnswersPreviousYear(answered);
-    if (previous_in_answer && answered) {
-      // Unset when the year before is before the earliest year accepted,
-      // as asking for it alone would have been INVALID_ARGUMENT.
-      previous = study->has_previous_year()
-                     ? absl::StatusOr<sv1::StudySummary>(std::move(*study->mutable_previous_year()))
-                     : absl::InvalidArgumentError("study backend: no year before");
-    } else if (previous_in_answer) {
-      // The service no longer answers it (an older one behind the same
-      // address): ask for the year before on its own.
-      study_.Summary(org_name, year - 1, previous_summary, forward, second_round(), &previous);
-    }
-    study->clear_previous_year();
-    study->clear_previous_year_answered();
-  }
-  if (again) again->Wait();
+  fetch.SecondRound([&again]() -> Fanout& { return again ? *again : again.emplace(); });
+  again.reset();
+  return fetch.Result();
+}
 
-  ComposeInput input;
-  if (inputs_call && !again && (!options.previous_year || previous_in_answer) && inputs.ok() &&
-      study.ok() && duty.ok() && !inputs->answer_etag().empty() && !study->answer_etag().empty() &&
-      !duty->answer_etag().empty()) {
-    input.answers_etag =
-        absl::StrCat(study->answer_etag(), "/", duty->answer_etag(), "/", inputs->answer_etag());
-  }
-  if (study.ok()) study->clear_answer_etag();
-  if (duty.ok()) duty->clear_answer_etag();
-  input.inputs.org = org;
-  input.inputs.year = year;
-  if (!organization.ok()) return organization.status();
-  input.inputs.organization = *std::move(organization);
-  if (report.ok()) {
-    input.inputs.report = *std::move(report);
-  } else if (!absl::IsNotFound(report.status())) {
-    return report.status();
-  }
-  // A backend whose answer is the caller's mistake (bad year…) is an
-  // error even for a partial draft; only an unreachable one is skipped.
-  auto unreachable = [](const absl::Status& s) {
-    return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
-  };
-  for (const auto& [name, status] : {std::pair<std::string, absl::Status>{"study", study.status()},
-                                     std::pair<std::string, absl::Status>{"duty", duty.status()}}) {
-    if (status.ok()) continue;
-    if (!allow_partial || !unreachable(status)) return status;
-    input.missing_backends.push_back(name);
-  }
-  if (study.ok() && options.previous_year) {
-    // The same backend as the year itself: its failure is the year's, but
-    // a year before the earliest the service accepts is simply no baseline.
-    if (previous.ok()) {
-      input.inputs.study_previous = *std::move(previous);
-    } else if (!absl::IsInvalidArgument(previous.status())) {
-      if (!allow_partial || !unreachable(previous.status())) return previous.status();
+void Backends::FetchYearThen(const std::string& org, int year, std::optional<absl::CivilDay> as_of,
+                             const FetchOptions& options, const Forward& forward,
+                             std::function<void(absl::StatusOr<ComposeInput>)> then) {
+  auto fetch = std::make_shared<YearFetch>(*this, org, year, as_of, options, forward);
+  std::function<void()> finish = [fetch, then = std::move(then)] { then(fetch->Result()); };
+  Fanout* first = Fanout::Then(answer_threads_, [this, fetch, finish] {
+    Fanout* again = nullptr;
+    fetch->SecondRound([&]() -> Fanout& {
+      if (again == nullptr) again = Fanout::Then(answer_threads_, finish);
+      return *again;
+    });
+    if (again != nullptr) {
+      again->Go();
+    } else {
+      finish();
     }
-  }
-  if (study.ok()) input.inputs.study = *std::move(study);
-  if (duty.ok()) input.inputs.duty = *std::move(duty);
-  return input;
+  });
+  fetch->FirstRound(*first);
+  first->Go();
 }
 
 }  // namespace fazhi::gateway

@@ -6,9 +6,11 @@
 // (by gRPC service config) only for the idempotent reads.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -55,13 +57,20 @@ struct Forward {
 Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
                    const std::string& caller);
 
-// Calls started together and awaited together on a completion queue of
-// their own, which the waiting thread polls itself: each answer is read on
-// that thread, not on one of gRPC's callback threads that would then have
-// to wake it (on two cores those hand-offs cost the gateway more CPU than
-// its own work on the answers). Wait() fills every call's slot; the
-// destructor waits too.
+// Calls started together and awaited together, one of two ways.
+//
+// Waited for (Fanout(), then Wait()): on a completion queue of their own,
+// which the waiting thread polls itself: each answer is read on that thread,
+// not on one of gRPC's callback threads that would then have to wake it (on
+// two cores those hand-offs cost the gateway more CPU than its own work on
+// the answers). Wait() fills every call's slot; the destructor waits too.
+//
+// Continued from (Fanout::Then): on the answer threads' shared queue
+// (AnswerThreads); after the last answer fills its slot, `then` runs on
+// that thread and the fanout is gone. No thread waits meanwhile: a handler
+// on gRPC's callback API starts its calls and returns.
 class BackendClient;
+class AnswerThreads;
 
 class Fanout {
  public:
@@ -72,8 +81,15 @@ class Fanout {
 
   void Wait();
 
+  // A fanout whose calls are answered on `threads`; start its calls, then
+  // call Go(), after which it owns itself and `then` runs once all are
+  // answered (at once when none was started).
+  static Fanout* Then(AnswerThreads& threads, std::function<void()> then);
+  void Go();
+
  private:
   friend class BackendClient;  // starts the calls
+  friend class AnswerThreads;  // answers the continued ones
 
   // One call in flight; its tag on the queue is its address.
   struct Call {
@@ -82,13 +98,38 @@ class Fanout {
     virtual void Finish() = 0;
     std::unique_ptr<grpc::ClientContext> context;
     grpc::Status status;
+    Fanout* fanout = nullptr;  // a continued one's
   };
-  grpc::CompletionQueue* queue() { return &queue_; }
+  grpc::CompletionQueue* queue();
   void Started(std::unique_ptr<Call> call);
+  // A continued fanout's call answered, or Go(): the last one runs `then`.
+  void Answered();
 
   grpc::CompletionQueue queue_;
   std::vector<std::unique_ptr<Call>> calls_;
   size_t pending_ = 0;
+  // Continued only.
+  grpc::CompletionQueue* shared_ = nullptr;
+  std::function<void()> then_;
+  std::atomic<size_t> unanswered_{1};  // the calls, and Go() not yet called
+};
+
+// Threads reading the answers of continued fanouts from one completion
+// queue, and running what follows them (composing a report). Stopped by
+// the destructor, after the calls they await have ended.
+class AnswerThreads {
+ public:
+  explicit AnswerThreads(int threads);
+  AnswerThreads(const AnswerThreads&) = delete;
+  AnswerThreads& operator=(const AnswerThreads&) = delete;
+  ~AnswerThreads();
+
+ private:
+  friend class Fanout;
+  void Run();
+
+  grpc::CompletionQueue queue_;
+  std::vector<std::thread> threads_;
 };
 
 // One backend: every call carries the deadline and the forwarded metadata,
@@ -258,6 +299,12 @@ class Backends {
   absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,
                                          std::optional<absl::CivilDay> as_of,
                                          const FetchOptions& options, const Forward& forward);
+  // The same without waiting: `then` gets the result on an answer thread
+  // (it may compose there). For handlers on gRPC's callback API, which
+  // must not hold its threads while the backends answer.
+  void FetchYearThen(const std::string& org, int year, std::optional<absl::CivilDay> as_of,
+                     const FetchOptions& options, const Forward& forward,
+                     std::function<void(absl::StatusOr<ComposeInput>)> then);
 
   const BackendConfig& config() const { return config_; }
   StudyClient& study() { return study_; }
@@ -281,6 +328,10 @@ class Backends {
   StudyClient study_;
   DutyClient duty_;
   ReportClient report_;
+  // Last: its threads end first, while what they use still stands.
+  AnswerThreads answer_threads_;
+
+  class YearFetch;
 };
 
 }  // namespace fazhi::gateway

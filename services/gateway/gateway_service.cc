@@ -31,7 +31,7 @@ constexpr int kMaxDashboardOrganizations = 1000;
 // fetch is itself a few concurrent backend calls).
 constexpr size_t kDashboardFetchers = 8;
 
-Forward ForwardOf(const grpc::ServerContext* context) {
+Forward ForwardOf(const grpc::ServerContextBase* context) {
   Forward forward{RequestIdFor(*context), "", ""};
   auto it = context->client_metadata().find(auth::kAuthorizationHeader);
   if (it != context->client_metadata().end()) {
@@ -113,6 +113,12 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
   ASSIGN_OR_RETURN(ComposeInput input,
                    backends_->FetchYear(org, year, as_of,
                                         Backends::FetchOptions::ForReport(allow_partial), forward));
+  return ComposeFrom(std::move(input), org, year, formats, allow_partial, as_of, draft);
+}
+
+absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFrom(
+    ComposeInput input, const std::string& org, int year, const std::vector<std::string>& formats,
+    bool allow_partial, std::optional<absl::CivilDay> as_of, const rv1::Report* draft) {
   // The same request composed from the same answers is the same report
   // (composing reads no clock but the day, which the key holds).
   std::string key;
@@ -155,10 +161,10 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
   return composed;
 }
 
-grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context,
-                                                    const v1::ComposeReportRequest* request,
-                                                    v1::ComposedReport* response) {
-  return calls_->Run(context, "ComposeReport", *request, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
+    grpc::CallbackServerContext* context, const v1::ComposeReportRequest* request,
+    v1::ComposedReport* response) {
+  return calls_->RunThen(context, "ComposeReport", *request, [&](CallHandler::CallEnd end) {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), /*required=*/true);
@@ -170,13 +176,23 @@ grpc::Status AnnualReportServiceImpl::ComposeReport(grpc::ServerContext* context
       v.Add("draft.name", absl::StrCat("a draft of ", ReportName{*org, request->year()}.Format(),
                                        " is named so or left empty"));
     }
-    RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(
-        *response,
-        ComposeFor(*org, request->year(), {request->formats().begin(), request->formats().end()},
-                   request->allow_partial(), AsOf(request->as_of()), ForwardOf(context),
-                   has_draft ? &request->draft() : nullptr));
-    return absl::OkStatus();
+    if (absl::Status invalid = v.ToStatus(); !invalid.ok()) return end(std::move(invalid));
+    const std::optional<absl::CivilDay> as_of = AsOf(request->as_of());
+    // Composed on the answer thread that took the last answer; `request`
+    // and `response` stand until the call ends.
+    backends_->FetchYearThen(
+        *org, request->year(), as_of, Backends::FetchOptions::ForReport(request->allow_partial()),
+        ForwardOf(context),
+        [this, request, response, end, org = *org, as_of](absl::StatusOr<ComposeInput> input) {
+          if (!input.ok()) return end(input.status());
+          absl::StatusOr<v1::ComposedReport> composed = ComposeFrom(
+              *std::move(input), org, request->year(),
+              {request->formats().begin(), request->formats().end()}, request->allow_partial(),
+              as_of, request->has_draft() ? &request->draft() : nullptr);
+          if (!composed.ok()) return end(composed.status());
+          *response = *std::move(composed);
+          end(absl::OkStatus());
+        });
   });
 }
 

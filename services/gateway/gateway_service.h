@@ -16,14 +16,21 @@
 
 namespace fazhi::gateway {
 
-class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportService::Service {
+// ComposeReport is on gRPC's callback API and holds no thread while the
+// backends answer (Backends::FetchYearThen, CallHandler::RunThen); the other
+// methods are synchronous.
+class AnnualReportServiceImpl final
+    : public CallbackMethods<
+          fazhi::gateway::v1::AnnualReportService::Service,
+          fazhi::gateway::v1::AnnualReportService::WithCallbackMethod_ComposeReport> {
  public:
   using Clock = kernel::Clock;
 
   AnnualReportServiceImpl(Backends* backends, const CallHandler* calls, Clock today = nullptr);
 
-  grpc::Status ComposeReport(grpc::ServerContext* context, const v1::ComposeReportRequest* request,
-                             v1::ComposedReport* response) override;
+  grpc::ServerUnaryReactor* ComposeReport(grpc::CallbackServerContext* context,
+                                          const v1::ComposeReportRequest* request,
+                                          v1::ComposedReport* response) override;
   grpc::Status GetFacts(grpc::ServerContext* context, const v1::GetFactsRequest* request,
                         v1::FactCatalogue* response) override;
   grpc::Status PublishReport(grpc::ServerContext* context, const v1::PublishReportRequest* request,
@@ -44,6 +51,12 @@ class AnnualReportServiceImpl final : public fazhi::gateway::v1::AnnualReportSer
                                                 const fazhi::report::v1::Report* draft = nullptr);
 
  private:
+  // The composition of a year fetched (ComposeFor after its fetch).
+  absl::StatusOr<v1::ComposedReport> ComposeFrom(ComposeInput input, const std::string& org,
+                                                 int year, const std::vector<std::string>& formats,
+                                                 bool allow_partial,
+                                                 std::optional<absl::CivilDay> as_of,
+                                                 const fazhi::report::v1::Report* draft);
   // Approve or reject (`approve` false) the year's report through the
   // report service, forwarding the caller; the etag is the one the caller
   // read, else the current one (GetReport).
