@@ -108,7 +108,7 @@ absl::StatusOr<Response> BackendClient::Call(
 }
 
 Fanout::~Fanout() {
-  if (shared_ != nullptr) return;  // continued: every call answered already
+  if (continued_) return;  // every call answered already
   Wait();
   queue_.Shutdown();
   void* tag;
@@ -117,17 +117,15 @@ Fanout::~Fanout() {
   }
 }
 
-Fanout* Fanout::Then(AnswerThreads& threads, std::function<void()> then) {
+Fanout* Fanout::Then(std::function<void()> then) {
   auto* fanout = new Fanout();
-  fanout->shared_ = &threads.queue_;
+  fanout->continued_ = true;
   fanout->then_ = std::move(then);
   return fanout;
 }
 
-grpc::CompletionQueue* Fanout::queue() { return shared_ != nullptr ? shared_ : &queue_; }
-
 void Fanout::Started(std::unique_ptr<Call> call) {
-  if (shared_ != nullptr) {
+  if (continued_) {
     call->fanout = this;
     unanswered_.fetch_add(1, std::memory_order_relaxed);
   } else {
@@ -136,33 +134,19 @@ void Fanout::Started(std::unique_ptr<Call> call) {
   calls_.push_back(std::move(call));
 }
 
-void Fanout::Go() { Answered(); }
+void Fanout::Go() { CountDown(); }
 
-void Fanout::Answered() {
+void Fanout::Answered(Call* call) {
+  call->Finish();
+  call->context.reset();
+  call->fanout->CountDown();
+}
+
+void Fanout::CountDown() {
   if (unanswered_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   std::function<void()> then = std::move(then_);
   delete this;
   then();
-}
-
-AnswerThreads::AnswerThreads(int threads) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { Run(); });
-}
-
-AnswerThreads::~AnswerThreads() {
-  queue_.Shutdown();
-  for (std::thread& t : threads_) t.join();
-}
-
-void AnswerThreads::Run() {
-  void* tag;
-  bool ok;
-  while (queue_.Next(&tag, &ok)) {
-    auto* call = static_cast<Fanout::Call*>(tag);
-    call->Finish();
-    call->context.reset();
-    call->fanout->Answered();
-  }
 }
 
 void Fanout::Wait() {
@@ -176,17 +160,18 @@ void Fanout::Wait() {
   }
 }
 
-template <typename Stub, typename Request, typename Response>
+template <typename Stub, typename Request, typename Response, typename Async>
 void BackendClient::Start(Fanout& fanout, Stub& stub,
                           std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
                               Stub::*prepare)(grpc::ClientContext*, const Request&,
                                               grpc::CompletionQueue*),
-                          const Request& request, const Forward& forward,
+                          Async async, const Request& request, const Forward& forward,
                           absl::StatusOr<Response>* into) const {
   struct TypedCall : Fanout::Call {
     const BackendClient* client;
     absl::StatusOr<Response>* into;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
+    Request request;  // a continued call's, until answered
     Response response;
     void Finish() override {
       *into = status.ok() ? absl::StatusOr<Response>(std::move(response)) : client->Named(status);
@@ -195,23 +180,24 @@ void BackendClient::Start(Fanout& fanout, Stub& stub,
   auto call = std::make_unique<TypedCall>();
   call->client = this;
   call->into = into;
-  Launch(fanout, stub, prepare, request, forward, std::move(call));
+  Launch(fanout, stub, prepare, async, request, forward, std::move(call));
 }
 
-template <typename Stub, typename Request, typename Response>
+template <typename Stub, typename Request, typename Response, typename Async>
 void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
                                      std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
                                          Stub::*prepare)(grpc::ClientContext*, const Request&,
                                                          grpc::CompletionQueue*),
-                                     Request request, const Forward& forward,
+                                     Async async, Request request, const Forward& forward,
                                      absl::StatusOr<Response>* into) const {
-  if (answers_ == nullptr) return Start(fanout, stub, prepare, request, forward, into);
+  if (answers_ == nullptr) return Start(fanout, stub, prepare, async, request, forward, into);
   struct ConditionalCall : Fanout::Call {
     const BackendClient* client;
     absl::StatusOr<Response>* into;
     std::string key;
     std::shared_ptr<const Response> held;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
+    Request request;  // a continued call's, until answered
     Response response;
     void Finish() override {
       if (!status.ok()) {
@@ -240,26 +226,43 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
   std::string etag;
   call->held = answers_->Get<Response>(call->key, &etag);
   if (call->held != nullptr) request.set_if_none_match(etag);
-  Launch(fanout, stub, prepare, request, forward, std::move(call));
+  Launch(fanout, stub, prepare, async, request, forward, std::move(call));
 }
 
-template <typename Stub, typename Request, typename Response, typename TypedCall>
+template <typename Stub, typename Request, typename Response, typename Async, typename TypedCall>
 void BackendClient::Launch(Fanout& fanout, Stub& stub,
                            std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
                                Stub::*prepare)(grpc::ClientContext*, const Request&,
                                                grpc::CompletionQueue*),
-                           const Request& request, const Forward& forward,
+                           Async async, const Request& request, const Forward& forward,
                            std::unique_ptr<TypedCall> call) const {
   call->context = Context(forward);
   TypedCall* started = call.get();
+  if (fanout.continued()) {
+    started->request = request;
+    // Counted before it can be answered (on a callback thread, at once).
+    fanout.Started(std::move(call));
+    async(stub, started->context.get(), &started->request, &started->response,
+          [started](grpc::Status status) {
+            started->status = std::move(status);
+            Fanout::Answered(started);
+          });
+    return;
+  }
   started->reader = (stub.*prepare)(started->context.get(), request, fanout.queue());
-  // Counted before it can be answered (on an answer thread, at once).
   fanout.Started(std::move(call));
   started->reader->StartCall();
   started->reader->Finish(&started->response, &started->status, started);
 }
 
 namespace {
+
+// How a continued fanout starts `method` (the stub's callback API).
+#define FAZHI_ASYNC(method)                                                         \
+  [](auto& stub, grpc::ClientContext* context, const auto* request, auto* response, \
+     std::function<void(grpc::Status)> done) {                                      \
+    stub.async()->method(context, request, response, std::move(done));              \
+  }
 
 template <typename SummaryRequest>
 SummaryRequest SummaryRequestFor(const std::string& org_name, int year,
@@ -286,6 +289,7 @@ void StudyClient::Summary(const std::string& org_name, int year, const SummaryOp
                           const Forward& forward, Fanout& fanout,
                           absl::StatusOr<sv1::StudySummary>* into) {
   StartConditional(fanout, *stub_, &sv1::StudyService::Stub::PrepareAsyncGetStudySummary,
+                   FAZHI_ASYNC(GetStudySummary),
                    SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward,
                    into);
 }
@@ -299,6 +303,7 @@ void DutyClient::Summary(const std::string& org_name, int year, const SummaryOpt
                          const Forward& forward, Fanout& fanout,
                          absl::StatusOr<dv1::DutySummary>* into) {
   StartConditional(fanout, *stub_, &dv1::DutyService::Stub::PrepareAsyncGetDutySummary,
+                   FAZHI_ASYNC(GetDutySummary),
                    SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward,
                    into);
 }
@@ -312,8 +317,8 @@ void ReportClient::GetOrganization(const std::string& org_name, const Forward& f
                                    Fanout& fanout, absl::StatusOr<rv1::Organization>* into) {
   rv1::GetOrganizationRequest request;
   request.set_name(org_name);
-  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetOrganization, request, forward,
-        into);
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetOrganization,
+        FAZHI_ASYNC(GetOrganization), request, forward, into);
 }
 
 void ReportClient::GetInputs(const std::string& name, const Forward& forward, Fanout& fanout,
@@ -321,7 +326,7 @@ void ReportClient::GetInputs(const std::string& name, const Forward& forward, Fa
   rv1::GetReportInputsRequest request;
   request.set_name(name);
   StartConditional(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReportInputs,
-                   std::move(request), forward, into);
+                   FAZHI_ASYNC(GetReportInputs), std::move(request), forward, into);
 }
 
 bool ReportClient::AnswersInputs() const {
@@ -340,7 +345,8 @@ void ReportClient::GetReport(const std::string& name, const Forward& forward, Fa
                              absl::StatusOr<rv1::Report>* into) {
   rv1::GetReportRequest request;
   request.set_name(name);
-  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReport, request, forward, into);
+  Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReport, FAZHI_ASYNC(GetReport),
+        request, forward, into);
 }
 
 absl::StatusOr<rv1::Report> ReportClient::GetReport(const std::string& name,
@@ -400,9 +406,7 @@ Backends::Backends(const BackendConfig& config,
       composed_(config.answer_cache_bytes),
       study_(Channel(config.study, config.tls, credentials), config.study, config.deadline),
       duty_(Channel(config.duty, config.tls, credentials), config.duty, config.deadline),
-      report_(Channel(config.report, config.tls, credentials), config.report, config.deadline),
-      // As many as the cores, within 2 to 8: they also compose.
-      answer_threads_(static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 2u, 8u))) {
+      report_(Channel(config.report, config.tls, credentials), config.report, config.deadline) {
   study_.HoldAnswersIn(&answers_);
   duty_.HoldAnswersIn(&answers_);
   report_.HoldAnswersIn(&answers_);
@@ -582,10 +586,10 @@ void Backends::FetchYearThen(const std::string& org, int year, std::optional<abs
                              std::function<void(absl::StatusOr<ComposeInput>)> then) {
   auto fetch = std::make_shared<YearFetch>(*this, org, year, as_of, options, forward);
   std::function<void()> finish = [fetch, then = std::move(then)] { then(fetch->Result()); };
-  Fanout* first = Fanout::Then(answer_threads_, [this, fetch, finish] {
+  Fanout* first = Fanout::Then([this, fetch, finish] {
     Fanout* again = nullptr;
     fetch->SecondRound([&]() -> Fanout& {
-      if (again == nullptr) again = Fanout::Then(answer_threads_, finish);
+      if (again == nullptr) again = Fanout::Then(finish);
       return *again;
     });
     if (again != nullptr) {

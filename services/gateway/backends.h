@@ -65,12 +65,12 @@ Forward AsDelegate(const Forward& forward, const std::string& own_authorization,
 // two cores those hand-offs cost the gateway more CPU than its own work on
 // the answers). Wait() fills every call's slot; the destructor waits too.
 //
-// Continued from (Fanout::Then): on the answer threads' shared queue
-// (AnswerThreads); after the last answer fills its slot, `then` runs on
-// that thread and the fanout is gone. No thread waits meanwhile: a handler
-// on gRPC's callback API starts its calls and returns.
+// Continued from (Fanout::Then): on gRPC's callback API; after the last
+// answer fills its slot, `then` runs on the callback thread that took it
+// and the fanout is gone. No thread waits meanwhile: a handler on the
+// callback API starts its calls and returns, and its callback thread goes
+// back to reading answers, often these.
 class BackendClient;
-class AnswerThreads;
 
 class Fanout {
  public:
@@ -81,15 +81,14 @@ class Fanout {
 
   void Wait();
 
-  // A fanout whose calls are answered on `threads`; start its calls, then
-  // call Go(), after which it owns itself and `then` runs once all are
-  // answered (at once when none was started).
-  static Fanout* Then(AnswerThreads& threads, std::function<void()> then);
+  // A fanout continued from: start its calls, then call Go(), after which
+  // it owns itself and `then` runs once all are answered (at once when none
+  // was started).
+  static Fanout* Then(std::function<void()> then);
   void Go();
 
  private:
   friend class BackendClient;  // starts the calls
-  friend class AnswerThreads;  // answers the continued ones
 
   // One call in flight; its tag on the queue is its address.
   struct Call {
@@ -100,36 +99,21 @@ class Fanout {
     grpc::Status status;
     Fanout* fanout = nullptr;  // a continued one's
   };
-  grpc::CompletionQueue* queue();
+  bool continued() const { return continued_; }
+  grpc::CompletionQueue* queue() { return &queue_; }
   void Started(std::unique_ptr<Call> call);
-  // A continued fanout's call answered, or Go(): the last one runs `then`.
-  void Answered();
+  // A continued fanout's call answered (filling its slot), or Go(): the
+  // last one runs `then`.
+  static void Answered(Call* call);
+  void CountDown();
 
   grpc::CompletionQueue queue_;
   std::vector<std::unique_ptr<Call>> calls_;
   size_t pending_ = 0;
   // Continued only.
-  grpc::CompletionQueue* shared_ = nullptr;
+  bool continued_ = false;
   std::function<void()> then_;
   std::atomic<size_t> unanswered_{1};  // the calls, and Go() not yet called
-};
-
-// Threads reading the answers of continued fanouts from one completion
-// queue, and running what follows them (composing a report). Stopped by
-// the destructor, after the calls they await have ended.
-class AnswerThreads {
- public:
-  explicit AnswerThreads(int threads);
-  AnswerThreads(const AnswerThreads&) = delete;
-  AnswerThreads& operator=(const AnswerThreads&) = delete;
-  ~AnswerThreads();
-
- private:
-  friend class Fanout;
-  void Run();
-
-  grpc::CompletionQueue queue_;
-  std::vector<std::thread> threads_;
 };
 
 // One backend: every call carries the deadline and the forwarded metadata,
@@ -156,27 +140,31 @@ class BackendClient {
                                 const Request& request, const Forward& forward) const;
   // Starts `prepare` (the stub's PrepareAsync method) on `fanout`; `into`
   // is filled by fanout.Wait().
-  template <typename Stub, typename Request, typename Response>
+  // A continued fanout's calls start with `async` instead:
+  // async(stub, context, request, response, done), calling the method on
+  // stub.async().
+  template <typename Stub, typename Request, typename Response, typename Async>
   void Start(Fanout& fanout, Stub& stub,
              std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                  grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
-             const Request& request, const Forward& forward, absl::StatusOr<Response>* into) const;
+             Async async, const Request& request, const Forward& forward,
+             absl::StatusOr<Response>* into) const;
   // As Start, for a read the backend answers conditionally (answer_etag.h):
   // holding an answer to the same request, asks if_none_match its etag,
   // and told "not modified" fills `into` with the held answer.
-  template <typename Stub, typename Request, typename Response>
+  template <typename Stub, typename Request, typename Response, typename Async>
   void StartConditional(Fanout& fanout, Stub& stub,
                         std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                             grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
-                        Request request, const Forward& forward,
+                        Async async, Request request, const Forward& forward,
                         absl::StatusOr<Response>* into) const;
 
  private:
-  template <typename Stub, typename Request, typename Response, typename TypedCall>
+  template <typename Stub, typename Request, typename Response, typename Async, typename TypedCall>
   void Launch(Fanout& fanout, Stub& stub,
               std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                   grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
-              const Request& request, const Forward& forward,
+              Async async, const Request& request, const Forward& forward,
               std::unique_ptr<TypedCall> call) const;
   std::unique_ptr<grpc::ClientContext> Context(const Forward& forward) const;
   absl::Status Named(const grpc::Status& status) const;
@@ -328,8 +316,6 @@ class Backends {
   StudyClient study_;
   DutyClient duty_;
   ReportClient report_;
-  // Last: its threads end first, while what they use still stands.
-  AnswerThreads answer_threads_;
 
   class YearFetch;
 };

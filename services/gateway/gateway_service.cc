@@ -196,38 +196,45 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
   });
 }
 
-grpc::Status AnnualReportServiceImpl::GetFacts(grpc::ServerContext* context,
-                                               const v1::GetFactsRequest* request,
-                                               v1::FactCatalogue* response) {
-  return calls_->Run(context, "GetFacts", *request, [&]() -> absl::Status {
+grpc::ServerUnaryReactor* AnnualReportServiceImpl::GetFacts(grpc::CallbackServerContext* context,
+                                                            const v1::GetFactsRequest* request,
+                                                            v1::FactCatalogue* response) {
+  return calls_->RunThen(context, "GetFacts", *request, [&](CallHandler::CallEnd end) {
     FieldViolations v;
     auto org = ParseOrgName(request->org(), "org", v);
     v.CheckYear("year", request->year(), true);
     v.CheckDate("as_of", request->as_of(), false);
-    RETURN_IF_ERROR(v.ToStatus());
-    ASSIGN_OR_RETURN(
-        ComposeInput input,
-        backends_->FetchYear(*org, request->year(), AsOf(request->as_of()),
+    if (absl::Status invalid = v.ToStatus(); !invalid.ok()) return end(std::move(invalid));
+    backends_->FetchYearThen(*org, request->year(), AsOf(request->as_of()),
                              Backends::FetchOptions::ForReport(request->allow_partial()),
-                             ForwardOf(context)));
-    const FactCatalogue facts = BuildFacts(input.inputs);
-    response->set_org(request->org());
-    response->set_year(request->year());
-    if (input.inputs.study) *response->mutable_as_of() = input.inputs.study->as_of();
-    const std::map<std::string, std::vector<std::string>> uses =
-        input.inputs.report ? FactUses(*input.inputs.report)
-                            : std::map<std::string, std::vector<std::string>>();
-    for (const auto& [name, fact] : facts.facts()) {
-      v1::Fact* out = response->add_facts();
-      FactToProto(fact, *out);
-      if (auto it = uses.find(name); it != uses.end()) {
-        for (const std::string& field : it->second) out->add_used_in(field);
-      }
-    }
-    for (const auto& m : input.missing_backends) response->add_missing_backends(m);
-    if (input.inputs.report) *response->mutable_warnings() = input.inputs.report->warnings();
-    return absl::OkStatus();
+                             ForwardOf(context),
+                             [request, response, end](absl::StatusOr<ComposeInput> input) {
+                               if (!input.ok()) return end(input.status());
+                               ListFacts(*input, *request, *response);
+                               end(absl::OkStatus());
+                             });
   });
+}
+
+void AnnualReportServiceImpl::ListFacts(const ComposeInput& input,
+                                        const v1::GetFactsRequest& request,
+                                        v1::FactCatalogue& response) {
+  const FactCatalogue facts = BuildFacts(input.inputs);
+  response.set_org(request.org());
+  response.set_year(request.year());
+  if (input.inputs.study) *response.mutable_as_of() = input.inputs.study->as_of();
+  const std::map<std::string, std::vector<std::string>> uses =
+      input.inputs.report ? FactUses(*input.inputs.report)
+                          : std::map<std::string, std::vector<std::string>>();
+  for (const auto& [name, fact] : facts.facts()) {
+    v1::Fact* out = response.add_facts();
+    FactToProto(fact, *out);
+    if (auto it = uses.find(name); it != uses.end()) {
+      for (const std::string& field : it->second) out->add_used_in(field);
+    }
+  }
+  for (const auto& m : input.missing_backends) response.add_missing_backends(m);
+  if (input.inputs.report) *response.mutable_warnings() = input.inputs.report->warnings();
 }
 
 grpc::Status AnnualReportServiceImpl::PublishReport(grpc::ServerContext* context,

@@ -16,13 +16,14 @@
 
 namespace fazhi::gateway {
 
-// ComposeReport is on gRPC's callback API and holds no thread while the
+// ComposeReport and GetFacts are on gRPC's callback API and holds no thread while the
 // backends answer (Backends::FetchYearThen, CallHandler::RunThen); the other
 // methods are synchronous.
 class AnnualReportServiceImpl final
     : public CallbackMethods<
           fazhi::gateway::v1::AnnualReportService::Service,
-          fazhi::gateway::v1::AnnualReportService::WithCallbackMethod_ComposeReport> {
+          fazhi::gateway::v1::AnnualReportService::WithCallbackMethod_ComposeReport,
+          fazhi::gateway::v1::AnnualReportService::WithCallbackMethod_GetFacts> {
  public:
   using Clock = kernel::Clock;
 
@@ -31,8 +32,9 @@ class AnnualReportServiceImpl final
   grpc::ServerUnaryReactor* ComposeReport(grpc::CallbackServerContext* context,
                                           const v1::ComposeReportRequest* request,
                                           v1::ComposedReport* response) override;
-  grpc::Status GetFacts(grpc::ServerContext* context, const v1::GetFactsRequest* request,
-                        v1::FactCatalogue* response) override;
+  grpc::ServerUnaryReactor* GetFacts(grpc::CallbackServerContext* context,
+                                     const v1::GetFactsRequest* request,
+                                     v1::FactCatalogue* response) override;
   grpc::Status PublishReport(grpc::ServerContext* context, const v1::PublishReportRequest* request,
                              v1::PublishReportResponse* response) override;
   grpc::Status GetDashboard(grpc::ServerContext* context, const v1::GetDashboardRequest* request,
@@ -51,6 +53,9 @@ class AnnualReportServiceImpl final
                                                 const fazhi::report::v1::Report* draft = nullptr);
 
  private:
+  // The fact catalogue of a year fetched (GetFacts after its fetch).
+  static void ListFacts(const ComposeInput& input, const v1::GetFactsRequest& request,
+                        v1::FactCatalogue& response);
   // The composition of a year fetched (ComposeFor after its fetch).
   absl::StatusOr<v1::ComposedReport> ComposeFrom(ComposeInput input, const std::string& org,
                                                  int year, const std::vector<std::string>& formats,
