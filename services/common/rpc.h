@@ -8,9 +8,11 @@
 //
 // The data services' reads are on gRPC's callback API: the handler runs on
 // the thread that took the call off the wire and answers through the
-// context's default reactor, with no hand-off to a poller thread. Writes,
-// client streams (imports) and the gateway stay on the synchronous API
-// (see CallbackMethods; docs/performance.md).
+// context's default reactor, with no hand-off to a poller thread. So are the
+// gateway's ComposeReport and GetFacts, which wait for the backends without
+// holding a thread (RunThen). Writes, client streams (imports) and the
+// gateway's other methods stay on the synchronous API (see CallbackMethods;
+// docs/performance.md).
 
 #include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>

@@ -7,13 +7,18 @@
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/common/metrics.h"
+#include "services/common/rpc.h"
 #include "tests/testing/echo_service.h"
 
 namespace fazhi {
@@ -266,6 +271,109 @@ TEST(HttpSideTest, HealthzFollowsReadinessAndMetricsCountCalls) {
       << metrics->body;
   EXPECT_NE(metrics->body.find(
                 "fazhi_rpc_duration_seconds_count{service=\"echo-test\",method=\"Echo\"} 3"),
+            std::string::npos);
+  server.Drain();
+}
+
+// An echo whose calls end on a thread of their own after delay_ms, as the
+// gateway's end when the backends have answered (CallHandler::RunThen).
+class DeferredEcho final
+    : public CallbackMethods<fazhi::testing::v1::EchoService::Service,
+                             fazhi::testing::v1::EchoService::WithCallbackMethod_Echo> {
+ public:
+  explicit DeferredEcho(const CallHandler* calls) : calls_(calls) {}
+  ~DeferredEcho() override {
+    for (std::thread& t : enders_) t.join();
+  }
+
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
+                                 const fazhi::testing::v1::EchoRequest* request,
+                                 fazhi::testing::v1::EchoResponse* response) override {
+    return calls_->RunThen(context, "Echo", *request, [&](CallHandler::CallEnd end) {
+      ++started_;
+      if (request->message().empty()) return end(absl::InvalidArgumentError("no message"));
+      std::lock_guard<std::mutex> lock(mu_);
+      enders_.emplace_back([request, response, end] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(request->delay_ms()));
+        response->set_message(request->message());
+        end(absl::OkStatus());
+        end(absl::InternalError("a second end does nothing"));
+      });
+    });
+  }
+
+  std::atomic<int> started_{0};
+
+ private:
+  const CallHandler* calls_;
+  std::mutex mu_;
+  std::vector<std::thread> enders_;
+};
+
+TEST(RunThenTest, CallsEndLaterWithoutHoldingAThreadOfTheServer) {
+  Server server(ServerOptions{"127.0.0.1:0", absl::Seconds(5), 1 << 20});
+  CallHandler calls(server.readiness(), nullptr, "deferred-test");
+  DeferredEcho echo(&calls);
+  server.AddService(&echo, "fazhi.testing.v1.EchoService");
+  ASSERT_TRUE(server.Start().ok());
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server.port()),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = fazhi::testing::v1::EchoService::NewStub(channel);
+  auto echo_once = [&](const std::string& message, int delay_ms, std::string* request_id) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", "deferred-1");
+    fazhi::testing::v1::EchoRequest request;
+    request.set_message(message);
+    request.set_delay_ms(delay_ms);
+    fazhi::testing::v1::EchoResponse response;
+    grpc::Status status = stub->Echo(&context, request, &response);
+    if (request_id != nullptr) {
+      auto it = context.GetServerInitialMetadata().find("x-request-id");
+      if (it != context.GetServerInitialMetadata().end()) {
+        request_id->assign(it->second.data(), it->second.size());
+      }
+    }
+    return status.ok() ? response.message() : "error " + std::to_string(status.error_code());
+  };
+
+  // Still starting: refused by the edge, the body never started.
+  EXPECT_EQ(echo_once("早", 0, nullptr), "error 14");  // UNAVAILABLE
+  EXPECT_EQ(echo.started_.load(), 0);
+  server.MarkServing();
+
+  std::string request_id;
+  EXPECT_EQ(echo_once("回声", 50, &request_id), "回声");
+  EXPECT_EQ(request_id, "deferred-1");
+  EXPECT_EQ(echo_once("", 0, nullptr), "error 3");  // INVALID_ARGUMENT, ended at once
+
+  // Eight calls waiting 1.5 s each, more than gRPC has callback threads:
+  // health (a callback service too) still answers at once.
+  std::vector<std::thread> callers;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 8; ++i) {
+    callers.emplace_back([&, i] {
+      if (echo_once("等" + std::to_string(i), 1500, nullptr) == "等" + std::to_string(i)) {
+        ++answered;
+      }
+    });
+  }
+  while (echo.started_.load() < 10) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  grpc::health::v1::HealthCheckResponse response;
+  EXPECT_TRUE(health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response).ok());
+  EXPECT_EQ(answered.load(), 0);  // all eight still waiting
+  for (std::thread& t : callers) t.join();
+  EXPECT_EQ(answered.load(), 8);
+
+  const std::string metrics = Metrics::Global().PrometheusText();
+  EXPECT_NE(metrics.find("fazhi_rpc_requests_total{service=\"deferred-test\",method=\"Echo\","
+                         "code=\"OK\"} 9"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("fazhi_rpc_requests_total{service=\"deferred-test\",method=\"Echo\","
+                         "code=\"INVALID_ARGUMENT\"} 1"),
             std::string::npos);
   server.Drain();
 }
