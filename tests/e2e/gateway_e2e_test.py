@@ -32,7 +32,9 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
 import time
 import unittest
 import urllib.error
@@ -453,6 +455,43 @@ class GatewayE2ETest(unittest.TestCase):
                 time.sleep(0.25)
         self.assertEqual(list(again.missing_backends), [])
         self.assertEqual(renderings(again)["docx"].sha256, renderings(SHARED["composed"])["docx"].sha256)
+
+    def test_07b_a_hung_backend_holds_no_thread_of_the_gateway(self):
+        """ComposeReport waits for the backends without holding one of gRPC's
+        callback threads: with the study service stopped (SIGSTOP) and more
+        composes waiting on it than the gateway has callback threads, its
+        health (a callback service too) and GetFacts' validation still
+        answer at once; the composes end at the backend deadline, naming it."""
+        os.kill(STUDY.proc.pid, signal.SIGSTOP)
+        try:
+            outcomes = []
+
+            def waiting_compose():
+                try:
+                    compose(formats=["txt"])
+                    outcomes.append("composed")
+                except grpc.RpcError as e:
+                    outcomes.append((e.code(), e.details()))
+
+            waiting = [threading.Thread(target=waiting_compose) for _ in range(6)]
+            for t in waiting:
+                t.start()
+            time.sleep(0.5 * harness.SLOWDOWN)  # all six waiting on the study service
+            started = time.monotonic()
+            self.assertEqual(harness.health_status(GATEWAY.channel, timeout=1), "SERVING")
+            self.assertRpcFails(C.INVALID_ARGUMENT, gateway().GetFacts,
+                                gw.GetFactsRequest(org=f"orgs/{ORG}"), timeout=1)
+            self.assertLess(time.monotonic() - started, 1)
+            self.assertEqual(outcomes, [])
+        finally:
+            os.kill(STUDY.proc.pid, signal.SIGCONT)
+        for t in waiting:
+            t.join()
+        self.assertEqual(len(outcomes), 6)
+        for outcome in outcomes:
+            if outcome != "composed":  # the deadline may not have passed on a fast resume
+                self.assertEqual(outcome[0], C.DEADLINE_EXCEEDED, outcome)
+                self.assertIn("study backend", outcome[1])
 
     # ----------------------------------------------------------------------
     # The second organization: the regulation's layout, little narrative.
