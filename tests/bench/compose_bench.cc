@@ -571,27 +571,24 @@ int main(int argc, char** argv) {
       json["stacks"][stacks[k]->label]["none_held_round_trips"] = {
           {"no_formats", fresh_none->p50 / plain.p50}, {"all_four", fresh_all.p50 / plain.p50}};
     }
-    for (size_t i = 0; i < per_stack; ++i) {
-      if (series[k][i].name != kFanOut) continue;
-      // The gateway adds at least one round trip of its own to its fan-out.
-      const double floor_us = figures[k][i].p50 + plain.p50;
-      std::printf(
-          "   floor: fan-out + one round trip (p50s) %.0f us = %.1f round trips; composing "
-          "took %.0f us more\n",
-          floor_us, floor_us / plain.p50,
-          (fresh_none != nullptr ? *fresh_none : none).p50 - floor_us);
-      json["stacks"][stacks[k]->label]["floor_round_trips"] = floor_us / plain.p50;
-    }
-    for (size_t i = 0; i < per_stack; ++i) {
-      if (series[k][i].name != kHeldFanOut) continue;
-      // Composing again what has not changed waits for this at least.
-      const double floor_us = figures[k][i].p50 + plain.p50;
-      std::printf(
-          "   floor, nothing changed: that fan-out + one round trip (p50s) %.0f us = %.1f round "
-          "trips; composing took %.0f us more\n",
-          floor_us, floor_us / plain.p50, none.p50 - floor_us);
-      json["stacks"][stacks[k]->label]["not_modified_floor_round_trips"] = floor_us / plain.p50;
-    }
+    // A fan-out's floor: at least one round trip of the gateway's own on top.
+    auto print_floor = [&](const char* fan_out, const char* label, const char* json_key,
+                           const Figures& composed) {
+      for (size_t i = 0; i < per_stack; ++i) {
+        if (series[k][i].name != fan_out) continue;
+        const double floor_us = figures[k][i].p50 + plain.p50;
+        std::printf(
+            "   %s + one round trip (p50s) %.0f us = %.1f round trips; composing took "
+            "%.0f us more\n",
+            label, floor_us, floor_us / plain.p50, composed.p50 - floor_us);
+        json["stacks"][stacks[k]->label][json_key] = floor_us / plain.p50;
+      }
+    };
+    print_floor(kFanOut, "floor: fan-out", "floor_round_trips",
+                fresh_none != nullptr ? *fresh_none : none);
+    // Composing again what has not changed waits for this at least.
+    print_floor(kHeldFanOut, "floor, nothing changed: that fan-out",
+                "not_modified_floor_round_trips", none);
   }
   if (stacks.size() > 1) {
     // Besides the ratio of the medians, the median of the ratios of the two
