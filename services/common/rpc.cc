@@ -38,6 +38,7 @@ struct CallHandler::CallEnd::State {
   grpc::ServerUnaryReactor* reactor = nullptr;
   std::string request_id;
   Pending pending;
+  bool counted = false;  // in the handler's calls in flight
   std::atomic<bool> ended{false};
 };
 
@@ -76,6 +77,13 @@ grpc::ServerUnaryReactor* CallHandler::RunThen(grpc::CallbackServerContext* cont
   {
     CurrentCallScope scoped(&state->pending.call);
     admitted = Admit(state->pending);
+    if (admitted.ok() && max_in_flight_ > 0) {
+      state->counted = true;
+      if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= max_in_flight_) {
+        admitted = absl::ResourceExhaustedError(
+            absl::StrCat("more than ", max_in_flight_, " calls in flight; try again"));
+      }
+    }
     if (admitted.ok()) start(end);
   }
   if (!admitted.ok()) end(std::move(admitted));
@@ -84,6 +92,7 @@ grpc::ServerUnaryReactor* CallHandler::RunThen(grpc::CallbackServerContext* cont
 
 void CallHandler::CallEnd::operator()(absl::Status status) const {
   if (state_->ended.exchange(true)) return;
+  if (state_->counted) state_->handler->in_flight_.fetch_sub(1, std::memory_order_relaxed);
   // This thread's log line and audit carry the call's request id too.
   ScopedRequestId request_id(state_->request_id);
   CurrentCallScope scoped(&state_->pending.call);

@@ -89,6 +89,10 @@ class CallHandler {
   grpc::ServerUnaryReactor* RunThen(grpc::CallbackServerContext* context, absl::string_view method,
                                     const google::protobuf::Message& request,
                                     absl::FunctionRef<void(CallEnd)> start) const;
+  // At most `calls` of RunThen's in flight at once (0: no bound); one
+  // beyond gets RESOURCE_EXHAUSTED at once, as a synchronous call beyond
+  // --max_threads does: they hold no thread, so nothing else bounds them.
+  void BoundCallsInFlight(int calls) { max_in_flight_ = calls; }
   // The same for a client stream: the policy sees no request; the stream
   // driver authorizes the organization its first message names.
   grpc::Status RunStream(grpc::ServerContext* context, absl::string_view method,
@@ -110,6 +114,8 @@ class CallHandler {
   const Readiness* readiness_;
   CallPolicy* policy_;
   std::string service_;
+  int max_in_flight_ = 0;
+  mutable std::atomic<int> in_flight_{0};
 };
 
 // The request id a caller sent, if it is short printable ASCII; otherwise a

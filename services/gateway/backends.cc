@@ -2,8 +2,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
+#include <optional>
 #include <type_traits>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/auth/authenticator.h"
 #include "services/common/grpc_status.h"

@@ -10,7 +10,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -287,9 +286,9 @@ class Backends {
   absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,
                                          std::optional<absl::CivilDay> as_of,
                                          const FetchOptions& options, const Forward& forward);
-  // The same without waiting: `then` gets the result on an answer thread
-  // (it may compose there). For handlers on gRPC's callback API, which
-  // must not hold its threads while the backends answer.
+  // The same without waiting: `then` gets the result on the gRPC callback
+  // thread that took the last answer (it may compose there). For handlers on
+  // the callback API, which must not hold its threads while backends answer.
   void FetchYearThen(const std::string& org, int year, std::optional<absl::CivilDay> as_of,
                      const FetchOptions& options, const Forward& forward,
                      std::function<void(absl::StatusOr<ComposeInput>)> then);

@@ -178,7 +178,7 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
     }
     if (absl::Status invalid = v.ToStatus(); !invalid.ok()) return end(std::move(invalid));
     const std::optional<absl::CivilDay> as_of = AsOf(request->as_of());
-    // Composed on the answer thread that took the last answer; `request`
+    // Composed on the callback thread that took the last answer; `request`
     // and `response` stand until the call ends.
     backends_->FetchYearThen(
         *org, request->year(), as_of, Backends::FetchOptions::ForReport(request->allow_partial()),

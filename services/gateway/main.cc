@@ -157,6 +157,8 @@ int main(int argc, char** argv) {
   fazhi::auth::LogAuditLog audit;
   fazhi::auth::AuthPolicy policy(authenticator.get(), fazhi::gateway::AccessRules(), &audit);
   fazhi::CallHandler calls(server.readiness(), &policy, "gateway");
+  // ComposeReport and GetFacts wait for the backends without a thread.
+  calls.BoundCallsInFlight(config->max_threads);
   fazhi::gateway::AnnualReportServiceImpl service(backends->get(), &calls);
   fazhi::Metrics::Global().AddText([held = backends->get()] {
     return fazhi::gateway::AnswerCache::PrometheusText(

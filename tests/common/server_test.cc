@@ -378,6 +378,37 @@ TEST(RunThenTest, CallsEndLaterWithoutHoldingAThreadOfTheServer) {
   server.Drain();
 }
 
+TEST(RunThenTest, CallsInFlightAreBounded) {
+  Server server(ServerOptions{"127.0.0.1:0", absl::Seconds(5), 1 << 20});
+  CallHandler calls(server.readiness(), nullptr, "bounded-test");
+  calls.BoundCallsInFlight(3);
+  DeferredEcho echo(&calls);
+  server.AddService(&echo, "fazhi.testing.v1.EchoService");
+  ASSERT_TRUE(server.Start().ok());
+  server.MarkServing();
+  auto stub = fazhi::testing::v1::EchoService::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
+  auto call = [&](int delay_ms) {
+    grpc::ClientContext context;
+    fazhi::testing::v1::EchoRequest request;
+    request.set_message("限");
+    request.set_delay_ms(delay_ms);
+    fazhi::testing::v1::EchoResponse response;
+    return stub->Echo(&context, request, &response).error_code();
+  };
+  std::vector<std::thread> waiting;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 3; ++i) {
+    waiting.emplace_back([&] { ok += call(1000) == grpc::StatusCode::OK ? 1 : 0; });
+  }
+  while (echo.started_.load() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(call(0), grpc::StatusCode::RESOURCE_EXHAUSTED);  // a fourth, at once
+  for (std::thread& t : waiting) t.join();
+  EXPECT_EQ(ok.load(), 3);
+  EXPECT_EQ(call(0), grpc::StatusCode::OK);  // the three ended: room again
+  server.Drain();
+}
+
 TEST(ServerStartTest, BusyPortIsAnError) {
   Server first(ServerOptions{"127.0.0.1:0", absl::Seconds(1), 1 << 20});
   ASSERT_TRUE(first.Start().ok());
