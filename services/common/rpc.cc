@@ -9,6 +9,7 @@
 #include "services/common/logging.h"
 #include "services/common/metrics.h"
 #include "services/common/resource.h"
+#include "services/common/sql/database.h"
 #include "spdlog/spdlog.h"
 
 namespace fazhi {
@@ -73,6 +74,11 @@ grpc::ServerUnaryReactor* CallHandler::RunThen(grpc::CallbackServerContext* cont
   state->pending.call.request = &request;
   grpc::ServerUnaryReactor* reactor = state->reactor;
   CallEnd end(state);
+  // A policy may install a commit hook for this thread (a mutation's audit
+  // record, access.cc) and take it out when the call ends, which may be on
+  // another thread: this thread gets its own back once `start` returns,
+  // and a write done elsewhere is audited on its own instead.
+  sql::CommitHook* const thread_hook = sql::ThreadCommitHook();
   absl::Status admitted;
   {
     CurrentCallScope scoped(&state->pending.call);
@@ -86,6 +92,7 @@ grpc::ServerUnaryReactor* CallHandler::RunThen(grpc::CallbackServerContext* cont
     }
     if (admitted.ok()) start(end);
   }
+  sql::SetThreadCommitHook(thread_hook);
   if (!admitted.ok()) end(std::move(admitted));
   return reactor;
 }
@@ -96,7 +103,10 @@ void CallHandler::CallEnd::operator()(absl::Status status) const {
   // This thread's log line and audit carry the call's request id too.
   ScopedRequestId request_id(state_->request_id);
   CurrentCallScope scoped(&state_->pending.call);
-  state_->reactor->Finish(state_->handler->End(state_->pending, std::move(status)));
+  sql::CommitHook* const thread_hook = sql::ThreadCommitHook();  // see RunThen
+  grpc::Status ended = state_->handler->End(state_->pending, std::move(status));
+  sql::SetThreadCommitHook(thread_hook);
+  state_->reactor->Finish(ended);
 }
 
 absl::Status CallHandler::Admit(Pending& pending) const {

@@ -113,15 +113,15 @@ absl::StatusOr<Response> BackendClient::Call(
 Fanout::~Fanout() {
   if (continued_) return;  // every call answered already
   Wait();
-  queue_.Shutdown();
+  queue_->Shutdown();
   void* tag;
   bool ok;
-  while (queue_.Next(&tag, &ok)) {
+  while (queue_->Next(&tag, &ok)) {
   }
 }
 
 Fanout* Fanout::Then(std::function<void()> then) {
-  auto* fanout = new Fanout();
+  auto* fanout = new Fanout(Continued{});
   fanout->continued_ = true;
   fanout->then_ = std::move(then);
   return fanout;
@@ -156,7 +156,7 @@ void Fanout::Wait() {
   for (; pending_ > 0; --pending_) {
     void* tag;
     bool ok;
-    if (!queue_.Next(&tag, &ok)) return;  // not reached: the queue is shut down last
+    if (!queue_->Next(&tag, &ok)) return;  // not reached: the queue is shut down last
     Call* call = static_cast<Call*>(tag);
     call->Finish();
     call->context.reset();

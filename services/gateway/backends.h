@@ -73,7 +73,7 @@ class BackendClient;
 
 class Fanout {
  public:
-  Fanout() = default;
+  Fanout() : queue_(std::make_unique<grpc::CompletionQueue>()) {}
   Fanout(const Fanout&) = delete;
   Fanout& operator=(const Fanout&) = delete;
   ~Fanout();
@@ -89,6 +89,9 @@ class Fanout {
  private:
   friend class BackendClient;  // starts the calls
 
+  struct Continued {};
+  explicit Fanout(Continued) {}  // no queue of its own
+
   // One call in flight; its tag on the queue is its address.
   struct Call {
     virtual ~Call() = default;
@@ -99,14 +102,14 @@ class Fanout {
     Fanout* fanout = nullptr;  // a continued one's
   };
   bool continued() const { return continued_; }
-  grpc::CompletionQueue* queue() { return &queue_; }
+  grpc::CompletionQueue* queue() { return queue_.get(); }
   void Started(std::unique_ptr<Call> call);
   // A continued fanout's call answered (filling its slot), or Go(): the
   // last one runs `then`.
   static void Answered(Call* call);
   void CountDown();
 
-  grpc::CompletionQueue queue_;
+  std::unique_ptr<grpc::CompletionQueue> queue_;  // a waited-for one's
   std::vector<std::unique_ptr<Call>> calls_;
   size_t pending_ = 0;
   // Continued only.
