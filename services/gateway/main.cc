@@ -37,7 +37,7 @@ ABSL_FLAG(
     "PEM client certificate the gateway shows the backends (mTLS). Env FAZHI_BACKEND_CERT_FILE.");
 ABSL_FLAG(int32_t, answer_cache_mib, 32,
           "MiB of backend answers the gateway holds to ask for again conditionally, and "
-          "as much again of composed reports; 0 holds none");
+          "as much again of composed reports; 0 holds none. Env FAZHI_ANSWER_CACHE_MIB.");
 ABSL_FLAG(std::string, backend_key_file, "",
           "Private key of --backend_cert_file. Env FAZHI_BACKEND_KEY_FILE.");
 ABSL_FLAG(std::string, backend_server_name, "",
