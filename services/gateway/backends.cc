@@ -410,6 +410,7 @@ Backends::Backends(const BackendConfig& config,
       study_(Channel(config.study, config.tls, credentials), config.study, config.deadline),
       duty_(Channel(config.duty, config.tls, credentials), config.duty, config.deadline),
       report_(Channel(config.report, config.tls, credentials), config.report, config.deadline) {
+  if (config.answer_cache_bytes == 0) return;  // nothing held: ask in full, no keys made
   study_.HoldAnswersIn(&answers_);
   duty_.HoldAnswersIn(&answers_);
   report_.HoldAnswersIn(&answers_);
