@@ -163,21 +163,21 @@ void Fanout::Wait() {
   }
 }
 
-template <typename Stub, typename Request, typename Response, typename Async>
+template <typename Stub, typename Request, typename Response, typename Async, typename Slot>
 void BackendClient::Start(Fanout& fanout, Stub& stub,
                           std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (
                               Stub::*prepare)(grpc::ClientContext*, const Request&,
                                               grpc::CompletionQueue*),
                           Async async, const Request& request, const Forward& forward,
-                          absl::StatusOr<Response>* into) const {
+                          Slot* into) const {
   struct TypedCall : Fanout::Call {
     const BackendClient* client;
-    absl::StatusOr<Response>* into;
+    Slot* into;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
     Request request;  // a continued call's, until answered
     Response response;
     void Finish() override {
-      *into = status.ok() ? absl::StatusOr<Response>(std::move(response)) : client->Named(status);
+      *into = status.ok() ? Slot(std::move(response)) : Slot(client->Named(status));
     }
   };
   auto call = std::make_unique<TypedCall>();
@@ -192,11 +192,11 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
                                          Stub::*prepare)(grpc::ClientContext*, const Request&,
                                                          grpc::CompletionQueue*),
                                      Async async, Request request, const Forward& forward,
-                                     absl::StatusOr<Response>* into) const {
+                                     Answer<Response>* into) const {
   if (answers_ == nullptr) return Start(fanout, stub, prepare, async, request, forward, into);
   struct ConditionalCall : Fanout::Call {
     const BackendClient* client;
-    absl::StatusOr<Response>* into;
+    Answer<Response>* into;
     std::string key;
     std::shared_ptr<const Response> held;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
@@ -213,7 +213,7 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
         *into = std::move(response);
       } else if (held != nullptr && response.answer_etag() == held->answer_etag()) {
         client->answers_->CountReuse();
-        *into = *held;
+        *into = Answer<Response>::Held(std::move(held));
       } else {
         // Not reached from a backend that keeps the contract: it was
         // asked "not modified since" only with the held answer's etag.
@@ -290,7 +290,7 @@ StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::str
 
 void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
                           const Forward& forward, Fanout& fanout,
-                          absl::StatusOr<sv1::StudySummary>* into) {
+                          Answer<sv1::StudySummary>* into) {
   StartConditional(fanout, *stub_, &sv1::StudyService::Stub::PrepareAsyncGetStudySummary,
                    FAZHI_ASYNC(GetStudySummary),
                    SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward,
@@ -304,7 +304,7 @@ DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::strin
 
 void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
                          const Forward& forward, Fanout& fanout,
-                         absl::StatusOr<dv1::DutySummary>* into) {
+                         Answer<dv1::DutySummary>* into) {
   StartConditional(fanout, *stub_, &dv1::DutyService::Stub::PrepareAsyncGetDutySummary,
                    FAZHI_ASYNC(GetDutySummary),
                    SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward,
@@ -317,7 +317,7 @@ ReportClient::ReportClient(const std::shared_ptr<grpc::Channel>& channel, std::s
       stub_(rv1::ReportService::NewStub(channel)) {}
 
 void ReportClient::GetOrganization(const std::string& org_name, const Forward& forward,
-                                   Fanout& fanout, absl::StatusOr<rv1::Organization>* into) {
+                                   Fanout& fanout, Answer<rv1::Organization>* into) {
   rv1::GetOrganizationRequest request;
   request.set_name(org_name);
   Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetOrganization,
@@ -325,7 +325,7 @@ void ReportClient::GetOrganization(const std::string& org_name, const Forward& f
 }
 
 void ReportClient::GetInputs(const std::string& name, const Forward& forward, Fanout& fanout,
-                             absl::StatusOr<rv1::ReportInputs>* into) {
+                             Answer<rv1::ReportInputs>* into) {
   rv1::GetReportInputsRequest request;
   request.set_name(name);
   StartConditional(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReportInputs,
@@ -345,7 +345,7 @@ void ReportClient::RefusedInputs() {
 }
 
 void ReportClient::GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
-                             absl::StatusOr<rv1::Report>* into) {
+                             Answer<rv1::Report>* into) {
   rv1::GetReportRequest request;
   request.set_name(name);
   Start(fanout, *stub_, &rv1::ReportService::Stub::PrepareAsyncGetReport, FAZHI_ASYNC(GetReport),
@@ -472,13 +472,14 @@ class Backends::YearFetch {
         b_.report_.GetReport(report_name_, forward_, fanout(), &report_);
         b_.report_.GetOrganization(org_name_, forward_, fanout(), &organization_);
         second_round_ = true;
-      } else if (!inputs_.ok()) {
-        organization_ = inputs_.status();
       } else {
-        organization_ = std::move(*inputs_->mutable_organization());
-        report_ = inputs_->has_report()
-                      ? absl::StatusOr<rv1::Report>(std::move(*inputs_->mutable_report()))
-                      : absl::NotFoundError("report backend: the report has not been started");
+        organization_ =
+            inputs_.Part(&rv1::ReportInputs::organization, &rv1::ReportInputs::mutable_organization);
+        if (inputs_.ok() && !inputs_->has_report()) {
+          report_ = absl::NotFoundError("report backend: the report has not been started");
+        } else {
+          report_ = inputs_.Part(&rv1::ReportInputs::report, &rv1::ReportInputs::mutable_report);
+        }
       }
     }
     if (options_.previous_year && study_.ok()) {
@@ -487,37 +488,43 @@ class Backends::YearFetch {
       if (previous_in_answer_ && answered) {
         // Unset when the year before is before the earliest year accepted,
         // as asking for it alone would have been INVALID_ARGUMENT.
-        previous_ =
-            study_->has_previous_year()
-                ? absl::StatusOr<sv1::StudySummary>(std::move(*study_->mutable_previous_year()))
-                : absl::InvalidArgumentError("study backend: no year before");
+        if (study_->has_previous_year()) {
+          previous_ = study_.Part(&sv1::StudySummary::previous_year,
+                                  &sv1::StudySummary::mutable_previous_year);
+        } else {
+          previous_ = absl::InvalidArgumentError("study backend: no year before");
+        }
       } else if (previous_in_answer_) {
         // The service no longer answers it (an older one behind the same
         // address): ask for the year before on its own.
         b_.study_.Summary(org_name_, year_ - 1, previous_summary_, forward_, fanout(), &previous_);
         second_round_ = true;
       }
-      study_->clear_previous_year();
-      study_->clear_previous_year_answered();
     }
   }
 
-  absl::StatusOr<ComposeInput> Result() {
-    ComposeInput input;
+  // ComposeInput::answers_etag: the three answers' etags, when the inputs
+  // came in those three answers alone.
+  std::string AnswersEtag() const {
     if (inputs_call_ && !second_round_ && (!options_.previous_year || previous_in_answer_) &&
         inputs_.ok() && study_.ok() && duty_.ok() && !inputs_->answer_etag().empty() &&
         !study_->answer_etag().empty() && !duty_->answer_etag().empty()) {
-      input.answers_etag = absl::StrCat(study_->answer_etag(), "/", duty_->answer_etag(), "/",
-                                        inputs_->answer_etag());
+      return absl::StrCat(study_->answer_etag(), "/", duty_->answer_etag(), "/",
+                          inputs_->answer_etag());
     }
-    if (study_.ok()) study_->clear_answer_etag();
-    if (duty_.ok()) duty_->clear_answer_etag();
+    return "";
+  }
+
+  // Once, after the rounds: the answers moved (or, held, copied) out.
+  absl::StatusOr<ComposeInput> Result() {
+    ComposeInput input;
+    input.answers_etag = AnswersEtag();
     input.inputs.org = org_;
     input.inputs.year = year_;
     if (!organization_.ok()) return organization_.status();
-    input.inputs.organization = *std::move(organization_);
+    input.inputs.organization = *std::move(organization_).Take();
     if (report_.ok()) {
-      input.inputs.report = *std::move(report_);
+      input.inputs.report = *std::move(report_).Take();
     } else if (!absl::IsNotFound(report_.status())) {
       return report_.status();
     }
@@ -537,13 +544,23 @@ class Backends::YearFetch {
       // The same backend as the year itself: its failure is the year's, but
       // a year before the earliest the service accepts is simply no baseline.
       if (previous_.ok()) {
-        input.inputs.study_previous = *std::move(previous_);
+        input.inputs.study_previous = *std::move(previous_).Take();
       } else if (!absl::IsInvalidArgument(previous_.status())) {
         if (!options_.allow_partial || !unreachable(previous_.status())) return previous_.status();
       }
     }
-    if (study_.ok()) input.inputs.study = *std::move(study_);
-    if (duty_.ok()) input.inputs.duty = *std::move(duty_);
+    if (study_.ok()) {
+      sv1::StudySummary study = *std::move(study_).Take();
+      study.clear_answer_etag();
+      study.clear_previous_year();  // in study_previous
+      study.clear_previous_year_answered();
+      input.inputs.study = std::move(study);
+    }
+    if (duty_.ok()) {
+      dv1::DutySummary duty = *std::move(duty_).Take();
+      duty.clear_answer_etag();
+      input.inputs.duty = std::move(duty);
+    }
     return input;
   }
 
@@ -561,11 +578,11 @@ class Backends::YearFetch {
   const bool inputs_call_;
   bool second_round_ = false;
 
-  absl::StatusOr<rv1::ReportInputs> inputs_;
-  absl::StatusOr<rv1::Organization> organization_;
-  absl::StatusOr<rv1::Report> report_;
-  absl::StatusOr<sv1::StudySummary> study_, previous_;
-  absl::StatusOr<dv1::DutySummary> duty_;
+  Answer<rv1::ReportInputs> inputs_;
+  Answer<rv1::Organization> organization_;
+  Answer<rv1::Report> report_;
+  Answer<sv1::StudySummary> study_, previous_;
+  Answer<dv1::DutySummary> duty_;
 };
 
 absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int year,
@@ -587,9 +604,9 @@ absl::StatusOr<ComposeInput> Backends::FetchYear(const std::string& org, int yea
 
 void Backends::FetchYearThen(const std::string& org, int year, std::optional<absl::CivilDay> as_of,
                              const FetchOptions& options, const Forward& forward,
-                             std::function<void(absl::StatusOr<ComposeInput>)> then) {
+                             std::function<void(FetchedYear)> then) {
   auto fetch = std::make_shared<YearFetch>(*this, org, year, as_of, options, forward);
-  std::function<void()> finish = [fetch, then = std::move(then)] { then(fetch->Result()); };
+  std::function<void()> finish = [fetch, then = std::move(then)] { then(FetchedYear(fetch)); };
   Fanout* first = Fanout::Then([this, fetch, finish] {
     Fanout* again = nullptr;
     fetch->SecondRound([&]() -> Fanout& {
@@ -605,5 +622,9 @@ void Backends::FetchYearThen(const std::string& org, int year, std::optional<abs
   fetch->FirstRound(*first);
   first->Go();
 }
+
+std::string Backends::FetchedYear::AnswersEtag() const { return fetch_->AnswersEtag(); }
+
+absl::StatusOr<ComposeInput> Backends::FetchedYear::Input() { return fetch_->Result(); }
 
 }  // namespace fazhi::gateway

@@ -19,6 +19,7 @@
 #include "fazhi/report/v1/report.grpc.pb.h"
 #include "fazhi/study/v1/study.grpc.pb.h"
 #include "services/common/client_tls.h"
+#include "services/gateway/answer.h"
 #include "services/gateway/answer_cache.h"
 #include "services/gateway/compose.h"
 
@@ -141,25 +142,25 @@ class BackendClient {
                                                              Response*),
                                 const Request& request, const Forward& forward) const;
   // Starts `prepare` (the stub's PrepareAsync method) on `fanout`; `into`
-  // is filled by fanout.Wait().
+  // (an absl::StatusOr<Response> or an Answer<Response>) is filled by
+  // fanout.Wait().
   // A continued fanout's calls start with `async` instead:
   // async(stub, context, request, response, done), calling the method on
   // stub.async().
-  template <typename Stub, typename Request, typename Response, typename Async>
+  template <typename Stub, typename Request, typename Response, typename Async, typename Slot>
   void Start(Fanout& fanout, Stub& stub,
              std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                  grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
-             Async async, const Request& request, const Forward& forward,
-             absl::StatusOr<Response>* into) const;
+             Async async, const Request& request, const Forward& forward, Slot* into) const;
   // As Start, for a read the backend answers conditionally (answer_etag.h):
   // holding an answer to the same request, asks if_none_match its etag,
-  // and told "not modified" fills `into` with the held answer.
+  // and told "not modified" fills `into` with the held answer, not copied.
   template <typename Stub, typename Request, typename Response, typename Async>
   void StartConditional(Fanout& fanout, Stub& stub,
                         std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
                             grpc::ClientContext*, const Request&, grpc::CompletionQueue*),
                         Async async, Request request, const Forward& forward,
-                        absl::StatusOr<Response>* into) const;
+                        Answer<Response>* into) const;
 
  private:
   template <typename Stub, typename Request, typename Response, typename Async, typename TypedCall>
@@ -195,7 +196,7 @@ class StudyClient : public BackendClient {
   // GetStudySummary of orgs/{org} for `year`; `org_name` is "orgs/{org}".
   void Summary(const std::string& org_name, int year, const SummaryOptions& options,
                const Forward& forward, Fanout& fanout,
-               absl::StatusOr<fazhi::study::v1::StudySummary>* into);
+               Answer<fazhi::study::v1::StudySummary>* into);
 
   // Whether the service's last summary asked with include_previous_year
   // answered it (previous_year_answered): then a report's year before comes
@@ -215,7 +216,7 @@ class DutyClient : public BackendClient {
              absl::Duration deadline);
   void Summary(const std::string& org_name, int year, const SummaryOptions& options,
                const Forward& forward, Fanout& fanout,
-               absl::StatusOr<fazhi::duty::v1::DutySummary>* into);
+               Answer<fazhi::duty::v1::DutySummary>* into);
 
  private:
   std::unique_ptr<fazhi::duty::v1::DutyService::Stub> stub_;
@@ -227,11 +228,11 @@ class ReportClient : public BackendClient {
                absl::Duration deadline);
 
   void GetOrganization(const std::string& org_name, const Forward& forward, Fanout& fanout,
-                       absl::StatusOr<fazhi::report::v1::Organization>* into);
+                       Answer<fazhi::report::v1::Organization>* into);
   // GetReportInputs of `name` ("orgs/{org}/reports/{year}"): the
   // organization and the report in one call.
   void GetInputs(const std::string& name, const Forward& forward, Fanout& fanout,
-                 absl::StatusOr<fazhi::report::v1::ReportInputs>* into);
+                 Answer<fazhi::report::v1::ReportInputs>* into);
   // Whether to ask GetReportInputs rather than GetOrganization and
   // GetReport. A service that predates it answers UNIMPLEMENTED
   // (RefusedInputs); it is asked the two calls for the next five minutes,
@@ -240,7 +241,7 @@ class ReportClient : public BackendClient {
   void RefusedInputs();
   // `name` is "orgs/{org}/reports/{year}".
   void GetReport(const std::string& name, const Forward& forward, Fanout& fanout,
-                 absl::StatusOr<fazhi::report::v1::Report>* into);
+                 Answer<fazhi::report::v1::Report>* into);
   absl::StatusOr<fazhi::report::v1::Report> GetReport(const std::string& name,
                                                       const Forward& forward);
   absl::StatusOr<fazhi::report::v1::ListOrganizationsResponse> ListOrganizations(
@@ -289,12 +290,31 @@ class Backends {
   absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,
                                          std::optional<absl::CivilDay> as_of,
                                          const FetchOptions& options, const Forward& forward);
-  // The same without waiting: `then` gets the result on the gRPC callback
-  // thread that took the last answer (it may compose there). For handlers on
+
+ private:
+  class YearFetch;
+
+ public:
+  // A year's answers as FetchYearThen hands them over.
+  class FetchedYear {
+   public:
+    // ComposeInput::answers_etag as Input() would set it, known before:
+    // a caller holding what it made from the same answers needs no Input().
+    std::string AnswersEtag() const;
+    // The answers as the composition's input (held answers copied here).
+    absl::StatusOr<ComposeInput> Input();
+
+   private:
+    friend class Backends;
+    explicit FetchedYear(std::shared_ptr<YearFetch> fetch) : fetch_(std::move(fetch)) {}
+    std::shared_ptr<YearFetch> fetch_;
+  };
+  // The same without waiting: `then` gets the answers on the gRPC callback
+  // thread that took the last one (it may compose there). For handlers on
   // the callback API, which must not hold its threads while backends answer.
   void FetchYearThen(const std::string& org, int year, std::optional<absl::CivilDay> as_of,
                      const FetchOptions& options, const Forward& forward,
-                     std::function<void(absl::StatusOr<ComposeInput>)> then);
+                     std::function<void(FetchedYear)> then);
 
   const BackendConfig& config() const { return config_; }
   StudyClient& study() { return study_; }
@@ -318,8 +338,6 @@ class Backends {
   StudyClient study_;
   DutyClient duty_;
   ReportClient report_;
-
-  class YearFetch;
 };
 
 }  // namespace fazhi::gateway

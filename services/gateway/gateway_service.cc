@@ -113,26 +113,32 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
   ASSIGN_OR_RETURN(ComposeInput input,
                    backends_->FetchYear(org, year, as_of,
                                         Backends::FetchOptions::ForReport(allow_partial), forward));
-  return ComposeFrom(std::move(input), org, year, formats, allow_partial, as_of, draft);
+  const std::string answers_etag = input.answers_etag;
+  return ComposeFrom(
+      answers_etag, [&input] { return std::move(input); }, org, year, formats, allow_partial,
+      as_of, draft);
 }
 
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFrom(
-    ComposeInput input, const std::string& org, int year, const std::vector<std::string>& formats,
-    bool allow_partial, std::optional<absl::CivilDay> as_of, const rv1::Report* draft) {
+    const std::string& answers_etag, absl::FunctionRef<absl::StatusOr<ComposeInput>()> fetched,
+    const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
+    std::optional<absl::CivilDay> as_of, const rv1::Report* draft) {
   // The same request composed from the same answers is the same report
   // (composing reads no clock but the day, which the key holds).
   std::string key;
-  if (draft == nullptr && !input.answers_etag.empty() && input.missing_backends.empty()) {
+  if (draft == nullptr && !answers_etag.empty()) {
     key = absl::StrCat(org, "|", year, "|", as_of ? absl::FormatCivilTime(*as_of) : "-", "|",
                        absl::StrJoin(formats, ","), "|", allow_partial, "|",
                        absl::FormatCivilTime(today_()));
     std::string etag;
     if (auto held = backends_->composed().Get<v1::ComposedReport>(key, &etag);
-        held != nullptr && etag == input.answers_etag) {
+        held != nullptr && etag == answers_etag) {
       backends_->composed().CountReuse();
       return *held;
     }
   }
+  ASSIGN_OR_RETURN(ComposeInput input, fetched());
+  if (!input.missing_backends.empty()) key.clear();  // a partial draft is never held
   if (draft != nullptr) UseDraft(*draft, input);
   const FactCatalogue facts = BuildFacts(input.inputs);
   ASSIGN_OR_RETURN(v1::ComposedReport composed, Compose(input, facts));
@@ -183,12 +189,12 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
     backends_->FetchYearThen(
         *org, request->year(), as_of, Backends::FetchOptions::ForReport(request->allow_partial()),
         ForwardOf(context),
-        [this, request, response, end, org = *org, as_of](absl::StatusOr<ComposeInput> input) {
-          if (!input.ok()) return end(input.status());
+        [this, request, response, end, org = *org, as_of](Backends::FetchedYear fetched) {
           absl::StatusOr<v1::ComposedReport> composed = ComposeFrom(
-              *std::move(input), org, request->year(),
-              {request->formats().begin(), request->formats().end()}, request->allow_partial(),
-              as_of, request->has_draft() ? &request->draft() : nullptr);
+              fetched.AnswersEtag(), [&fetched] { return fetched.Input(); }, org,
+              request->year(), {request->formats().begin(), request->formats().end()},
+              request->allow_partial(), as_of,
+              request->has_draft() ? &request->draft() : nullptr);
           if (!composed.ok()) return end(composed.status());
           *response = *std::move(composed);
           end(absl::OkStatus());
@@ -208,7 +214,8 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::GetFacts(grpc::CallbackServer
     backends_->FetchYearThen(*org, request->year(), AsOf(request->as_of()),
                              Backends::FetchOptions::ForReport(request->allow_partial()),
                              ForwardOf(context),
-                             [request, response, end](absl::StatusOr<ComposeInput> input) {
+                             [request, response, end](Backends::FetchedYear fetched) {
+                               absl::StatusOr<ComposeInput> input = fetched.Input();
                                if (!input.ok()) return end(input.status());
                                ListFacts(*input, *request, *response);
                                end(absl::OkStatus());

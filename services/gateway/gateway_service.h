@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
@@ -56,12 +57,14 @@ class AnnualReportServiceImpl final
   // The fact catalogue of a year fetched (GetFacts after its fetch).
   static void ListFacts(const ComposeInput& input, const v1::GetFactsRequest& request,
                         v1::FactCatalogue& response);
-  // The composition of a year fetched (ComposeFor after its fetch).
-  absl::StatusOr<v1::ComposedReport> ComposeFrom(ComposeInput input, const std::string& org,
-                                                 int year, const std::vector<std::string>& formats,
-                                                 bool allow_partial,
-                                                 std::optional<absl::CivilDay> as_of,
-                                                 const fazhi::report::v1::Report* draft);
+  // The composition of a year fetched (ComposeFor after its fetch):
+  // `answers_etag` names the answers (ComposeInput::answers_etag), and
+  // `input` gives them, asked only when no report made from them is held.
+  absl::StatusOr<v1::ComposedReport> ComposeFrom(
+      const std::string& answers_etag, absl::FunctionRef<absl::StatusOr<ComposeInput>()> input,
+      const std::string& org, int year, const std::vector<std::string>& formats,
+      bool allow_partial, std::optional<absl::CivilDay> as_of,
+      const fazhi::report::v1::Report* draft);
   // Approve or reject (`approve` false) the year's report through the
   // report service, forwarding the caller; the etag is the one the caller
   // read, else the current one (GetReport).

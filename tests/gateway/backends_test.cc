@@ -41,11 +41,11 @@ class BackendsTest : public ::testing::Test {
   // The study summary of 2024 through the client, waited for.
   static absl::StatusOr<sv1::StudySummary> Summary(Backends& backends,
                                                    const Forward& forward = {}) {
-    absl::StatusOr<sv1::StudySummary> result;
+    Answer<sv1::StudySummary> result;
     Fanout fanout;
     backends.study().Summary("orgs/a", 2024, {}, forward, fanout, &result);
     fanout.Wait();
-    return result;
+    return std::move(result).Take();
   }
 
   FakeBackends fake_;
@@ -103,7 +103,7 @@ TEST_F(BackendsTest, ACallWithoutAnAnswerWithinTheDeadlineNamesTheBackend) {
     return grpc::Status::OK;
   });
   Backends backends(Config(absl::Milliseconds(150)));
-  absl::StatusOr<dv1::DutySummary> summary;
+  Answer<dv1::DutySummary> summary;
   Fanout fanout;
   backends.duty().Summary("orgs/a", 2024, {}, {}, fanout, &summary);
   fanout.Wait();
