@@ -20,9 +20,9 @@ class Answer {
  public:
   // Not answered (yet): an error until a call fills it.
   Answer() : status_(absl::UnknownError("no answer")) {}
-  Answer(T received) : own_(std::move(received)) {}                // NOLINT: as StatusOr
-  Answer(absl::Status error) : status_(std::move(error)) {}          // NOLINT: as StatusOr
-  Answer(absl::StatusOr<T> answer) {                                 // NOLINT: as StatusOr
+  Answer(T received) : own_(std::move(received)) {}          // NOLINT: as StatusOr
+  Answer(absl::Status error) : status_(std::move(error)) {}  // NOLINT: as StatusOr
+  Answer(absl::StatusOr<T> answer) {                         // NOLINT: as StatusOr
     if (answer.ok()) {
       own_ = *std::move(answer);
     } else {

@@ -289,8 +289,7 @@ StudyClient::StudyClient(const std::shared_ptr<grpc::Channel>& channel, std::str
       stub_(sv1::StudyService::NewStub(channel)) {}
 
 void StudyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
-                          const Forward& forward, Fanout& fanout,
-                          Answer<sv1::StudySummary>* into) {
+                          const Forward& forward, Fanout& fanout, Answer<sv1::StudySummary>* into) {
   StartConditional(fanout, *stub_, &sv1::StudyService::Stub::PrepareAsyncGetStudySummary,
                    FAZHI_ASYNC(GetStudySummary),
                    SummaryRequestFor<sv1::GetStudySummaryRequest>(org_name, year, options), forward,
@@ -303,8 +302,7 @@ DutyClient::DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::strin
       stub_(dv1::DutyService::NewStub(channel)) {}
 
 void DutyClient::Summary(const std::string& org_name, int year, const SummaryOptions& options,
-                         const Forward& forward, Fanout& fanout,
-                         Answer<dv1::DutySummary>* into) {
+                         const Forward& forward, Fanout& fanout, Answer<dv1::DutySummary>* into) {
   StartConditional(fanout, *stub_, &dv1::DutyService::Stub::PrepareAsyncGetDutySummary,
                    FAZHI_ASYNC(GetDutySummary),
                    SummaryRequestFor<dv1::GetDutySummaryRequest>(org_name, year, options), forward,
@@ -473,8 +471,8 @@ class Backends::YearFetch {
         b_.report_.GetOrganization(org_name_, forward_, fanout(), &organization_);
         second_round_ = true;
       } else {
-        organization_ =
-            inputs_.Part(&rv1::ReportInputs::organization, &rv1::ReportInputs::mutable_organization);
+        organization_ = inputs_.Part(&rv1::ReportInputs::organization,
+                                     &rv1::ReportInputs::mutable_organization);
         if (inputs_.ok() && !inputs_->has_report()) {
           report_ = absl::NotFoundError("report backend: the report has not been started");
         } else {

@@ -215,8 +215,7 @@ class DutyClient : public BackendClient {
   DutyClient(const std::shared_ptr<grpc::Channel>& channel, std::string target,
              absl::Duration deadline);
   void Summary(const std::string& org_name, int year, const SummaryOptions& options,
-               const Forward& forward, Fanout& fanout,
-               Answer<fazhi::duty::v1::DutySummary>* into);
+               const Forward& forward, Fanout& fanout, Answer<fazhi::duty::v1::DutySummary>* into);
 
  private:
   std::unique_ptr<fazhi::duty::v1::DutyService::Stub> stub_;

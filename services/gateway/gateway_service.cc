@@ -115,8 +115,8 @@ absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
                                         Backends::FetchOptions::ForReport(allow_partial), forward));
   const std::string answers_etag = input.answers_etag;
   return ComposeFrom(
-      answers_etag, [&input] { return std::move(input); }, org, year, formats, allow_partial,
-      as_of, draft);
+      answers_etag, [&input] { return std::move(input); }, org, year, formats, allow_partial, as_of,
+      draft);
 }
 
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFrom(
@@ -191,10 +191,9 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
         ForwardOf(context),
         [this, request, response, end, org = *org, as_of](Backends::FetchedYear fetched) {
           absl::StatusOr<v1::ComposedReport> composed = ComposeFrom(
-              fetched.AnswersEtag(), [&fetched] { return fetched.Input(); }, org,
-              request->year(), {request->formats().begin(), request->formats().end()},
-              request->allow_partial(), as_of,
-              request->has_draft() ? &request->draft() : nullptr);
+              fetched.AnswersEtag(), [&fetched] { return fetched.Input(); }, org, request->year(),
+              {request->formats().begin(), request->formats().end()}, request->allow_partial(),
+              as_of, request->has_draft() ? &request->draft() : nullptr);
           if (!composed.ok()) return end(composed.status());
           *response = *std::move(composed);
           end(absl::OkStatus());

@@ -62,9 +62,8 @@ class AnnualReportServiceImpl final
   // `input` gives them, asked only when no report made from them is held.
   absl::StatusOr<v1::ComposedReport> ComposeFrom(
       const std::string& answers_etag, absl::FunctionRef<absl::StatusOr<ComposeInput>()> input,
-      const std::string& org, int year, const std::vector<std::string>& formats,
-      bool allow_partial, std::optional<absl::CivilDay> as_of,
-      const fazhi::report::v1::Report* draft);
+      const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,
+      std::optional<absl::CivilDay> as_of, const fazhi::report::v1::Report* draft);
   // Approve or reject (`approve` false) the year's report through the
   // report service, forwarding the caller; the etag is the one the caller
   // read, else the current one (GetReport).
