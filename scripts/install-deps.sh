@@ -31,6 +31,8 @@ build_packages=(
   libzip-dev zlib1g-dev
   # CSV import files (RFC 4180 parser)
   libcsv-dev
+  # the servers' allocator (tcmalloc: per-thread caches, no arena locks)
+  libgoogle-perftools-dev
   # XLSX downloads (dashboard, facts) and import templates: libxlsxwriter;
   # XLSX import files read with libzip (above) and expat, a streaming XML
   # parser (Debian 12 packages no XLSX reader)
