@@ -199,6 +199,7 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
     Answer<Response>* into;
     std::string key;
     std::shared_ptr<const Response> held;
+    bool share_held = false;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> reader;
     Request request;  // a continued call's, until answered
     Response response;
@@ -213,7 +214,8 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
         *into = std::move(response);
       } else if (held != nullptr && response.answer_etag() == held->answer_etag()) {
         client->answers_->CountReuse();
-        *into = Answer<Response>::Held(std::move(held));
+        // Copied here unless shared: while other answers are awaited.
+        *into = share_held ? Answer<Response>::Held(std::move(held)) : Answer<Response>(*held);
       } else {
         // Not reached from a backend that keeps the contract: it was
         // asked "not modified since" only with the held answer's etag.
@@ -225,6 +227,7 @@ void BackendClient::StartConditional(Fanout& fanout, Stub& stub,
   auto call = std::make_unique<ConditionalCall>();
   call->client = this;
   call->into = into;
+  call->share_held = fanout.shares_held();
   call->key = AnswerCache::KeyFor(request);
   std::string etag;
   call->held = answers_->Get<Response>(call->key, &etag);
@@ -489,6 +492,7 @@ class Backends::YearFetch {
         if (study_->has_previous_year()) {
           previous_ = study_.Part(&sv1::StudySummary::previous_year,
                                   &sv1::StudySummary::mutable_previous_year);
+          previous_in_study_ = true;
         } else {
           previous_ = absl::InvalidArgumentError("study backend: no year before");
         }
@@ -538,21 +542,25 @@ class Backends::YearFetch {
       if (!options_.allow_partial || !unreachable(status)) return status;
       input.missing_backends.push_back(name);
     }
-    if (study_.ok() && options_.previous_year) {
+    std::optional<sv1::StudySummary> study;
+    if (study_.ok()) study = *std::move(study_).Take();  // a held one with its year before
+    if (study && options_.previous_year) {
       // The same backend as the year itself: its failure is the year's, but
       // a year before the earliest the service accepts is simply no baseline.
-      if (previous_.ok()) {
+      if (previous_.ok() && previous_in_study_ && previous_.held()) {
+        // Part of the held study answer, copied with it just now: moved out.
+        input.inputs.study_previous = std::move(*study->mutable_previous_year());
+      } else if (previous_.ok()) {
         input.inputs.study_previous = *std::move(previous_).Take();
       } else if (!absl::IsInvalidArgument(previous_.status())) {
         if (!options_.allow_partial || !unreachable(previous_.status())) return previous_.status();
       }
     }
-    if (study_.ok()) {
-      sv1::StudySummary study = *std::move(study_).Take();
-      study.clear_answer_etag();
-      study.clear_previous_year();  // in study_previous
-      study.clear_previous_year_answered();
-      input.inputs.study = std::move(study);
+    if (study) {
+      study->clear_answer_etag();
+      study->clear_previous_year();  // in study_previous
+      study->clear_previous_year_answered();
+      input.inputs.study = *std::move(study);
     }
     if (duty_.ok()) {
       dv1::DutySummary duty = *std::move(duty_).Take();
@@ -575,6 +583,7 @@ class Backends::YearFetch {
   const SummaryOptions previous_summary_;
   const bool inputs_call_;
   bool second_round_ = false;
+  bool previous_in_study_ = false;  // previous_ is a part of study_
 
   Answer<rv1::ReportInputs> inputs_;
   Answer<rv1::Organization> organization_;
@@ -605,10 +614,13 @@ void Backends::FetchYearThen(const std::string& org, int year, std::optional<abs
                              std::function<void(FetchedYear)> then) {
   auto fetch = std::make_shared<YearFetch>(*this, org, year, as_of, options, forward);
   std::function<void()> finish = [fetch, then = std::move(then)] { then(FetchedYear(fetch)); };
-  Fanout* first = Fanout::Then([this, fetch, finish] {
+  Fanout* first = Fanout::Then([this, fetch, finish, share = options.share_held] {
     Fanout* again = nullptr;
     fetch->SecondRound([&]() -> Fanout& {
-      if (again == nullptr) again = Fanout::Then(finish);
+      if (again == nullptr) {
+        again = Fanout::Then(finish);
+        if (share) again->ShareHeld();
+      }
       return *again;
     });
     if (again != nullptr) {
@@ -617,6 +629,7 @@ void Backends::FetchYearThen(const std::string& org, int year, std::optional<abs
       finish();
     }
   });
+  if (options.share_held) first->ShareHeld();
   fetch->FirstRound(*first);
   first->Go();
 }

@@ -86,6 +86,9 @@ class Fanout {
   // was started).
   static Fanout* Then(std::function<void()> then);
   void Go();
+  // Conditional reads answered "not modified" fill their slots with the held
+  // answer shared (Answer::Held), not a copy of it.
+  void ShareHeld() { share_held_ = true; }
 
  private:
   friend class BackendClient;  // starts the calls
@@ -103,6 +106,7 @@ class Fanout {
     Fanout* fanout = nullptr;  // a continued one's
   };
   bool continued() const { return continued_; }
+  bool shares_held() const { return share_held_; }
   grpc::CompletionQueue* queue() { return queue_.get(); }
   void Started(std::unique_ptr<Call> call);
   // A continued fanout's call answered (filling its slot), or Go(): the
@@ -113,6 +117,7 @@ class Fanout {
   std::unique_ptr<grpc::CompletionQueue> queue_;  // a waited-for one's
   std::vector<std::unique_ptr<Call>> calls_;
   size_t pending_ = 0;
+  bool share_held_ = false;
   // Continued only.
   bool continued_ = false;
   std::function<void()> then_;
@@ -284,6 +289,10 @@ class Backends {
     bool allow_partial = false;
     bool previous_year = false;
     bool include_records = false;
+    // A held answer left shared as it comes (copied only by Input()), for a
+    // caller that may need none of them (a report held from the same
+    // answers); else copied as it comes, while the other answers are awaited.
+    bool share_held = false;
     static FetchOptions ForReport(bool allow_partial) { return {allow_partial, true, true}; }
   };
   absl::StatusOr<ComposeInput> FetchYear(const std::string& org, int year,

@@ -186,9 +186,10 @@ grpc::ServerUnaryReactor* AnnualReportServiceImpl::ComposeReport(
     const std::optional<absl::CivilDay> as_of = AsOf(request->as_of());
     // Composed on the callback thread that took the last answer; `request`
     // and `response` stand until the call ends.
+    Backends::FetchOptions options = Backends::FetchOptions::ForReport(request->allow_partial());
+    options.share_held = true;  // a report held from the same answers takes none of them
     backends_->FetchYearThen(
-        *org, request->year(), as_of, Backends::FetchOptions::ForReport(request->allow_partial()),
-        ForwardOf(context),
+        *org, request->year(), as_of, options, ForwardOf(context),
         [this, request, response, end, org = *org, as_of](Backends::FetchedYear fetched) {
           absl::StatusOr<v1::ComposedReport> composed = ComposeFrom(
               fetched.AnswersEtag(), [&fetched] { return fetched.Input(); }, org, request->year(),
