@@ -462,7 +462,7 @@ class GatewayE2ETest(unittest.TestCase):
         composes waiting on it than the gateway has callback threads, its
         health (a callback service too) and GetFacts' validation still
         answer at once; the composes end at the backend deadline, naming it."""
-        os.kill(STUDY.proc.pid, signal.SIGSTOP)
+        harness.stop_process(STUDY.proc, 10 * harness.SLOWDOWN)
         try:
             outcomes = []
 

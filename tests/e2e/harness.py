@@ -486,6 +486,31 @@ class ServerProcess:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
 
+def thread_states(pid):
+    """The state letter of every thread of a process (/proc/PID/task/*/stat)."""
+    states = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that has just ended
+    return states
+
+
+def stop_process(proc, timeout):
+    """SIGSTOP, and return only once every thread of it is stopped (state T):
+    on a busy machine a thread may still run for a while after the signal is
+    sent, and answer a call."""
+    proc.send_signal(signal.SIGSTOP)
+    give_up = time.monotonic() + timeout
+    while set(thread_states(proc.pid)) != {"T"}:
+        if time.monotonic() > give_up:
+            raise AssertionError(f"pid {proc.pid} not stopped {timeout} s after SIGSTOP: "
+                                 f"thread states {thread_states(proc.pid)}")
+        time.sleep(0.01)
+
+
 def memory_kib(pid, field="VmRSS"):
     """A memory figure of /proc/PID/status (VmRSS, VmHWM, …) in KiB."""
     with open(f"/proc/{pid}/status") as f:

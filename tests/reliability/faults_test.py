@@ -186,28 +186,10 @@ def proc_status(pid):
             int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.M).group(1)))
 
 
-def thread_states(pid):
-    """The state letter of every thread of a process (/proc/PID/task/*/stat)."""
-    states = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        try:
-            with open(f"/proc/{pid}/task/{task}/stat") as f:
-                states.append(f.read().rsplit(")", 1)[1].split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass  # a thread that has just ended
-    return states
-
-
 def stop_until_hanging(server):
     """SIGSTOP, and return only once the server is known to hang: every
     thread of it stopped (state T), and a health check of it timed out."""
-    server.proc.send_signal(signal.SIGSTOP)
-    give_up = time.monotonic() + HANG_TIMEOUT
-    while set(thread_states(server.pid)) != {"T"}:
-        if time.monotonic() > give_up:
-            raise AssertionError(f"{server.name} not stopped {HANG_TIMEOUT} s after SIGSTOP: "
-                                 f"thread states {thread_states(server.pid)}")
-        time.sleep(0.01)
+    harness.stop_process(server.proc, HANG_TIMEOUT)
     from grpc.health.v1 import health_pb2, health_pb2_grpc  # generated: after use_stubs()
     with harness.open_channel(server.target) as channel:
         try:
