@@ -159,7 +159,8 @@ class BackendClient {
              Async async, const Request& request, const Forward& forward, Slot* into) const;
   // As Start, for a read the backend answers conditionally (answer_etag.h):
   // holding an answer to the same request, asks if_none_match its etag,
-  // and told "not modified" fills `into` with the held answer, not copied.
+  // and told "not modified" fills `into` with the held answer: shared when
+  // the fanout shares held answers (Fanout::ShareHeld), else a copy.
   template <typename Stub, typename Request, typename Response, typename Async>
   void StartConditional(Fanout& fanout, Stub& stub,
                         std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> (Stub::*prepare)(
@@ -309,7 +310,8 @@ class Backends {
     // ComposeInput::answers_etag as Input() would set it, known before:
     // a caller holding what it made from the same answers needs no Input().
     std::string AnswersEtag() const;
-    // The answers as the composition's input (held answers copied here).
+    // The answers as the composition's input (held answers copied here);
+    // once: it moves them out.
     absl::StatusOr<ComposeInput> Input();
 
    private:
