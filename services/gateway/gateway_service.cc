@@ -105,7 +105,9 @@ void UseDraft(const rv1::Report& draft, ComposeInput& input) {
 
 AnnualReportServiceImpl::AnnualReportServiceImpl(Backends* backends, const CallHandler* calls,
                                                  Clock today)
-    : backends_(backends), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {}
+    : backends_(backends), calls_(calls), today_(kernel::ClockOrToday(std::move(today))) {
+  SetMessageAllocatorFor_GetFacts(&facts_messages_);
+}
 
 absl::StatusOr<v1::ComposedReport> AnnualReportServiceImpl::ComposeFor(
     const std::string& org, int year, const std::vector<std::string>& formats, bool allow_partial,

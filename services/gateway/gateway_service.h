@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "fazhi/gateway/v1/gateway.grpc.pb.h"
+#include "services/common/arena_messages.h"
 #include "services/common/rpc.h"
 #include "services/gateway/backends.h"
 #include "services/kernel/dates.h"
@@ -74,6 +75,8 @@ class AnnualReportServiceImpl final
   Backends* backends_;
   const CallHandler* calls_;
   Clock today_;
+  // GetFacts writes its large answer in place: on the call's arena.
+  ArenaMessages<v1::GetFactsRequest, v1::FactCatalogue> facts_messages_;
 };
 
 }  // namespace fazhi::gateway
