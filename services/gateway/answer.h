@@ -22,13 +22,6 @@ class Answer {
   Answer() : status_(absl::UnknownError("no answer")) {}
   Answer(T received) : own_(std::move(received)) {}          // NOLINT: as StatusOr
   Answer(absl::Status error) : status_(std::move(error)) {}  // NOLINT: as StatusOr
-  Answer(absl::StatusOr<T> answer) {                         // NOLINT: as StatusOr
-    if (answer.ok()) {
-      own_ = *std::move(answer);
-    } else {
-      status_ = answer.status();
-    }
-  }
   static Answer Held(std::shared_ptr<const T> held) {
     Answer answer;
     answer.status_ = absl::OkStatus();
@@ -42,14 +35,6 @@ class Answer {
   // Only when ok().
   const T& operator*() const { return held_ ? *held_ : *own_; }
   const T* operator->() const { return &**this; }
-  // A received answer to change in place; a held one is copied first.
-  T* mutable_value() {
-    if (held_) {
-      own_ = *held_;
-      held_.reset();
-    }
-    return &*own_;
-  }
   // The answer as a value (a held one copied), or the error.
   absl::StatusOr<T> Take() && {
     if (!ok()) return status_;
