@@ -9,7 +9,12 @@
 #              study service: the same answer, kept in memory), so
 #              grpc-study/grpc-echo is what the answer's shape alone costs and
 #              study/grpc-study what the project's runtime and store cost
-# fazhi-loadgen takes the four servers in turn, round after round in a
+#   grpc-sqlite the same bare GetSession read through SQLite at its cheapest
+#              (fazhi-grpc-echo --sqlite: the answer in one column, one
+#              prepared statement per thread), so grpc-sqlite/echo is the most
+#              a service that reads SQLite for each call can reach here, and
+#              study/grpc-sqlite what the project adds to such a read
+# fazhi-loadgen takes the five servers in turn, round after round in a
 # rotating order, so a busy machine slows each alike. Each round prints
 # every server's throughput and CPU time per call (from /proc/PID/stat over
 # the measured part; it moves much less than throughput when other work
@@ -41,9 +46,10 @@ bench_start study build/bin/fazhi-study --http_listen= --db="$db"
 bench_start echo build/bin/fazhi-echo
 bench_start_bare grpc-echo build/bin/fazhi-grpc-echo --api=callback
 bench_start_bare grpc-study build/bin/fazhi-grpc-echo --api=callback
-names=(study echo grpc-echo grpc-study)
+bench_start_bare grpc-sqlite build/bin/fazhi-grpc-echo --api=callback --sqlite="$work/bare.db"
+names=(study echo grpc-echo grpc-study grpc-sqlite)
 declare -A method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo
-  [grpc-study]=study.GetSession)
+  [grpc-study]=study.GetSession [grpc-sqlite]=study.GetSession)
 for name in "${names[@]}"; do bench_ready "$name"; done
 
 warmup=2
@@ -51,7 +57,7 @@ for a in "${args[@]}"; do
   case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
 done
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-echo "== study GetSession, fazhi echo, bare gRPC echo and bare gRPC GetSession: $rounds rounds, ${args[*]:-loadgen defaults}"
+echo "== study GetSession, fazhi echo, bare gRPC echo, bare gRPC GetSession from memory and from SQLite: $rounds rounds, ${args[*]:-loadgen defaults}"
 # One line per measurement: round, name, server CPU ticks, load average,
 # fazhi-loadgen's line. The CPU ticks are taken after the warm-up.
 for r in $(seq "$rounds"); do
@@ -68,6 +74,7 @@ for r in $(seq "$rounds"); do
 done | /usr/bin/python3 -c '
 import collections, re, statistics, sys
 tick = 1e6 / int(sys.argv[1])
+NAMES = tuple(sys.argv[2].split())  # the servers, in the order of names above
 rate, cpu, load = collections.defaultdict(dict), collections.defaultdict(dict), {}
 for line in sys.stdin:
     r, name, ticks, loadavg, rest = line.split(" ", 4)
@@ -75,22 +82,25 @@ for line in sys.stdin:
     rate[r][name] = float(re.search(r"= (\d+) calls/s", rest).group(1))
     cpu[r][name] = int(ticks) * tick / max(1, calls)
     load[r] = max(load.get(r, 0.0), float(loadavg))
-    if len(rate[r]) == 4:
+    if len(rate[r]) == len(NAMES):
         print(f"   round {r} (load average {load[r]:.1f}): " + "; ".join(
             f"{n} {rate[r][n]:.0f} calls/s, {cpu[r][n]:.1f} us CPU/call"
-            for n in ("study", "echo", "grpc-echo", "grpc-study")), flush=True)
+            for n in NAMES), flush=True)
 def spread(values):
     return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
-rounds = [r for r in rate if len(rate[r]) == 4]
-S, E, G, B = "study", "echo", "grpc-echo", "grpc-study"
+rounds = [r for r in rate if len(rate[r]) == len(NAMES)]
+S, E, G, B, Q = NAMES
 def ratio(table, a, b):
     return spread([table[r][a] / table[r][b] for r in rounds])
 print(f"   throughput study/echo {ratio(rate, S, E)}, "
       f"study/grpc-echo {ratio(rate, S, G)}")
 print(f"   throughput grpc-study/grpc-echo {ratio(rate, B, G)} (the answer), "
       f"study/grpc-study {ratio(rate, S, B)} (runtime and store)")
+print(f"   throughput grpc-sqlite/echo {ratio(rate, Q, E)}, grpc-sqlite/grpc-echo "
+      f"{ratio(rate, Q, G)} (a SQLite read at its cheapest), study/grpc-sqlite {ratio(rate, S, Q)}")
 print(f"   CPU per call echo/study {ratio(cpu, E, S)}, "
-      f"grpc-echo/study {ratio(cpu, G, S)}, grpc-study/study {ratio(cpu, B, S)}")
+      f"grpc-echo/study {ratio(cpu, G, S)}, grpc-study/study {ratio(cpu, B, S)}, "
+      f"grpc-sqlite/study {ratio(cpu, Q, S)}")
 print(f"   load average {min(load.values()):.1f}-{max(load.values()):.1f}; "
       "median (lowest-highest) over the rounds")
-' "$(getconf CLK_TCK)"
+' "$(getconf CLK_TCK)" "${names[*]}"

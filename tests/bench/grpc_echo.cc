@@ -14,10 +14,18 @@
 // and stamped as the study service would), GetSession answers that copy.
 // The same answer as study's, with no store and no runtime: fazhi-loadgen's
 // study.GetSession against it shows what the answer's shape alone costs.
+//
+// With --sqlite=FILE the session is kept in SQLite instead, and GetSession
+// reads it from there at the cheapest a read through SQLite can be: the
+// serialized answer in one column of a WITHOUT ROWID table keyed by the
+// name, one connection and prepared statement per thread (no lock of this
+// program, no pool), parsed straight into the answer. What a store read
+// costs a server with nothing else around it.
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -41,6 +49,8 @@
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7198", "address to serve on (plaintext)");
 ABSL_FLAG(std::string, api, "callback", "callback, sync or async");
+ABSL_FLAG(std::string, sqlite, "",
+          "--api=callback: keep study's session in this SQLite file, not in memory");
 ABSL_FLAG(int, threads, 0,
           "--api=async: threads, each with its own completion queue (0: one a core)");
 
@@ -60,8 +70,86 @@ class CallbackEcho final : public echo::EchoService::CallbackService {
   }
 };
 
-// Study's two calls that fazhi-loadgen makes, without a store.
+// Sessions in a SQLite file (--sqlite): written by one connection, each
+// reading thread with a connection and statement of its own.
+class SqliteSessions {
+ public:
+  explicit SqliteSessions(std::string path) : path_(std::move(path)) {}
+  ~SqliteSessions() { sqlite3_close(writer_); }
+
+  bool Open() {
+    return sqlite3_open(path_.c_str(), &writer_) == SQLITE_OK &&
+           sqlite3_exec(writer_,
+                        "PRAGMA journal_mode=WAL;"
+                        "CREATE TABLE IF NOT EXISTS sessions (name TEXT PRIMARY KEY, "
+                        "answer BLOB NOT NULL) WITHOUT ROWID",
+                        nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  // One writer: the caller holds its lock.
+  bool Put(const study::Session& session) {
+    const std::string answer = session.SerializeAsString();
+    sqlite3_stmt* put = nullptr;
+    bool ok = sqlite3_prepare_v2(writer_, "INSERT OR REPLACE INTO sessions VALUES (?, ?)", -1, &put,
+                                 nullptr) == SQLITE_OK &&
+              sqlite3_bind_text(put, 1, session.name().data(),
+                                static_cast<int>(session.name().size()),
+                                SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_bind_blob(put, 2, answer.data(), static_cast<int>(answer.size()),
+                                SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_step(put) == SQLITE_DONE;
+    sqlite3_finalize(put);
+    return ok;
+  }
+  // On any thread. NOT_FOUND when no session has the name.
+  grpc::Status Get(const std::string& name, study::Session* out) {
+    Reader& reader = ReaderForThisThread();
+    if (reader.get == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "cannot read");
+    sqlite3_bind_text(reader.get, 1, name.data(), static_cast<int>(name.size()), SQLITE_STATIC);
+    grpc::Status status(grpc::StatusCode::NOT_FOUND, "no such session");
+    const int step = sqlite3_step(reader.get);
+    if (step == SQLITE_ROW) {
+      status = out->ParseFromArray(sqlite3_column_blob(reader.get, 0),
+                                   sqlite3_column_bytes(reader.get, 0))
+                   ? grpc::Status::OK
+                   : grpc::Status(grpc::StatusCode::DATA_LOSS, "unreadable answer");
+    } else if (step != SQLITE_DONE) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL, sqlite3_errmsg(reader.db));
+    }
+    sqlite3_reset(reader.get);
+    return status;
+  }
+
+ private:
+  struct Reader {
+    sqlite3* db = nullptr;
+    sqlite3_stmt* get = nullptr;
+    ~Reader() {
+      sqlite3_finalize(get);
+      sqlite3_close(db);
+    }
+  };
+  // The program has one SqliteSessions, so one reader a thread will do.
+  Reader& ReaderForThisThread() {
+    thread_local Reader reader;
+    if (reader.db == nullptr &&
+        sqlite3_open_v2(path_.c_str(), &reader.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) == SQLITE_OK) {
+      sqlite3_prepare_v3(reader.db, "SELECT answer FROM sessions WHERE name = ?", -1,
+                         SQLITE_PREPARE_PERSISTENT, &reader.get, nullptr);
+    }
+    return reader;
+  }
+
+  const std::string path_;
+  sqlite3* writer_ = nullptr;
+};
+
+// Study's two calls that fazhi-loadgen makes, without the study service.
 class BareStudy final : public study::StudyService::CallbackService {
+ public:
+  explicit BareStudy(SqliteSessions* sqlite) : sqlite_(sqlite) {}
+
+ private:
   grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* context,
                                           const study::CreateSessionRequest* request,
                                           study::Session* response) override {
@@ -77,6 +165,11 @@ class BareStudy final : public study::StudyService::CallbackService {
       std::lock_guard<std::mutex> lock(mu_);
       kept_.push_back(std::move(session));
       latest_.store(kept_.back().get());  // kept until exit: readers hold no lock
+      if (sqlite_ != nullptr && !sqlite_->Put(*kept_.back())) {
+        grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+        reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot store the session"));
+        return reactor;
+      }
     }
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
@@ -86,8 +179,12 @@ class BareStudy final : public study::StudyService::CallbackService {
   grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
                                        const study::GetSessionRequest* request,
                                        study::Session* response) override {
-    const study::Session* session = latest_.load();
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    if (sqlite_ != nullptr) {
+      reactor->Finish(sqlite_->Get(request->name(), response));
+      return reactor;
+    }
+    const study::Session* session = latest_.load();
     if (session == nullptr || session->name() != request->name()) {
       reactor->Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such session"));
     } else {
@@ -97,6 +194,7 @@ class BareStudy final : public study::StudyService::CallbackService {
     return reactor;
   }
 
+  SqliteSessions* const sqlite_;  // null: the sessions are in memory only
   std::mutex mu_;
   std::vector<std::unique_ptr<study::Session>> kept_;
   std::atomic<const study::Session*> latest_{nullptr};
@@ -161,7 +259,17 @@ int main(int argc, char** argv) {
 
   const std::string api = absl::GetFlag(FLAGS_api);
   std::unique_ptr<grpc::Service> service;
-  BareStudy bare_study;  // registered with the callback echo
+  std::unique_ptr<SqliteSessions> sqlite;
+  if (const std::string path = absl::GetFlag(FLAGS_sqlite); !path.empty()) {
+    // As the project's SQLite driver: no global lock around every allocation.
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite = std::make_unique<SqliteSessions>(path);
+    if (!sqlite->Open()) {
+      std::cerr << "fazhi-grpc-echo: cannot open " << path << "\n";
+      return 1;
+    }
+  }
+  BareStudy bare_study(sqlite.get());  // registered with the callback echo
   echo::EchoService::AsyncService* async = nullptr;
   if (api == "callback") {
     service = std::make_unique<CallbackEcho>();
