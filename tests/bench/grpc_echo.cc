@@ -89,14 +89,14 @@ class SqliteSessions {
   bool Put(const study::Session& session) {
     const std::string answer = session.SerializeAsString();
     sqlite3_stmt* put = nullptr;
-    bool ok = sqlite3_prepare_v2(writer_, "INSERT OR REPLACE INTO sessions VALUES (?, ?)", -1, &put,
-                                 nullptr) == SQLITE_OK &&
-              sqlite3_bind_text(put, 1, session.name().data(),
-                                static_cast<int>(session.name().size()),
-                                SQLITE_TRANSIENT) == SQLITE_OK &&
-              sqlite3_bind_blob(put, 2, answer.data(), static_cast<int>(answer.size()),
-                                SQLITE_TRANSIENT) == SQLITE_OK &&
-              sqlite3_step(put) == SQLITE_DONE;
+    bool ok =
+        sqlite3_prepare_v2(writer_, "INSERT OR REPLACE INTO sessions VALUES (?, ?)", -1, &put,
+                           nullptr) == SQLITE_OK &&
+        sqlite3_bind_text(put, 1, session.name().data(), static_cast<int>(session.name().size()),
+                          SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_bind_blob(put, 2, answer.data(), static_cast<int>(answer.size()),
+                          SQLITE_TRANSIENT) == SQLITE_OK &&
+        sqlite3_step(put) == SQLITE_DONE;
     sqlite3_finalize(put);
     return ok;
   }
