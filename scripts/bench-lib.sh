@@ -10,8 +10,16 @@
 #   bench_ready KEY [SECONDS]         waits until it serves, or shows the
 #                                     end of its log and exits
 #   bench_stop                        SIGTERM to every server started, waits
+#   bench_rotate ROUNDS WARMUP_S KEY… [-- LOADGEN FLAGS…]
+#                                     fazhi-loadgen (method bench_method[KEY])
+#                                     against each KEY in turn, round after
+#                                     round in a rotating order, so a busy
+#                                     machine slows each alike; a line a run:
+#                                     round, key, the server's CPU clock ticks
+#                                     after the warm-up, load average,
+#                                     fazhi-loadgen's line
 
-declare -A bench_target bench_pid
+declare -A bench_target bench_pid bench_method
 bench_pids=()
 
 bench_free_port() {
@@ -51,4 +59,26 @@ bench_ready() {
 bench_stop() {
   [ ${#bench_pids[@]} -eq 0 ] || kill -TERM "${bench_pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
+}
+
+bench_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+bench_rotate() {
+  local rounds=$1 warmup=$2
+  shift 2
+  local keys=() args=() r k key pid line end
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do keys+=("$1"); shift; done
+  [ $# -eq 0 ] || { shift; args=("$@"); }
+  for r in $(seq "$rounds"); do
+    for k in $(seq 0 $(( ${#keys[@]} - 1 ))); do
+      key=${keys[$(( (k + r) % ${#keys[@]} ))]}
+      pid=${bench_pid[$key]}
+      (sleep "$warmup"; bench_cpu_ticks "$pid" >"$work/ticks") &
+      line=$(build/bin/fazhi-loadgen --target="${bench_target[$key]}" \
+        --method="${bench_method[$key]}" --label="$key" "${args[@]}")
+      end=$(bench_cpu_ticks "$pid")
+      wait $!
+      echo "$r $key $(( end - $(cat "$work/ticks") )) $(cut -d' ' -f1 /proc/loadavg) $line"
+    done
+  done
 }

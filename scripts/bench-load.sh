@@ -48,7 +48,7 @@ bench_start_bare grpc-echo build/bin/fazhi-grpc-echo --api=callback
 bench_start_bare grpc-study build/bin/fazhi-grpc-echo --api=callback
 bench_start_bare grpc-sqlite build/bin/fazhi-grpc-echo --api=callback --sqlite="$work/bare.db"
 names=(study echo grpc-echo grpc-study grpc-sqlite)
-declare -A method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo
+bench_method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo
   [grpc-study]=study.GetSession [grpc-sqlite]=study.GetSession)
 for name in "${names[@]}"; do bench_ready "$name"; done
 
@@ -56,22 +56,8 @@ warmup=2
 for a in "${args[@]}"; do
   case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
 done
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 echo "== study GetSession, fazhi echo, bare gRPC echo, bare gRPC GetSession from memory and from SQLite: $rounds rounds, ${args[*]:-loadgen defaults}"
-# One line per measurement: round, name, server CPU ticks, load average,
-# fazhi-loadgen's line. The CPU ticks are taken after the warm-up.
-for r in $(seq "$rounds"); do
-  for k in $(seq 0 $(( ${#names[@]} - 1 ))); do
-    name=${names[$(( (k + r) % ${#names[@]} ))]}
-    pid=${bench_pid[$name]}
-    (sleep "$warmup"; cpu_ticks "$pid" >"$work/ticks") &
-    line=$(build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=${method[$name]} \
-      --label="$name" "${args[@]}")
-    end=$(cpu_ticks "$pid")
-    wait $!
-    echo "$r $name $(( end - $(cat "$work/ticks") )) $(cut -d' ' -f1 /proc/loadavg) $line"
-  done
-done | /usr/bin/python3 -c '
+bench_rotate "$rounds" "$warmup" "${names[@]}" -- "${args[@]}" | /usr/bin/python3 -c '
 import collections, re, statistics, sys
 tick = 1e6 / int(sys.argv[1])
 NAMES = tuple(sys.argv[2].split())  # the servers, in the order of names above

@@ -51,6 +51,9 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:7198", "address to serve on (plaintext
 ABSL_FLAG(std::string, api, "callback", "callback, sync or async");
 ABSL_FLAG(std::string, sqlite, "",
           "--api=callback: keep study's session in this SQLite file, not in memory");
+ABSL_FLAG(int, work_us, 0,
+          "--api=callback: microseconds each Echo spends on the CPU before it answers, "
+          "standing for a handler's own work (scripts/bench-handler-cost.sh)");
 ABSL_FLAG(int, threads, 0,
           "--api=async: threads, each with its own completion queue (0: one a core)");
 
@@ -60,14 +63,26 @@ namespace echo = fazhi::testing::v1;
 namespace study = fazhi::study::v1;
 
 class CallbackEcho final : public echo::EchoService::CallbackService {
+ public:
+  explicit CallbackEcho(absl::Duration work) : work_(work) {}
+
+ private:
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
                                  const echo::EchoRequest* request,
                                  echo::EchoResponse* response) override {
+    if (work_ > absl::ZeroDuration()) {
+      // Busy, not asleep: a handler's work holds its thread and a core.
+      const absl::Time until = absl::Now() + work_;
+      while (absl::Now() < until) {
+      }
+    }
     response->set_message(request->message());
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+
+  const absl::Duration work_;
 };
 
 // Sessions in a SQLite file (--sqlite): written by one connection, each
@@ -272,7 +287,7 @@ int main(int argc, char** argv) {
   BareStudy bare_study(sqlite.get());  // registered with the callback echo
   echo::EchoService::AsyncService* async = nullptr;
   if (api == "callback") {
-    service = std::make_unique<CallbackEcho>();
+    service = std::make_unique<CallbackEcho>(absl::Microseconds(absl::GetFlag(FLAGS_work_us)));
   } else if (api == "sync") {
     service = std::make_unique<SyncEcho>();
   } else if (api == "async") {
