@@ -40,12 +40,8 @@ for us in "${works[@]}"; do
 done
 for name in "${names[@]}"; do bench_ready "$name"; done
 
-warmup=2
-for a in "${args[@]}"; do
-  case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
-done
 echo "== the bare gRPC echo spending ${works[*]} us a call, $rounds rounds, ${args[*]:-loadgen defaults}"
-bench_rotate "$rounds" "$warmup" "${names[@]}" -- "${args[@]}" | /usr/bin/python3 -c '
+bench_rotate "$rounds" "${names[@]}" -- "${args[@]}" | /usr/bin/python3 -c '
 import collections, re, statistics, sys
 tick, cores, names = 1e6 / int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split()
 rate, cpu, load = collections.defaultdict(dict), collections.defaultdict(dict), []

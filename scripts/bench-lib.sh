@@ -10,14 +10,15 @@
 #   bench_ready KEY [SECONDS]         waits until it serves, or shows the
 #                                     end of its log and exits
 #   bench_stop                        SIGTERM to every server started, waits
-#   bench_rotate ROUNDS WARMUP_S KEY… [-- LOADGEN FLAGS…]
+#   bench_rotate ROUNDS KEY… [-- LOADGEN FLAGS…]
 #                                     fazhi-loadgen (method bench_method[KEY])
 #                                     against each KEY in turn, round after
 #                                     round in a rotating order, so a busy
 #                                     machine slows each alike; a line a run:
 #                                     round, key, the server's CPU clock ticks
-#                                     after the warm-up, load average,
-#                                     fazhi-loadgen's line
+#                                     after the warm-up (loadgen's --warmup,
+#                                     2 s unless given in whole seconds),
+#                                     load average, fazhi-loadgen's line
 
 declare -A bench_target bench_pid bench_method
 bench_pids=()
@@ -64,11 +65,14 @@ bench_stop() {
 bench_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
 bench_rotate() {
-  local rounds=$1 warmup=$2
-  shift 2
-  local keys=() args=() r k key pid line end
+  local rounds=$1
+  shift
+  local keys=() args=() warmup=2 a r k key pid line end
   while [ $# -gt 0 ] && [ "$1" != -- ]; do keys+=("$1"); shift; done
   [ $# -eq 0 ] || { shift; args=("$@"); }
+  for a in "${args[@]}"; do
+    case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
+  done
   for r in $(seq "$rounds"); do
     for k in $(seq 0 $(( ${#keys[@]} - 1 ))); do
       key=${keys[$(( (k + r) % ${#keys[@]} ))]}

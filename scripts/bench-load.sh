@@ -52,12 +52,8 @@ bench_method=([study]=study.GetSession [echo]=echo [grpc-echo]=echo
   [grpc-study]=study.GetSession [grpc-sqlite]=study.GetSession)
 for name in "${names[@]}"; do bench_ready "$name"; done
 
-warmup=2
-for a in "${args[@]}"; do
-  case "$a" in --warmup=*s) warmup="${a#--warmup=}"; warmup="${warmup%s}" ;; esac
-done
 echo "== study GetSession, fazhi echo, bare gRPC echo, bare gRPC GetSession from memory and from SQLite: $rounds rounds, ${args[*]:-loadgen defaults}"
-bench_rotate "$rounds" "$warmup" "${names[@]}" -- "${args[@]}" | /usr/bin/python3 -c '
+bench_rotate "$rounds" "${names[@]}" -- "${args[@]}" | /usr/bin/python3 -c '
 import collections, re, statistics, sys
 tick = 1e6 / int(sys.argv[1])
 NAMES = tuple(sys.argv[2].split())  # the servers, in the order of names above
