@@ -3,9 +3,12 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -32,21 +35,6 @@ struct Line {
 };
 Line SplitLine(const spdlog::details::log_msg& msg) {
   return {current_request_id, absl::string_view(msg.payload.data(), msg.payload.size())};
-}
-
-// The line's UTC time and its microseconds.
-struct LineTime {
-  std::tm utc{};
-  int micros = 0;
-};
-LineTime TimeOf(const spdlog::details::log_msg& msg) {
-  const auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  LineTime time;
-  gmtime_r(&seconds, &time.utc);
-  time.micros = static_cast<int>(micros % 1000000);
-  return time;
 }
 
 // The message with line breaks and other control characters escaped, so a
@@ -76,12 +64,13 @@ void AppendEscaped(absl::string_view message, spdlog::memory_buf_t& dest) {
 class TextFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const LineTime t = TimeOf(msg);
     const Line parts = SplitLine(msg);
-    const std::string head =
-        absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ %s ", t.utc.tm_year + 1900,
-                        t.utc.tm_mon + 1, t.utc.tm_mday, t.utc.tm_hour, t.utc.tm_min, t.utc.tm_sec,
-                        t.micros, spdlog::level::to_short_c_str(msg.level));
+    thread_local std::string head;
+    head.clear();
+    AppendLogTime(msg.time, head);
+    head.push_back(' ');
+    head.append(spdlog::level::to_short_c_str(msg.level));
+    head.push_back(' ');
     dest.append(head.data(), head.data() + head.size());
     dest.append(msg.logger_name.data(), msg.logger_name.data() + msg.logger_name.size());
     dest.append(absl::string_view(" ["));
@@ -98,16 +87,15 @@ class TextFormatter : public spdlog::formatter {
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    const LineTime t = TimeOf(msg);
     const auto level = spdlog::level::to_string_view(msg.level);
     const Line parts = SplitLine(msg);
-    std::string line = absl::StrFormat(
-        "{\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ\",\"level\":\"%s\",\"service\":\"%s\","
-        "\"request_id\":\"%s\",\"msg\":\"%s\"}\n",
-        t.utc.tm_year + 1900, t.utc.tm_mon + 1, t.utc.tm_mday, t.utc.tm_hour, t.utc.tm_min,
-        t.utc.tm_sec, t.micros, absl::string_view(level.data(), level.size()),
-        JsonEscape(absl::string_view(msg.logger_name.data(), msg.logger_name.size())),
-        JsonEscape(parts.id), JsonEscape(parts.message));
+    std::string line = "{\"time\":\"";
+    AppendLogTime(msg.time, line);
+    absl::StrAppend(&line, "\",\"level\":\"", absl::string_view(level.data(), level.size()),
+                    "\",\"service\":\"",
+                    JsonEscape(absl::string_view(msg.logger_name.data(), msg.logger_name.size())),
+                    "\",\"request_id\":\"", JsonEscape(parts.id), "\",\"msg\":\"",
+                    JsonEscape(parts.message), "\"}\n");
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
@@ -116,6 +104,45 @@ class JsonFormatter : public spdlog::formatter {
 };
 
 }  // namespace
+
+void AppendLogTime(std::chrono::system_clock::time_point time, std::string& dest) {
+  const int64_t micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
+  // Floored, so a time before 1970 still gets its own second.
+  int64_t seconds = micros / 1000000;
+  int64_t fraction = micros % 1000000;
+  if (fraction < 0) {
+    fraction += 1000000;
+    --seconds;
+  }
+  // The date and clock time of the second last written on this thread.
+  struct Second {
+    int64_t seconds = 0;
+    bool set = false;
+    char text[32] = {};  // "2026-01-01T08:00:00."
+    size_t size = 0;
+  };
+  thread_local Second cached;
+  if (!cached.set || cached.seconds != seconds) {
+    std::tm utc{};
+    const std::time_t t = static_cast<std::time_t>(seconds);
+    gmtime_r(&t, &utc);
+    const int n = std::snprintf(cached.text, sizeof(cached.text), "%04d-%02d-%02dT%02d:%02d:%02d.",
+                                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour,
+                                utc.tm_min, utc.tm_sec);
+    cached.size = n > 0 ? std::min(static_cast<size_t>(n), sizeof(cached.text) - 1) : 0;
+    cached.seconds = seconds;
+    cached.set = true;
+  }
+  dest.append(cached.text, cached.size);
+  char digits[7];
+  for (int i = 5; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  digits[6] = 'Z';
+  dest.append(digits, sizeof(digits));
+}
 
 std::string JsonEscape(absl::string_view text) {
   std::string out;

@@ -6,10 +6,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <random>
 #include <regex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "absl/time/time.h"
 #include "spdlog/spdlog.h"
 
 namespace fazhi {
@@ -104,6 +107,61 @@ TEST(LoggingTest, AFullQueueDropsLinesInsteadOfBlockingTheCaller) {
   EXPECT_TRUE(FlushLogs(std::chrono::seconds(30)));
   stop = true;
   reader.join();
+}
+
+// What AppendLogTime must write, worked out by Abseil instead.
+std::string ExpectedLogTime(std::chrono::system_clock::time_point time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromChrono(time), absl::UTCTimeZone());
+}
+
+std::string LogTimeOf(std::chrono::system_clock::time_point time) {
+  std::string text;
+  AppendLogTime(time, text);
+  return text;
+}
+
+TEST(LoggingTest, LogTimeIsUtcToTheMicrosecondWhateverSecondCameBefore) {
+  using std::chrono::microseconds;
+  using std::chrono::system_clock;
+  const system_clock::time_point epoch{};
+  // In the order a thread might log them: within a second, across seconds,
+  // years and a leap day, back in time, and before 1970.
+  const std::vector<int64_t> micros = {
+      1767225599999999,  // 2025-12-31T23:59:59.999999
+      1767225600000000,  // the next year
+      1767225600000001,
+      1767225600999999,
+      1767225601000000,
+      1709164800123456,  // 2024-02-29, earlier than the line before
+      1709164800654321,
+      0,
+      1,
+      -1,
+      -1000000,
+      -999999,
+      4102444799999999};
+  for (int64_t m : micros) {
+    const auto time = epoch + microseconds(m);
+    EXPECT_EQ(LogTimeOf(time), ExpectedLogTime(time)) << m;
+  }
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<int64_t> anywhen(0, int64_t{4102444800} * 1000000);
+  for (int i = 0; i < 5000; ++i) {
+    const auto time = epoch + microseconds(anywhen(random));
+    ASSERT_EQ(LogTimeOf(time), ExpectedLogTime(time));
+    // The same second again, at another microsecond: from the thread's cache.
+    const auto again =
+        time -
+        microseconds(std::chrono::duration_cast<microseconds>(time.time_since_epoch()).count() %
+                     1000000);
+    ASSERT_EQ(LogTimeOf(again), ExpectedLogTime(again));
+  }
+  // Another thread's cache is its own.
+  const auto first = epoch + microseconds(1767225600000001);
+  std::string other;
+  std::thread([&] { other = LogTimeOf(first + std::chrono::hours(24)); }).join();
+  EXPECT_EQ(other, ExpectedLogTime(first + std::chrono::hours(24)));
+  EXPECT_EQ(LogTimeOf(first), "2026-01-01T00:00:00.000001Z");
 }
 
 }  // namespace
