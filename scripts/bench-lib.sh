@@ -10,6 +10,8 @@
 #   bench_ready KEY [SECONDS]         waits until it serves, or shows the
 #                                     end of its log and exits
 #   bench_stop                        SIGTERM to every server started, waits
+#   bench_cpu_ticks PID               the process's user and system CPU so
+#                                     far, in clock ticks
 #   bench_rotate ROUNDS KEY… [-- LOADGEN FLAGS…]
 #                                     fazhi-loadgen (method bench_method[KEY])
 #                                     against each KEY in turn, round after

@@ -46,7 +46,6 @@ for name in "${names[@]}"; do
   bench_ready "$name" 30
 done
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 echo "== ${#names[@]} servers, $rounds rounds of $seconds s each (after 1 s warm-up); old: $old, new: $new" \
   "$([ "$writers" -eq 0 ] || echo "; $writers writes in flight beside study's reads")"
 for r in $(seq "$rounds"); do
@@ -57,10 +56,10 @@ for r in $(seq "$rounds"); do
         --inflight="$writers" --channels=1 --warmup=0s --duration="$(( seconds + 2 ))s" \
         >"$work/writes" &
     fi
-    (sleep 1; cpu_ticks "${bench_pid[$name]}" >"$work/ticks") &
+    (sleep 1; bench_cpu_ticks "${bench_pid[$name]}" >"$work/ticks") &
     line=$(build/bin/fazhi-loadgen --target=${bench_target[$name]} --method=${method[$name]} \
       --label="$name" --warmup=1s --duration="${seconds}s")
-    end=$(cpu_ticks "${bench_pid[$name]}")
+    end=$(bench_cpu_ticks "${bench_pid[$name]}")
     wait
     echo "$r $name $(( end - $(cat "$work/ticks") )) $line"
   done
