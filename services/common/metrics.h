@@ -6,16 +6,18 @@
 // call; the HTTP side serves them at /metrics.
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace fazhi {
 
@@ -27,6 +29,9 @@ class Metrics {
 
   static Metrics& Global();
 
+  // Thread-safe. A method's counters are found under a shared lock and
+  // counted with atomics: every call of the process records here, and one
+  // exclusive lock around it made the handler threads queue for each other.
   void RecordCall(absl::string_view service, absl::string_view method, absl::StatusCode code,
                   double seconds);
   std::string PrometheusText() const;
@@ -35,16 +40,25 @@ class Metrics {
   void AddText(std::function<std::string()> source);
 
  private:
-  struct Latency {
-    std::array<uint64_t, kBuckets.size()> buckets{};  // non-cumulative
-    uint64_t count = 0;
-    double sum = 0;
+  // absl::StatusCode's values 0-16; anything else counts as UNKNOWN.
+  static constexpr int kCodes = 17;
+
+  struct MethodCalls {
+    std::string service;
+    std::string method;
+    std::array<std::atomic<uint64_t>, kCodes> by_code{};
+    // Non-cumulative; the last counts calls beyond the last bound.
+    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};
+    std::atomic<uint64_t> sum_nanos{0};
   };
 
-  mutable std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, std::string>, uint64_t> calls_;
-  std::map<std::pair<std::string, std::string>, Latency> latency_;
-  std::vector<std::function<std::string()>> sources_;
+  MethodCalls& For(absl::string_view service, absl::string_view method);
+
+  mutable absl::Mutex mutex_;
+  // Keyed by the length of the service, ':', the service and the method;
+  // entries are never removed, so a found one stays valid unlocked.
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodCalls>> methods_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::function<std::string()>> sources_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace fazhi

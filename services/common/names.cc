@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "services/kernel/dates.h"
 
 namespace fazhi {
@@ -22,10 +23,11 @@ bool ParseReportYear(absl::string_view text, int32_t* year) {
 }  // namespace
 
 std::optional<std::string> OrgOfName(absl::string_view name, bool allow_every) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() < 2 || parts[0] != "orgs") return std::nullopt;
-  if (!IsValidOrgId(parts[1]) && !(allow_every && parts[1] == "-")) return std::nullopt;
-  return std::string(parts[1]);
+  // Every call's authorization asks this: no split into parts.
+  if (!absl::ConsumePrefix(&name, "orgs/")) return std::nullopt;
+  const absl::string_view org = name.substr(0, name.find('/'));
+  if (!IsValidOrgId(org) && !(allow_every && org == "-")) return std::nullopt;
+  return std::string(org);
 }
 
 std::string StudyPlanName::Format() const {

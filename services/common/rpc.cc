@@ -123,7 +123,6 @@ absl::Status CallHandler::Admit(Pending& pending) const {
   }
   pending.admitted = true;
   if (policy_ == nullptr) return absl::OkStatus();
-  call.peer = call.context->peer();
   absl::Status status = policy_->Admit(call);
   call.denied = !status.ok();
   return status;

@@ -14,6 +14,12 @@ TEST(OrgOfNameTest, TheOrgOfEveryNameBelowIt) {
   EXPECT_EQ(OrgOfName("lushan"), std::nullopt);
   EXPECT_EQ(OrgOfName("orgs/-"), std::nullopt);
   EXPECT_EQ(OrgOfName("orgs/-", /*allow_every=*/true), "-");
+  EXPECT_EQ(OrgOfName("orgs/-/sessions/x", /*allow_every=*/true), "-");
+  EXPECT_EQ(OrgOfName("orgs/lushan/"), "lushan");
+  EXPECT_EQ(OrgOfName("orgs"), std::nullopt);
+  EXPECT_EQ(OrgOfName("orgsx/lushan"), std::nullopt);
+  EXPECT_EQ(OrgOfName("orgs//lushan"), std::nullopt);
+  EXPECT_EQ(OrgOfName("/orgs/lushan"), std::nullopt);
 }
 
 TEST(ReportNameTest, FormatsAndParsesBack) {

@@ -22,7 +22,6 @@ namespace fazhi {
 // which organization); the handler reads them through CurrentCall().
 struct CallInfo {
   absl::string_view method;  // e.g. "CreateSession"
-  std::string peer;
   grpc::ServerContextBase* context = nullptr;
   // The request of a unary call; null for a client stream.
   const google::protobuf::Message* request = nullptr;

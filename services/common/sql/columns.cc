@@ -122,6 +122,7 @@ std::string ListToJson(const std::vector<std::string>& items) {
 }
 
 std::vector<std::string> ListFromJson(const std::string& text) {
+  if (text == "[]") return {};  // most lists: no parser, no padded copy
   ParserLease lease;
   simdjson::dom::array array;
   if (lease.parser().parse(text).get_array().get(array) != simdjson::SUCCESS) return {};
@@ -201,6 +202,7 @@ bool ReadJsonObject(const std::string& text, absl::FunctionRef<void(const JsonOb
 }
 
 void ForEachJsonObject(const std::string& text, absl::FunctionRef<void(const JsonObject&)> each) {
+  if (text == "[]") return;
   ParserLease lease;
   simdjson::dom::array array;
   if (lease.parser().parse(text).get_array().get(array) != simdjson::SUCCESS) return;

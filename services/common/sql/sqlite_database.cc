@@ -316,8 +316,9 @@ class SqliteDatabase::Connection : public Transaction {
       }
       it = statements_.emplace(std::string(sql), std::move(prepared)).first;
     }
+    // Every parameter is bound again below, so the last call's bindings
+    // need no clearing.
     sqlite3_stmt* stmt = it->second.stmt;
-    sqlite3_clear_bindings(stmt);
     const std::vector<int>& positions = it->second.positions;
     for (size_t i = 0; i < positions.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -333,7 +334,9 @@ class SqliteDatabase::Connection : public Transaction {
       } else if (const auto* d = std::get_if<double>(&value)) {
         rc = sqlite3_bind_double(stmt, index, *d);
       } else if (const auto* s = std::get_if<std::string>(&value)) {
-        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // Not copied: `params` outlive every step of this use, and the next
+        // use binds every parameter afresh before it steps.
+        rc = sqlite3_bind_text64(stmt, index, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         rc = sqlite3_bind_null(stmt, index);
       }
@@ -456,7 +459,7 @@ absl::Status SqliteDatabase::Open() {
   checkpointer_->InstallOn(writer->handle());      // replaces SQLite's own checkpoints
   ASSIGN_OR_RETURN(file_, FileState::For(path_));  // the file exists now
   writer_ = std::move(writer);
-  opened_ = true;
+  opened_.store(true, std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -478,9 +481,8 @@ void SqliteDatabase::Release(std::unique_ptr<Connection> connection) {
 
 absl::Status SqliteDatabase::Transact(TxMode mode,
                                       absl::FunctionRef<absl::Status(Transaction&)> body) {
-  {
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    if (!opened_) return absl::FailedPreconditionError("database is not open");
+  if (!opened_.load(std::memory_order_acquire)) {
+    return absl::FailedPreconditionError("database is not open");
   }
   if (mode == TxMode::kReadWrite) {
     absl::Status status = Write(body);

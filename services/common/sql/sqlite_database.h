@@ -1,6 +1,7 @@
 #ifndef FAZHI_SERVICES_COMMON_SQL_SQLITE_DATABASE_H_
 #define FAZHI_SERVICES_COMMON_SQL_SQLITE_DATABASE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -78,7 +79,7 @@ class SqliteDatabase : public Database {
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_;
-  bool opened_ = false;
+  std::atomic<bool> opened_{false};  // set once, under pool_mutex_
   // Serializes write transactions of this process (SQLite allows one writer).
   std::mutex write_mutex_;
   // Every write transaction's connection, under write_mutex_: nothing else
