@@ -6,17 +6,20 @@
 
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/common/logging.h"
 #include "services/common/metrics.h"
 #include "services/common/rpc.h"
 #include "tests/testing/echo_service.h"
@@ -273,6 +276,50 @@ TEST(HttpSideTest, HealthzFollowsReadinessAndMetricsCountCalls) {
                 "fazhi_rpc_duration_seconds_count{service=\"echo-test\",method=\"Echo\"} 3"),
             std::string::npos);
   server.Drain();
+}
+
+// The line every call logs: its method, outcome and time, to a tenth of a
+// millisecond, under the call's request id.
+TEST(CallLogTest, EachCallsLineNamesItsMethodOutcomeAndTime) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const int saved = dup(2);
+  dup2(fds[1], 2);
+  ASSERT_TRUE(InitLogging("echo-test", "text", "info").ok());
+  {
+    Server server(ServerOptions{"127.0.0.1:0", absl::Seconds(1), 1 << 20});
+    CallHandler calls(server.readiness(), nullptr, "echo-test");
+    fazhi::testing::EchoServiceImpl echo(&calls);
+    server.AddService(&echo, "fazhi.testing.v1.EchoService");
+    ASSERT_TRUE(server.Start().ok());
+    server.MarkServing();
+    auto stub = fazhi::testing::v1::EchoService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    context.AddMetadata("x-request-id", "slow-echo");
+    fazhi::testing::v1::EchoRequest request;
+    request.set_delay_ms(30);
+    fazhi::testing::v1::EchoResponse response;
+    ASSERT_TRUE(stub->Echo(&context, request, &response).ok());
+    server.Drain();
+  }
+  ASSERT_TRUE(FlushLogs());
+  dup2(saved, 2);
+  close(saved);
+  close(fds[1]);
+  std::string out;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, n);
+  close(fds[0]);
+  std::smatch line;
+  ASSERT_TRUE(std::regex_search(out, line,
+                                std::regex(R"( echo-test \[slow-echo\] Echo OK in (\d+)\.(\d) ms\n)")))
+      << out;
+  // Slept 30 ms in slices of 10: at least that, and not absurdly more.
+  const int whole = std::stoi(line[1].str());
+  EXPECT_GE(whole, 30) << line[0];
+  EXPECT_LT(whole, 10000) << line[0];
 }
 
 // An echo whose calls end on a thread of their own after delay_ms, as the
