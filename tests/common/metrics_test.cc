@@ -27,9 +27,12 @@ TEST(MetricsTest, CountsByCodeAndBucketsCumulatively) {
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_requests_total{" + labels + ",code=\"OK\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_requests_total{" + labels + ",code=\"NOT_FOUND\"} 1\n"));
   EXPECT_THAT(text, Not(HasSubstr("code=\"INTERNAL\"")));
-  EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.001\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.0025\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.005\"} 3\n"));
+  EXPECT_THAT(text,
+              HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.001\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.0025\"} 1\n"));
+  EXPECT_THAT(text,
+              HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"0.005\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"5\"} 3\n"));
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} 4\n"));
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_count{" + labels + "} 4\n"));
@@ -87,8 +90,9 @@ TEST(MetricsTest, CallsFromManyThreadsAreAllCounted) {
                                            "method=\"Shared\"} ",
                                            kCalls * kThreads / 2, "\n")));
   for (int t = 1; t < kThreads; t += 2) {
-    EXPECT_THAT(text, HasSubstr(absl::StrCat("fazhi_rpc_requests_total{service=\"svc\",method=\"Own",
-                                             t, "\",code=\"OK\"} ", kCalls, "\n")));
+    EXPECT_THAT(text,
+                HasSubstr(absl::StrCat("fazhi_rpc_requests_total{service=\"svc\",method=\"Own", t,
+                                       "\",code=\"OK\"} ", kCalls, "\n")));
   }
   // 80,000 calls of 2 ms each.
   EXPECT_THAT(text, HasSubstr("fazhi_rpc_duration_seconds_sum{service=\"svc\",method=\"Shared\"} "

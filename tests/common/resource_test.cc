@@ -27,9 +27,8 @@ TEST(ResourceNameTest, ParsesOrgAndChildNames) {
 }
 
 TEST(ResourceNameTest, RejectsMalformedNames) {
-  for (const char* bad :
-       {"", "orgs/", "orgs/Lushan", "orgs/1abc", "orgs/a-", "org/a", "orgs/a/b", "orgs/a b", "orgs",
-        "/orgs/a", "orgs/a/", "orgs//a"}) {
+  for (const char* bad : {"", "orgs/", "orgs/Lushan", "orgs/1abc", "orgs/a-", "org/a", "orgs/a/b",
+                          "orgs/a b", "orgs", "/orgs/a", "orgs/a/", "orgs//a"}) {
     FieldViolations v;
     EXPECT_FALSE(ParseOrgName(bad, "parent", v).has_value()) << bad;
     ASSERT_EQ(v.violations().size(), 1u) << bad;
@@ -37,8 +36,8 @@ TEST(ResourceNameTest, RejectsMalformedNames) {
   }
   for (const char* bad :
        {"orgs/a/events/x", "orgs/a/sessions/", "orgs/a/sessions/X", "orgs/a/sessions/x/y",
-        "orgs/a/sessions", "/orgs/a/sessions/x", "orgs/a/sessions/x/", "orgs/a//x", "orgs//sessions/x",
-        "orgs/a/sessions//x", "orgs"}) {
+        "orgs/a/sessions", "/orgs/a/sessions/x", "orgs/a/sessions/x/", "orgs/a//x",
+        "orgs//sessions/x", "orgs/a/sessions//x", "orgs"}) {
     FieldViolations v;
     EXPECT_FALSE(ParseChildName(bad, "sessions", "name", v).has_value()) << bad;
   }

@@ -313,8 +313,8 @@ TEST(CallLogTest, EachCallsLineNamesItsMethodOutcomeAndTime) {
   while ((n = read(fds[0], buffer, sizeof buffer)) > 0) out.append(buffer, n);
   close(fds[0]);
   std::smatch line;
-  ASSERT_TRUE(std::regex_search(out, line,
-                                std::regex(R"( echo-test \[slow-echo\] Echo OK in (\d+)\.(\d) ms\n)")))
+  ASSERT_TRUE(std::regex_search(
+      out, line, std::regex(R"( echo-test \[slow-echo\] Echo OK in (\d+)\.(\d) ms\n)")))
       << out;
   // Slept 30 ms in slices of 10: at least that, and not absurdly more.
   const int whole = std::stoi(line[1].str());

@@ -23,6 +23,7 @@ namespace {
 // The fields a dotted path names in messages of `type`, resolved once per
 // type and path (a lookup by name for every call was a fifth of the
 // policy's time); empty when the path names no string field of `type`.
+// The reference holds until the thread's next call.
 const std::vector<const google::protobuf::FieldDescriptor*>& ResolvedPath(
     const google::protobuf::Descriptor* type, absl::string_view path) {
   using Fields = std::vector<const google::protobuf::FieldDescriptor*>;
