@@ -30,8 +30,8 @@ class Metrics {
   static Metrics& Global();
 
   // Thread-safe. A method's counters are found under a shared lock and
-  // counted with atomics: every call of the process records here, and one
-  // exclusive lock around it made the handler threads queue for each other.
+  // counted with atomics: every call of the process records here, and an
+  // exclusive lock, five strings and two ordered maps a call cost more.
   void RecordCall(absl::string_view service, absl::string_view method, absl::StatusCode code,
                   double seconds);
   std::string PrometheusText() const;
